@@ -1,0 +1,4 @@
+//! placeholder
+pub fn run(_db: std::path::PathBuf) -> anyhow::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! Command-line interface: the GUI by default, and headless subcommands for the office.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+
+use crate::export::{AcceptanceSheet, render_acceptance_sheet, write_file_atomically};
+use crate::model::InspectionId;
+use crate::store::Store;
+
+/// 洛宁县城镇老旧小区改造验收 — offline survey and acceptance tool.
+#[derive(Debug, Parser)]
+#[command(name = "yanshou", version, about)]
+pub struct Cli {
+    /// 数据库文件（默认在本机数据目录）/ database file
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// 列出小区与验收记录编号 / list compounds and inspection ids
+    List,
+    /// 导出验收单 PDF / export an acceptance sheet
+    ExportPdf {
+        /// 验收记录编号（见 `yanshou list`）
+        #[arg(long, value_name = "ID")]
+        inspection: String,
+        /// 输出文件
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// 写入示例数据（培训用）/ write the training sample data set
+    Sample {
+        /// 允许混入已有正式数据的文件
+        #[arg(long)]
+        into_existing: bool,
+    },
+    /// 性能测试：打印导出与保存耗时 / print benchmark figures
+    Bench {
+        /// 每项重复次数
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+    },
+}
+
+/// The database used when `--db` is not given: `<data dir>/yanshou.db`.
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("cn", "Luoning", "yanshou")
+        .map(|d| d.data_dir().join("yanshou.db"))
+        .unwrap_or_else(|| PathBuf::from("yanshou.db"))
+}
+
+fn open(db: &Path) -> anyhow::Result<Store> {
+    Store::open(db).with_context(|| format!("打开数据库 {}", db.display()))
+}
+
+/// Runs a headless subcommand.
+pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
+    match command {
+        CliCommand::List => list(&open(db)?),
+        CliCommand::ExportPdf { inspection, out } => {
+            let store = open(db)?;
+            let Ok(id) = inspection.parse::<InspectionId>() else {
+                bail!(
+                    "“{inspection}”不是有效的验收记录编号；用 `yanshou list --db {}` 查看编号。",
+                    db.display()
+                );
+            };
+            let sheet = AcceptanceSheet::load(&store, id)?;
+            let bytes = render_acceptance_sheet(&sheet)?;
+            write_file_atomically(&out, &bytes)?;
+            println!(
+                "已导出 {}（{} KB）",
+                out.display(),
+                bytes.len().div_ceil(1024)
+            );
+            Ok(())
+        }
+        CliCommand::Sample { into_existing } => {
+            let mut store = open(db)?;
+            crate::sample::write_sample(&mut store, into_existing)?;
+            println!("已写入示例数据：{}", db.display());
+            Ok(())
+        }
+        CliCommand::Bench { iterations } => crate::bench::run(iterations),
+    }
+}
+
+fn list(store: &Store) -> anyhow::Result<()> {
+    let compounds = store.compound_rows()?;
+    println!("小区（{} 个）", compounds.len());
+    for row in &compounds {
+        let c = &row.compound;
+        println!(
+            "  {}  {}  {}  {}",
+            c.id,
+            c.name,
+            row.town_name,
+            c.year_built.map(|y| y.to_string()).unwrap_or_default()
+        );
+    }
+    let inspections = store.all_inspections()?;
+    println!("验收记录（{} 条）", inspections.len());
+    for l in &inspections {
+        let s = &l.summary;
+        println!(
+            "  {}  {}  {}  {}/{}  {}",
+            s.id,
+            l.compound_name,
+            s.inspected_on,
+            s.decided,
+            s.total,
+            s.verdict.label()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! Exports: an owned snapshot in, document bytes out. No egui here.
+
+mod acceptance_sheet;
+mod canvas;
+mod text_wrap;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use acceptance_sheet::{AcceptanceSheet, render_acceptance_sheet};
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("内置字体无法读取，无法生成 PDF。请重新安装本程序。")]
+    Font,
+    #[error("无法写入“{}”：{source}。请换一个位置或检查磁盘空间；原有文件未被改动。", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, so a full disk or a
+/// crash never leaves a half-written file where a good one was.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let fail = |source| ExportError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(
+        ".{file_name}.{}.tmp",
+        uuid::Uuid::now_v7().simple()
+    ));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}

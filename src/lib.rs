@@ -1,0 +1,11 @@
+//! 验收 (Yanshou): the offline survey and acceptance tool for Luoning County's old residential
+//! compound renovation (宁政办〔2021〕17号).
+
+pub mod app;
+pub mod assets;
+pub mod bench;
+pub mod cli;
+pub mod export;
+pub mod model;
+pub mod sample;
+pub mod store;

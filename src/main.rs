@@ -1,0 +1,27 @@
+//! `yanshou`: the GUI by default; headless subcommands for export, listing, sample data, benchmarks.
+
+use clap::Parser as _;
+use yanshou::cli::{Cli, default_db_path};
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,yanshou=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let db = cli.db.unwrap_or_else(default_db_path);
+    let result = match cli.command {
+        Some(command) => yanshou::cli::run(&db, command),
+        None => yanshou::app::run(db),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The standards catalogue: the acceptance standards of 宁政办〔2021〕17号 二、（四） as data.
+//!
+//! The catalogue lives in `assets/catalogue/` as TOML. Every version ever shipped stays
+//! compiled in, so an inspection filled in with an older version can still be read against it.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// Every catalogue version this build knows, oldest first. Append only.
+const SHIPPED: &[&str] = &[include_str!("../../assets/catalogue/standards-v1.toml")];
+
+/// The standard that a compound acceptance inspection is filled in against.
+pub const COMPOUND_STANDARD: &str = "compound";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("标准目录格式错误：{0}")]
+    Parse(#[from] toml::de::Error),
+    #[error("标准目录有误：{0}")]
+    Invalid(String),
+}
+
+/// One version of the standards catalogue.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Catalogue {
+    /// Stable version string, stored with every inspection.
+    pub version: String,
+    pub title: String,
+    /// The policy document the standards come from.
+    pub source: String,
+    pub standards: Vec<Standard>,
+    pub items: Vec<StandardItem>,
+}
+
+/// A standard: a named set of item groups, e.g. 小区 "三入、四通、四有、两整".
+#[derive(Clone, Debug, Deserialize)]
+pub struct Standard {
+    pub id: String,
+    pub name: String,
+    pub motto: String,
+    /// `compound` or `cluster`.
+    pub applies_to: String,
+    pub clause: String,
+    /// Group names in display order.
+    pub groups: Vec<String>,
+}
+
+/// One item an inspector checks.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct StandardItem {
+    /// Stable code, never reused.
+    pub code: String,
+    /// The standard this item belongs to (`Standard::id`).
+    pub standard: String,
+    /// Its group, e.g. 三入.
+    pub group: String,
+    /// The standard's text.
+    pub text: String,
+    /// A short hint for the inspector on site.
+    pub hint: String,
+    /// The policy clause the item comes from.
+    pub clause: String,
+    /// Whether a 合格 verdict needs this item 合格 (or 不适用 with a reason).
+    pub required: bool,
+}
+
+impl Catalogue {
+    /// Parses and checks one catalogue file.
+    pub fn parse(text: &str) -> Result<Self, CatalogueError> {
+        let catalogue: Self = toml::from_str(text)?;
+        catalogue.check()?;
+        Ok(catalogue)
+    }
+
+    fn check(&self) -> Result<(), CatalogueError> {
+        let mut seen = std::collections::HashSet::new();
+        for item in &self.items {
+            if !seen.insert(item.code.as_str()) {
+                return Err(CatalogueError::Invalid(format!("编码 {} 重复", item.code)));
+            }
+            if item.clause.trim().is_empty() {
+                return Err(CatalogueError::Invalid(format!(
+                    "{} 未注明依据条款",
+                    item.code
+                )));
+            }
+            if item.text.trim().is_empty() {
+                return Err(CatalogueError::Invalid(format!(
+                    "{} 没有标准内容",
+                    item.code
+                )));
+            }
+            let Some(standard) = self.standard(&item.standard) else {
+                return Err(CatalogueError::Invalid(format!(
+                    "{} 属于未定义的标准 {}",
+                    item.code, item.standard
+                )));
+            };
+            if !standard.groups.contains(&item.group) {
+                return Err(CatalogueError::Invalid(format!(
+                    "{} 的类别 {} 不在标准 {} 中",
+                    item.code, item.group, standard.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The newest catalogue: what new inspections are filled in with.
+    pub fn current() -> &'static Self {
+        let all = Self::shipped();
+        &all[all.len() - 1]
+    }
+
+    /// The shipped catalogue with this version, if this build knows it.
+    pub fn version(version: &str) -> Option<&'static Self> {
+        Self::shipped().iter().find(|c| c.version == version)
+    }
+
+    /// Every shipped version, oldest first.
+    pub fn shipped() -> &'static [Self] {
+        static ALL: OnceLock<Vec<Catalogue>> = OnceLock::new();
+        ALL.get_or_init(|| {
+            SHIPPED
+                .iter()
+                .map(|text| match Self::parse(text) {
+                    Ok(c) => c,
+                    // The files are compiled in and checked by tests; a broken one is a build bug.
+                    Err(e) => panic!("shipped standards catalogue is broken: {e}"),
+                })
+                .collect()
+        })
+    }
+
+    pub fn standard(&self, id: &str) -> Option<&Standard> {
+        self.standards.iter().find(|s| s.id == id)
+    }
+
+    /// The items of one standard, grouped in the standard's group order.
+    pub fn items_of(&self, standard_id: &str) -> Vec<&StandardItem> {
+        let Some(standard) = self.standard(standard_id) else {
+            return Vec::new();
+        };
+        let mut items: Vec<&StandardItem> = self
+            .items
+            .iter()
+            .filter(|i| i.standard == standard_id)
+            .collect();
+        items.sort_by_key(|i| standard.groups.iter().position(|g| *g == i.group));
+        items
+    }
+}

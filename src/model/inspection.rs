@@ -1,0 +1,158 @@
+//! Acceptance inspections (验收) and their items.
+
+use chrono::NaiveDate;
+
+use super::catalogue::StandardItem;
+use super::ids::{CompoundId, InspectionId};
+
+/// The units that take part in an acceptance by default (二、（四）; 四、（二）4 工程验收).
+pub const DEFAULT_PARTIES: [&str; 6] = [
+    "建设单位",
+    "施工单位",
+    "监理单位",
+    "属地乡镇",
+    "社区",
+    "居民代表",
+];
+
+/// An inspector's finding on one item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ItemResult {
+    /// 合格
+    Pass,
+    /// 不合格
+    Fail,
+    /// 不适用 — needs a remark saying why.
+    NotApplicable,
+}
+
+impl ItemResult {
+    pub const ALL: [Self; 3] = [Self::Pass, Self::Fail, Self::NotApplicable];
+
+    /// The Chinese label shown on buttons and sheets.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pass => "合格",
+            Self::Fail => "不合格",
+            Self::NotApplicable => "不适用",
+        }
+    }
+
+    /// The stable code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::NotApplicable => "na",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// One item of an inspection: the standard item as it was when the inspection started, and the finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InspectionItem {
+    pub standard: StandardItem,
+    pub result: Option<ItemResult>,
+    pub remark: String,
+}
+
+impl InspectionItem {
+    pub fn new(standard: StandardItem) -> Self {
+        Self {
+            standard,
+            result: None,
+            remark: String::new(),
+        }
+    }
+}
+
+/// An acceptance inspection of one compound.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inspection {
+    pub id: InspectionId,
+    pub compound_id: CompoundId,
+    /// The standard the checklist comes from (`compound`).
+    pub standard_id: String,
+    /// The catalogue version it was filled in with.
+    pub catalogue_version: String,
+    pub inspected_on: NaiveDate,
+    /// Names of the inspectors, as typed.
+    pub inspectors: String,
+    /// Participating units, in signing order.
+    pub parties: Vec<String>,
+    pub items: Vec<InspectionItem>,
+}
+
+impl Inspection {
+    /// How many items have a result.
+    pub fn decided_count(&self) -> usize {
+        self.items.iter().filter(|i| i.result.is_some()).count()
+    }
+
+    pub fn item(&self, code: &str) -> Option<&InspectionItem> {
+        self.items.iter().find(|i| i.standard.code == code)
+    }
+}
+
+/// What the user fills in to start an inspection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InspectionDraft {
+    pub compound_id: CompoundId,
+    pub inspected_on: String,
+    pub inspectors: String,
+    /// One unit per line.
+    pub parties: String,
+}
+
+impl InspectionDraft {
+    /// A draft for today with the default parties.
+    pub fn new(compound_id: CompoundId, today: NaiveDate) -> Self {
+        Self {
+            compound_id,
+            inspected_on: today.format("%Y-%m-%d").to_string(),
+            inspectors: String::new(),
+            parties: DEFAULT_PARTIES.join("\n"),
+        }
+    }
+
+    /// Checks the draft; `Ok((date, inspectors, parties))` or the messages to show.
+    pub fn validate(
+        &self,
+        today: NaiveDate,
+    ) -> Result<(NaiveDate, String, Vec<String>), Vec<String>> {
+        let mut errors = Vec::new();
+        let date = match NaiveDate::parse_from_str(self.inspected_on.trim(), "%Y-%m-%d") {
+            Ok(d) if d > today => {
+                errors.push(format!("验收日期 {d} 晚于今天，请核对"));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push("验收日期格式应为 年-月-日，如 2026-11-28".to_owned());
+                None
+            }
+        };
+        let inspectors = self.inspectors.trim().to_owned();
+        if inspectors.is_empty() {
+            errors.push("请填写验收人员".to_owned());
+        }
+        let parties: Vec<String> = self
+            .parties
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if parties.is_empty() {
+            errors.push("请至少填写一个参加验收的单位".to_owned());
+        }
+        match (date, errors.is_empty()) {
+            (Some(d), true) => Ok((d, inspectors, parties)),
+            _ => Err(errors),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The 示例 training data set: a few compounds and one finished inspection, so a new inspector
+//! can try the app. Every record is flagged `is_sample` and named 示例·…
+
+use chrono::NaiveDate;
+
+use crate::model::{
+    Catalogue, Compound, CompoundId, ItemResult, catalogue::COMPOUND_STANDARD,
+    inspection::DEFAULT_PARTIES,
+};
+use crate::store::{Store, StoreError};
+
+/// Refusal to mix sample data into a file with real records.
+#[derive(Debug, thiserror::Error)]
+pub enum SampleError {
+    #[error(
+        "该数据库已有 {0} 个正式小区记录。示例数据不会混入正式数据：请指定一个新文件；确需混入时加 --into-existing。"
+    )]
+    HasRealData(i64),
+    #[error("该数据库已含示例数据，无需重复写入。")]
+    AlreadyThere,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// (name, town, address, owner unit, year built, buildings, households)
+const COMPOUNDS: [(&str, &str, &str, &str, i32, u32, u32); 4] = [
+    (
+        "示例·县水利局家属院",
+        "城关镇",
+        "城关镇永宁大道 12 号",
+        "洛宁县水利局",
+        1992,
+        4,
+        96,
+    ),
+    (
+        "示例·供销社家属楼",
+        "城关镇",
+        "城关镇东大街 35 号",
+        "洛宁县供销合作社",
+        1988,
+        2,
+        40,
+    ),
+    (
+        "示例·建设路小区",
+        "回族镇",
+        "回族镇建设路 8 号",
+        "回族镇人民政府",
+        1999,
+        6,
+        180,
+    ),
+    (
+        "示例·粮站家属院",
+        "城郊乡",
+        "城郊乡粮站路 3 号",
+        "洛宁县粮食局",
+        2003,
+        3,
+        54,
+    ),
+];
+
+/// Writes the sample data set. Refuses a file that holds real compounds unless `into_existing`.
+pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId, SampleError> {
+    let (total, samples) = store.compound_counts()?;
+    if samples > 0 {
+        return Err(SampleError::AlreadyThere);
+    }
+    if total > 0 && !into_existing {
+        return Err(SampleError::HasRealData(total));
+    }
+    let towns = store.towns()?;
+    let mut first = None;
+    for (name, town, address, owner, year, buildings, households) in COMPOUNDS {
+        let compound = Compound {
+            id: CompoundId::new(),
+            name: name.to_owned(),
+            address: address.to_owned(),
+            town_id: towns.iter().find(|t| t.name == town).map(|t| t.id),
+            owner_unit: owner.to_owned(),
+            year_built: Some(year),
+            buildings: Some(buildings),
+            households: Some(households),
+            cluster_id: None,
+            is_sample: true,
+        };
+        store.save_compound(&compound)?;
+        first.get_or_insert(compound.id);
+    }
+    let Some(first) = first else {
+        return Err(SampleError::AlreadyThere);
+    };
+
+    // One finished inspection: every item 合格, heating 不适用 with its reason.
+    let catalogue = Catalogue::current();
+    let date = NaiveDate::from_ymd_opt(2023, 10, 16).unwrap_or_default();
+    let parties: Vec<String> = DEFAULT_PARTIES.iter().map(|s| (*s).to_owned()).collect();
+    let id = store.start_inspection(
+        first,
+        COMPOUND_STANDARD,
+        catalogue,
+        date,
+        "示例·张建国、李秀梅",
+        &parties,
+    )?;
+    for item in catalogue.items_of(COMPOUND_STANDARD) {
+        if item.code == "XQ-ST-04" {
+            store.record_result(id, &item.code, Some(ItemResult::NotApplicable))?;
+            store.record_remark(
+                id,
+                &item.code,
+                "城区集中供热管网尚未覆盖该片区，已在改造方案中注明。",
+            )?;
+        } else {
+            store.record_result(id, &item.code, Some(ItemResult::Pass))?;
+        }
+    }
+    store.record_remark(id, "XQ-SY-01", "社区保障性物业，服务合同已备案。")?;
+    Ok(first)
+}

@@ -1,0 +1,145 @@
+//! Towns and compounds.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Store, StoreError, now};
+use crate::model::{Compound, CompoundId, Town, TownId};
+
+/// A compound as the register lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompoundRow {
+    pub compound: Compound,
+    pub town_name: String,
+    pub inspection_count: u32,
+    /// Date of the latest inspection (YYYY-MM-DD).
+    pub last_inspected_on: Option<String>,
+}
+
+const COMPOUND_COLUMNS: &str = "c.id, c.name, c.address, c.town_id, c.owner_unit, c.year_built, \
+     c.buildings, c.households, c.cluster_id, c.is_sample";
+
+fn compound_from_row(row: &Row<'_>) -> rusqlite::Result<Compound> {
+    Ok(Compound {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        address: row.get(2)?,
+        town_id: row.get(3)?,
+        owner_unit: row.get(4)?,
+        year_built: row.get(5)?,
+        buildings: row.get(6)?,
+        households: row.get(7)?,
+        cluster_id: row.get(8)?,
+        is_sample: row.get(9)?,
+    })
+}
+
+impl Store {
+    /// Every town, by name.
+    pub fn towns(&self) -> Result<Vec<Town>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name FROM town ORDER BY created_at, name")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Town {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The register: every compound with its town and inspection summary, by name.
+    pub fn compound_rows(&self) -> Result<Vec<CompoundRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COMPOUND_COLUMNS}, coalesce(t.name, ''),
+                    (SELECT count(*) FROM inspection i WHERE i.compound_id = c.id),
+                    (SELECT max(inspected_on) FROM inspection i WHERE i.compound_id = c.id)
+             FROM compound c LEFT JOIN town t ON t.id = c.town_id
+             ORDER BY c.name"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(CompoundRow {
+                compound: compound_from_row(r)?,
+                town_name: r.get(10)?,
+                inspection_count: r.get(11)?,
+                last_inspected_on: r.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One compound.
+    pub fn compound(&self, id: CompoundId) -> Result<Compound, StoreError> {
+        let sql = format!("SELECT {COMPOUND_COLUMNS} FROM compound c WHERE c.id = ?1");
+        self.conn
+            .query_row(&sql, [id], compound_from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "小区",
+                id: id.to_string(),
+            })
+    }
+
+    /// The name of a town, if it exists.
+    pub fn town_name(&self, id: TownId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT name FROM town WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Adds a compound or updates the existing one with the same id.
+    pub fn save_compound(&mut self, c: &Compound) -> Result<(), StoreError> {
+        let now = now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO compound (id, name, address, town_id, owner_unit, year_built, buildings,
+                                   households, cluster_id, is_sample, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+             ON CONFLICT(id) DO UPDATE SET
+                name = excluded.name, address = excluded.address, town_id = excluded.town_id,
+                owner_unit = excluded.owner_unit, year_built = excluded.year_built,
+                buildings = excluded.buildings, households = excluded.households,
+                cluster_id = excluded.cluster_id, updated_at = excluded.updated_at",
+            params![
+                c.id,
+                c.name,
+                c.address,
+                c.town_id,
+                c.owner_unit,
+                c.year_built,
+                c.buildings,
+                c.households,
+                c.cluster_id,
+                c.is_sample,
+                now
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes a compound and, with it, its inspections.
+    pub fn delete_compound(&mut self, id: CompoundId) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute("DELETE FROM compound WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "小区",
+                id: id.to_string(),
+            });
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many compounds there are, and how many of them are sample data.
+    pub fn compound_counts(&self) -> Result<(i64, i64), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*), coalesce(sum(is_sample), 0) FROM compound",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+}

@@ -1,0 +1,271 @@
+//! Acceptance inspections: starting one, recording each item's result and remark.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, now};
+use crate::model::{
+    Catalogue, CompoundId, Inspection, InspectionId, InspectionItem, ItemResult, StandardItem,
+    Verdict, verdict_of,
+};
+
+/// An inspection as a compound page lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InspectionSummary {
+    pub id: InspectionId,
+    pub inspected_on: NaiveDate,
+    pub inspectors: String,
+    pub decided: usize,
+    pub total: usize,
+    pub verdict: Verdict,
+}
+
+/// An inspection with its compound's name, for `yanshou list`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InspectionListing {
+    pub compound_id: CompoundId,
+    pub compound_name: String,
+    pub summary: InspectionSummary,
+}
+
+impl Store {
+    /// Starts an inspection of a compound against one standard of `catalogue`; all items undecided.
+    pub fn start_inspection(
+        &mut self,
+        compound_id: CompoundId,
+        standard_id: &str,
+        catalogue: &Catalogue,
+        inspected_on: NaiveDate,
+        inspectors: &str,
+        parties: &[String],
+    ) -> Result<InspectionId, StoreError> {
+        let items = catalogue.items_of(standard_id);
+        if items.is_empty() {
+            return Err(StoreError::Corrupt(format!(
+                "标准目录 {} 中没有标准 {standard_id}",
+                catalogue.version
+            )));
+        }
+        let id = InspectionId::new();
+        let now = now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO inspection (id, compound_id, standard_id, catalogue_version, inspected_on,
+                                     inspectors, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            params![
+                id,
+                compound_id,
+                standard_id,
+                catalogue.version,
+                inspected_on.to_string(),
+                inspectors,
+                now
+            ],
+        )?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO inspection_item (inspection_id, position, code, standard_id, group_name,
+                     standard_text, hint, clause, required, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for (position, item) in items.iter().enumerate() {
+                insert.execute(params![
+                    id,
+                    position as i64,
+                    item.code,
+                    item.standard,
+                    item.group,
+                    item.text,
+                    item.hint,
+                    item.clause,
+                    item.required,
+                    now
+                ])?;
+            }
+            let mut party = tx.prepare_cached(
+                "INSERT INTO inspection_party (inspection_id, position, unit) VALUES (?1, ?2, ?3)",
+            )?;
+            for (position, unit) in parties.iter().enumerate() {
+                party.execute(params![id, position as i64, unit])?;
+            }
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// One inspection with all its items, as it was filled in.
+    pub fn inspection(&self, id: InspectionId) -> Result<Inspection, StoreError> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT compound_id, standard_id, catalogue_version, inspected_on, inspectors
+                 FROM inspection WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, CompoundId>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "验收记录",
+                id: id.to_string(),
+            })?;
+        let (compound_id, standard_id, catalogue_version, inspected_on, inspectors) = head;
+        let inspected_on = parse_date(&inspected_on)?;
+
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code, standard_id, group_name, standard_text, hint, clause, required, result, remark
+             FROM inspection_item WHERE inspection_id = ?1 ORDER BY position",
+        )?;
+        let items = stmt
+            .query_map([id], |r| {
+                Ok(InspectionItem {
+                    standard: StandardItem {
+                        code: r.get(0)?,
+                        standard: r.get(1)?,
+                        group: r.get(2)?,
+                        text: r.get(3)?,
+                        hint: r.get(4)?,
+                        clause: r.get(5)?,
+                        required: r.get(6)?,
+                    },
+                    result: r.get(7)?,
+                    remark: r.get(8)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT unit FROM inspection_party WHERE inspection_id = ?1 ORDER BY position",
+        )?;
+        let parties = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+
+        Ok(Inspection {
+            id,
+            compound_id,
+            standard_id,
+            catalogue_version,
+            inspected_on,
+            inspectors,
+            parties,
+            items,
+        })
+    }
+
+    /// Records (or clears, with `None`) the result of one item. One transaction.
+    pub fn record_result(
+        &mut self,
+        id: InspectionId,
+        code: &str,
+        result: Option<ItemResult>,
+    ) -> Result<(), StoreError> {
+        self.update_item(id, code, "result", &result)
+    }
+
+    /// Records the remark of one item. One transaction.
+    pub fn record_remark(
+        &mut self,
+        id: InspectionId,
+        code: &str,
+        remark: &str,
+    ) -> Result<(), StoreError> {
+        self.update_item(id, code, "remark", &remark)
+    }
+
+    fn update_item(
+        &mut self,
+        id: InspectionId,
+        code: &str,
+        column: &'static str,
+        value: &dyn rusqlite::ToSql,
+    ) -> Result<(), StoreError> {
+        let now = now();
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            &format!(
+                "UPDATE inspection_item SET {column} = ?1, updated_at = ?2
+                 WHERE inspection_id = ?3 AND code = ?4"
+            ),
+            params![value, now, id, code],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "验收项目",
+                id: format!("{id}/{code}"),
+            });
+        }
+        tx.execute(
+            "UPDATE inspection SET updated_at = ?1 WHERE id = ?2",
+            params![now, id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The inspections of one compound, newest first.
+    pub fn inspections_of(
+        &self,
+        compound_id: CompoundId,
+    ) -> Result<Vec<InspectionSummary>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM inspection WHERE compound_id = ?1 ORDER BY inspected_on DESC, id DESC",
+        )?;
+        let ids = stmt
+            .query_map([compound_id], |r| r.get::<_, InspectionId>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.into_iter()
+            .map(|id| self.inspection(id).map(|i| summarize(&i)))
+            .collect()
+    }
+
+    /// Every inspection in the file, by compound name and date.
+    pub fn all_inspections(&self) -> Result<Vec<InspectionListing>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.id, c.id, c.name FROM inspection i JOIN compound c ON c.id = i.compound_id
+             ORDER BY c.name, i.inspected_on, i.id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, InspectionId>(0)?,
+                    r.get::<_, CompoundId>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(id, compound_id, compound_name)| {
+                Ok(InspectionListing {
+                    compound_id,
+                    compound_name,
+                    summary: summarize(&self.inspection(id)?),
+                })
+            })
+            .collect()
+    }
+}
+
+fn summarize(i: &Inspection) -> InspectionSummary {
+    InspectionSummary {
+        id: i.id,
+        inspected_on: i.inspected_on,
+        inspectors: i.inspectors.clone(),
+        decided: i.decided_count(),
+        total: i.items.len(),
+        verdict: verdict_of(&i.items),
+    }
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| StoreError::Corrupt(format!("日期“{text}”格式不对")))
+}

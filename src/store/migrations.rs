@@ -1,0 +1,120 @@
+//! Append-only schema migrations keyed on `PRAGMA user_version` (as cargo's `util/sqlite.rs`).
+//!
+//! Never edit a migration that has shipped: add a new one at the end.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+use crate::model::{DEFAULT_TOWNS, TownId};
+
+/// `PRAGMA application_id`: "YSHU". Marks a file as ours.
+pub const APPLICATION_ID: i32 = 0x5953_4855;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: towns, clusters, compounds, acceptance inspections with their items and parties.
+    r#"
+    CREATE TABLE town (
+        id          TEXT PRIMARY KEY NOT NULL,
+        name        TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE cluster (
+        id          TEXT PRIMARY KEY NOT NULL,
+        name        TEXT NOT NULL,
+        town_id     TEXT REFERENCES town(id),
+        plan_year   INTEGER,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE compound (
+        id          TEXT PRIMARY KEY NOT NULL,
+        name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        address     TEXT NOT NULL DEFAULT '',
+        town_id     TEXT REFERENCES town(id),
+        owner_unit  TEXT NOT NULL DEFAULT '',
+        year_built  INTEGER,
+        buildings   INTEGER CHECK (buildings >= 0),
+        households  INTEGER CHECK (households >= 0),
+        cluster_id  TEXT REFERENCES cluster(id) ON DELETE SET NULL,
+        is_sample   INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX compound_town ON compound(town_id);
+    CREATE INDEX compound_cluster ON compound(cluster_id);
+
+    CREATE TABLE inspection (
+        id                TEXT PRIMARY KEY NOT NULL,
+        compound_id       TEXT NOT NULL REFERENCES compound(id) ON DELETE CASCADE,
+        standard_id       TEXT NOT NULL,
+        catalogue_version TEXT NOT NULL,
+        inspected_on      TEXT NOT NULL,
+        inspectors        TEXT NOT NULL,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX inspection_compound ON inspection(compound_id);
+
+    -- The standard item is copied in when the inspection starts, so the inspection keeps
+    -- showing the text it was filled in with.
+    CREATE TABLE inspection_item (
+        inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        code          TEXT NOT NULL,
+        standard_id   TEXT NOT NULL,
+        group_name    TEXT NOT NULL,
+        standard_text TEXT NOT NULL,
+        hint          TEXT NOT NULL,
+        clause        TEXT NOT NULL,
+        required      INTEGER NOT NULL,
+        result        TEXT CHECK (result IN ('pass', 'fail', 'na')),
+        remark        TEXT NOT NULL DEFAULT '',
+        updated_at    TEXT NOT NULL,
+        PRIMARY KEY (inspection_id, code)
+    ) STRICT;
+
+    CREATE TABLE inspection_party (
+        inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        unit          TEXT NOT NULL,
+        PRIMARY KEY (inspection_id, position)
+    ) STRICT;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Brings the database up to `SCHEMA_VERSION`, one transaction per migration.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > i64::from(SCHEMA_VERSION) {
+        return Err(StoreError::TooNew {
+            path: conn.path().unwrap_or_default().into(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let applied = usize::try_from(version).unwrap_or(0);
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        if index == 0 {
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            let now = super::now();
+            for name in DEFAULT_TOWNS {
+                tx.execute(
+                    "INSERT INTO town (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+                    (TownId::new().to_string(), name, &now),
+                )?;
+            }
+        }
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+        tracing::info!(version = index + 1, "applied database migration");
+    }
+    Ok(())
+}

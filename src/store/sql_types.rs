@@ -1,0 +1,40 @@
+//! How model types are written to and read from SQLite columns.
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+use crate::model::{ClusterId, CompoundId, InspectionId, ItemResult, TownId};
+
+macro_rules! sql_id {
+    ($($name:ident),*) => {$(
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.to_string()))
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                value
+                    .as_str()?
+                    .parse()
+                    .map_err(|e| FromSqlError::Other(Box::new(e)))
+            }
+        }
+    )*};
+}
+
+sql_id!(TownId, ClusterId, CompoundId, InspectionId);
+
+impl ToSql for ItemResult {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for ItemResult {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let code = value.as_str()?;
+        Self::from_code(code)
+            .ok_or_else(|| FromSqlError::Other(format!("未知的结果 {code}").into()))
+    }
+}
