@@ -1,0 +1,400 @@
+//! `App::handle`: the one place where a user action changes state.
+
+use std::path::{Path, PathBuf};
+
+use super::{App, Dialog, ExportTask, Message, Screen};
+use crate::command::Command;
+use crate::export::AcceptanceSheet;
+use crate::model::{Catalogue, CompoundDraft, InspectionDraft, catalogue::COMPOUND_STANDARD};
+use crate::store::{Store, StoreError};
+use crate::ui::checklist::ChecklistView;
+use crate::ui::compound_form::CompoundForm;
+use crate::ui::compound_page::CompoundView;
+use crate::ui::inspection_form::InspectionForm;
+use crate::ui::path_prompt::{PathPrompt, PathPurpose};
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+impl App {
+    /// Carries out one command.
+    pub fn handle(&mut self, command: Command) {
+        tracing::debug!(?command, "handle");
+        match command {
+            Command::NewDatabase => self.choose_path(PathPurpose::NewDatabase),
+            Command::OpenDatabase => self.choose_path(PathPurpose::OpenDatabase),
+            Command::NewSampleDatabase => self.choose_path(PathPurpose::SampleDatabase),
+            Command::OpenDatabaseAt(path) => {
+                self.dialog = None;
+                self.switch_database(&path);
+            }
+            Command::CreateSampleAt(path) => {
+                self.dialog = None;
+                self.create_sample(&path);
+            }
+
+            Command::ShowRegister => {
+                self.screen = if self.store.is_some() {
+                    Screen::Register
+                } else {
+                    Screen::NoDatabase
+                };
+                self.reload();
+            }
+            Command::ShowCompound(id) => {
+                self.screen = Screen::Compound(id);
+                self.reload();
+            }
+            Command::ShowInspection(id) => {
+                self.screen = Screen::Inspection(id);
+                self.checklist = None;
+                self.reload();
+            }
+
+            Command::AddCompound => {
+                if self.store.is_some() {
+                    let town_id = self.towns.first().map(|t| t.id);
+                    let draft = CompoundDraft {
+                        town_id,
+                        ..CompoundDraft::default()
+                    };
+                    self.dialog = Some(Dialog::CompoundForm(CompoundForm::new(draft)));
+                }
+            }
+            Command::EditCompound(id) => {
+                if let Some(compound) = self.read_store(|s| s.compound(id)) {
+                    let draft = CompoundDraft::from_compound(&compound);
+                    self.dialog = Some(Dialog::CompoundForm(CompoundForm::new(draft)));
+                }
+            }
+            Command::SaveCompound => self.save_compound(),
+            Command::RequestDeleteCompound(id) => {
+                let found = self.read_store(|s| Ok((s.compound(id)?, s.inspections_of(id)?.len())));
+                if let Some((compound, n)) = found {
+                    self.dialog = Some(Dialog::ConfirmDelete {
+                        id,
+                        name: compound.name,
+                        inspections: u32::try_from(n).unwrap_or(u32::MAX),
+                    });
+                }
+            }
+            Command::DeleteCompound(id) => {
+                self.dialog = None;
+                if let Some(()) = self.with_store_mut(|s| s.delete_compound(id)) {
+                    self.info("已删除小区及其验收记录。");
+                    if matches!(self.screen, Screen::Compound(c) if c == id) {
+                        self.screen = Screen::Register;
+                    }
+                    self.reload();
+                }
+            }
+
+            Command::NewInspection(compound_id) => {
+                let draft = InspectionDraft::new(compound_id, today());
+                self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
+            }
+            Command::StartInspection => self.start_inspection(),
+            Command::SetResult {
+                inspection,
+                code,
+                result,
+            } => {
+                if self
+                    .with_store_mut(|s| s.record_result(inspection, &code, result))
+                    .is_some()
+                {
+                    self.reload();
+                }
+            }
+            Command::SetRemark {
+                inspection,
+                code,
+                remark,
+            } => {
+                if self
+                    .with_store_mut(|s| s.record_remark(inspection, &code, &remark))
+                    .is_some()
+                {
+                    self.reload();
+                }
+            }
+
+            Command::ExportSheet(id) => self.choose_path(PathPurpose::ExportSheet(id)),
+            Command::ExportSheetTo(id, path) => {
+                self.dialog = None;
+                self.start_export(id, path);
+            }
+
+            Command::SubmitPathPrompt => {
+                if let Some(Dialog::PathPrompt(prompt)) = &self.dialog {
+                    match prompt.command() {
+                        Ok(command) => self.commands.push(command),
+                        Err(problem) => {
+                            if let Some(Dialog::PathPrompt(prompt)) = &mut self.dialog {
+                                prompt.problem = Some(problem);
+                            }
+                        }
+                    }
+                }
+            }
+            Command::CloseDialog => self.dialog = None,
+            Command::DismissMessage => self.message = None,
+            Command::Quit => {
+                // Every action is already committed; closing loses nothing.
+                if let Some(ctx) = &self.ctx_for_quit {
+                    ctx.send_viewport_cmd(eframe::egui::ViewportCommand::Close);
+                }
+            }
+        }
+    }
+
+    /// Shows an error in the status bar and logs it once.
+    pub(super) fn error(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        tracing::error!("{text}");
+        self.message = Some(Message {
+            text,
+            is_error: true,
+        });
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            is_error: false,
+        });
+    }
+
+    /// Runs a read on the store; an error is shown and gives `None`.
+    fn read_store<T>(&mut self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Option<T> {
+        let result = f(self.store.as_ref()?);
+        result.map_err(|e| self.error(e.to_string())).ok()
+    }
+
+    /// Runs one write (one transaction) on the store; an error is shown and gives `None`.
+    fn with_store_mut<T>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Option<T> {
+        let result = f(self.store.as_mut()?);
+        result.map_err(|e| self.error(e.to_string())).ok()
+    }
+
+    /// Opens another database file. On failure the current one stays open.
+    pub(super) fn switch_database(&mut self, path: &Path) {
+        match Store::open(path) {
+            Ok(store) => {
+                tracing::info!(path = %path.display(), "opened database");
+                self.store = Some(store);
+                self.db_path = path.to_owned();
+                self.open_error = None;
+                self.screen = Screen::Register;
+                self.compound = None;
+                self.checklist = None;
+                self.register.search.clear();
+                self.reload();
+            }
+            Err(e) => {
+                let text = e.to_string();
+                if self.store.is_none() {
+                    self.db_path = path.to_owned();
+                    self.open_error = Some(text.clone());
+                    self.screen = Screen::NoDatabase;
+                }
+                self.error(text);
+            }
+        }
+    }
+
+    fn create_sample(&mut self, path: &Path) {
+        if path.exists() {
+            self.error(format!(
+                "“{}”已存在。示例数据只写入新文件，以免混入正式数据；请换一个文件名。",
+                path.display()
+            ));
+            return;
+        }
+        let result = Store::open(path)
+            .map_err(anyhow::Error::from)
+            .and_then(|mut store| {
+                crate::sample::write_sample(&mut store, false)?;
+                Ok(store)
+            });
+        match result {
+            Ok(store) => {
+                drop(store);
+                self.switch_database(path);
+                self.info("已新建示例数据库。其中的记录均标有“示例”，仅供练习。");
+            }
+            Err(e) => self.error(format!("{e:#}")),
+        }
+    }
+
+    /// Re-reads what the current screen shows from the store.
+    pub(super) fn reload(&mut self) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        let result = (|| -> Result<(), StoreError> {
+            self.towns = store.towns()?;
+            self.register.set_rows(store.compound_rows()?);
+            match self.screen {
+                Screen::Compound(id) => {
+                    let compound = store.compound(id)?;
+                    let town_name = match compound.town_id {
+                        Some(t) => store.town_name(t)?.unwrap_or_default(),
+                        None => String::new(),
+                    };
+                    self.compound = Some(CompoundView {
+                        inspections: store.inspections_of(id)?,
+                        compound,
+                        town_name,
+                    });
+                }
+                Screen::Inspection(id) => {
+                    let inspection = store.inspection(id)?;
+                    let compound_name = store.compound(inspection.compound_id)?.name;
+                    match &mut self.checklist {
+                        Some(view) if view.inspection.id == id => view.update(inspection),
+                        _ => self.checklist = Some(ChecklistView::new(inspection, compound_name)),
+                    }
+                }
+                Screen::Register | Screen::NoDatabase => {}
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            if matches!(e, StoreError::NotFound { .. }) {
+                self.screen = Screen::Register;
+            }
+            self.error(e.to_string());
+        }
+    }
+
+    fn save_compound(&mut self) {
+        let Some(Dialog::CompoundForm(form)) = &mut self.dialog else {
+            return;
+        };
+        let current_year = chrono::Datelike::year(&today());
+        match form.draft.validate(current_year) {
+            Err(errors) => form.errors = errors,
+            Ok(mut compound) => {
+                let is_new = form.draft.id.is_none();
+                if let Some(existing) = self
+                    .store
+                    .as_ref()
+                    .and_then(|s| form.draft.id.and_then(|id| s.compound(id).ok()))
+                {
+                    compound.is_sample = existing.is_sample;
+                }
+                let name = compound.name.clone();
+                if self
+                    .with_store_mut(|s| s.save_compound(&compound))
+                    .is_some()
+                {
+                    self.dialog = None;
+                    self.info(if is_new {
+                        format!("已新增小区“{name}”。")
+                    } else {
+                        format!("已保存小区“{name}”。")
+                    });
+                    if is_new {
+                        self.screen = Screen::Compound(compound.id);
+                    }
+                    self.reload();
+                }
+            }
+        }
+    }
+
+    fn start_inspection(&mut self) {
+        let Some(Dialog::NewInspection(form)) = &mut self.dialog else {
+            return;
+        };
+        match form.draft.validate(today()) {
+            Err(errors) => form.errors = errors,
+            Ok((date, inspectors, parties)) => {
+                let compound_id = form.draft.compound_id;
+                let started = self.with_store_mut(|s| {
+                    s.start_inspection(
+                        compound_id,
+                        COMPOUND_STANDARD,
+                        Catalogue::current(),
+                        date,
+                        &inspectors,
+                        &parties,
+                    )
+                });
+                if let Some(id) = started {
+                    self.dialog = None;
+                    self.screen = Screen::Inspection(id);
+                    self.checklist = None;
+                    self.reload();
+                }
+            }
+        }
+    }
+
+    /// Asks where a file goes: a native dialog when there is one, else a path field.
+    fn choose_path(&mut self, purpose: PathPurpose) {
+        let default = purpose.default_path(&self.db_path, self.checklist.as_ref());
+        if !self.file_dialogs {
+            self.dialog = Some(Dialog::PathPrompt(PathPrompt::new(
+                purpose,
+                default,
+                Some("未找到系统文件对话框（需要 xdg-desktop-portal 或 zenity），请直接输入文件路径。".to_owned()),
+            )));
+            return;
+        }
+        let dialog = rfd::FileDialog::new()
+            .set_title(purpose.title())
+            .set_directory(default.parent().unwrap_or(Path::new(".")))
+            .set_file_name(default.file_name().unwrap_or_default().to_string_lossy());
+        let chosen: Option<PathBuf> = match &purpose {
+            PathPurpose::OpenDatabase => dialog.add_filter("验收数据库", &["db"]).pick_file(),
+            PathPurpose::NewDatabase | PathPurpose::SampleDatabase => {
+                dialog.add_filter("验收数据库", &["db"]).save_file()
+            }
+            PathPurpose::ExportSheet(_) => dialog.add_filter("PDF", &["pdf"]).save_file(),
+        };
+        if let Some(path) = chosen {
+            self.commands.push(purpose.command(path));
+        }
+    }
+
+    fn start_export(&mut self, id: crate::model::InspectionId, path: PathBuf) {
+        if self.export.is_some() {
+            self.error("上一份验收单仍在导出，请稍候。");
+            return;
+        }
+        let Some(sheet) = self.read_store(|s| AcceptanceSheet::load(s, id)) else {
+            return;
+        };
+        match ExportTask::spawn(sheet, path, self.ctx_for_quit.clone()) {
+            Ok(task) => self.export = Some(task),
+            Err(e) => self.error(format!("无法启动导出任务：{e}")),
+        }
+    }
+
+    /// Picks up a finished background export.
+    pub(super) fn poll_export(&mut self, ctx: &eframe::egui::Context) {
+        if self.ctx_for_quit.is_none() {
+            self.ctx_for_quit = Some(ctx.clone());
+        }
+        let Some(task) = &self.export else {
+            return;
+        };
+        if let Some(outcome) = task.try_finish() {
+            self.export = None;
+            match outcome {
+                Ok((path, size)) => self.info(format!(
+                    "验收单已导出：{}（{} KB）",
+                    path.display(),
+                    size.div_ceil(1024)
+                )),
+                Err(text) => self.error(text),
+            }
+        }
+    }
+}

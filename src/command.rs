@@ -1,0 +1,115 @@
+//! Every user action is a `Command`. UI code only sends them; `App::handle` carries them out.
+
+use std::path::PathBuf;
+
+use crate::model::{CompoundId, InspectionId, ItemResult};
+
+/// A user action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    // --- database files
+    /// Pick a new database file and create it.
+    NewDatabase,
+    /// Pick an existing database file and open it.
+    OpenDatabase,
+    /// Pick a new file and fill it with the 示例 training data.
+    NewSampleDatabase,
+    /// Open (or create) the database at a path.
+    OpenDatabaseAt(PathBuf),
+    /// Create the sample data set in a new file at a path, and open it.
+    CreateSampleAt(PathBuf),
+
+    // --- navigation
+    ShowRegister,
+    ShowCompound(CompoundId),
+    ShowInspection(InspectionId),
+
+    // --- compounds
+    /// Open the form for a new compound.
+    AddCompound,
+    /// Open the form for an existing compound.
+    EditCompound(CompoundId),
+    /// Check and save the compound form.
+    SaveCompound,
+    /// Ask before deleting a compound.
+    RequestDeleteCompound(CompoundId),
+    /// Delete it (after confirmation).
+    DeleteCompound(CompoundId),
+
+    // --- inspections
+    /// Open the form to start an acceptance inspection of a compound.
+    NewInspection(CompoundId),
+    /// Check the form and start the inspection.
+    StartInspection,
+    /// Record (or clear) one item's result.
+    SetResult {
+        inspection: InspectionId,
+        code: String,
+        result: Option<ItemResult>,
+    },
+    /// Record one item's remark.
+    SetRemark {
+        inspection: InspectionId,
+        code: String,
+        remark: String,
+    },
+
+    // --- export
+    /// Choose where to save the acceptance sheet PDF, then export it in the background.
+    ExportSheet(InspectionId),
+    /// Export the acceptance sheet to a path in the background.
+    ExportSheetTo(InspectionId, PathBuf),
+
+    // --- dialogs and messages
+    /// Use the path typed into the path prompt.
+    SubmitPathPrompt,
+    /// Close the open dialog without doing anything.
+    CloseDialog,
+    DismissMessage,
+    Quit,
+}
+
+impl Command {
+    /// The menu / button text of commands that appear in menus.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::NewDatabase => "新建数据库…",
+            Self::OpenDatabase => "打开数据库…",
+            Self::NewSampleDatabase => "新建示例数据库（培训用）…",
+            Self::ShowRegister => "小区名册",
+            Self::AddCompound => "新增小区",
+            Self::EditCompound(_) => "编辑",
+            Self::RequestDeleteCompound(_) | Self::DeleteCompound(_) => "删除",
+            Self::NewInspection(_) => "开始验收",
+            Self::ExportSheet(_) | Self::ExportSheetTo(..) => "导出验收单 PDF…",
+            Self::Quit => "退出",
+            _ => "",
+        }
+    }
+
+    /// A longer explanation for tooltips.
+    pub fn tooltip(&self) -> &'static str {
+        match self {
+            Self::NewDatabase => "新建一个空的验收数据库文件",
+            Self::OpenDatabase => "打开另一个验收数据库文件（.db）",
+            Self::NewSampleDatabase => {
+                "新建一个只含示例数据的文件，供新验收人员练习；不会混入正式数据"
+            }
+            Self::AddCompound => "在名册中登记一个小区",
+            Self::NewInspection(_) => "按“三入、四通、四有、两整”逐项验收该小区",
+            Self::ExportSheet(_) => "生成可打印、签字的 A4 验收单",
+            Self::Quit => "关闭程序（所有记录均已即时保存）",
+            _ => "",
+        }
+    }
+
+    /// The keyboard shortcut shown next to the label, if any.
+    pub fn shortcut_text(&self) -> &'static str {
+        match self {
+            Self::OpenDatabase => "Ctrl+O",
+            Self::AddCompound => "Ctrl+N",
+            Self::ExportSheet(_) => "Ctrl+P",
+            _ => "",
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! The checklist: an inspector walks the compound and decides every item, by mouse or keyboard
+//! (↑/↓ choose an item, 1 合格, 2 不合格, 3 不适用, 0 clear). Every click is saved at once.
+
+use eframe::egui::{self, Key, Modifiers};
+
+use crate::command::Command;
+use crate::model::{Inspection, ItemResult, verdict_of};
+use crate::ui::widgets::{PASS_GREEN, verdict_text};
+
+/// The checklist's state: the inspection as stored, the selected item and the remark fields.
+#[derive(Debug)]
+pub struct ChecklistView {
+    pub inspection: Inspection,
+    pub compound_name: String,
+    pub selected: usize,
+    /// What is typed in each item's remark field (saved on every change).
+    remarks: Vec<String>,
+    /// Scroll the selected item into view on the next frame (after keyboard moves).
+    scroll_to_selected: bool,
+}
+
+impl ChecklistView {
+    pub fn new(inspection: Inspection, compound_name: String) -> Self {
+        let remarks = inspection.items.iter().map(|i| i.remark.clone()).collect();
+        let selected = inspection
+            .items
+            .iter()
+            .position(|i| i.result.is_none())
+            .unwrap_or(0);
+        Self {
+            inspection,
+            compound_name,
+            selected,
+            remarks,
+            scroll_to_selected: true,
+        }
+    }
+
+    /// Takes the freshly stored inspection; keeps what is being typed.
+    pub fn update(&mut self, inspection: Inspection) {
+        if inspection.items.len() != self.remarks.len() {
+            self.remarks = inspection.items.iter().map(|i| i.remark.clone()).collect();
+        }
+        self.inspection = inspection;
+    }
+
+    fn set_result(
+        &mut self,
+        index: usize,
+        result: Option<ItemResult>,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(item) = self.inspection.items.get(index) else {
+            return;
+        };
+        self.selected = index;
+        commands.push(Command::SetResult {
+            inspection: self.inspection.id,
+            code: item.standard.code.clone(),
+            result,
+        });
+    }
+
+    fn keyboard(&mut self, ui: &egui::Ui, commands: &mut Vec<Command>) {
+        if ui.ctx().text_edit_focused() || self.inspection.items.is_empty() {
+            return;
+        }
+        let last = self.inspection.items.len() - 1;
+        let pressed = |key| ui.input_mut(|i| i.consume_key(Modifiers::NONE, key));
+        if pressed(Key::ArrowDown) || pressed(Key::J) {
+            self.selected = (self.selected + 1).min(last);
+            self.scroll_to_selected = true;
+        }
+        if pressed(Key::ArrowUp) || pressed(Key::K) {
+            self.selected = self.selected.saturating_sub(1);
+            self.scroll_to_selected = true;
+        }
+        let choice = [
+            (Key::Num1, Some(ItemResult::Pass)),
+            (Key::Num2, Some(ItemResult::Fail)),
+            (Key::Num3, Some(ItemResult::NotApplicable)),
+            (Key::Num0, None),
+        ]
+        .into_iter()
+        .find(|(key, _)| pressed(*key));
+        if let Some((_, result)) = choice {
+            let index = self.selected;
+            self.set_result(index, result, commands);
+            // Move on to the next item after a decision, as on a paper form.
+            if result.is_some() && index < last {
+                self.selected = index + 1;
+                self.scroll_to_selected = true;
+            }
+        }
+    }
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    view: &mut ChecklistView,
+    exporting: bool,
+    commands: &mut Vec<Command>,
+) {
+    view.keyboard(ui, commands);
+    let inspection_id = view.inspection.id;
+    let total = view.inspection.items.len();
+    let decided = view.inspection.decided_count();
+    let verdict = verdict_of(&view.inspection.items);
+
+    ui.horizontal(|ui| {
+        ui.heading(format!("{} · 验收", view.compound_name));
+        ui.add_space(12.0);
+        ui.label(format!(
+            "{}　验收人员：{}",
+            view.inspection.inspected_on, view.inspection.inspectors
+        ));
+    });
+    ui.horizontal(|ui| {
+        ui.label(format!("已判定 {decided}/{total}"));
+        ui.add(
+            egui::ProgressBar::new(if total == 0 {
+                0.0
+            } else {
+                decided as f32 / total as f32
+            })
+            .desired_width(200.0),
+        );
+        ui.add_space(12.0);
+        ui.label("结论：");
+        ui.label(verdict_text(&verdict, ui.visuals()));
+        ui.label(verdict.explanation());
+    });
+    ui.horizontal(|ui| {
+        let export = Command::ExportSheet(inspection_id);
+        if ui
+            .add_enabled(!exporting, egui::Button::new(export.label()))
+            .on_hover_text(format!(
+                "{}（{}）",
+                export.tooltip(),
+                export.shortcut_text()
+            ))
+            .clicked()
+        {
+            commands.push(export);
+        }
+        ui.label(
+            egui::RichText::new(
+                "键盘：↑/↓ 选择项目　1 合格　2 不合格　3 不适用　0 清除　· 每次勾选即时保存",
+            )
+            .small()
+            .weak(),
+        );
+    });
+    ui.label(
+        egui::RichText::new(format!("标准版本 {}", view.inspection.catalogue_version))
+            .small()
+            .weak(),
+    );
+    ui.separator();
+
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            let mut group = String::new();
+            for index in 0..view.inspection.items.len() {
+                let item_group = &view.inspection.items[index].standard.group;
+                if *item_group != group {
+                    group.clone_from(item_group);
+                    ui.add_space(6.0);
+                    ui.label(egui::RichText::new(&group).heading().size(18.0));
+                }
+                item_card(ui, view, index, commands);
+            }
+        });
+}
+
+fn item_card(
+    ui: &mut egui::Ui,
+    view: &mut ChecklistView,
+    index: usize,
+    commands: &mut Vec<Command>,
+) {
+    let selected = view.selected == index;
+    let item = view.inspection.items[index].clone();
+    let stroke = if selected {
+        egui::Stroke::new(2.0, ui.visuals().selection.stroke.color)
+    } else {
+        egui::Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color)
+    };
+    let frame = egui::Frame::group(ui.style())
+        .stroke(stroke)
+        .inner_margin(8.0);
+    let response = frame.show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(format!("{}.", index + 1)).strong());
+            ui.label(egui::RichText::new(&item.standard.text).strong().size(17.0));
+            ui.label(egui::RichText::new(&item.standard.code).small().weak());
+            if item.standard.required {
+                ui.label(egui::RichText::new("必查").small());
+            }
+        });
+        ui.label(egui::RichText::new(format!("提示：{}", item.standard.hint)).small());
+        ui.label(
+            egui::RichText::new(format!("依据：宁政办〔2021〕17号 {}", item.standard.clause))
+                .small()
+                .weak(),
+        );
+        ui.horizontal(|ui| {
+            for (n, result) in ItemResult::ALL.into_iter().enumerate() {
+                let chosen = item.result == Some(result);
+                let mut text =
+                    egui::RichText::new(format!("{} {}", n + 1, result.label())).size(16.0);
+                let mut button = egui::Button::new(text.clone()).min_size(egui::vec2(104.0, 38.0));
+                if chosen {
+                    text = text.color(egui::Color32::WHITE).strong();
+                    let fill = match result {
+                        ItemResult::Pass => PASS_GREEN,
+                        ItemResult::Fail => ui.visuals().error_fg_color,
+                        ItemResult::NotApplicable => egui::Color32::from_gray(110),
+                    };
+                    button = egui::Button::new(text)
+                        .min_size(egui::vec2(104.0, 38.0))
+                        .fill(fill);
+                }
+                let clicked = ui
+                    .add(button)
+                    .accessible_name(format!("{}：{}", item.standard.text, result.label()))
+                    .on_hover_text(format!("快捷键 {}", n + 1))
+                    .clicked();
+                if clicked {
+                    // Clicking the chosen result again clears it.
+                    view.set_result(index, if chosen { None } else { Some(result) }, commands);
+                }
+            }
+            ui.add_space(8.0);
+            ui.label("备注");
+            let remark = ui
+                .add(
+                    egui::TextEdit::singleline(&mut view.remarks[index])
+                        .hint_text(if item.result == Some(ItemResult::NotApplicable) {
+                            "请注明不适用的理由"
+                        } else {
+                            "问题、位置、整改要求…"
+                        })
+                        .desired_width(ui.available_width()),
+                )
+                .accessible_name(format!("{} 备注", item.standard.text));
+            if remark.changed() {
+                commands.push(Command::SetRemark {
+                    inspection: view.inspection.id,
+                    code: item.standard.code.clone(),
+                    remark: view.remarks[index].clone(),
+                });
+            }
+            if remark.gained_focus() {
+                view.selected = index;
+            }
+        });
+        if item.result == Some(ItemResult::NotApplicable) && item.remark.trim().is_empty() {
+            ui.label(
+                egui::RichText::new("“不适用”须在备注中注明理由，否则不能判定合格。")
+                    .small()
+                    .color(ui.visuals().error_fg_color),
+            );
+        }
+    });
+    if selected && view.scroll_to_selected {
+        response.response.scroll_to_me(Some(egui::Align::Center));
+        view.scroll_to_selected = false;
+    }
+}

@@ -1,0 +1,242 @@
+//! The compound register: a searchable, sortable table.
+
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+
+use crate::command::Command;
+use crate::store::CompoundRow;
+use crate::ui::widgets::command_button;
+
+/// A column the register can be sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortColumn {
+    Name,
+    Town,
+    YearBuilt,
+    Households,
+    LastInspected,
+}
+
+/// The register's state: the rows and the current search and sort.
+#[derive(Debug)]
+pub struct RegisterView {
+    rows: Vec<CompoundRow>,
+    pub search: String,
+    pub sort: SortColumn,
+    pub ascending: bool,
+    /// Indices into `rows` in display order, for `visible_key`.
+    visible: Vec<usize>,
+    visible_key: Option<(String, SortColumn, bool)>,
+}
+
+impl Default for RegisterView {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            search: String::new(),
+            sort: SortColumn::Name,
+            ascending: true,
+            visible: Vec::new(),
+            visible_key: None,
+        }
+    }
+}
+
+impl RegisterView {
+    /// Replaces the rows (after the store changed).
+    pub fn set_rows(&mut self, rows: Vec<CompoundRow>) {
+        self.rows = rows;
+        self.visible_key = None;
+    }
+
+    pub fn rows(&self) -> &[CompoundRow] {
+        &self.rows
+    }
+
+    /// The rows matching the search, in sort order; recomputed only when something changed.
+    pub fn visible(&mut self) -> &[usize] {
+        let key = (self.search.trim().to_owned(), self.sort, self.ascending);
+        if self.visible_key.as_ref() != Some(&key) {
+            let needle = key.0.as_str();
+            let mut visible: Vec<usize> = (0..self.rows.len())
+                .filter(|&i| {
+                    let c = &self.rows[i].compound;
+                    needle.is_empty() || c.name.contains(needle) || c.address.contains(needle)
+                })
+                .collect();
+            let rows = &self.rows;
+            visible.sort_by(|&a, &b| {
+                let (a, b) = (&rows[a], &rows[b]);
+                let order = match self.sort {
+                    SortColumn::Name => a.compound.name.cmp(&b.compound.name),
+                    SortColumn::Town => a.town_name.cmp(&b.town_name),
+                    SortColumn::YearBuilt => a.compound.year_built.cmp(&b.compound.year_built),
+                    SortColumn::Households => a.compound.households.cmp(&b.compound.households),
+                    SortColumn::LastInspected => a.last_inspected_on.cmp(&b.last_inspected_on),
+                };
+                let order = order.then_with(|| a.compound.name.cmp(&b.compound.name));
+                if self.ascending {
+                    order
+                } else {
+                    order.reverse()
+                }
+            });
+            self.visible = visible;
+            self.visible_key = Some(key);
+        }
+        &self.visible
+    }
+
+    fn sort_header(&mut self, ui: &mut egui::Ui, title: &str, column: SortColumn) {
+        let arrow = match (self.sort == column, self.ascending) {
+            (true, true) => " ▲",
+            (true, false) => " ▼",
+            (false, _) => "",
+        };
+        let response = ui
+            .add(
+                egui::Button::new(egui::RichText::new(format!("{title}{arrow}")).strong())
+                    .frame(false),
+            )
+            .on_hover_text(format!("按{title}排序"));
+        if response.clicked() {
+            if self.sort == column {
+                self.ascending = !self.ascending;
+            } else {
+                self.sort = column;
+                self.ascending = true;
+            }
+        }
+    }
+}
+
+fn opt_number<T: ToString>(value: Option<T>) -> String {
+    value
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "—".to_owned())
+}
+
+pub fn show(ui: &mut egui::Ui, view: &mut RegisterView, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.heading("小区名册");
+        ui.add_space(16.0);
+        command_button(ui, Command::AddCompound, commands);
+        ui.add_space(16.0);
+        let label = ui.label("搜索");
+        ui.add(
+            egui::TextEdit::singleline(&mut view.search)
+                .hint_text("小区名称或地址")
+                .desired_width(240.0),
+        )
+        .labelled_by(label.id);
+        let total = view.rows.len();
+        let shown = view.visible().len();
+        ui.label(if shown == total {
+            format!("共 {total} 个小区")
+        } else {
+            format!("显示 {shown} / {total} 个小区")
+        });
+    });
+    ui.separator();
+
+    if view.rows.is_empty() {
+        ui.add_space(30.0);
+        ui.vertical_centered(|ui| {
+            ui.label(
+                "名册中还没有小区。点击“新增小区”登记第一个，或从“文件”菜单新建示例数据库练习。",
+            );
+        });
+        return;
+    }
+
+    let visible = view.visible().to_vec();
+    let row_height = 30.0;
+    ui.scope(|ui| {
+        ui.style_mut().interaction.selectable_labels = false;
+        TableBuilder::new(ui)
+            .id_salt("register")
+            .striped(true)
+            .sense(egui::Sense::click())
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(
+                Column::initial(220.0)
+                    .at_least(120.0)
+                    .resizable(true)
+                    .clip(true),
+            )
+            .column(Column::initial(80.0).resizable(true))
+            .column(
+                Column::initial(220.0)
+                    .at_least(80.0)
+                    .resizable(true)
+                    .clip(true),
+            )
+            .column(Column::initial(80.0))
+            .column(Column::initial(70.0))
+            .column(Column::initial(110.0))
+            .column(Column::remainder().at_least(200.0))
+            .header(row_height, |mut header| {
+                header.col(|ui| view.sort_header(ui, "小区名称", SortColumn::Name));
+                header.col(|ui| view.sort_header(ui, "乡镇", SortColumn::Town));
+                header.col(|ui| {
+                    ui.strong("地址");
+                });
+                header.col(|ui| view.sort_header(ui, "建成年份", SortColumn::YearBuilt));
+                header.col(|ui| view.sort_header(ui, "户数", SortColumn::Households));
+                header.col(|ui| view.sort_header(ui, "最近验收", SortColumn::LastInspected));
+                header.col(|ui| {
+                    ui.strong("操作");
+                });
+            })
+            .body(|body| {
+                body.rows(row_height, visible.len(), |mut row| {
+                    let r = &view.rows[visible[row.index()]];
+                    let c = &r.compound;
+                    row.col(|ui| {
+                        ui.label(&c.name);
+                    });
+                    row.col(|ui| {
+                        ui.label(&r.town_name);
+                    });
+                    row.col(|ui| {
+                        ui.label(&c.address);
+                    });
+                    row.col(|ui| {
+                        ui.label(opt_number(c.year_built));
+                    });
+                    row.col(|ui| {
+                        ui.label(opt_number(c.households));
+                    });
+                    row.col(|ui| {
+                        ui.label(r.last_inspected_on.as_deref().unwrap_or("未验收"));
+                    });
+                    row.col(|ui| {
+                        if ui
+                            .button("打开")
+                            .accessible_name(format!("打开 {}", c.name))
+                            .clicked()
+                        {
+                            commands.push(Command::ShowCompound(c.id));
+                        }
+                        if ui
+                            .button("编辑")
+                            .accessible_name(format!("编辑 {}", c.name))
+                            .clicked()
+                        {
+                            commands.push(Command::EditCompound(c.id));
+                        }
+                        if ui
+                            .button("删除")
+                            .accessible_name(format!("删除 {}", c.name))
+                            .clicked()
+                        {
+                            commands.push(Command::RequestDeleteCompound(c.id));
+                        }
+                    });
+                    if row.response().double_clicked() {
+                        commands.push(Command::ShowCompound(c.id));
+                    }
+                });
+            });
+    });
+}

@@ -1,0 +1,127 @@
+//! One compound: its details and its acceptance inspections.
+
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+
+use crate::command::Command;
+use crate::model::{Compound, Verdict};
+use crate::store::InspectionSummary;
+use crate::ui::widgets::{command_button, verdict_text};
+
+/// What the compound page shows.
+#[derive(Debug)]
+pub struct CompoundView {
+    pub compound: Compound,
+    pub town_name: String,
+    pub inspections: Vec<InspectionSummary>,
+}
+
+pub fn show(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
+    let c = &view.compound;
+    ui.horizontal(|ui| {
+        ui.heading(&c.name);
+        if c.is_sample {
+            ui.label(egui::RichText::new("示例数据").color(egui::Color32::from_rgb(200, 80, 0)));
+        }
+        ui.add_space(16.0);
+        command_button(ui, Command::EditCompound(c.id), commands);
+        command_button(ui, Command::RequestDeleteCompound(c.id), commands);
+    });
+    ui.add_space(6.0);
+    let dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
+    egui::Grid::new("compound_details")
+        .num_columns(4)
+        .spacing([24.0, 6.0])
+        .show(ui, |ui| {
+            ui.label("所属乡镇");
+            ui.label(dash(Some(view.town_name.clone()).filter(|s| !s.is_empty())));
+            ui.label("地址");
+            ui.label(dash(Some(c.address.clone()).filter(|s| !s.is_empty())));
+            ui.end_row();
+            ui.label("产权单位");
+            ui.label(dash(Some(c.owner_unit.clone()).filter(|s| !s.is_empty())));
+            ui.label("建成年份");
+            ui.label(dash(c.year_built.map(|y| format!("{y} 年"))));
+            ui.end_row();
+            ui.label("楼栋数");
+            ui.label(dash(c.buildings.map(|n| format!("{n} 栋"))));
+            ui.label("户数");
+            ui.label(dash(c.households.map(|n| format!("{n} 户"))));
+            ui.end_row();
+        });
+    ui.add_space(10.0);
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.heading("验收记录");
+        ui.add_space(16.0);
+        if ui
+            .add(egui::Button::new("开始验收").min_size(egui::vec2(120.0, 32.0)))
+            .on_hover_text(Command::NewInspection(c.id).tooltip())
+            .clicked()
+        {
+            commands.push(Command::NewInspection(c.id));
+        }
+    });
+    ui.add_space(6.0);
+    if view.inspections.is_empty() {
+        ui.label("尚无验收记录。改造完工后，点击“开始验收”逐项检查。");
+        return;
+    }
+    ui.scope(|ui| {
+        ui.style_mut().interaction.selectable_labels = false;
+        TableBuilder::new(ui)
+            .id_salt("inspections")
+            .striped(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::initial(110.0))
+            .column(Column::initial(200.0).clip(true))
+            .column(Column::initial(90.0))
+            .column(Column::initial(260.0).clip(true))
+            .column(Column::remainder().at_least(200.0))
+            .header(28.0, |mut h| {
+                for title in ["验收日期", "验收人员", "进度", "结论", "操作"] {
+                    h.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|mut body| {
+                for s in &view.inspections {
+                    body.row(30.0, |mut row| {
+                        row.col(|ui| {
+                            ui.label(s.inspected_on.to_string());
+                        });
+                        row.col(|ui| {
+                            ui.label(&s.inspectors);
+                        });
+                        row.col(|ui| {
+                            ui.label(format!("{}/{}", s.decided, s.total));
+                        });
+                        row.col(|ui| {
+                            ui.label(verdict_text(&s.verdict, ui.visuals()));
+                            if let Verdict::Failed { .. } = s.verdict {
+                                ui.label(egui::RichText::new(s.verdict.explanation()).small());
+                            }
+                        });
+                        row.col(|ui| {
+                            let name = s.inspected_on.to_string();
+                            if ui
+                                .button("打开")
+                                .accessible_name(format!("打开验收 {name}"))
+                                .clicked()
+                            {
+                                commands.push(Command::ShowInspection(s.id));
+                            }
+                            if ui
+                                .button("导出 PDF")
+                                .accessible_name(format!("导出验收单 {name}"))
+                                .clicked()
+                            {
+                                commands.push(Command::ExportSheet(s.id));
+                            }
+                        });
+                    });
+                }
+            });
+    });
+}

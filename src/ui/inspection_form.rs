@@ -1,0 +1,76 @@
+//! The form that starts an acceptance inspection: date, inspectors, participating units.
+
+use eframe::egui;
+
+use crate::command::Command;
+use crate::model::InspectionDraft;
+use crate::ui::widgets::labelled_text;
+
+#[derive(Debug)]
+pub struct InspectionForm {
+    pub draft: InspectionDraft,
+    pub errors: Vec<String>,
+}
+
+impl InspectionForm {
+    pub fn new(draft: InspectionDraft) -> Self {
+        Self {
+            draft,
+            errors: Vec::new(),
+        }
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, form: &mut InspectionForm, commands: &mut Vec<Command>) {
+    ui.heading("开始验收");
+    ui.label(
+        egui::RichText::new("按小区改造标准“三入、四通、四有、两整”（宁政办〔2021〕17号 二、（四））逐项检查，共 13 项。")
+            .small(),
+    );
+    ui.add_space(8.0);
+    egui::Grid::new("inspection_form")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            labelled_text(
+                ui,
+                "验收日期",
+                &mut form.draft.inspected_on,
+                "年-月-日",
+                None,
+            );
+            labelled_text(
+                ui,
+                "验收人员",
+                &mut form.draft.inspectors,
+                "姓名，多人用顿号分隔",
+                None,
+            );
+            let label = ui.label("参加单位");
+            ui.add(
+                egui::TextEdit::multiline(&mut form.draft.parties)
+                    .desired_rows(6)
+                    .desired_width(320.0)
+                    .hint_text("每行一个单位"),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+        });
+    ui.label(
+        egui::RichText::new("参加单位每行一个，验收单上为每个单位留签字栏。")
+            .small()
+            .weak(),
+    );
+    for error in &form.errors {
+        ui.label(egui::RichText::new(error).color(ui.visuals().error_fg_color));
+    }
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui.button("开始").clicked() {
+            commands.push(Command::StartInspection);
+        }
+        if ui.button("取消").clicked() {
+            commands.push(Command::CloseDialog);
+        }
+    });
+}

@@ -1,0 +1,30 @@
+//! The screens, one module each. UI code reads state and queues `Command`s; it never touches
+//! the store.
+
+pub mod checklist;
+pub mod compound_form;
+pub mod compound_list;
+pub mod compound_page;
+pub mod dialogs;
+pub mod fonts;
+pub mod inspection_form;
+pub mod no_database;
+pub mod path_prompt;
+pub mod status_bar;
+pub mod top_bar;
+pub mod widgets;
+
+/// Whether a native file dialog can be shown: rfd uses the XDG desktop portal over D-Bus, and
+/// falls back to zenity. `YANSHOU_NO_FILE_DIALOG=1` forces the path field.
+pub fn file_dialogs_available() -> bool {
+    if std::env::var_os("YANSHOU_NO_FILE_DIALOG").is_some_and(|v| v != "0") {
+        return false;
+    }
+    if cfg!(not(target_os = "linux")) {
+        return true;
+    }
+    let portal = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
+    let zenity = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file()));
+    portal || zenity
+}

@@ -1,0 +1,154 @@
+//! Choosing a file by typing its path: used where no native file dialog exists.
+
+use std::path::{Path, PathBuf};
+
+use eframe::egui;
+
+use crate::command::Command;
+use crate::model::InspectionId;
+use crate::ui::checklist::ChecklistView;
+
+/// What a chosen path is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathPurpose {
+    OpenDatabase,
+    NewDatabase,
+    SampleDatabase,
+    ExportSheet(InspectionId),
+}
+
+impl PathPurpose {
+    pub fn title(&self) -> &'static str {
+        match self {
+            Self::OpenDatabase => "打开数据库",
+            Self::NewDatabase => "新建数据库",
+            Self::SampleDatabase => "新建示例数据库",
+            Self::ExportSheet(_) => "导出验收单 PDF",
+        }
+    }
+
+    /// A sensible suggestion next to the current database, or in the documents folder.
+    pub fn default_path(&self, db_path: &Path, checklist: Option<&ChecklistView>) -> PathBuf {
+        let db_dir = db_path.parent().map(Path::to_owned).unwrap_or_default();
+        match self {
+            Self::OpenDatabase => db_path.to_owned(),
+            Self::NewDatabase => db_dir.join("新验收数据库.db"),
+            Self::SampleDatabase => db_dir.join("示例数据.db"),
+            Self::ExportSheet(id) => {
+                let docs = directories::UserDirs::new()
+                    .and_then(|d| d.document_dir().map(Path::to_owned))
+                    .unwrap_or(db_dir);
+                let name = match checklist.filter(|c| c.inspection.id == *id) {
+                    Some(c) => format!(
+                        "验收单-{}-{}.pdf",
+                        c.compound_name, c.inspection.inspected_on
+                    ),
+                    None => format!("验收单-{}.pdf", &id.to_string()[..8]),
+                };
+                docs.join(sanitize_file_name(&name))
+            }
+        }
+    }
+
+    /// The command that carries on with `path`.
+    pub fn command(&self, path: PathBuf) -> Command {
+        match self {
+            Self::OpenDatabase | Self::NewDatabase => Command::OpenDatabaseAt(path),
+            Self::SampleDatabase => Command::CreateSampleAt(path),
+            Self::ExportSheet(id) => Command::ExportSheetTo(*id, path),
+        }
+    }
+}
+
+/// Replaces characters that file systems refuse.
+fn sanitize_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The path field dialog's state.
+#[derive(Debug)]
+pub struct PathPrompt {
+    pub purpose: PathPurpose,
+    pub path: String,
+    /// Why the field is shown (no native dialog).
+    pub note: Option<String>,
+    /// What is wrong with the typed path.
+    pub problem: Option<String>,
+}
+
+impl PathPrompt {
+    pub fn new(purpose: PathPurpose, default: PathBuf, note: Option<String>) -> Self {
+        Self {
+            purpose,
+            path: default.display().to_string(),
+            note,
+            problem: None,
+        }
+    }
+
+    /// The command for the typed path, or what is wrong with it.
+    pub fn command(&self) -> Result<Command, String> {
+        let text = self.path.trim();
+        if text.is_empty() {
+            return Err("请输入文件路径。".to_owned());
+        }
+        let mut path = PathBuf::from(text);
+        if let PathPurpose::ExportSheet(_) = self.purpose
+            && path
+                .extension()
+                .is_none_or(|e| !e.eq_ignore_ascii_case("pdf"))
+        {
+            path.set_extension("pdf");
+        }
+        if self.purpose == PathPurpose::OpenDatabase && !path.is_file() {
+            return Err(format!("找不到文件“{}”。", path.display()));
+        }
+        if self.purpose != PathPurpose::OpenDatabase {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            if let Some(parent) = parent
+                && !parent.is_dir()
+                && self.purpose
+                    == PathPurpose::ExportSheet(match self.purpose {
+                        PathPurpose::ExportSheet(id) => id,
+                        _ => return Ok(self.purpose.command(path)),
+                    })
+            {
+                return Err(format!("文件夹“{}”不存在。", parent.display()));
+            }
+        }
+        Ok(self.purpose.command(path))
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, prompt: &mut PathPrompt, commands: &mut Vec<Command>) {
+    ui.heading(prompt.purpose.title());
+    if let Some(note) = &prompt.note {
+        ui.label(egui::RichText::new(note).small());
+    }
+    ui.add_space(6.0);
+    let label = ui.label("文件路径");
+    let response = ui
+        .add(egui::TextEdit::singleline(&mut prompt.path).desired_width(520.0))
+        .labelled_by(label.id);
+    if let Some(problem) = &prompt.problem {
+        ui.label(egui::RichText::new(problem).color(ui.visuals().error_fg_color));
+    }
+    let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui.button("确定").clicked() || entered {
+            commands.push(Command::SubmitPathPrompt);
+        }
+        if ui.button("取消").clicked() {
+            commands.push(Command::CloseDialog);
+        }
+    });
+}

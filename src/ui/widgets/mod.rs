@@ -1,0 +1,72 @@
+//! Small widgets shared by screens.
+
+use eframe::egui;
+
+use crate::command::Command;
+
+/// A menu entry for a command, with its tooltip and shortcut.
+pub fn menu_item(ui: &mut egui::Ui, command: Command, commands: &mut Vec<Command>) {
+    let button = egui::Button::new(command.label()).shortcut_text(command.shortcut_text());
+    if ui.add(button).on_hover_text(command.tooltip()).clicked() {
+        commands.push(command);
+        ui.close();
+    }
+}
+
+/// A button for a command, with its tooltip.
+pub fn command_button(
+    ui: &mut egui::Ui,
+    command: Command,
+    commands: &mut Vec<Command>,
+) -> egui::Response {
+    let response = ui.button(command.label());
+    let response = if command.tooltip().is_empty() {
+        response
+    } else {
+        response.on_hover_text(command.tooltip())
+    };
+    if response.clicked() {
+        commands.push(command);
+    }
+    response
+}
+
+/// A labelled single-line text field; the label names it for screen readers and tests.
+/// Shows `error` in red beneath it.
+pub fn labelled_text(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    error: Option<&str>,
+) -> egui::Response {
+    let label_response = ui.label(label);
+    let response = ui
+        .add(
+            egui::TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(320.0),
+        )
+        .labelled_by(label_response.id);
+    ui.end_row();
+    if let Some(error) = error {
+        ui.label("");
+        ui.label(egui::RichText::new(error).color(ui.visuals().error_fg_color));
+        ui.end_row();
+    }
+    response
+}
+
+/// The verdict label in its colour: green 合格, red 不合格, plain 未完成.
+pub fn verdict_text(verdict: &crate::model::Verdict, visuals: &egui::Visuals) -> egui::RichText {
+    use crate::model::Verdict;
+    let text = egui::RichText::new(verdict.label()).strong();
+    match verdict {
+        Verdict::Passed => text.color(PASS_GREEN),
+        Verdict::Failed { .. } => text.color(visuals.error_fg_color),
+        Verdict::Incomplete { .. } => text,
+    }
+}
+
+/// The green used for 合格.
+pub const PASS_GREEN: egui::Color32 = egui::Color32::from_rgb(0, 130, 60);
