@@ -97,7 +97,7 @@ pub fn run(db_path: PathBuf) -> anyhow::Result<()> {
         "yanshou",
         options,
         Box::new(move |cc| {
-            ui::fonts::install(&cc.egui_ctx);
+            ui::setup(&cc.egui_ctx);
             Ok(Box::new(App::open(db_path, ui::file_dialogs_available())))
         }),
     )

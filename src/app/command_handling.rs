@@ -198,11 +198,14 @@ impl App {
             Err(e) => {
                 let text = e.to_string();
                 if self.store.is_none() {
+                    // Said once, on the screen that offers what to do about it.
+                    tracing::error!("{text}");
                     self.db_path = path.to_owned();
-                    self.open_error = Some(text.clone());
+                    self.open_error = Some(text);
                     self.screen = Screen::NoDatabase;
+                } else {
+                    self.error(text);
                 }
-                self.error(text);
             }
         }
     }

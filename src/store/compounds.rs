@@ -38,7 +38,7 @@ impl Store {
     pub fn towns(&self) -> Result<Vec<Town>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id, name FROM town ORDER BY created_at, name")?;
+            .prepare_cached("SELECT id, name FROM town ORDER BY rowid")?;
         let rows = stmt.query_map([], |r| {
             Ok(Town {
                 id: r.get(0)?,

@@ -14,6 +14,13 @@ pub mod status_bar;
 pub mod top_bar;
 pub mod widgets;
 
+/// Prepares a context for the app: the bundled fonts, readable sizes, and the light theme
+/// (easier to read outdoors in sunlight).
+pub fn setup(ctx: &eframe::egui::Context) {
+    fonts::install(ctx);
+    ctx.set_theme(eframe::egui::Theme::Light);
+}
+
 /// Whether a native file dialog can be shown: rfd uses the XDG desktop portal over D-Bus, and
 /// falls back to zenity. `YANSHOU_NO_FILE_DIALOG=1` forces the path field.
 pub fn file_dialogs_available() -> bool {

@@ -1,0 +1,44 @@
+//! Fixtures shared by the integration tests.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use yanshou::model::{Catalogue, Compound, CompoundId, InspectionId, catalogue::COMPOUND_STANDARD};
+use yanshou::store::Store;
+
+pub fn compound(name: &str) -> Compound {
+    Compound {
+        id: CompoundId::new(),
+        name: name.to_owned(),
+        address: "城关镇永宁大道 1 号".to_owned(),
+        town_id: None,
+        owner_unit: "洛宁县住建局".to_owned(),
+        year_built: Some(1995),
+        buildings: Some(3),
+        households: Some(72),
+        cluster_id: None,
+        is_sample: false,
+    }
+}
+
+/// A store with one compound and one fresh 13-item inspection of it.
+pub fn store_with_inspection(store: &mut Store, name: &str) -> (CompoundId, InspectionId) {
+    let c = compound(name);
+    store.save_compound(&c).expect("save compound");
+    let parties = vec![
+        "建设单位".to_owned(),
+        "施工单位".to_owned(),
+        "监理单位".to_owned(),
+    ];
+    let id = store
+        .start_inspection(
+            c.id,
+            COMPOUND_STANDARD,
+            Catalogue::current(),
+            NaiveDate::from_ymd_opt(2026, 11, 20).expect("date"),
+            "王工、李工",
+            &parties,
+        )
+        .expect("start inspection");
+    (c.id, id)
+}

@@ -1,0 +1,241 @@
+//! The PDF acceptance sheet: read back with poppler's pdftotext / pdffonts and check content.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use yanshou::export::{AcceptanceSheet, render_acceptance_sheet};
+use yanshou::model::{Catalogue, ItemResult, catalogue::COMPOUND_STANDARD};
+use yanshou::store::Store;
+
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let output = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} not runnable ({e}); install poppler-utils"));
+    assert!(
+        output.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+fn pdffonts(pdf: &Path) -> String {
+    let output = Command::new("pdffonts")
+        .arg(pdf)
+        .output()
+        .expect("pdffonts (poppler-utils)");
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+fn write_pdf(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sheet.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    (dir, path)
+}
+
+/// Collapses pdftotext's layout: wrapped cells and spacing are not what we test.
+fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_sheet_holds_the_compound_every_item_and_the_verdict() {
+    let mut store = Store::open_in_memory().expect("open");
+    let (_, id) = common::store_with_inspection(&mut store, "县水利局家属院");
+    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
+        store
+            .record_result(id, &item.code, Some(ItemResult::Pass))
+            .expect("tick");
+    }
+    store
+        .record_result(id, "XQ-SY-02", Some(ItemResult::Fail))
+        .expect("fail one");
+    store
+        .record_remark(id, "XQ-SY-02", "3 号楼出入口无门禁，监控未接入社区平台")
+        .expect("remark");
+
+    let sheet = AcceptanceSheet::load(&store, id).expect("load");
+    let bytes = render_acceptance_sheet(&sheet).expect("render");
+    assert!(
+        bytes.len() < 200 * 1024,
+        "13-item sheet is {} bytes",
+        bytes.len()
+    );
+    let (_dir, pdf) = write_pdf(&bytes);
+    let text = squash(&poppler("pdftotext", &[], &pdf));
+
+    for expected in [
+        "洛宁县城镇老旧小区改造提质工程验收单",
+        "县水利局家属院",
+        "城关镇永宁大道1号",
+        "2026年11月20日",
+        "王工、李工",
+        "验收结论：不合格",
+        "不合格项目：有智慧安防系统（XQ-SY-02）",
+        "3号楼出入口无门禁，监控未接入社区平台",
+        "建设单位（盖章）",
+        "监理单位（盖章）",
+        "签字：",
+        "日期：",
+        "第1页共",
+    ] {
+        assert!(
+            text.contains(&squash(expected)),
+            "missing {expected:?} in:\n{text}"
+        );
+    }
+    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
+        assert!(
+            text.contains(&squash(&item.text)),
+            "missing item {}",
+            item.text
+        );
+    }
+}
+
+#[test]
+fn the_font_is_embedded_as_a_subset() {
+    let mut store = Store::open_in_memory().expect("open");
+    let (_, id) = common::store_with_inspection(&mut store, "甲");
+    let bytes =
+        render_acceptance_sheet(&AcceptanceSheet::load(&store, id).expect("load")).expect("render");
+    let (_dir, pdf) = write_pdf(&bytes);
+    let fonts = pdffonts(&pdf);
+    let line = fonts
+        .lines()
+        .find(|l| l.contains("WenQuanYi"))
+        .unwrap_or_else(|| panic!("font not listed:\n{fonts}"));
+    // name                       type          encoding    emb sub uni
+    // ABCDEF+WenQuanYiMicroHei   CID TrueType  Identity-H  yes yes yes
+    let name = line.split_whitespace().next().expect("name");
+    assert!(
+        name.len() > 7 && name.as_bytes()[6] == b'+',
+        "subset tag in {name}"
+    );
+    let flags: Vec<&str> = line.split_whitespace().rev().skip(2).take(3).collect();
+    assert_eq!(flags, vec!["yes", "yes", "yes"], "uni, sub, emb in {line}");
+    // The whole face is ~5 MB; a subset of a few hundred glyphs is far smaller.
+    assert!(bytes.len() < 200 * 1024);
+}
+
+#[test]
+fn a_long_table_continues_with_its_header_and_page_numbers() {
+    let mut store = Store::open_in_memory().expect("open");
+    let (_, id) = common::store_with_inspection(&mut store, "长备注小区");
+    let long = "楼道墙面空鼓开裂，需铲除重做；单元门禁未通电，待供电公司接入。".repeat(4);
+    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
+        store
+            .record_result(id, &item.code, Some(ItemResult::Fail))
+            .expect("tick");
+        store.record_remark(id, &item.code, &long).expect("remark");
+    }
+    let bytes =
+        render_acceptance_sheet(&AcceptanceSheet::load(&store, id).expect("load")).expect("render");
+    let (_dir, pdf) = write_pdf(&bytes);
+    let all = poppler("pdftotext", &[], &pdf);
+    let pages = all.matches('\u{c}').count();
+    assert!(pages >= 2, "expected several pages, got {pages}");
+    let page2 = squash(&poppler("pdftotext", &["-f", "2", "-l", "2"], &pdf));
+    assert!(
+        page2.contains("序号类别验收标准依据条款结果备注"),
+        "header repeated:\n{page2}"
+    );
+    assert!(
+        page2.contains(&format!("第2页共{pages}页")),
+        "page numbers:\n{page2}"
+    );
+    // Every remark is printed whole, wrapped over several lines, never cut off.
+    assert_eq!(squash(&all).matches(&squash(&long)).count(), 13);
+}
+
+#[test]
+fn the_cli_lists_and_exports_the_sample() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("sample.db");
+    let exe = env!("CARGO_BIN_EXE_yanshou");
+    let run = |args: &[&str]| {
+        let out = Command::new(exe)
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, _, err) = run(&["sample"]);
+    assert!(ok, "{err}");
+    let (ok, list, _) = run(&["list"]);
+    assert!(ok);
+    assert!(list.contains("示例·县水利局家属院"), "{list}");
+    let line = list
+        .lines()
+        .find(|l| l.contains("13/13"))
+        .unwrap_or_else(|| panic!("a finished inspection:\n{list}"));
+    assert!(line.contains("合格"));
+    let id = line.split_whitespace().next().expect("id");
+
+    let out = dir.path().join("验收单.pdf");
+    let (ok, stdout, err) = run(&[
+        "export-pdf",
+        "--inspection",
+        id,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(ok, "{err}");
+    assert!(stdout.contains("已导出"));
+    let text = squash(&poppler("pdftotext", &[], &out));
+    assert!(text.contains("示例数据"), "sample sheets are marked");
+    assert!(text.contains("验收结论：合格"));
+    assert!(text.contains("城区集中供热管网尚未覆盖该片区"));
+
+    let (ok, _, err) = run(&["export-pdf", "--inspection", "not-an-id", "--out", "x.pdf"]);
+    assert!(!ok);
+    assert!(err.contains("不是有效的验收记录编号"), "{err}");
+
+    // Sample data is never mixed into a file with real records without being asked.
+    let real = dir.path().join("real.db");
+    {
+        let mut store = Store::open(&real).expect("open");
+        store
+            .save_compound(&common::compound("正式小区"))
+            .expect("save");
+    }
+    let out = Command::new(exe)
+        .arg("--db")
+        .arg(&real)
+        .arg("sample")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不会混入正式数据"));
+    let store = Store::open(&real).expect("reopen");
+    assert_eq!(store.compound_counts().expect("counts"), (1, 0));
+}
+
+#[test]
+fn the_cli_refuses_a_foreign_file_and_leaves_it_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("notes.db");
+    std::fs::write(&db, "这不是数据库").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .arg("--db")
+        .arg(&db)
+        .arg("list")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是 SQLite 数据库文件"));
+    assert_eq!(std::fs::read_to_string(&db).expect("read"), "这不是数据库");
+}

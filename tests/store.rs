@@ -1,0 +1,267 @@
+//! The store: round trips, migrations, and refusing files it must not touch.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+mod common;
+
+use yanshou::model::ItemResult;
+use yanshou::store::{APPLICATION_ID, SCHEMA_VERSION, Store, StoreError};
+
+fn temp_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("验收.db");
+    (dir, path)
+}
+
+#[test]
+fn a_new_file_gets_schema_pragmas_and_default_towns() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).expect("open");
+    let conn = store.connection();
+    let pragma = |name: &str| -> i64 {
+        conn.pragma_query_value(None, name, |r| r.get(0))
+            .expect(name)
+    };
+    assert_eq!(pragma("application_id"), i64::from(APPLICATION_ID));
+    assert_eq!(pragma("user_version"), i64::from(SCHEMA_VERSION));
+    assert_eq!(pragma("foreign_keys"), 1);
+    assert_eq!(pragma("synchronous"), 2, "FULL");
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .expect("journal_mode");
+    assert_eq!(mode, "wal");
+    let towns: Vec<String> = store
+        .towns()
+        .expect("towns")
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(towns, vec!["城关镇", "回族镇", "城郊乡"]);
+}
+
+#[test]
+fn reopening_does_not_migrate_twice() {
+    let (_dir, path) = temp_db();
+    drop(Store::open(&path).expect("first open"));
+    let store = Store::open(&path).expect("second open");
+    assert_eq!(store.towns().expect("towns").len(), 3, "towns seeded once");
+}
+
+#[test]
+fn compounds_round_trip_update_and_delete() {
+    let mut store = Store::open_in_memory().expect("open");
+    let mut c = common::compound("县水利局家属院");
+    c.town_id = Some(store.towns().expect("towns")[1].id);
+    store.save_compound(&c).expect("save");
+    assert_eq!(store.compound(c.id).expect("load"), c);
+
+    c.households = Some(100);
+    c.year_built = None;
+    store.save_compound(&c).expect("update");
+    assert_eq!(store.compound(c.id).expect("load"), c);
+    let rows = store.compound_rows().expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].town_name, "回族镇");
+    assert_eq!(rows[0].inspection_count, 0);
+
+    store.delete_compound(c.id).expect("delete");
+    assert!(matches!(
+        store.compound(c.id),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.delete_compound(c.id),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn inspection_results_and_remarks_survive_reopening_the_file() {
+    let (_dir, path) = temp_db();
+    let (compound, id) = {
+        let mut store = Store::open(&path).expect("open");
+        let ids = common::store_with_inspection(&mut store, "供销社家属楼");
+        store
+            .record_result(ids.1, "XQ-SR-01", Some(ItemResult::Pass))
+            .expect("tick");
+        store
+            .record_result(ids.1, "XQ-ST-04", Some(ItemResult::NotApplicable))
+            .expect("tick");
+        store
+            .record_remark(ids.1, "XQ-ST-04", "无集中供暖")
+            .expect("remark");
+        store
+            .record_result(ids.1, "XQ-LZ-02", Some(ItemResult::Fail))
+            .expect("tick");
+        store.record_result(ids.1, "XQ-LZ-02", None).expect("clear");
+        ids
+        // dropped without any "save": every call above was already committed
+    };
+    let store = Store::open(&path).expect("reopen");
+    let inspection = store.inspection(id).expect("inspection");
+    assert_eq!(inspection.compound_id, compound);
+    assert_eq!(inspection.items.len(), 13);
+    assert_eq!(inspection.catalogue_version, "2021-17/v1");
+    assert_eq!(inspection.inspectors, "王工、李工");
+    assert_eq!(inspection.parties, vec!["建设单位", "施工单位", "监理单位"]);
+    assert_eq!(
+        inspection.item("XQ-SR-01").expect("item").result,
+        Some(ItemResult::Pass)
+    );
+    let heating = inspection.item("XQ-ST-04").expect("item");
+    assert_eq!(heating.result, Some(ItemResult::NotApplicable));
+    assert_eq!(heating.remark, "无集中供暖");
+    assert_eq!(inspection.item("XQ-LZ-02").expect("item").result, None);
+    assert_eq!(inspection.decided_count(), 2);
+    let summaries = store.inspections_of(compound).expect("summaries");
+    assert_eq!(summaries.len(), 1);
+    assert_eq!((summaries[0].decided, summaries[0].total), (2, 13));
+}
+
+#[test]
+fn an_inspection_keeps_the_text_it_was_filled_in_with() {
+    let mut store = Store::open_in_memory().expect("open");
+    let (_, id) = common::store_with_inspection(&mut store, "甲");
+    // Simulate a later catalogue that reworded the item: the stored copy is what is shown.
+    store
+        .connection()
+        .execute(
+            "UPDATE inspection_item SET standard_text = '电线入地（旧版措辞）' WHERE code = 'XQ-SR-01'",
+            [],
+        )
+        .expect("update");
+    let inspection = store.inspection(id).expect("load");
+    assert_eq!(inspection.items[0].standard.text, "电线入地（旧版措辞）");
+}
+
+#[test]
+fn unknown_items_are_reported() {
+    let mut store = Store::open_in_memory().expect("open");
+    let (_, id) = common::store_with_inspection(&mut store, "甲");
+    let err = store
+        .record_result(id, "NO-SUCH", Some(ItemResult::Pass))
+        .expect_err("unknown");
+    assert!(matches!(err, StoreError::NotFound { .. }));
+}
+
+#[test]
+fn deleting_a_compound_deletes_its_inspections() {
+    let mut store = Store::open_in_memory().expect("open");
+    let (compound, id) = common::store_with_inspection(&mut store, "甲");
+    store.delete_compound(compound).expect("delete");
+    assert!(matches!(
+        store.inspection(id),
+        Err(StoreError::NotFound { .. })
+    ));
+    let orphans: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM inspection_item", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(orphans, 0);
+}
+
+fn assert_refused_untouched(path: &std::path::Path, check: impl Fn(&StoreError) -> bool) {
+    let before = std::fs::read(path).expect("read before");
+    let err = Store::open(path).expect_err("must be refused");
+    assert!(check(&err), "unexpected error: {err:?}");
+    let after = std::fs::read(path).expect("read after");
+    assert!(before == after, "file was modified");
+    let dir = path.parent().expect("parent");
+    let names: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(
+        names.len(),
+        1,
+        "no -wal/-shm or other files left: {names:?}"
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_left_byte_identical() {
+    let (_dir, path) = temp_db();
+    {
+        let store = Store::open(&path).expect("open");
+        store
+            .connection()
+            .pragma_update(None, "user_version", i64::from(SCHEMA_VERSION) + 1)
+            .expect("bump");
+        store
+            .connection()
+            .pragma_update(None, "journal_mode", "DELETE")
+            .expect("leave WAL so the file is self-contained");
+    }
+    assert_refused_untouched(
+        &path,
+        |e| matches!(e, StoreError::TooNew { found, .. } if *found == i64::from(SCHEMA_VERSION) + 1),
+    );
+    let message = Store::open(&path).expect_err("refused").to_string();
+    assert!(message.contains("升级"), "{message}");
+}
+
+#[test]
+fn a_foreign_sqlite_file_is_refused_and_left_byte_identical() {
+    let (_dir, path) = temp_db();
+    {
+        let conn = rusqlite::Connection::open(&path).expect("create");
+        conn.execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'x');")
+            .expect("schema");
+    }
+    assert_refused_untouched(&path, |e| matches!(e, StoreError::Foreign { .. }));
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_byte_identical() {
+    let (_dir, path) = temp_db();
+    std::fs::write(&path, "小区名称,户数\n县水利局家属院,96\n".repeat(50)).expect("write");
+    assert_refused_untouched(&path, |e| matches!(e, StoreError::NotADatabase { .. }));
+
+    // A truncated file that starts like SQLite is refused too.
+    std::fs::write(&path, b"SQLite format 3\0garbage").expect("write");
+    assert_refused_untouched(&path, |e| {
+        matches!(e, StoreError::NotADatabase { .. } | StoreError::Sqlite(_))
+    });
+}
+
+#[test]
+fn an_empty_file_becomes_a_new_database() {
+    let (_dir, path) = temp_db();
+    std::fs::write(&path, b"").expect("touch");
+    let store = Store::open(&path).expect("open empty");
+    assert_eq!(store.towns().expect("towns").len(), 3);
+}
+
+#[test]
+fn a_missing_folder_is_created() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("a").join("b").join("yanshou.db");
+    Store::open(&path).expect("open");
+    assert!(path.is_file());
+}
+
+#[test]
+fn a_locked_database_gives_a_clear_message_and_loses_nothing() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open");
+    let (_, id) = common::store_with_inspection(&mut store, "甲");
+    let other = rusqlite::Connection::open(&path).expect("second connection");
+    other.execute_batch("BEGIN EXCLUSIVE").expect("lock");
+    // Shorten the wait for the test; the app waits 5 s.
+    store
+        .connection()
+        .busy_timeout(std::time::Duration::from_millis(50))
+        .expect("timeout");
+    let err = store
+        .record_result(id, "XQ-SR-01", Some(ItemResult::Pass))
+        .expect_err("locked");
+    assert!(matches!(err, StoreError::Busy), "{err:?}");
+    assert!(err.to_string().contains("占用"));
+    other.execute_batch("ROLLBACK").expect("unlock");
+    store
+        .record_result(id, "XQ-SR-01", Some(ItemResult::Pass))
+        .expect("retry works");
+    assert_eq!(
+        store.inspection(id).expect("load").items[0].result,
+        Some(ItemResult::Pass)
+    );
+}

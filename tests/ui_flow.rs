@@ -1,0 +1,297 @@
+//! UI flows driven headlessly through AccessKit with egui_kittest (no GPU).
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+mod common;
+
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use yanshou::app::{App, Screen};
+use yanshou::model::{Catalogue, ItemResult, Verdict, catalogue::COMPOUND_STANDARD, verdict_of};
+use yanshou::store::Store;
+
+fn harness(app: App) -> Harness<'static, App> {
+    Harness::builder()
+        // Tall enough that all 13 checklist items are on screen at once, so that clicks land
+        // where a user's would without scrolling.
+        .with_size(egui::vec2(1280.0, 2400.0))
+        .with_context_setup(yanshou::ui::setup)
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app)
+}
+
+fn empty_app() -> App {
+    App::with_store(Store::open_in_memory().expect("store"), false)
+}
+
+fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run();
+}
+
+fn the_inspection(app: &App) -> yanshou::model::Inspection {
+    let Screen::Inspection(id) = app.screen() else {
+        panic!("not on the checklist: {:?}", app.screen());
+    };
+    app.store()
+        .expect("store")
+        .inspection(id)
+        .expect("inspection")
+}
+
+#[test]
+fn add_compound_inspect_every_item_and_see_the_verdict() {
+    let mut h = harness(empty_app());
+
+    // Add a compound.
+    h.get_by_role_and_label(Role::Button, "新增小区").click();
+    h.run();
+    type_into(&mut h, "小区名称 *", "县水利局家属院");
+    type_into(&mut h, "建成年份", "1995");
+    type_into(&mut h, "户数", "96");
+    h.get_by_role_and_label(Role::Button, "保存").click();
+    h.run();
+    let Screen::Compound(compound_id) = h.state().screen() else {
+        panic!("expected the compound page, got {:?}", h.state().screen());
+    };
+    let saved = h
+        .state()
+        .store()
+        .expect("store")
+        .compound(compound_id)
+        .expect("saved");
+    assert_eq!(saved.name, "县水利局家属院");
+    assert_eq!((saved.year_built, saved.households), (Some(1995), Some(96)));
+
+    // Start an inspection.
+    h.get_by_role_and_label(Role::Button, "开始验收").click();
+    h.run();
+    type_into(&mut h, "验收人员", "王工");
+    h.get_by_role_and_label(Role::Button, "开始").click();
+    h.run();
+    assert_eq!(the_inspection(h.state()).items.len(), 13);
+    h.get_by_label("已判定 0/13");
+
+    // Tick all 13 items 合格.
+    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
+        h.get_by_label(&format!("{}：合格", item.text)).click();
+        h.run();
+    }
+    h.get_by_label("已判定 13/13");
+    h.get_by_label("合格"); // the live verdict
+    let inspection = the_inspection(h.state());
+    assert_eq!(
+        verdict_of(&inspection.items),
+        Verdict::Passed,
+        "saved at once, no Save button"
+    );
+
+    // One item 不合格: the verdict turns and names it.
+    h.get_by_label("有健身娱乐设施：不合格").click();
+    h.run();
+    h.get_by_label("不合格");
+    h.get_by_label_contains("不合格项目：有健身娱乐设施（XQ-SY-03）");
+    assert!(
+        h.query_by_label("合格").is_none(),
+        "the 合格 verdict is gone"
+    );
+    let inspection = the_inspection(h.state());
+    assert_eq!(
+        inspection.item("XQ-SY-03").expect("item").result,
+        Some(ItemResult::Fail)
+    );
+    assert!(
+        matches!(verdict_of(&inspection.items), Verdict::Failed { ref failing } if failing.len() == 1)
+    );
+}
+
+#[test]
+fn the_keyboard_decides_items_and_moves_on() {
+    let mut store = Store::open_in_memory().expect("store");
+    let (_, id) = common::store_with_inspection(&mut store, "键盘小区");
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowInspection(id));
+    let mut h = harness(app);
+
+    h.key_press(egui::Key::Num1); // item 1 合格, selection moves to item 2
+    h.run();
+    h.key_press(egui::Key::Num2); // item 2 不合格
+    h.run();
+    h.key_press(egui::Key::ArrowUp); // back to item 2
+    h.run();
+    h.key_press(egui::Key::ArrowDown); // item 3
+    h.run();
+    h.key_press(egui::Key::Num3); // item 3 不适用
+    h.run();
+    h.key_press(egui::Key::ArrowUp);
+    h.run();
+    h.key_press(egui::Key::Num0); // clear item 3
+    h.run();
+
+    let i = the_inspection(h.state());
+    let results: Vec<Option<ItemResult>> = i.items.iter().take(4).map(|i| i.result).collect();
+    assert_eq!(
+        results,
+        vec![Some(ItemResult::Pass), Some(ItemResult::Fail), None, None]
+    );
+    h.get_by_label("已判定 2/13");
+}
+
+#[test]
+fn a_remark_is_saved_as_it_is_typed() {
+    let mut store = Store::open_in_memory().expect("store");
+    let (_, id) = common::store_with_inspection(&mut store, "备注小区");
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowInspection(id));
+    let mut h = harness(app);
+    h.get_by_label("供暖管路畅通：不适用").click();
+    h.run();
+    h.get_by_label_contains("须在备注中注明理由");
+    type_into(&mut h, "供暖管路畅通 备注", "无集中供暖管网");
+    let item = the_inspection(h.state())
+        .item("XQ-ST-04")
+        .expect("item")
+        .clone();
+    assert_eq!(item.result, Some(ItemResult::NotApplicable));
+    assert_eq!(item.remark, "无集中供暖管网");
+    assert!(h.query_by_label_contains("须在备注中注明理由").is_none());
+}
+
+#[test]
+fn bad_compound_input_is_refused_beside_the_field() {
+    let mut h = harness(empty_app());
+    h.get_by_role_and_label(Role::Button, "新增小区").click();
+    h.run();
+    type_into(&mut h, "建成年份", "2999");
+    type_into(&mut h, "户数", "-5");
+    h.get_by_role_and_label(Role::Button, "保存").click();
+    h.run();
+    h.get_by_label("请填写小区名称");
+    h.get_by_label_contains("建成年份 2999 晚于今年");
+    h.get_by_label("户数不能为负数");
+    assert_eq!(h.state().screen(), Screen::Register, "still on the form");
+    assert_eq!(
+        h.state()
+            .store()
+            .expect("store")
+            .compound_counts()
+            .expect("n"),
+        (0, 0)
+    );
+
+    // Fixing the fields saves.
+    type_into(&mut h, "小区名称 *", "供销社家属楼");
+    h.get_by_role_and_label(Role::TextInput, "建成年份").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "建成年份")
+        .type_text("1988");
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "户数").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "户数")
+        .type_text("40");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "保存").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .store()
+            .expect("store")
+            .compound_counts()
+            .expect("n"),
+        (1, 0)
+    );
+}
+
+#[test]
+fn deleting_asks_first() {
+    let mut store = Store::open_in_memory().expect("store");
+    common::store_with_inspection(&mut store, "待删小区");
+    let mut h = harness(App::with_store(store, false));
+    h.get_by_label("删除 待删小区").click();
+    h.run();
+    h.get_by_label_contains("1 条验收记录将一并删除");
+    h.get_by_role_and_label(Role::Button, "取消").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .store()
+            .expect("store")
+            .compound_counts()
+            .expect("n")
+            .0,
+        1
+    );
+    h.get_by_label("删除 待删小区").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "确认删除").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .store()
+            .expect("store")
+            .compound_counts()
+            .expect("n")
+            .0,
+        0
+    );
+}
+
+#[test]
+fn without_a_file_dialog_a_path_field_is_offered_and_export_runs_in_the_background() {
+    let mut store = Store::open_in_memory().expect("store");
+    let (_, id) = common::store_with_inspection(&mut store, "导出小区");
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowInspection(id));
+    let mut h = harness(app);
+    h.get_by_role_and_label(Role::Button, "导出验收单 PDF…")
+        .click();
+    h.run();
+    h.get_by_label_contains("未找到系统文件对话框");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("sheet.pdf");
+    h.get_by_role_and_label(Role::TextInput, "文件路径").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "文件路径")
+        .type_text(out.to_str().expect("utf-8"));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "确定").click();
+    // The export runs on its own thread; the UI keeps drawing meanwhile.
+    for _ in 0..200 {
+        h.step();
+        if !h.state().is_exporting() && out.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.step();
+    assert!(out.is_file(), "the sheet was written");
+    let message = h.state().message().expect("a message").clone();
+    assert!(
+        !message.is_error && message.text.contains("验收单已导出"),
+        "{message:?}"
+    );
+    assert!(std::fs::read(&out).expect("read").starts_with(b"%PDF"));
+}
+
+#[test]
+fn a_foreign_file_opens_on_a_screen_that_says_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("foreign.db");
+    std::fs::write(&path, "not a database").expect("write");
+    let mut h = harness(App::open(path.clone(), false));
+    assert_eq!(h.state().screen(), Screen::NoDatabase);
+    h.get_by_label_contains("不是 SQLite 数据库文件");
+    h.get_by_role_and_label(Role::Button, "打开数据库…");
+    h.run();
+    assert_eq!(std::fs::read(&path).expect("read"), b"not a database");
+}
