@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use eframe::egui;
 
 use crate::command::Command;
-use crate::model::{CompoundId, InspectionId, Town};
+use crate::model::{Cluster, CompoundId, InspectionId, Town};
 use crate::store::Store;
 use crate::ui;
 use crate::ui::checklist::ChecklistView;
@@ -60,6 +60,7 @@ pub struct App {
     /// Why the database could not be opened (shown on `Screen::NoDatabase`).
     open_error: Option<String>,
     towns: Vec<Town>,
+    clusters: Vec<Cluster>,
     register: RegisterView,
     compound: Option<CompoundView>,
     checklist: Option<ChecklistView>,
@@ -134,6 +135,7 @@ impl App {
             screen: Screen::NoDatabase,
             open_error: None,
             towns: Vec::new(),
+            clusters: Vec::new(),
             register: RegisterView::default(),
             compound: None,
             checklist: None,
@@ -219,7 +221,13 @@ impl App {
         });
 
         if let Some(dialog) = &mut self.dialog {
-            ui::dialogs::show(ui.ctx(), dialog, &self.towns, &mut self.commands);
+            ui::dialogs::show(
+                ui.ctx(),
+                dialog,
+                &self.towns,
+                &self.clusters,
+                &mut self.commands,
+            );
         }
 
         for command in std::mem::take(&mut self.commands) {

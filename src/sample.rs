@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    Catalogue, Compound, CompoundId, ItemResult, catalogue::COMPOUND_STANDARD,
+    Catalogue, Cluster, ClusterId, Compound, CompoundId, ItemResult, catalogue::COMPOUND_STANDARD,
     inspection::DEFAULT_PARTIES,
 };
 use crate::store::{Store, StoreError};
@@ -72,18 +72,29 @@ pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId
         return Err(SampleError::HasRealData(total));
     }
     let towns = store.towns()?;
+    let town_id = |name: &str| towns.iter().find(|t| t.name == name).map(|t| t.id);
+    let cluster = Cluster {
+        id: ClusterId::new(),
+        name: "示例·永宁大道片区".to_owned(),
+        town_id: town_id("城关镇"),
+        plan_year: Some(2022),
+    };
+    store.save_cluster(&cluster)?;
     let mut first = None;
-    for (name, town, address, owner, year, buildings, households) in COMPOUNDS {
+    for (index, (name, town, address, owner, year, buildings, households)) in
+        COMPOUNDS.into_iter().enumerate()
+    {
         let compound = Compound {
             id: CompoundId::new(),
             name: name.to_owned(),
             address: address.to_owned(),
-            town_id: towns.iter().find(|t| t.name == town).map(|t| t.id),
+            town_id: town_id(town),
             owner_unit: owner.to_owned(),
             year_built: Some(year),
             buildings: Some(buildings),
             households: Some(households),
-            cluster_id: None,
+            // The two 城关镇 compounds form a cluster.
+            cluster_id: (index < 2).then_some(cluster.id),
             is_sample: true,
         };
         store.save_compound(&compound)?;

@@ -265,3 +265,31 @@ fn a_locked_database_gives_a_clear_message_and_loses_nothing() {
         Some(ItemResult::Pass)
     );
 }
+
+#[test]
+fn a_compound_and_its_new_cluster_are_saved_together() {
+    use yanshou::model::{Cluster, ClusterId};
+    let mut store = Store::open_in_memory().expect("open");
+    let cluster = Cluster {
+        id: ClusterId::new(),
+        name: "永宁片区".to_owned(),
+        town_id: None,
+        plan_year: Some(2022),
+    };
+    let mut c = common::compound("县水利局家属院");
+    c.cluster_id = Some(cluster.id);
+    store
+        .save_compound_with_cluster(&c, Some(&cluster))
+        .expect("save both");
+    assert_eq!(store.clusters().expect("clusters"), vec![cluster.clone()]);
+    assert_eq!(
+        store.compound_rows().expect("rows")[0].cluster_name,
+        "永宁片区"
+    );
+
+    // A compound naming a cluster that does not exist is refused, and nothing is half-saved.
+    let mut orphan = common::compound("孤立小区");
+    orphan.cluster_id = Some(ClusterId::new());
+    assert!(store.save_compound(&orphan).is_err());
+    assert_eq!(store.compound_counts().expect("n"), (1, 0));
+}

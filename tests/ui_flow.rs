@@ -52,6 +52,7 @@ fn add_compound_inspect_every_item_and_see_the_verdict() {
     type_into(&mut h, "小区名称 *", "县水利局家属院");
     type_into(&mut h, "建成年份", "1995");
     type_into(&mut h, "户数", "96");
+    type_into(&mut h, "或新建片区", "永宁片区");
     h.get_by_role_and_label(Role::Button, "保存").click();
     h.run();
     let Screen::Compound(compound_id) = h.state().screen() else {
@@ -65,6 +66,16 @@ fn add_compound_inspect_every_item_and_see_the_verdict() {
         .expect("saved");
     assert_eq!(saved.name, "县水利局家属院");
     assert_eq!((saved.year_built, saved.households), (Some(1995), Some(96)));
+    let clusters = h
+        .state()
+        .store()
+        .expect("store")
+        .clusters()
+        .expect("clusters");
+    assert_eq!(clusters.len(), 1);
+    assert_eq!(clusters[0].name, "永宁片区");
+    assert_eq!(saved.cluster_id, Some(clusters[0].id));
+    h.get_by_label("永宁片区"); // shown on the compound page
 
     // Start an inspection.
     h.get_by_role_and_label(Role::Button, "开始验收").click();

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use super::{App, Dialog, ExportTask, Message, Screen};
 use crate::command::Command;
 use crate::export::AcceptanceSheet;
-use crate::model::{Catalogue, CompoundDraft, InspectionDraft, catalogue::COMPOUND_STANDARD};
+use crate::model::{
+    Catalogue, Cluster, ClusterId, CompoundDraft, InspectionDraft, catalogue::COMPOUND_STANDARD,
+};
 use crate::store::{Store, StoreError};
 use crate::ui::checklist::ChecklistView;
 use crate::ui::compound_form::CompoundForm;
@@ -241,6 +243,7 @@ impl App {
         };
         let result = (|| -> Result<(), StoreError> {
             self.towns = store.towns()?;
+            self.clusters = store.clusters()?;
             self.register.set_rows(store.compound_rows()?);
             match self.screen {
                 Screen::Compound(id) => {
@@ -249,10 +252,15 @@ impl App {
                         Some(t) => store.town_name(t)?.unwrap_or_default(),
                         None => String::new(),
                     };
+                    let cluster_name = match compound.cluster_id {
+                        Some(k) => store.cluster_name(k)?.unwrap_or_default(),
+                        None => String::new(),
+                    };
                     self.compound = Some(CompoundView {
                         inspections: store.inspections_of(id)?,
                         compound,
                         town_name,
+                        cluster_name,
                     });
                 }
                 Screen::Inspection(id) => {
@@ -291,9 +299,29 @@ impl App {
                 {
                     compound.is_sample = existing.is_sample;
                 }
+                // A typed cluster name: the existing cluster of that name, or a new one.
+                let typed = form.draft.new_cluster.trim();
+                let mut new_cluster = None;
+                if !typed.is_empty() {
+                    match self.clusters.iter().find(|k| k.name == typed) {
+                        Some(existing) => compound.cluster_id = Some(existing.id),
+                        None => {
+                            let cluster = Cluster {
+                                id: ClusterId::new(),
+                                name: typed.to_owned(),
+                                town_id: compound.town_id,
+                                plan_year: None,
+                            };
+                            compound.cluster_id = Some(cluster.id);
+                            new_cluster = Some(cluster);
+                        }
+                    }
+                }
                 let name = compound.name.clone();
                 if self
-                    .with_store_mut(|s| s.save_compound(&compound))
+                    .with_store_mut(|s| {
+                        s.save_compound_with_cluster(&compound, new_cluster.as_ref())
+                    })
                     .is_some()
                 {
                     self.dialog = None;

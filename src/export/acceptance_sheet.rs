@@ -35,6 +35,7 @@ const COLUMNS: [(&str, f32); 6] = [
 pub struct AcceptanceSheet {
     pub compound: Compound,
     pub town_name: String,
+    pub cluster_name: String,
     pub inspection: Inspection,
     /// e.g. 小区改造标准「三入、四通、四有、两整」.
     pub standard_title: String,
@@ -50,6 +51,10 @@ impl AcceptanceSheet {
             Some(t) => store.town_name(t)?.unwrap_or_default(),
             None => String::new(),
         };
+        let cluster_name = match compound.cluster_id {
+            Some(k) => store.cluster_name(k)?.unwrap_or_default(),
+            None => String::new(),
+        };
         let standard = Catalogue::version(&inspection.catalogue_version)
             .and_then(|c| c.standard(&inspection.standard_id));
         let (standard_title, standard_clause) = match standard {
@@ -59,6 +64,7 @@ impl AcceptanceSheet {
         Ok(Self {
             compound,
             town_name,
+            cluster_name,
             inspection,
             standard_title,
             standard_clause,
@@ -128,14 +134,19 @@ fn draw_details(c: &mut Canvas, sheet: &AcceptanceSheet, top: f32) -> f32 {
         ],
         [
             (
+                "所属片区",
+                Some(sheet.cluster_name.clone())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "不属于片区".to_owned()),
+            ),
+            ("标准版本", insp.catalogue_version.clone()),
+        ],
+        [
+            (
                 "验收日期",
                 insp.inspected_on.format("%Y年%m月%d日").to_string(),
             ),
             ("验收人员", insp.inspectors.clone()),
-        ],
-        [
-            ("标准版本", insp.catalogue_version.clone()),
-            ("记录编号", insp.id.to_string()),
         ],
     ];
     let label_w = 20.0;
@@ -170,7 +181,9 @@ fn draw_details(c: &mut Canvas, sheet: &AcceptanceSheet, top: f32) -> f32 {
         }
         y += h;
     }
-    y
+    let record = format!("记录编号：{}", insp.id);
+    c.text(MARGIN, y + 4.0, 7.5, Ink::Grey, &record);
+    y + 5.0
 }
 
 fn draw_table_header(c: &mut Canvas, top: f32) -> f32 {

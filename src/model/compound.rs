@@ -32,6 +32,7 @@ pub enum CompoundField {
     YearBuilt,
     Buildings,
     Households,
+    Cluster,
 }
 
 /// A validation message for one field.
@@ -54,6 +55,8 @@ pub struct CompoundDraft {
     pub buildings: String,
     pub households: String,
     pub cluster_id: Option<ClusterId>,
+    /// A new cluster to create and put the compound in (instead of `cluster_id`).
+    pub new_cluster: String,
 }
 
 impl CompoundDraft {
@@ -70,6 +73,7 @@ impl CompoundDraft {
             buildings: opt(c.buildings),
             households: opt(c.households),
             cluster_id: c.cluster_id,
+            new_cluster: String::new(),
         }
     }
 
@@ -131,6 +135,13 @@ impl CompoundDraft {
         };
         let buildings = count(&self.buildings, CompoundField::Buildings, "楼栋数");
         let households = count(&self.households, CompoundField::Households, "户数");
+
+        if self.new_cluster.trim().chars().count() > 100 {
+            err(
+                CompoundField::Cluster,
+                "片区名称不能超过 100 个字".to_owned(),
+            );
+        }
 
         if !errors.is_empty() {
             return Err(errors);

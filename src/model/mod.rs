@@ -1,6 +1,7 @@
 //! The domain: pure types and rules. No egui, no SQL.
 
 pub mod catalogue;
+pub mod cluster;
 pub mod compound;
 pub mod ids;
 pub mod inspection;
@@ -8,6 +9,7 @@ pub mod town;
 pub mod verdict;
 
 pub use catalogue::{Catalogue, CatalogueError, StandardItem};
+pub use cluster::Cluster;
 pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
 pub use ids::{ClusterId, CompoundId, InspectionId, TownId};
 pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult};

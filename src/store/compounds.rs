@@ -3,13 +3,14 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError, now};
-use crate::model::{Compound, CompoundId, Town, TownId};
+use crate::model::{Cluster, ClusterId, Compound, CompoundId, Town, TownId};
 
 /// A compound as the register lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompoundRow {
     pub compound: Compound,
     pub town_name: String,
+    pub cluster_name: String,
     pub inspection_count: u32,
     /// Date of the latest inspection (YYYY-MM-DD).
     pub last_inspected_on: Option<String>,
@@ -51,10 +52,12 @@ impl Store {
     /// The register: every compound with its town and inspection summary, by name.
     pub fn compound_rows(&self) -> Result<Vec<CompoundRow>, StoreError> {
         let sql = format!(
-            "SELECT {COMPOUND_COLUMNS}, coalesce(t.name, ''),
+            "SELECT {COMPOUND_COLUMNS}, coalesce(t.name, ''), coalesce(k.name, ''),
                     (SELECT count(*) FROM inspection i WHERE i.compound_id = c.id),
                     (SELECT max(inspected_on) FROM inspection i WHERE i.compound_id = c.id)
-             FROM compound c LEFT JOIN town t ON t.id = c.town_id
+             FROM compound c
+             LEFT JOIN town t ON t.id = c.town_id
+             LEFT JOIN cluster k ON k.id = c.cluster_id
              ORDER BY c.name"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -62,8 +65,9 @@ impl Store {
             Ok(CompoundRow {
                 compound: compound_from_row(r)?,
                 town_name: r.get(10)?,
-                inspection_count: r.get(11)?,
-                last_inspected_on: r.get(12)?,
+                cluster_name: r.get(11)?,
+                inspection_count: r.get(12)?,
+                last_inspected_on: r.get(13)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -89,10 +93,47 @@ impl Store {
             .optional()?)
     }
 
+    /// Every cluster, by name.
+    pub fn clusters(&self) -> Result<Vec<Cluster>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, town_id, plan_year FROM cluster ORDER BY name")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Cluster {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                town_id: r.get(2)?,
+                plan_year: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Adds a cluster or updates the one with the same id.
+    pub fn save_cluster(&mut self, k: &Cluster) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        insert_cluster(&tx, k)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Adds a compound or updates the existing one with the same id.
     pub fn save_compound(&mut self, c: &Compound) -> Result<(), StoreError> {
+        self.save_compound_with_cluster(c, None)
+    }
+
+    /// Saves a compound, first creating `new_cluster` (which `c.cluster_id` names), in one
+    /// transaction: either both are saved or neither.
+    pub fn save_compound_with_cluster(
+        &mut self,
+        c: &Compound,
+        new_cluster: Option<&Cluster>,
+    ) -> Result<(), StoreError> {
         let now = now();
         let tx = self.conn.transaction()?;
+        if let Some(k) = new_cluster {
+            insert_cluster(&tx, k)?;
+        }
         tx.execute(
             "INSERT INTO compound (id, name, address, town_id, owner_unit, year_built, buildings,
                                    households, cluster_id, is_sample, created_at, updated_at)
@@ -134,6 +175,14 @@ impl Store {
         Ok(())
     }
 
+    /// The name of a cluster, if it exists.
+    pub fn cluster_name(&self, id: ClusterId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT name FROM cluster WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
     /// How many compounds there are, and how many of them are sample data.
     pub fn compound_counts(&self) -> Result<(i64, i64), StoreError> {
         Ok(self.conn.query_row(
@@ -142,4 +191,16 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?)
     }
+}
+
+fn insert_cluster(tx: &rusqlite::Transaction<'_>, k: &Cluster) -> Result<(), StoreError> {
+    let now = now();
+    tx.execute(
+        "INSERT INTO cluster (id, name, town_id, plan_year, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, town_id = excluded.town_id,
+            plan_year = excluded.plan_year, updated_at = excluded.updated_at",
+        params![k.id, k.name, k.town_id, k.plan_year, now],
+    )?;
+    Ok(())
 }

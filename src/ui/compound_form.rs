@@ -3,7 +3,7 @@
 use eframe::egui;
 
 use crate::command::Command;
-use crate::model::{CompoundDraft, CompoundField, FieldError, Town};
+use crate::model::{Cluster, CompoundDraft, CompoundField, FieldError, Town};
 use crate::ui::widgets::labelled_text;
 
 /// The form's state: what has been typed, and the problems found on the last save.
@@ -37,6 +37,7 @@ pub fn show(
     ui: &mut egui::Ui,
     form: &mut CompoundForm,
     towns: &[Town],
+    clusters: &[Cluster],
     commands: &mut Vec<Command>,
 ) {
     ui.heading(if form.draft.id.is_some() {
@@ -83,6 +84,36 @@ pub fn show(
                 .response
                 .labelled_by(label.id);
             ui.end_row();
+
+            let label = ui.label("所属片区");
+            let selected = clusters
+                .iter()
+                .find(|k| Some(k.id) == form.draft.cluster_id)
+                .map_or("（不属于片区）", |k| k.name.as_str());
+            egui::ComboBox::from_id_salt("cluster")
+                .selected_text(selected)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut form.draft.cluster_id, None, "（不属于片区）");
+                    for cluster in clusters {
+                        ui.selectable_value(
+                            &mut form.draft.cluster_id,
+                            Some(cluster.id),
+                            &cluster.name,
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            let error = form.error(CompoundField::Cluster).map(str::to_owned);
+            let d = &mut form.draft;
+            submitted |= entered(&labelled_text(
+                ui,
+                "或新建片区",
+                &mut d.new_cluster,
+                "新片区名称（可不填）",
+                error.as_deref(),
+            ));
 
             let d = &mut form.draft;
             submitted |= entered(&labelled_text(

@@ -12,6 +12,7 @@ use crate::ui::widgets::command_button;
 pub enum SortColumn {
     Name,
     Town,
+    Cluster,
     YearBuilt,
     Households,
     LastInspected,
@@ -70,6 +71,7 @@ impl RegisterView {
                 let order = match self.sort {
                     SortColumn::Name => a.compound.name.cmp(&b.compound.name),
                     SortColumn::Town => a.town_name.cmp(&b.town_name),
+                    SortColumn::Cluster => a.cluster_name.cmp(&b.cluster_name),
                     SortColumn::YearBuilt => a.compound.year_built.cmp(&b.compound.year_built),
                     SortColumn::Households => a.compound.households.cmp(&b.compound.households),
                     SortColumn::LastInspected => a.last_inspected_on.cmp(&b.last_inspected_on),
@@ -165,6 +167,7 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterView, commands: &mut Vec<Comma
                     .clip(true),
             )
             .column(Column::initial(80.0).resizable(true))
+            .column(Column::initial(120.0).resizable(true).clip(true))
             .column(
                 Column::initial(220.0)
                     .at_least(80.0)
@@ -178,6 +181,7 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterView, commands: &mut Vec<Comma
             .header(row_height, |mut header| {
                 header.col(|ui| view.sort_header(ui, "小区名称", SortColumn::Name));
                 header.col(|ui| view.sort_header(ui, "乡镇", SortColumn::Town));
+                header.col(|ui| view.sort_header(ui, "片区", SortColumn::Cluster));
                 header.col(|ui| {
                     ui.strong("地址");
                 });
@@ -197,6 +201,9 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterView, commands: &mut Vec<Comma
                     });
                     row.col(|ui| {
                         ui.label(&r.town_name);
+                    });
+                    row.col(|ui| {
+                        ui.label(&r.cluster_name);
                     });
                     row.col(|ui| {
                         ui.label(&c.address);

@@ -13,6 +13,7 @@ use crate::ui::widgets::{command_button, verdict_text};
 pub struct CompoundView {
     pub compound: Compound,
     pub town_name: String,
+    pub cluster_name: String,
     pub inspections: Vec<InspectionSummary>,
 }
 
@@ -47,6 +48,11 @@ pub fn show(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>)
             ui.label(dash(c.buildings.map(|n| format!("{n} 栋"))));
             ui.label("户数");
             ui.label(dash(c.households.map(|n| format!("{n} 户"))));
+            ui.end_row();
+            ui.label("所属片区");
+            ui.label(dash(
+                Some(view.cluster_name.clone()).filter(|s| !s.is_empty()),
+            ));
             ui.end_row();
         });
     ui.add_space(10.0);

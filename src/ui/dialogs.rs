@@ -4,14 +4,20 @@ use eframe::egui;
 
 use crate::app::Dialog;
 use crate::command::Command;
-use crate::model::Town;
+use crate::model::{Cluster, Town};
 use crate::ui::{compound_form, inspection_form, path_prompt};
 
-pub fn show(ctx: &egui::Context, dialog: &mut Dialog, towns: &[Town], commands: &mut Vec<Command>) {
+pub fn show(
+    ctx: &egui::Context,
+    dialog: &mut Dialog,
+    towns: &[Town],
+    clusters: &[Cluster],
+    commands: &mut Vec<Command>,
+) {
     let response = egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
         ui.set_min_width(460.0);
         match dialog {
-            Dialog::CompoundForm(form) => compound_form::show(ui, form, towns, commands),
+            Dialog::CompoundForm(form) => compound_form::show(ui, form, towns, clusters, commands),
             Dialog::NewInspection(form) => inspection_form::show(ui, form, commands),
             Dialog::PathPrompt(prompt) => path_prompt::show(ui, prompt, commands),
             Dialog::ConfirmDelete {
