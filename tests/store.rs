@@ -293,3 +293,37 @@ fn a_compound_and_its_new_cluster_are_saved_together() {
     assert!(store.save_compound(&orphan).is_err());
     assert_eq!(store.compound_counts().expect("n"), (1, 0));
 }
+
+#[test]
+fn a_version_1_database_is_upgraded_with_its_data_intact() {
+    let (_dir, path) = temp_db();
+    {
+        let mut conn = rusqlite::Connection::open(&path).expect("create");
+        yanshou::store::migrate_to(&mut conn, 1).expect("v1 schema");
+        conn.execute(
+            "INSERT INTO compound (id, name, created_at, updated_at)
+             VALUES ('01a22036-088f-73df-9d47-bff8a65aaa22', '旧版小区', 'x', 'x')",
+            [],
+        )
+        .expect("v1 data");
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("v");
+        assert_eq!(v, 1);
+    }
+    let store = Store::open(&path).expect("upgrade");
+    let v: i64 = store
+        .connection()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("v");
+    assert_eq!(v, i64::from(SCHEMA_VERSION));
+    let rows = store.compound_rows().expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].compound.name, "旧版小区");
+    assert!(
+        store
+            .surveys_of(rows[0].compound.id)
+            .expect("surveys")
+            .is_empty()
+    );
+}

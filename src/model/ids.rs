@@ -54,3 +54,11 @@ uuid_id!(
     /// One acceptance inspection (验收) of a compound.
     InspectionId
 );
+uuid_id!(
+    /// One survey round of a compound (调查).
+    SurveyId
+);
+uuid_id!(
+    /// One survey of a cluster's 15-minute circle.
+    ClusterSurveyId
+);

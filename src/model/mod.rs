@@ -2,16 +2,27 @@
 
 pub mod catalogue;
 pub mod cluster;
+pub mod cluster_survey;
 pub mod compound;
+pub mod eligibility;
 pub mod ids;
 pub mod inspection;
+pub mod survey;
+pub mod survey_catalogue;
 pub mod town;
 pub mod verdict;
 
 pub use catalogue::{Catalogue, CatalogueError, StandardItem};
 pub use cluster::Cluster;
+pub use cluster_survey::{ClusterSurvey, Facility};
 pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
-pub use ids::{ClusterId, CompoundId, InspectionId, TownId};
+pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding, assess};
+pub use ids::{ClusterId, ClusterSurveyId, CompoundId, InspectionId, SurveyId, TownId};
 pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult};
+pub use survey::{
+    Choice, CompoundSurvey, Condition, ItemCondition, ManagementMode, NeedsGroup, StructuralSafety,
+    SurveyField, SurveyStatus, SurveyValue, needs_list,
+};
+pub use survey_catalogue::SurveyCatalogue;
 pub use town::{DEFAULT_TOWNS, Town};
 pub use verdict::{Verdict, verdict_of};

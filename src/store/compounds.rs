@@ -3,7 +3,10 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError, now};
-use crate::model::{Cluster, ClusterId, Compound, CompoundId, Town, TownId};
+use crate::model::{
+    Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Eligibility, EligibilityFacts,
+    SurveyId, SurveyStatus, Town, TownId, assess,
+};
 
 /// A compound as the register lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,6 +17,10 @@ pub struct CompoundRow {
     pub inspection_count: u32,
     /// Date of the latest inspection (YYYY-MM-DD).
     pub last_inspected_on: Option<String>,
+    pub survey_status: SurveyStatus,
+    /// (filled, total) of the latest survey round.
+    pub survey_completeness: Option<(usize, usize)>,
+    pub eligibility: Eligibility,
 }
 
 const COMPOUND_COLUMNS: &str = "c.id, c.name, c.address, c.town_id, c.owner_unit, c.year_built, \
@@ -54,20 +61,73 @@ impl Store {
         let sql = format!(
             "SELECT {COMPOUND_COLUMNS}, coalesce(t.name, ''), coalesce(k.name, ''),
                     (SELECT count(*) FROM inspection i WHERE i.compound_id = c.id),
-                    (SELECT max(inspected_on) FROM inspection i WHERE i.compound_id = c.id)
+                    (SELECT max(inspected_on) FROM inspection i WHERE i.compound_id = c.id),
+                    s.id, s.floors, s.floor_area, s.management_mode, s.structural_safety,
+                    s.demolition_suitable, s.households_in_favour, s.willingness_method,
+                    (SELECT count(*) FROM survey_item si
+                     WHERE si.survey_id = s.id AND si.condition IS NOT NULL),
+                    (SELECT count(*) FROM survey_item si WHERE si.survey_id = s.id)
              FROM compound c
              LEFT JOIN town t ON t.id = c.town_id
              LEFT JOIN cluster k ON k.id = c.cluster_id
+             LEFT JOIN survey s ON s.compound_id = c.id
+                  AND s.round = (SELECT max(round) FROM survey WHERE compound_id = c.id)
              ORDER BY c.name"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], |r| {
+            let compound = compound_from_row(r)?;
+            let survey_id: Option<SurveyId> = r.get(14)?;
+            // The survey's head only: enough for eligibility and the completeness count.
+            let survey = survey_id
+                .map(|id| -> rusqlite::Result<CompoundSurvey> {
+                    Ok(CompoundSurvey {
+                        floors: r.get(15)?,
+                        floor_area: r.get(16)?,
+                        management_mode: r.get(17)?,
+                        structural_safety: r.get(18)?,
+                        demolition_suitable: r.get(19)?,
+                        households_in_favour: r.get(20)?,
+                        willingness_method: r.get(21)?,
+                        id,
+                        compound_id: compound.id,
+                        round: 0,
+                        surveyed_on: chrono::NaiveDate::default(),
+                        surveyors: String::new(),
+                        catalogue_version: String::new(),
+                        items: Vec::new(),
+                    })
+                })
+                .transpose()?;
+            let completeness = match &survey {
+                Some(s) => {
+                    let items_filled: u32 = r.get(22)?;
+                    let items_total: u32 = r.get(23)?;
+                    let fields = crate::model::SurveyField::COUNTED.len();
+                    Some((
+                        s.fields_filled() + items_filled as usize,
+                        fields + items_total as usize,
+                    ))
+                }
+                None => None,
+            };
+            let facts = EligibilityFacts::gather(
+                compound.year_built,
+                compound.cluster_id.is_some(),
+                compound.households,
+                survey.as_ref(),
+            );
             Ok(CompoundRow {
-                compound: compound_from_row(r)?,
                 town_name: r.get(10)?,
                 cluster_name: r.get(11)?,
                 inspection_count: r.get(12)?,
                 last_inspected_on: r.get(13)?,
+                survey_status: completeness.map_or(SurveyStatus::NotSurveyed, |(f, t)| {
+                    SurveyStatus::from_completeness(f, t)
+                }),
+                survey_completeness: completeness,
+                eligibility: assess(&facts).status,
+                compound,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -45,6 +45,9 @@ pub enum StoreError {
     #[error("找不到{what}（{id}），可能已被删除。")]
     NotFound { what: &'static str, id: String },
 
+    #[error("{0}")]
+    ReadOnlyRecord(String),
+
     #[error("数据库中的记录有误：{0}。请联系技术支持，不要手动修改数据库文件。")]
     Corrupt(String),
 

@@ -83,6 +83,63 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (inspection_id, position)
     ) STRICT;
     "#,
+    // 2: compound surveys (rounds, item conditions) and cluster surveys (15-minute circle).
+    r#"
+    CREATE TABLE survey (
+        id                   TEXT PRIMARY KEY NOT NULL,
+        compound_id          TEXT NOT NULL REFERENCES compound(id) ON DELETE CASCADE,
+        round                INTEGER NOT NULL CHECK (round >= 1),
+        surveyed_on          TEXT NOT NULL,
+        surveyors            TEXT NOT NULL DEFAULT '',
+        catalogue_version    TEXT NOT NULL,
+        floors               INTEGER CHECK (floors >= 0),
+        floor_area           REAL CHECK (floor_area >= 0),
+        management_mode      TEXT,
+        structural_safety    TEXT,
+        demolition_suitable  INTEGER,
+        households_in_favour INTEGER CHECK (households_in_favour >= 0),
+        willingness_method   TEXT NOT NULL DEFAULT '',
+        created_at           TEXT NOT NULL,
+        updated_at           TEXT NOT NULL,
+        UNIQUE (compound_id, round)
+    ) STRICT;
+
+    CREATE TABLE survey_item (
+        survey_id     TEXT NOT NULL REFERENCES survey(id) ON DELETE CASCADE,
+        code          TEXT NOT NULL,
+        position      INTEGER NOT NULL,
+        condition     TEXT CHECK (condition IN ('good', 'renovate', 'missing', 'none')),
+        problems      TEXT NOT NULL DEFAULT '',
+        other_problem TEXT NOT NULL DEFAULT '',
+        note          TEXT NOT NULL DEFAULT '',
+        updated_at    TEXT NOT NULL,
+        PRIMARY KEY (survey_id, code)
+    ) STRICT;
+
+    CREATE TABLE cluster_survey (
+        id          TEXT PRIMARY KEY NOT NULL,
+        cluster_id  TEXT NOT NULL REFERENCES cluster(id) ON DELETE CASCADE,
+        surveyed_on TEXT NOT NULL,
+        surveyors   TEXT NOT NULL DEFAULT '',
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX cluster_survey_cluster ON cluster_survey(cluster_id);
+
+    CREATE TABLE cluster_facility (
+        survey_id       TEXT NOT NULL REFERENCES cluster_survey(id) ON DELETE CASCADE,
+        code            TEXT NOT NULL,
+        position        INTEGER NOT NULL,
+        kind            TEXT NOT NULL,
+        present         INTEGER,
+        name            TEXT NOT NULL DEFAULT '',
+        walking_minutes INTEGER CHECK (walking_minutes >= 0),
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (survey_id, code)
+    ) STRICT;
+
+    CREATE INDEX compound_name ON compound(name);
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -90,6 +147,11 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Brings the database up to `SCHEMA_VERSION`, one transaction per migration.
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    migrate_to(conn, SCHEMA_VERSION)
+}
+
+/// Brings the database up to `target` (tests build files of older versions with it).
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version > i64::from(SCHEMA_VERSION) {
         return Err(StoreError::TooNew {
@@ -99,7 +161,8 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         });
     }
     let applied = usize::try_from(version).unwrap_or(0);
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+    let target = usize::try_from(target).unwrap_or(usize::MAX);
+    for (index, sql) in MIGRATIONS.iter().enumerate().take(target).skip(applied) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         if index == 0 {

@@ -6,6 +6,7 @@ mod error;
 mod inspections;
 mod migrations;
 mod sql_types;
+mod surveys;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,7 +16,8 @@ use rusqlite::{Connection, OpenFlags};
 pub use compounds::CompoundRow;
 pub use error::StoreError;
 pub use inspections::{InspectionListing, InspectionSummary};
-pub use migrations::{APPLICATION_ID, SCHEMA_VERSION};
+pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
+pub use surveys::SurveyText;
 
 /// How long a write waits for another process holding the file before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

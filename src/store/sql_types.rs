@@ -2,7 +2,10 @@
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
-use crate::model::{ClusterId, CompoundId, InspectionId, ItemResult, TownId};
+use crate::model::{
+    Choice, ClusterId, ClusterSurveyId, CompoundId, Condition, InspectionId, ItemResult,
+    ManagementMode, StructuralSafety, SurveyId, TownId,
+};
 
 macro_rules! sql_id {
     ($($name:ident),*) => {$(
@@ -23,7 +26,14 @@ macro_rules! sql_id {
     )*};
 }
 
-sql_id!(TownId, ClusterId, CompoundId, InspectionId);
+sql_id!(
+    TownId,
+    ClusterId,
+    CompoundId,
+    InspectionId,
+    SurveyId,
+    ClusterSurveyId
+);
 
 impl ToSql for ItemResult {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -38,3 +48,23 @@ impl FromSql for ItemResult {
             .ok_or_else(|| FromSqlError::Other(format!("未知的结果 {code}").into()))
     }
 }
+
+macro_rules! sql_choice {
+    ($($name:ident),*) => {$(
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.code()))
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let code = value.as_str()?;
+                <$name as Choice>::from_code(code)
+                    .ok_or_else(|| FromSqlError::Other(format!("未知的取值 {code}").into()))
+            }
+        }
+    )*};
+}
+
+sql_choice!(ManagementMode, StructuralSafety, Condition);
