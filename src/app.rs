@@ -10,15 +10,17 @@ use std::path::{Path, PathBuf};
 use eframe::egui;
 
 use crate::command::Command;
-use crate::model::{Cluster, CompoundId, InspectionId, Town};
+use crate::model::{Cluster, ClusterId, CompoundId, InspectionId, SurveyId, Town};
 use crate::store::Store;
 use crate::ui;
 use crate::ui::checklist::ChecklistView;
+use crate::ui::cluster_page::ClusterView;
 use crate::ui::compound_form::CompoundForm;
 use crate::ui::compound_list::RegisterView;
 use crate::ui::compound_page::CompoundView;
 use crate::ui::inspection_form::InspectionForm;
 use crate::ui::path_prompt::PathPrompt;
+use crate::ui::survey_form::SurveyView;
 
 pub use export_task::ExportTask;
 
@@ -30,6 +32,8 @@ pub enum Screen {
     Register,
     Compound(CompoundId),
     Inspection(InspectionId),
+    Survey(SurveyId),
+    Cluster(ClusterId),
 }
 
 /// The dialog shown over the screen, if any.
@@ -64,6 +68,8 @@ pub struct App {
     register: RegisterView,
     compound: Option<CompoundView>,
     checklist: Option<ChecklistView>,
+    survey: Option<SurveyView>,
+    cluster: Option<ClusterView>,
     dialog: Option<Dialog>,
     message: Option<Message>,
     export: Option<ExportTask>,
@@ -139,6 +145,8 @@ impl App {
             register: RegisterView::default(),
             compound: None,
             checklist: None,
+            survey: None,
+            cluster: None,
             dialog: None,
             message: None,
             export: None,
@@ -185,6 +193,7 @@ impl App {
                 &self.db_path,
                 self.store.is_some(),
                 &self.breadcrumbs(),
+                &self.clusters,
                 &mut self.commands,
             );
         });
@@ -206,7 +215,13 @@ impl App {
                 );
             }
             Screen::Register => {
-                ui::compound_list::show(ui, &mut self.register, &mut self.commands);
+                ui::compound_list::show(
+                    ui,
+                    &mut self.register,
+                    &self.towns,
+                    &self.clusters,
+                    &mut self.commands,
+                );
             }
             Screen::Compound(_) => {
                 if let Some(view) = &self.compound {
@@ -216,6 +231,16 @@ impl App {
             Screen::Inspection(_) => {
                 if let Some(view) = &mut self.checklist {
                     ui::checklist::show(ui, view, self.export.is_some(), &mut self.commands);
+                }
+            }
+            Screen::Survey(_) => {
+                if let Some(view) = &mut self.survey {
+                    ui::survey_form::show(ui, view, &mut self.commands);
+                }
+            }
+            Screen::Cluster(_) => {
+                if let Some(view) = &mut self.cluster {
+                    ui::cluster_page::show(ui, view, &mut self.commands);
                 }
             }
         });
@@ -280,6 +305,20 @@ impl App {
                         Some(Command::ShowCompound(view.inspection.compound_id)),
                     ));
                     crumbs.push((format!("验收 {}", view.inspection.inspected_on), None));
+                }
+            }
+            Screen::Survey(_) => {
+                if let Some(view) = &self.survey {
+                    crumbs.push((
+                        view.compound.name.clone(),
+                        Some(Command::ShowCompound(view.compound.id)),
+                    ));
+                    crumbs.push((format!("第 {} 轮调查", view.survey.round), None));
+                }
+            }
+            Screen::Cluster(_) => {
+                if let Some(view) = &self.cluster {
+                    crumbs.push((format!("片区：{}", view.cluster.name), None));
                 }
             }
             Screen::Register | Screen::NoDatabase => {}

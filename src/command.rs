@@ -2,10 +2,14 @@
 
 use std::path::PathBuf;
 
-use crate::model::{CompoundId, InspectionId, ItemResult};
+use crate::model::{
+    ClusterId, ClusterSurveyId, CompoundId, Condition, Facility, InspectionId, ItemResult,
+    SurveyField, SurveyId, SurveyValue,
+};
+use crate::store::SurveyText;
 
 /// A user action.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     // --- database files
     /// Pick a new database file and create it.
@@ -54,6 +58,44 @@ pub enum Command {
         remark: String,
     },
 
+    // --- surveys
+    /// Start the next survey round of a compound (today, answers carried over).
+    StartSurvey(CompoundId),
+    ShowSurvey(SurveyId),
+    SetSurveyField {
+        survey: SurveyId,
+        field: SurveyField,
+        value: SurveyValue,
+    },
+    SetItemCondition {
+        survey: SurveyId,
+        code: String,
+        condition: Option<Condition>,
+    },
+    SetItemProblem {
+        survey: SurveyId,
+        code: String,
+        problem: String,
+        seen: bool,
+    },
+    SetItemText {
+        survey: SurveyId,
+        code: String,
+        which: SurveyText,
+        text: String,
+    },
+    /// Choose where to save the survey form PDF, then export it.
+    ExportSurvey(SurveyId),
+    ExportSurveyTo(SurveyId, PathBuf),
+
+    // --- clusters
+    ShowCluster(ClusterId),
+    StartClusterSurvey(ClusterId),
+    SetFacility {
+        survey: ClusterSurveyId,
+        facility: Facility,
+    },
+
     // --- export
     /// Choose where to save the acceptance sheet PDF, then export it in the background.
     ExportSheet(InspectionId),
@@ -82,6 +124,9 @@ impl Command {
             Self::RequestDeleteCompound(_) | Self::DeleteCompound(_) => "删除",
             Self::NewInspection(_) => "开始验收",
             Self::ExportSheet(_) | Self::ExportSheetTo(..) => "导出验收单 PDF…",
+            Self::StartSurvey(_) => "开始调查",
+            Self::ExportSurvey(_) | Self::ExportSurveyTo(..) => "导出调查表 PDF…",
+            Self::StartClusterSurvey(_) => "开始片区调查",
             Self::Quit => "退出",
             _ => "",
         }
@@ -98,6 +143,9 @@ impl Command {
             Self::AddCompound => "在名册中登记一个小区",
             Self::NewInspection(_) => "按“三入、四通、四有、两整”逐项验收该小区",
             Self::ExportSheet(_) => "生成可打印、签字的 A4 验收单",
+            Self::StartSurvey(_) => "新建一轮调查（沿用上一轮的填写内容）；较早的轮次保留为只读",
+            Self::ExportSurvey(_) => "生成可打印的 A4 调查表，含资格结论与改造需求",
+            Self::StartClusterSurvey(_) => "调查片区 15 分钟生活圈内的“九有”设施",
             Self::Quit => "关闭程序（所有记录均已即时保存）",
             _ => "",
         }

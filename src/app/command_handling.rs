@@ -4,16 +4,19 @@ use std::path::{Path, PathBuf};
 
 use super::{App, Dialog, ExportTask, Message, Screen};
 use crate::command::Command;
-use crate::export::AcceptanceSheet;
+use crate::export::{AcceptanceSheet, SurveySheet, render_acceptance_sheet, render_survey_sheet};
 use crate::model::{
-    Catalogue, Cluster, ClusterId, CompoundDraft, InspectionDraft, catalogue::COMPOUND_STANDARD,
+    Catalogue, Cluster, ClusterId, CompoundDraft, EligibilityFacts, InspectionDraft,
+    SurveyCatalogue, assess, catalogue::COMPOUND_STANDARD, needs_list,
 };
 use crate::store::{Store, StoreError};
 use crate::ui::checklist::ChecklistView;
+use crate::ui::cluster_page::ClusterView;
 use crate::ui::compound_form::CompoundForm;
 use crate::ui::compound_page::CompoundView;
 use crate::ui::inspection_form::InspectionForm;
 use crate::ui::path_prompt::{PathPrompt, PathPurpose};
+use crate::ui::survey_form::SurveyView;
 
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -125,7 +128,108 @@ impl App {
             Command::ExportSheet(id) => self.choose_path(PathPurpose::ExportSheet(id)),
             Command::ExportSheetTo(id, path) => {
                 self.dialog = None;
-                self.start_export(id, path);
+                if let Some(sheet) = self.read_store(|s| AcceptanceSheet::load(s, id)) {
+                    let what = format!("正在导出“{}”的验收单…", sheet.compound.name);
+                    self.start_export(what, path, move || render_acceptance_sheet(&sheet));
+                }
+            }
+
+            Command::StartSurvey(compound_id) => {
+                let started = self.with_store_mut(|s| {
+                    s.start_survey(compound_id, today(), "", SurveyCatalogue::current())
+                });
+                if let Some(survey) = started {
+                    self.screen = Screen::Survey(survey.id);
+                    self.survey = None;
+                    self.reload();
+                }
+            }
+            Command::ShowSurvey(id) => {
+                self.screen = Screen::Survey(id);
+                self.survey = None;
+                self.reload();
+            }
+            Command::SetSurveyField {
+                survey,
+                field,
+                value,
+            } => {
+                if self
+                    .with_store_mut(|s| s.set_survey_field(survey, field, &value))
+                    .is_some()
+                {
+                    self.reload();
+                }
+            }
+            Command::SetItemCondition {
+                survey,
+                code,
+                condition,
+            } => {
+                if self
+                    .with_store_mut(|s| s.set_item_condition(survey, &code, condition))
+                    .is_some()
+                {
+                    self.reload();
+                }
+            }
+            Command::SetItemProblem {
+                survey,
+                code,
+                problem,
+                seen,
+            } => {
+                if self
+                    .with_store_mut(|s| s.set_item_problem(survey, &code, &problem, seen))
+                    .is_some()
+                {
+                    self.reload();
+                }
+            }
+            Command::SetItemText {
+                survey,
+                code,
+                which,
+                text,
+            } => {
+                if self
+                    .with_store_mut(|s| s.set_item_text(survey, &code, which, &text))
+                    .is_some()
+                {
+                    self.reload();
+                }
+            }
+            Command::ExportSurvey(id) => self.choose_path(PathPurpose::ExportSurvey(id)),
+            Command::ExportSurveyTo(id, path) => {
+                self.dialog = None;
+                if let Some(sheet) = self.read_store(|s| SurveySheet::load(s, id)) {
+                    let what = format!("正在导出“{}”的调查表…", sheet.compound.name);
+                    self.start_export(what, path, move || render_survey_sheet(&sheet));
+                }
+            }
+
+            Command::ShowCluster(id) => {
+                self.screen = Screen::Cluster(id);
+                self.cluster = None;
+                self.reload();
+            }
+            Command::StartClusterSurvey(cluster_id) => {
+                if self
+                    .with_store_mut(|s| {
+                        s.start_cluster_survey(cluster_id, today(), "", Catalogue::current())
+                    })
+                    .is_some()
+                {
+                    self.reload();
+                }
+            }
+            Command::SetFacility { survey, facility } => {
+                if self
+                    .with_store_mut(|s| s.set_facility(survey, &facility))
+                    .is_some()
+                {
+                    self.reload();
+                }
             }
 
             Command::SubmitPathPrompt => {
@@ -244,8 +348,10 @@ impl App {
         let result = (|| -> Result<(), StoreError> {
             self.towns = store.towns()?;
             self.clusters = store.clusters()?;
-            self.register.set_rows(store.compound_rows()?);
             match self.screen {
+                // The whole register is read only when it is shown: with 100,000 compounds
+                // that read is what costs, and a tick on another screen must not pay it.
+                Screen::Register => self.register.set_rows(store.compound_rows()?),
                 Screen::Compound(id) => {
                     let compound = store.compound(id)?;
                     let town_name = match compound.town_id {
@@ -256,11 +362,26 @@ impl App {
                         Some(k) => store.cluster_name(k)?.unwrap_or_default(),
                         None => String::new(),
                     };
+                    let surveys = store.surveys_of(id)?;
+                    let eligibility = assess(&EligibilityFacts::gather(
+                        compound.year_built,
+                        compound.cluster_id.is_some(),
+                        compound.households,
+                        surveys.first(),
+                    ));
+                    let needs = surveys.first().map_or_else(Vec::new, |s| {
+                        let catalogue = SurveyCatalogue::version(&s.catalogue_version)
+                            .unwrap_or_else(SurveyCatalogue::current);
+                        needs_list(s, catalogue)
+                    });
                     self.compound = Some(CompoundView {
                         inspections: store.inspections_of(id)?,
                         compound,
                         town_name,
                         cluster_name,
+                        surveys,
+                        eligibility,
+                        needs,
                     });
                 }
                 Screen::Inspection(id) => {
@@ -271,7 +392,54 @@ impl App {
                         _ => self.checklist = Some(ChecklistView::new(inspection, compound_name)),
                     }
                 }
-                Screen::Register | Screen::NoDatabase => {}
+                Screen::Survey(id) => {
+                    let survey = store.survey(id)?;
+                    let compound = store.compound(survey.compound_id)?;
+                    let latest = store
+                        .surveys_of(compound.id)?
+                        .first()
+                        .is_some_and(|s| s.id == id);
+                    match &mut self.survey {
+                        Some(view) if view.survey.id == id => view.update(survey, compound, latest),
+                        _ => {
+                            let town_name = match compound.town_id {
+                                Some(t) => store.town_name(t)?.unwrap_or_default(),
+                                None => String::new(),
+                            };
+                            let cluster_name = match compound.cluster_id {
+                                Some(k) => store.cluster_name(k)?.unwrap_or_default(),
+                                None => String::new(),
+                            };
+                            self.survey = Some(SurveyView::new(
+                                survey,
+                                compound,
+                                town_name,
+                                cluster_name,
+                                latest,
+                            ));
+                        }
+                    }
+                }
+                Screen::Cluster(id) => {
+                    let Some(cluster) = self.clusters.iter().find(|k| k.id == id).cloned() else {
+                        return Err(StoreError::NotFound {
+                            what: "片区",
+                            id: id.to_string(),
+                        });
+                    };
+                    let members = store
+                        .compound_rows()?
+                        .into_iter()
+                        .filter(|r| r.compound.cluster_id == Some(id))
+                        .collect();
+                    let survey = store.cluster_surveys_of(id)?.into_iter().next();
+                    let fresh = ClusterView::new(cluster, members, survey);
+                    match &mut self.cluster {
+                        Some(view) if view.cluster.id == id => view.update(fresh),
+                        _ => self.cluster = Some(fresh),
+                    }
+                }
+                Screen::NoDatabase => {}
             }
             Ok(())
         })();
@@ -369,7 +537,8 @@ impl App {
 
     /// Asks where a file goes: a native dialog when there is one, else a path field.
     fn choose_path(&mut self, purpose: PathPurpose) {
-        let default = purpose.default_path(&self.db_path, self.checklist.as_ref());
+        let default =
+            purpose.default_path(&self.db_path, self.checklist.as_ref(), self.survey.as_ref());
         if !self.file_dialogs {
             self.dialog = Some(Dialog::PathPrompt(PathPrompt::new(
                 purpose,
@@ -387,22 +556,27 @@ impl App {
             PathPurpose::NewDatabase | PathPurpose::SampleDatabase => {
                 dialog.add_filter("验收数据库", &["db"]).save_file()
             }
-            PathPurpose::ExportSheet(_) => dialog.add_filter("PDF", &["pdf"]).save_file(),
+            PathPurpose::ExportSheet(_) | PathPurpose::ExportSurvey(_) => {
+                dialog.add_filter("PDF", &["pdf"]).save_file()
+            }
         };
         if let Some(path) = chosen {
             self.commands.push(purpose.command(path));
         }
     }
 
-    fn start_export(&mut self, id: crate::model::InspectionId, path: PathBuf) {
+    /// Runs `render` on the export thread and writes the bytes to `path`.
+    fn start_export(
+        &mut self,
+        what: String,
+        path: PathBuf,
+        render: impl FnOnce() -> Result<Vec<u8>, crate::export::ExportError> + Send + 'static,
+    ) {
         if self.export.is_some() {
-            self.error("上一份验收单仍在导出，请稍候。");
+            self.error("上一份文件仍在导出，请稍候。");
             return;
         }
-        let Some(sheet) = self.read_store(|s| AcceptanceSheet::load(s, id)) else {
-            return;
-        };
-        match ExportTask::spawn(sheet, path, self.ctx_for_quit.clone()) {
+        match ExportTask::spawn(what, path, self.ctx_for_quit.clone(), render) {
             Ok(task) => self.export = Some(task),
             Err(e) => self.error(format!("无法启动导出任务：{e}")),
         }
@@ -420,7 +594,7 @@ impl App {
             self.export = None;
             match outcome {
                 Ok((path, size)) => self.info(format!(
-                    "验收单已导出：{}（{} KB）",
+                    "已导出：{}（{} KB）",
                     path.display(),
                     size.div_ceil(1024)
                 )),

@@ -5,11 +5,11 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use eframe::egui;
 
-use crate::export::{AcceptanceSheet, render_acceptance_sheet, write_file_atomically};
+use crate::export::{ExportError, write_file_atomically};
 
 type Outcome = Result<(PathBuf, usize), String>;
 
-/// A running export of one acceptance sheet.
+/// A running export of one document.
 #[derive(Debug)]
 pub struct ExportTask {
     description: String,
@@ -17,18 +17,18 @@ pub struct ExportTask {
 }
 
 impl ExportTask {
-    /// Starts rendering `sheet` to `path` on the `pdf-export` thread.
+    /// Runs `render` and writes its bytes to `path` on the `pdf-export` thread.
     pub fn spawn(
-        sheet: AcceptanceSheet,
+        description: String,
         path: PathBuf,
         repaint: Option<egui::Context>,
+        render: impl FnOnce() -> Result<Vec<u8>, ExportError> + Send + 'static,
     ) -> std::io::Result<Self> {
         let (sender, receiver) = channel();
-        let description = format!("正在导出“{}”的验收单…", sheet.compound.name);
         std::thread::Builder::new()
             .name("pdf-export".to_owned())
             .spawn(move || {
-                let outcome = render_acceptance_sheet(&sheet)
+                let outcome = render()
                     .and_then(|bytes| write_file_atomically(&path, &bytes).map(|()| bytes.len()))
                     .map(|size| (path, size))
                     .map_err(|e| e.to_string());

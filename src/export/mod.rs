@@ -2,12 +2,15 @@
 
 mod acceptance_sheet;
 mod canvas;
+mod layout;
+mod survey_sheet;
 mod text_wrap;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use acceptance_sheet::{AcceptanceSheet, render_acceptance_sheet};
+pub use survey_sheet::{SurveySheet, render_survey_sheet};
 
 use crate::store::StoreError;
 

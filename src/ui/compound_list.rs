@@ -4,8 +4,9 @@ use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
 use crate::command::Command;
+use crate::model::{Cluster, ClusterId, Eligibility, SurveyStatus, Town, TownId};
 use crate::store::CompoundRow;
-use crate::ui::widgets::command_button;
+use crate::ui::widgets::{command_button, eligibility_text};
 
 /// A column the register can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +17,8 @@ pub enum SortColumn {
     YearBuilt,
     Households,
     LastInspected,
+    Eligibility,
+    Survey,
 }
 
 /// The register's state: the rows and the current search and sort.
@@ -25,9 +28,30 @@ pub struct RegisterView {
     pub search: String,
     pub sort: SortColumn,
     pub ascending: bool,
+    pub filter: RegisterFilter,
     /// Indices into `rows` in display order, for `visible_key`.
     visible: Vec<usize>,
-    visible_key: Option<(String, SortColumn, bool)>,
+    visible_key: Option<(String, SortColumn, bool, RegisterFilter)>,
+}
+
+/// The register's filters; `None` shows all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegisterFilter {
+    pub town: Option<TownId>,
+    pub cluster: Option<ClusterId>,
+    pub eligibility: Option<Eligibility>,
+    pub survey_status: Option<SurveyStatus>,
+}
+
+impl RegisterFilter {
+    fn accepts(&self, r: &CompoundRow) -> bool {
+        self.town.is_none_or(|t| r.compound.town_id == Some(t))
+            && self
+                .cluster
+                .is_none_or(|k| r.compound.cluster_id == Some(k))
+            && self.eligibility.is_none_or(|e| r.eligibility == e)
+            && self.survey_status.is_none_or(|s| r.survey_status == s)
+    }
 }
 
 impl Default for RegisterView {
@@ -37,6 +61,7 @@ impl Default for RegisterView {
             search: String::new(),
             sort: SortColumn::Name,
             ascending: true,
+            filter: RegisterFilter::default(),
             visible: Vec::new(),
             visible_key: None,
         }
@@ -56,13 +81,22 @@ impl RegisterView {
 
     /// The rows matching the search, in sort order; recomputed only when something changed.
     pub fn visible(&mut self) -> &[usize] {
-        let key = (self.search.trim().to_owned(), self.sort, self.ascending);
+        let key = (
+            self.search.trim().to_owned(),
+            self.sort,
+            self.ascending,
+            self.filter.clone(),
+        );
         if self.visible_key.as_ref() != Some(&key) {
             let needle = key.0.as_str();
             let mut visible: Vec<usize> = (0..self.rows.len())
                 .filter(|&i| {
-                    let c = &self.rows[i].compound;
-                    needle.is_empty() || c.name.contains(needle) || c.address.contains(needle)
+                    let r = &self.rows[i];
+                    let c = &r.compound;
+                    key.3.accepts(r)
+                        && (needle.is_empty()
+                            || c.name.contains(needle)
+                            || c.address.contains(needle))
                 })
                 .collect();
             let rows = &self.rows;
@@ -75,6 +109,8 @@ impl RegisterView {
                     SortColumn::YearBuilt => a.compound.year_built.cmp(&b.compound.year_built),
                     SortColumn::Households => a.compound.households.cmp(&b.compound.households),
                     SortColumn::LastInspected => a.last_inspected_on.cmp(&b.last_inspected_on),
+                    SortColumn::Eligibility => a.eligibility.label().cmp(b.eligibility.label()),
+                    SortColumn::Survey => a.survey_completeness.cmp(&b.survey_completeness),
                 };
                 let order = order.then_with(|| a.compound.name.cmp(&b.compound.name));
                 if self.ascending {
@@ -118,7 +154,60 @@ fn opt_number<T: ToString>(value: Option<T>) -> String {
         .unwrap_or_else(|| "—".to_owned())
 }
 
-pub fn show(ui: &mut egui::Ui, view: &mut RegisterView, commands: &mut Vec<Command>) {
+/// A filter drop-down; `None` is 全部.
+fn filter_combo<T: Clone + PartialEq>(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut Option<T>,
+    options: &[(T, String)],
+) {
+    let label_response = ui.label(label);
+    let selected = value
+        .as_ref()
+        .and_then(|v| options.iter().find(|(o, _)| o == v))
+        .map_or("全部", |(_, name)| name.as_str());
+    egui::ComboBox::from_id_salt(label)
+        .selected_text(selected)
+        .width(110.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, "全部");
+            for (option, name) in options {
+                ui.selectable_value(value, Some(option.clone()), name);
+            }
+        })
+        .response
+        .labelled_by(label_response.id);
+}
+
+fn filters(ui: &mut egui::Ui, view: &mut RegisterView, towns: &[Town], clusters: &[Cluster]) {
+    ui.horizontal(|ui| {
+        let towns: Vec<_> = towns.iter().map(|t| (t.id, t.name.clone())).collect();
+        filter_combo(ui, "乡镇", &mut view.filter.town, &towns);
+        let clusters: Vec<_> = clusters.iter().map(|k| (k.id, k.name.clone())).collect();
+        filter_combo(ui, "片区", &mut view.filter.cluster, &clusters);
+        let eligibility: Vec<_> = Eligibility::ALL
+            .iter()
+            .map(|e| (*e, e.label().to_owned()))
+            .collect();
+        filter_combo(ui, "资格", &mut view.filter.eligibility, &eligibility);
+        let status: Vec<_> = SurveyStatus::ALL
+            .iter()
+            .map(|s| (*s, s.label().to_owned()))
+            .collect();
+        filter_combo(ui, "调查状态", &mut view.filter.survey_status, &status);
+        if view.filter != RegisterFilter::default() && ui.button("清除筛选").clicked() {
+            view.filter = RegisterFilter::default();
+        }
+    });
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    view: &mut RegisterView,
+    towns: &[Town],
+    clusters: &[Cluster],
+    commands: &mut Vec<Command>,
+) {
     ui.horizontal(|ui| {
         ui.heading("小区名册");
         ui.add_space(16.0);
@@ -139,6 +228,7 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterView, commands: &mut Vec<Comma
             format!("显示 {shown} / {total} 个小区")
         });
     });
+    filters(ui, view, towns, clusters);
     ui.separator();
 
     if view.rows.is_empty() {
@@ -177,6 +267,8 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterView, commands: &mut Vec<Comma
             .column(Column::initial(80.0))
             .column(Column::initial(70.0))
             .column(Column::initial(110.0))
+            .column(Column::initial(100.0))
+            .column(Column::initial(100.0))
             .column(Column::remainder().at_least(200.0))
             .header(row_height, |mut header| {
                 header.col(|ui| view.sort_header(ui, "小区名称", SortColumn::Name));
@@ -188,6 +280,8 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterView, commands: &mut Vec<Comma
                 header.col(|ui| view.sort_header(ui, "建成年份", SortColumn::YearBuilt));
                 header.col(|ui| view.sort_header(ui, "户数", SortColumn::Households));
                 header.col(|ui| view.sort_header(ui, "最近验收", SortColumn::LastInspected));
+                header.col(|ui| view.sort_header(ui, "资格", SortColumn::Eligibility));
+                header.col(|ui| view.sort_header(ui, "调查", SortColumn::Survey));
                 header.col(|ui| {
                     ui.strong("操作");
                 });
@@ -216,6 +310,16 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterView, commands: &mut Vec<Comma
                     });
                     row.col(|ui| {
                         ui.label(r.last_inspected_on.as_deref().unwrap_or("未验收"));
+                    });
+                    row.col(|ui| {
+                        ui.label(eligibility_text(r.eligibility, ui.visuals()));
+                    });
+                    row.col(|ui| {
+                        ui.label(match r.survey_completeness {
+                            Some((f, t)) if f < t => format!("调查中 {f}/{t}"),
+                            Some(_) => SurveyStatus::Complete.label().to_owned(),
+                            None => SurveyStatus::NotSurveyed.label().to_owned(),
+                        });
                     });
                     row.col(|ui| {
                         if ui

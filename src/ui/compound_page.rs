@@ -4,9 +4,11 @@ use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
 use crate::command::Command;
-use crate::model::{Compound, Verdict};
+use crate::model::{
+    Compound, CompoundSurvey, Condition, EligibilityReport, Finding, NeedsGroup, Verdict,
+};
 use crate::store::InspectionSummary;
-use crate::ui::widgets::{command_button, verdict_text};
+use crate::ui::widgets::{PASS_GREEN, command_button, eligibility_text, verdict_text};
 
 /// What the compound page shows.
 #[derive(Debug)]
@@ -15,6 +17,11 @@ pub struct CompoundView {
     pub town_name: String,
     pub cluster_name: String,
     pub inspections: Vec<InspectionSummary>,
+    /// Survey rounds, newest first.
+    pub surveys: Vec<CompoundSurvey>,
+    pub eligibility: EligibilityReport,
+    /// From the latest survey round.
+    pub needs: Vec<NeedsGroup>,
 }
 
 pub fn show(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
@@ -50,11 +57,21 @@ pub fn show(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>)
             ui.label(dash(c.households.map(|n| format!("{n} 户"))));
             ui.end_row();
             ui.label("所属片区");
-            ui.label(dash(
-                Some(view.cluster_name.clone()).filter(|s| !s.is_empty()),
-            ));
+            match c.cluster_id {
+                Some(k) if !view.cluster_name.is_empty() => {
+                    if ui.link(&view.cluster_name).clicked() {
+                        commands.push(Command::ShowCluster(k));
+                    }
+                }
+                _ => {
+                    ui.label("—");
+                }
+            }
             ui.end_row();
         });
+    ui.add_space(10.0);
+    ui.separator();
+    survey_section(ui, view, commands);
     ui.add_space(10.0);
     ui.separator();
     ui.horizontal(|ui| {
@@ -130,4 +147,80 @@ pub fn show(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>)
                 }
             });
     });
+}
+
+fn survey_section(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
+    let c = &view.compound;
+    ui.horizontal(|ui| {
+        ui.heading("调查");
+        ui.add_space(16.0);
+        let start = Command::StartSurvey(c.id);
+        let label = if view.surveys.is_empty() {
+            "开始调查"
+        } else {
+            "开始新一轮调查"
+        };
+        if ui.button(label).on_hover_text(start.tooltip()).clicked() {
+            commands.push(start);
+        }
+        ui.add_space(16.0);
+        ui.label("资格：");
+        ui.label(eligibility_text(view.eligibility.status, ui.visuals()))
+            .on_hover_text(crate::model::eligibility::CLAUSE);
+    });
+    for check in &view.eligibility.checks {
+        let (mark, color) = match check.finding {
+            Finding::Met => ("✔", PASS_GREEN),
+            Finding::NotMet => ("✘", ui.visuals().error_fg_color),
+            Finding::Missing => ("？", ui.visuals().warn_fg_color),
+        };
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(mark).color(color));
+            ui.label(egui::RichText::new(check.rule).strong());
+            ui.label(&check.reason);
+        });
+    }
+    for (i, survey) in view.surveys.iter().enumerate() {
+        let (filled, total) = survey.completeness();
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "第 {} 轮　{}　{}　已填 {filled}/{total}{}",
+                survey.round,
+                survey.surveyed_on,
+                survey.surveyors,
+                if i == 0 { "" } else { "（只读）" }
+            ));
+            let round = survey.round;
+            if ui
+                .button(if i == 0 { "填写" } else { "查看" })
+                .accessible_name(format!("打开第 {round} 轮调查"))
+                .clicked()
+            {
+                commands.push(Command::ShowSurvey(survey.id));
+            }
+        });
+    }
+    ui.add_space(6.0);
+    ui.label(egui::RichText::new("改造需求（缺什么、补什么）").strong());
+    if view.needs.is_empty() {
+        ui.label(if view.surveys.is_empty() {
+            "调查后，“需改造”“缺失”的项目列在这里。"
+        } else {
+            "调查中暂无“需改造”或“缺失”的项目。"
+        });
+    }
+    for group in &view.needs {
+        ui.label(egui::RichText::new(&group.category).underline());
+        for (name, condition, detail) in &group.items {
+            let tag = match condition {
+                Condition::Missing => "缺失",
+                _ => "需改造",
+            };
+            ui.label(if detail.is_empty() {
+                format!("　· {name}（{tag}）")
+            } else {
+                format!("　· {name}（{tag}）：{detail}")
+            });
+        }
+    }
 }

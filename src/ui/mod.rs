@@ -2,6 +2,7 @@
 //! the store.
 
 pub mod checklist;
+pub mod cluster_page;
 pub mod compound_form;
 pub mod compound_list;
 pub mod compound_page;
@@ -11,6 +12,7 @@ pub mod inspection_form;
 pub mod no_database;
 pub mod path_prompt;
 pub mod status_bar;
+pub mod survey_form;
 pub mod top_bar;
 pub mod widgets;
 

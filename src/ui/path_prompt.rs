@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use eframe::egui;
 
 use crate::command::Command;
-use crate::model::InspectionId;
+use crate::model::{InspectionId, SurveyId};
 use crate::ui::checklist::ChecklistView;
+use crate::ui::survey_form::SurveyView;
 
 /// What a chosen path is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +16,7 @@ pub enum PathPurpose {
     NewDatabase,
     SampleDatabase,
     ExportSheet(InspectionId),
+    ExportSurvey(SurveyId),
 }
 
 impl PathPurpose {
@@ -24,20 +26,23 @@ impl PathPurpose {
             Self::NewDatabase => "新建数据库",
             Self::SampleDatabase => "新建示例数据库",
             Self::ExportSheet(_) => "导出验收单 PDF",
+            Self::ExportSurvey(_) => "导出调查表 PDF",
         }
     }
 
     /// A sensible suggestion next to the current database, or in the documents folder.
-    pub fn default_path(&self, db_path: &Path, checklist: Option<&ChecklistView>) -> PathBuf {
+    pub fn default_path(
+        &self,
+        db_path: &Path,
+        checklist: Option<&ChecklistView>,
+        survey: Option<&SurveyView>,
+    ) -> PathBuf {
         let db_dir = db_path.parent().map(Path::to_owned).unwrap_or_default();
         match self {
             Self::OpenDatabase => db_path.to_owned(),
             Self::NewDatabase => db_dir.join("新验收数据库.db"),
             Self::SampleDatabase => db_dir.join("示例数据.db"),
             Self::ExportSheet(id) => {
-                let docs = directories::UserDirs::new()
-                    .and_then(|d| d.document_dir().map(Path::to_owned))
-                    .unwrap_or(db_dir);
                 let name = match checklist.filter(|c| c.inspection.id == *id) {
                     Some(c) => format!(
                         "验收单-{}-{}.pdf",
@@ -45,7 +50,14 @@ impl PathPurpose {
                     ),
                     None => format!("验收单-{}.pdf", &id.to_string()[..8]),
                 };
-                docs.join(sanitize_file_name(&name))
+                documents_dir(db_dir).join(sanitize_file_name(&name))
+            }
+            Self::ExportSurvey(id) => {
+                let name = match survey.filter(|s| s.survey.id == *id) {
+                    Some(s) => format!("调查表-{}-第{}轮.pdf", s.compound.name, s.survey.round),
+                    None => format!("调查表-{}.pdf", &id.to_string()[..8]),
+                };
+                documents_dir(db_dir).join(sanitize_file_name(&name))
             }
         }
     }
@@ -56,8 +68,16 @@ impl PathPurpose {
             Self::OpenDatabase | Self::NewDatabase => Command::OpenDatabaseAt(path),
             Self::SampleDatabase => Command::CreateSampleAt(path),
             Self::ExportSheet(id) => Command::ExportSheetTo(*id, path),
+            Self::ExportSurvey(id) => Command::ExportSurveyTo(*id, path),
         }
     }
+}
+
+/// The user's documents folder, or `fallback`.
+fn documents_dir(fallback: PathBuf) -> PathBuf {
+    directories::UserDirs::new()
+        .and_then(|d| d.document_dir().map(Path::to_owned))
+        .unwrap_or(fallback)
 }
 
 /// Replaces characters that file systems refuse.
@@ -111,18 +131,13 @@ impl PathPrompt {
         if self.purpose == PathPurpose::OpenDatabase && !path.is_file() {
             return Err(format!("找不到文件“{}”。", path.display()));
         }
-        if self.purpose != PathPurpose::OpenDatabase {
-            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-            if let Some(parent) = parent
-                && !parent.is_dir()
-                && self.purpose
-                    == PathPurpose::ExportSheet(match self.purpose {
-                        PathPurpose::ExportSheet(id) => id,
-                        _ => return Ok(self.purpose.command(path)),
-                    })
-            {
-                return Err(format!("文件夹“{}”不存在。", parent.display()));
-            }
+        if matches!(
+            self.purpose,
+            PathPurpose::ExportSheet(_) | PathPurpose::ExportSurvey(_)
+        ) && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(format!("文件夹“{}”不存在。", parent.display()));
         }
         Ok(self.purpose.command(path))
     }

@@ -12,6 +12,7 @@ pub fn show(
     db_path: &Path,
     has_store: bool,
     breadcrumbs: &[(String, Option<Command>)],
+    clusters: &[crate::model::Cluster],
     commands: &mut Vec<Command>,
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
@@ -26,6 +27,17 @@ pub fn show(
             ui.menu_button("小区", |ui| {
                 menu_item(ui, Command::ShowRegister, commands);
                 menu_item(ui, Command::AddCompound, commands);
+            });
+            ui.menu_button("片区", |ui| {
+                if clusters.is_empty() {
+                    ui.label("尚无片区：在小区信息中填写“或新建片区”即可建立。");
+                }
+                for cluster in clusters {
+                    if ui.button(&cluster.name).clicked() {
+                        commands.push(Command::ShowCluster(cluster.id));
+                        ui.close();
+                    }
+                }
             });
         }
         ui.separator();

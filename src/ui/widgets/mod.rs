@@ -70,3 +70,17 @@ pub fn verdict_text(verdict: &crate::model::Verdict, visuals: &egui::Visuals) ->
 
 /// The green used for 合格.
 pub const PASS_GREEN: egui::Color32 = egui::Color32::from_rgb(0, 130, 60);
+
+/// The eligibility finding in its colour.
+pub fn eligibility_text(
+    status: crate::model::Eligibility,
+    visuals: &egui::Visuals,
+) -> egui::RichText {
+    use crate::model::Eligibility;
+    let text = egui::RichText::new(status.label()).strong();
+    match status {
+        Eligibility::Eligible => text.color(PASS_GREEN),
+        Eligibility::NotEligible => text.color(visuals.error_fg_color),
+        Eligibility::NeedsInformation => text.color(visuals.warn_fg_color),
+    }
+}

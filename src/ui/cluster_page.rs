@@ -1,0 +1,182 @@
+//! One cluster: its member compounds with their acceptance state, and the survey of its
+//! 15-minute circle (the cluster standard's 九有, 宁政办〔2021〕17号 二、（四）).
+
+use eframe::egui;
+
+use crate::command::Command;
+use crate::model::{Cluster, ClusterSurvey, Facility};
+use crate::store::CompoundRow;
+use crate::ui::widgets::{command_button, eligibility_text};
+
+/// What the cluster page shows.
+#[derive(Debug)]
+pub struct ClusterView {
+    pub cluster: Cluster,
+    pub members: Vec<CompoundRow>,
+    pub survey: Option<ClusterSurvey>,
+    /// (name, walking minutes) per facility, as typed.
+    texts: Vec<(String, String)>,
+    errors: Vec<Option<String>>,
+}
+
+impl ClusterView {
+    pub fn new(cluster: Cluster, members: Vec<CompoundRow>, survey: Option<ClusterSurvey>) -> Self {
+        let texts = survey.as_ref().map_or_else(Vec::new, |s| {
+            s.facilities
+                .iter()
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        f.walking_minutes.map(|m| m.to_string()).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        });
+        let errors = vec![None; texts.len()];
+        Self {
+            cluster,
+            members,
+            survey,
+            texts,
+            errors,
+        }
+    }
+
+    /// Takes fresh data; keeps what is being typed when the survey is the same.
+    pub fn update(&mut self, fresh: Self) {
+        let same = self.survey.as_ref().map(|s| s.id) == fresh.survey.as_ref().map(|s| s.id);
+        if same {
+            self.cluster = fresh.cluster;
+            self.members = fresh.members;
+            self.survey = fresh.survey;
+        } else {
+            *self = fresh;
+        }
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.heading(format!("片区：{}", view.cluster.name));
+        if let Some(year) = view.cluster.plan_year {
+            ui.label(format!("计划 {year} 年改造"));
+        }
+    });
+    ui.add_space(6.0);
+    ui.label(egui::RichText::new(format!("成员小区（{} 个）", view.members.len())).strong());
+    egui::Grid::new("cluster_members")
+        .striped(true)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            for title in ["小区", "建成年份", "户数", "资格", "调查", "最近验收"] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for row in &view.members {
+                let c = &row.compound;
+                if ui.link(&c.name).clicked() {
+                    commands.push(Command::ShowCompound(c.id));
+                }
+                ui.label(
+                    c.year_built
+                        .map(|y| y.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                );
+                ui.label(
+                    c.households
+                        .map(|y| y.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                );
+                ui.label(eligibility_text(row.eligibility, ui.visuals()));
+                ui.label(row.survey_status.label());
+                ui.label(row.last_inspected_on.as_deref().unwrap_or("未验收"));
+                ui.end_row();
+            }
+        });
+    ui.add_space(10.0);
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.heading("15 分钟生活圈“九有”设施调查");
+        command_button(ui, Command::StartClusterSurvey(view.cluster.id), commands);
+    });
+    let Some(survey) = &view.survey else {
+        ui.label("尚未调查。点击“开始片区调查”，逐项记录设施是否具备、名称和步行时间。");
+        return;
+    };
+    ui.label(format!(
+        "{}　调查人：{}　具备 {}/{} 项（步行 15 分钟内）",
+        survey.surveyed_on,
+        survey.surveyors,
+        survey.within_circle(),
+        survey.facilities.len()
+    ));
+    let survey_id = survey.id;
+    let facilities = survey.facilities.clone();
+    egui::Grid::new("facilities")
+        .striped(true)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            for title in ["设施", "是否具备", "名称", "步行分钟"] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for (index, facility) in facilities.iter().enumerate() {
+                ui.label(&facility.kind);
+                ui.horizontal(|ui| {
+                    for (value, text) in [(true, "有"), (false, "无")] {
+                        let selected = facility.present == Some(value);
+                        if ui
+                            .add(egui::Button::selectable(selected, text))
+                            .accessible_name(format!("{}：{text}", facility.kind))
+                            .clicked()
+                        {
+                            let mut f = facility.clone();
+                            f.present = if selected { None } else { Some(value) };
+                            commands.push(Command::SetFacility {
+                                survey: survey_id,
+                                facility: f,
+                            });
+                        }
+                    }
+                });
+                let (name, minutes) = &mut view.texts[index];
+                let name_response = ui
+                    .add(egui::TextEdit::singleline(name).desired_width(200.0))
+                    .accessible_name(format!("{} 名称", facility.kind));
+                let minutes_response = ui
+                    .add(egui::TextEdit::singleline(minutes).desired_width(60.0))
+                    .accessible_name(format!("{} 步行分钟", facility.kind));
+                if name_response.changed() || minutes_response.changed() {
+                    match parse_minutes(minutes) {
+                        Ok(walking_minutes) => {
+                            view.errors[index] = None;
+                            commands.push(Command::SetFacility {
+                                survey: survey_id,
+                                facility: Facility {
+                                    name: name.trim().to_owned(),
+                                    walking_minutes,
+                                    ..facility.clone()
+                                },
+                            });
+                        }
+                        Err(e) => view.errors[index] = Some(e),
+                    }
+                }
+                if let Some(e) = &view.errors[index] {
+                    ui.label(egui::RichText::new(e).color(ui.visuals().error_fg_color));
+                }
+                ui.end_row();
+            }
+        });
+}
+
+fn parse_minutes(text: &str) -> Result<Option<u32>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<u32>() {
+        Ok(m) if m <= 600 => Ok(Some(m)),
+        _ => Err("步行分钟应为 0–600 的整数".to_owned()),
+    }
+}
