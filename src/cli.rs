@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
-use crate::export::{AcceptanceSheet, render_acceptance_sheet, write_file_atomically};
-use crate::model::InspectionId;
+use crate::export::{
+    AcceptanceSheet, SurveySheet, render_acceptance_sheet, render_survey_sheet,
+    write_file_atomically,
+};
+use crate::model::{CompoundId, InspectionId};
 use crate::store::Store;
 
 /// 洛宁县城镇老旧小区改造验收 — offline survey and acceptance tool.
@@ -30,6 +33,18 @@ pub enum CliCommand {
         /// 验收记录编号（见 `yanshou list`）
         #[arg(long, value_name = "ID")]
         inspection: String,
+        /// 输出文件
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// 导出小区调查表 PDF（默认最新一轮）/ export a compound's survey form
+    ExportSurvey {
+        /// 小区编号（见 `yanshou list`）
+        #[arg(long, value_name = "ID")]
+        compound: String,
+        /// 调查轮次（默认最新一轮）
+        #[arg(long)]
+        round: Option<u32>,
         /// 输出文件
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
@@ -81,6 +96,39 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        CliCommand::ExportSurvey {
+            compound,
+            round,
+            out,
+        } => {
+            let store = open(db)?;
+            let Ok(id) = compound.parse::<CompoundId>() else {
+                bail!(
+                    "“{compound}”不是有效的小区编号；用 `yanshou list --db {}` 查看编号。",
+                    db.display()
+                );
+            };
+            let surveys = store.surveys_of(id)?;
+            let survey = match round {
+                None => surveys.first(),
+                Some(r) => surveys.iter().find(|s| s.round == r),
+            };
+            let Some(survey) = survey else {
+                bail!(
+                    "该小区没有{}调查记录。",
+                    round.map(|r| format!("第 {r} 轮")).unwrap_or_default()
+                );
+            };
+            let sheet = SurveySheet::load(&store, survey.id)?;
+            let bytes = render_survey_sheet(&sheet)?;
+            write_file_atomically(&out, &bytes)?;
+            println!(
+                "已导出 {}（{} KB）",
+                out.display(),
+                bytes.len().div_ceil(1024)
+            );
+            Ok(())
+        }
         CliCommand::Sample { into_existing } => {
             let mut store = open(db)?;
             crate::sample::write_sample(&mut store, into_existing)?;
@@ -97,11 +145,13 @@ fn list(store: &Store) -> anyhow::Result<()> {
     for row in &compounds {
         let c = &row.compound;
         println!(
-            "  {}  {}  {}  {}",
+            "  {}  {}  {}  {}  {}  {}",
             c.id,
             c.name,
             row.town_name,
-            c.year_built.map(|y| y.to_string()).unwrap_or_default()
+            c.year_built.map(|y| y.to_string()).unwrap_or_default(),
+            row.eligibility.label(),
+            row.survey_status.label()
         );
     }
     let inspections = store.all_inspections()?;

@@ -1,10 +1,11 @@
-//! The 示例 training data set: a few compounds and one finished inspection, so a new inspector
-//! can try the app. Every record is flagged `is_sample` and named 示例·…
+//! The 示例 training data set: a few compounds in a cluster, a finished survey and a finished
+//! inspection, so new staff can try the app. Every record is flagged `is_sample` and named 示例·…
 
 use chrono::NaiveDate;
 
 use crate::model::{
-    Catalogue, Cluster, ClusterId, Compound, CompoundId, ItemResult, catalogue::COMPOUND_STANDARD,
+    Catalogue, Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Condition, ItemResult,
+    ManagementMode, StructuralSafety, SurveyCatalogue, catalogue::COMPOUND_STANDARD,
     inspection::DEFAULT_PARTIES,
 };
 use crate::store::{Store, StoreError};
@@ -103,6 +104,7 @@ pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId
     let Some(first) = first else {
         return Err(SampleError::AlreadyThere);
     };
+    write_sample_survey(store, first)?;
 
     // One finished inspection: every item 合格, heating 不适用 with its reason.
     let catalogue = Catalogue::current();
@@ -130,4 +132,41 @@ pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId
     }
     store.record_remark(id, "XQ-SY-01", "社区保障性物业，服务合同已备案。")?;
     Ok(first)
+}
+
+/// A finished survey of the first sample compound: eligible, with a few needs.
+fn write_sample_survey(store: &mut Store, compound: CompoundId) -> Result<(), StoreError> {
+    let catalogue = SurveyCatalogue::current();
+    let date = NaiveDate::from_ymd_opt(2021, 4, 12).unwrap_or_default();
+    let mut survey = CompoundSurvey::new(compound, 1, date, "示例·王海燕".to_owned(), catalogue);
+    survey.floors = Some(5);
+    survey.floor_area = Some(8640.0);
+    survey.management_mode = Some(ManagementMode::None);
+    survey.structural_safety = Some(StructuralSafety::Safe);
+    survey.demolition_suitable = Some(false);
+    survey.households_in_favour = Some(88);
+    survey.willingness_method = "入户调查、居民议事会".to_owned();
+    for item in &mut survey.items {
+        item.condition = Some(match item.code.as_str() {
+            "JC-02" | "JC-03" | "JC-06" | "JC-11" | "JC-16" | "HJ-04" => Condition::NeedsRenovation,
+            "JC-10" | "JC-12" | "FW-02" | "GL-01" | "GL-05" => Condition::Missing,
+            "JC-08" | "HJ-11" | "HJ-13" => Condition::NotConcerned,
+            _ => Condition::Good,
+        });
+        let problems: &[&str] = match item.code.as_str() {
+            "JC-02" => &["WT-02", "WT-03"],
+            "JC-03" => &["WT-01"],
+            "JC-06" => &["RD-01"],
+            "JC-11" => &["LT-01"],
+            "JC-16" => &["LN-01"],
+            "FW-02" => &["MG-02"],
+            "GL-05" => &["MG-04"],
+            _ => &[],
+        };
+        item.problems = problems.iter().map(|p| (*p).to_owned()).collect();
+    }
+    if let Some(item) = survey.items.iter_mut().find(|i| i.code == "JC-10") {
+        item.note = "仅大门处有 1 个摄像头，无门禁。".to_owned();
+    }
+    store.insert_survey(&survey)
 }

@@ -410,3 +410,121 @@ fn cluster_surveys_record_the_nine_facilities() {
     assert_eq!(loaded.facilities[1], f);
     assert_eq!(loaded.within_circle(), 1);
 }
+
+#[test]
+fn the_printed_survey_form_holds_every_answer_the_finding_and_the_needs() {
+    use yanshou::export::{SurveySheet, render_survey_sheet};
+    let mut store = Store::open_in_memory().unwrap();
+    let mut c = common::compound("调查表小区");
+    c.households = Some(40);
+    store.save_compound(&c).unwrap();
+    let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let s = store
+        .start_survey(c.id, date, "赵干事", SurveyCatalogue::current())
+        .unwrap();
+    store
+        .set_survey_field(
+            s.id,
+            SurveyField::StructuralSafety,
+            &SurveyValue::Safety(Some(StructuralSafety::Safe)),
+        )
+        .unwrap();
+    store
+        .set_survey_field(
+            s.id,
+            SurveyField::HouseholdsInFavour,
+            &SurveyValue::Count(Some(30)),
+        )
+        .unwrap();
+    store
+        .set_item_condition(s.id, "JC-11", Some(Condition::NeedsRenovation))
+        .unwrap();
+    store
+        .set_item_problem(s.id, "JC-11", "LT-01", true)
+        .unwrap();
+    store
+        .set_item_condition(s.id, "GL-05", Some(Condition::Missing))
+        .unwrap();
+
+    let bytes = render_survey_sheet(&SurveySheet::load(&store, s.id).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("survey.pdf");
+    std::fs::write(&pdf, &bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for expected in [
+        "洛宁县城镇老旧小区改造调查表",
+        "调查表小区",
+        "赵干事",
+        "改造资格：待补充",
+        "不宜整体拆除重建：待补充",
+        "居民改造意愿强烈：符合（30/40户同意（75.0%），达到三分之二）",
+        "路灯不亮",
+        "配套基础设施：照明（需改造）",
+        "社区管理：居民公约（缺失）",
+        "调查人",
+        "社区（盖章）",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    for item in &SurveyCatalogue::current().items {
+        let name: String = item.name.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains(&name), "missing item {}", item.name);
+    }
+}
+
+#[test]
+fn the_cli_exports_the_sample_survey() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let exe = env!("CARGO_BIN_EXE_yanshou");
+    assert!(
+        std::process::Command::new(exe)
+            .arg("--db")
+            .arg(&db)
+            .arg("sample")
+            .status()
+            .unwrap()
+            .success()
+    );
+    let list = std::process::Command::new(exe)
+        .arg("--db")
+        .arg(&db)
+        .arg("list")
+        .output()
+        .unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    let line = list.lines().find(|l| l.contains("县水利局家属院")).unwrap();
+    assert!(
+        line.contains("纳入改造范围") && line.contains("已完成"),
+        "{line}"
+    );
+    let id = line.split_whitespace().next().unwrap();
+    let out = dir.path().join("调查表.pdf");
+    let status = std::process::Command::new(exe)
+        .arg("--db")
+        .arg(&db)
+        .args(["export-survey", "--compound", id, "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF"));
+    let missing = std::process::Command::new(exe)
+        .arg("--db")
+        .arg(&db)
+        .args(["export-survey", "--compound", id, "--round", "9", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("没有第 9 轮调查记录"));
+}

@@ -12,10 +12,14 @@ use yanshou::model::{Catalogue, ItemResult, Verdict, catalogue::COMPOUND_STANDAR
 use yanshou::store::Store;
 
 fn harness(app: App) -> Harness<'static, App> {
+    // Tall enough that all 13 checklist items are on screen at once, so that clicks land
+    // where a user's would without scrolling.
+    harness_sized(app, 2400.0)
+}
+
+fn harness_sized(app: App, height: f32) -> Harness<'static, App> {
     Harness::builder()
-        // Tall enough that all 13 checklist items are on screen at once, so that clicks land
-        // where a user's would without scrolling.
-        .with_size(egui::vec2(1280.0, 2400.0))
+        .with_size(egui::vec2(1280.0, height))
         .with_context_setup(yanshou::ui::setup)
         .build_ui_state(|ui, app: &mut App| app.show(ui), app)
 }
@@ -305,4 +309,101 @@ fn a_foreign_file_opens_on_a_screen_that_says_why() {
     h.get_by_role_and_label(Role::Button, "打开数据库…");
     h.run();
     assert_eq!(std::fs::read(&path).expect("read"), b"not a database");
+}
+
+#[test]
+fn town_staff_fill_in_a_survey_and_see_eligibility_and_needs() {
+    use yanshou::model::{Condition, Eligibility, EligibilityFacts, SurveyCatalogue, assess};
+    let mut store = Store::open_in_memory().expect("store");
+    let mut c = common::compound("调查小区");
+    c.year_built = Some(2000);
+    c.households = Some(60);
+    store.save_compound(&c).expect("save");
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowCompound(c.id));
+    // The whole survey form (45 items) on one screen.
+    let mut h = harness_sized(app, 6000.0);
+
+    h.get_by_role_and_label(Role::Button, "开始调查").click();
+    h.run();
+    let Screen::Survey(survey_id) = h.state().screen() else {
+        panic!("expected the survey form, got {:?}", h.state().screen());
+    };
+    h.get_by_label("已填 0/52");
+    type_into(&mut h, "调查人", "赵干事");
+    type_into(&mut h, "楼层数", "6");
+    h.get_by_label("房屋结构安全：安全").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "不宜拆除重建")
+        .click();
+    h.run();
+    type_into(&mut h, "同意改造户数", "50");
+    // A bad value is refused beside its field and not saved.
+    type_into(&mut h, "建筑面积（㎡）", "很大");
+    h.get_by_label_contains("建筑面积应为数字");
+    h.get_by_label("照明：需改造").click();
+    h.run();
+    h.get_by_label("路灯不亮").click();
+    h.run();
+    h.get_by_label("居民公约：缺失").click();
+    h.run();
+    h.get_by_label("已填 6/52");
+    h.get_by_label("纳入改造范围");
+
+    let store = h.state().store().expect("store");
+    let survey = store.survey(survey_id).expect("saved at once");
+    assert_eq!(survey.surveyors, "赵干事");
+    assert_eq!(survey.floors, Some(6));
+    assert_eq!(survey.floor_area, None, "the bad value was not saved");
+    assert_eq!(survey.households_in_favour, Some(50));
+    let lights = survey.item("JC-11").expect("item");
+    assert_eq!(lights.condition, Some(Condition::NeedsRenovation));
+    assert!(lights.problems.contains("LT-01"));
+    let compound = store.compound(c.id).expect("compound");
+    let report = assess(&EligibilityFacts::gather(
+        compound.year_built,
+        false,
+        compound.households,
+        Some(&survey),
+    ));
+    assert_eq!(report.status, Eligibility::Eligible);
+    assert_eq!(survey.catalogue_version, SurveyCatalogue::current().version);
+
+    // The compound page lists the needs by category.
+    h.state_mut()
+        .handle(yanshou::command::Command::ShowCompound(c.id));
+    h.run();
+    h.get_by_label("配套基础设施");
+    h.get_by_label_contains("照明（需改造）：路灯不亮");
+    h.get_by_label_contains("居民公约（缺失）");
+}
+
+#[test]
+fn the_register_filters_by_town_and_eligibility() {
+    let mut store = Store::open_in_memory().expect("store");
+    let towns = store.towns().expect("towns");
+    for (name, town, year) in [
+        ("甲小区", 0, 1990),
+        ("乙小区", 1, 1995),
+        ("丙小区", 0, 2010),
+    ] {
+        let mut c = common::compound(name);
+        c.town_id = Some(towns[town].id);
+        c.year_built = Some(year);
+        store.save_compound(&c).expect("save");
+    }
+    let mut h = harness(App::with_store(store, false));
+    h.get_by_label("共 3 个小区");
+    h.get_by_role_and_label(Role::ComboBox, "乡镇").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "城关镇").click();
+    h.run();
+    h.get_by_label("显示 2 / 3 个小区");
+    h.get_by_role_and_label(Role::ComboBox, "资格").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "不纳入").click();
+    h.run();
+    h.get_by_label("显示 1 / 3 个小区");
+    h.get_by_label("丙小区");
+    assert!(h.query_by_label("甲小区").is_none());
 }

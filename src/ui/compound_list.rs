@@ -251,25 +251,25 @@ pub fn show(
             .sense(egui::Sense::click())
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(
-                Column::initial(220.0)
+                Column::initial(190.0)
                     .at_least(120.0)
                     .resizable(true)
                     .clip(true),
             )
-            .column(Column::initial(80.0).resizable(true))
-            .column(Column::initial(120.0).resizable(true).clip(true))
+            .column(Column::initial(64.0).resizable(true))
+            .column(Column::initial(110.0).resizable(true).clip(true))
             .column(
-                Column::initial(220.0)
+                Column::initial(170.0)
                     .at_least(80.0)
                     .resizable(true)
                     .clip(true),
             )
-            .column(Column::initial(80.0))
-            .column(Column::initial(70.0))
-            .column(Column::initial(110.0))
+            .column(Column::initial(76.0))
+            .column(Column::initial(56.0))
+            .column(Column::initial(96.0))
             .column(Column::initial(100.0))
-            .column(Column::initial(100.0))
-            .column(Column::remainder().at_least(200.0))
+            .column(Column::initial(96.0))
+            .column(Column::remainder().at_least(170.0))
             .header(row_height, |mut header| {
                 header.col(|ui| view.sort_header(ui, "小区名称", SortColumn::Name));
                 header.col(|ui| view.sort_header(ui, "乡镇", SortColumn::Town));
