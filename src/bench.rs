@@ -3,8 +3,13 @@
 use std::time::{Duration, Instant};
 
 use crate::export::{AcceptanceSheet, render_acceptance_sheet};
-use crate::model::{Catalogue, ItemResult, catalogue::COMPOUND_STANDARD};
+use eframe::egui;
+
+use crate::model::{
+    Catalogue, Compound, CompoundId, ItemResult, SurveyCatalogue, catalogue::COMPOUND_STANDARD,
+};
 use crate::store::Store;
+use crate::ui::compound_list::RegisterView;
 
 fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
     samples.sort();
@@ -85,6 +90,105 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     );
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
+
+    register_benchmarks(iterations.min(100))?;
+    Ok(())
+}
+
+/// A register of `n` compounds spread over the three towns, every tenth with a survey.
+fn register_store(n: usize) -> anyhow::Result<Store> {
+    let mut store = Store::open_in_memory()?;
+    let towns = store.towns()?;
+    let compounds: Vec<Compound> = (0..n)
+        .map(|i| Compound {
+            id: CompoundId::new(),
+            name: format!("第{i:06}号小区"),
+            address: format!("永宁大道 {} 号", i % 997),
+            town_id: Some(towns[i % towns.len()].id),
+            owner_unit: "县直单位".to_owned(),
+            year_built: Some(1980 + (i % 30) as i32),
+            buildings: Some((i % 12) as u32 + 1),
+            households: Some((i % 300) as u32 + 10),
+            cluster_id: None,
+            is_sample: false,
+        })
+        .collect();
+    store.insert_compounds(&compounds)?;
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+    for c in compounds.iter().step_by(10).take(1000) {
+        store.start_survey(c.id, date, "bench", SurveyCatalogue::current())?;
+    }
+    Ok(store)
+}
+
+/// Frame time of the register (layout and tessellation, no GPU) and the time to filter it.
+fn register_benchmarks(frames: usize) -> anyhow::Result<()> {
+    let mut medians = Vec::new();
+    for n in [100, 100_000] {
+        let store = register_store(n)?;
+        let start = Instant::now();
+        let rows = store.compound_rows()?;
+        let load = start.elapsed();
+        let towns = store.towns()?;
+        let clusters = store.clusters()?;
+        let mut view = RegisterView::default();
+        view.set_rows(rows);
+        let ctx = egui::Context::default();
+        crate::ui::setup(&ctx);
+        let mut commands = Vec::new();
+        let mut frame = |view: &mut RegisterView| {
+            let input = egui::RawInput {
+                screen_rect: Some(egui::Rect::from_min_size(
+                    egui::Pos2::ZERO,
+                    egui::vec2(1280.0, 820.0),
+                )),
+                ..Default::default()
+            };
+            let start = Instant::now();
+            let output = ctx.run_ui(input, |ui| {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    crate::ui::compound_list::show(ui, view, &towns, &clusters, &mut commands);
+                });
+            });
+            let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+            start.elapsed()
+        };
+        for _ in 0..10 {
+            frame(&mut view); // warm-up: font atlas, caches
+        }
+        let times: Vec<Duration> = (0..frames).map(|_| frame(&mut view)).collect();
+        let (median, p99) = stats(times);
+        medians.push(median);
+        println!(
+            "名册一帧（{n} 个小区，{frames} 帧，布局+细分，不含 GPU）：中位数 {}，p99 {}；读取名册 {}",
+            ms(median),
+            ms(p99),
+            ms(load)
+        );
+
+        if n == 100_000 {
+            let mut filters = Vec::new();
+            for i in 0..30 {
+                view.filter.town = Some(towns[i % towns.len()].id);
+                let start = Instant::now();
+                let shown = view.visible().len();
+                filters.push(start.elapsed());
+                std::hint::black_box(shown);
+            }
+            let (median, p99) = stats(filters);
+            println!(
+                "按乡镇筛选 {n} 个小区（30 次）：中位数 {}，p99 {}",
+                ms(median),
+                ms(p99)
+            );
+        }
+    }
+    if let [small, large] = medians[..] {
+        println!(
+            "100,000 与 100 个小区的帧时间之比：{:.2}（目标 < 2，且 < 4 ms）",
+            large.as_secs_f64() / small.as_secs_f64()
+        );
+    }
     Ok(())
 }
 

@@ -331,7 +331,7 @@ pub fn parse_field(
                 return Ok(SurveyValue::Area(None));
             }
             match t.parse::<f64>() {
-                Ok(a) if a.is_finite() && a >= 0.0 && a < 10_000_000.0 => {
+                Ok(a) if a.is_finite() && (0.0..10_000_000.0).contains(&a) => {
                     Ok(SurveyValue::Area(Some(a)))
                 }
                 Ok(_) => Err("建筑面积应为 0 至 1000 万之间的数".to_owned()),

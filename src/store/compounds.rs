@@ -221,6 +221,36 @@ impl Store {
         Ok(())
     }
 
+    /// Adds many compounds in one transaction (imports, benchmarks).
+    pub fn insert_compounds(&mut self, compounds: &[Compound]) -> Result<(), StoreError> {
+        let now = now();
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO compound (id, name, address, town_id, owner_unit, year_built, buildings,
+                                       households, cluster_id, is_sample, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+            )?;
+            for c in compounds {
+                insert.execute(params![
+                    c.id,
+                    c.name,
+                    c.address,
+                    c.town_id,
+                    c.owner_unit,
+                    c.year_built,
+                    c.buildings,
+                    c.households,
+                    c.cluster_id,
+                    c.is_sample,
+                    now
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Deletes a compound and, with it, its inspections.
     pub fn delete_compound(&mut self, id: CompoundId) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;

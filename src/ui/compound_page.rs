@@ -25,6 +25,12 @@ pub struct CompoundView {
 }
 
 pub fn show(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| page(ui, view, commands));
+}
+
+fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
     let c = &view.compound;
     ui.horizontal(|ui| {
         ui.heading(&c.name);
