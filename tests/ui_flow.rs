@@ -407,3 +407,44 @@ fn the_register_filters_by_town_and_eligibility() {
     h.get_by_label("丙小区");
     assert!(h.query_by_label("甲小区").is_none());
 }
+
+#[test]
+fn a_cluster_survey_records_the_fifteen_minute_circle() {
+    use yanshou::model::{Cluster, ClusterId};
+    let mut store = Store::open_in_memory().expect("store");
+    let cluster = Cluster {
+        id: ClusterId::new(),
+        name: "永宁片区".into(),
+        town_id: None,
+        plan_year: Some(2022),
+    };
+    store.save_cluster(&cluster).expect("cluster");
+    let mut member = common::compound("片区成员小区");
+    member.cluster_id = Some(cluster.id);
+    store.save_compound(&member).expect("member");
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowCluster(cluster.id));
+    let mut h = harness(app);
+    h.get_by_label("片区成员小区");
+    h.get_by_role_and_label(Role::Button, "开始片区调查").click();
+    h.run();
+    h.get_by_label("乐养居：有").click();
+    h.run();
+    type_into(&mut h, "乐养居 名称", "永宁乐养居");
+    type_into(&mut h, "乐养居 步行分钟", "8");
+    type_into(&mut h, "公共厕所 步行分钟", "很远");
+    h.get_by_label_contains("步行分钟应为");
+    h.get_by_label_contains("具备 1/9 项");
+    let surveys = h
+        .state()
+        .store()
+        .expect("store")
+        .cluster_surveys_of(cluster.id)
+        .expect("surveys");
+    let f = &surveys[0].facilities[1];
+    assert_eq!(
+        (f.present, f.name.as_str(), f.walking_minutes),
+        (Some(true), "永宁乐养居", Some(8))
+    );
+    assert_eq!(surveys[0].facilities[4].walking_minutes, None, "bad input not saved");
+}
