@@ -87,14 +87,7 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
                 );
             };
             let sheet = AcceptanceSheet::load(&store, id)?;
-            let bytes = render_acceptance_sheet(&sheet)?;
-            write_file_atomically(&out, &bytes)?;
-            println!(
-                "已导出 {}（{} KB）",
-                out.display(),
-                bytes.len().div_ceil(1024)
-            );
-            Ok(())
+            write_pdf(&out, &render_acceptance_sheet(&sheet)?)
         }
         CliCommand::ExportSurvey {
             compound,
@@ -120,14 +113,7 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
                 );
             };
             let sheet = SurveySheet::load(&store, survey.id)?;
-            let bytes = render_survey_sheet(&sheet)?;
-            write_file_atomically(&out, &bytes)?;
-            println!(
-                "已导出 {}（{} KB）",
-                out.display(),
-                bytes.len().div_ceil(1024)
-            );
-            Ok(())
+            write_pdf(&out, &render_survey_sheet(&sheet)?)
         }
         CliCommand::Sample { into_existing } => {
             let mut store = open(db)?;
@@ -137,6 +123,16 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
         }
         CliCommand::Bench { iterations } => crate::bench::run(iterations),
     }
+}
+
+fn write_pdf(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_file_atomically(out, bytes)?;
+    println!(
+        "已导出 {}（{} KB）",
+        out.display(),
+        bytes.len().div_ceil(1024)
+    );
+    Ok(())
 }
 
 fn list(store: &Store) -> anyhow::Result<()> {

@@ -426,7 +426,8 @@ fn a_cluster_survey_records_the_fifteen_minute_circle() {
     app.handle(yanshou::command::Command::ShowCluster(cluster.id));
     let mut h = harness(app);
     h.get_by_label("片区成员小区");
-    h.get_by_role_and_label(Role::Button, "开始片区调查").click();
+    h.get_by_role_and_label(Role::Button, "开始片区调查")
+        .click();
     h.run();
     h.get_by_label("乐养居：有").click();
     h.run();
@@ -446,5 +447,8 @@ fn a_cluster_survey_records_the_fifteen_minute_circle() {
         (f.present, f.name.as_str(), f.walking_minutes),
         (Some(true), "永宁乐养居", Some(8))
     );
-    assert_eq!(surveys[0].facilities[4].walking_minutes, None, "bad input not saved");
+    assert_eq!(
+        surveys[0].facilities[4].walking_minutes, None,
+        "bad input not saved"
+    );
 }

@@ -105,24 +105,14 @@ impl App {
                 code,
                 result,
             } => {
-                if self
-                    .with_store_mut(|s| s.record_result(inspection, &code, result))
-                    .is_some()
-                {
-                    self.reload();
-                }
+                self.write(|s| s.record_result(inspection, &code, result));
             }
             Command::SetRemark {
                 inspection,
                 code,
                 remark,
             } => {
-                if self
-                    .with_store_mut(|s| s.record_remark(inspection, &code, &remark))
-                    .is_some()
-                {
-                    self.reload();
-                }
+                self.write(|s| s.record_remark(inspection, &code, &remark));
             }
 
             Command::ExportSheet(id) => self.choose_path(PathPurpose::ExportSheet(id)),
@@ -154,24 +144,14 @@ impl App {
                 field,
                 value,
             } => {
-                if self
-                    .with_store_mut(|s| s.set_survey_field(survey, field, &value))
-                    .is_some()
-                {
-                    self.reload();
-                }
+                self.write(|s| s.set_survey_field(survey, field, &value));
             }
             Command::SetItemCondition {
                 survey,
                 code,
                 condition,
             } => {
-                if self
-                    .with_store_mut(|s| s.set_item_condition(survey, &code, condition))
-                    .is_some()
-                {
-                    self.reload();
-                }
+                self.write(|s| s.set_item_condition(survey, &code, condition));
             }
             Command::SetItemProblem {
                 survey,
@@ -179,12 +159,7 @@ impl App {
                 problem,
                 seen,
             } => {
-                if self
-                    .with_store_mut(|s| s.set_item_problem(survey, &code, &problem, seen))
-                    .is_some()
-                {
-                    self.reload();
-                }
+                self.write(|s| s.set_item_problem(survey, &code, &problem, seen));
             }
             Command::SetItemText {
                 survey,
@@ -192,12 +167,7 @@ impl App {
                 which,
                 text,
             } => {
-                if self
-                    .with_store_mut(|s| s.set_item_text(survey, &code, which, &text))
-                    .is_some()
-                {
-                    self.reload();
-                }
+                self.write(|s| s.set_item_text(survey, &code, which, &text));
             }
             Command::ExportSurvey(id) => self.choose_path(PathPurpose::ExportSurvey(id)),
             Command::ExportSurveyTo(id, path) => {
@@ -214,22 +184,12 @@ impl App {
                 self.reload();
             }
             Command::StartClusterSurvey(cluster_id) => {
-                if self
-                    .with_store_mut(|s| {
-                        s.start_cluster_survey(cluster_id, today(), "", Catalogue::current())
-                    })
-                    .is_some()
-                {
-                    self.reload();
-                }
+                self.write(|s| {
+                    s.start_cluster_survey(cluster_id, today(), "", Catalogue::current())
+                });
             }
             Command::SetFacility { survey, facility } => {
-                if self
-                    .with_store_mut(|s| s.set_facility(survey, &facility))
-                    .is_some()
-                {
-                    self.reload();
-                }
+                self.write(|s| s.set_facility(survey, &facility));
             }
 
             Command::SubmitPathPrompt => {
@@ -285,6 +245,13 @@ impl App {
     ) -> Option<T> {
         let result = f(self.store.as_mut()?);
         result.map_err(|e| self.error(e.to_string())).ok()
+    }
+
+    /// One write (one transaction), then the screens re-read what changed.
+    fn write<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T, StoreError>) {
+        if self.with_store_mut(f).is_some() {
+            self.reload();
+        }
     }
 
     /// Opens another database file. On failure the current one stays open.
@@ -354,14 +321,7 @@ impl App {
                 Screen::Register => self.register.set_rows(store.compound_rows()?),
                 Screen::Compound(id) => {
                     let compound = store.compound(id)?;
-                    let town_name = match compound.town_id {
-                        Some(t) => store.town_name(t)?.unwrap_or_default(),
-                        None => String::new(),
-                    };
-                    let cluster_name = match compound.cluster_id {
-                        Some(k) => store.cluster_name(k)?.unwrap_or_default(),
-                        None => String::new(),
-                    };
+                    let (town_name, cluster_name) = store.places_of(&compound)?;
                     let surveys = store.surveys_of(id)?;
                     let eligibility = assess(&EligibilityFacts::gather(
                         compound.year_built,
@@ -402,14 +362,7 @@ impl App {
                     match &mut self.survey {
                         Some(view) if view.survey.id == id => view.update(survey, compound, latest),
                         _ => {
-                            let town_name = match compound.town_id {
-                                Some(t) => store.town_name(t)?.unwrap_or_default(),
-                                None => String::new(),
-                            };
-                            let cluster_name = match compound.cluster_id {
-                                Some(k) => store.cluster_name(k)?.unwrap_or_default(),
-                                None => String::new(),
-                            };
+                            let (town_name, cluster_name) = store.places_of(&compound)?;
                             self.survey = Some(SurveyView::new(
                                 survey,
                                 compound,

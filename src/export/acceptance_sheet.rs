@@ -41,14 +41,7 @@ impl AcceptanceSheet {
     pub fn load(store: &Store, id: InspectionId) -> Result<Self, StoreError> {
         let inspection = store.inspection(id)?;
         let compound = store.compound(inspection.compound_id)?;
-        let town_name = match compound.town_id {
-            Some(t) => store.town_name(t)?.unwrap_or_default(),
-            None => String::new(),
-        };
-        let cluster_name = match compound.cluster_id {
-            Some(k) => store.cluster_name(k)?.unwrap_or_default(),
-            None => String::new(),
-        };
+        let (town_name, cluster_name) = store.places_of(&compound)?;
         let standard = Catalogue::version(&inspection.catalogue_version)
             .and_then(|c| c.standard(&inspection.standard_id));
         let (standard_title, standard_clause) = match standard {

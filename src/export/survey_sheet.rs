@@ -27,14 +27,7 @@ impl SurveySheet {
     pub fn load(store: &Store, id: SurveyId) -> Result<Self, StoreError> {
         let survey = store.survey(id)?;
         let compound = store.compound(survey.compound_id)?;
-        let town_name = match compound.town_id {
-            Some(t) => store.town_name(t)?.unwrap_or_default(),
-            None => String::new(),
-        };
-        let cluster_name = match compound.cluster_id {
-            Some(k) => store.cluster_name(k)?.unwrap_or_default(),
-            None => String::new(),
-        };
+        let (town_name, cluster_name) = store.places_of(&compound)?;
         let eligibility = assess(&EligibilityFacts::gather(
             compound.year_built,
             compound.cluster_id.is_some(),

@@ -189,34 +189,11 @@ impl Store {
         c: &Compound,
         new_cluster: Option<&Cluster>,
     ) -> Result<(), StoreError> {
-        let now = now();
         let tx = self.conn.transaction()?;
         if let Some(k) = new_cluster {
             insert_cluster(&tx, k)?;
         }
-        tx.execute(
-            "INSERT INTO compound (id, name, address, town_id, owner_unit, year_built, buildings,
-                                   households, cluster_id, is_sample, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
-             ON CONFLICT(id) DO UPDATE SET
-                name = excluded.name, address = excluded.address, town_id = excluded.town_id,
-                owner_unit = excluded.owner_unit, year_built = excluded.year_built,
-                buildings = excluded.buildings, households = excluded.households,
-                cluster_id = excluded.cluster_id, updated_at = excluded.updated_at",
-            params![
-                c.id,
-                c.name,
-                c.address,
-                c.town_id,
-                c.owner_unit,
-                c.year_built,
-                c.buildings,
-                c.households,
-                c.cluster_id,
-                c.is_sample,
-                now
-            ],
-        )?;
+        upsert_compound(&tx, c, &now())?;
         tx.commit()?;
         Ok(())
     }
@@ -225,27 +202,8 @@ impl Store {
     pub fn insert_compounds(&mut self, compounds: &[Compound]) -> Result<(), StoreError> {
         let now = now();
         let tx = self.conn.transaction()?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO compound (id, name, address, town_id, owner_unit, year_built, buildings,
-                                       households, cluster_id, is_sample, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
-            )?;
-            for c in compounds {
-                insert.execute(params![
-                    c.id,
-                    c.name,
-                    c.address,
-                    c.town_id,
-                    c.owner_unit,
-                    c.year_built,
-                    c.buildings,
-                    c.households,
-                    c.cluster_id,
-                    c.is_sample,
-                    now
-                ])?;
-            }
+        for c in compounds {
+            upsert_compound(&tx, c, &now)?;
         }
         tx.commit()?;
         Ok(())
@@ -263,6 +221,19 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The names of a compound's town and cluster (empty when it has none).
+    pub fn places_of(&self, c: &Compound) -> Result<(String, String), StoreError> {
+        let town = match c.town_id {
+            Some(t) => self.town_name(t)?.unwrap_or_default(),
+            None => String::new(),
+        };
+        let cluster = match c.cluster_id {
+            Some(k) => self.cluster_name(k)?.unwrap_or_default(),
+            None => String::new(),
+        };
+        Ok((town, cluster))
     }
 
     /// The name of a cluster, if it exists.
@@ -292,5 +263,37 @@ fn insert_cluster(tx: &rusqlite::Transaction<'_>, k: &Cluster) -> Result<(), Sto
             plan_year = excluded.plan_year, updated_at = excluded.updated_at",
         params![k.id, k.name, k.town_id, k.plan_year, now],
     )?;
+    Ok(())
+}
+
+/// Adds a compound, or updates the one with the same id (keeping its `created_at`).
+fn upsert_compound(
+    tx: &rusqlite::Transaction<'_>,
+    c: &Compound,
+    now: &str,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO compound (id, name, address, town_id, owner_unit, year_built, buildings,
+                               households, cluster_id, is_sample, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+         ON CONFLICT(id) DO UPDATE SET
+            name = excluded.name, address = excluded.address, town_id = excluded.town_id,
+            owner_unit = excluded.owner_unit, year_built = excluded.year_built,
+            buildings = excluded.buildings, households = excluded.households,
+            cluster_id = excluded.cluster_id, updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        c.id,
+        c.name,
+        c.address,
+        c.town_id,
+        c.owner_unit,
+        c.year_built,
+        c.buildings,
+        c.households,
+        c.cluster_id,
+        c.is_sample,
+        now
+    ])?;
     Ok(())
 }

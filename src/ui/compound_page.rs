@@ -4,11 +4,9 @@ use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
 use crate::command::Command;
-use crate::model::{
-    Compound, CompoundSurvey, Condition, EligibilityReport, Finding, NeedsGroup, Verdict,
-};
+use crate::model::{Compound, CompoundSurvey, Condition, EligibilityReport, NeedsGroup, Verdict};
 use crate::store::InspectionSummary;
-use crate::ui::widgets::{PASS_GREEN, command_button, eligibility_text, verdict_text};
+use crate::ui::widgets::{command_button, eligibility_checks, eligibility_text, verdict_text};
 
 /// What the compound page shows.
 #[derive(Debug)]
@@ -174,18 +172,7 @@ fn survey_section(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Com
         ui.label(eligibility_text(view.eligibility.status, ui.visuals()))
             .on_hover_text(crate::model::eligibility::CLAUSE);
     });
-    for check in &view.eligibility.checks {
-        let (mark, color) = match check.finding {
-            Finding::Met => ("✔", PASS_GREEN),
-            Finding::NotMet => ("✘", ui.visuals().error_fg_color),
-            Finding::Missing => ("？", ui.visuals().warn_fg_color),
-        };
-        ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(mark).color(color));
-            ui.label(egui::RichText::new(check.rule).strong());
-            ui.label(&check.reason);
-        });
-    }
+    eligibility_checks(ui, &view.eligibility);
     for (i, survey) in view.surveys.iter().enumerate() {
         let (filled, total) = survey.completeness();
         ui.horizontal(|ui| {

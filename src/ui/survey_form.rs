@@ -9,11 +9,11 @@ use eframe::egui;
 use crate::command::Command;
 use crate::model::survey::parse_field;
 use crate::model::{
-    Choice, Compound, CompoundSurvey, Condition, EligibilityFacts, EligibilityReport, Finding,
+    Choice, Compound, CompoundSurvey, Condition, EligibilityFacts, EligibilityReport,
     StructuralSafety, SurveyCatalogue, SurveyField, assess,
 };
 use crate::store::SurveyText;
-use crate::ui::widgets::eligibility_text;
+use crate::ui::widgets::{eligibility_checks, eligibility_text};
 
 /// The survey screen's state.
 #[derive(Debug)]
@@ -354,18 +354,7 @@ fn eligibility_section(
             );
         });
     ui.add_space(4.0);
-    for check in &report.checks {
-        let (mark, color) = match check.finding {
-            Finding::Met => ("✔", crate::ui::widgets::PASS_GREEN),
-            Finding::NotMet => ("✘", ui.visuals().error_fg_color),
-            Finding::Missing => ("？", ui.visuals().warn_fg_color),
-        };
-        ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(mark).color(color));
-            ui.label(egui::RichText::new(check.rule).strong());
-            ui.label(&check.reason);
-        });
-    }
+    eligibility_checks(ui, report);
 }
 
 fn item_row(

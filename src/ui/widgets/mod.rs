@@ -84,3 +84,20 @@ pub fn eligibility_text(
         Eligibility::NeedsInformation => text.color(visuals.warn_fg_color),
     }
 }
+
+/// The eligibility rules, one line each: ✔ met, ✘ not met, ？ missing, with the reason.
+pub fn eligibility_checks(ui: &mut egui::Ui, report: &crate::model::EligibilityReport) {
+    use crate::model::Finding;
+    for check in &report.checks {
+        let (mark, color) = match check.finding {
+            Finding::Met => ("✔", PASS_GREEN),
+            Finding::NotMet => ("✘", ui.visuals().error_fg_color),
+            Finding::Missing => ("？", ui.visuals().warn_fg_color),
+        };
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(mark).color(color));
+            ui.label(egui::RichText::new(check.rule).strong());
+            ui.label(&check.reason);
+        });
+    }
+}
