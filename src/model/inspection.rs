@@ -85,12 +85,20 @@ pub struct Inspection {
     /// Participating units, in signing order.
     pub parties: Vec<String>,
     pub items: Vec<InspectionItem>,
+    /// When every party had signed and the record was sealed (RFC 3339); read-only from then on.
+    pub signed_off_at: Option<String>,
+    /// SHA-256 seal of the canonical form, set at sign-off.
+    pub seal: Option<String>,
 }
 
 impl Inspection {
     /// How many items have a result.
     pub fn decided_count(&self) -> usize {
         self.items.iter().filter(|i| i.result.is_some()).count()
+    }
+
+    pub fn is_signed_off(&self) -> bool {
+        self.signed_off_at.is_some()
     }
 
     pub fn item(&self, code: &str) -> Option<&InspectionItem> {

@@ -7,6 +7,7 @@ pub mod compound;
 pub mod eligibility;
 pub mod ids;
 pub mod inspection;
+pub mod signoff;
 pub mod survey;
 pub mod survey_catalogue;
 pub mod town;
@@ -19,6 +20,7 @@ pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
 pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding, assess};
 pub use ids::{ClusterId, ClusterSurveyId, CompoundId, InspectionId, SurveyId, TownId};
 pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult};
+pub use signoff::{SealCheck, SignMethod, Signature, Stroke};
 pub use survey::{
     Choice, CompoundSurvey, Condition, ItemCondition, ManagementMode, NeedsGroup, StructuralSafety,
     SurveyField, SurveyStatus, SurveyValue, needs_list,

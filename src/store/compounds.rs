@@ -212,6 +212,16 @@ impl Store {
     /// Deletes a compound and, with it, its inspections.
     pub fn delete_compound(&mut self, id: CompoundId) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
+        let signed: i64 = tx.query_row(
+            "SELECT count(*) FROM inspection WHERE compound_id = ?1 AND signed_off_at IS NOT NULL",
+            [id],
+            |r| r.get(0),
+        )?;
+        if signed > 0 {
+            return Err(StoreError::ReadOnlyRecord(format!(
+                "该小区有 {signed} 份已签字确认的验收记录，不能删除。"
+            )));
+        }
         let n = tx.execute("DELETE FROM compound WHERE id = ?1", [id])?;
         if n == 0 {
             return Err(StoreError::NotFound {

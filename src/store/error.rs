@@ -48,6 +48,9 @@ pub enum StoreError {
     #[error("{0}")]
     ReadOnlyRecord(String),
 
+    #[error("还不能完成签字：{}。", .0.join("；"))]
+    NotReady(Vec<String>),
+
     #[error("数据库中的记录有误：{0}。请联系技术支持，不要手动修改数据库文件。")]
     Corrupt(String),
 
@@ -55,8 +58,17 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
 }
 
+/// What the read-only triggers raise (migration 3).
+const SIGNED_OFF: &str = "yanshou: signed off";
+
+/// The message for any attempt to change a signed-off record.
+pub const SIGNED_OFF_MESSAGE: &str = "该验收记录已签字确认，不能修改。如需更正，请开始新一轮验收。";
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
+        if e.to_string().contains(SIGNED_OFF) {
+            return Self::ReadOnlyRecord(SIGNED_OFF_MESSAGE.to_owned());
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
             Some(ErrorCode::DiskFull) => Self::DiskFull,

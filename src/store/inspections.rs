@@ -99,7 +99,8 @@ impl Store {
         let head = self
             .conn
             .query_row(
-                "SELECT compound_id, standard_id, catalogue_version, inspected_on, inspectors
+                "SELECT compound_id, standard_id, catalogue_version, inspected_on, inspectors,
+                        signed_off_at, seal
                  FROM inspection WHERE id = ?1",
                 [id],
                 |r| {
@@ -109,6 +110,8 @@ impl Store {
                         r.get::<_, String>(2)?,
                         r.get::<_, String>(3)?,
                         r.get::<_, String>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, Option<String>>(6)?,
                     ))
                 },
             )
@@ -117,7 +120,15 @@ impl Store {
                 what: "验收记录",
                 id: id.to_string(),
             })?;
-        let (compound_id, standard_id, catalogue_version, inspected_on, inspectors) = head;
+        let (
+            compound_id,
+            standard_id,
+            catalogue_version,
+            inspected_on,
+            inspectors,
+            signed_off_at,
+            seal,
+        ) = head;
         let inspected_on = parse_date(&inspected_on)?;
 
         let mut stmt = self.conn.prepare_cached(
@@ -158,6 +169,8 @@ impl Store {
             inspectors,
             parties,
             items,
+            signed_off_at,
+            seal,
         })
     }
 
@@ -225,6 +238,17 @@ impl Store {
         ids.into_iter()
             .map(|id| self.inspection(id).map(|i| summarize(&i)))
             .collect()
+    }
+
+    /// One inspection with its compound's name.
+    pub fn inspection_listing(&self, id: InspectionId) -> Result<InspectionListing, StoreError> {
+        let inspection = self.inspection(id)?;
+        let compound = self.compound(inspection.compound_id)?;
+        Ok(InspectionListing {
+            compound_id: compound.id,
+            compound_name: compound.name,
+            summary: summarize(&inspection),
+        })
     }
 
     /// Every inspection in the file, by compound name and date.

@@ -5,6 +5,7 @@ mod compounds;
 mod error;
 mod inspections;
 mod migrations;
+mod signoff;
 mod sql_types;
 mod surveys;
 

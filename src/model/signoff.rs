@@ -1,0 +1,178 @@
+//! Signatures and sign-off. Signing completes an inspection; at sign-off a SHA-256 over a
+//! canonical form of the record (items, results, remarks, photo hashes, signatures, catalogue
+//! version) is sealed into the file and printed as "校验码", so that a printed sheet can be
+//! checked against the database and any later change to the record shows.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::inspection::Inspection;
+
+/// One pen stroke: points in the signature pad, each coordinate in 0..=1.
+pub type Stroke = Vec<[f32; 2]>;
+
+/// How a party signed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SignMethod {
+    /// Drawn on screen (mouse, touchpad or pen), kept as vector strokes.
+    Drawn(Vec<Stroke>),
+    /// The printed sheet is signed by hand.
+    WetInk,
+}
+
+/// A participating unit's signature.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signature {
+    /// Index into `Inspection::parties`.
+    pub position: u32,
+    pub unit: String,
+    pub signer: String,
+    /// RFC 3339, UTC.
+    pub signed_at: String,
+    pub method: SignMethod,
+}
+
+/// Rounds stroke coordinates so the canonical form does not depend on float printing noise.
+fn quantize(strokes: &[Stroke]) -> Vec<Vec<[u16; 2]>> {
+    let q = |v: f32| (v.clamp(0.0, 1.0) * 10_000.0).round() as u16;
+    strokes
+        .iter()
+        .map(|s| s.iter().map(|[x, y]| [q(*x), q(*y)]).collect())
+        .collect()
+}
+
+#[derive(Serialize)]
+struct CanonicalItem<'a> {
+    code: &'a str,
+    text: &'a str,
+    required: bool,
+    result: Option<&'static str>,
+    remark: &'a str,
+}
+
+#[derive(Serialize)]
+struct CanonicalSignature<'a> {
+    position: u32,
+    unit: &'a str,
+    signer: &'a str,
+    signed_at: &'a str,
+    wet_ink: bool,
+    strokes: Vec<Vec<[u16; 2]>>,
+}
+
+#[derive(Serialize)]
+struct Canonical<'a> {
+    format: &'static str,
+    inspection: String,
+    compound: String,
+    standard: &'a str,
+    catalogue_version: &'a str,
+    inspected_on: String,
+    inspectors: &'a str,
+    parties: &'a [String],
+    items: Vec<CanonicalItem<'a>>,
+    /// SHA-256 of every photo attached, by item code (none yet: photos come later).
+    photos: Vec<(String, String)>,
+    signatures: Vec<CanonicalSignature<'a>>,
+}
+
+/// The canonical form: a JSON document with a fixed field order and no floats.
+pub fn canonical_form(inspection: &Inspection, signatures: &[Signature]) -> String {
+    let mut signatures: Vec<&Signature> = signatures.iter().collect();
+    signatures.sort_by_key(|s| s.position);
+    let doc = Canonical {
+        format: "yanshou-seal/1",
+        inspection: inspection.id.to_string(),
+        compound: inspection.compound_id.to_string(),
+        standard: &inspection.standard_id,
+        catalogue_version: &inspection.catalogue_version,
+        inspected_on: inspection.inspected_on.to_string(),
+        inspectors: &inspection.inspectors,
+        parties: &inspection.parties,
+        items: inspection
+            .items
+            .iter()
+            .map(|i| CanonicalItem {
+                code: &i.standard.code,
+                text: &i.standard.text,
+                required: i.standard.required,
+                result: i.result.map(|r| r.code()),
+                remark: &i.remark,
+            })
+            .collect(),
+        photos: Vec::new(),
+        signatures: signatures
+            .into_iter()
+            .map(|s| CanonicalSignature {
+                position: s.position,
+                unit: &s.unit,
+                signer: &s.signer,
+                signed_at: &s.signed_at,
+                wet_ink: s.method == SignMethod::WetInk,
+                strokes: match &s.method {
+                    SignMethod::Drawn(strokes) => quantize(strokes),
+                    SignMethod::WetInk => Vec::new(),
+                },
+            })
+            .collect(),
+    };
+    // Serializing plain strings, integers and bools cannot fail.
+    serde_json::to_string(&doc).unwrap_or_default()
+}
+
+/// SHA-256 of the canonical form, as lowercase hex.
+pub fn seal(inspection: &Inspection, signatures: &[Signature]) -> String {
+    let digest = Sha256::digest(canonical_form(inspection, signatures).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The printed short code: the first 12 hex digits of the seal, upper case, in groups of
+/// four (e.g. `3F2A-91C0-7B44`). 48 bits: a typo or a changed record will not match.
+pub fn short_code(seal: &str) -> String {
+    let head: Vec<char> = seal
+        .chars()
+        .take(12)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    head.chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A code as typed (any case, with or without dashes or spaces) in the seal's form.
+pub fn normalize_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// What sign-off needs that is still missing, as messages; empty when ready.
+pub fn sign_off_blockers(inspection: &Inspection, signatures: &[Signature]) -> Vec<String> {
+    let mut blockers = Vec::new();
+    if let super::Verdict::Incomplete { .. } = super::verdict_of(&inspection.items) {
+        blockers.push("还有项目未判定（或“不适用”未注明理由）".to_owned());
+    }
+    for (position, unit) in inspection.parties.iter().enumerate() {
+        if !signatures.iter().any(|s| s.position as usize == position) {
+            blockers.push(format!("{unit}尚未签字"));
+        }
+    }
+    blockers
+}
+
+/// The result of checking a sealed record against its seal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SealCheck {
+    /// Not signed off yet: nothing to check.
+    NotSealed,
+    /// The record matches its seal.
+    Intact { code: String },
+    /// The record was changed after sign-off.
+    Tampered {
+        sealed_code: String,
+        current_code: String,
+    },
+}
