@@ -9,7 +9,7 @@ use crate::export::{
     AcceptanceSheet, SurveySheet, render_acceptance_sheet, render_survey_sheet,
     write_file_atomically,
 };
-use crate::model::{CompoundId, InspectionId};
+use crate::model::{CompoundId, InspectionId, SealCheck};
 use crate::store::Store;
 
 /// 洛宁县城镇老旧小区改造验收 — offline survey and acceptance tool.
@@ -48,6 +48,12 @@ pub enum CliCommand {
         /// 输出文件
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
+    },
+    /// 核验纸质验收单上的校验码 / check a printed sheet's code against the database
+    Verify {
+        /// 验收单上印的校验码，如 3F2A-91C0-7B44
+        #[arg(long, value_name = "CODE")]
+        code: String,
     },
     /// 写入示例数据（培训用）/ write the training sample data set
     Sample {
@@ -115,6 +121,7 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             let sheet = SurveySheet::load(&store, survey.id)?;
             write_pdf(&out, &render_survey_sheet(&sheet)?)
         }
+        CliCommand::Verify { code } => verify(&open(db)?, &code),
         CliCommand::Sample { into_existing } => {
             let mut store = open(db)?;
             crate::sample::write_sample(&mut store, into_existing)?;
@@ -123,6 +130,42 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
         }
         CliCommand::Bench { iterations } => crate::bench::run(iterations),
     }
+}
+
+/// Prints what a printed code matches; fails unless it matches an unchanged record.
+fn verify(store: &Store, code: &str) -> anyhow::Result<()> {
+    let found = store.find_by_code(code)?;
+    if found.is_empty() {
+        bail!(
+            "数据库中没有校验码为“{code}”的已签字验收记录。请核对校验码（至少 8 位）和数据库文件。"
+        );
+    }
+    let mut intact = true;
+    for (listing, check) in &found {
+        let what = format!(
+            "{} {} 的验收记录",
+            listing.compound_name, listing.summary.inspected_on
+        );
+        match check {
+            SealCheck::Intact { code } => {
+                println!("一致：{what}（校验码 {code}），签字后未被改动。")
+            }
+            SealCheck::Tampered {
+                sealed_code,
+                current_code,
+            } => {
+                intact = false;
+                println!(
+                    "不一致：{what}在签字后被改动（签字时 {sealed_code}，现在 {current_code}）。纸质验收单与数据库不符，请核查。"
+                );
+            }
+            SealCheck::NotSealed => {}
+        }
+    }
+    if !intact {
+        bail!("核验未通过");
+    }
+    Ok(())
 }
 
 fn write_pdf(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {

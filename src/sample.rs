@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    Catalogue, Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Condition, ItemResult,
-    ManagementMode, StructuralSafety, SurveyCatalogue, catalogue::COMPOUND_STANDARD,
-    inspection::DEFAULT_PARTIES,
+    Catalogue, Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Condition, InspectionId,
+    ItemResult, ManagementMode, SignMethod, Stroke, StructuralSafety, SurveyCatalogue,
+    catalogue::COMPOUND_STANDARD, inspection::DEFAULT_PARTIES,
 };
 use crate::store::{Store, StoreError};
 
@@ -131,6 +131,7 @@ pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId
         }
     }
     store.record_remark(id, "XQ-SY-01", "社区保障性物业，服务合同已备案。")?;
+    sign_sample(store, id, parties.len())?;
     Ok(first)
 }
 
@@ -169,4 +170,46 @@ fn write_sample_survey(store: &mut Store, compound: CompoundId) -> Result<(), St
         item.note = "仅大门处有 1 个摄像头，无门禁。".to_owned();
     }
     store.insert_survey(&survey)
+}
+
+/// Every party signs (some on screen, some on paper) and the inspection is sealed.
+fn sign_sample(store: &mut Store, id: InspectionId, parties: usize) -> Result<(), StoreError> {
+    const SIGNERS: [&str; 6] = [
+        "示例·赵国强",
+        "示例·钱立新",
+        "示例·孙卫东",
+        "示例·李红",
+        "示例·周敏",
+        "示例·吴大爷",
+    ];
+    for position in 0..parties {
+        let signer = SIGNERS[position % SIGNERS.len()];
+        let method = if position % 2 == 0 {
+            SignMethod::Drawn(sample_strokes(position))
+        } else {
+            SignMethod::WetInk
+        };
+        store.sign(id, position as u32, signer, &method)?;
+    }
+    store.sign_off(id)?;
+    Ok(())
+}
+
+/// A scribble that looks like handwriting: a few waves across the pad.
+fn sample_strokes(seed: usize) -> Vec<Stroke> {
+    (0..3)
+        .map(|s| {
+            let x0 = 0.05 + 0.3 * s as f32;
+            (0..24)
+                .map(|i| {
+                    let t = i as f32 / 23.0;
+                    let phase = (seed + s) as f32;
+                    [
+                        x0 + 0.25 * t,
+                        0.5 + 0.35 * (t * 9.0 + phase).sin() * (1.0 - t * 0.5),
+                    ]
+                })
+                .collect()
+        })
+        .collect()
 }

@@ -194,3 +194,94 @@ fn a_change_made_outside_the_app_is_detected() {
         SealCheck::Tampered { .. }
     ));
 }
+
+#[test]
+fn a_signed_sheet_prints_the_code_on_every_page_and_who_signed() {
+    use yanshou::export::{AcceptanceSheet, render_acceptance_sheet};
+    let (mut store, id) = signed_ready();
+    let code = short_code(&store.sign_off(id).unwrap());
+    let bytes = render_acceptance_sheet(&AcceptanceSheet::load(&store, id).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("signed.pdf");
+    std::fs::write(&pdf, &bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text: String = String::from_utf8(out.stdout).unwrap();
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert!(!pages.is_empty());
+    for page in &pages {
+        let squashed: String = page.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(
+            squashed.contains(&format!("校验码：{code}")),
+            "a page without the code:\n{page}"
+        );
+    }
+    let all: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(all.contains("建设单位张三·屏幕签字"), "{all}");
+    assert!(all.contains("李四·纸质签字"), "{all}");
+    assert!(bytes.len() < 200 * 1024);
+
+    // An unsigned sheet carries no code.
+    let mut store2 = Store::open_in_memory().unwrap();
+    let (_, open_id) = common::store_with_inspection(&mut store2, "未签小区");
+    let bytes = render_acceptance_sheet(&AcceptanceSheet::load(&store2, open_id).unwrap()).unwrap();
+    std::fs::write(&pdf, &bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(out.stdout).unwrap().contains("校验码"));
+}
+
+#[test]
+fn the_cli_verifies_a_printed_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let code = {
+        let mut store = Store::open(&db).unwrap();
+        let (_, id) = common::store_with_inspection(&mut store, "核验小区");
+        for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
+            store
+                .record_result(id, &item.code, Some(ItemResult::Pass))
+                .unwrap();
+        }
+        for position in 0..3 {
+            store
+                .sign(id, position, "某人", &SignMethod::WetInk)
+                .unwrap();
+        }
+        short_code(&store.sign_off(id).unwrap())
+    };
+    let exe = env!("CARGO_BIN_EXE_yanshou");
+    let run = |code: &str| {
+        let out = std::process::Command::new(exe)
+            .arg("--db")
+            .arg(&db)
+            .args(["verify", "--code", code])
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (ok, text) = run(&code);
+    assert!(ok && text.contains("一致：核验小区"), "{text}");
+    let (ok, text) = run("ABCD-ABCD-ABCD");
+    assert!(!ok && text.contains("没有校验码"), "{text}");
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TRIGGER inspection_item_locked; UPDATE inspection_item SET remark = '后补' WHERE code = 'XQ-SR-01';")
+        .unwrap();
+    drop(conn);
+    let (ok, text) = run(&code);
+    assert!(!ok && text.contains("不一致"), "{text}");
+}

@@ -1,13 +1,16 @@
 //! The printed acceptance sheet (验收单) of one inspection: A4, item table with wrapped text and
-//! a repeated header, the verdict, signature boxes for every participating unit, page numbers.
+//! a repeated header, the verdict, signature boxes for every participating unit (with the
+//! strokes signed on screen), page numbers, and on a signed-off sheet the seal (校验码 + QR).
 
 use super::ExportError;
 use super::canvas::{Canvas, Ink};
 use super::layout::{
-    Cell, MARGIN, details_grid, footers, signature_boxes, table, text_box, title_block,
+    Cell, MARGIN, SealMark, SignerBox, details_grid, footers, signature_boxes, table, text_box,
+    title_block,
 };
 use crate::model::{
-    Catalogue, Compound, Inspection, InspectionId, ItemResult, Verdict, verdict_of,
+    Catalogue, Compound, Inspection, InspectionId, ItemResult, SealCheck, SignMethod, Signature,
+    Verdict, verdict_of,
 };
 use crate::store::{Store, StoreError};
 
@@ -34,6 +37,9 @@ pub struct AcceptanceSheet {
     /// e.g. 小区改造标准「三入、四通、四有、两整」.
     pub standard_title: String,
     pub standard_clause: String,
+    pub signatures: Vec<Signature>,
+    /// For a signed-off record: how it compares with its seal now.
+    pub seal_check: SealCheck,
 }
 
 impl AcceptanceSheet {
@@ -49,6 +55,8 @@ impl AcceptanceSheet {
             None => (inspection.standard_id.clone(), String::new()),
         };
         Ok(Self {
+            signatures: store.signatures(id)?,
+            seal_check: store.check_seal(id)?,
             compound,
             town_name,
             cluster_name,
@@ -79,18 +87,62 @@ pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, Expor
     y = table(&mut c, y, &COLUMNS, &item_rows(sheet));
     y += 4.0;
     y = draw_verdict(&mut c, sheet, y);
-    let signers: Vec<String> = sheet
+    signature_boxes(&mut c, y + 4.0, "参加验收单位签字", &signer_boxes(sheet));
+    let footer = format!("{} · {}", SHEET_TITLE, sheet.compound.name);
+    footers(&mut c, &footer, seal_mark(sheet).as_ref());
+    Ok(c.finish())
+}
+
+fn signer_boxes(sheet: &AcceptanceSheet) -> Vec<SignerBox> {
+    sheet
         .inspection
         .parties
         .iter()
-        .map(|unit| format!("{unit}（盖章）"))
-        .collect();
-    signature_boxes(&mut c, y + 4.0, "参加验收单位签字", &signers);
-    footers(
-        &mut c,
-        &format!("{} · {}", SHEET_TITLE, sheet.compound.name),
-    );
-    Ok(c.finish())
+        .enumerate()
+        .map(|(position, unit)| {
+            let signature = sheet
+                .signatures
+                .iter()
+                .find(|s| s.position as usize == position);
+            SignerBox {
+                title: format!("{unit}（盖章）"),
+                signed: signature.map(|s| {
+                    let how = match s.method {
+                        SignMethod::Drawn(_) => "屏幕签字",
+                        SignMethod::WetInk => "纸质签字",
+                    };
+                    let at = s
+                        .signed_at
+                        .get(..16)
+                        .unwrap_or(&s.signed_at)
+                        .replace('T', " ");
+                    format!("{} · {how} · {at} UTC", s.signer)
+                }),
+                strokes: match signature.map(|s| &s.method) {
+                    Some(SignMethod::Drawn(strokes)) => strokes.clone(),
+                    _ => Vec::new(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// The seal printed on every page of a signed-off sheet.
+fn seal_mark(sheet: &AcceptanceSheet) -> Option<SealMark> {
+    let qr_text = |code: &str| format!("YANSHOU:{code}:{}", sheet.inspection.id);
+    match &sheet.seal_check {
+        SealCheck::NotSealed => None,
+        SealCheck::Intact { code } => Some(SealMark {
+            code: code.clone(),
+            qr_text: qr_text(code),
+            warning: None,
+        }),
+        SealCheck::Tampered { sealed_code, .. } => Some(SealMark {
+            code: sealed_code.clone(),
+            qr_text: qr_text(sealed_code),
+            warning: Some("警告：记录在签字后被改动，与签字时不符".to_owned()),
+        }),
+    }
 }
 
 /// The compound and inspection details.

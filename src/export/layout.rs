@@ -3,7 +3,8 @@
 
 use printpdf::PaintMode;
 
-use super::canvas::{Canvas, Ink, PAGE_HEIGHT, PAGE_WIDTH, line_height};
+use super::canvas::{Canvas, Ink, PAGE_HEIGHT, PAGE_WIDTH, PageOps, line_height};
+use crate::model::Stroke;
 
 pub const MARGIN: f32 = 15.0;
 pub const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
@@ -143,10 +144,22 @@ pub fn text_box(c: &mut Canvas, top: f32, heading: &[(String, Ink)], body: &str)
     y + h
 }
 
-/// One box per signer (two a row) with 签字 and 日期 lines, under `heading`.
-pub fn signature_boxes(c: &mut Canvas, top: f32, heading: &str, signers: &[String]) -> f32 {
+/// What one signature box shows.
+#[derive(Clone, Debug, Default)]
+pub struct SignerBox {
+    /// The unit or role, e.g. 建设单位（盖章）.
+    pub title: String,
+    /// Who signed and when, printed small under the line.
+    pub signed: Option<String>,
+    /// Strokes drawn on screen, in 0..=1 pad coordinates.
+    pub strokes: Vec<Stroke>,
+}
+
+/// One box per signer (two a row) with 签字 and 日期 lines, under `heading`; strokes signed on
+/// screen are drawn on the line.
+pub fn signature_boxes(c: &mut Canvas, top: f32, heading: &str, signers: &[SignerBox]) -> f32 {
     let box_w = CONTENT_WIDTH / 2.0;
-    let box_h = 26.0;
+    let box_h = 28.0;
     let mut y = ensure_space(c, top, 8.0 + box_h);
     c.text(MARGIN, y + 5.0, 11.0, Ink::Black, heading);
     y += 8.0;
@@ -155,26 +168,95 @@ pub fn signature_boxes(c: &mut Canvas, top: f32, heading: &str, signers: &[Strin
         for (i, signer) in pair.iter().enumerate() {
             let x = MARGIN + i as f32 * box_w;
             c.rect(x, y, box_w, box_h, PaintMode::Stroke, Ink::Black);
-            c.text(x + 2.5, y + 6.0, 10.0, Ink::Black, signer);
-            c.text(x + 2.5, y + 15.0, 10.0, Ink::Black, "签字：");
-            c.line(x + 14.0, y + 15.8, x + box_w - 4.0, y + 15.8, 0.4);
-            c.text(x + 2.5, y + 22.5, 10.0, Ink::Black, "日期：");
+            c.text(x + 2.5, y + 6.0, 10.0, Ink::Black, &signer.title);
+            c.text(x + 2.5, y + 16.0, 10.0, Ink::Black, "签字：");
+            c.line(x + 14.0, y + 16.8, x + box_w - 4.0, y + 16.8, 0.4);
+            // The pad's drawing, fitted into the space above the line (about 60 × 9 mm).
+            let (pad_x, pad_y, pad_w, pad_h) = (x + 16.0, y + 7.5, 60.0, 9.0);
+            for stroke in &signer.strokes {
+                for pair in stroke.windows(2) {
+                    let [a, b] = [pair[0], pair[1]];
+                    c.line(
+                        pad_x + a[0] * pad_w,
+                        pad_y + a[1] * pad_h,
+                        pad_x + b[0] * pad_w,
+                        pad_y + b[1] * pad_h,
+                        0.8,
+                    );
+                }
+            }
+            c.text(x + 2.5, y + 23.5, 10.0, Ink::Black, "日期：");
             c.text(
                 x + 16.0,
-                y + 22.5,
+                y + 23.5,
                 10.0,
                 Ink::Black,
                 "　　　　年　　月　　日",
             );
+            if let Some(signed) = &signer.signed {
+                c.text(x + 2.5, y + 27.0, 6.5, Ink::Grey, signed);
+            }
         }
         y += box_h;
     }
     y
 }
 
-/// `left` and "第 x 页 共 y 页" at the foot of every page.
-pub fn footers(c: &mut Canvas, left: &str) {
+/// A QR code of `text` with its top-left corner at (`x`, `top`), `size` mm square.
+pub fn qr_code(page: &mut PageOps<'_>, x: f32, top: f32, size: f32, text: &str) {
+    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
+        return;
+    };
+    let width = code.width();
+    let colors = code.to_colors();
+    // A quiet zone of one module around the code.
+    let module = size / (width + 2) as f32;
+    for (row, line) in colors.chunks(width).enumerate() {
+        // Dark runs in a row become one rectangle: fewer operations, no seams.
+        let mut col = 0;
+        while col < width {
+            if line[col] == qrcode::Color::Dark {
+                let start = col;
+                while col < width && line[col] == qrcode::Color::Dark {
+                    col += 1;
+                }
+                page.rect(
+                    x + module * (start + 1) as f32,
+                    top + module * (row + 1) as f32,
+                    module * (col - start) as f32,
+                    module,
+                    PaintMode::Fill,
+                    Ink::Black,
+                );
+            } else {
+                col += 1;
+            }
+        }
+    }
+}
+
+/// The seal printed on every page of a signed sheet: "校验码：…" and a QR code of it.
+#[derive(Clone, Debug)]
+pub struct SealMark {
+    /// e.g. 3F2A-91C0-7B44
+    pub code: String,
+    /// What the QR code holds.
+    pub qr_text: String,
+    /// A warning printed after the code (e.g. the record changed after sign-off).
+    pub warning: Option<String>,
+}
+
+/// `left`, "第 x 页 共 y 页" and, for a sealed record, the seal at the foot of every page
+/// and its QR code in the top-right corner.
+pub fn footers(c: &mut Canvas, left: &str, seal: Option<&SealMark>) {
     let total = c.page_count();
+    let code_text = seal.map(|s| match &s.warning {
+        Some(w) => format!("校验码：{}（{w}）", s.code),
+        None => format!("校验码：{}", s.code),
+    });
+    let code_x = code_text
+        .as_ref()
+        .map(|t| PAGE_WIDTH - MARGIN - c.text_width(t, 8.0));
     for index in 0..total {
         let right = format!("第 {} 页 共 {} 页", index + 1, total);
         let right_x = PAGE_WIDTH - MARGIN - c.text_width(&right, 8.0);
@@ -189,5 +271,20 @@ pub fn footers(c: &mut Canvas, left: &str) {
         );
         page.text(MARGIN, baseline, 8.0, Ink::Grey, left);
         page.text(right_x, baseline, 8.0, Ink::Grey, &right);
+        if let (Some(seal), Some(text), Some(x)) = (seal, &code_text, code_x) {
+            let ink = if seal.warning.is_some() {
+                Ink::Red
+            } else {
+                Ink::Black
+            };
+            page.text(x, baseline + 4.5, 8.0, ink, text);
+            qr_code(
+                &mut page,
+                PAGE_WIDTH - MARGIN - 16.0,
+                2.0,
+                16.0,
+                &seal.qr_text,
+            );
+        }
     }
 }

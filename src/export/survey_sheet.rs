@@ -3,7 +3,9 @@
 
 use super::ExportError;
 use super::canvas::{Canvas, Ink};
-use super::layout::{Cell, details_grid, footers, signature_boxes, table, text_box, title_block};
+use super::layout::{
+    Cell, SignerBox, details_grid, footers, signature_boxes, table, text_box, title_block,
+};
 use crate::model::eligibility::CLAUSE as ELIGIBILITY_CLAUSE;
 use crate::model::{
     Choice, Compound, CompoundSurvey, Condition, Eligibility, EligibilityFacts, EligibilityReport,
@@ -219,15 +221,12 @@ pub fn render_survey_sheet(sheet: &SurveySheet) -> Result<Vec<u8>, ExportError> 
         &[("改造需求（缺什么、补什么）".to_owned(), Ink::Black)],
         &needs_text.join("\n"),
     );
-    signature_boxes(
-        &mut c,
-        y + 4.0,
-        "签字确认",
-        &["调查人".to_owned(), "社区（盖章）".to_owned()],
-    );
-    footers(
-        &mut c,
-        &format!("{} · {} · 第 {} 轮", SURVEY_TITLE, c0.name, s.round),
-    );
+    let signers = ["调查人", "社区（盖章）"].map(|title| SignerBox {
+        title: title.to_owned(),
+        ..SignerBox::default()
+    });
+    signature_boxes(&mut c, y + 4.0, "签字确认", &signers);
+    let footer = format!("{} · {} · 第 {} 轮", SURVEY_TITLE, c0.name, s.round);
+    footers(&mut c, &footer, None);
     Ok(c.finish())
 }
