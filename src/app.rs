@@ -47,6 +47,11 @@ pub enum Dialog {
     },
     NewInspection(InspectionForm),
     PathPrompt(PathPrompt),
+    /// Check a printed sheet's code: what was typed, and the finding.
+    Verify {
+        code: String,
+        finding: Option<(bool, String)>,
+    },
 }
 
 /// A message in the status bar.
@@ -255,7 +260,12 @@ impl App {
             );
         }
 
-        for command in std::mem::take(&mut self.commands) {
+        let commands = std::mem::take(&mut self.commands);
+        if !commands.is_empty() {
+            // What the commands changed shows on the next frame, without waiting for input.
+            ui.ctx().request_repaint();
+        }
+        for command in commands {
             self.handle(command);
         }
         if self.export.is_some() {

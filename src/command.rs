@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::model::{
     ClusterId, ClusterSurveyId, CompoundId, Condition, Facility, InspectionId, ItemResult,
-    SurveyField, SurveyId, SurveyValue,
+    SignMethod, SurveyField, SurveyId, SurveyValue,
 };
 use crate::store::SurveyText;
 
@@ -57,6 +57,25 @@ pub enum Command {
         code: String,
         remark: String,
     },
+
+    /// Record a party's signature.
+    Sign {
+        inspection: InspectionId,
+        position: u32,
+        signer: String,
+        method: SignMethod,
+    },
+    /// Withdraw a party's signature (before sign-off).
+    Unsign {
+        inspection: InspectionId,
+        position: u32,
+    },
+    /// Complete the inspection: seal it; read-only from then on.
+    SignOff(InspectionId),
+    /// Open the dialog that checks a printed sheet's code.
+    VerifyCode,
+    /// Check the code typed into the verify dialog.
+    CheckCode,
 
     // --- surveys
     /// Start the next survey round of a compound (today, answers carried over).
@@ -128,6 +147,8 @@ impl Command {
             Self::ExportSurvey(_) | Self::ExportSurveyTo(..) => "导出调查表 PDF…",
             Self::StartClusterSurvey(_) => "开始片区调查",
             Self::Quit => "退出",
+            Self::SignOff(_) => "完成签字并锁定",
+            Self::VerifyCode => "核验验收单校验码…",
             _ => "",
         }
     }
@@ -147,6 +168,8 @@ impl Command {
             Self::ExportSurvey(_) => "生成可打印的 A4 调查表，含资格结论与改造需求",
             Self::StartClusterSurvey(_) => "调查片区 15 分钟生活圈内的“九有”设施",
             Self::Quit => "关闭程序（所有记录均已即时保存）",
+            Self::SignOff(_) => "所有单位签字后锁定验收记录并生成校验码；之后只能查看，不能修改",
+            Self::VerifyCode => "输入纸质验收单上的校验码，核对与数据库是否一致",
             _ => "",
         }
     }

@@ -452,3 +452,122 @@ fn a_cluster_survey_records_the_fifteen_minute_circle() {
         "bad input not saved"
     );
 }
+
+#[test]
+fn every_party_signs_and_the_inspection_is_locked() {
+    use yanshou::model::SignMethod;
+    let mut store = Store::open_in_memory().expect("store");
+    let (_, id) = common::store_with_inspection(&mut store, "签字小区");
+    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
+        store
+            .record_result(id, &item.code, Some(ItemResult::Pass))
+            .expect("tick");
+    }
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowInspection(id));
+    let mut h = harness_sized(app, 3600.0);
+    h.get_by_label("参加单位签字");
+    h.get_by_label_contains("尚需：建设单位尚未签字");
+
+    // The first unit signs on the pad with the mouse.
+    type_into(&mut h, "建设单位 签字人", "张三");
+    let pad = h.get_by_label("建设单位 签名板").rect();
+    let at = |fx: f32, fy: f32| pad.min + egui::vec2(pad.width() * fx, pad.height() * fy);
+    h.event(egui::Event::PointerMoved(at(0.1, 0.5)));
+    h.event(egui::Event::PointerButton {
+        pos: at(0.1, 0.5),
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    for i in 1..=8 {
+        let t = i as f32 / 8.0;
+        h.event(egui::Event::PointerMoved(at(
+            0.1 + 0.7 * t,
+            0.5 + 0.3 * (t * 6.0).sin(),
+        )));
+        h.run();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: at(0.8, 0.5),
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run();
+    h.get_by_label("建设单位：确认签字").click();
+    h.run();
+    // The others sign the paper sheet.
+    for unit in ["施工单位", "监理单位"] {
+        type_into(&mut h, &format!("{unit} 签字人"), "李四");
+        h.get_by_label(&format!("{unit}：纸质签字")).click();
+        h.run();
+    }
+    let signatures = h
+        .state()
+        .store()
+        .expect("store")
+        .signatures(id)
+        .expect("signatures");
+    assert_eq!(signatures.len(), 3);
+    assert_eq!(signatures[0].signer, "张三");
+    let SignMethod::Drawn(strokes) = &signatures[0].method else {
+        panic!("expected strokes, got {:?}", signatures[0].method);
+    };
+    assert!(strokes[0].len() >= 5, "{strokes:?}");
+    assert_eq!(signatures[1].method, SignMethod::WetInk);
+
+    h.get_by_role_and_label(Role::Button, "完成签字并锁定")
+        .click();
+    h.run();
+    let inspection = h
+        .state()
+        .store()
+        .expect("store")
+        .inspection(id)
+        .expect("inspection");
+    assert!(inspection.is_signed_off());
+    h.get_by_label_contains("已签字确认");
+    let code = yanshou::model::signoff::short_code(inspection.seal.as_deref().expect("sealed"));
+    let message = h.state().message().expect("a message").text.clone();
+    assert!(message.contains(&code), "{message}");
+
+    // Read-only now: the buttons are disabled and the keyboard does nothing.
+    h.get_by_label("电线全部入地入槽：不合格").click();
+    h.run();
+    h.key_press(egui::Key::Num2);
+    h.run();
+    let after = h
+        .state()
+        .store()
+        .expect("store")
+        .inspection(id)
+        .expect("inspection");
+    assert_eq!(after.items, inspection.items);
+}
+
+#[test]
+fn the_verify_dialog_checks_a_printed_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sample.db");
+    let mut store = Store::open(&path).expect("store");
+    yanshou::sample::write_sample(&mut store, false).expect("sample");
+    let sealed = store
+        .all_inspections()
+        .expect("list")
+        .into_iter()
+        .find_map(|l| store.inspection(l.summary.id).ok()?.seal)
+        .expect("the sample has a sealed inspection");
+    let code = yanshou::model::signoff::short_code(&sealed);
+    let mut h = harness(App::with_store(store, false));
+    h.state_mut().send(yanshou::command::Command::VerifyCode);
+    h.run();
+    type_into(&mut h, "校验码", &code.to_lowercase());
+    h.get_by_role_and_label(Role::Button, "核验").click();
+    h.run();
+    h.get_by_label_contains("一致：示例·县水利局家属院");
+    type_into(&mut h, "校验码", "00");
+    h.get_by_role_and_label(Role::Button, "核验").click();
+    h.run();
+    h.get_by_label_contains("没有校验码");
+}

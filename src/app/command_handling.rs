@@ -204,6 +204,43 @@ impl App {
                     }
                 }
             }
+            Command::Sign {
+                inspection,
+                position,
+                signer,
+                method,
+            } => self.write(|s| s.sign(inspection, position, &signer, &method)),
+            Command::Unsign {
+                inspection,
+                position,
+            } => self.write(|s| s.unsign(inspection, position)),
+            Command::SignOff(id) => {
+                if let Some(seal) = self.with_store_mut(|s| s.sign_off(id)) {
+                    self.info(format!(
+                        "已完成签字并锁定。校验码：{}",
+                        crate::model::signoff::short_code(&seal)
+                    ));
+                    self.reload();
+                }
+            }
+            Command::VerifyCode => {
+                self.dialog = Some(Dialog::Verify {
+                    code: String::new(),
+                    finding: None,
+                });
+            }
+            Command::CheckCode => {
+                let typed = match &self.dialog {
+                    Some(Dialog::Verify { code, .. }) => code.clone(),
+                    _ => return,
+                };
+                if let Some(found) = self.read_store(|s| s.find_by_code(&typed)) {
+                    let finding = describe_code_check(&typed, &found);
+                    if let Some(Dialog::Verify { finding: slot, .. }) = &mut self.dialog {
+                        *slot = Some(finding);
+                    }
+                }
+            }
             Command::CloseDialog => self.dialog = None,
             Command::DismissMessage => self.message = None,
             Command::Quit => {
@@ -347,9 +384,20 @@ impl App {
                 Screen::Inspection(id) => {
                     let inspection = store.inspection(id)?;
                     let compound_name = store.compound(inspection.compound_id)?.name;
+                    let signatures = store.signatures(id)?;
+                    let seal_check = store.check_seal(id)?;
                     match &mut self.checklist {
-                        Some(view) if view.inspection.id == id => view.update(inspection),
-                        _ => self.checklist = Some(ChecklistView::new(inspection, compound_name)),
+                        Some(view) if view.inspection.id == id => {
+                            view.update(inspection, signatures, seal_check);
+                        }
+                        _ => {
+                            self.checklist = Some(ChecklistView::new(
+                                inspection,
+                                compound_name,
+                                signatures,
+                                seal_check,
+                            ));
+                        }
                     }
                 }
                 Screen::Survey(id) => {
@@ -554,5 +602,37 @@ impl App {
                 Err(text) => self.error(text),
             }
         }
+    }
+}
+
+/// What the verify dialog says about a typed code: (matches an unchanged record, text).
+fn describe_code_check(
+    typed: &str,
+    found: &[(crate::store::InspectionListing, crate::model::SealCheck)],
+) -> (bool, String) {
+    use crate::model::SealCheck;
+    if crate::model::signoff::normalize_code(typed).len() < 8 {
+        return (false, "校验码至少输入 8 位（0–9、A–F）。".to_owned());
+    }
+    let Some((listing, check)) = found.first() else {
+        return (
+            false,
+            format!("本数据库中没有校验码为“{}”的已签字验收记录。", typed.trim()),
+        );
+    };
+    let what = format!(
+        "{} {} 的验收记录",
+        listing.compound_name, listing.summary.inspected_on
+    );
+    match check {
+        SealCheck::Intact { code } => (true, format!("一致：{what}（{code}），签字后未被改动。")),
+        SealCheck::Tampered {
+            sealed_code,
+            current_code,
+        } => (
+            false,
+            format!("不一致：{what}在签字后被改动（签字时 {sealed_code}，现在 {current_code}）。"),
+        ),
+        SealCheck::NotSealed => (false, format!("{what}尚未签字锁定。")),
     }
 }

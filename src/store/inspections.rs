@@ -18,6 +18,8 @@ pub struct InspectionSummary {
     pub decided: usize,
     pub total: usize,
     pub verdict: Verdict,
+    /// Signed by every party and sealed.
+    pub signed_off: bool,
 }
 
 /// An inspection with its compound's name, for `yanshou list`.
@@ -286,6 +288,7 @@ fn summarize(i: &Inspection) -> InspectionSummary {
         decided: i.decided_count(),
         total: i.items.len(),
         verdict: verdict_of(&i.items),
+        signed_off: i.is_signed_off(),
     }
 }
 

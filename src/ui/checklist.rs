@@ -4,7 +4,8 @@
 use eframe::egui::{self, Key, Modifiers};
 
 use crate::command::Command;
-use crate::model::{Inspection, ItemResult, verdict_of};
+use crate::model::{Inspection, ItemResult, SealCheck, Signature, verdict_of};
+use crate::ui::sign_panel::{self, PartyPad};
 use crate::ui::widgets::{PASS_GREEN, verdict_text};
 
 /// The checklist's state: the inspection as stored, the selected item and the remark fields.
@@ -17,10 +18,19 @@ pub struct ChecklistView {
     remarks: Vec<String>,
     /// Scroll the selected item into view on the next frame (after keyboard moves).
     scroll_to_selected: bool,
+    pub signatures: Vec<Signature>,
+    pub seal_check: SealCheck,
+    /// One signing pad per participating unit.
+    pads: Vec<PartyPad>,
 }
 
 impl ChecklistView {
-    pub fn new(inspection: Inspection, compound_name: String) -> Self {
+    pub fn new(
+        inspection: Inspection,
+        compound_name: String,
+        signatures: Vec<Signature>,
+        seal_check: SealCheck,
+    ) -> Self {
         let remarks = inspection.items.iter().map(|i| i.remark.clone()).collect();
         let selected = inspection
             .items
@@ -28,20 +38,36 @@ impl ChecklistView {
             .position(|i| i.result.is_none())
             .unwrap_or(0);
         Self {
-            inspection,
             compound_name,
             selected,
             remarks,
             scroll_to_selected: true,
+            pads: vec![PartyPad::default(); inspection.parties.len()],
+            inspection,
+            signatures,
+            seal_check,
         }
     }
 
-    /// Takes the freshly stored inspection; keeps what is being typed.
-    pub fn update(&mut self, inspection: Inspection) {
+    /// Takes the freshly stored inspection; keeps what is being typed or drawn.
+    pub fn update(
+        &mut self,
+        inspection: Inspection,
+        signatures: Vec<Signature>,
+        seal_check: SealCheck,
+    ) {
         if inspection.items.len() != self.remarks.len() {
             self.remarks = inspection.items.iter().map(|i| i.remark.clone()).collect();
         }
+        // A pad whose unit has now signed starts empty if the signature is withdrawn later.
+        for s in &signatures {
+            if let Some(pad) = self.pads.get_mut(s.position as usize) {
+                pad.pad.clear();
+            }
+        }
         self.inspection = inspection;
+        self.signatures = signatures;
+        self.seal_check = seal_check;
     }
 
     fn set_result(
@@ -62,7 +88,10 @@ impl ChecklistView {
     }
 
     fn keyboard(&mut self, ui: &egui::Ui, commands: &mut Vec<Command>) {
-        if ui.ctx().text_edit_focused() || self.inspection.items.is_empty() {
+        if ui.ctx().text_edit_focused()
+            || self.inspection.items.is_empty()
+            || self.inspection.is_signed_off()
+        {
             return;
         }
         let last = self.inspection.items.len() - 1;
@@ -156,6 +185,7 @@ pub fn show(
             .small()
             .weak(),
     );
+    sign_panel::seal_banner(ui, &view.inspection, &view.seal_check);
     ui.separator();
 
     egui::ScrollArea::vertical()
@@ -171,6 +201,13 @@ pub fn show(
                 }
                 item_card(ui, view, index, commands);
             }
+            sign_panel::show(
+                ui,
+                &view.inspection,
+                &view.signatures,
+                &mut view.pads,
+                commands,
+            );
         });
 }
 
@@ -182,6 +219,8 @@ fn item_card(
 ) {
     let selected = view.selected == index;
     let item = view.inspection.items[index].clone();
+    // A signed-off record is read-only: a correction is a new inspection round.
+    let open = !view.inspection.is_signed_off();
     let stroke = if selected {
         egui::Stroke::new(2.0, ui.visuals().selection.stroke.color)
     } else {
@@ -224,7 +263,7 @@ fn item_card(
                         .fill(fill);
                 }
                 let clicked = ui
-                    .add(button)
+                    .add_enabled(open, button)
                     .accessible_name(format!("{}：{}", item.standard.text, result.label()))
                     .on_hover_text(format!("快捷键 {}", n + 1))
                     .clicked();
@@ -236,7 +275,8 @@ fn item_card(
             ui.add_space(8.0);
             ui.label("备注");
             let remark = ui
-                .add(
+                .add_enabled(
+                    open,
                     egui::TextEdit::singleline(&mut view.remarks[index])
                         .hint_text(if item.result == Some(ItemResult::NotApplicable) {
                             "请注明不适用的理由"

@@ -35,6 +35,19 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
         if c.is_sample {
             ui.label(egui::RichText::new("示例数据").color(egui::Color32::from_rgb(200, 80, 0)));
         }
+        // 改造一个、合格一个、交付一个: a 合格 inspection signed by every party hands it over.
+        if view
+            .inspections
+            .iter()
+            .any(|s| s.signed_off && s.verdict == Verdict::Passed)
+        {
+            ui.label(
+                egui::RichText::new("已交付")
+                    .color(crate::ui::widgets::PASS_GREEN)
+                    .strong(),
+            )
+            .on_hover_text("验收合格并经各方签字确认（四、（二）4：改造一个、合格一个、交付一个）");
+        }
         ui.add_space(16.0);
         command_button(ui, Command::EditCompound(c.id), commands);
         command_button(ui, Command::RequestDeleteCompound(c.id), commands);
@@ -102,7 +115,7 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(Column::initial(110.0))
             .column(Column::initial(200.0).clip(true))
-            .column(Column::initial(90.0))
+            .column(Column::initial(170.0))
             .column(Column::initial(260.0).clip(true))
             .column(Column::remainder().at_least(200.0))
             .header(28.0, |mut h| {
@@ -123,6 +136,9 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
                         });
                         row.col(|ui| {
                             ui.label(format!("{}/{}", s.decided, s.total));
+                            if s.signed_off {
+                                ui.label("已签字锁定");
+                            }
                         });
                         row.col(|ui| {
                             ui.label(verdict_text(&s.verdict, ui.visuals()));

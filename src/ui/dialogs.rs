@@ -20,6 +20,32 @@ pub fn show(
             Dialog::CompoundForm(form) => compound_form::show(ui, form, towns, clusters, commands),
             Dialog::NewInspection(form) => inspection_form::show(ui, form, commands),
             Dialog::PathPrompt(prompt) => path_prompt::show(ui, prompt, commands),
+            Dialog::Verify { code, finding } => {
+                ui.heading("核验验收单");
+                ui.label("输入纸质验收单页脚的校验码（如 3F2A-91C0-7B44），核对它与本数据库中的记录是否一致。");
+                ui.add_space(6.0);
+                let label = ui.label("校验码");
+                let response = ui
+                    .add(egui::TextEdit::singleline(code).desired_width(240.0))
+                    .labelled_by(label.id);
+                let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if let Some((ok, text)) = finding {
+                    let color = if *ok {
+                        crate::ui::widgets::PASS_GREEN
+                    } else {
+                        ui.visuals().error_fg_color
+                    };
+                    ui.label(egui::RichText::new(text.as_str()).color(color));
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("核验").clicked() || entered {
+                        commands.push(Command::CheckCode);
+                    }
+                    if ui.button("关闭").clicked() {
+                        commands.push(Command::CloseDialog);
+                    }
+                });
+            }
             Dialog::ConfirmDelete {
                 id,
                 name,

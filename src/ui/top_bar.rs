@@ -21,6 +21,10 @@ pub fn show(
             menu_item(ui, Command::OpenDatabase, commands);
             menu_item(ui, Command::NewSampleDatabase, commands);
             ui.separator();
+            if has_store {
+                menu_item(ui, Command::VerifyCode, commands);
+                ui.separator();
+            }
             menu_item(ui, Command::Quit, commands);
         });
         if has_store {

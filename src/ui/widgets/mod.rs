@@ -1,5 +1,7 @@
 //! Small widgets shared by screens.
 
+pub mod signature_pad;
+
 use eframe::egui;
 
 use crate::command::Command;

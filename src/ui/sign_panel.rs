@@ -1,0 +1,186 @@
+//! The signing section under the checklist: each participating unit signs on the pad or marks
+//! the sheet for wet-ink signing; then the inspection is completed and sealed.
+
+use eframe::egui;
+
+use crate::command::Command;
+use crate::model::signoff::sign_off_blockers;
+use crate::model::{Inspection, SealCheck, SignMethod, Signature};
+use crate::ui::widgets::PASS_GREEN;
+use crate::ui::widgets::signature_pad::{PadState, signature_pad};
+
+/// One unit's pad and the signer's name, as entered.
+#[derive(Clone, Debug, Default)]
+pub struct PartyPad {
+    pub signer: String,
+    pub pad: PadState,
+}
+
+/// The banner over a signed-off checklist: sealed and unchanged, or changed since.
+pub fn seal_banner(ui: &mut egui::Ui, inspection: &Inspection, check: &SealCheck) {
+    let at = inspection
+        .signed_off_at
+        .as_deref()
+        .map(|t| t.get(..16).unwrap_or(t).replace('T', " "))
+        .unwrap_or_default();
+    match check {
+        SealCheck::NotSealed => {}
+        SealCheck::Intact { code } => {
+            ui.label(
+                egui::RichText::new(format!(
+                    "已签字确认（{at} UTC）· 校验码 {code} · 只读：如需更正，请开始新一轮验收"
+                ))
+                .color(PASS_GREEN)
+                .strong(),
+            );
+        }
+        SealCheck::Tampered {
+            sealed_code,
+            current_code,
+        } => {
+            ui.label(
+                egui::RichText::new(format!(
+                    "警告：此记录在签字后被改动（签字时校验码 {sealed_code}，现在 {current_code}），与纸质验收单不符，请核查。"
+                ))
+                .color(ui.visuals().error_fg_color)
+                .strong(),
+            );
+        }
+    }
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    inspection: &Inspection,
+    signatures: &[Signature],
+    pads: &mut [PartyPad],
+    commands: &mut Vec<Command>,
+) {
+    let signed_off = inspection.is_signed_off();
+    ui.add_space(10.0);
+    ui.label(egui::RichText::new("参加单位签字").heading().size(18.0));
+    for (position, unit) in inspection.parties.iter().enumerate() {
+        let Some(party) = pads.get_mut(position) else {
+            continue;
+        };
+        let position_u32 = u32::try_from(position).unwrap_or(u32::MAX);
+        egui::Frame::group(ui.style())
+            .inner_margin(8.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(egui::RichText::new(unit).strong());
+                match signatures.iter().find(|s| s.position as usize == position) {
+                    Some(s) => {
+                        let how = match s.method {
+                            SignMethod::Drawn(_) => "屏幕签字",
+                            SignMethod::WetInk => "纸质签字（打印后手签）",
+                        };
+                        ui.horizontal(|ui| {
+                            ui.label(
+                                egui::RichText::new(format!("✔ {} · {how}", s.signer))
+                                    .color(PASS_GREEN),
+                            );
+                            if !signed_off
+                                && ui
+                                    .button("撤回")
+                                    .accessible_name(format!("{unit}：撤回签字"))
+                                    .clicked()
+                            {
+                                commands.push(Command::Unsign {
+                                    inspection: inspection.id,
+                                    position: position_u32,
+                                });
+                            }
+                        });
+                        if let SignMethod::Drawn(strokes) = &s.method {
+                            let mut shown = PadState::showing(strokes.clone());
+                            ui.add_enabled_ui(false, |ui| {
+                                signature_pad(
+                                    ui,
+                                    &mut shown,
+                                    egui::vec2(300.0, 80.0),
+                                    &format!("{unit} 签名"),
+                                );
+                            });
+                        }
+                    }
+                    None if signed_off => {
+                        ui.label("未签字");
+                    }
+                    None => {
+                        ui.horizontal(|ui| {
+                            let label = ui.label("签字人");
+                            ui.add(
+                                egui::TextEdit::singleline(&mut party.signer).desired_width(160.0),
+                            )
+                            .labelled_by(label.id)
+                            .on_hover_text("签字人姓名")
+                            .accessible_name(format!("{unit} 签字人"));
+                        });
+                        signature_pad(
+                            ui,
+                            &mut party.pad,
+                            egui::vec2(360.0, 110.0),
+                            &format!("{unit} 签名板"),
+                        );
+                        ui.horizontal(|ui| {
+                            if ui
+                                .add_enabled(!party.pad.is_empty(), egui::Button::new("确认签字"))
+                                .accessible_name(format!("{unit}：确认签字"))
+                                .clicked()
+                            {
+                                commands.push(Command::Sign {
+                                    inspection: inspection.id,
+                                    position: position_u32,
+                                    signer: party.signer.clone(),
+                                    method: SignMethod::Drawn(party.pad.strokes.clone()),
+                                });
+                            }
+                            if ui
+                                .button("清除")
+                                .accessible_name(format!("{unit}：清除签名板"))
+                                .clicked()
+                            {
+                                party.pad.clear();
+                            }
+                            if ui
+                                .button("纸质签字")
+                                .accessible_name(format!("{unit}：纸质签字"))
+                                .on_hover_text("在打印的验收单上手签")
+                                .clicked()
+                            {
+                                commands.push(Command::Sign {
+                                    inspection: inspection.id,
+                                    position: position_u32,
+                                    signer: party.signer.clone(),
+                                    method: SignMethod::WetInk,
+                                });
+                            }
+                        });
+                    }
+                }
+            });
+    }
+    if signed_off {
+        return;
+    }
+    ui.add_space(6.0);
+    let blockers = sign_off_blockers(inspection, signatures);
+    let sign_off = Command::SignOff(inspection.id);
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                blockers.is_empty(),
+                egui::Button::new(egui::RichText::new(sign_off.label()).strong())
+                    .min_size(egui::vec2(180.0, 36.0)),
+            )
+            .on_hover_text(sign_off.tooltip())
+            .clicked()
+        {
+            commands.push(sign_off);
+        }
+        if !blockers.is_empty() {
+            ui.label(format!("尚需：{}", blockers.join("；")));
+        }
+    });
+}
