@@ -62,3 +62,7 @@ uuid_id!(
     /// One survey of a cluster's 15-minute circle.
     ClusterSurveyId
 );
+uuid_id!(
+    /// A rectification ordered for a failed item (整改).
+    RectificationId
+);

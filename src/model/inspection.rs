@@ -89,6 +89,10 @@ pub struct Inspection {
     pub signed_off_at: Option<String>,
     /// SHA-256 seal of the canonical form, set at sign-off.
     pub seal: Option<String>,
+    /// The round this one re-inspects (复验); `None` for a first inspection.
+    pub parent_id: Option<InspectionId>,
+    /// 1 for the first inspection, 2 for the first re-inspection, …
+    pub round: u32,
 }
 
 impl Inspection {

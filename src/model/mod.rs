@@ -7,6 +7,7 @@ pub mod compound;
 pub mod eligibility;
 pub mod ids;
 pub mod inspection;
+pub mod rectification;
 pub mod signoff;
 pub mod survey;
 pub mod survey_catalogue;
@@ -18,8 +19,11 @@ pub use cluster::Cluster;
 pub use cluster_survey::{ClusterSurvey, Facility};
 pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
 pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding, assess};
-pub use ids::{ClusterId, ClusterSurveyId, CompoundId, InspectionId, SurveyId, TownId};
+pub use ids::{
+    ClusterId, ClusterSurveyId, CompoundId, InspectionId, RectificationId, SurveyId, TownId,
+};
 pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult};
+pub use rectification::{InspectionChain, Rectification, RectificationStatus};
 pub use signoff::{SealCheck, SignMethod, Signature, Stroke};
 pub use survey::{
     Choice, CompoundSurvey, Condition, ItemCondition, ManagementMode, NeedsGroup, StructuralSafety,

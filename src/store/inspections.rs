@@ -5,9 +5,18 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, now};
 use crate::model::{
-    Catalogue, CompoundId, Inspection, InspectionId, InspectionItem, ItemResult, StandardItem,
-    Verdict, verdict_of,
+    Catalogue, CompoundId, Inspection, InspectionChain, InspectionId, InspectionItem, ItemResult,
+    StandardItem, Verdict, verdict_of,
 };
+
+/// The head of a new round.
+struct NewRound<'a> {
+    compound_id: CompoundId,
+    standard_id: &'a str,
+    catalogue_version: &'a str,
+    parent: Option<InspectionId>,
+    round: u32,
+}
 
 /// An inspection as a compound page lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +29,8 @@ pub struct InspectionSummary {
     pub verdict: Verdict,
     /// Signed by every party and sealed.
     pub signed_off: bool,
+    /// 1 for a first inspection, 2… for re-inspections.
+    pub round: u32,
 }
 
 /// An inspection with its compound's name, for `yanshou list`.
@@ -41,27 +52,89 @@ impl Store {
         inspectors: &str,
         parties: &[String],
     ) -> Result<InspectionId, StoreError> {
-        let items = catalogue.items_of(standard_id);
+        let items: Vec<StandardItem> = catalogue
+            .items_of(standard_id)
+            .into_iter()
+            .cloned()
+            .collect();
         if items.is_empty() {
             return Err(StoreError::Corrupt(format!(
                 "标准目录 {} 中没有标准 {standard_id}",
                 catalogue.version
             )));
         }
+        let head = NewRound {
+            compound_id,
+            standard_id,
+            catalogue_version: &catalogue.version,
+            parent: None,
+            round: 1,
+        };
+        self.insert_round(&head, &items, inspected_on, inspectors, parties)
+    }
+
+    /// Starts a re-inspection (复验) after `parent`, the latest round: it re-checks only the
+    /// items still failing, each under the same code as in the first round.
+    pub fn start_reinspection(
+        &mut self,
+        parent: InspectionId,
+        inspected_on: NaiveDate,
+        inspectors: &str,
+        parties: &[String],
+    ) -> Result<InspectionId, StoreError> {
+        let chain = self.chain_of(parent)?;
+        let Some(latest) = chain.latest() else {
+            return Err(StoreError::NotFound {
+                what: "验收记录",
+                id: parent.to_string(),
+            });
+        };
+        if latest.id != parent {
+            return Err(StoreError::NotReady(vec![format!(
+                "已有更新的第 {} 轮，请在最新一轮之后复验",
+                latest.round
+            )]));
+        }
+        let open: Vec<StandardItem> = chain.open_items().into_iter().map(|i| i.standard).collect();
+        if open.is_empty() {
+            return Err(StoreError::NotReady(vec![
+                "没有不合格项目需要复验".to_owned(),
+            ]));
+        }
+        let head = NewRound {
+            compound_id: latest.compound_id,
+            standard_id: &latest.standard_id,
+            catalogue_version: &latest.catalogue_version,
+            parent: Some(parent),
+            round: latest.round + 1,
+        };
+        self.insert_round(&head, &open, inspected_on, inspectors, parties)
+    }
+
+    fn insert_round(
+        &mut self,
+        head: &NewRound<'_>,
+        items: &[StandardItem],
+        inspected_on: NaiveDate,
+        inspectors: &str,
+        parties: &[String],
+    ) -> Result<InspectionId, StoreError> {
         let id = InspectionId::new();
         let now = now();
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO inspection (id, compound_id, standard_id, catalogue_version, inspected_on,
-                                     inspectors, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                                     inspectors, parent_id, round, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
             params![
                 id,
-                compound_id,
-                standard_id,
-                catalogue.version,
+                head.compound_id,
+                head.standard_id,
+                head.catalogue_version,
                 inspected_on.to_string(),
                 inspectors,
+                head.parent,
+                head.round,
                 now
             ],
         )?;
@@ -96,13 +169,38 @@ impl Store {
         Ok(id)
     }
 
+    /// Every round of the acceptance `id` belongs to, first round first.
+    pub fn chain_of(&self, id: InspectionId) -> Result<InspectionChain, StoreError> {
+        let mut root = self.inspection(id)?;
+        while let Some(parent) = root.parent_id {
+            root = self.inspection(parent)?;
+        }
+        let mut rounds = vec![root];
+        loop {
+            let Some(last) = rounds.last() else { break };
+            let child: Option<InspectionId> = self
+                .conn
+                .query_row(
+                    "SELECT id FROM inspection WHERE parent_id = ?1 ORDER BY round LIMIT 1",
+                    [last.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match child {
+                Some(c) if rounds.len() < 100 => rounds.push(self.inspection(c)?),
+                _ => break,
+            }
+        }
+        Ok(InspectionChain { rounds })
+    }
+
     /// One inspection with all its items, as it was filled in.
     pub fn inspection(&self, id: InspectionId) -> Result<Inspection, StoreError> {
         let head = self
             .conn
             .query_row(
                 "SELECT compound_id, standard_id, catalogue_version, inspected_on, inspectors,
-                        signed_off_at, seal
+                        signed_off_at, seal, parent_id, round
                  FROM inspection WHERE id = ?1",
                 [id],
                 |r| {
@@ -114,6 +212,8 @@ impl Store {
                         r.get::<_, String>(4)?,
                         r.get::<_, Option<String>>(5)?,
                         r.get::<_, Option<String>>(6)?,
+                        r.get::<_, Option<InspectionId>>(7)?,
+                        r.get::<_, u32>(8)?,
                     ))
                 },
             )
@@ -130,6 +230,8 @@ impl Store {
             inspectors,
             signed_off_at,
             seal,
+            parent_id,
+            round,
         ) = head;
         let inspected_on = parse_date(&inspected_on)?;
 
@@ -173,6 +275,8 @@ impl Store {
             items,
             signed_off_at,
             seal,
+            parent_id,
+            round,
         })
     }
 
@@ -289,6 +393,7 @@ fn summarize(i: &Inspection) -> InspectionSummary {
         total: i.items.len(),
         verdict: verdict_of(&i.items),
         signed_off: i.is_signed_off(),
+        round: i.round,
     }
 }
 

@@ -173,6 +173,24 @@ const MIGRATIONS: &[&str] = &[
     WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
     "#,
+    // 4: re-inspection rounds linked to the round before, and rectifications of failed items.
+    r#"
+    ALTER TABLE inspection ADD COLUMN parent_id TEXT REFERENCES inspection(id);
+    ALTER TABLE inspection ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX inspection_parent ON inspection(parent_id);
+
+    CREATE TABLE rectification (
+        id               TEXT PRIMARY KEY NOT NULL,
+        inspection_id    TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+        item_code        TEXT NOT NULL,
+        requirement      TEXT NOT NULL,
+        responsible_unit TEXT NOT NULL,
+        deadline         TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        UNIQUE (inspection_id, item_code)
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -5,6 +5,7 @@ mod compounds;
 mod error;
 mod inspections;
 mod migrations;
+mod rectifications;
 mod signoff;
 mod sql_types;
 mod surveys;
@@ -18,6 +19,7 @@ pub use compounds::CompoundRow;
 pub use error::StoreError;
 pub use inspections::{InspectionListing, InspectionSummary};
 pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
+pub use rectifications::RectificationListing;
 pub use surveys::SurveyText;
 
 /// How long a write waits for another process holding the file before giving up.

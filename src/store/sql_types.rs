@@ -4,7 +4,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 
 use crate::model::{
     Choice, ClusterId, ClusterSurveyId, CompoundId, Condition, InspectionId, ItemResult,
-    ManagementMode, StructuralSafety, SurveyId, TownId,
+    ManagementMode, RectificationId, StructuralSafety, SurveyId, TownId,
 };
 
 macro_rules! sql_id {
@@ -32,7 +32,8 @@ sql_id!(
     CompoundId,
     InspectionId,
     SurveyId,
-    ClusterSurveyId
+    ClusterSurveyId,
+    RectificationId
 );
 
 impl ToSql for ItemResult {
