@@ -11,7 +11,7 @@ use eframe::egui;
 
 use crate::command::Command;
 use crate::model::{Cluster, ClusterId, CompoundId, InspectionId, SurveyId, Town};
-use crate::store::Store;
+use crate::store::{RectificationListing, Store};
 use crate::ui;
 use crate::ui::checklist::ChecklistView;
 use crate::ui::cluster_page::ClusterView;
@@ -34,6 +34,8 @@ pub enum Screen {
     Inspection(InspectionId),
     Survey(SurveyId),
     Cluster(ClusterId),
+    /// Open rectifications across the file.
+    Rectifications,
 }
 
 /// The dialog shown over the screen, if any.
@@ -75,6 +77,7 @@ pub struct App {
     checklist: Option<ChecklistView>,
     survey: Option<SurveyView>,
     cluster: Option<ClusterView>,
+    rectifications: Vec<RectificationListing>,
     dialog: Option<Dialog>,
     message: Option<Message>,
     export: Option<ExportTask>,
@@ -152,6 +155,7 @@ impl App {
             checklist: None,
             survey: None,
             cluster: None,
+            rectifications: Vec::new(),
             dialog: None,
             message: None,
             export: None,
@@ -248,6 +252,9 @@ impl App {
                     ui::cluster_page::show(ui, view, &mut self.commands);
                 }
             }
+            Screen::Rectifications => {
+                ui::rectification_list::show(ui, &self.rectifications, &mut self.commands);
+            }
         });
 
         if let Some(dialog) = &mut self.dialog {
@@ -331,6 +338,7 @@ impl App {
                     crumbs.push((format!("片区：{}", view.cluster.name), None));
                 }
             }
+            Screen::Rectifications => crumbs.push(("整改清单".to_owned(), None)),
             Screen::Register | Screen::NoDatabase => {}
         }
         crumbs

@@ -6,8 +6,8 @@ use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
 use crate::export::{
-    AcceptanceSheet, SurveySheet, render_acceptance_sheet, render_survey_sheet,
-    write_file_atomically,
+    AcceptanceSheet, SurveySheet, render_acceptance_sheet, render_rectification_notice,
+    render_survey_sheet, write_file_atomically,
 };
 use crate::model::{CompoundId, InspectionId, SealCheck};
 use crate::store::Store;
@@ -36,6 +36,9 @@ pub enum CliCommand {
         /// 输出文件
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
+        /// 改为导出该轮的整改通知单
+        #[arg(long)]
+        notice: bool,
     },
     /// 导出小区调查表 PDF（默认最新一轮）/ export a compound's survey form
     ExportSurvey {
@@ -84,7 +87,11 @@ fn open(db: &Path) -> anyhow::Result<Store> {
 pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
     match command {
         CliCommand::List => list(&open(db)?),
-        CliCommand::ExportPdf { inspection, out } => {
+        CliCommand::ExportPdf {
+            inspection,
+            out,
+            notice,
+        } => {
             let store = open(db)?;
             let Ok(id) = inspection.parse::<InspectionId>() else {
                 bail!(
@@ -93,7 +100,11 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
                 );
             };
             let sheet = AcceptanceSheet::load(&store, id)?;
-            write_pdf(&out, &render_acceptance_sheet(&sheet)?)
+            if notice {
+                write_pdf(&out, &render_rectification_notice(&sheet)?)
+            } else {
+                write_pdf(&out, &render_acceptance_sheet(&sheet)?)
+            }
         }
         CliCommand::ExportSurvey {
             compound,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::model::{
     ClusterId, ClusterSurveyId, CompoundId, Condition, Facility, InspectionId, ItemResult,
-    SignMethod, SurveyField, SurveyId, SurveyValue,
+    Rectification, SignMethod, SurveyField, SurveyId, SurveyValue,
 };
 use crate::store::SurveyText;
 
@@ -45,6 +45,12 @@ pub enum Command {
     NewInspection(CompoundId),
     /// Check the form and start the inspection.
     StartInspection,
+    /// Open the form to start a re-inspection (复验) after this round.
+    NewReinspection(InspectionId),
+    /// Order (or change) the rectification of a failed item.
+    SaveRectification(Rectification),
+    /// The list of open rectifications, overdue first.
+    ShowRectifications,
     /// Record (or clear) one item's result.
     SetResult {
         inspection: InspectionId,
@@ -120,6 +126,9 @@ pub enum Command {
     ExportSheet(InspectionId),
     /// Export the acceptance sheet to a path in the background.
     ExportSheetTo(InspectionId, PathBuf),
+    /// Choose where to save the 整改通知单 of a round, then export it.
+    ExportNotice(InspectionId),
+    ExportNoticeTo(InspectionId, PathBuf),
 
     // --- dialogs and messages
     /// Use the path typed into the path prompt.
@@ -144,10 +153,13 @@ impl Command {
             Self::NewInspection(_) => "开始验收",
             Self::ExportSheet(_) | Self::ExportSheetTo(..) => "导出验收单 PDF…",
             Self::StartSurvey(_) => "开始调查",
+            Self::ExportNotice(_) | Self::ExportNoticeTo(..) => "导出整改通知单 PDF…",
             Self::ExportSurvey(_) | Self::ExportSurveyTo(..) => "导出调查表 PDF…",
             Self::StartClusterSurvey(_) => "开始片区调查",
             Self::Quit => "退出",
             Self::SignOff(_) => "完成签字并锁定",
+            Self::NewReinspection(_) => "开始复验",
+            Self::ShowRectifications => "整改清单",
             Self::VerifyCode => "核验验收单校验码…",
             _ => "",
         }
@@ -169,6 +181,8 @@ impl Command {
             Self::StartClusterSurvey(_) => "调查片区 15 分钟生活圈内的“九有”设施",
             Self::Quit => "关闭程序（所有记录均已即时保存）",
             Self::SignOff(_) => "所有单位签字后锁定验收记录并生成校验码；之后只能查看，不能修改",
+            Self::NewReinspection(_) => "整改完成后，只复验仍不合格的项目",
+            Self::ShowRectifications => "所有未完成的整改，逾期的排在前面",
             Self::VerifyCode => "输入纸质验收单上的校验码，核对与数据库是否一致",
             _ => "",
         }

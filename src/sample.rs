@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 
 use crate::model::{
     Catalogue, Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Condition, InspectionId,
-    ItemResult, ManagementMode, SignMethod, Stroke, StructuralSafety, SurveyCatalogue,
-    catalogue::COMPOUND_STANDARD, inspection::DEFAULT_PARTIES,
+    ItemResult, ManagementMode, Rectification, RectificationId, SignMethod, Stroke,
+    StructuralSafety, SurveyCatalogue, catalogue::COMPOUND_STANDARD, inspection::DEFAULT_PARTIES,
 };
 use crate::store::{Store, StoreError};
 
@@ -81,7 +81,7 @@ pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId
         plan_year: Some(2022),
     };
     store.save_cluster(&cluster)?;
-    let mut first = None;
+    let mut ids = Vec::new();
     for (index, (name, town, address, owner, year, buildings, households)) in
         COMPOUNDS.into_iter().enumerate()
     {
@@ -99,9 +99,9 @@ pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId
             is_sample: true,
         };
         store.save_compound(&compound)?;
-        first.get_or_insert(compound.id);
+        ids.push(compound.id);
     }
-    let Some(first) = first else {
+    let (Some(&first), Some(&failed)) = (ids.first(), ids.get(2)) else {
         return Err(SampleError::AlreadyThere);
     };
     write_sample_survey(store, first)?;
@@ -132,6 +132,7 @@ pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId
     }
     store.record_remark(id, "XQ-SY-01", "社区保障性物业，服务合同已备案。")?;
     sign_sample(store, id, parties.len())?;
+    write_failed_inspection(store, failed, &parties)?;
     Ok(first)
 }
 
@@ -212,4 +213,54 @@ fn sample_strokes(seed: usize) -> Vec<Stroke> {
                 .collect()
         })
         .collect()
+}
+
+/// A failed inspection with rectifications ordered: one already overdue.
+fn write_failed_inspection(
+    store: &mut Store,
+    compound: CompoundId,
+    parties: &[String],
+) -> Result<(), StoreError> {
+    let catalogue = Catalogue::current();
+    let date = NaiveDate::from_ymd_opt(2024, 5, 8).unwrap_or_default();
+    let id = store.start_inspection(
+        compound,
+        COMPOUND_STANDARD,
+        catalogue,
+        date,
+        "示例·张建国、王海燕",
+        parties,
+    )?;
+    for item in catalogue.items_of(COMPOUND_STANDARD) {
+        store.record_result(id, &item.code, Some(ItemResult::Pass))?;
+    }
+    let failures = [
+        (
+            "XQ-LZ-01",
+            "5 号楼北侧路面塌陷约 6 ㎡，雨后积水。",
+            "塌陷路面挖除重铺，恢复排水坡度。",
+            "施工单位",
+            (2024, 5, 30),
+        ),
+        (
+            "XQ-SY-02",
+            "北门监控未接入社区平台，门禁未通电。",
+            "监控接入社区平台，门禁通电调试。",
+            "县联通公司",
+            (2027, 6, 30),
+        ),
+    ];
+    for (code, problem, requirement, unit, (y, m, d)) in failures {
+        store.record_result(id, code, Some(ItemResult::Fail))?;
+        store.record_remark(id, code, problem)?;
+        store.save_rectification(&Rectification {
+            id: RectificationId::new(),
+            inspection_id: id,
+            item_code: code.to_owned(),
+            requirement: requirement.to_owned(),
+            responsible_unit: unit.to_owned(),
+            deadline: NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default(),
+        })?;
+    }
+    Ok(())
 }

@@ -140,3 +140,67 @@ fn overdue_rectifications_are_listed_first() {
     assert_eq!(list[0].item_text, "供水管路畅通");
     assert_eq!(list[1].status, RectificationStatus::Open);
 }
+
+#[test]
+fn the_notice_lists_the_open_rectifications() {
+    use yanshou::export::{AcceptanceSheet, render_rectification_notice};
+    let mut store = Store::open_in_memory().unwrap();
+    let (_, id) = common::store_with_inspection(&mut store, "通知单小区");
+    store
+        .record_result(id, "XQ-ST-02", Some(ItemResult::Fail))
+        .unwrap();
+    store.record_remark(id, "XQ-ST-02", "电表箱锈蚀").unwrap();
+    store
+        .save_rectification(&Rectification {
+            id: RectificationId::new(),
+            inspection_id: id,
+            item_code: "XQ-ST-02".into(),
+            requirement: "更换电表箱".into(),
+            responsible_unit: "国网洛宁县供电公司".into(),
+            deadline: day(30),
+        })
+        .unwrap();
+    let sheet = AcceptanceSheet::load(&store, id).unwrap();
+    let bytes = render_rectification_notice(&sheet).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("notice.pdf");
+    std::fs::write(&pdf, &bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for expected in [
+        "整改通知单",
+        "通知单小区",
+        "供电线路畅通",
+        "电表箱锈蚀",
+        "更换电表箱",
+        "国网洛宁县供电公司",
+        "2026-11-30",
+    ] {
+        assert!(text.contains(expected), "missing {expected} in {text}");
+    }
+    // The acceptance sheet of the round lists it too.
+    let bytes = yanshou::export::render_acceptance_sheet(&sheet).unwrap();
+    std::fs::write(&pdf, &bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        text.contains("整改要求") && text.contains("更换电表箱"),
+        "{text}"
+    );
+}

@@ -571,3 +571,73 @@ fn the_verify_dialog_checks_a_printed_code() {
     h.run();
     h.get_by_label_contains("没有校验码");
 }
+
+#[test]
+fn a_failed_item_gets_a_rectification_and_a_reinspection_closes_it() {
+    let mut store = Store::open_in_memory().expect("store");
+    let (_, first) = common::store_with_inspection(&mut store, "整改小区");
+    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
+        store
+            .record_result(first, &item.code, Some(ItemResult::Pass))
+            .expect("tick");
+    }
+    store
+        .record_result(first, "XQ-LZ-02", Some(ItemResult::Fail))
+        .expect("fail");
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowInspection(first));
+    let mut h = harness_sized(app, 3600.0);
+
+    h.get_by_label("路沿齐整：下达整改").click();
+    h.run();
+    type_into(&mut h, "路沿齐整 整改要求", "更换破损路缘石");
+    type_into(&mut h, "路沿齐整 责任单位", "施工单位");
+    h.get_by_label("路沿齐整：保存整改").click();
+    h.run();
+    h.get_by_label_contains("整改：更换破损路缘石（施工单位");
+    let chain = h
+        .state()
+        .store()
+        .expect("store")
+        .chain_of(first)
+        .expect("chain");
+    let rects = h
+        .state()
+        .store()
+        .expect("store")
+        .rectifications_of(&chain)
+        .expect("rectifications");
+    assert_eq!(rects.len(), 1);
+    assert_eq!(rects[0].responsible_unit, "施工单位");
+
+    // Re-inspection: only the open item, and the verdict follows it.
+    h.get_by_role_and_label(Role::Button, "开始复验").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "开始").click();
+    h.run();
+    let Screen::Inspection(second) = h.state().screen() else {
+        panic!("expected the re-inspection, got {:?}", h.state().screen());
+    };
+    assert_ne!(second, first);
+    h.get_by_label("已判定 0/1");
+    h.get_by_label("路沿齐整：合格").click();
+    h.run();
+    h.get_by_label_contains("整体结论（按最新一轮）");
+    let chain = h
+        .state()
+        .store()
+        .expect("store")
+        .chain_of(first)
+        .expect("chain");
+    assert_eq!(chain.rounds.len(), 2);
+    assert_eq!(verdict_of(&chain.effective_items()), Verdict::Passed);
+    assert!(
+        h.state()
+            .store()
+            .expect("store")
+            .open_rectifications(chrono::Local::now().date_naive())
+            .expect("list")
+            .is_empty(),
+        "the rectification is closed by the passing re-inspection"
+    );
+}

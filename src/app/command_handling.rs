@@ -4,13 +4,16 @@ use std::path::{Path, PathBuf};
 
 use super::{App, Dialog, ExportTask, Message, Screen};
 use crate::command::Command;
-use crate::export::{AcceptanceSheet, SurveySheet, render_acceptance_sheet, render_survey_sheet};
+use crate::export::{
+    AcceptanceSheet, SurveySheet, render_acceptance_sheet, render_rectification_notice,
+    render_survey_sheet,
+};
 use crate::model::{
     Catalogue, Cluster, ClusterId, CompoundDraft, EligibilityFacts, InspectionDraft,
     SurveyCatalogue, assess, catalogue::COMPOUND_STANDARD, needs_list,
 };
 use crate::store::{Store, StoreError};
-use crate::ui::checklist::ChecklistView;
+use crate::ui::checklist::{ChecklistView, RoundRecord};
 use crate::ui::cluster_page::ClusterView;
 use crate::ui::compound_form::CompoundForm;
 use crate::ui::compound_page::CompoundView;
@@ -100,6 +103,25 @@ impl App {
                 self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
             }
             Command::StartInspection => self.start_inspection(),
+            Command::NewReinspection(parent) => {
+                if let Some(round) = self.read_store(|s| s.inspection(parent)) {
+                    let mut draft = InspectionDraft::new(round.compound_id, today());
+                    draft.inspectors = round.inspectors.clone();
+                    draft.parties = round.parties.join("\n");
+                    draft.reinspects = Some(parent);
+                    self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
+                }
+            }
+            Command::SaveRectification(r) => {
+                if self.with_store_mut(|s| s.save_rectification(&r)).is_some() {
+                    self.info("已保存整改要求。");
+                    self.reload();
+                }
+            }
+            Command::ShowRectifications => {
+                self.screen = Screen::Rectifications;
+                self.reload();
+            }
             Command::SetResult {
                 inspection,
                 code,
@@ -121,6 +143,15 @@ impl App {
                 if let Some(sheet) = self.read_store(|s| AcceptanceSheet::load(s, id)) {
                     let what = format!("正在导出“{}”的验收单…", sheet.compound.name);
                     self.start_export(what, path, move || render_acceptance_sheet(&sheet));
+                }
+            }
+
+            Command::ExportNotice(id) => self.choose_path(PathPurpose::ExportNotice(id)),
+            Command::ExportNoticeTo(id, path) => {
+                self.dialog = None;
+                if let Some(sheet) = self.read_store(|s| AcceptanceSheet::load(s, id)) {
+                    let what = format!("正在导出“{}”的整改通知单…", sheet.compound.name);
+                    self.start_export(what, path, move || render_rectification_notice(&sheet));
                 }
             }
 
@@ -384,21 +415,25 @@ impl App {
                 Screen::Inspection(id) => {
                     let inspection = store.inspection(id)?;
                     let compound_name = store.compound(inspection.compound_id)?.name;
-                    let signatures = store.signatures(id)?;
-                    let seal_check = store.check_seal(id)?;
+                    let record = RoundRecord {
+                        signatures: store.signatures(id)?,
+                        seal_check: store.check_seal(id)?,
+                        rectifications: {
+                            let chain = store.chain_of(id)?;
+                            let r = store.rectifications_of(&chain)?;
+                            (chain, r)
+                        },
+                    };
                     match &mut self.checklist {
-                        Some(view) if view.inspection.id == id => {
-                            view.update(inspection, signatures, seal_check);
-                        }
+                        Some(view) if view.inspection.id == id => view.update(inspection, record),
                         _ => {
-                            self.checklist = Some(ChecklistView::new(
-                                inspection,
-                                compound_name,
-                                signatures,
-                                seal_check,
-                            ));
+                            self.checklist =
+                                Some(ChecklistView::new(inspection, compound_name, record));
                         }
                     }
+                }
+                Screen::Rectifications => {
+                    self.rectifications = store.open_rectifications(today())?;
                 }
                 Screen::Survey(id) => {
                     let survey = store.survey(id)?;
@@ -516,15 +551,17 @@ impl App {
             Err(errors) => form.errors = errors,
             Ok((date, inspectors, parties)) => {
                 let compound_id = form.draft.compound_id;
-                let started = self.with_store_mut(|s| {
-                    s.start_inspection(
+                let reinspects = form.draft.reinspects;
+                let started = self.with_store_mut(|s| match reinspects {
+                    Some(parent) => s.start_reinspection(parent, date, &inspectors, &parties),
+                    None => s.start_inspection(
                         compound_id,
                         COMPOUND_STANDARD,
                         Catalogue::current(),
                         date,
                         &inspectors,
                         &parties,
-                    )
+                    ),
                 });
                 if let Some(id) = started {
                     self.dialog = None;
@@ -557,9 +594,9 @@ impl App {
             PathPurpose::NewDatabase | PathPurpose::SampleDatabase => {
                 dialog.add_filter("验收数据库", &["db"]).save_file()
             }
-            PathPurpose::ExportSheet(_) | PathPurpose::ExportSurvey(_) => {
-                dialog.add_filter("PDF", &["pdf"]).save_file()
-            }
+            PathPurpose::ExportSheet(_)
+            | PathPurpose::ExportNotice(_)
+            | PathPurpose::ExportSurvey(_) => dialog.add_filter("PDF", &["pdf"]).save_file(),
         };
         if let Some(path) = chosen {
             self.commands.push(purpose.command(path));

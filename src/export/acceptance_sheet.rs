@@ -9,8 +9,8 @@ use super::layout::{
     title_block,
 };
 use crate::model::{
-    Catalogue, Compound, Inspection, InspectionId, ItemResult, SealCheck, SignMethod, Signature,
-    Verdict, verdict_of,
+    Catalogue, Compound, Inspection, InspectionId, ItemResult, Rectification, RectificationStatus,
+    SealCheck, SignMethod, Signature, Verdict, verdict_of,
 };
 use crate::store::{Store, StoreError};
 
@@ -40,6 +40,8 @@ pub struct AcceptanceSheet {
     pub signatures: Vec<Signature>,
     /// For a signed-off record: how it compares with its seal now.
     pub seal_check: SealCheck,
+    /// Rectifications ordered in this round: (item text, rectification, status today).
+    pub rectifications: Vec<(String, Rectification, RectificationStatus)>,
 }
 
 impl AcceptanceSheet {
@@ -54,7 +56,23 @@ impl AcceptanceSheet {
             Some(s) => (format!("{}「{}」", s.name, s.motto), s.clause.clone()),
             None => (inspection.standard_id.clone(), String::new()),
         };
+        let chain = store.chain_of(id)?;
+        let today = chrono::Local::now().date_naive();
+        let rectifications = store
+            .rectifications_of(&chain)?
+            .into_iter()
+            .filter(|r| r.inspection_id == id)
+            .map(|r| {
+                let text = inspection
+                    .item(&r.item_code)
+                    .map(|i| i.standard.text.clone())
+                    .unwrap_or_default();
+                let status = chain.status_of(&r, today);
+                (text, r, status)
+            })
+            .collect();
         Ok(Self {
+            rectifications,
             signatures: store.signatures(id)?,
             seal_check: store.check_seal(id)?,
             compound,
@@ -70,8 +88,13 @@ impl AcceptanceSheet {
 /// Renders the sheet to PDF bytes.
 pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, ExportError> {
     let mut c = Canvas::new(SHEET_TITLE)?;
+    let round = if sheet.inspection.round > 1 {
+        format!("第 {} 轮复验　", sheet.inspection.round)
+    } else {
+        String::new()
+    };
     let basis = format!(
-        "验收标准：{}　依据：宁政办〔2021〕17号 {}",
+        "{round}验收标准：{}　依据：宁政办〔2021〕17号 {}",
         sheet.standard_title, sheet.standard_clause
     );
     let mut y = title_block(&mut c, SHEET_TITLE, &basis, sheet.compound.is_sample);
@@ -87,9 +110,97 @@ pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, Expor
     y = table(&mut c, y, &COLUMNS, &item_rows(sheet));
     y += 4.0;
     y = draw_verdict(&mut c, sheet, y);
+    if !sheet.rectifications.is_empty() {
+        y = table(
+            &mut c,
+            y + 4.0,
+            &RECTIFICATION_COLUMNS,
+            &rectification_rows(sheet),
+        );
+    }
     signature_boxes(&mut c, y + 4.0, "参加验收单位签字", &signer_boxes(sheet));
     let footer = format!("{} · {}", SHEET_TITLE, sheet.compound.name);
     footers(&mut c, &footer, seal_mark(sheet).as_ref());
+    Ok(c.finish())
+}
+
+/// The rectification list's columns (sums to the content width).
+const RECTIFICATION_COLUMNS: [(&str, f32); 5] = [
+    ("整改项目", 34.0),
+    ("问题", 46.0),
+    ("整改要求", 50.0),
+    ("责任单位", 26.0),
+    ("期限", 24.0),
+];
+
+fn rectification_rows(sheet: &AcceptanceSheet) -> Vec<Vec<Cell>> {
+    sheet
+        .rectifications
+        .iter()
+        .map(|(text, r, status)| {
+            let problem = sheet
+                .inspection
+                .item(&r.item_code)
+                .map(|i| i.remark.clone())
+                .unwrap_or_default();
+            let ink = if *status == RectificationStatus::Overdue {
+                Ink::Red
+            } else {
+                Ink::Black
+            };
+            vec![
+                (text.clone(), Ink::Black),
+                (problem, Ink::Black),
+                (r.requirement.clone(), Ink::Black),
+                (r.responsible_unit.clone(), Ink::Black),
+                (format!("{}\n{}", r.deadline, status.label()), ink),
+            ]
+        })
+        .collect()
+}
+
+/// The 整改通知单: the open rectifications of a round, to hand to the responsible units.
+pub fn render_rectification_notice(sheet: &AcceptanceSheet) -> Result<Vec<u8>, ExportError> {
+    const NOTICE_TITLE: &str = "洛宁县城镇老旧小区改造提质工程整改通知单";
+    let mut c = Canvas::new(NOTICE_TITLE)?;
+    let subtitle = format!(
+        "依据：宁政办〔2021〕17号 四、（二）4“发现问题及时整改”　验收日期 {}　第 {} 轮",
+        sheet.inspection.inspected_on, sheet.inspection.round
+    );
+    let mut y = title_block(&mut c, NOTICE_TITLE, &subtitle, sheet.compound.is_sample);
+    y = details_grid(&mut c, y, &details(sheet)[..2]);
+    y += 4.0;
+    let open: Vec<Vec<Cell>> = rectification_rows(sheet)
+        .into_iter()
+        .zip(&sheet.rectifications)
+        .filter(|(_, (_, _, status))| *status != RectificationStatus::Closed)
+        .map(|(row, _)| row)
+        .collect();
+    y = if open.is_empty() {
+        text_box(
+            &mut c,
+            y,
+            &[("整改事项".to_owned(), Ink::Black)],
+            "本轮没有未完成的整改。",
+        )
+    } else {
+        table(&mut c, y, &RECTIFICATION_COLUMNS, &open)
+    };
+    let body = "请责任单位按期完成整改，完成后报告，由验收组对整改项目复验。逾期未完成的，纳入季度考评（附件2）。";
+    y = text_box(&mut c, y + 4.0, &[("要求".to_owned(), Ink::Black)], body);
+    let signers: Vec<SignerBox> = ["验收组（签发）", "责任单位（签收）"]
+        .iter()
+        .map(|t| SignerBox {
+            title: (*t).to_owned(),
+            ..SignerBox::default()
+        })
+        .collect();
+    signature_boxes(&mut c, y + 4.0, "签发与签收", &signers);
+    footers(
+        &mut c,
+        &format!("{NOTICE_TITLE} · {}", sheet.compound.name),
+        None,
+    );
     Ok(c.finish())
 }
 

@@ -9,7 +9,7 @@ mod text_wrap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use acceptance_sheet::{AcceptanceSheet, render_acceptance_sheet};
+pub use acceptance_sheet::{AcceptanceSheet, render_acceptance_sheet, render_rectification_notice};
 pub use survey_sheet::{SurveySheet, render_survey_sheet};
 
 use crate::store::StoreError;

@@ -118,6 +118,8 @@ pub struct InspectionDraft {
     pub inspectors: String,
     /// One unit per line.
     pub parties: String,
+    /// Set for a re-inspection (复验): the round it follows.
+    pub reinspects: Option<InspectionId>,
 }
 
 impl InspectionDraft {
@@ -128,6 +130,7 @@ impl InspectionDraft {
             inspected_on: today.format("%Y-%m-%d").to_string(),
             inspectors: String::new(),
             parties: DEFAULT_PARTIES.join("\n"),
+            reinspects: None,
         }
     }
 

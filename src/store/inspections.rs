@@ -175,21 +175,21 @@ impl Store {
         while let Some(parent) = root.parent_id {
             root = self.inspection(parent)?;
         }
+        let mut last = root.id;
         let mut rounds = vec![root];
-        loop {
-            let Some(last) = rounds.last() else { break };
+        // Bounded, so a corrupt file with a cycle cannot hang the app.
+        while rounds.len() < 100 {
             let child: Option<InspectionId> = self
                 .conn
                 .query_row(
                     "SELECT id FROM inspection WHERE parent_id = ?1 ORDER BY round LIMIT 1",
-                    [last.id],
+                    [last],
                     |r| r.get(0),
                 )
                 .optional()?;
-            match child {
-                Some(c) if rounds.len() < 100 => rounds.push(self.inspection(c)?),
-                _ => break,
-            }
+            let Some(child) = child else { break };
+            last = child;
+            rounds.push(self.inspection(child)?);
         }
         Ok(InspectionChain { rounds })
     }

@@ -4,9 +4,32 @@
 use eframe::egui::{self, Key, Modifiers};
 
 use crate::command::Command;
-use crate::model::{Inspection, ItemResult, SealCheck, Signature, verdict_of};
+use chrono::NaiveDate;
+
+use crate::model::{
+    Inspection, InspectionChain, ItemResult, Rectification, RectificationId, SealCheck, Signature,
+    verdict_of,
+};
 use crate::ui::sign_panel::{self, PartyPad};
 use crate::ui::widgets::{PASS_GREEN, verdict_text};
+
+/// What the store holds around one round: signatures, seal, and the acceptance's rounds with
+/// their rectifications.
+#[derive(Debug)]
+pub struct RoundRecord {
+    pub signatures: Vec<Signature>,
+    pub seal_check: SealCheck,
+    pub rectifications: (InspectionChain, Vec<Rectification>),
+}
+
+/// A rectification being written for a failed item.
+#[derive(Clone, Debug, Default)]
+struct RectificationDraft {
+    requirement: String,
+    unit: String,
+    deadline: String,
+    error: Option<String>,
+}
 
 /// The checklist's state: the inspection as stored, the selected item and the remark fields.
 #[derive(Debug)]
@@ -20,17 +43,17 @@ pub struct ChecklistView {
     scroll_to_selected: bool,
     pub signatures: Vec<Signature>,
     pub seal_check: SealCheck,
+    /// Every round of this acceptance, first first.
+    pub chain: InspectionChain,
+    pub rectifications: Vec<Rectification>,
     /// One signing pad per participating unit.
     pads: Vec<PartyPad>,
+    /// Rectification forms being filled in, by item code.
+    drafts: std::collections::HashMap<String, RectificationDraft>,
 }
 
 impl ChecklistView {
-    pub fn new(
-        inspection: Inspection,
-        compound_name: String,
-        signatures: Vec<Signature>,
-        seal_check: SealCheck,
-    ) -> Self {
+    pub fn new(inspection: Inspection, compound_name: String, record: RoundRecord) -> Self {
         let remarks = inspection.items.iter().map(|i| i.remark.clone()).collect();
         let selected = inspection
             .items
@@ -44,18 +67,27 @@ impl ChecklistView {
             scroll_to_selected: true,
             pads: vec![PartyPad::default(); inspection.parties.len()],
             inspection,
-            signatures,
-            seal_check,
+            signatures: record.signatures,
+            seal_check: record.seal_check,
+            chain: record.rectifications.0,
+            rectifications: record.rectifications.1,
+            drafts: std::collections::HashMap::new(),
         }
     }
 
     /// Takes the freshly stored inspection; keeps what is being typed or drawn.
-    pub fn update(
-        &mut self,
-        inspection: Inspection,
-        signatures: Vec<Signature>,
-        seal_check: SealCheck,
-    ) {
+    pub fn update(&mut self, inspection: Inspection, record: RoundRecord) {
+        let RoundRecord {
+            signatures,
+            seal_check,
+            rectifications: (chain, rectifications),
+        } = record;
+        // A saved rectification's form is done.
+        self.drafts.retain(|code, _| {
+            !rectifications
+                .iter()
+                .any(|r| &r.item_code == code && r.inspection_id == inspection.id)
+        });
         if inspection.items.len() != self.remarks.len() {
             self.remarks = inspection.items.iter().map(|i| i.remark.clone()).collect();
         }
@@ -68,6 +100,15 @@ impl ChecklistView {
         self.inspection = inspection;
         self.signatures = signatures;
         self.seal_check = seal_check;
+        self.chain = chain;
+        self.rectifications = rectifications;
+    }
+
+    /// Is this the latest round of its acceptance?
+    fn is_latest(&self) -> bool {
+        self.chain
+            .latest()
+            .is_some_and(|l| l.id == self.inspection.id)
     }
 
     fn set_result(
@@ -137,7 +178,12 @@ pub fn show(
     let verdict = verdict_of(&view.inspection.items);
 
     ui.horizontal(|ui| {
-        ui.heading(format!("{} · 验收", view.compound_name));
+        let round = if view.inspection.round > 1 {
+            format!("第 {} 轮复验", view.inspection.round)
+        } else {
+            "验收".to_owned()
+        };
+        ui.heading(format!("{} · {round}", view.compound_name));
         ui.add_space(12.0);
         ui.label(format!(
             "{}　验收人员：{}",
@@ -159,6 +205,28 @@ pub fn show(
         ui.label(verdict_text(&verdict, ui.visuals()));
         ui.label(verdict.explanation());
     });
+    if view.chain.rounds.len() > 1 {
+        // 结论按最新一轮: the acceptance as a whole, after every round so far.
+        let overall = verdict_of(&view.chain.effective_items());
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "共 {} 轮，整体结论（按最新一轮）：",
+                view.chain.rounds.len()
+            ));
+            ui.label(verdict_text(&overall, ui.visuals()));
+            ui.label(overall.explanation());
+        });
+    }
+    if view.is_latest() && !view.chain.open_items().is_empty() {
+        let next = Command::NewReinspection(inspection_id);
+        if ui
+            .button(next.label())
+            .on_hover_text(next.tooltip())
+            .clicked()
+        {
+            commands.push(next);
+        }
+    }
     ui.horizontal(|ui| {
         let export = Command::ExportSheet(inspection_id);
         if ui
@@ -297,6 +365,9 @@ fn item_card(
                 view.selected = index;
             }
         });
+        if item.result == Some(ItemResult::Fail) {
+            rectification_row(ui, view, &item.standard.code, &item.standard.text, commands);
+        }
         if item.result == Some(ItemResult::NotApplicable) && item.remark.trim().is_empty() {
             ui.label(
                 egui::RichText::new("“不适用”须在备注中注明理由，否则不能判定合格。")
@@ -308,5 +379,122 @@ fn item_card(
     if selected && view.scroll_to_selected {
         response.response.scroll_to_me(Some(egui::Align::Center));
         view.scroll_to_selected = false;
+    }
+}
+
+/// Under a failed item: its rectification, or a form to order one (整改：要求、责任单位、期限).
+fn rectification_row(
+    ui: &mut egui::Ui,
+    view: &mut ChecklistView,
+    code: &str,
+    text: &str,
+    commands: &mut Vec<Command>,
+) {
+    let today = chrono::Local::now().date_naive();
+    let existing = view
+        .rectifications
+        .iter()
+        .find(|r| r.inspection_id == view.inspection.id && r.item_code == code)
+        .cloned();
+    if let Some(r) = &existing
+        && !view.drafts.contains_key(code)
+    {
+        ui.horizontal(|ui| {
+            let status = view.chain.status_of(r, today);
+            let line = format!(
+                "整改：{}（{}，{} 前）· {}",
+                r.requirement,
+                r.responsible_unit,
+                r.deadline,
+                status.label()
+            );
+            let rich = egui::RichText::new(line);
+            ui.label(match status {
+                crate::model::RectificationStatus::Overdue => {
+                    rich.color(ui.visuals().error_fg_color)
+                }
+                _ => rich,
+            });
+            if ui
+                .small_button("修改")
+                .accessible_name(format!("{text}：修改整改"))
+                .clicked()
+            {
+                view.drafts.insert(
+                    code.to_owned(),
+                    RectificationDraft {
+                        requirement: r.requirement.clone(),
+                        unit: r.responsible_unit.clone(),
+                        deadline: r.deadline.to_string(),
+                        error: None,
+                    },
+                );
+            }
+        });
+        return;
+    }
+    let inspection_id = view.inspection.id;
+    let mut cancel = false;
+    let Some(draft) = view.drafts.get_mut(code) else {
+        if ui
+            .button("下达整改")
+            .accessible_name(format!("{text}：下达整改"))
+            .clicked()
+        {
+            view.drafts.insert(
+                code.to_owned(),
+                RectificationDraft {
+                    deadline: (today + chrono::Days::new(15)).to_string(),
+                    ..RectificationDraft::default()
+                },
+            );
+        }
+        return;
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label("整改要求");
+        ui.add(egui::TextEdit::singleline(&mut draft.requirement).desired_width(260.0))
+            .accessible_name(format!("{text} 整改要求"));
+        ui.label("责任单位");
+        ui.add(egui::TextEdit::singleline(&mut draft.unit).desired_width(140.0))
+            .accessible_name(format!("{text} 责任单位"));
+        ui.label("期限");
+        ui.add(egui::TextEdit::singleline(&mut draft.deadline).desired_width(100.0))
+            .accessible_name(format!("{text} 整改期限"));
+        if ui
+            .button("保存整改")
+            .accessible_name(format!("{text}：保存整改"))
+            .clicked()
+        {
+            match NaiveDate::parse_from_str(draft.deadline.trim(), "%Y-%m-%d") {
+                Ok(deadline) => {
+                    draft.error = None;
+                    commands.push(Command::SaveRectification(Rectification {
+                        id: existing
+                            .as_ref()
+                            .map_or_else(RectificationId::new, |r| r.id),
+                        inspection_id,
+                        item_code: code.to_owned(),
+                        requirement: draft.requirement.clone(),
+                        responsible_unit: draft.unit.clone(),
+                        deadline,
+                    }));
+                }
+                Err(_) => draft.error = Some("期限格式应为 年-月-日，如 2026-12-15".to_owned()),
+            }
+        }
+        if ui
+            .button("取消")
+            .accessible_name(format!("{text}：取消整改"))
+            .clicked()
+        {
+            cancel = true;
+        }
+    });
+    if cancel {
+        view.drafts.remove(code);
+    }
+    if let Some(error) = view.drafts.get(code).and_then(|d| d.error.clone()) {
+        ui.label(egui::RichText::new(error).color(ui.visuals().error_fg_color));
     }
 }

@@ -113,7 +113,7 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
             .id_salt("inspections")
             .striped(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(110.0))
+            .column(Column::initial(190.0))
             .column(Column::initial(200.0).clip(true))
             .column(Column::initial(170.0))
             .column(Column::initial(260.0).clip(true))
@@ -130,6 +130,9 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
                     body.row(30.0, |mut row| {
                         row.col(|ui| {
                             ui.label(s.inspected_on.to_string());
+                            if s.round > 1 {
+                                ui.label(format!("第 {} 轮复验", s.round));
+                            }
                         });
                         row.col(|ui| {
                             ui.label(&s.inspectors);

@@ -22,11 +22,16 @@ impl InspectionForm {
 }
 
 pub fn show(ui: &mut egui::Ui, form: &mut InspectionForm, commands: &mut Vec<Command>) {
-    ui.heading("开始验收");
-    ui.label(
-        egui::RichText::new("按小区改造标准“三入、四通、四有、两整”（宁政办〔2021〕17号 二、（四））逐项检查，共 13 项。")
-            .small(),
-    );
+    if form.draft.reinspects.is_some() {
+        ui.heading("开始复验");
+        ui.label(egui::RichText::new("只复验上一轮后仍不合格的项目；结论按最新一轮计。").small());
+    } else {
+        ui.heading("开始验收");
+        ui.label(
+            egui::RichText::new("按小区改造标准“三入、四通、四有、两整”（宁政办〔2021〕17号 二、（四））逐项检查，共 13 项。")
+                .small(),
+        );
+    }
     ui.add_space(8.0);
     egui::Grid::new("inspection_form")
         .num_columns(2)

@@ -11,6 +11,7 @@ pub mod fonts;
 pub mod inspection_form;
 pub mod no_database;
 pub mod path_prompt;
+pub mod rectification_list;
 pub mod sign_panel;
 pub mod status_bar;
 pub mod survey_form;

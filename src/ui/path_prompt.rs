@@ -16,6 +16,7 @@ pub enum PathPurpose {
     NewDatabase,
     SampleDatabase,
     ExportSheet(InspectionId),
+    ExportNotice(InspectionId),
     ExportSurvey(SurveyId),
 }
 
@@ -26,6 +27,7 @@ impl PathPurpose {
             Self::NewDatabase => "新建数据库",
             Self::SampleDatabase => "新建示例数据库",
             Self::ExportSheet(_) => "导出验收单 PDF",
+            Self::ExportNotice(_) => "导出整改通知单 PDF",
             Self::ExportSurvey(_) => "导出调查表 PDF",
         }
     }
@@ -52,6 +54,16 @@ impl PathPurpose {
                 };
                 documents_dir(db_dir).join(sanitize_file_name(&name))
             }
+            Self::ExportNotice(id) => {
+                let name = match checklist.filter(|c| c.inspection.id == *id) {
+                    Some(c) => format!(
+                        "整改通知单-{}-{}.pdf",
+                        c.compound_name, c.inspection.inspected_on
+                    ),
+                    None => format!("整改通知单-{}.pdf", &id.to_string()[..8]),
+                };
+                documents_dir(db_dir).join(sanitize_file_name(&name))
+            }
             Self::ExportSurvey(id) => {
                 let name = match survey.filter(|s| s.survey.id == *id) {
                     Some(s) => format!("调查表-{}-第{}轮.pdf", s.compound.name, s.survey.round),
@@ -68,6 +80,7 @@ impl PathPurpose {
             Self::OpenDatabase | Self::NewDatabase => Command::OpenDatabaseAt(path),
             Self::SampleDatabase => Command::CreateSampleAt(path),
             Self::ExportSheet(id) => Command::ExportSheetTo(*id, path),
+            Self::ExportNotice(id) => Command::ExportNoticeTo(*id, path),
             Self::ExportSurvey(id) => Command::ExportSurveyTo(*id, path),
         }
     }
@@ -121,7 +134,9 @@ impl PathPrompt {
             return Err("请输入文件路径。".to_owned());
         }
         let mut path = PathBuf::from(text);
-        if let PathPurpose::ExportSheet(_) = self.purpose
+        if let PathPurpose::ExportSheet(_)
+        | PathPurpose::ExportNotice(_)
+        | PathPurpose::ExportSurvey(_) = self.purpose
             && path
                 .extension()
                 .is_none_or(|e| !e.eq_ignore_ascii_case("pdf"))

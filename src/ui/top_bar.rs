@@ -31,6 +31,7 @@ pub fn show(
             ui.menu_button("小区", |ui| {
                 menu_item(ui, Command::ShowRegister, commands);
                 menu_item(ui, Command::AddCompound, commands);
+                menu_item(ui, Command::ShowRectifications, commands);
             });
             ui.menu_button("片区", |ui| {
                 if clusters.is_empty() {
