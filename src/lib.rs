@@ -8,6 +8,7 @@ pub mod cli;
 pub mod command;
 pub mod export;
 pub mod model;
+pub mod photo;
 pub mod sample;
 pub mod store;
 pub mod ui;

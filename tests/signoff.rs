@@ -3,7 +3,13 @@
 
 mod common;
 
-use yanshou::model::signoff::{normalize_code, seal, short_code};
+use yanshou::model::signoff::{normalize_code, seal as seal_with_photos, short_code};
+use yanshou::model::{Inspection, Signature};
+
+/// The seal of a record without photos.
+fn seal(inspection: &Inspection, signatures: &[Signature]) -> String {
+    seal_with_photos(inspection, signatures, &[])
+}
 use yanshou::model::{Catalogue, ItemResult, SealCheck, SignMethod, catalogue::COMPOUND_STANDARD};
 use yanshou::store::{Store, StoreError};
 
@@ -146,6 +152,22 @@ fn the_same_record_gives_the_same_code_and_any_change_another() {
         strokes[0][1][0] += 0.01;
     }
     changed.push(("stroke", seal(&inspection, &s)));
+    let photo = ("XQ-SR-01".to_owned(), "ab".repeat(32));
+    changed.push((
+        "photo",
+        seal_with_photos(&inspection, &signatures, &[photo.clone()]),
+    ));
+    let other = ("XQ-SR-01".to_owned(), "cd".repeat(32));
+    assert_ne!(
+        seal_with_photos(&inspection, &signatures, &[photo.clone()]),
+        seal_with_photos(&inspection, &signatures, &[other.clone()]),
+        "a different photo changes the code"
+    );
+    assert_eq!(
+        seal_with_photos(&inspection, &signatures, &[photo.clone(), other.clone()]),
+        seal_with_photos(&inspection, &signatures, &[other, photo]),
+        "photo order does not matter"
+    );
     for (what, code) in changed {
         assert_ne!(code, base, "changing the {what} must change the code");
     }

@@ -66,3 +66,7 @@ uuid_id!(
     /// A rectification ordered for a failed item (整改).
     RectificationId
 );
+uuid_id!(
+    /// A photo kept as evidence for an inspection item.
+    PhotoId
+);

@@ -20,7 +20,8 @@ pub use cluster_survey::{ClusterSurvey, Facility};
 pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
 pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding, assess};
 pub use ids::{
-    ClusterId, ClusterSurveyId, CompoundId, InspectionId, RectificationId, SurveyId, TownId,
+    ClusterId, ClusterSurveyId, CompoundId, InspectionId, PhotoId, RectificationId, SurveyId,
+    TownId,
 };
 pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult};
 pub use rectification::{InspectionChain, Rectification, RectificationStatus};

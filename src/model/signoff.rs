@@ -71,13 +71,25 @@ struct Canonical<'a> {
     inspectors: &'a str,
     parties: &'a [String],
     items: Vec<CanonicalItem<'a>>,
-    /// SHA-256 of every photo attached, by item code (none yet: photos come later).
-    photos: Vec<(String, String)>,
+    /// (item code, SHA-256) of every photo attached, sorted.
+    photos: Vec<(&'a str, &'a str)>,
     signatures: Vec<CanonicalSignature<'a>>,
 }
 
+/// A photo's part in the seal: the item it documents and the SHA-256 of its stored bytes.
+pub type PhotoHash = (String, String);
+
 /// The canonical form: a JSON document with a fixed field order and no floats.
-pub fn canonical_form(inspection: &Inspection, signatures: &[Signature]) -> String {
+pub fn canonical_form(
+    inspection: &Inspection,
+    signatures: &[Signature],
+    photos: &[PhotoHash],
+) -> String {
+    let mut photos: Vec<(&str, &str)> = photos
+        .iter()
+        .map(|(c, h)| (c.as_str(), h.as_str()))
+        .collect();
+    photos.sort_unstable();
     let mut signatures: Vec<&Signature> = signatures.iter().collect();
     signatures.sort_by_key(|s| s.position);
     let doc = Canonical {
@@ -100,7 +112,7 @@ pub fn canonical_form(inspection: &Inspection, signatures: &[Signature]) -> Stri
                 remark: &i.remark,
             })
             .collect(),
-        photos: Vec::new(),
+        photos,
         signatures: signatures
             .into_iter()
             .map(|s| CanonicalSignature {
@@ -121,8 +133,8 @@ pub fn canonical_form(inspection: &Inspection, signatures: &[Signature]) -> Stri
 }
 
 /// SHA-256 of the canonical form, as lowercase hex.
-pub fn seal(inspection: &Inspection, signatures: &[Signature]) -> String {
-    let digest = Sha256::digest(canonical_form(inspection, signatures).as_bytes());
+pub fn seal(inspection: &Inspection, signatures: &[Signature], photos: &[PhotoHash]) -> String {
+    let digest = Sha256::digest(canonical_form(inspection, signatures, photos).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

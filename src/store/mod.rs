@@ -5,6 +5,7 @@ mod compounds;
 mod error;
 mod inspections;
 mod migrations;
+mod photos;
 mod rectifications;
 mod signoff;
 mod sql_types;
@@ -19,6 +20,7 @@ pub use compounds::CompoundRow;
 pub use error::StoreError;
 pub use inspections::{InspectionListing, InspectionSummary};
 pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
+pub use photos::PhotoMeta;
 pub use rectifications::RectificationListing;
 pub use surveys::SurveyText;
 

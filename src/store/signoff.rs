@@ -116,7 +116,7 @@ impl Store {
         if !blockers.is_empty() {
             return Err(StoreError::NotReady(blockers));
         }
-        let sealed = seal(&inspection, &signatures);
+        let sealed = seal(&inspection, &signatures, &self.photo_hashes(id)?);
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE inspection SET signed_off_at = ?1, seal = ?2, updated_at = ?1
@@ -133,7 +133,7 @@ impl Store {
         let Some(sealed) = &inspection.seal else {
             return Ok(SealCheck::NotSealed);
         };
-        let current = seal(&inspection, &self.signatures(id)?);
+        let current = seal(&inspection, &self.signatures(id)?, &self.photo_hashes(id)?);
         Ok(if &current == sealed {
             SealCheck::Intact {
                 code: short_code(sealed),

@@ -4,7 +4,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 
 use crate::model::{
     Choice, ClusterId, ClusterSurveyId, CompoundId, Condition, InspectionId, ItemResult,
-    ManagementMode, RectificationId, StructuralSafety, SurveyId, TownId,
+    ManagementMode, PhotoId, RectificationId, StructuralSafety, SurveyId, TownId,
 };
 
 macro_rules! sql_id {
@@ -33,7 +33,8 @@ sql_id!(
     InspectionId,
     SurveyId,
     ClusterSurveyId,
-    RectificationId
+    RectificationId,
+    PhotoId
 );
 
 impl ToSql for ItemResult {

@@ -1,0 +1,150 @@
+//! Photos as evidence: import limits, orientation, shrinking, storage, and the seal.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+mod common;
+
+use image::{ImageFormat, RgbImage};
+use yanshou::model::{Catalogue, ItemResult, SealCheck, SignMethod, catalogue::COMPOUND_STANDARD};
+use yanshou::photo::{PhotoError, prepare};
+use yanshou::store::{Store, StoreError};
+
+fn encoded(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
+    let picture = RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+/// A JPEG with an EXIF block: orientation 6 (rotate 90° clockwise) and a date.
+fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
+    let jpeg = encoded(width, height, ImageFormat::Jpeg);
+    let mut tiff = Vec::new();
+    tiff.extend_from_slice(b"II*\0");
+    tiff.extend_from_slice(&8u32.to_le_bytes());
+    tiff.extend_from_slice(&2u16.to_le_bytes()); // two entries
+    // Orientation (0x0112), SHORT, 1, value 6
+    tiff.extend_from_slice(&0x0112u16.to_le_bytes());
+    tiff.extend_from_slice(&3u16.to_le_bytes());
+    tiff.extend_from_slice(&1u32.to_le_bytes());
+    tiff.extend_from_slice(&6u32.to_le_bytes());
+    // DateTime (0x0132), ASCII, 20, at offset 38
+    tiff.extend_from_slice(&0x0132u16.to_le_bytes());
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    tiff.extend_from_slice(&20u32.to_le_bytes());
+    tiff.extend_from_slice(&38u32.to_le_bytes());
+    tiff.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+    tiff.extend_from_slice(b"2024:05:08 10:12:33\0");
+    let mut payload = b"Exif\0\0".to_vec();
+    payload.extend_from_slice(&tiff);
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn photos_are_shrunk_hashed_and_given_a_thumbnail() {
+    let p = prepare(&encoded(3000, 1200, ImageFormat::Png), "全景.png").unwrap();
+    assert_eq!((p.width, p.height), (2000, 800));
+    assert!(p.jpeg.starts_with(&[0xFF, 0xD8]), "stored as JPEG");
+    assert_eq!(p.sha256.len(), 64);
+    let thumb = image::load_from_memory(&p.thumbnail).unwrap();
+    assert_eq!(thumb.width().max(thumb.height()), 240);
+    assert_eq!(p.taken_at, None);
+    // A small photo is not enlarged.
+    let small = prepare(&encoded(640, 480, ImageFormat::Jpeg), "小.jpg").unwrap();
+    assert_eq!((small.width, small.height), (640, 480));
+}
+
+#[test]
+fn exif_orientation_is_applied_and_the_time_taken_kept() {
+    let p = prepare(&jpeg_with_exif(300, 100), "竖拍.jpg").unwrap();
+    assert_eq!((p.width, p.height), (100, 300), "turned upright");
+    assert_eq!(p.taken_at.as_deref(), Some("2024-05-08 10:12:33"));
+}
+
+#[test]
+fn bad_files_get_a_clear_message() {
+    let err = prepare("这不是照片".as_bytes(), "假照片.jpg").unwrap_err();
+    assert!(matches!(err, PhotoError::NotAnImage { .. }), "{err:?}");
+    assert!(err.to_string().contains("不是可识别的照片"));
+
+    let jpeg = encoded(800, 600, ImageFormat::Jpeg);
+    let err = prepare(&jpeg[..jpeg.len() / 3], "半张.jpg").unwrap_err();
+    assert!(matches!(err, PhotoError::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("已损坏"));
+
+    // A PNG whose header claims 20000 × 20000 pixels is refused before decoding.
+    let mut png = encoded(10, 10, ImageFormat::Png);
+    png[16..20].copy_from_slice(&20_000u32.to_be_bytes());
+    png[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+    let crc = crc32fast::hash(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    let err = prepare(&png, "巨幅.png").unwrap_err();
+    assert!(
+        matches!(err, PhotoError::TooManyPixels { width: 20_000, .. }),
+        "{err:?}"
+    );
+
+    let err = prepare(&vec![0u8; 41 * 1024 * 1024], "超大.jpg").unwrap_err();
+    assert!(matches!(err, PhotoError::TooLarge { .. }), "{err:?}");
+}
+
+#[test]
+fn photos_are_stored_covered_by_the_seal_and_locked_with_it() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (_, id) = common::store_with_inspection(&mut store, "照片小区");
+    let photos = vec![
+        prepare(&encoded(400, 300, ImageFormat::Jpeg), "a.jpg").unwrap(),
+        prepare(&jpeg_with_exif(300, 100), "b.jpg").unwrap(),
+    ];
+    let ids = store.add_photos(id, "XQ-LZ-01", &photos).unwrap();
+    assert_eq!(ids.len(), 2);
+    let stored = store.photos_of(id).unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[1].taken_at.as_deref(), Some("2024-05-08 10:12:33"));
+    assert_eq!(store.photo_jpeg(ids[0]).unwrap(), photos[0].jpeg);
+    assert!(matches!(
+        store.add_photos(id, "NO-SUCH", &photos),
+        Err(StoreError::NotFound { .. })
+    ));
+
+    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
+        store
+            .record_result(id, &item.code, Some(ItemResult::Pass))
+            .unwrap();
+    }
+    for position in 0..3 {
+        store
+            .sign(id, position, "某人", &SignMethod::WetInk)
+            .unwrap();
+    }
+    store.sign_off(id).unwrap();
+    assert!(matches!(
+        store.check_seal(id).unwrap(),
+        SealCheck::Intact { .. }
+    ));
+    assert!(matches!(
+        store.add_photos(id, "XQ-LZ-01", &photos),
+        Err(StoreError::ReadOnlyRecord(_))
+    ));
+    assert!(matches!(
+        store.delete_photo(ids[0]),
+        Err(StoreError::ReadOnlyRecord(_))
+    ));
+
+    // Swapping a photo behind the app's back breaks the seal.
+    store
+        .connection()
+        .execute_batch(
+            "DROP TRIGGER photo_locked_delete; DELETE FROM photo WHERE file_name = 'a.jpg';",
+        )
+        .unwrap();
+    assert!(matches!(
+        store.check_seal(id).unwrap(),
+        SealCheck::Tampered { .. }
+    ));
+}
