@@ -125,7 +125,7 @@ pub fn prepare(bytes: &[u8], name: &str) -> Result<PreparedPhoto, PhotoError> {
         .exif_metadata()
         .ok()
         .flatten()
-        .and_then(|raw| exif_time(raw));
+        .and_then(exif_time);
     let mut picture = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     picture.apply_orientation(orientation);
 
