@@ -121,11 +121,7 @@ pub fn prepare(bytes: &[u8], name: &str) -> Result<PreparedPhoto, PhotoError> {
     };
     let mut decoder = reader()?.into_decoder().map_err(corrupt)?;
     let orientation = decoder.orientation().map_err(corrupt)?;
-    let taken_at = decoder
-        .exif_metadata()
-        .ok()
-        .flatten()
-        .and_then(exif_time);
+    let taken_at = decoder.exif_metadata().ok().flatten().and_then(exif_time);
     let mut picture = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     picture.apply_orientation(orientation);
 

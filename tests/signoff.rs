@@ -155,12 +155,12 @@ fn the_same_record_gives_the_same_code_and_any_change_another() {
     let photo = ("XQ-SR-01".to_owned(), "ab".repeat(32));
     changed.push((
         "photo",
-        seal_with_photos(&inspection, &signatures, &[photo.clone()]),
+        seal_with_photos(&inspection, &signatures, std::slice::from_ref(&photo)),
     ));
     let other = ("XQ-SR-01".to_owned(), "cd".repeat(32));
     assert_ne!(
-        seal_with_photos(&inspection, &signatures, &[photo.clone()]),
-        seal_with_photos(&inspection, &signatures, &[other.clone()]),
+        seal_with_photos(&inspection, &signatures, std::slice::from_ref(&photo)),
+        seal_with_photos(&inspection, &signatures, std::slice::from_ref(&other)),
         "a different photo changes the code"
     );
     assert_eq!(
