@@ -148,3 +148,61 @@ fn photos_are_stored_covered_by_the_seal_and_locked_with_it() {
         SealCheck::Tampered { .. }
     ));
 }
+
+#[test]
+fn the_sheet_has_a_photo_appendix() {
+    use yanshou::export::{AcceptanceSheet, render_acceptance_sheet};
+    let mut store = Store::open_in_memory().unwrap();
+    let (_, id) = common::store_with_inspection(&mut store, "附录小区");
+    let photos: Vec<_> = (0..5)
+        .map(|i| {
+            prepare(
+                &encoded(1200 + i * 10, 900, ImageFormat::Jpeg),
+                &format!("现场{i}.jpg"),
+            )
+            .unwrap()
+        })
+        .collect();
+    store.add_photos(id, "XQ-SY-03", &photos).unwrap();
+    store
+        .add_photos(
+            id,
+            "XQ-LZ-02",
+            &[prepare(&jpeg_with_exif(300, 100), "路沿.jpg").unwrap()],
+        )
+        .unwrap();
+    let bytes = render_acceptance_sheet(&AcceptanceSheet::load(&store, id).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("photos.pdf");
+    std::fs::write(&pdf, &bytes).unwrap();
+    let list = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&pdf)
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert_eq!(
+        list.lines().skip(2).count(),
+        6,
+        "one image per photo:\n{list}"
+    );
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for expected in [
+        "照片附录",
+        "XQ-SY-03有健身娱乐设施",
+        "XQ-LZ-02路沿齐整",
+        "2024-05-0810:12:33·路沿.jpg",
+        "拍摄时间不详·现场0.jpg",
+    ] {
+        assert!(text.contains(expected), "missing {expected} in {text}");
+    }
+}

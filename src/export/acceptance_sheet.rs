@@ -3,16 +3,16 @@
 //! strokes signed on screen), page numbers, and on a signed-off sheet the seal (校验码 + QR).
 
 use super::ExportError;
-use super::canvas::{Canvas, Ink};
+use super::canvas::{Canvas, Ink, PAGE_WIDTH};
 use super::layout::{
-    Cell, MARGIN, SealMark, SignerBox, details_grid, footers, signature_boxes, table, text_box,
-    title_block,
+    Cell, MARGIN, SealMark, SignerBox, details_grid, ensure_space, footers, signature_boxes, table,
+    text_box, title_block,
 };
 use crate::model::{
     Catalogue, Compound, Inspection, InspectionId, ItemResult, Rectification, RectificationStatus,
     SealCheck, SignMethod, Signature, Verdict, verdict_of,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{PhotoMeta, Store, StoreError};
 
 /// The sheet's title.
 pub const SHEET_TITLE: &str = "洛宁县城镇老旧小区改造提质工程验收单";
@@ -42,6 +42,8 @@ pub struct AcceptanceSheet {
     pub seal_check: SealCheck,
     /// Rectifications ordered in this round: (item text, rectification, status today).
     pub rectifications: Vec<(String, Rectification, RectificationStatus)>,
+    /// The photos of this round, with their thumbnails, for the appendix.
+    pub photos: Vec<PhotoMeta>,
 }
 
 impl AcceptanceSheet {
@@ -72,6 +74,7 @@ impl AcceptanceSheet {
             })
             .collect();
         Ok(Self {
+            photos: store.photos_of(id)?,
             rectifications,
             signatures: store.signatures(id)?,
             seal_check: store.check_seal(id)?,
@@ -119,9 +122,61 @@ pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, Expor
         );
     }
     signature_boxes(&mut c, y + 4.0, "参加验收单位签字", &signer_boxes(sheet));
+    if !sheet.photos.is_empty() {
+        photo_appendix(&mut c, sheet);
+    }
     let footer = format!("{} · {}", SHEET_TITLE, sheet.compound.name);
     footers(&mut c, &footer, seal_mark(sheet).as_ref());
     Ok(c.finish())
+}
+
+/// 照片附录: every photo's thumbnail with its item code, when it was taken and the file name.
+fn photo_appendix(c: &mut Canvas, sheet: &AcceptanceSheet) {
+    const PER_ROW: usize = 3;
+    let cell_w = (PAGE_WIDTH - 2.0 * MARGIN) / PER_ROW as f32;
+    let image_w = cell_w - 6.0;
+    c.new_page();
+    c.text(MARGIN, MARGIN + 6.0, 12.0, Ink::Black, "照片附录");
+    let mut y = MARGIN + 10.0;
+    for row in sheet.photos.chunks(PER_ROW) {
+        let decoded: Vec<_> = row
+            .iter()
+            .map(|p| crate::photo::decode_rgb(&p.thumbnail))
+            .collect();
+        let tallest = decoded
+            .iter()
+            .flatten()
+            .map(|(w, h, _)| image_w * *h as f32 / (*w).max(1) as f32)
+            .fold(0.0_f32, f32::max);
+        let row_h = tallest + 12.0;
+        y = ensure_space(c, y, row_h);
+        for (i, (photo, rgb)) in row.iter().zip(decoded).enumerate() {
+            let x = MARGIN + i as f32 * cell_w;
+            if let Some(rgb) = rgb {
+                c.image(x, y, image_w, rgb);
+            }
+            let item = sheet
+                .inspection
+                .item(&photo.item_code)
+                .map_or(String::new(), |i| i.standard.text.clone());
+            c.text(
+                x,
+                y + tallest + 4.0,
+                7.5,
+                Ink::Black,
+                &format!("{} {item}", photo.item_code),
+            );
+            let when = photo.taken_at.as_deref().unwrap_or("拍摄时间不详");
+            c.text(
+                x,
+                y + tallest + 8.0,
+                6.5,
+                Ink::Grey,
+                &format!("{when} · {}", photo.file_name),
+            );
+        }
+        y += row_h;
+    }
 }
 
 /// The rectification list's columns (sums to the content width).

@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
+    PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb,
+    TextItem, TextMatrix, XObjectTransform,
 };
 
 use super::ExportError;
@@ -138,6 +139,36 @@ impl Canvas {
 
     pub fn rect(&mut self, x: f32, top: f32, w: f32, h: f32, mode: PaintMode, ink: Ink) {
         self.current().rect(x, top, w, h, mode, ink);
+    }
+
+    /// Places an RGB picture `width_mm` wide with its top-left at (`x`, `top`); returns its
+    /// height in mm.
+    pub fn image(&mut self, x: f32, top: f32, width_mm: f32, rgb: (u32, u32, Vec<u8>)) -> f32 {
+        let (w, h, pixels) = rgb;
+        if w == 0 || h == 0 {
+            return 0.0;
+        }
+        let height_mm = width_mm * h as f32 / w as f32;
+        let id = self.doc.add_image(&RawImage {
+            pixels: RawImageData::U8(pixels),
+            width: w as usize,
+            height: h as usize,
+            data_format: RawImageFormat::RGB8,
+            tag: Vec::new(),
+        });
+        // The image is drawn width_px / dpi inches wide: choose the dpi that gives width_mm.
+        let dpi = w as f32 * 25.4 / width_mm;
+        let last = self.pages.len() - 1;
+        self.pages[last].push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Mm(x).into()),
+                translate_y: Some(Mm(PAGE_HEIGHT - top - height_mm).into()),
+                dpi: Some(dpi),
+                ..Default::default()
+            },
+        });
+        height_mm
     }
 
     /// Finishes the document: every page's bytes, the font embedded as a subset.
