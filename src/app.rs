@@ -4,6 +4,7 @@
 
 mod command_handling;
 mod export_task;
+mod photo_task;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,7 @@ use crate::ui::path_prompt::PathPrompt;
 use crate::ui::survey_form::SurveyView;
 
 pub use export_task::ExportTask;
+pub use photo_task::PhotoImportTask;
 
 /// Which screen the central panel shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +41,6 @@ pub enum Screen {
 }
 
 /// The dialog shown over the screen, if any.
-#[derive(Debug)]
 pub enum Dialog {
     CompoundForm(CompoundForm),
     ConfirmDelete {
@@ -49,6 +50,11 @@ pub enum Dialog {
     },
     NewInspection(InspectionForm),
     PathPrompt(PathPrompt),
+    /// A photo shown large.
+    Photo {
+        title: String,
+        texture: egui::TextureHandle,
+    },
     /// Check a printed sheet's code: what was typed, and the finding.
     Verify {
         code: String,
@@ -81,6 +87,7 @@ pub struct App {
     dialog: Option<Dialog>,
     message: Option<Message>,
     export: Option<ExportTask>,
+    photo_import: Option<PhotoImportTask>,
     /// Whether native file dialogs can be shown; otherwise a path field is offered.
     file_dialogs: bool,
     commands: Vec<Command>,
@@ -159,6 +166,7 @@ impl App {
             dialog: None,
             message: None,
             export: None,
+            photo_import: None,
             file_dialogs,
             commands: Vec::new(),
             ctx_for_quit: None,
@@ -186,6 +194,23 @@ impl App {
         self.export.is_some()
     }
 
+    /// Whether photos are being imported.
+    pub fn is_importing(&self) -> bool {
+        self.photo_import.is_some()
+    }
+
+    /// What the background is doing, for the status bar.
+    fn task_description(&self) -> Option<String> {
+        let parts: Vec<String> = self
+            .export
+            .as_ref()
+            .map(|t| t.description().to_owned())
+            .into_iter()
+            .chain(self.photo_import.as_ref().map(PhotoImportTask::description))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("　"))
+    }
+
     /// Queues a command, as a button would.
     pub fn send(&mut self, command: Command) {
         self.commands.push(command);
@@ -194,6 +219,7 @@ impl App {
     /// Draws one frame and then carries out the commands it produced.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.poll_export(ui.ctx());
+        self.poll_photo_import();
         self.global_shortcuts(ui);
 
         egui::Panel::top("top_bar").show(ui, |ui| {
@@ -210,7 +236,7 @@ impl App {
             ui::status_bar::show(
                 ui,
                 self.message.as_ref(),
-                self.export.as_ref().map(ExportTask::description),
+                self.task_description().as_deref(),
                 &mut self.commands,
             );
         });

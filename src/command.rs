@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::model::{
-    ClusterId, ClusterSurveyId, CompoundId, Condition, Facility, InspectionId, ItemResult,
+    ClusterId, ClusterSurveyId, CompoundId, Condition, Facility, InspectionId, ItemResult, PhotoId,
     Rectification, SignMethod, SurveyField, SurveyId, SurveyValue,
 };
 use crate::store::SurveyText;
@@ -45,6 +45,19 @@ pub enum Command {
     NewInspection(CompoundId),
     /// Check the form and start the inspection.
     StartInspection,
+    /// Choose photo files for an item, then import them in the background.
+    AddPhotos {
+        inspection: InspectionId,
+        code: String,
+    },
+    ImportPhotos {
+        inspection: InspectionId,
+        code: String,
+        paths: Vec<PathBuf>,
+    },
+    /// Show a photo large.
+    ShowPhoto(PhotoId),
+    DeletePhoto(PhotoId),
     /// Open the form to start a re-inspection (复验) after this round.
     NewReinspection(InspectionId),
     /// Order (or change) the rectification of a failed item.

@@ -641,3 +641,58 @@ fn a_failed_item_gets_a_rectification_and_a_reinspection_closes_it() {
         "the rectification is closed by the passing re-inspection"
     );
 }
+
+#[test]
+fn photos_are_added_from_files_in_the_background_and_shown() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("健身器材.jpg");
+    let picture = image::RgbImage::from_fn(1600, 1200, |x, y| {
+        image::Rgb([(x % 200) as u8, (y % 200) as u8, 60])
+    });
+    picture.save(&good).expect("write jpeg");
+    let bad = dir.path().join("说明.jpg");
+    std::fs::write(&bad, "不是照片").expect("write");
+
+    let mut store = Store::open_in_memory().expect("store");
+    let (_, id) = common::store_with_inspection(&mut store, "照片小区");
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowInspection(id));
+    let mut h = harness_sized(app, 3600.0);
+
+    h.get_by_label("有健身娱乐设施：添加照片").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "文件路径").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "文件路径")
+        .type_text(&format!("{};{}", good.display(), bad.display()));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "确定").click();
+    // The import runs on its own thread; the UI keeps drawing (with a spinner) meanwhile.
+    for _ in 0..500 {
+        h.step();
+        if h.state().message().is_some() && !h.state().is_importing() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+    let message = h.state().message().expect("a message").clone();
+    assert!(message.text.contains("已添加 1 张照片"), "{message:?}");
+    assert!(
+        message.text.contains("说明.jpg") && message.text.contains("不是可识别的照片"),
+        "{message:?}"
+    );
+    let photos = h
+        .state()
+        .store()
+        .expect("store")
+        .photos_of(id)
+        .expect("photos");
+    assert_eq!(photos.len(), 1);
+    assert_eq!((photos[0].width, photos[0].height), (1600, 1200));
+    assert_eq!(photos[0].item_code, "XQ-SY-03");
+
+    h.get_by_label("有健身娱乐设施 照片 1").click();
+    h.run();
+    h.get_by_label("照片（1600×1200）");
+}

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{App, Dialog, ExportTask, Message, Screen};
+use super::{App, Dialog, ExportTask, Message, PhotoImportTask, Screen};
 use crate::command::Command;
 use crate::export::{
     AcceptanceSheet, SurveySheet, render_acceptance_sheet, render_rectification_notice,
@@ -103,6 +103,27 @@ impl App {
                 self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
             }
             Command::StartInspection => self.start_inspection(),
+            Command::AddPhotos { inspection, code } => {
+                self.choose_path(PathPurpose::AddPhotos { inspection, code });
+            }
+            Command::ImportPhotos {
+                inspection,
+                code,
+                paths,
+            } => {
+                self.dialog = None;
+                if self.photo_import.is_some() {
+                    self.error("上一批照片仍在导入，请稍候。");
+                } else {
+                    match PhotoImportTask::spawn(inspection, code, paths, self.ctx_for_quit.clone())
+                    {
+                        Ok(task) => self.photo_import = Some(task),
+                        Err(e) => self.error(format!("无法启动照片导入：{e}")),
+                    }
+                }
+            }
+            Command::ShowPhoto(id) => self.show_photo(id),
+            Command::DeletePhoto(id) => self.write(|s| s.delete_photo(id)),
             Command::NewReinspection(parent) => {
                 if let Some(round) = self.read_store(|s| s.inspection(parent)) {
                     let mut draft = InspectionDraft::new(round.compound_id, today());
@@ -416,6 +437,7 @@ impl App {
                     let inspection = store.inspection(id)?;
                     let compound_name = store.compound(inspection.compound_id)?.name;
                     let record = RoundRecord {
+                        photos: store.photos_of(id)?,
                         signatures: store.signatures(id)?,
                         seal_check: store.check_seal(id)?,
                         rectifications: {
@@ -591,6 +613,20 @@ impl App {
             .set_file_name(default.file_name().unwrap_or_default().to_string_lossy());
         let chosen: Option<PathBuf> = match &purpose {
             PathPurpose::OpenDatabase => dialog.add_filter("验收数据库", &["db"]).pick_file(),
+            PathPurpose::AddPhotos { inspection, code } => {
+                // Several at once: straight to the import.
+                if let Some(paths) = dialog
+                    .add_filter("照片", &["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"])
+                    .pick_files()
+                {
+                    self.commands.push(Command::ImportPhotos {
+                        inspection: *inspection,
+                        code: code.clone(),
+                        paths,
+                    });
+                }
+                return;
+            }
             PathPurpose::NewDatabase | PathPurpose::SampleDatabase => {
                 dialog.add_filter("验收数据库", &["db"]).save_file()
             }
@@ -617,6 +653,53 @@ impl App {
         match ExportTask::spawn(what, path, self.ctx_for_quit.clone(), render) {
             Ok(task) => self.export = Some(task),
             Err(e) => self.error(format!("无法启动导出任务：{e}")),
+        }
+    }
+
+    /// Stores the photos of a finished import, in one transaction, and says what happened.
+    pub(super) fn poll_photo_import(&mut self) {
+        let Some(task) = &self.photo_import else {
+            return;
+        };
+        let Some((ready, failed)) = task.try_finish() else {
+            return;
+        };
+        let (inspection, code) = (task.inspection, task.item_code.clone());
+        self.photo_import = None;
+        let mut lines: Vec<String> = failed.iter().map(ToString::to_string).collect();
+        if !ready.is_empty() {
+            match self.with_store_mut(|s| s.add_photos(inspection, &code, &ready)) {
+                Some(ids) => lines.insert(0, format!("已添加 {} 张照片。", ids.len())),
+                None => return,
+            }
+        }
+        let text = lines.join(" ");
+        if failed.is_empty() {
+            self.info(text);
+        } else {
+            self.error(text);
+        }
+        self.reload();
+    }
+
+    /// Opens a photo large.
+    fn show_photo(&mut self, id: crate::model::PhotoId) {
+        let Some(jpeg) = self.read_store(|s| s.photo_jpeg(id)) else {
+            return;
+        };
+        let Some(ctx) = self.ctx_for_quit.clone() else {
+            return;
+        };
+        match crate::photo::decode_rgb(&jpeg) {
+            Some((w, h, rgb)) => {
+                let image = eframe::egui::ColorImage::from_rgb([w as usize, h as usize], &rgb);
+                let texture = ctx.load_texture(format!("photo-{id}"), image, Default::default());
+                self.dialog = Some(Dialog::Photo {
+                    title: format!("照片（{w}×{h}）"),
+                    texture,
+                });
+            }
+            None => self.error("照片无法显示：数据已损坏。"),
         }
     }
 

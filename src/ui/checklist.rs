@@ -10,13 +10,16 @@ use crate::model::{
     Inspection, InspectionChain, ItemResult, Rectification, RectificationId, SealCheck, Signature,
     verdict_of,
 };
+use crate::store::PhotoMeta;
 use crate::ui::sign_panel::{self, PartyPad};
+use crate::ui::widgets::thumbnails::ThumbnailCache;
 use crate::ui::widgets::{PASS_GREEN, verdict_text};
 
 /// What the store holds around one round: signatures, seal, and the acceptance's rounds with
 /// their rectifications.
 #[derive(Debug)]
 pub struct RoundRecord {
+    pub photos: Vec<PhotoMeta>,
     pub signatures: Vec<Signature>,
     pub seal_check: SealCheck,
     pub rectifications: (InspectionChain, Vec<Rectification>),
@@ -50,6 +53,8 @@ pub struct ChecklistView {
     pads: Vec<PartyPad>,
     /// Rectification forms being filled in, by item code.
     drafts: std::collections::HashMap<String, RectificationDraft>,
+    pub photos: Vec<PhotoMeta>,
+    thumbnails: ThumbnailCache,
 }
 
 impl ChecklistView {
@@ -72,12 +77,15 @@ impl ChecklistView {
             chain: record.rectifications.0,
             rectifications: record.rectifications.1,
             drafts: std::collections::HashMap::new(),
+            photos: record.photos,
+            thumbnails: ThumbnailCache::default(),
         }
     }
 
     /// Takes the freshly stored inspection; keeps what is being typed or drawn.
     pub fn update(&mut self, inspection: Inspection, record: RoundRecord) {
         let RoundRecord {
+            photos,
             signatures,
             seal_check,
             rectifications: (chain, rectifications),
@@ -102,6 +110,7 @@ impl ChecklistView {
         self.seal_check = seal_check;
         self.chain = chain;
         self.rectifications = rectifications;
+        self.photos = photos;
     }
 
     /// Is this the latest round of its acceptance?
@@ -365,6 +374,14 @@ fn item_card(
                 view.selected = index;
             }
         });
+        photo_row(
+            ui,
+            view,
+            &item.standard.code,
+            &item.standard.text,
+            open,
+            commands,
+        );
         if item.result == Some(ItemResult::Fail) {
             rectification_row(ui, view, &item.standard.code, &item.standard.text, commands);
         }
@@ -497,4 +514,54 @@ fn rectification_row(
     if let Some(error) = view.drafts.get(code).and_then(|d| d.error.clone()) {
         ui.label(egui::RichText::new(error).color(ui.visuals().error_fg_color));
     }
+}
+
+/// An item's photos as thumbnails (click for the large view) and the button to add more.
+fn photo_row(
+    ui: &mut egui::Ui,
+    view: &mut ChecklistView,
+    code: &str,
+    text: &str,
+    open: bool,
+    commands: &mut Vec<Command>,
+) {
+    let photos: Vec<PhotoMeta> = view
+        .photos
+        .iter()
+        .filter(|p| p.item_code == code)
+        .cloned()
+        .collect();
+    ui.horizontal_wrapped(|ui| {
+        for (n, photo) in photos.iter().enumerate() {
+            ui.vertical(|ui| {
+                if view
+                    .thumbnails
+                    .show(ui, photo, &format!("{text} 照片 {}", n + 1))
+                    .clicked()
+                {
+                    commands.push(Command::ShowPhoto(photo.id));
+                }
+                if open
+                    && ui
+                        .small_button("删除")
+                        .accessible_name(format!("{text} 删除照片 {}", n + 1))
+                        .clicked()
+                {
+                    commands.push(Command::DeletePhoto(photo.id));
+                }
+            });
+        }
+        if open
+            && ui
+                .button("添加照片…")
+                .accessible_name(format!("{text}：添加照片"))
+                .on_hover_text("从文件选择一张或多张照片（JPEG、PNG），自动缩小并存入数据库")
+                .clicked()
+        {
+            commands.push(Command::AddPhotos {
+                inspection: view.inspection.id,
+                code: code.to_owned(),
+            });
+        }
+    });
 }

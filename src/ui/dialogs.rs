@@ -20,6 +20,13 @@ pub fn show(
             Dialog::CompoundForm(form) => compound_form::show(ui, form, towns, clusters, commands),
             Dialog::NewInspection(form) => inspection_form::show(ui, form, commands),
             Dialog::PathPrompt(prompt) => path_prompt::show(ui, prompt, commands),
+            Dialog::Photo { title, texture } => {
+                ui.heading(title.as_str());
+                ui.add(egui::Image::new(&*texture).max_size(egui::vec2(1000.0, 680.0)));
+                if ui.button("关闭").clicked() {
+                    commands.push(Command::CloseDialog);
+                }
+            }
             Dialog::Verify { code, finding } => {
                 ui.heading("核验验收单");
                 ui.label("输入纸质验收单页脚的校验码（如 3F2A-91C0-7B44），核对它与本数据库中的记录是否一致。");

@@ -18,6 +18,11 @@ pub enum PathPurpose {
     ExportSheet(InspectionId),
     ExportNotice(InspectionId),
     ExportSurvey(SurveyId),
+    /// Photo files for an item (several at once).
+    AddPhotos {
+        inspection: InspectionId,
+        code: String,
+    },
 }
 
 impl PathPurpose {
@@ -29,6 +34,7 @@ impl PathPurpose {
             Self::ExportSheet(_) => "导出验收单 PDF",
             Self::ExportNotice(_) => "导出整改通知单 PDF",
             Self::ExportSurvey(_) => "导出调查表 PDF",
+            Self::AddPhotos { .. } => "添加照片",
         }
     }
 
@@ -42,6 +48,9 @@ impl PathPurpose {
         let db_dir = db_path.parent().map(Path::to_owned).unwrap_or_default();
         match self {
             Self::OpenDatabase => db_path.to_owned(),
+            Self::AddPhotos { .. } => directories::UserDirs::new()
+                .and_then(|d| d.picture_dir().map(Path::to_owned))
+                .unwrap_or(db_dir),
             Self::NewDatabase => db_dir.join("新验收数据库.db"),
             Self::SampleDatabase => db_dir.join("示例数据.db"),
             Self::ExportSheet(id) => {
@@ -82,6 +91,11 @@ impl PathPurpose {
             Self::ExportSheet(id) => Command::ExportSheetTo(*id, path),
             Self::ExportNotice(id) => Command::ExportNoticeTo(*id, path),
             Self::ExportSurvey(id) => Command::ExportSurveyTo(*id, path),
+            Self::AddPhotos { inspection, code } => Command::ImportPhotos {
+                inspection: *inspection,
+                code: code.clone(),
+                paths: vec![path],
+            },
         }
     }
 }
@@ -129,6 +143,27 @@ impl PathPrompt {
 
     /// The command for the typed path, or what is wrong with it.
     pub fn command(&self) -> Result<Command, String> {
+        if let PathPurpose::AddPhotos { inspection, code } = &self.purpose {
+            // Several files: one per line or separated by ";".
+            let paths: Vec<PathBuf> = self
+                .path
+                .split(['\n', ';'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .collect();
+            if let Some(missing) = paths.iter().find(|p| !p.is_file()) {
+                return Err(format!("找不到文件“{}”。", missing.display()));
+            }
+            if paths.is_empty() {
+                return Err("请输入照片文件路径，多个文件用分号隔开。".to_owned());
+            }
+            return Ok(Command::ImportPhotos {
+                inspection: *inspection,
+                code: code.clone(),
+                paths,
+            });
+        }
         let text = self.path.trim();
         if text.is_empty() {
             return Err("请输入文件路径。".to_owned());

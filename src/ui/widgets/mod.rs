@@ -1,6 +1,7 @@
 //! Small widgets shared by screens.
 
 pub mod signature_pad;
+pub mod thumbnails;
 
 use eframe::egui;
 
