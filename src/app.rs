@@ -3,7 +3,7 @@
 //! one place where state changes.
 
 mod command_handling;
-mod export_task;
+pub mod export_task;
 mod photo_task;
 
 use std::path::{Path, PathBuf};
@@ -237,6 +237,7 @@ impl App {
                 ui,
                 self.message.as_ref(),
                 self.task_description().as_deref(),
+                self.export.as_ref().map(ExportTask::progress),
                 &mut self.commands,
             );
         });

@@ -143,6 +143,12 @@ pub enum Command {
     ExportNotice(InspectionId),
     ExportNoticeTo(InspectionId, PathBuf),
 
+    /// Choose a folder and export every signed sheet of a cluster there, in the background.
+    BatchExportCluster(ClusterId),
+    BatchExportTo(ClusterId, PathBuf),
+    /// Stop a running batch export after the current document.
+    CancelExport,
+
     // --- dialogs and messages
     /// Use the path typed into the path prompt.
     SubmitPathPrompt,
@@ -169,6 +175,7 @@ impl Command {
             Self::ExportNotice(_) | Self::ExportNoticeTo(..) => "导出整改通知单 PDF…",
             Self::ExportSurvey(_) | Self::ExportSurveyTo(..) => "导出调查表 PDF…",
             Self::StartClusterSurvey(_) => "开始片区调查",
+            Self::BatchExportCluster(_) | Self::BatchExportTo(..) => "批量导出已签字验收单…",
             Self::Quit => "退出",
             Self::SignOff(_) => "完成签字并锁定",
             Self::NewReinspection(_) => "开始复验",

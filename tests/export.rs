@@ -239,3 +239,44 @@ fn the_cli_refuses_a_foreign_file_and_leaves_it_alone() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("不是 SQLite 数据库文件"));
     assert_eq!(std::fs::read_to_string(&db).expect("read"), "这不是数据库");
 }
+
+#[test]
+fn a_batch_export_reports_progress_and_can_be_cancelled() {
+    use std::sync::mpsc::channel;
+    use yanshou::app::ExportTask;
+    use yanshou::app::export_task::ExportJob;
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The first document waits inside the worker until the test has asked to cancel.
+    let (go, gate) = channel::<()>();
+    let mut jobs: Vec<ExportJob> = vec![(
+        dir.path().join("0.pdf"),
+        Box::new(move || {
+            gate.recv().ok();
+            Ok(b"%PDF-0".to_vec())
+        }),
+    )];
+    for i in 1..3 {
+        jobs.push((
+            dir.path().join(format!("{i}.pdf")),
+            Box::new(move || Ok(format!("%PDF-{i}").into_bytes())),
+        ));
+    }
+    let task = ExportTask::spawn_batch("测试".to_owned(), jobs, None).expect("spawn");
+    assert_eq!(task.progress(), (0, 3));
+    task.cancel();
+    go.send(()).expect("release the first job");
+    let outcome = loop {
+        if let Some(outcome) = task.try_finish() {
+            break outcome;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    assert!(outcome.cancelled);
+    assert_eq!(
+        outcome.written.len(),
+        1,
+        "the document in progress is finished, the rest skipped"
+    );
+    assert!(dir.path().join("0.pdf").is_file());
+    assert!(!dir.path().join("1.pdf").exists());
+}

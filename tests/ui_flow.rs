@@ -696,3 +696,37 @@ fn photos_are_added_from_files_in_the_background_and_shown() {
     h.run();
     h.get_by_label("照片（1600×1200）");
 }
+
+#[test]
+fn a_cluster_batch_export_writes_every_signed_sheet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("s.db")).expect("store");
+    yanshou::sample::write_sample(&mut store, false).expect("sample");
+    let cluster = store.clusters().expect("clusters")[0].id;
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowCluster(cluster));
+    let mut h = harness(app);
+    h.get_by_role_and_label(Role::Button, "批量导出已签字验收单…")
+        .click();
+    h.run();
+    let out = dir.path().join("导出");
+    h.get_by_role_and_label(Role::TextInput, "文件路径").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "文件路径")
+        .type_text(out.to_str().expect("utf-8"));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "确定").click();
+    for _ in 0..500 {
+        h.step();
+        if h.state().message().is_some() && !h.state().is_exporting() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let message = h.state().message().expect("a message").clone();
+    assert!(message.text.contains("已导出"), "{message:?}");
+    let files: Vec<_> = std::fs::read_dir(&out).expect("folder").collect();
+    assert_eq!(files.len(), 1, "the sample cluster has one signed sheet");
+}

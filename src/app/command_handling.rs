@@ -176,6 +176,19 @@ impl App {
                 }
             }
 
+            Command::BatchExportCluster(cluster) => {
+                self.choose_path(PathPurpose::BatchFolder(cluster));
+            }
+            Command::BatchExportTo(cluster, folder) => {
+                self.dialog = None;
+                self.start_batch_export(cluster, folder);
+            }
+            Command::CancelExport => {
+                if let Some(task) = &self.export {
+                    task.cancel();
+                }
+            }
+
             Command::StartSurvey(compound_id) => {
                 let started = self.with_store_mut(|s| {
                     s.start_survey(compound_id, today(), "", SurveyCatalogue::current())
@@ -613,6 +626,7 @@ impl App {
             .set_file_name(default.file_name().unwrap_or_default().to_string_lossy());
         let chosen: Option<PathBuf> = match &purpose {
             PathPurpose::OpenDatabase => dialog.add_filter("验收数据库", &["db"]).pick_file(),
+            PathPurpose::BatchFolder(_) => dialog.pick_folder(),
             PathPurpose::AddPhotos { inspection, code } => {
                 // Several at once: straight to the import.
                 if let Some(paths) = dialog
@@ -651,6 +665,58 @@ impl App {
             return;
         }
         match ExportTask::spawn(what, path, self.ctx_for_quit.clone(), render) {
+            Ok(task) => self.export = Some(task),
+            Err(e) => self.error(format!("无法启动导出任务：{e}")),
+        }
+    }
+
+    /// Exports every signed-off sheet of a cluster's compounds into `folder`, in the background.
+    fn start_batch_export(&mut self, cluster: crate::model::ClusterId, folder: PathBuf) {
+        if self.export.is_some() {
+            self.error("上一批文件仍在导出，请稍候。");
+            return;
+        }
+        if let Err(e) = std::fs::create_dir_all(&folder) {
+            self.error(format!("无法使用文件夹“{}”：{e}", folder.display()));
+            return;
+        }
+        let sheets = self.read_store(|s| {
+            let mut sheets = Vec::new();
+            for row in s.compound_rows()? {
+                if row.compound.cluster_id != Some(cluster) {
+                    continue;
+                }
+                for summary in s.inspections_of(row.compound.id)? {
+                    if summary.signed_off {
+                        sheets.push(AcceptanceSheet::load(s, summary.id)?);
+                    }
+                }
+            }
+            Ok(sheets)
+        });
+        let Some(sheets) = sheets else {
+            return;
+        };
+        if sheets.is_empty() {
+            self.error("该片区还没有已签字的验收单。");
+            return;
+        }
+        let jobs: Vec<crate::app::export_task::ExportJob> = sheets
+            .into_iter()
+            .map(|sheet| {
+                let name = format!(
+                    "验收单-{}-{}-第{}轮.pdf",
+                    sheet.compound.name, sheet.inspection.inspected_on, sheet.inspection.round
+                );
+                let path = folder.join(crate::ui::path_prompt::sanitize_file_name(&name));
+                let render: Box<
+                    dyn FnOnce() -> Result<Vec<u8>, crate::export::ExportError> + Send,
+                > = Box::new(move || render_acceptance_sheet(&sheet));
+                (path, render)
+            })
+            .collect();
+        let what = format!("正在批量导出 {} 份验收单…", jobs.len());
+        match ExportTask::spawn_batch(what, jobs, self.ctx_for_quit.clone()) {
             Ok(task) => self.export = Some(task),
             Err(e) => self.error(format!("无法启动导出任务：{e}")),
         }
@@ -711,16 +777,26 @@ impl App {
         let Some(task) = &self.export else {
             return;
         };
-        if let Some(outcome) = task.try_finish() {
-            self.export = None;
-            match outcome {
-                Ok((path, size)) => self.info(format!(
-                    "已导出：{}（{} KB）",
-                    path.display(),
-                    size.div_ceil(1024)
-                )),
-                Err(text) => self.error(text),
+        let Some(outcome) = task.try_finish() else {
+            return;
+        };
+        self.export = None;
+        let written = match outcome.written.as_slice() {
+            [] => String::new(),
+            [(path, size)] => format!("已导出：{}（{} KB）", path.display(), size.div_ceil(1024)),
+            many => {
+                let folder = many[0]
+                    .0
+                    .parent()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                format!("已导出 {} 份到 {folder}", many.len())
             }
+        };
+        match (outcome.error, outcome.cancelled) {
+            (Some(error), _) => self.error(format!("{written} {error}").trim().to_owned()),
+            (None, true) => self.info(format!("已取消导出。{written}")),
+            (None, false) => self.info(written),
         }
     }
 }

@@ -63,7 +63,10 @@ pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Comman
         }
     });
     ui.add_space(6.0);
-    ui.label(egui::RichText::new(format!("成员小区（{} 个）", view.members.len())).strong());
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(format!("成员小区（{} 个）", view.members.len())).strong());
+        command_button(ui, Command::BatchExportCluster(view.cluster.id), commands);
+    });
     egui::Grid::new("cluster_members")
         .striped(true)
         .spacing([16.0, 4.0])

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use eframe::egui;
 
 use crate::command::Command;
-use crate::model::{InspectionId, SurveyId};
+use crate::model::{ClusterId, InspectionId, SurveyId};
 use crate::ui::checklist::ChecklistView;
 use crate::ui::survey_form::SurveyView;
 
@@ -18,6 +18,8 @@ pub enum PathPurpose {
     ExportSheet(InspectionId),
     ExportNotice(InspectionId),
     ExportSurvey(SurveyId),
+    /// A folder for a cluster's signed sheets.
+    BatchFolder(ClusterId),
     /// Photo files for an item (several at once).
     AddPhotos {
         inspection: InspectionId,
@@ -35,6 +37,7 @@ impl PathPurpose {
             Self::ExportNotice(_) => "导出整改通知单 PDF",
             Self::ExportSurvey(_) => "导出调查表 PDF",
             Self::AddPhotos { .. } => "添加照片",
+            Self::BatchFolder(_) => "选择导出文件夹",
         }
     }
 
@@ -48,6 +51,7 @@ impl PathPurpose {
         let db_dir = db_path.parent().map(Path::to_owned).unwrap_or_default();
         match self {
             Self::OpenDatabase => db_path.to_owned(),
+            Self::BatchFolder(_) => documents_dir(db_dir).join("验收单"),
             Self::AddPhotos { .. } => directories::UserDirs::new()
                 .and_then(|d| d.picture_dir().map(Path::to_owned))
                 .unwrap_or(db_dir),
@@ -91,6 +95,7 @@ impl PathPurpose {
             Self::ExportSheet(id) => Command::ExportSheetTo(*id, path),
             Self::ExportNotice(id) => Command::ExportNoticeTo(*id, path),
             Self::ExportSurvey(id) => Command::ExportSurveyTo(*id, path),
+            Self::BatchFolder(cluster) => Command::BatchExportTo(*cluster, path),
             Self::AddPhotos { inspection, code } => Command::ImportPhotos {
                 inspection: *inspection,
                 code: code.clone(),
@@ -108,7 +113,7 @@ fn documents_dir(fallback: PathBuf) -> PathBuf {
 }
 
 /// Replaces characters that file systems refuse.
-fn sanitize_file_name(name: &str) -> String {
+pub fn sanitize_file_name(name: &str) -> String {
     name.chars()
         .map(|c| {
             if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {

@@ -9,12 +9,27 @@ pub fn show(
     ui: &mut egui::Ui,
     message: Option<&Message>,
     task: Option<&str>,
+    progress: Option<(usize, usize)>,
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
         if let Some(task) = task {
             ui.spinner();
             ui.label(task);
+            if let Some((done, total)) = progress.filter(|(_, total)| *total > 1) {
+                ui.add(
+                    egui::ProgressBar::new(done as f32 / total as f32)
+                        .desired_width(160.0)
+                        .text(format!("{done}/{total}")),
+                );
+                if ui
+                    .button("取消")
+                    .on_hover_text("在当前文件写完后停止；已写好的文件保留")
+                    .clicked()
+                {
+                    commands.push(Command::CancelExport);
+                }
+            }
             ui.separator();
         }
         match message {
