@@ -92,6 +92,70 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&dir);
 
     register_benchmarks(iterations.min(100))?;
+    photo_benchmarks()?;
+    Ok(())
+}
+
+/// Importing 20 photos of 4000 × 3000, a sheet with 20 photos, and a batch of 100 sheets.
+fn photo_benchmarks() -> anyhow::Result<()> {
+    let picture = image::RgbImage::from_fn(4000, 3000, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
+    });
+    let mut original = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut original, image::ImageFormat::Jpeg)?;
+    let original = original.into_inner();
+    let start = Instant::now();
+    let mut prepared = Vec::new();
+    for i in 0..20 {
+        prepared.push(crate::photo::prepare(&original, &format!("{i}.jpg"))?);
+    }
+    let import = start.elapsed();
+    println!(
+        "导入 20 张 4000×3000 照片（{} KB/张，缩至 2000 像素）：共 {}，每张 {}",
+        original.len() / 1024,
+        ms(import),
+        ms(import / 20)
+    );
+
+    let mut store = Store::open_in_memory()?;
+    let compound = crate::sample::write_sample(&mut store, false)?;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
+    let parties = vec!["建设单位".to_owned(), "施工单位".to_owned()];
+    let id = store.start_inspection(
+        compound,
+        COMPOUND_STANDARD,
+        Catalogue::current(),
+        today,
+        "bench",
+        &parties,
+    )?;
+    for (n, photo) in prepared.iter().enumerate() {
+        let code = &Catalogue::current().items_of(COMPOUND_STANDARD)[n % 13].code;
+        store.add_photos(id, code, std::slice::from_ref(photo))?;
+    }
+    let sheet = AcceptanceSheet::load(&store, id)?;
+    let start = Instant::now();
+    let bytes = render_acceptance_sheet(&sheet)?;
+    println!(
+        "导出含 20 张照片的验收单：{}，文件 {} KB",
+        ms(start.elapsed()),
+        bytes.len().div_ceil(1024)
+    );
+
+    let plain = AcceptanceSheet::load(&store, store.all_inspections()?[0].summary.id)?;
+    let dir = tempfile_dir()?;
+    let start = Instant::now();
+    for i in 0..100 {
+        let bytes = render_acceptance_sheet(&plain)?;
+        crate::export::write_file_atomically(&dir.join(format!("{i}.pdf")), &bytes)?;
+    }
+    let batch = start.elapsed();
+    println!(
+        "批量导出 100 份验收单（渲染并写盘）：共 {}，每份 {}",
+        ms(batch),
+        ms(batch / 100)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
