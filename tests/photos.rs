@@ -186,16 +186,7 @@ fn the_sheet_has_a_photo_appendix() {
         6,
         "one image per photo:\n{list}"
     );
-    let out = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text: String = String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = common::pdf_text(&bytes);
     for expected in [
         "照片附录",
         "XQ-SY-03有健身娱乐设施",

@@ -162,19 +162,7 @@ fn the_notice_lists_the_open_rectifications() {
         .unwrap();
     let sheet = AcceptanceSheet::load(&store, id).unwrap();
     let bytes = render_rectification_notice(&sheet).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let pdf = dir.path().join("notice.pdf");
-    std::fs::write(&pdf, &bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    let text: String = String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = common::pdf_text(&bytes);
     for expected in [
         "整改通知单",
         "通知单小区",
@@ -188,17 +176,7 @@ fn the_notice_lists_the_open_rectifications() {
     }
     // The acceptance sheet of the round lists it too.
     let bytes = yanshou::export::render_acceptance_sheet(&sheet).unwrap();
-    std::fs::write(&pdf, &bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text: String = String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = common::pdf_text(&bytes);
     assert!(
         text.contains("整改要求") && text.contains("更换电表箱"),
         "{text}"

@@ -223,15 +223,7 @@ fn a_signed_sheet_prints_the_code_on_every_page_and_who_signed() {
     let (mut store, id) = signed_ready();
     let code = short_code(&store.sign_off(id).unwrap());
     let bytes = render_acceptance_sheet(&AcceptanceSheet::load(&store, id).unwrap()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let pdf = dir.path().join("signed.pdf");
-    std::fs::write(&pdf, &bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    let text: String = String::from_utf8(out.stdout).unwrap();
+    let text = common::pdf_text_raw(&bytes);
     let pages: Vec<&str> = text
         .split('\u{c}')
         .filter(|p| !p.trim().is_empty())
@@ -253,13 +245,7 @@ fn a_signed_sheet_prints_the_code_on_every_page_and_who_signed() {
     let mut store2 = Store::open_in_memory().unwrap();
     let (_, open_id) = common::store_with_inspection(&mut store2, "未签小区");
     let bytes = render_acceptance_sheet(&AcceptanceSheet::load(&store2, open_id).unwrap()).unwrap();
-    std::fs::write(&pdf, &bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8(out.stdout).unwrap().contains("校验码"));
+    assert!(!common::pdf_text(&bytes).contains("校验码"));
 }
 
 #[test]

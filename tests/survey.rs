@@ -447,19 +447,7 @@ fn the_printed_survey_form_holds_every_answer_the_finding_and_the_needs() {
         .unwrap();
 
     let bytes = render_survey_sheet(&SurveySheet::load(&store, s.id).unwrap()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let pdf = dir.path().join("survey.pdf");
-    std::fs::write(&pdf, &bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let text: String = String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = common::pdf_text(&bytes);
     for expected in [
         "洛宁县城镇老旧小区改造调查表",
         "调查表小区",

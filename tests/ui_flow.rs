@@ -36,6 +36,30 @@ fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
     h.run();
 }
 
+/// Replaces the path field's text (as typed by a user) and confirms.
+fn submit_path(h: &mut Harness<'_, App>, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, "文件路径").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "文件路径")
+        .type_text(text);
+    h.run();
+    h.get_by_role_and_label(Role::Button, "确定").click();
+}
+
+/// Steps (the UI repaints while a background task runs) until a message shows and the task is done.
+fn wait_for_background(h: &mut Harness<'_, App>) {
+    for _ in 0..500 {
+        h.step();
+        if h.state().message().is_some() && !h.state().is_exporting() && !h.state().is_importing() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("the background task did not finish");
+}
+
 fn the_inspection(app: &App) -> yanshou::model::Inspection {
     let Screen::Inspection(id) = app.screen() else {
         panic!("not on the checklist: {:?}", app.screen());
@@ -272,23 +296,8 @@ fn without_a_file_dialog_a_path_field_is_offered_and_export_runs_in_the_backgrou
     h.get_by_label_contains("未找到系统文件对话框");
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("sheet.pdf");
-    h.get_by_role_and_label(Role::TextInput, "文件路径").click();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_role_and_label(Role::TextInput, "文件路径")
-        .type_text(out.to_str().expect("utf-8"));
-    h.run();
-    h.get_by_role_and_label(Role::Button, "确定").click();
-    // The export runs on its own thread; the UI keeps drawing meanwhile.
-    for _ in 0..200 {
-        h.step();
-        if !h.state().is_exporting() && out.exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    h.step();
+    submit_path(&mut h, out.to_str().expect("utf-8"));
+    wait_for_background(&mut h);
     assert!(out.is_file(), "the sheet was written");
     let message = h.state().message().expect("a message").clone();
     assert!(
@@ -661,21 +670,8 @@ fn photos_are_added_from_files_in_the_background_and_shown() {
 
     h.get_by_label("有健身娱乐设施：添加照片").click();
     h.run();
-    h.get_by_role_and_label(Role::TextInput, "文件路径").click();
-    h.run();
-    h.get_by_role_and_label(Role::TextInput, "文件路径")
-        .type_text(&format!("{};{}", good.display(), bad.display()));
-    h.run();
-    h.get_by_role_and_label(Role::Button, "确定").click();
-    // The import runs on its own thread; the UI keeps drawing (with a spinner) meanwhile.
-    for _ in 0..500 {
-        h.step();
-        if h.state().message().is_some() && !h.state().is_importing() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    h.run();
+    submit_path(&mut h, &format!("{};{}", good.display(), bad.display()));
+    wait_for_background(&mut h);
     let message = h.state().message().expect("a message").clone();
     assert!(message.text.contains("已添加 1 张照片"), "{message:?}");
     assert!(
@@ -710,21 +706,8 @@ fn a_cluster_batch_export_writes_every_signed_sheet() {
         .click();
     h.run();
     let out = dir.path().join("导出");
-    h.get_by_role_and_label(Role::TextInput, "文件路径").click();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_role_and_label(Role::TextInput, "文件路径")
-        .type_text(out.to_str().expect("utf-8"));
-    h.run();
-    h.get_by_role_and_label(Role::Button, "确定").click();
-    for _ in 0..500 {
-        h.step();
-        if h.state().message().is_some() && !h.state().is_exporting() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    submit_path(&mut h, out.to_str().expect("utf-8"));
+    wait_for_background(&mut h);
     let message = h.state().message().expect("a message").clone();
     assert!(message.text.contains("已导出"), "{message:?}");
     let files: Vec<_> = std::fs::read_dir(&out).expect("folder").collect();

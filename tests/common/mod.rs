@@ -42,3 +42,26 @@ pub fn store_with_inspection(store: &mut Store, name: &str) -> (CompoundId, Insp
         .expect("start inspection");
     (c.id, id)
 }
+
+/// What pdftotext (poppler-utils) reads from PDF bytes; pages are separated by form feeds.
+pub fn pdf_text_raw(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = dir.path().join("read.pdf");
+    std::fs::write(&pdf, bytes).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (install poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// The text of a PDF with all whitespace removed: wrapped cells and spacing are not what
+/// the tests check.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    pdf_text_raw(bytes)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
