@@ -65,6 +65,21 @@ pub struct StandardItem {
     pub required: bool,
 }
 
+/// Parses catalogue files compiled into the binary. They are checked by tests, so a broken
+/// one is a build bug, not bad input.
+pub(crate) fn parse_shipped<T>(
+    texts: &[&str],
+    parse: fn(&str) -> Result<T, CatalogueError>,
+) -> Vec<T> {
+    texts
+        .iter()
+        .map(|text| match parse(text) {
+            Ok(c) => c,
+            Err(e) => panic!("a shipped catalogue is broken: {e}"),
+        })
+        .collect()
+}
+
 impl Catalogue {
     /// Parses and checks one catalogue file.
     pub fn parse(text: &str) -> Result<Self, CatalogueError> {
@@ -121,16 +136,7 @@ impl Catalogue {
     /// Every shipped version, oldest first.
     pub fn shipped() -> &'static [Self] {
         static ALL: OnceLock<Vec<Catalogue>> = OnceLock::new();
-        ALL.get_or_init(|| {
-            SHIPPED
-                .iter()
-                .map(|text| match Self::parse(text) {
-                    Ok(c) => c,
-                    // The files are compiled in and checked by tests; a broken one is a build bug.
-                    Err(e) => panic!("shipped standards catalogue is broken: {e}"),
-                })
-                .collect()
-        })
+        ALL.get_or_init(|| parse_shipped(SHIPPED, Self::parse))
     }
 
     pub fn standard(&self, id: &str) -> Option<&Standard> {

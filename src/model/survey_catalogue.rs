@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::catalogue::CatalogueError;
+use super::catalogue::{CatalogueError, parse_shipped};
 
 /// Every survey catalogue version this build knows, oldest first. Append only.
 const SHIPPED: &[&str] = &[include_str!("../../assets/catalogue/survey-v1.toml")];
@@ -91,15 +91,7 @@ impl SurveyCatalogue {
 
     pub fn shipped() -> &'static [Self] {
         static ALL: OnceLock<Vec<SurveyCatalogue>> = OnceLock::new();
-        ALL.get_or_init(|| {
-            SHIPPED
-                .iter()
-                .map(|text| match Self::parse(text) {
-                    Ok(c) => c,
-                    Err(e) => panic!("shipped survey catalogue is broken: {e}"),
-                })
-                .collect()
-        })
+        ALL.get_or_init(|| parse_shipped(SHIPPED, Self::parse))
     }
 
     pub fn category(&self, id: &str) -> Option<&ContentCategory> {

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, StoreError, now};
+use super::{ItemTable, Store, StoreError, now, update_item_column};
 use crate::model::{
     Catalogue, CompoundId, Inspection, InspectionChain, InspectionId, InspectionItem, ItemResult,
     StandardItem, Verdict, verdict_of,
@@ -307,25 +307,14 @@ impl Store {
         column: &'static str,
         value: &dyn rusqlite::ToSql,
     ) -> Result<(), StoreError> {
-        let now = now();
+        const ITEMS: ItemTable = ItemTable {
+            items: "inspection_item",
+            parent: "inspection",
+            parent_key: "inspection_id",
+            what: "验收项目",
+        };
         let tx = self.conn.transaction()?;
-        let n = tx.execute(
-            &format!(
-                "UPDATE inspection_item SET {column} = ?1, updated_at = ?2
-                 WHERE inspection_id = ?3 AND code = ?4"
-            ),
-            params![value, now, id, code],
-        )?;
-        if n == 0 {
-            return Err(StoreError::NotFound {
-                what: "验收项目",
-                id: format!("{id}/{code}"),
-            });
-        }
-        tx.execute(
-            "UPDATE inspection SET updated_at = ?1 WHERE id = ?2",
-            params![now, id],
-        )?;
+        update_item_column(&tx, &ITEMS, &id, code, column, value)?;
         tx.commit()?;
         Ok(())
     }

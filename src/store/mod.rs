@@ -165,6 +165,46 @@ fn inspect_existing(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Where an item row lives: the item table, its parent table and the column naming the parent.
+pub(crate) struct ItemTable {
+    pub items: &'static str,
+    pub parent: &'static str,
+    pub parent_key: &'static str,
+    /// For messages: 验收项目, 调查项目 …
+    pub what: &'static str,
+}
+
+/// Sets one column of the item `code` of parent `id` and touches the parent's `updated_at`,
+/// inside `tx`.
+pub(crate) fn update_item_column<Id: rusqlite::ToSql + std::fmt::Display>(
+    tx: &rusqlite::Transaction<'_>,
+    table: &ItemTable,
+    id: &Id,
+    code: &str,
+    column: &'static str,
+    value: &dyn rusqlite::ToSql,
+) -> Result<(), StoreError> {
+    let now = now();
+    let n = tx.execute(
+        &format!(
+            "UPDATE {} SET {column} = ?1, updated_at = ?2 WHERE {} = ?3 AND code = ?4",
+            table.items, table.parent_key
+        ),
+        rusqlite::params![value, now, id, code],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound {
+            what: table.what,
+            id: format!("{id}/{code}"),
+        });
+    }
+    tx.execute(
+        &format!("UPDATE {} SET updated_at = ?1 WHERE id = ?2", table.parent),
+        rusqlite::params![now, id],
+    )?;
+    Ok(())
+}
+
 /// Now, as stored in `created_at` / `updated_at` (RFC 3339, UTC).
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Store, StoreError, now};
+use super::{ItemTable, Store, StoreError, now, update_item_column};
 use crate::model::cluster_survey::facility_kinds;
 use crate::model::{
     Catalogue, ClusterId, ClusterSurvey, ClusterSurveyId, CompoundId, CompoundSurvey, Condition,
@@ -331,26 +331,15 @@ impl Store {
         column: &'static str,
         value: &dyn rusqlite::ToSql,
     ) -> Result<(), StoreError> {
-        let now = now();
+        const ITEMS: ItemTable = ItemTable {
+            items: "survey_item",
+            parent: "survey",
+            parent_key: "survey_id",
+            what: "调查项目",
+        };
         let tx = self.conn.transaction()?;
         Self::ensure_latest(&tx, id)?;
-        let n = tx.execute(
-            &format!(
-                "UPDATE survey_item SET {column} = ?1, updated_at = ?2
-                 WHERE survey_id = ?3 AND code = ?4"
-            ),
-            params![value, now, id, code],
-        )?;
-        if n == 0 {
-            return Err(StoreError::NotFound {
-                what: "调查项目",
-                id: format!("{id}/{code}"),
-            });
-        }
-        tx.execute(
-            "UPDATE survey SET updated_at = ?1 WHERE id = ?2",
-            params![now, id],
-        )?;
+        update_item_column(&tx, &ITEMS, &id, code, column, value)?;
         tx.commit()?;
         Ok(())
     }
