@@ -197,3 +197,42 @@ fn the_sheet_has_a_photo_appendix() {
         assert!(text.contains(expected), "missing {expected} in {text}");
     }
 }
+
+#[test]
+fn a_reinspection_shows_photos_before_and_after() {
+    use yanshou::export::{AcceptanceSheet, render_acceptance_sheet};
+    let mut store = Store::open_in_memory().unwrap();
+    let (_, first) = common::store_with_inspection(&mut store, "前后小区");
+    store
+        .record_result(first, "XQ-LZ-02", Some(ItemResult::Fail))
+        .unwrap();
+    store
+        .add_photos(
+            first,
+            "XQ-LZ-02",
+            &[prepare(&encoded(800, 600, ImageFormat::Jpeg), "破损.jpg").unwrap()],
+        )
+        .unwrap();
+    let parties = vec!["建设单位".to_owned()];
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let second = store
+        .start_reinspection(first, date, "王工", &parties)
+        .unwrap();
+    store
+        .add_photos(
+            second,
+            "XQ-LZ-02",
+            &[prepare(&encoded(800, 600, ImageFormat::Jpeg), "修复.jpg").unwrap()],
+        )
+        .unwrap();
+    let sheet = AcceptanceSheet::load(&store, second).unwrap();
+    assert_eq!(sheet.earlier_photos.len(), 1);
+    assert_eq!(sheet.earlier_photos[0].0, 1);
+    let text = common::pdf_text(&render_acceptance_sheet(&sheet).unwrap());
+    assert!(text.contains("整改前（第1轮）XQ-LZ-02路沿齐整"), "{text}");
+    assert!(text.contains("整改后XQ-LZ-02路沿齐整"), "{text}");
+    assert!(
+        text.contains("破损.jpg") && text.contains("修复.jpg"),
+        "{text}"
+    );
+}

@@ -449,12 +449,19 @@ impl App {
                 Screen::Inspection(id) => {
                     let inspection = store.inspection(id)?;
                     let compound_name = store.compound(inspection.compound_id)?.name;
+                    let chain = store.chain_of(id)?;
+                    let mut earlier_photos = Vec::new();
+                    for round in chain.rounds.iter().take_while(|r| r.id != id) {
+                        for photo in store.photos_of(round.id)? {
+                            earlier_photos.push((round.round, photo));
+                        }
+                    }
                     let record = RoundRecord {
+                        earlier_photos,
                         photos: store.photos_of(id)?,
                         signatures: store.signatures(id)?,
                         seal_check: store.check_seal(id)?,
                         rectifications: {
-                            let chain = store.chain_of(id)?;
                             let r = store.rectifications_of(&chain)?;
                             (chain, r)
                         },

@@ -44,6 +44,8 @@ pub struct AcceptanceSheet {
     pub rectifications: Vec<(String, Rectification, RectificationStatus)>,
     /// The photos of this round, with their thumbnails, for the appendix.
     pub photos: Vec<PhotoMeta>,
+    /// For a re-inspection: the photos of earlier rounds of the re-checked items (整改前).
+    pub earlier_photos: Vec<(u32, PhotoMeta)>,
 }
 
 impl AcceptanceSheet {
@@ -73,7 +75,16 @@ impl AcceptanceSheet {
                 (text, r, status)
             })
             .collect();
+        let mut earlier_photos = Vec::new();
+        for round in chain.rounds.iter().take_while(|r| r.id != id) {
+            for photo in store.photos_of(round.id)? {
+                if inspection.item(&photo.item_code).is_some() {
+                    earlier_photos.push((round.round, photo));
+                }
+            }
+        }
         Ok(Self {
+            earlier_photos,
             photos: store.photos_of(id)?,
             rectifications,
             signatures: store.signatures(id)?,
@@ -122,7 +133,7 @@ pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, Expor
         );
     }
     signature_boxes(&mut c, y + 4.0, "参加验收单位签字", &signer_boxes(sheet));
-    if !sheet.photos.is_empty() {
+    if !sheet.photos.is_empty() || !sheet.earlier_photos.is_empty() {
         photo_appendix(&mut c, sheet);
     }
     let footer = format!("{} · {}", SHEET_TITLE, sheet.compound.name);
@@ -135,13 +146,25 @@ fn photo_appendix(c: &mut Canvas, sheet: &AcceptanceSheet) {
     const PER_ROW: usize = 3;
     let cell_w = (PAGE_WIDTH - 2.0 * MARGIN) / PER_ROW as f32;
     let image_w = cell_w - 6.0;
+    // A re-inspection shows each item's photos before (earlier rounds) and after.
+    let after = if sheet.inspection.round > 1 {
+        "整改后 "
+    } else {
+        ""
+    };
+    let entries: Vec<(String, &PhotoMeta)> = sheet
+        .earlier_photos
+        .iter()
+        .map(|(round, p)| (format!("整改前（第 {round} 轮） "), p))
+        .chain(sheet.photos.iter().map(|p| (after.to_owned(), p)))
+        .collect();
     c.new_page();
     c.text(MARGIN, MARGIN + 6.0, 12.0, Ink::Black, "照片附录");
     let mut y = MARGIN + 10.0;
-    for row in sheet.photos.chunks(PER_ROW) {
+    for row in entries.chunks(PER_ROW) {
         let decoded: Vec<_> = row
             .iter()
-            .map(|p| crate::photo::decode_rgb(&p.thumbnail))
+            .map(|(_, p)| crate::photo::decode_rgb(&p.thumbnail))
             .collect();
         let tallest = decoded
             .iter()
@@ -150,7 +173,7 @@ fn photo_appendix(c: &mut Canvas, sheet: &AcceptanceSheet) {
             .fold(0.0_f32, f32::max);
         let row_h = tallest + 12.0;
         y = ensure_space(c, y, row_h);
-        for (i, (photo, rgb)) in row.iter().zip(decoded).enumerate() {
+        for (i, ((label, photo), rgb)) in row.iter().zip(decoded).enumerate() {
             let x = MARGIN + i as f32 * cell_w;
             if let Some(rgb) = rgb {
                 c.image(x, y, image_w, rgb);
@@ -159,13 +182,8 @@ fn photo_appendix(c: &mut Canvas, sheet: &AcceptanceSheet) {
                 .inspection
                 .item(&photo.item_code)
                 .map_or(String::new(), |i| i.standard.text.clone());
-            c.text(
-                x,
-                y + tallest + 4.0,
-                7.5,
-                Ink::Black,
-                &format!("{} {item}", photo.item_code),
-            );
+            let caption = format!("{label}{} {item}", photo.item_code);
+            c.text(x, y + tallest + 4.0, 7.5, Ink::Black, &caption);
             let when = photo.taken_at.as_deref().unwrap_or("拍摄时间不详");
             c.text(
                 x,

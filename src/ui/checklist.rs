@@ -20,6 +20,9 @@ use crate::ui::widgets::{PASS_GREEN, verdict_text};
 #[derive(Debug)]
 pub struct RoundRecord {
     pub photos: Vec<PhotoMeta>,
+    /// Photos of earlier rounds of the same acceptance, with their round: the "before" of a
+    /// re-inspection.
+    pub earlier_photos: Vec<(u32, PhotoMeta)>,
     pub signatures: Vec<Signature>,
     pub seal_check: SealCheck,
     pub rectifications: (InspectionChain, Vec<Rectification>),
@@ -54,6 +57,7 @@ pub struct ChecklistView {
     /// Rectification forms being filled in, by item code.
     drafts: std::collections::HashMap<String, RectificationDraft>,
     pub photos: Vec<PhotoMeta>,
+    earlier_photos: Vec<(u32, PhotoMeta)>,
     thumbnails: ThumbnailCache,
 }
 
@@ -78,6 +82,7 @@ impl ChecklistView {
             rectifications: record.rectifications.1,
             drafts: std::collections::HashMap::new(),
             photos: record.photos,
+            earlier_photos: record.earlier_photos,
             thumbnails: ThumbnailCache::default(),
         }
     }
@@ -86,6 +91,7 @@ impl ChecklistView {
     pub fn update(&mut self, inspection: Inspection, record: RoundRecord) {
         let RoundRecord {
             photos,
+            earlier_photos,
             signatures,
             seal_check,
             rectifications: (chain, rectifications),
@@ -111,6 +117,7 @@ impl ChecklistView {
         self.chain = chain;
         self.rectifications = rectifications;
         self.photos = photos;
+        self.earlier_photos = earlier_photos;
     }
 
     /// Is this the latest round of its acceptance?
