@@ -5,8 +5,7 @@ mod common;
 
 use chrono::NaiveDate;
 use yanshou::model::{
-    Catalogue, ItemResult, Rectification, RectificationId, RectificationStatus, Verdict,
-    catalogue::COMPOUND_STANDARD, verdict_of,
+    ItemResult, Rectification, RectificationId, RectificationStatus, Verdict, verdict_of,
 };
 use yanshou::store::{Store, StoreError};
 
@@ -22,11 +21,7 @@ fn parties() -> Vec<String> {
 fn a_reinspection_rechecks_only_open_items_and_the_verdict_follows_the_latest_round() {
     let mut store = Store::open_in_memory().unwrap();
     let (_, first) = common::store_with_inspection(&mut store, "复验小区");
-    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
-        store
-            .record_result(first, &item.code, Some(ItemResult::Pass))
-            .unwrap();
-    }
+    common::pass_every_item(&mut store, first);
     store
         .record_result(first, "XQ-LZ-01", Some(ItemResult::Fail))
         .unwrap();

@@ -10,7 +10,7 @@ use yanshou::model::{Inspection, Signature};
 fn seal(inspection: &Inspection, signatures: &[Signature]) -> String {
     seal_with_photos(inspection, signatures, &[])
 }
-use yanshou::model::{Catalogue, ItemResult, SealCheck, SignMethod, catalogue::COMPOUND_STANDARD};
+use yanshou::model::{ItemResult, SealCheck, SignMethod};
 use yanshou::store::{Store, StoreError};
 
 fn drawn() -> SignMethod {
@@ -24,11 +24,7 @@ fn drawn() -> SignMethod {
 fn signed_ready() -> (Store, yanshou::model::InspectionId) {
     let mut store = Store::open_in_memory().unwrap();
     let (_, id) = common::store_with_inspection(&mut store, "签字小区");
-    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
-        store
-            .record_result(id, &item.code, Some(ItemResult::Pass))
-            .unwrap();
-    }
+    common::pass_every_item(&mut store, id);
     store
         .record_result(id, "XQ-LZ-01", Some(ItemResult::Fail))
         .unwrap();
@@ -255,11 +251,7 @@ fn the_cli_verifies_a_printed_code() {
     let code = {
         let mut store = Store::open(&db).unwrap();
         let (_, id) = common::store_with_inspection(&mut store, "核验小区");
-        for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
-            store
-                .record_result(id, &item.code, Some(ItemResult::Pass))
-                .unwrap();
-        }
+        common::pass_every_item(&mut store, id);
         for position in 0..3 {
             store
                 .sign(id, position, "某人", &SignMethod::WetInk)

@@ -467,11 +467,7 @@ fn every_party_signs_and_the_inspection_is_locked() {
     use yanshou::model::SignMethod;
     let mut store = Store::open_in_memory().expect("store");
     let (_, id) = common::store_with_inspection(&mut store, "签字小区");
-    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
-        store
-            .record_result(id, &item.code, Some(ItemResult::Pass))
-            .expect("tick");
-    }
+    common::pass_every_item(&mut store, id);
     let mut app = App::with_store(store, false);
     app.handle(yanshou::command::Command::ShowInspection(id));
     let mut h = harness_sized(app, 3600.0);
@@ -585,11 +581,7 @@ fn the_verify_dialog_checks_a_printed_code() {
 fn a_failed_item_gets_a_rectification_and_a_reinspection_closes_it() {
     let mut store = Store::open_in_memory().expect("store");
     let (_, first) = common::store_with_inspection(&mut store, "整改小区");
-    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
-        store
-            .record_result(first, &item.code, Some(ItemResult::Pass))
-            .expect("tick");
-    }
+    common::pass_every_item(&mut store, first);
     store
         .record_result(first, "XQ-LZ-02", Some(ItemResult::Fail))
         .expect("fail");

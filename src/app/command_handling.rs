@@ -450,17 +450,13 @@ impl App {
                     let inspection = store.inspection(id)?;
                     let compound_name = store.compound(inspection.compound_id)?.name;
                     let chain = store.chain_of(id)?;
-                    let mut earlier_photos = Vec::new();
-                    for round in chain.rounds.iter().take_while(|r| r.id != id) {
-                        for photo in store.photos_of(round.id)? {
-                            earlier_photos.push((round.round, photo));
-                        }
-                    }
+                    let earlier_photos = store.earlier_photos(&chain, id)?;
+                    let signatures = store.signatures(id)?;
                     let record = RoundRecord {
                         earlier_photos,
                         photos: store.photos_of(id)?,
-                        signatures: store.signatures(id)?,
-                        seal_check: store.check_seal(id)?,
+                        seal_check: store.check_seal_of(&inspection, &signatures)?,
+                        signatures,
                         rectifications: {
                             let r = store.rectifications_of(&chain)?;
                             (chain, r)

@@ -75,20 +75,19 @@ impl AcceptanceSheet {
                 (text, r, status)
             })
             .collect();
-        let mut earlier_photos = Vec::new();
-        for round in chain.rounds.iter().take_while(|r| r.id != id) {
-            for photo in store.photos_of(round.id)? {
-                if inspection.item(&photo.item_code).is_some() {
-                    earlier_photos.push((round.round, photo));
-                }
-            }
-        }
+        let signatures = store.signatures(id)?;
+        // Only the items this round re-checks.
+        let earlier_photos = store
+            .earlier_photos(&chain, id)?
+            .into_iter()
+            .filter(|(_, p)| inspection.item(&p.item_code).is_some())
+            .collect();
         Ok(Self {
             earlier_photos,
             photos: store.photos_of(id)?,
             rectifications,
-            signatures: store.signatures(id)?,
-            seal_check: store.check_seal(id)?,
+            seal_check: store.check_seal_of(&inspection, &signatures)?,
+            signatures,
             compound,
             town_name,
             cluster_name,

@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, now};
 use crate::model::signoff::PhotoHash;
-use crate::model::{InspectionId, PhotoId};
+use crate::model::{InspectionChain, InspectionId, PhotoId};
 use crate::photo::PreparedPhoto;
 
 /// A stored photo, with its thumbnail (the full picture is read on demand).
@@ -82,6 +82,22 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The photos of the rounds before `id` in its acceptance, with their round numbers: what a
+    /// re-inspection shows as 整改前.
+    pub fn earlier_photos(
+        &self,
+        chain: &InspectionChain,
+        id: InspectionId,
+    ) -> Result<Vec<(u32, PhotoMeta)>, StoreError> {
+        let mut earlier = Vec::new();
+        for round in chain.rounds.iter().take_while(|r| r.id != id) {
+            for photo in self.photos_of(round.id)? {
+                earlier.push((round.round, photo));
+            }
+        }
+        Ok(earlier)
     }
 
     /// The stored picture of one photo.

@@ -6,12 +6,19 @@ use rusqlite::params;
 use super::error::SIGNED_OFF_MESSAGE;
 use super::{InspectionListing, Store, StoreError, now};
 use crate::model::signoff::{normalize_code, seal, short_code, sign_off_blockers};
-use crate::model::{InspectionId, SealCheck, SignMethod, Signature, Stroke};
+use crate::model::{Inspection, InspectionId, SealCheck, SignMethod, Signature, Stroke};
 
 impl Store {
     /// The signatures given so far, by party position.
     pub fn signatures(&self, id: InspectionId) -> Result<Vec<Signature>, StoreError> {
-        let parties = self.inspection(id)?.parties;
+        // Only the party names are needed, not the whole record.
+        let parties: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT unit FROM inspection_party WHERE inspection_id = ?1 ORDER BY position",
+            )?
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT position, signer, wet_ink, strokes, signed_at FROM signature
              WHERE inspection_id = ?1 ORDER BY position",
@@ -129,11 +136,19 @@ impl Store {
 
     /// Recomputes the seal from what the file holds now and compares.
     pub fn check_seal(&self, id: InspectionId) -> Result<SealCheck, StoreError> {
-        let inspection = self.inspection(id)?;
+        self.check_seal_of(&self.inspection(id)?, &self.signatures(id)?)
+    }
+
+    /// `check_seal` for a record already read, with its signatures.
+    pub fn check_seal_of(
+        &self,
+        inspection: &Inspection,
+        signatures: &[Signature],
+    ) -> Result<SealCheck, StoreError> {
         let Some(sealed) = &inspection.seal else {
             return Ok(SealCheck::NotSealed);
         };
-        let current = seal(&inspection, &self.signatures(id)?, &self.photo_hashes(id)?);
+        let current = seal(inspection, signatures, &self.photo_hashes(inspection.id)?);
         Ok(if &current == sealed {
             SealCheck::Intact {
                 code: short_code(sealed),
