@@ -344,10 +344,11 @@ impl App {
             }
             Screen::Inspection(_) => {
                 if let Some(view) = &self.checklist {
-                    crumbs.push((
-                        view.compound_name.clone(),
-                        Some(Command::ShowCompound(view.inspection.compound_id)),
-                    ));
+                    let back = match view.inspection.subject {
+                        crate::model::Subject::Compound(id) => Command::ShowCompound(id),
+                        crate::model::Subject::Cluster(id) => Command::ShowCluster(id),
+                    };
+                    crumbs.push((view.subject_name.clone(), Some(back)));
                     crumbs.push((format!("验收 {}", view.inspection.inspected_on), None));
                 }
             }

@@ -6,7 +6,8 @@ use crate::export::{AcceptanceSheet, render_acceptance_sheet};
 use eframe::egui;
 
 use crate::model::{
-    Catalogue, Compound, CompoundId, ItemResult, SurveyCatalogue, catalogue::COMPOUND_STANDARD,
+    Catalogue, Compound, CompoundId, ItemResult, Subject, SurveyCatalogue,
+    catalogue::COMPOUND_STANDARD,
 };
 use crate::store::Store;
 use crate::ui::compound_list::RegisterView;
@@ -37,8 +38,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     let parties = vec!["建设单位".to_owned()];
     let today = chrono::Local::now().date_naive();
     let inspection = store.start_inspection(
-        compound,
-        COMPOUND_STANDARD,
+        Subject::Compound(compound),
         Catalogue::current(),
         today,
         "bench",
@@ -122,8 +122,7 @@ fn photo_benchmarks() -> anyhow::Result<()> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
     let parties = vec!["建设单位".to_owned(), "施工单位".to_owned()];
     let id = store.start_inspection(
-        compound,
-        COMPOUND_STANDARD,
+        Subject::Compound(compound),
         Catalogue::current(),
         today,
         "bench",

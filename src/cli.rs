@@ -6,10 +6,10 @@ use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
 use crate::export::{
-    AcceptanceSheet, SurveySheet, render_acceptance_sheet, render_rectification_notice,
-    render_survey_sheet, write_file_atomically,
+    AcceptanceSheet, OverallSheet, SurveySheet, render_acceptance_sheet, render_overall_sheet,
+    render_rectification_notice, render_survey_sheet, write_file_atomically,
 };
-use crate::model::{CompoundId, InspectionId, SealCheck};
+use crate::model::{ClusterId, CompoundId, InspectionId, SealCheck};
 use crate::store::Store;
 
 /// 洛宁县城镇老旧小区改造验收 — offline survey and acceptance tool.
@@ -39,6 +39,15 @@ pub enum CliCommand {
         /// 改为导出该轮的整改通知单
         #[arg(long)]
         notice: bool,
+    },
+    /// 导出片区综合验收汇总表 PDF / export a cluster's overall acceptance summary
+    ExportOverall {
+        /// 片区编号（见 `yanshou list`）
+        #[arg(long, value_name = "ID")]
+        cluster: String,
+        /// 输出文件
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
     },
     /// 导出小区调查表 PDF（默认最新一轮）/ export a compound's survey form
     ExportSurvey {
@@ -132,6 +141,18 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             let sheet = SurveySheet::load(&store, survey.id)?;
             write_pdf(&out, &render_survey_sheet(&sheet)?)
         }
+        CliCommand::ExportOverall { cluster, out } => {
+            let store = open(db)?;
+            let Ok(id) = cluster.parse::<ClusterId>() else {
+                bail!(
+                    "“{cluster}”不是有效的片区编号；用 `yanshou list --db {}` 查看编号。",
+                    db.display()
+                );
+            };
+            let today = chrono::Local::now().date_naive();
+            let sheet = OverallSheet::load(&store, id, today)?;
+            write_pdf(&out, &render_overall_sheet(&sheet)?)
+        }
         CliCommand::Verify { code } => verify(&open(db)?, &code),
         CliCommand::Sample { into_existing } => {
             let mut store = open(db)?;
@@ -155,7 +176,7 @@ fn verify(store: &Store, code: &str) -> anyhow::Result<()> {
     for (listing, check) in &found {
         let what = format!(
             "{} {} 的验收记录",
-            listing.compound_name, listing.summary.inspected_on
+            listing.subject_name, listing.summary.inspected_on
         );
         match check {
             SealCheck::Intact { code } => {
@@ -204,18 +225,32 @@ fn list(store: &Store) -> anyhow::Result<()> {
             row.survey_status.label()
         );
     }
+    let clusters = store.clusters()?;
+    println!("片区（{} 个）", clusters.len());
+    for k in &clusters {
+        println!(
+            "  {}  {}  {}",
+            k.id,
+            k.name,
+            k.plan_year.map(|y| format!("{y} 年")).unwrap_or_default()
+        );
+    }
     let inspections = store.all_inspections()?;
     println!("验收记录（{} 条）", inspections.len());
     for l in &inspections {
         let s = &l.summary;
         println!(
-            "  {}  {}  {}  {}/{}  {}",
+            "  {}  {}{}  {}  第{}轮{}  {}/{}  {}  {}",
             s.id,
-            l.compound_name,
+            l.subject.kind_label(),
+            l.subject_name,
             s.inspected_on,
+            s.round,
+            s.kind.label(),
             s.decided,
             s.total,
-            s.verdict.label()
+            s.verdict.label(),
+            s.code.as_deref().unwrap_or("未签字")
         );
     }
     Ok(())

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::model::{
     ClusterId, ClusterSurveyId, CompoundId, Condition, Facility, InspectionId, ItemResult, PhotoId,
-    Rectification, SignMethod, SurveyField, SurveyId, SurveyValue,
+    Rectification, SignMethod, Subject, SurveyField, SurveyId, SurveyValue,
 };
 use crate::store::SurveyText;
 
@@ -41,8 +41,8 @@ pub enum Command {
     DeleteCompound(CompoundId),
 
     // --- inspections
-    /// Open the form to start an acceptance inspection of a compound.
-    NewInspection(CompoundId),
+    /// Open the form to start an acceptance inspection of a compound or a cluster.
+    NewInspection(Subject),
     /// Check the form and start the inspection.
     StartInspection,
     /// Choose photo files for an item, then import them in the background.
@@ -60,6 +60,8 @@ pub enum Command {
     DeletePhoto(PhotoId),
     /// Open the form to start a re-inspection (复验) after this round.
     NewReinspection(InspectionId),
+    /// Open the form to correct (更正) this signed-off round with a new linked round.
+    NewCorrection(InspectionId),
     /// Order (or change) the rectification of a failed item.
     SaveRectification(Rectification),
     /// The list of open rectifications, overdue first.
@@ -146,6 +148,9 @@ pub enum Command {
     /// Choose a folder and export every signed sheet of a cluster there, in the background.
     BatchExportCluster(ClusterId),
     BatchExportTo(ClusterId, PathBuf),
+    /// Choose where to save a cluster's 综合验收汇总表, then export it in the background.
+    ExportOverall(ClusterId),
+    ExportOverallTo(ClusterId, PathBuf),
     /// Stop a running batch export after the current document.
     CancelExport,
 
@@ -169,7 +174,8 @@ impl Command {
             Self::AddCompound => "新增小区",
             Self::EditCompound(_) => "编辑",
             Self::RequestDeleteCompound(_) | Self::DeleteCompound(_) => "删除",
-            Self::NewInspection(_) => "开始验收",
+            Self::NewInspection(Subject::Compound(_)) => "开始验收",
+            Self::NewInspection(Subject::Cluster(_)) => "开始片区验收",
             Self::ExportSheet(_) | Self::ExportSheetTo(..) => "导出验收单 PDF…",
             Self::StartSurvey(_) => "开始调查",
             Self::ExportNotice(_) | Self::ExportNoticeTo(..) => "导出整改通知单 PDF…",
@@ -179,6 +185,8 @@ impl Command {
             Self::Quit => "退出",
             Self::SignOff(_) => "完成签字并锁定",
             Self::NewReinspection(_) => "开始复验",
+            Self::NewCorrection(_) => "更正（新建一轮）…",
+            Self::ExportOverall(_) | Self::ExportOverallTo(..) => "导出综合验收汇总表 PDF…",
             Self::ShowRectifications => "整改清单",
             Self::VerifyCode => "核验验收单校验码…",
             _ => "",
@@ -194,7 +202,16 @@ impl Command {
                 "新建一个只含示例数据的文件，供新验收人员练习；不会混入正式数据"
             }
             Self::AddCompound => "在名册中登记一个小区",
-            Self::NewInspection(_) => "按“三入、四通、四有、两整”逐项验收该小区",
+            Self::NewInspection(Subject::Compound(_)) => "按“三入、四通、四有、两整”逐项验收该小区",
+            Self::NewInspection(Subject::Cluster(_)) => {
+                "按片区标准“三合、三整、九有”及“五全”“九位一体”逐项验收；各小区均验收合格后片区才能判定合格"
+            }
+            Self::NewCorrection(_) => {
+                "已签字的记录不能修改：更正将新建一轮，沿用原结果逐项核对并注明更正原因，需重新签字"
+            }
+            Self::ExportOverall(_) => {
+                "片区内各小区的验收结论、校验码与整改情况，以及片区验收结论，一张汇总表"
+            }
             Self::ExportSheet(_) => "生成可打印、签字的 A4 验收单",
             Self::StartSurvey(_) => "新建一轮调查（沿用上一轮的填写内容）；较早的轮次保留为只读",
             Self::ExportSurvey(_) => "生成可打印的 A4 调查表，含资格结论与改造需求",

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use crate::model::{
     Catalogue, Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Condition, InspectionId,
     ItemResult, ManagementMode, Rectification, RectificationId, SignMethod, Stroke,
-    StructuralSafety, SurveyCatalogue, catalogue::COMPOUND_STANDARD, inspection::DEFAULT_PARTIES,
+    StructuralSafety, Subject, SurveyCatalogue, catalogue::COMPOUND_STANDARD,
+    inspection::DEFAULT_PARTIES,
 };
 use crate::store::{Store, StoreError};
 
@@ -111,8 +112,7 @@ pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId
     let date = NaiveDate::from_ymd_opt(2023, 10, 16).unwrap_or_default();
     let parties: Vec<String> = DEFAULT_PARTIES.iter().map(|s| (*s).to_owned()).collect();
     let id = store.start_inspection(
-        first,
-        COMPOUND_STANDARD,
+        Subject::Compound(first),
         catalogue,
         date,
         "示例·张建国、李秀梅",
@@ -224,8 +224,7 @@ fn write_failed_inspection(
     let catalogue = Catalogue::current();
     let date = NaiveDate::from_ymd_opt(2024, 5, 8).unwrap_or_default();
     let id = store.start_inspection(
-        compound,
-        COMPOUND_STANDARD,
+        Subject::Compound(compound),
         catalogue,
         date,
         "示例·张建国、王海燕",

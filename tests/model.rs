@@ -29,6 +29,7 @@ fn nothing_decided_is_incomplete() {
         Verdict::Incomplete {
             undecided,
             missing_reason,
+            ..
         } => {
             assert_eq!(undecided.len(), 13);
             assert!(missing_reason.is_empty());
@@ -66,6 +67,7 @@ fn not_applicable_needs_a_reason() {
         Verdict::Incomplete {
             undecided,
             missing_reason,
+            ..
         } => {
             assert!(undecided.is_empty());
             assert_eq!(missing_reason, vec!["供暖管路畅通".to_owned()]);
@@ -164,7 +166,7 @@ fn compound_validation_accepts_good_input() {
 #[test]
 fn inspection_draft_validation() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
-    let mut d = InspectionDraft::new(CompoundId::new(), today);
+    let mut d = InspectionDraft::new(yanshou::model::Subject::Compound(CompoundId::new()), today);
     assert_eq!(d.inspected_on, "2026-11-28");
     assert_eq!(d.parties.lines().count(), 6, "six default parties");
     let errors = d.validate(today).expect_err("no inspectors");

@@ -130,7 +130,7 @@ fn overdue_rectifications_are_listed_first() {
     }
     let list = store.open_rectifications(day(20)).unwrap();
     assert_eq!(list.len(), 2);
-    assert_eq!(list[0].compound_name, "乙小区");
+    assert_eq!(list[0].subject_name, "乙小区");
     assert_eq!(list[0].status, RectificationStatus::Overdue);
     assert_eq!(list[0].item_text, "供水管路畅通");
     assert_eq!(list[1].status, RectificationStatus::Open);

@@ -98,7 +98,10 @@ fn a_signed_off_record_is_read_only() {
         assert!(matches!(err, StoreError::ReadOnlyRecord(_)), "{err:?}");
         assert!(err.to_string().contains("已签字确认"), "{err}");
     }
-    let compound = inspection.compound_id;
+    let compound = inspection
+        .subject
+        .compound()
+        .expect("a compound inspection");
     let err = store.delete_compound(compound).unwrap_err();
     assert!(err.to_string().contains("不能删除"), "{err}");
     assert_eq!(
@@ -184,7 +187,7 @@ fn a_change_made_outside_the_app_is_detected() {
         .find_by_code(&code.to_lowercase().replace('-', " "))
         .unwrap();
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].0.compound_name, "签字小区");
+    assert_eq!(found[0].0.subject_name, "签字小区");
     assert!(matches!(found[0].1, SealCheck::Intact { .. }));
     assert!(store.find_by_code("0000-0000-0000").unwrap().is_empty());
     assert_eq!(normalize_code("3f2a-91C0 7b44"), "3f2a91c07b44");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use yanshou::model::ItemResult;
+use yanshou::model::{ItemResult, Subject};
 use yanshou::store::{APPLICATION_ID, SCHEMA_VERSION, Store, StoreError};
 
 fn temp_db() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -98,7 +98,7 @@ fn inspection_results_and_remarks_survive_reopening_the_file() {
     };
     let store = Store::open(&path).expect("reopen");
     let inspection = store.inspection(id).expect("inspection");
-    assert_eq!(inspection.compound_id, compound);
+    assert_eq!(inspection.subject, Subject::Compound(compound));
     assert_eq!(inspection.items.len(), 13);
     assert_eq!(inspection.catalogue_version, "2021-17/v1");
     assert_eq!(inspection.inspectors, "王工、李工");
@@ -112,7 +112,9 @@ fn inspection_results_and_remarks_survive_reopening_the_file() {
     assert_eq!(heating.remark, "无集中供暖");
     assert_eq!(inspection.item("XQ-LZ-02").expect("item").result, None);
     assert_eq!(inspection.decided_count(), 2);
-    let summaries = store.inspections_of(compound).expect("summaries");
+    let summaries = store
+        .inspections_of(Subject::Compound(compound))
+        .expect("summaries");
     assert_eq!(summaries.len(), 1);
     assert_eq!((summaries[0].decided, summaries[0].total), (2, 13));
 }

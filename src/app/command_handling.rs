@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use super::{App, Dialog, ExportTask, Message, PhotoImportTask, Screen};
 use crate::command::Command;
 use crate::export::{
-    AcceptanceSheet, SurveySheet, render_acceptance_sheet, render_rectification_notice,
-    render_survey_sheet,
+    AcceptanceSheet, OverallSheet, SurveySheet, render_acceptance_sheet, render_overall_sheet,
+    render_rectification_notice, render_survey_sheet,
 };
 use crate::model::{
-    Catalogue, Cluster, ClusterId, CompoundDraft, EligibilityFacts, InspectionDraft,
-    SurveyCatalogue, assess, catalogue::COMPOUND_STANDARD, needs_list,
+    Catalogue, Cluster, ClusterId, CompoundDraft, EligibilityFacts, InspectionDraft, InspectionId,
+    RoundKind, Subject, SurveyCatalogue, assess, needs_list,
 };
 use crate::store::{Store, StoreError};
 use crate::ui::checklist::{ChecklistView, RoundRecord};
@@ -78,7 +78,12 @@ impl App {
             }
             Command::SaveCompound => self.save_compound(),
             Command::RequestDeleteCompound(id) => {
-                let found = self.read_store(|s| Ok((s.compound(id)?, s.inspections_of(id)?.len())));
+                let found = self.read_store(|s| {
+                    Ok((
+                        s.compound(id)?,
+                        s.inspections_of(Subject::Compound(id))?.len(),
+                    ))
+                });
                 if let Some((compound, n)) = found {
                     self.dialog = Some(Dialog::ConfirmDelete {
                         id,
@@ -98,8 +103,8 @@ impl App {
                 }
             }
 
-            Command::NewInspection(compound_id) => {
-                let draft = InspectionDraft::new(compound_id, today());
+            Command::NewInspection(subject) => {
+                let draft = InspectionDraft::new(subject, today());
                 self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
             }
             Command::StartInspection => self.start_inspection(),
@@ -124,15 +129,8 @@ impl App {
             }
             Command::ShowPhoto(id) => self.show_photo(id),
             Command::DeletePhoto(id) => self.write(|s| s.delete_photo(id)),
-            Command::NewReinspection(parent) => {
-                if let Some(round) = self.read_store(|s| s.inspection(parent)) {
-                    let mut draft = InspectionDraft::new(round.compound_id, today());
-                    draft.inspectors = round.inspectors.clone();
-                    draft.parties = round.parties.join("\n");
-                    draft.reinspects = Some(parent);
-                    self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
-                }
-            }
+            Command::NewReinspection(parent) => self.new_round(parent, RoundKind::Reinspection),
+            Command::NewCorrection(parent) => self.new_round(parent, RoundKind::Correction),
             Command::SaveRectification(r) => {
                 if self.with_store_mut(|s| s.save_rectification(&r)).is_some() {
                     self.info("已保存整改要求。");
@@ -162,7 +160,7 @@ impl App {
             Command::ExportSheetTo(id, path) => {
                 self.dialog = None;
                 if let Some(sheet) = self.read_store(|s| AcceptanceSheet::load(s, id)) {
-                    let what = format!("正在导出“{}”的验收单…", sheet.compound.name);
+                    let what = format!("正在导出“{}”的验收单…", sheet.subject_name);
                     self.start_export(what, path, move || render_acceptance_sheet(&sheet));
                 }
             }
@@ -171,7 +169,7 @@ impl App {
             Command::ExportNoticeTo(id, path) => {
                 self.dialog = None;
                 if let Some(sheet) = self.read_store(|s| AcceptanceSheet::load(s, id)) {
-                    let what = format!("正在导出“{}”的整改通知单…", sheet.compound.name);
+                    let what = format!("正在导出“{}”的整改通知单…", sheet.subject_name);
                     self.start_export(what, path, move || render_rectification_notice(&sheet));
                 }
             }
@@ -182,6 +180,22 @@ impl App {
             Command::BatchExportTo(cluster, folder) => {
                 self.dialog = None;
                 self.start_batch_export(cluster, folder);
+            }
+            Command::ExportOverall(cluster) => {
+                let name = self
+                    .clusters
+                    .iter()
+                    .find(|k| k.id == cluster)
+                    .map(|k| k.name.clone())
+                    .unwrap_or_default();
+                self.choose_path(PathPurpose::ExportOverall(cluster, name));
+            }
+            Command::ExportOverallTo(cluster, path) => {
+                self.dialog = None;
+                if let Some(sheet) = self.read_store(|s| OverallSheet::load(s, cluster, today())) {
+                    let what = format!("正在导出“{}”的综合验收汇总表…", sheet.cluster.name);
+                    self.start_export(what, path, move || render_overall_sheet(&sheet));
+                }
             }
             Command::CancelExport => {
                 if let Some(task) = &self.export {
@@ -437,7 +451,7 @@ impl App {
                         needs_list(s, catalogue)
                     });
                     self.compound = Some(CompoundView {
-                        inspections: store.inspections_of(id)?,
+                        inspections: store.inspections_of(Subject::Compound(id))?,
                         compound,
                         town_name,
                         cluster_name,
@@ -448,11 +462,19 @@ impl App {
                 }
                 Screen::Inspection(id) => {
                     let inspection = store.inspection(id)?;
-                    let compound_name = store.compound(inspection.compound_id)?.name;
+                    let subject_name = store.subject_name(inspection.subject)?;
                     let chain = store.chain_of(id)?;
                     let earlier_photos = store.earlier_photos(&chain, id)?;
                     let signatures = store.signatures(id)?;
+                    let members = match inspection.subject {
+                        Subject::Compound(_) => None,
+                        Subject::Cluster(_) if inspection.is_signed_off() => {
+                            Some(inspection.members.clone())
+                        }
+                        Subject::Cluster(cluster) => Some(store.member_acceptances(cluster)?),
+                    };
                     let record = RoundRecord {
+                        members,
                         earlier_photos,
                         photos: store.photos_of(id)?,
                         seal_check: store.check_seal_of(&inspection, &signatures)?,
@@ -466,7 +488,7 @@ impl App {
                         Some(view) if view.inspection.id == id => view.update(inspection, record),
                         _ => {
                             self.checklist =
-                                Some(ChecklistView::new(inspection, compound_name, record));
+                                Some(ChecklistView::new(inspection, subject_name, record));
                         }
                     }
                 }
@@ -507,7 +529,13 @@ impl App {
                         .filter(|r| r.compound.cluster_id == Some(id))
                         .collect();
                     let survey = store.cluster_surveys_of(id)?.into_iter().next();
-                    let fresh = ClusterView::new(cluster, members, survey);
+                    let fresh = ClusterView::new(
+                        cluster,
+                        members,
+                        store.member_acceptances(id)?,
+                        store.inspections_of(Subject::Cluster(id))?,
+                        survey,
+                    );
                     match &mut self.cluster {
                         Some(view) if view.cluster.id == id => view.update(fresh),
                         _ => self.cluster = Some(fresh),
@@ -581,6 +609,17 @@ impl App {
         }
     }
 
+    /// Opens the form for a round after `parent`: a re-inspection or a correction.
+    fn new_round(&mut self, parent: InspectionId, kind: RoundKind) {
+        if let Some(round) = self.read_store(|s| s.inspection(parent)) {
+            let mut draft = InspectionDraft::new(round.subject, today());
+            draft.inspectors.clone_from(&round.inspectors);
+            draft.parties = round.parties.join("\n");
+            draft.follows = Some((parent, kind));
+            self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
+        }
+    }
+
     fn start_inspection(&mut self) {
         let Some(Dialog::NewInspection(form)) = &mut self.dialog else {
             return;
@@ -588,13 +627,16 @@ impl App {
         match form.draft.validate(today()) {
             Err(errors) => form.errors = errors,
             Ok((date, inspectors, parties)) => {
-                let compound_id = form.draft.compound_id;
-                let reinspects = form.draft.reinspects;
-                let started = self.with_store_mut(|s| match reinspects {
-                    Some(parent) => s.start_reinspection(parent, date, &inspectors, &parties),
+                let subject = form.draft.subject;
+                let follows = form.draft.follows;
+                let reason = form.draft.reason.clone();
+                let started = self.with_store_mut(|s| match follows {
+                    Some((parent, RoundKind::Correction)) => {
+                        s.start_correction(parent, &reason, date, &inspectors, &parties)
+                    }
+                    Some((parent, _)) => s.start_reinspection(parent, date, &inspectors, &parties),
                     None => s.start_inspection(
-                        compound_id,
-                        COMPOUND_STANDARD,
+                        subject,
                         Catalogue::current(),
                         date,
                         &inspectors,
@@ -649,7 +691,8 @@ impl App {
             }
             PathPurpose::ExportSheet(_)
             | PathPurpose::ExportNotice(_)
-            | PathPurpose::ExportSurvey(_) => dialog.add_filter("PDF", &["pdf"]).save_file(),
+            | PathPurpose::ExportSurvey(_)
+            | PathPurpose::ExportOverall(..) => dialog.add_filter("PDF", &["pdf"]).save_file(),
         };
         if let Some(path) = chosen {
             self.commands.push(purpose.command(path));
@@ -684,12 +727,15 @@ impl App {
             return;
         }
         let sheets = self.read_store(|s| {
+            let mut subjects = vec![Subject::Cluster(cluster)];
+            subjects.extend(
+                s.member_acceptances(cluster)?
+                    .into_iter()
+                    .map(|m| Subject::Compound(m.compound_id)),
+            );
             let mut sheets = Vec::new();
-            for row in s.compound_rows()? {
-                if row.compound.cluster_id != Some(cluster) {
-                    continue;
-                }
-                for summary in s.inspections_of(row.compound.id)? {
+            for subject in subjects {
+                for summary in s.inspections_of(subject)? {
                     if summary.signed_off {
                         sheets.push(AcceptanceSheet::load(s, summary.id)?);
                     }
@@ -709,7 +755,7 @@ impl App {
             .map(|sheet| {
                 let name = format!(
                     "验收单-{}-{}-第{}轮.pdf",
-                    sheet.compound.name, sheet.inspection.inspected_on, sheet.inspection.round
+                    sheet.subject_name, sheet.inspection.inspected_on, sheet.inspection.round
                 );
                 let path = folder.join(crate::ui::path_prompt::sanitize_file_name(&name));
                 let render: Box<
@@ -821,7 +867,7 @@ fn describe_code_check(
     };
     let what = format!(
         "{} {} 的验收记录",
-        listing.compound_name, listing.summary.inspected_on
+        listing.subject_name, listing.summary.inspected_on
     );
     match check {
         SealCheck::Intact { code } => (true, format!("一致：{what}（{code}），签字后未被改动。")),

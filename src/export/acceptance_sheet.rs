@@ -9,13 +9,15 @@ use super::layout::{
     text_box, title_block,
 };
 use crate::model::{
-    Catalogue, Compound, Inspection, InspectionId, ItemResult, Rectification, RectificationStatus,
-    SealCheck, SignMethod, Signature, Verdict, verdict_of,
+    Catalogue, Inspection, InspectionId, ItemResult, MemberAcceptance, MemberStatus, Rectification,
+    RectificationStatus, RoundKind, SealCheck, SignMethod, Signature, Subject, Verdict,
 };
 use crate::store::{PhotoMeta, Store, StoreError};
 
-/// The sheet's title.
+/// The compound sheet's title.
 pub const SHEET_TITLE: &str = "洛宁县城镇老旧小区改造提质工程验收单";
+/// The cluster sheet's title.
+pub const CLUSTER_SHEET_TITLE: &str = "洛宁县城镇老旧小区组团连片改造提质片区验收单";
 
 /// Item table columns: title and width in mm (sums to `CONTENT_WIDTH`).
 const COLUMNS: [(&str, f32); 6] = [
@@ -30,10 +32,17 @@ const COLUMNS: [(&str, f32); 6] = [
 /// Everything one sheet shows, owned, so it can be rendered on another thread.
 #[derive(Clone, Debug)]
 pub struct AcceptanceSheet {
-    pub compound: Compound,
-    pub town_name: String,
-    pub cluster_name: String,
+    /// The compound's or the cluster's name.
+    pub subject_name: String,
+    /// 示例 training data.
+    pub is_sample: bool,
+    /// The details grid: the compound or cluster, then the inspection.
+    pub details: Vec<[(&'static str, String); 2]>,
     pub inspection: Inspection,
+    /// This round's verdict (for a cluster, with its members' acceptances).
+    pub verdict: Verdict,
+    /// For a cluster acceptance: each member compound's acceptance (as sealed, once signed off).
+    pub members: Option<Vec<MemberAcceptance>>,
     /// e.g. 小区改造标准「三入、四通、四有、两整」.
     pub standard_title: String,
     pub standard_clause: String,
@@ -52,14 +61,106 @@ impl AcceptanceSheet {
     /// Reads what the sheet of inspection `id` needs.
     pub fn load(store: &Store, id: InspectionId) -> Result<Self, StoreError> {
         let inspection = store.inspection(id)?;
-        let compound = store.compound(inspection.compound_id)?;
-        let (town_name, cluster_name) = store.places_of(&compound)?;
-        let standard = Catalogue::version(&inspection.catalogue_version)
-            .and_then(|c| c.standard(&inspection.standard_id));
-        let (standard_title, standard_clause) = match standard {
-            Some(s) => (format!("{}「{}」", s.name, s.motto), s.clause.clone()),
-            None => (inspection.standard_id.clone(), String::new()),
+        let (subject_name, is_sample, mut details, members) = match inspection.subject {
+            Subject::Compound(compound_id) => {
+                let compound = store.compound(compound_id)?;
+                let (town, cluster) = store.places_of(&compound)?;
+                let details =
+                    compound_details(&compound, town, cluster, &inspection.catalogue_version);
+                (compound.name, compound.is_sample, details, None)
+            }
+            Subject::Cluster(cluster_id) => {
+                let cluster = store.cluster(cluster_id)?;
+                let town = match cluster.town_id {
+                    Some(t) => store.town_name(t)?.unwrap_or_default(),
+                    None => String::new(),
+                };
+                let members = if inspection.is_signed_off() {
+                    inspection.members.clone()
+                } else {
+                    store.member_acceptances(cluster_id)?
+                };
+                let rows = store.compound_rows()?;
+                let member_rows: Vec<_> = rows
+                    .iter()
+                    .filter(|r| r.compound.cluster_id == Some(cluster_id))
+                    .collect();
+                let households: u32 = member_rows
+                    .iter()
+                    .filter_map(|r| r.compound.households)
+                    .sum();
+                let is_sample =
+                    !member_rows.is_empty() && member_rows.iter().all(|r| r.compound.is_sample);
+                let details = vec![
+                    [
+                        ("片区名称", cluster.name.clone()),
+                        ("所属乡镇", or_dash(town)),
+                    ],
+                    [
+                        (
+                            "计划年度",
+                            cluster
+                                .plan_year
+                                .map_or("—".to_owned(), |y| format!("{y} 年")),
+                        ),
+                        (
+                            "小区/户数",
+                            format!("{} 个 / {households} 户", members.len()),
+                        ),
+                    ],
+                    [
+                        (
+                            "小区已交付",
+                            format!(
+                                "{} / {} 个",
+                                members
+                                    .iter()
+                                    .filter(|m| m.status == MemberStatus::Accepted)
+                                    .count(),
+                                members.len()
+                            ),
+                        ),
+                        ("标准版本", inspection.catalogue_version.clone()),
+                    ],
+                ];
+                (cluster.name, is_sample, details, Some(members))
+            }
         };
+        details.push([
+            (
+                "验收日期",
+                inspection.inspected_on.format("%Y年%m月%d日").to_string(),
+            ),
+            ("验收人员", inspection.inspectors.clone()),
+        ]);
+        let (standard_title, standard_clause) =
+            match Catalogue::version(&inspection.catalogue_version) {
+                Some(catalogue) => {
+                    let standards: Vec<_> = catalogue
+                        .standards
+                        .iter()
+                        .filter(|s| s.applies_to == inspection.subject.kind())
+                        .collect();
+                    let title = standards
+                        .iter()
+                        .map(|s| {
+                            if s.name.contains(&s.motto) {
+                                s.name.clone()
+                            } else {
+                                format!("{}「{}」", s.name, s.motto)
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("、");
+                    let clause = standards
+                        .first()
+                        .map(|s| s.clause.clone())
+                        .unwrap_or_default();
+                    (title, clause)
+                }
+                None => (inspection.standard_id.clone(), String::new()),
+            };
+        let verdict = store.verdict_of_round(&inspection)?;
         let chain = store.chain_of(id)?;
         let today = chrono::Local::now().date_naive();
         let rectifications = store
@@ -88,9 +189,11 @@ impl AcceptanceSheet {
             rectifications,
             seal_check: store.check_seal_of(&inspection, &signatures)?,
             signatures,
-            compound,
-            town_name,
-            cluster_name,
+            subject_name,
+            is_sample,
+            details,
+            verdict,
+            members,
             inspection,
             standard_title,
             standard_clause,
@@ -100,18 +203,32 @@ impl AcceptanceSheet {
 
 /// Renders the sheet to PDF bytes.
 pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, ExportError> {
-    let mut c = Canvas::new(SHEET_TITLE)?;
-    let round = if sheet.inspection.round > 1 {
-        format!("第 {} 轮复验　", sheet.inspection.round)
-    } else {
-        String::new()
+    let title = match sheet.inspection.subject {
+        Subject::Compound(_) => SHEET_TITLE,
+        Subject::Cluster(_) => CLUSTER_SHEET_TITLE,
+    };
+    let mut c = Canvas::new(title)?;
+    let round = match sheet.inspection.kind {
+        RoundKind::First => String::new(),
+        kind => format!("第 {} 轮{}　", sheet.inspection.round, kind.label()),
     };
     let basis = format!(
         "{round}验收标准：{}　依据：宁政办〔2021〕17号 {}",
         sheet.standard_title, sheet.standard_clause
     );
-    let mut y = title_block(&mut c, SHEET_TITLE, &basis, sheet.compound.is_sample);
-    y = details_grid(&mut c, y, &details(sheet));
+    let mut y = title_block(&mut c, title, &basis, sheet.is_sample);
+    y = details_grid(&mut c, y, &sheet.details);
+    if sheet.inspection.kind == RoundKind::Correction {
+        y = text_box(
+            &mut c,
+            y + 2.0,
+            &[("更正原因".to_owned(), Ink::Black)],
+            &format!(
+                "{}\n（原记录保持不变；本轮沿用原结果逐项核对后重新签字，结论以本轮为准。）",
+                sheet.inspection.reason
+            ),
+        );
+    }
     c.text(
         MARGIN,
         y + 4.0,
@@ -123,6 +240,16 @@ pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, Expor
     y = table(&mut c, y, &COLUMNS, &item_rows(sheet));
     y += 4.0;
     y = draw_verdict(&mut c, sheet, y);
+    if let Some(members) = &sheet.members {
+        let heading = if sheet.inspection.is_signed_off() {
+            "片区内小区验收情况（签字确认时）"
+        } else {
+            "片区内小区验收情况"
+        };
+        y = ensure_space(&mut c, y + 4.0, 16.0);
+        c.text(MARGIN, y + 4.0, 10.0, Ink::Black, heading);
+        y = table(&mut c, y + 6.0, &MEMBER_COLUMNS, &member_rows(members));
+    }
     if !sheet.rectifications.is_empty() {
         y = table(
             &mut c,
@@ -135,7 +262,7 @@ pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, Expor
     if !sheet.photos.is_empty() || !sheet.earlier_photos.is_empty() {
         photo_appendix(&mut c, sheet);
     }
-    let footer = format!("{} · {}", SHEET_TITLE, sheet.compound.name);
+    let footer = format!("{title} · {}", sheet.subject_name);
     footers(&mut c, &footer, seal_mark(sheet).as_ref());
     Ok(c.finish())
 }
@@ -239,8 +366,8 @@ pub fn render_rectification_notice(sheet: &AcceptanceSheet) -> Result<Vec<u8>, E
         "依据：宁政办〔2021〕17号 四、（二）4“发现问题及时整改”　验收日期 {}　第 {} 轮",
         sheet.inspection.inspected_on, sheet.inspection.round
     );
-    let mut y = title_block(&mut c, NOTICE_TITLE, &subtitle, sheet.compound.is_sample);
-    y = details_grid(&mut c, y, &details(sheet)[..2]);
+    let mut y = title_block(&mut c, NOTICE_TITLE, &subtitle, sheet.is_sample);
+    y = details_grid(&mut c, y, &sheet.details[..2]);
     y += 4.0;
     let open: Vec<Vec<Cell>> = rectification_rows(sheet)
         .into_iter()
@@ -270,7 +397,7 @@ pub fn render_rectification_notice(sheet: &AcceptanceSheet) -> Result<Vec<u8>, E
     signature_boxes(&mut c, y + 4.0, "签发与签收", &signers);
     footers(
         &mut c,
-        &format!("{NOTICE_TITLE} · {}", sheet.compound.name),
+        &format!("{NOTICE_TITLE} · {}", sheet.subject_name),
         None,
     );
     Ok(c.finish())
@@ -328,16 +455,24 @@ fn seal_mark(sheet: &AcceptanceSheet) -> Option<SealMark> {
     }
 }
 
-/// The compound and inspection details.
-fn details(sheet: &AcceptanceSheet) -> [[(&'static str, String); 2]; 5] {
-    let comp = &sheet.compound;
-    let insp = &sheet.inspection;
+fn or_dash(text: String) -> String {
+    if text.is_empty() {
+        "—".to_owned()
+    } else {
+        text
+    }
+}
+
+/// The compound's rows of the details grid.
+fn compound_details(
+    comp: &crate::model::Compound,
+    town: String,
+    cluster: String,
+    catalogue_version: &str,
+) -> Vec<[(&'static str, String); 2]> {
     let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned());
-    [
-        [
-            ("小区名称", comp.name.clone()),
-            ("所属乡镇", sheet.town_name.clone()),
-        ],
+    vec![
+        [("小区名称", comp.name.clone()), ("所属乡镇", or_dash(town))],
         [
             ("小区地址", comp.address.clone()),
             ("产权单位", comp.owner_unit.clone()),
@@ -357,20 +492,49 @@ fn details(sheet: &AcceptanceSheet) -> [[(&'static str, String); 2]; 5] {
         [
             (
                 "所属片区",
-                Some(sheet.cluster_name.clone())
+                Some(cluster)
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| "不属于片区".to_owned()),
             ),
-            ("标准版本", insp.catalogue_version.clone()),
-        ],
-        [
-            (
-                "验收日期",
-                insp.inspected_on.format("%Y年%m月%d日").to_string(),
-            ),
-            ("验收人员", insp.inspectors.clone()),
+            ("标准版本", catalogue_version.to_owned()),
         ],
     ]
+}
+
+/// The member table's columns (sums to the content width).
+const MEMBER_COLUMNS: [(&str, f32); 4] = [
+    ("序号", 12.0),
+    ("小区名称", 78.0),
+    ("小区验收情况", 50.0),
+    ("校验码", 40.0),
+];
+
+fn member_rows(members: &[MemberAcceptance]) -> Vec<Vec<Cell>> {
+    if members.is_empty() {
+        return vec![vec![
+            ("—".to_owned(), Ink::Black),
+            ("片区内还没有小区".to_owned(), Ink::Black),
+            (String::new(), Ink::Black),
+            (String::new(), Ink::Black),
+        ]];
+    }
+    members
+        .iter()
+        .enumerate()
+        .map(|(index, m)| {
+            let ink = match m.status {
+                MemberStatus::Accepted => Ink::Green,
+                MemberStatus::Failed => Ink::Red,
+                MemberStatus::NotInspected | MemberStatus::InProgress => Ink::Black,
+            };
+            vec![
+                ((index + 1).to_string(), Ink::Black),
+                (m.name.clone(), Ink::Black),
+                (m.status.label().to_owned(), ink),
+                (m.code.clone().unwrap_or_else(|| "—".to_owned()), Ink::Black),
+            ]
+        })
+        .collect()
 }
 
 fn item_rows(sheet: &AcceptanceSheet) -> Vec<Vec<Cell>> {
@@ -408,7 +572,7 @@ fn item_rows(sheet: &AcceptanceSheet) -> Vec<Vec<Cell>> {
 /// The overall verdict, with the failing items named.
 fn draw_verdict(c: &mut Canvas, sheet: &AcceptanceSheet, top: f32) -> f32 {
     let items = &sheet.inspection.items;
-    let verdict = verdict_of(items);
+    let verdict = &sheet.verdict;
     let count = |r| items.iter().filter(|i| i.result == Some(r)).count();
     let body = format!(
         "共 {} 项：合格 {} 项，不合格 {} 项，不适用 {} 项，未判定 {} 项。\n{}",

@@ -3,13 +3,18 @@
 mod acceptance_sheet;
 mod canvas;
 mod layout;
+mod overall_sheet;
 mod survey_sheet;
 mod text_wrap;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use acceptance_sheet::{AcceptanceSheet, render_acceptance_sheet, render_rectification_notice};
+pub use acceptance_sheet::{
+    AcceptanceSheet, CLUSTER_SHEET_TITLE, SHEET_TITLE, render_acceptance_sheet,
+    render_rectification_notice,
+};
+pub use overall_sheet::{OVERALL_TITLE, OverallSheet, render_overall_sheet};
 pub use survey_sheet::{SurveySheet, render_survey_sheet};
 
 use crate::store::StoreError;

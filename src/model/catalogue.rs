@@ -143,6 +143,16 @@ impl Catalogue {
         self.standards.iter().find(|s| s.id == id)
     }
 
+    /// The items of every standard that applies to `compound` or `cluster`, standard by
+    /// standard in catalogue order, each grouped in its standard's group order.
+    pub fn items_applying_to(&self, applies_to: &str) -> Vec<&StandardItem> {
+        self.standards
+            .iter()
+            .filter(|s| s.applies_to == applies_to)
+            .flat_map(|s| self.items_of(&s.id))
+            .collect()
+    }
+
     /// The items of one standard, grouped in the standard's group order.
     pub fn items_of(&self, standard_id: &str) -> Vec<&StandardItem> {
         let Some(standard) = self.standard(standard_id) else {

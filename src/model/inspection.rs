@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::catalogue::StandardItem;
-use super::ids::{CompoundId, InspectionId};
+use super::ids::{ClusterId, CompoundId, InspectionId};
 
 /// The units that take part in an acceptance by default (二、（四）; 四、（二）4 工程验收).
 pub const DEFAULT_PARTIES: [&str; 6] = [
@@ -70,12 +70,89 @@ impl InspectionItem {
     }
 }
 
-/// An acceptance inspection of one compound.
+/// What an acceptance inspection accepts: one compound against the compound standard, or a
+/// cluster against the cluster standard with 五全 and 九位一体 (二、（四）).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Subject {
+    Compound(CompoundId),
+    Cluster(ClusterId),
+}
+
+impl Subject {
+    /// `compound` or `cluster`: the `applies_to` of the catalogue standards it is checked against.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::Compound(_) => "compound",
+            Self::Cluster(_) => "cluster",
+        }
+    }
+
+    /// 小区 / 片区
+    pub fn kind_label(self) -> &'static str {
+        match self {
+            Self::Compound(_) => "小区",
+            Self::Cluster(_) => "片区",
+        }
+    }
+
+    pub fn compound(self) -> Option<CompoundId> {
+        match self {
+            Self::Compound(id) => Some(id),
+            Self::Cluster(_) => None,
+        }
+    }
+
+    pub fn cluster(self) -> Option<ClusterId> {
+        match self {
+            Self::Compound(_) => None,
+            Self::Cluster(id) => Some(id),
+        }
+    }
+}
+
+/// Why a round exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RoundKind {
+    /// The first inspection.
+    First,
+    /// 复验: re-checks the items still failing after rectification.
+    Reinspection,
+    /// 更正: a signed-off record is never edited; a correction is a new round that re-checks
+    /// every item, starting from the findings it corrects, with the reason recorded.
+    Correction,
+}
+
+impl RoundKind {
+    pub const ALL: [Self; 3] = [Self::First, Self::Reinspection, Self::Correction];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::First => "first",
+            Self::Reinspection => "reinspection",
+            Self::Correction => "correction",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// 首次验收 / 复验 / 更正
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::First => "首次验收",
+            Self::Reinspection => "复验",
+            Self::Correction => "更正",
+        }
+    }
+}
+
+/// An acceptance inspection (one round) of a compound or a cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inspection {
     pub id: InspectionId,
-    pub compound_id: CompoundId,
-    /// The standard the checklist comes from (`compound`).
+    pub subject: Subject,
+    /// `compound`, or `cluster` (the cluster standard with 五全 and 九位一体).
     pub standard_id: String,
     /// The catalogue version it was filled in with.
     pub catalogue_version: String,
@@ -93,6 +170,12 @@ pub struct Inspection {
     pub parent_id: Option<InspectionId>,
     /// 1 for the first inspection, 2 for the first re-inspection, …
     pub round: u32,
+    pub kind: RoundKind,
+    /// Why a correction was made (empty for other rounds).
+    pub reason: String,
+    /// For a signed-off cluster acceptance: its member compounds' acceptances as they stood at
+    /// sign-off (sealed with it). Empty otherwise.
+    pub members: Vec<super::cluster_acceptance::MemberAcceptance>,
 }
 
 impl Inspection {
@@ -113,24 +196,27 @@ impl Inspection {
 /// What the user fills in to start an inspection.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InspectionDraft {
-    pub compound_id: CompoundId,
+    pub subject: Subject,
     pub inspected_on: String,
     pub inspectors: String,
     /// One unit per line.
     pub parties: String,
-    /// Set for a re-inspection (复验): the round it follows.
-    pub reinspects: Option<InspectionId>,
+    /// Set for a re-inspection (复验) or a correction (更正): the round it follows.
+    pub follows: Option<(InspectionId, RoundKind)>,
+    /// Why a correction is made; required for a correction.
+    pub reason: String,
 }
 
 impl InspectionDraft {
     /// A draft for today with the default parties.
-    pub fn new(compound_id: CompoundId, today: NaiveDate) -> Self {
+    pub fn new(subject: Subject, today: NaiveDate) -> Self {
         Self {
-            compound_id,
+            subject,
             inspected_on: today.format("%Y-%m-%d").to_string(),
             inspectors: String::new(),
             parties: DEFAULT_PARTIES.join("\n"),
-            reinspects: None,
+            follows: None,
+            reason: String::new(),
         }
     }
 
@@ -164,6 +250,10 @@ impl InspectionDraft {
             .collect();
         if parties.is_empty() {
             errors.push("请至少填写一个参加验收的单位".to_owned());
+        }
+        if matches!(self.follows, Some((_, RoundKind::Correction))) && self.reason.trim().is_empty()
+        {
+            errors.push("请填写更正原因".to_owned());
         }
         match (date, errors.is_empty()) {
             (Some(d), true) => Ok((d, inspectors, parties)),

@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod cluster;
+pub mod cluster_acceptance;
 pub mod cluster_survey;
 pub mod compound;
 pub mod eligibility;
@@ -16,6 +17,7 @@ pub mod verdict;
 
 pub use catalogue::{Catalogue, CatalogueError, StandardItem};
 pub use cluster::Cluster;
+pub use cluster_acceptance::{MemberAcceptance, MemberStatus, cluster_verdict};
 pub use cluster_survey::{ClusterSurvey, Facility};
 pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
 pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding, assess};
@@ -23,7 +25,7 @@ pub use ids::{
     ClusterId, ClusterSurveyId, CompoundId, InspectionId, PhotoId, RectificationId, SurveyId,
     TownId,
 };
-pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult};
+pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult, RoundKind, Subject};
 pub use rectification::{InspectionChain, Rectification, RectificationStatus};
 pub use signoff::{SealCheck, SignMethod, Signature, Stroke};
 pub use survey::{

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::inspection::Inspection;
+use super::inspection::{Inspection, RoundKind};
 
 /// One pen stroke: points in the signature pad, each coordinate in 0..=1.
 pub type Stroke = Vec<[f32; 2]>;
@@ -61,10 +61,27 @@ struct CanonicalSignature<'a> {
 }
 
 #[derive(Serialize)]
+struct CanonicalMember<'a> {
+    compound: String,
+    name: &'a str,
+    status: &'static str,
+    code: Option<&'a str>,
+}
+
+/// Fields added after the first format are left out when they hold nothing, so a record
+/// sealed before they existed keeps its code.
+#[derive(Serialize)]
 struct Canonical<'a> {
     format: &'static str,
     inspection: String,
-    compound: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compound: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cluster: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corrects: Option<String>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    reason: &'a str,
     standard: &'a str,
     catalogue_version: &'a str,
     inspected_on: String,
@@ -74,6 +91,8 @@ struct Canonical<'a> {
     /// (item code, SHA-256) of every photo attached, sorted.
     photos: Vec<(&'a str, &'a str)>,
     signatures: Vec<CanonicalSignature<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    members: Vec<CanonicalMember<'a>>,
 }
 
 /// A photo's part in the seal: the item it documents and the SHA-256 of its stored bytes.
@@ -95,7 +114,12 @@ pub fn canonical_form(
     let doc = Canonical {
         format: "yanshou-seal/1",
         inspection: inspection.id.to_string(),
-        compound: inspection.compound_id.to_string(),
+        compound: inspection.subject.compound().map(|id| id.to_string()),
+        cluster: inspection.subject.cluster().map(|id| id.to_string()),
+        corrects: (inspection.kind == RoundKind::Correction)
+            .then(|| inspection.parent_id.map(|id| id.to_string()))
+            .flatten(),
+        reason: &inspection.reason,
         standard: &inspection.standard_id,
         catalogue_version: &inspection.catalogue_version,
         inspected_on: inspection.inspected_on.to_string(),
@@ -125,6 +149,16 @@ pub fn canonical_form(
                     SignMethod::Drawn(strokes) => quantize(strokes),
                     SignMethod::WetInk => Vec::new(),
                 },
+            })
+            .collect(),
+        members: inspection
+            .members
+            .iter()
+            .map(|m| CanonicalMember {
+                compound: m.compound_id.to_string(),
+                name: &m.name,
+                status: m.status.code(),
+                code: m.code.as_deref(),
             })
             .collect(),
     };

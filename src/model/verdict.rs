@@ -13,10 +13,12 @@ pub enum Verdict {
     Passed,
     /// 不合格, with the codes and texts of the failing items.
     Failed { failing: Vec<(String, String)> },
-    /// 未完成: items still undecided, and 不适用 items that lack a reason.
+    /// 未完成: items still undecided, 不适用 items that lack a reason, and (for a cluster)
+    /// member compounds not yet accepted.
     Incomplete {
         undecided: Vec<String>,
         missing_reason: Vec<String>,
+        members_pending: Vec<String>,
     },
 }
 
@@ -44,6 +46,7 @@ impl Verdict {
             Self::Incomplete {
                 undecided,
                 missing_reason,
+                members_pending,
             } => {
                 let mut parts = Vec::new();
                 if !undecided.is_empty() {
@@ -54,6 +57,12 @@ impl Verdict {
                         "{} 项“不适用”未注明理由：{}",
                         missing_reason.len(),
                         missing_reason.join("、")
+                    ));
+                }
+                if !members_pending.is_empty() {
+                    parts.push(format!(
+                        "小区尚未全部验收合格：{}",
+                        members_pending.join("、")
                     ));
                 }
                 parts.join("；")
@@ -92,6 +101,7 @@ pub fn verdict_of(items: &[InspectionItem]) -> Verdict {
         Verdict::Incomplete {
             undecided,
             missing_reason,
+            members_pending: Vec::new(),
         }
     }
 }

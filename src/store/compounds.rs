@@ -158,15 +158,20 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, name, town_id, plan_year FROM cluster ORDER BY name")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Cluster {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                town_id: r.get(2)?,
-                plan_year: r.get(3)?,
-            })
-        })?;
+        let rows = stmt.query_map([], cluster_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One cluster.
+    pub fn cluster(&self, id: ClusterId) -> Result<Cluster, StoreError> {
+        self.conn
+            .prepare_cached("SELECT id, name, town_id, plan_year FROM cluster WHERE id = ?1")?
+            .query_row([id], cluster_from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "片区",
+                id: id.to_string(),
+            })
     }
 
     /// Adds a cluster or updates the one with the same id.
@@ -306,4 +311,13 @@ fn upsert_compound(
         now
     ])?;
     Ok(())
+}
+
+fn cluster_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Cluster> {
+    Ok(Cluster {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        town_id: r.get(2)?,
+        plan_year: r.get(3)?,
+    })
 }

@@ -5,17 +5,20 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{ItemTable, Store, StoreError, now, update_item_column};
 use crate::model::{
-    Catalogue, CompoundId, Inspection, InspectionChain, InspectionId, InspectionItem, ItemResult,
-    StandardItem, Verdict, verdict_of,
+    Catalogue, ClusterId, CompoundId, Inspection, InspectionChain, InspectionId, InspectionItem,
+    ItemResult, MemberAcceptance, MemberStatus, RoundKind, StandardItem, Subject, Verdict,
+    cluster_verdict, verdict_of,
 };
 
 /// The head of a new round.
 struct NewRound<'a> {
-    compound_id: CompoundId,
+    subject: Subject,
     standard_id: &'a str,
     catalogue_version: &'a str,
     parent: Option<InspectionId>,
     round: u32,
+    kind: RoundKind,
+    reason: &'a str,
 }
 
 /// An inspection as a compound page lists it.
@@ -29,47 +32,58 @@ pub struct InspectionSummary {
     pub verdict: Verdict,
     /// Signed by every party and sealed.
     pub signed_off: bool,
-    /// 1 for a first inspection, 2… for re-inspections.
+    /// 1 for a first inspection, 2… for re-inspections and corrections.
     pub round: u32,
+    pub kind: RoundKind,
+    /// The 校验码 once signed off.
+    pub code: Option<String>,
 }
 
-/// An inspection with its compound's name, for `yanshou list`.
+/// An inspection with its compound's (or cluster's) name, for `yanshou list`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InspectionListing {
-    pub compound_id: CompoundId,
-    pub compound_name: String,
+    pub subject: Subject,
+    /// The compound's or the cluster's name.
+    pub subject_name: String,
     pub summary: InspectionSummary,
 }
 
 impl Store {
-    /// Starts an inspection of a compound against one standard of `catalogue`; all items undecided.
+    /// Starts an inspection of a compound (against the compound standard) or of a cluster
+    /// (the cluster standard, 五全 and 九位一体) from `catalogue`; all items undecided.
     pub fn start_inspection(
         &mut self,
-        compound_id: CompoundId,
-        standard_id: &str,
+        subject: Subject,
         catalogue: &Catalogue,
         inspected_on: NaiveDate,
         inspectors: &str,
         parties: &[String],
     ) -> Result<InspectionId, StoreError> {
+        let standard_id = subject.kind();
         let items: Vec<StandardItem> = catalogue
-            .items_of(standard_id)
+            .items_applying_to(standard_id)
             .into_iter()
             .cloned()
             .collect();
         if items.is_empty() {
             return Err(StoreError::Corrupt(format!(
-                "标准目录 {} 中没有标准 {standard_id}",
-                catalogue.version
+                "标准目录 {} 中没有适用于{}的标准",
+                catalogue.version,
+                subject.kind_label()
             )));
         }
+        // Fails with 未找到 rather than a foreign-key error when the subject is gone.
+        self.subject_name(subject)?;
         let head = NewRound {
-            compound_id,
+            subject,
             standard_id,
             catalogue_version: &catalogue.version,
             parent: None,
             round: 1,
+            kind: RoundKind::First,
+            reason: "",
         };
+        let items: Vec<InspectionItem> = items.into_iter().map(InspectionItem::new).collect();
         self.insert_round(&head, &items, inspected_on, inspectors, parties)
     }
 
@@ -82,39 +96,82 @@ impl Store {
         inspectors: &str,
         parties: &[String],
     ) -> Result<InspectionId, StoreError> {
-        let chain = self.chain_of(parent)?;
-        let Some(latest) = chain.latest() else {
-            return Err(StoreError::NotFound {
-                what: "验收记录",
-                id: parent.to_string(),
-            });
-        };
-        if latest.id != parent {
-            return Err(StoreError::NotReady(vec![format!(
-                "已有更新的第 {} 轮，请在最新一轮之后复验",
-                latest.round
-            )]));
-        }
+        let chain = self.latest_chain(parent, "复验")?;
         let open: Vec<StandardItem> = chain.open_items().into_iter().map(|i| i.standard).collect();
         if open.is_empty() {
             return Err(StoreError::NotReady(vec![
                 "没有不合格项目需要复验".to_owned(),
             ]));
         }
+        let open: Vec<InspectionItem> = open.into_iter().map(InspectionItem::new).collect();
+        let latest = chain.latest().unwrap_or(&chain.rounds[0]);
         let head = NewRound {
-            compound_id: latest.compound_id,
+            subject: latest.subject,
             standard_id: &latest.standard_id,
             catalogue_version: &latest.catalogue_version,
             parent: Some(parent),
             round: latest.round + 1,
+            kind: RoundKind::Reinspection,
+            reason: "",
         };
         self.insert_round(&head, &open, inspected_on, inspectors, parties)
+    }
+
+    /// Starts a correction (更正) of `parent`, the latest round, once it is signed off: a signed
+    /// record is never edited, so the correction is a new linked round that re-checks every
+    /// item, starting from the findings it corrects, and records why.
+    pub fn start_correction(
+        &mut self,
+        parent: InspectionId,
+        reason: &str,
+        inspected_on: NaiveDate,
+        inspectors: &str,
+        parties: &[String],
+    ) -> Result<InspectionId, StoreError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::NotReady(vec!["请填写更正原因".to_owned()]));
+        }
+        let chain = self.latest_chain(parent, "更正")?;
+        let latest = chain.latest().unwrap_or(&chain.rounds[0]);
+        if !latest.is_signed_off() {
+            return Err(StoreError::NotReady(vec![
+                "这一轮尚未签字确认，可直接修改，无需更正".to_owned(),
+            ]));
+        }
+        let items = chain.effective_items();
+        let head = NewRound {
+            subject: latest.subject,
+            standard_id: &latest.standard_id,
+            catalogue_version: &latest.catalogue_version,
+            parent: Some(parent),
+            round: latest.round + 1,
+            kind: RoundKind::Correction,
+            reason,
+        };
+        self.insert_round(&head, &items, inspected_on, inspectors, parties)
+    }
+
+    /// The chain `id` belongs to, if `id` is its latest round (a new round follows the latest).
+    fn latest_chain(&self, id: InspectionId, what: &str) -> Result<InspectionChain, StoreError> {
+        let chain = self.chain_of(id)?;
+        match chain.latest() {
+            Some(latest) if latest.id == id => Ok(chain),
+            Some(latest) => Err(StoreError::NotReady(vec![format!(
+                "已有更新的第 {} 轮，请在最新一轮之后{what}",
+                latest.round
+            )])),
+            None => Err(StoreError::NotFound {
+                what: "验收记录",
+                id: id.to_string(),
+            }),
+        }
     }
 
     fn insert_round(
         &mut self,
         head: &NewRound<'_>,
-        items: &[StandardItem],
+        items: &[InspectionItem],
         inspected_on: NaiveDate,
         inspectors: &str,
         parties: &[String],
@@ -123,28 +180,40 @@ impl Store {
         let now = now();
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO inspection (id, compound_id, standard_id, catalogue_version, inspected_on,
-                                     inspectors, parent_id, round, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            "INSERT INTO inspection (id, compound_id, cluster_id, standard_id, catalogue_version,
+                         inspected_on, inspectors, parent_id, round, kind, reason,
+                         created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
             params![
                 id,
-                head.compound_id,
+                head.subject.compound(),
+                head.subject.cluster(),
                 head.standard_id,
                 head.catalogue_version,
                 inspected_on.to_string(),
                 inspectors,
                 head.parent,
                 head.round,
+                head.kind.code(),
+                head.reason,
                 now
             ],
         )?;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO inspection_item (inspection_id, position, code, standard_id, group_name,
-                     standard_text, hint, clause, required, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                     standard_text, hint, clause, required, result, remark, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
-            for (position, item) in items.iter().enumerate() {
+            for (
+                position,
+                InspectionItem {
+                    standard: item,
+                    result,
+                    remark,
+                },
+            ) in items.iter().enumerate()
+            {
                 insert.execute(params![
                     id,
                     position as i64,
@@ -155,6 +224,8 @@ impl Store {
                     item.hint,
                     item.clause,
                     item.required,
+                    result,
+                    remark,
                     now
                 ])?;
             }
@@ -199,21 +270,31 @@ impl Store {
         let head = self
             .conn
             .query_row(
-                "SELECT compound_id, standard_id, catalogue_version, inspected_on, inspectors,
-                        signed_off_at, seal, parent_id, round
+                "SELECT compound_id, cluster_id, standard_id, catalogue_version, inspected_on,
+                        inspectors, signed_off_at, seal, parent_id, round, kind, reason
                  FROM inspection WHERE id = ?1",
                 [id],
                 |r| {
+                    let subject = match (
+                        r.get::<_, Option<CompoundId>>(0)?,
+                        r.get::<_, Option<ClusterId>>(1)?,
+                    ) {
+                        (Some(compound), _) => Some(Subject::Compound(compound)),
+                        (None, Some(cluster)) => Some(Subject::Cluster(cluster)),
+                        (None, None) => None,
+                    };
                     Ok((
-                        r.get::<_, CompoundId>(0)?,
-                        r.get::<_, String>(1)?,
+                        subject,
                         r.get::<_, String>(2)?,
                         r.get::<_, String>(3)?,
                         r.get::<_, String>(4)?,
-                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, String>(5)?,
                         r.get::<_, Option<String>>(6)?,
-                        r.get::<_, Option<InspectionId>>(7)?,
-                        r.get::<_, u32>(8)?,
+                        r.get::<_, Option<String>>(7)?,
+                        r.get::<_, Option<InspectionId>>(8)?,
+                        r.get::<_, u32>(9)?,
+                        r.get::<_, String>(10)?,
+                        r.get::<_, String>(11)?,
                     ))
                 },
             )
@@ -223,7 +304,7 @@ impl Store {
                 id: id.to_string(),
             })?;
         let (
-            compound_id,
+            subject,
             standard_id,
             catalogue_version,
             inspected_on,
@@ -232,7 +313,15 @@ impl Store {
             seal,
             parent_id,
             round,
+            kind,
+            reason,
         ) = head;
+        let subject = subject.ok_or_else(|| {
+            StoreError::Corrupt(format!("验收记录 {id} 既不属于小区也不属于片区"))
+        })?;
+        let kind = RoundKind::from_code(&kind).ok_or_else(|| {
+            StoreError::Corrupt(format!("验收记录 {id} 的轮次类型“{kind}”无法识别"))
+        })?;
         let inspected_on = parse_date(&inspected_on)?;
 
         let mut stmt = self.conn.prepare_cached(
@@ -264,9 +353,11 @@ impl Store {
             .query_map([id], |r| r.get(0))?
             .collect::<Result<Vec<String>, _>>()?;
 
+        let members = self.sealed_members(id)?;
+
         Ok(Inspection {
             id,
-            compound_id,
+            subject,
             standard_id,
             catalogue_version,
             inspected_on,
@@ -277,6 +368,102 @@ impl Store {
             seal,
             parent_id,
             round,
+            kind,
+            reason,
+            members,
+        })
+    }
+
+    /// The member acceptances a signed-off cluster acceptance sealed (empty otherwise).
+    fn sealed_members(&self, id: InspectionId) -> Result<Vec<MemberAcceptance>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT compound_id, name, status, code FROM inspection_member
+             WHERE inspection_id = ?1 ORDER BY position",
+        )?;
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, CompoundId>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(compound_id, name, status, code)| {
+                let status = MemberStatus::from_code(&status).ok_or_else(|| {
+                    StoreError::Corrupt(format!("小区验收状态“{status}”无法识别"))
+                })?;
+                Ok(MemberAcceptance {
+                    compound_id,
+                    name,
+                    status,
+                    code,
+                })
+            })
+            .collect()
+    }
+
+    /// The compound's or cluster's name.
+    pub fn subject_name(&self, subject: Subject) -> Result<String, StoreError> {
+        Ok(match subject {
+            Subject::Compound(id) => self.compound(id)?.name,
+            Subject::Cluster(id) => self.cluster(id)?.name,
+        })
+    }
+
+    /// Where each member compound of a cluster stands in its own acceptance, by name: its
+    /// latest round decides (合格 and signed off = 已交付).
+    pub fn member_acceptances(
+        &self,
+        cluster_id: ClusterId,
+    ) -> Result<Vec<MemberAcceptance>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name FROM compound WHERE cluster_id = ?1 ORDER BY name, id",
+        )?;
+        let members = stmt
+            .query_map([cluster_id], |r| {
+                Ok((r.get::<_, CompoundId>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        members
+            .into_iter()
+            .map(|(compound_id, name)| {
+                let latest = self
+                    .inspections_of(Subject::Compound(compound_id))?
+                    .into_iter()
+                    .next();
+                let status = match &latest {
+                    None => MemberStatus::NotInspected,
+                    Some(s) => match (&s.verdict, s.signed_off) {
+                        (Verdict::Passed, true) => MemberStatus::Accepted,
+                        (Verdict::Failed { .. }, _) => MemberStatus::Failed,
+                        _ => MemberStatus::InProgress,
+                    },
+                };
+                Ok(MemberAcceptance {
+                    compound_id,
+                    name,
+                    status,
+                    code: latest.and_then(|s| s.code),
+                })
+            })
+            .collect()
+    }
+
+    /// The verdict of one round: the item rule, and for a cluster also its member compounds'
+    /// acceptances (as sealed, or as they stand now).
+    pub fn verdict_of_round(&self, inspection: &Inspection) -> Result<Verdict, StoreError> {
+        Ok(match inspection.subject {
+            Subject::Compound(_) => verdict_of(&inspection.items),
+            Subject::Cluster(cluster) => {
+                if inspection.is_signed_off() {
+                    cluster_verdict(&inspection.items, &inspection.members)
+                } else {
+                    cluster_verdict(&inspection.items, &self.member_acceptances(cluster)?)
+                }
+            }
         })
     }
 
@@ -319,70 +506,80 @@ impl Store {
         Ok(())
     }
 
-    /// The inspections of one compound, newest first.
-    pub fn inspections_of(
-        &self,
-        compound_id: CompoundId,
-    ) -> Result<Vec<InspectionSummary>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id FROM inspection WHERE compound_id = ?1 ORDER BY inspected_on DESC, id DESC",
-        )?;
-        let ids = stmt
-            .query_map([compound_id], |r| r.get::<_, InspectionId>(0))?
+    /// The inspections (rounds) of one compound or cluster, newest first.
+    pub fn inspections_of(&self, subject: Subject) -> Result<Vec<InspectionSummary>, StoreError> {
+        let sql = match subject {
+            Subject::Compound(_) => {
+                "SELECT id FROM inspection WHERE compound_id = ?1
+                 ORDER BY inspected_on DESC, round DESC, id DESC"
+            }
+            Subject::Cluster(_) => {
+                "SELECT id FROM inspection WHERE cluster_id = ?1
+                 ORDER BY inspected_on DESC, round DESC, id DESC"
+            }
+        };
+        let key = match subject {
+            Subject::Compound(id) => id.to_string(),
+            Subject::Cluster(id) => id.to_string(),
+        };
+        let ids = self
+            .conn
+            .prepare_cached(sql)?
+            .query_map([key], |r| r.get::<_, InspectionId>(0))?
             .collect::<Result<Vec<_>, _>>()?;
         ids.into_iter()
-            .map(|id| self.inspection(id).map(|i| summarize(&i)))
+            .map(|id| self.summarize(&self.inspection(id)?))
             .collect()
     }
 
-    /// One inspection with its compound's name.
+    /// One inspection with its compound's (or cluster's) name.
     pub fn inspection_listing(&self, id: InspectionId) -> Result<InspectionListing, StoreError> {
         let inspection = self.inspection(id)?;
-        let compound = self.compound(inspection.compound_id)?;
         Ok(InspectionListing {
-            compound_id: compound.id,
-            compound_name: compound.name,
-            summary: summarize(&inspection),
+            subject: inspection.subject,
+            subject_name: self.subject_name(inspection.subject)?,
+            summary: self.summarize(&inspection)?,
         })
     }
 
-    /// Every inspection in the file, by compound name and date.
+    /// Every inspection in the file, compounds then clusters, by name and date.
     pub fn all_inspections(&self) -> Result<Vec<InspectionListing>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT i.id, c.id, c.name FROM inspection i JOIN compound c ON c.id = i.compound_id
-             ORDER BY c.name, i.inspected_on, i.id",
+            "SELECT i.id, coalesce(c.name, k.name) FROM inspection i
+             LEFT JOIN compound c ON c.id = i.compound_id
+             LEFT JOIN cluster k ON k.id = i.cluster_id
+             ORDER BY i.cluster_id IS NOT NULL, 2, i.inspected_on, i.round, i.id",
         )?;
         let rows = stmt
             .query_map([], |r| {
-                Ok((
-                    r.get::<_, InspectionId>(0)?,
-                    r.get::<_, CompoundId>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
+                Ok((r.get::<_, InspectionId>(0)?, r.get::<_, String>(1)?))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
-            .map(|(id, compound_id, compound_name)| {
+            .map(|(id, subject_name)| {
+                let inspection = self.inspection(id)?;
                 Ok(InspectionListing {
-                    compound_id,
-                    compound_name,
-                    summary: summarize(&self.inspection(id)?),
+                    subject: inspection.subject,
+                    subject_name,
+                    summary: self.summarize(&inspection)?,
                 })
             })
             .collect()
     }
-}
 
-fn summarize(i: &Inspection) -> InspectionSummary {
-    InspectionSummary {
-        id: i.id,
-        inspected_on: i.inspected_on,
-        inspectors: i.inspectors.clone(),
-        decided: i.decided_count(),
-        total: i.items.len(),
-        verdict: verdict_of(&i.items),
-        signed_off: i.is_signed_off(),
-        round: i.round,
+    fn summarize(&self, i: &Inspection) -> Result<InspectionSummary, StoreError> {
+        Ok(InspectionSummary {
+            id: i.id,
+            inspected_on: i.inspected_on,
+            inspectors: i.inspectors.clone(),
+            decided: i.decided_count(),
+            total: i.items.len(),
+            verdict: self.verdict_of_round(i)?,
+            signed_off: i.is_signed_off(),
+            round: i.round,
+            kind: i.kind,
+            code: i.seal.as_deref().map(crate::model::signoff::short_code),
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Never edit a migration that has shipped: add a new one at the end.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 use crate::model::{DEFAULT_TOWNS, TownId};
@@ -220,6 +220,102 @@ const MIGRATIONS: &[&str] = &[
     WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
     "#,
+    // 6: cluster acceptance. An inspection accepts a compound or a cluster (exactly one), says
+    // why its round exists (first / re-inspection / correction, with the correction's reason),
+    // and a signed-off cluster acceptance keeps its member compounds' acceptances as they stood.
+    // SQLite cannot relax NOT NULL in place, so the table is rebuilt (foreign keys are off while
+    // migrations run; the lock triggers that name it are dropped and recreated around it).
+    r#"
+    DROP TRIGGER inspection_item_locked;
+    DROP TRIGGER signature_locked_insert;
+    DROP TRIGGER signature_locked_update;
+    DROP TRIGGER signature_locked_delete;
+    DROP TRIGGER photo_locked_insert;
+    DROP TRIGGER photo_locked_update;
+    DROP TRIGGER photo_locked_delete;
+
+    CREATE TABLE inspection_new (
+        id                TEXT PRIMARY KEY NOT NULL,
+        compound_id       TEXT REFERENCES compound(id) ON DELETE CASCADE,
+        cluster_id        TEXT REFERENCES cluster(id) ON DELETE CASCADE,
+        standard_id       TEXT NOT NULL,
+        catalogue_version TEXT NOT NULL,
+        inspected_on      TEXT NOT NULL,
+        inspectors        TEXT NOT NULL,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        signed_off_at     TEXT,
+        seal              TEXT,
+        parent_id         TEXT REFERENCES inspection(id),
+        round             INTEGER NOT NULL DEFAULT 1,
+        kind              TEXT NOT NULL DEFAULT 'first'
+                          CHECK (kind IN ('first', 'reinspection', 'correction')),
+        reason            TEXT NOT NULL DEFAULT '',
+        CHECK ((compound_id IS NULL) <> (cluster_id IS NULL))
+    ) STRICT;
+    INSERT INTO inspection_new (id, compound_id, standard_id, catalogue_version, inspected_on,
+            inspectors, created_at, updated_at, signed_off_at, seal, parent_id, round, kind)
+        SELECT id, compound_id, standard_id, catalogue_version, inspected_on, inspectors,
+            created_at, updated_at, signed_off_at, seal, parent_id, round,
+            CASE WHEN parent_id IS NULL THEN 'first' ELSE 'reinspection' END
+        FROM inspection;
+    DROP TABLE inspection;
+    ALTER TABLE inspection_new RENAME TO inspection;
+    CREATE INDEX inspection_compound ON inspection(compound_id);
+    CREATE INDEX inspection_cluster ON inspection(cluster_id);
+    CREATE INDEX inspection_seal ON inspection(seal);
+    CREATE INDEX inspection_parent ON inspection(parent_id);
+
+    CREATE TABLE inspection_member (
+        inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        compound_id   TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('none', 'in_progress', 'failed', 'accepted')),
+        code          TEXT,
+        PRIMARY KEY (inspection_id, position)
+    ) STRICT;
+
+    CREATE TRIGGER inspection_item_locked BEFORE UPDATE ON inspection_item
+    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
+
+    CREATE TRIGGER signature_locked_insert BEFORE INSERT ON signature
+    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
+
+    CREATE TRIGGER signature_locked_update BEFORE UPDATE ON signature
+    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
+
+    CREATE TRIGGER signature_locked_delete BEFORE DELETE ON signature
+    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
+
+    CREATE TRIGGER photo_locked_insert BEFORE INSERT ON photo
+    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
+
+    CREATE TRIGGER photo_locked_update BEFORE UPDATE ON photo
+    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
+
+    CREATE TRIGGER photo_locked_delete BEFORE DELETE ON photo
+    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
+
+    CREATE TRIGGER member_locked_insert BEFORE INSERT ON inspection_member
+    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
+
+    CREATE TRIGGER member_locked_update BEFORE UPDATE ON inspection_member
+    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
+
+    CREATE TRIGGER member_locked_delete BEFORE DELETE ON inspection_member
+    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -231,7 +327,19 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 /// Brings the database up to `target` (tests build files of older versions with it).
+///
+/// Foreign keys are off while migrations run (a table rebuild must not cascade), and each
+/// migration is checked with `foreign_key_check` before it commits (SQLite's documented way of
+/// changing a table's schema).
 pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = apply(conn, target);
+    conn.pragma_update(None, "foreign_keys", enforced)?;
+    result
+}
+
+fn apply(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version > i64::from(SCHEMA_VERSION) {
         return Err(StoreError::TooNew {
@@ -254,6 +362,15 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> 
                     (TownId::new().to_string(), name, &now),
                 )?;
             }
+        }
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Corrupt(format!(
+                "升级到第 {} 版时表 {table} 的关联数据不一致",
+                index + 1
+            )));
         }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;

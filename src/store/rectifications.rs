@@ -5,14 +5,15 @@ use rusqlite::params;
 
 use super::{Store, StoreError, now};
 use crate::model::{
-    CompoundId, InspectionChain, InspectionId, ItemResult, Rectification, RectificationStatus,
+    InspectionChain, InspectionId, ItemResult, Rectification, RectificationStatus, Subject,
 };
 
 /// An open rectification in the office's list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RectificationListing {
-    pub compound_id: CompoundId,
-    pub compound_name: String,
+    pub subject: Subject,
+    /// The compound's or the cluster's name.
+    pub subject_name: String,
     pub item_text: String,
     pub rectification: Rectification,
     pub status: RectificationStatus,
@@ -129,7 +130,8 @@ impl Store {
             if !seen_roots.insert(root.id) {
                 continue;
             }
-            let compound = self.compound(root.compound_id)?;
+            let subject = root.subject;
+            let subject_name = self.subject_name(subject)?;
             let effective = chain.effective_items();
             for r in self.rectifications_of(&chain)? {
                 let status = chain.status_of(&r, today);
@@ -142,8 +144,8 @@ impl Store {
                     .map(|i| i.standard.text.clone())
                     .unwrap_or_default();
                 out.push(RectificationListing {
-                    compound_id: compound.id,
-                    compound_name: compound.name.clone(),
+                    subject,
+                    subject_name: subject_name.clone(),
                     item_text,
                     rectification: r,
                     status,

@@ -5,8 +5,12 @@ use rusqlite::params;
 
 use super::error::SIGNED_OFF_MESSAGE;
 use super::{InspectionListing, Store, StoreError, now};
+use crate::model::cluster_acceptance::members_pending;
 use crate::model::signoff::{normalize_code, seal, short_code, sign_off_blockers};
-use crate::model::{Inspection, InspectionId, SealCheck, SignMethod, Signature, Stroke};
+use crate::model::{
+    Inspection, InspectionId, SealCheck, SignMethod, Signature, Stroke, Subject, Verdict,
+    verdict_of,
+};
 
 impl Store {
     /// The signatures given so far, by party position.
@@ -119,12 +123,42 @@ impl Store {
             return Err(StoreError::ReadOnlyRecord(SIGNED_OFF_MESSAGE.to_owned()));
         }
         let signatures = self.signatures(id)?;
-        let blockers = sign_off_blockers(&inspection, &signatures);
+        let mut blockers = sign_off_blockers(&inspection, &signatures);
+        let mut inspection = inspection;
+        if let Subject::Cluster(cluster) = inspection.subject {
+            // A cluster acceptance seals its members' acceptances as they stand now, and may
+            // not come out 合格 while one of them is not accepted.
+            inspection.members = self.member_acceptances(cluster)?;
+            let chain = self.chain_of(id)?;
+            let items = chain.effective_items();
+            if verdict_of(&items) == Verdict::Passed {
+                let pending = members_pending(&inspection.members);
+                if !pending.is_empty() {
+                    blockers.push(format!("片区验收不能判定合格：{}", pending.join("、")));
+                }
+            }
+        }
         if !blockers.is_empty() {
             return Err(StoreError::NotReady(blockers));
         }
         let sealed = seal(&inspection, &signatures, &self.photo_hashes(id)?);
         let tx = self.conn.transaction()?;
+        {
+            let mut member = tx.prepare_cached(
+                "INSERT INTO inspection_member (inspection_id, position, compound_id, name, status, code)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (position, m) in inspection.members.iter().enumerate() {
+                member.execute(params![
+                    id,
+                    position as i64,
+                    m.compound_id,
+                    m.name,
+                    m.status.code(),
+                    m.code
+                ])?;
+            }
+        }
         tx.execute(
             "UPDATE inspection SET signed_off_at = ?1, seal = ?2, updated_at = ?1
              WHERE id = ?3 AND signed_off_at IS NULL",

@@ -7,8 +7,8 @@ use crate::command::Command;
 use chrono::NaiveDate;
 
 use crate::model::{
-    Inspection, InspectionChain, ItemResult, Rectification, RectificationId, SealCheck, Signature,
-    verdict_of,
+    Inspection, InspectionChain, ItemResult, MemberAcceptance, Rectification, RectificationId,
+    RoundKind, SealCheck, Signature, Verdict, cluster_verdict, verdict_of,
 };
 use crate::store::PhotoMeta;
 use crate::ui::sign_panel::{self, PartyPad};
@@ -26,6 +26,8 @@ pub struct RoundRecord {
     pub signatures: Vec<Signature>,
     pub seal_check: SealCheck,
     pub rectifications: (InspectionChain, Vec<Rectification>),
+    /// For a cluster acceptance: its member compounds' acceptances (as sealed once signed off).
+    pub members: Option<Vec<MemberAcceptance>>,
 }
 
 /// A rectification being written for a failed item.
@@ -41,7 +43,8 @@ struct RectificationDraft {
 #[derive(Debug)]
 pub struct ChecklistView {
     pub inspection: Inspection,
-    pub compound_name: String,
+    /// The compound's or the cluster's name.
+    pub subject_name: String,
     pub selected: usize,
     /// What is typed in each item's remark field (saved on every change).
     remarks: Vec<String>,
@@ -58,11 +61,12 @@ pub struct ChecklistView {
     drafts: std::collections::HashMap<String, RectificationDraft>,
     pub photos: Vec<PhotoMeta>,
     earlier_photos: Vec<(u32, PhotoMeta)>,
+    members: Option<Vec<MemberAcceptance>>,
     thumbnails: ThumbnailCache,
 }
 
 impl ChecklistView {
-    pub fn new(inspection: Inspection, compound_name: String, record: RoundRecord) -> Self {
+    pub fn new(inspection: Inspection, subject_name: String, record: RoundRecord) -> Self {
         let remarks = inspection.items.iter().map(|i| i.remark.clone()).collect();
         let selected = inspection
             .items
@@ -70,7 +74,7 @@ impl ChecklistView {
             .position(|i| i.result.is_none())
             .unwrap_or(0);
         Self {
-            compound_name,
+            subject_name,
             selected,
             remarks,
             scroll_to_selected: true,
@@ -83,6 +87,7 @@ impl ChecklistView {
             drafts: std::collections::HashMap::new(),
             photos: record.photos,
             earlier_photos: record.earlier_photos,
+            members: record.members,
             thumbnails: ThumbnailCache::default(),
         }
     }
@@ -95,6 +100,7 @@ impl ChecklistView {
             signatures,
             seal_check,
             rectifications: (chain, rectifications),
+            members,
         } = record;
         // A saved rectification's form is done.
         self.drafts.retain(|code, _| {
@@ -118,6 +124,15 @@ impl ChecklistView {
         self.rectifications = rectifications;
         self.photos = photos;
         self.earlier_photos = earlier_photos;
+        self.members = members;
+    }
+
+    /// The verdict rule, and for a cluster also its members' acceptances.
+    fn verdict(&self, items: &[crate::model::InspectionItem]) -> Verdict {
+        match &self.members {
+            Some(members) => cluster_verdict(items, members),
+            None => verdict_of(items),
+        }
     }
 
     /// Is this the latest round of its acceptance?
@@ -191,15 +206,14 @@ pub fn show(
     let inspection_id = view.inspection.id;
     let total = view.inspection.items.len();
     let decided = view.inspection.decided_count();
-    let verdict = verdict_of(&view.inspection.items);
+    let verdict = view.verdict(&view.inspection.items);
 
     ui.horizontal(|ui| {
-        let round = if view.inspection.round > 1 {
-            format!("第 {} 轮复验", view.inspection.round)
-        } else {
-            "验收".to_owned()
+        let round = match view.inspection.kind {
+            RoundKind::First => "验收".to_owned(),
+            kind => format!("第 {} 轮{}", view.inspection.round, kind.label()),
         };
-        ui.heading(format!("{} · {round}", view.compound_name));
+        ui.heading(format!("{} · {round}", view.subject_name));
         ui.add_space(12.0);
         ui.label(format!(
             "{}　验收人员：{}",
@@ -223,7 +237,7 @@ pub fn show(
     });
     if view.chain.rounds.len() > 1 {
         // 结论按最新一轮: the acceptance as a whole, after every round so far.
-        let overall = verdict_of(&view.chain.effective_items());
+        let overall = view.verdict(&view.chain.effective_items());
         ui.horizontal(|ui| {
             ui.label(format!(
                 "共 {} 轮，整体结论（按最新一轮）：",
@@ -233,15 +247,31 @@ pub fn show(
             ui.label(overall.explanation());
         });
     }
-    if view.is_latest() && !view.chain.open_items().is_empty() {
-        let next = Command::NewReinspection(inspection_id);
-        if ui
-            .button(next.label())
-            .on_hover_text(next.tooltip())
-            .clicked()
-        {
-            commands.push(next);
-        }
+    if view.inspection.kind == RoundKind::Correction {
+        ui.label(format!("更正原因：{}", view.inspection.reason));
+    }
+    if view.is_latest() {
+        ui.horizontal(|ui| {
+            let mut next = Vec::new();
+            if !view.chain.open_items().is_empty() {
+                next.push(Command::NewReinspection(inspection_id));
+            }
+            if view.inspection.is_signed_off() {
+                next.push(Command::NewCorrection(inspection_id));
+            }
+            for command in next {
+                if ui
+                    .button(command.label())
+                    .on_hover_text(command.tooltip())
+                    .clicked()
+                {
+                    commands.push(command);
+                }
+            }
+        });
+    }
+    if let Some(members) = &view.members {
+        members_panel(ui, members, view.inspection.is_signed_off(), commands);
     }
     ui.horizontal(|ui| {
         let export = Command::ExportSheet(inspection_id);
@@ -292,6 +322,48 @@ pub fn show(
                 &mut view.pads,
                 commands,
             );
+        });
+}
+
+/// 小区验收情况: a cluster acceptance shows where each member compound stands.
+fn members_panel(
+    ui: &mut egui::Ui,
+    members: &[MemberAcceptance],
+    sealed: bool,
+    commands: &mut Vec<Command>,
+) {
+    let accepted = members
+        .iter()
+        .filter(|m| m.status == crate::model::MemberStatus::Accepted)
+        .count();
+    let title = format!(
+        "片区内小区验收情况：合格并交付 {accepted}/{}{}",
+        members.len(),
+        if sealed { "（签字时）" } else { "" }
+    );
+    egui::CollapsingHeader::new(title)
+        .id_salt("members_panel")
+        .default_open(accepted < members.len() || members.is_empty())
+        .show(ui, |ui| {
+            if members.is_empty() {
+                ui.label("片区内还没有小区。");
+            }
+            egui::Grid::new("checklist_members")
+                .striped(true)
+                .spacing([16.0, 2.0])
+                .show(ui, |ui| {
+                    for m in members {
+                        if ui.link(&m.name).clicked() {
+                            commands.push(Command::ShowCompound(m.compound_id));
+                        }
+                        ui.label(crate::ui::cluster_page::member_status_text(
+                            m.status,
+                            ui.visuals(),
+                        ));
+                        ui.label(m.code.as_deref().unwrap_or("—"));
+                        ui.end_row();
+                    }
+                });
         });
 }
 

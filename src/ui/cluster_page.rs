@@ -1,18 +1,26 @@
-//! One cluster: its member compounds with their acceptance state, and the survey of its
-//! 15-minute circle (the cluster standard's 九有, 宁政办〔2021〕17号 二、（四）).
+//! One cluster: its member compounds with their acceptance state, the cluster acceptance
+//! (cluster standard, 五全, 九位一体) and the survey of its 15-minute circle (the cluster
+//! standard's 九有, 宁政办〔2021〕17号 二、（四）).
 
 use eframe::egui;
 
 use crate::command::Command;
-use crate::model::{Cluster, ClusterSurvey, Facility};
-use crate::store::CompoundRow;
-use crate::ui::widgets::{command_button, eligibility_text};
+use crate::model::{
+    Cluster, ClusterSurvey, Facility, MemberAcceptance, MemberStatus, Subject,
+    cluster_acceptance::members_pending,
+};
+use crate::store::{CompoundRow, InspectionSummary};
+use crate::ui::widgets::{PASS_GREEN, command_button, eligibility_text, verdict_text};
 
 /// What the cluster page shows.
 #[derive(Debug)]
 pub struct ClusterView {
     pub cluster: Cluster,
     pub members: Vec<CompoundRow>,
+    /// Each member's own acceptance, by name.
+    pub acceptances: Vec<MemberAcceptance>,
+    /// The cluster acceptance's rounds, newest first.
+    pub inspections: Vec<InspectionSummary>,
     pub survey: Option<ClusterSurvey>,
     /// (name, walking minutes) per facility, as typed.
     texts: Vec<(String, String)>,
@@ -20,7 +28,13 @@ pub struct ClusterView {
 }
 
 impl ClusterView {
-    pub fn new(cluster: Cluster, members: Vec<CompoundRow>, survey: Option<ClusterSurvey>) -> Self {
+    pub fn new(
+        cluster: Cluster,
+        members: Vec<CompoundRow>,
+        acceptances: Vec<MemberAcceptance>,
+        inspections: Vec<InspectionSummary>,
+        survey: Option<ClusterSurvey>,
+    ) -> Self {
         let texts = survey.as_ref().map_or_else(Vec::new, |s| {
             s.facilities
                 .iter()
@@ -36,6 +50,8 @@ impl ClusterView {
         Self {
             cluster,
             members,
+            acceptances,
+            inspections,
             survey,
             texts,
             errors,
@@ -48,6 +64,8 @@ impl ClusterView {
         if same {
             self.cluster = fresh.cluster;
             self.members = fresh.members;
+            self.acceptances = fresh.acceptances;
+            self.inspections = fresh.inspections;
             self.survey = fresh.survey;
         } else {
             *self = fresh;
@@ -71,11 +89,23 @@ pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Comman
         .striped(true)
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
-            for title in ["小区", "建成年份", "户数", "资格", "调查", "最近验收"] {
+            for title in [
+                "小区",
+                "建成年份",
+                "户数",
+                "资格",
+                "调查",
+                "小区验收",
+                "校验码",
+            ] {
                 ui.strong(title);
             }
             ui.end_row();
             for row in &view.members {
+                let acceptance = view
+                    .acceptances
+                    .iter()
+                    .find(|a| a.compound_id == row.compound.id);
                 let c = &row.compound;
                 if ui.link(&c.name).clicked() {
                     commands.push(Command::ShowCompound(c.id));
@@ -92,10 +122,22 @@ pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Comman
                 );
                 ui.label(eligibility_text(row.eligibility, ui.visuals()));
                 ui.label(row.survey_status.label());
-                ui.label(row.last_inspected_on.as_deref().unwrap_or("未验收"));
+                match acceptance {
+                    Some(a) => {
+                        ui.label(member_status_text(a.status, ui.visuals()));
+                        ui.label(a.code.as_deref().unwrap_or("—"));
+                    }
+                    None => {
+                        ui.label("—");
+                        ui.label("—");
+                    }
+                }
                 ui.end_row();
             }
         });
+    ui.add_space(10.0);
+    ui.separator();
+    cluster_acceptance(ui, view, commands);
     ui.add_space(10.0);
     ui.separator();
     ui.horizontal(|ui| {
@@ -168,6 +210,86 @@ pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Comman
                 if let Some(e) = &view.errors[index] {
                     ui.label(egui::RichText::new(e).color(ui.visuals().error_fg_color));
                 }
+                ui.end_row();
+            }
+        });
+}
+
+/// A member's acceptance status, coloured: green accepted, red failed.
+pub fn member_status_text(status: MemberStatus, visuals: &egui::Visuals) -> egui::RichText {
+    let text = egui::RichText::new(status.label());
+    match status {
+        MemberStatus::Accepted => text.color(PASS_GREEN),
+        MemberStatus::Failed => text.color(visuals.error_fg_color),
+        MemberStatus::NotInspected | MemberStatus::InProgress => text,
+    }
+}
+
+/// 片区验收: what holds it up, how to start one, and its rounds.
+fn cluster_acceptance(ui: &mut egui::Ui, view: &ClusterView, commands: &mut Vec<Command>) {
+    let id = view.cluster.id;
+    ui.horizontal(|ui| {
+        ui.heading("片区验收");
+        ui.label(
+            egui::RichText::new(
+                "片区标准“三合、三整、九有”、绿色社区、总要求“五全”“九位一体”（二、（四））",
+            )
+            .small(),
+        );
+    });
+    let accepted = view
+        .acceptances
+        .iter()
+        .filter(|a| a.status == MemberStatus::Accepted)
+        .count();
+    ui.label(format!(
+        "小区验收合格并交付 {accepted}/{} 个",
+        view.acceptances.len()
+    ));
+    let pending = members_pending(&view.acceptances);
+    if !pending.is_empty() {
+        ui.label(
+            egui::RichText::new(format!(
+                "各小区均验收合格并签字后，片区才能判定合格。尚未合格：{}",
+                pending.join("、")
+            ))
+            .color(ui.visuals().warn_fg_color),
+        );
+    }
+    ui.horizontal(|ui| {
+        command_button(ui, Command::NewInspection(Subject::Cluster(id)), commands);
+        command_button(ui, Command::ExportOverall(id), commands);
+    });
+    if view.inspections.is_empty() {
+        ui.label("尚未进行片区验收。");
+        return;
+    }
+    egui::Grid::new("cluster_inspections")
+        .striped(true)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            for title in ["验收日期", "轮次", "已判定", "结论", "签字", ""] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for s in &view.inspections {
+                ui.label(s.inspected_on.to_string());
+                ui.label(format!("第 {} 轮 · {}", s.round, s.kind.label()));
+                ui.label(format!("{}/{}", s.decided, s.total));
+                ui.label(verdict_text(&s.verdict, ui.visuals()));
+                ui.label(
+                    s.code
+                        .as_deref()
+                        .map_or("未签字".to_owned(), |c| format!("已签字 {c}")),
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("打开").clicked() {
+                        commands.push(Command::ShowInspection(s.id));
+                    }
+                    if ui.button("导出验收单").clicked() {
+                        commands.push(Command::ExportSheet(s.id));
+                    }
+                });
                 ui.end_row();
             }
         });

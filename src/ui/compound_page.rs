@@ -4,7 +4,9 @@ use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
 use crate::command::Command;
-use crate::model::{Compound, CompoundSurvey, Condition, EligibilityReport, NeedsGroup, Verdict};
+use crate::model::{
+    Compound, CompoundSurvey, Condition, EligibilityReport, NeedsGroup, Subject, Verdict,
+};
 use crate::store::InspectionSummary;
 use crate::ui::widgets::{command_button, eligibility_checks, eligibility_text, verdict_text};
 
@@ -36,10 +38,11 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
             ui.label(egui::RichText::new("示例数据").color(egui::Color32::from_rgb(200, 80, 0)));
         }
         // 改造一个、合格一个、交付一个: a 合格 inspection signed by every party hands it over.
+        // The newest round decides: a later correction or re-inspection replaces it.
         if view
             .inspections
-            .iter()
-            .any(|s| s.signed_off && s.verdict == Verdict::Passed)
+            .first()
+            .is_some_and(|s| s.signed_off && s.verdict == Verdict::Passed)
         {
             ui.label(
                 egui::RichText::new("已交付")
@@ -96,10 +99,10 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
         ui.add_space(16.0);
         if ui
             .add(egui::Button::new("开始验收").min_size(egui::vec2(120.0, 32.0)))
-            .on_hover_text(Command::NewInspection(c.id).tooltip())
+            .on_hover_text(Command::NewInspection(Subject::Compound(c.id)).tooltip())
             .clicked()
         {
-            commands.push(Command::NewInspection(c.id));
+            commands.push(Command::NewInspection(Subject::Compound(c.id)));
         }
     });
     ui.add_space(6.0);
@@ -131,7 +134,7 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
                         row.col(|ui| {
                             ui.label(s.inspected_on.to_string());
                             if s.round > 1 {
-                                ui.label(format!("第 {} 轮复验", s.round));
+                                ui.label(format!("第 {} 轮{}", s.round, s.kind.label()));
                             }
                         });
                         row.col(|ui| {
@@ -139,8 +142,9 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
                         });
                         row.col(|ui| {
                             ui.label(format!("{}/{}", s.decided, s.total));
-                            if s.signed_off {
-                                ui.label("已签字锁定");
+                            if let Some(code) = &s.code {
+                                ui.label("已签字锁定")
+                                    .on_hover_text(format!("校验码 {code}"));
                             }
                         });
                         row.col(|ui| {

@@ -3,7 +3,7 @@
 use eframe::egui;
 
 use crate::command::Command;
-use crate::model::InspectionDraft;
+use crate::model::{InspectionDraft, RoundKind, Subject};
 use crate::ui::widgets::labelled_text;
 
 #[derive(Debug)]
@@ -22,16 +22,26 @@ impl InspectionForm {
 }
 
 pub fn show(ui: &mut egui::Ui, form: &mut InspectionForm, commands: &mut Vec<Command>) {
-    if form.draft.reinspects.is_some() {
-        ui.heading("开始复验");
-        ui.label(egui::RichText::new("只复验上一轮后仍不合格的项目；结论按最新一轮计。").small());
-    } else {
-        ui.heading("开始验收");
-        ui.label(
-            egui::RichText::new("按小区改造标准“三入、四通、四有、两整”（宁政办〔2021〕17号 二、（四））逐项检查，共 13 项。")
-                .small(),
-        );
-    }
+    let (heading, note) = match (form.draft.follows, form.draft.subject) {
+        (Some((_, RoundKind::Correction)), _) => (
+            "更正已签字的验收记录",
+            "原记录保持不变；新的一轮沿用原结果逐项核对，改正有误之处后须各方重新签字。",
+        ),
+        (Some(_), _) => (
+            "开始复验",
+            "只复验上一轮后仍不合格的项目；结论按最新一轮计。",
+        ),
+        (None, Subject::Compound(_)) => (
+            "开始验收",
+            "按小区改造标准“三入、四通、四有、两整”（宁政办〔2021〕17号 二、（四））逐项检查，共 13 项。",
+        ),
+        (None, Subject::Cluster(_)) => (
+            "开始片区验收",
+            "按片区标准“三合、三整、九有”及绿色社区、总要求“五全”“九位一体”（宁政办〔2021〕17号 二、（四））逐项检查，共 30 项；片区内各小区均验收合格并签字后，片区才能判定合格。",
+        ),
+    };
+    ui.heading(heading);
+    ui.label(egui::RichText::new(note).small());
     ui.add_space(8.0);
     egui::Grid::new("inspection_form")
         .num_columns(2)
@@ -60,6 +70,17 @@ pub fn show(ui: &mut egui::Ui, form: &mut InspectionForm, commands: &mut Vec<Com
             )
             .labelled_by(label.id);
             ui.end_row();
+            if matches!(form.draft.follows, Some((_, RoundKind::Correction))) {
+                let label = ui.label("更正原因");
+                ui.add(
+                    egui::TextEdit::multiline(&mut form.draft.reason)
+                        .desired_rows(3)
+                        .desired_width(320.0)
+                        .hint_text("例如：第 5 项结果误记，应为不合格"),
+                )
+                .labelled_by(label.id);
+                ui.end_row();
+            }
         });
     ui.label(
         egui::RichText::new("参加单位每行一个，验收单上为每个单位留签字栏。")

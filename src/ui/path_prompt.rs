@@ -20,6 +20,8 @@ pub enum PathPurpose {
     ExportSurvey(SurveyId),
     /// A folder for a cluster's signed sheets.
     BatchFolder(ClusterId),
+    /// A cluster's 综合验收汇总表, with the cluster's name for the file name.
+    ExportOverall(ClusterId, String),
     /// Photo files for an item (several at once).
     AddPhotos {
         inspection: InspectionId,
@@ -38,6 +40,7 @@ impl PathPurpose {
             Self::ExportSurvey(_) => "导出调查表 PDF",
             Self::AddPhotos { .. } => "添加照片",
             Self::BatchFolder(_) => "选择导出文件夹",
+            Self::ExportOverall(..) => "导出综合验收汇总表 PDF",
         }
     }
 
@@ -61,7 +64,7 @@ impl PathPurpose {
                 let name = match checklist.filter(|c| c.inspection.id == *id) {
                     Some(c) => format!(
                         "验收单-{}-{}.pdf",
-                        c.compound_name, c.inspection.inspected_on
+                        c.subject_name, c.inspection.inspected_on
                     ),
                     None => format!("验收单-{}.pdf", &id.to_string()[..8]),
                 };
@@ -71,7 +74,7 @@ impl PathPurpose {
                 let name = match checklist.filter(|c| c.inspection.id == *id) {
                     Some(c) => format!(
                         "整改通知单-{}-{}.pdf",
-                        c.compound_name, c.inspection.inspected_on
+                        c.subject_name, c.inspection.inspected_on
                     ),
                     None => format!("整改通知单-{}.pdf", &id.to_string()[..8]),
                 };
@@ -82,6 +85,13 @@ impl PathPurpose {
                     Some(s) => format!("调查表-{}-第{}轮.pdf", s.compound.name, s.survey.round),
                     None => format!("调查表-{}.pdf", &id.to_string()[..8]),
                 };
+                documents_dir(db_dir).join(sanitize_file_name(&name))
+            }
+            Self::ExportOverall(_, cluster) => {
+                let name = format!(
+                    "综合验收汇总表-{cluster}-{}.pdf",
+                    chrono::Local::now().date_naive()
+                );
                 documents_dir(db_dir).join(sanitize_file_name(&name))
             }
         }
@@ -96,6 +106,7 @@ impl PathPurpose {
             Self::ExportNotice(id) => Command::ExportNoticeTo(*id, path),
             Self::ExportSurvey(id) => Command::ExportSurveyTo(*id, path),
             Self::BatchFolder(cluster) => Command::BatchExportTo(*cluster, path),
+            Self::ExportOverall(cluster, _) => Command::ExportOverallTo(*cluster, path),
             Self::AddPhotos { inspection, code } => Command::ImportPhotos {
                 inspection: *inspection,
                 code: code.clone(),
@@ -176,7 +187,8 @@ impl PathPrompt {
         let mut path = PathBuf::from(text);
         if let PathPurpose::ExportSheet(_)
         | PathPurpose::ExportNotice(_)
-        | PathPurpose::ExportSurvey(_) = self.purpose
+        | PathPurpose::ExportSurvey(_)
+        | PathPurpose::ExportOverall(..) = self.purpose
             && path
                 .extension()
                 .is_none_or(|e| !e.eq_ignore_ascii_case("pdf"))
@@ -188,7 +200,10 @@ impl PathPrompt {
         }
         if matches!(
             self.purpose,
-            PathPurpose::ExportSheet(_) | PathPurpose::ExportSurvey(_)
+            PathPurpose::ExportSheet(_)
+                | PathPurpose::ExportNotice(_)
+                | PathPurpose::ExportSurvey(_)
+                | PathPurpose::ExportOverall(..)
         ) && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
             && !parent.is_dir()
         {

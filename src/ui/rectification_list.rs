@@ -27,13 +27,19 @@ pub fn show(ui: &mut egui::Ui, list: &[RectificationListing], commands: &mut Vec
                 .striped(true)
                 .spacing([16.0, 6.0])
                 .show(ui, |ui| {
-                    for title in ["小区", "项目", "整改要求", "责任单位", "整改期限", "状态"]
-                    {
+                    for title in [
+                        "小区/片区",
+                        "项目",
+                        "整改要求",
+                        "责任单位",
+                        "整改期限",
+                        "状态",
+                    ] {
                         ui.strong(title);
                     }
                     ui.end_row();
                     for l in list {
-                        if ui.link(&l.compound_name).clicked() {
+                        if ui.link(&l.subject_name).clicked() {
                             commands.push(Command::ShowInspection(l.rectification.inspection_id));
                         }
                         ui.label(&l.item_text);

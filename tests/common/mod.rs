@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 use chrono::NaiveDate;
-use yanshou::model::{Catalogue, Compound, CompoundId, InspectionId, catalogue::COMPOUND_STANDARD};
+use yanshou::model::{
+    Catalogue, Compound, CompoundId, InspectionId, Subject, catalogue::COMPOUND_STANDARD,
+};
 use yanshou::store::Store;
 
 pub fn compound(name: &str) -> Compound {
@@ -32,8 +34,7 @@ pub fn store_with_inspection(store: &mut Store, name: &str) -> (CompoundId, Insp
     ];
     let id = store
         .start_inspection(
-            c.id,
-            COMPOUND_STANDARD,
+            Subject::Compound(c.id),
             Catalogue::current(),
             NaiveDate::from_ymd_opt(2026, 11, 20).expect("date"),
             "王工、李工",

@@ -1,0 +1,97 @@
+//! Cluster acceptance (片区验收): a cluster is accepted against its own standard
+//! (三合、三整、九有 and 绿色社区) with the general requirements 五全 and 九位一体
+//! (宁政办〔2021〕17号 二、（四）), and only once every member compound has been accepted on its
+//! own (四、（二）4: 改造一个、合格一个、交付一个).
+
+use super::ids::CompoundId;
+use super::inspection::InspectionItem;
+use super::verdict::{Verdict, verdict_of};
+
+/// Where a member compound's own acceptance stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MemberStatus {
+    /// No acceptance inspection yet.
+    NotInspected,
+    /// An inspection is under way (undecided items, or not yet signed off).
+    InProgress,
+    /// The latest round is 不合格.
+    Failed,
+    /// 合格 and signed off by every party: handed over (已交付).
+    Accepted,
+}
+
+impl MemberStatus {
+    pub const ALL: [Self; 4] = [
+        Self::NotInspected,
+        Self::InProgress,
+        Self::Failed,
+        Self::Accepted,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotInspected => "尚未验收",
+            Self::InProgress => "验收中",
+            Self::Failed => "不合格",
+            Self::Accepted => "合格（已交付）",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NotInspected => "none",
+            Self::InProgress => "in_progress",
+            Self::Failed => "failed",
+            Self::Accepted => "accepted",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// A member compound's acceptance, as a cluster acceptance shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberAcceptance {
+    pub compound_id: CompoundId,
+    pub name: String,
+    pub status: MemberStatus,
+    /// The latest round's 校验码, when it is signed off.
+    pub code: Option<String>,
+}
+
+/// The members whose acceptance stands in the way of a cluster 合格, as "name（status）".
+pub fn members_pending(members: &[MemberAcceptance]) -> Vec<String> {
+    if members.is_empty() {
+        return vec!["片区内还没有小区".to_owned()];
+    }
+    members
+        .iter()
+        .filter(|m| m.status != MemberStatus::Accepted)
+        .map(|m| format!("{}（{}）", m.name, m.status.label()))
+        .collect()
+}
+
+/// The verdict of a cluster acceptance: the item rule, except that it is never 合格 while a
+/// member compound has no 合格, signed-off acceptance of its own.
+pub fn cluster_verdict(items: &[InspectionItem], members: &[MemberAcceptance]) -> Verdict {
+    let pending = members_pending(members);
+    match verdict_of(items) {
+        Verdict::Passed if !pending.is_empty() => Verdict::Incomplete {
+            undecided: Vec::new(),
+            missing_reason: Vec::new(),
+            members_pending: pending,
+        },
+        Verdict::Incomplete {
+            undecided,
+            missing_reason,
+            ..
+        } => Verdict::Incomplete {
+            undecided,
+            missing_reason,
+            members_pending: pending,
+        },
+        other => other,
+    }
+}
