@@ -133,7 +133,30 @@ pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId
     store.record_remark(id, "XQ-SY-01", "社区保障性物业，服务合同已备案。")?;
     sign_sample(store, id, parties.len())?;
     write_failed_inspection(store, failed, &parties)?;
+    write_cluster_acceptance(store, cluster.id)?;
     Ok(first)
+}
+
+/// A cluster acceptance under way: every item checked, but the cluster's second compound has
+/// no acceptance yet, so the verdict stays 未完成 and it cannot be signed off as 合格.
+fn write_cluster_acceptance(store: &mut Store, cluster: ClusterId) -> Result<(), StoreError> {
+    let parties: Vec<String> = ["县住房和城乡建设局", "属地乡镇", "社区", "居民代表"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let date = NaiveDate::from_ymd_opt(2024, 6, 18).unwrap_or_default();
+    let id = store.start_inspection(
+        Subject::Cluster(cluster),
+        Catalogue::current(),
+        date,
+        "示例·县验收组",
+        &parties,
+    )?;
+    for item in store.inspection(id)?.items {
+        store.record_result(id, &item.standard.code, Some(ItemResult::Pass))?;
+    }
+    store.record_remark(id, "PQ-JY-05", "永宁大道公厕，距片区中心步行约 6 分钟。")?;
+    Ok(())
 }
 
 /// A finished survey of the first sample compound: eligible, with a few needs.

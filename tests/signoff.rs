@@ -288,3 +288,20 @@ fn the_cli_verifies_a_printed_code() {
     let (ok, text) = run(&code);
     assert!(!ok && text.contains("不一致"), "{text}");
 }
+
+#[test]
+fn a_compound_record_keeps_the_canonical_form_it_was_sealed_with() {
+    // Fields added for clusters and corrections are left out when empty, so a record sealed
+    // before schema 6 still matches its code.
+    let (store, id) = signed_ready();
+    let inspection = store.inspection(id).unwrap();
+    let form = yanshou::model::signoff::canonical_form(&inspection, &[], &[]);
+    let head = format!(
+        r#"{{"format":"yanshou-seal/1","inspection":"{id}","compound":"{}","standard":"compound","catalogue_version":"#,
+        inspection.subject.compound().unwrap()
+    );
+    assert!(form.starts_with(&head), "{form}");
+    for added in ["\"cluster\"", "\"members\"", "\"reason\"", "\"corrects\""] {
+        assert!(!form.contains(added), "{added} in {form}");
+    }
+}
