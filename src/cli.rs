@@ -240,7 +240,7 @@ fn list(store: &Store) -> anyhow::Result<()> {
     for l in &inspections {
         let s = &l.summary;
         println!(
-            "  {}  {}{}  {}  第{}轮{}  {}/{}  {}  {}",
+            "  {}  [{}] {}  {}  第{}轮{}  {}/{}  {}  {}",
             s.id,
             l.subject.kind_label(),
             l.subject_name,

@@ -705,3 +705,109 @@ fn a_cluster_batch_export_writes_every_signed_sheet() {
     let files: Vec<_> = std::fs::read_dir(&out).expect("folder").collect();
     assert_eq!(files.len(), 1, "the sample cluster has one signed sheet");
 }
+
+#[test]
+fn a_cluster_acceptance_shows_its_members_and_the_overall_sheet_exports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("s.db")).expect("store");
+    yanshou::sample::write_sample(&mut store, false).expect("sample");
+    let cluster = store.clusters().expect("clusters")[0].id;
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowCluster(cluster));
+    let mut h = harness(app);
+    h.get_by_label("小区验收合格并交付 1/2 个");
+    h.get_by_label_contains("尚未合格：示例·供销社家属楼（尚未验收）");
+
+    h.get_by_role_and_label(Role::Button, "开始片区验收")
+        .click();
+    h.run();
+    h.get_by_label_contains("共 30 项");
+    type_into(&mut h, "验收人员", "县验收组");
+    h.get_by_role_and_label(Role::Button, "开始").click();
+    h.run();
+    let inspection = the_inspection(h.state());
+    assert_eq!(
+        inspection.subject,
+        yanshou::model::Subject::Cluster(cluster)
+    );
+    assert_eq!(inspection.items.len(), 30);
+    h.get_by_label_contains("片区内小区验收情况：合格并交付 1/2");
+    h.get_by_label("尚未验收");
+    h.get_by_label("线路网路多杆合一：合格").click();
+    h.run();
+    assert_eq!(
+        the_inspection(h.state()).items[0].result,
+        Some(ItemResult::Pass)
+    );
+
+    // Back on the cluster page, the office exports the 综合验收汇总表.
+    h.state_mut()
+        .handle(yanshou::command::Command::ShowCluster(cluster));
+    h.run();
+    assert_eq!(
+        h.query_all_by_label("第 1 轮 · 首次验收").count(),
+        2,
+        "the sample's round and the new one"
+    );
+    h.get_by_role_and_label(Role::Button, "导出综合验收汇总表 PDF…")
+        .click();
+    h.run();
+    let out = dir.path().join("汇总.pdf");
+    submit_path(&mut h, out.to_str().expect("utf-8"));
+    wait_for_background(&mut h);
+    let text = common::pdf_text(&std::fs::read(&out).expect("written"));
+    assert!(text.contains(yanshou::export::OVERALL_TITLE), "{text}");
+    assert!(text.contains("示例·县水利局家属院"), "{text}");
+}
+
+#[test]
+fn a_signed_inspection_is_corrected_by_a_new_round() {
+    let mut store = Store::open_in_memory().expect("store");
+    yanshou::sample::write_sample(&mut store, false).expect("sample");
+    let signed = store
+        .all_inspections()
+        .expect("list")
+        .into_iter()
+        .find(|l| l.summary.signed_off)
+        .expect("the sample has a signed inspection")
+        .summary
+        .id;
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowInspection(signed));
+    let mut h = harness(app);
+    h.get_by_role_and_label(Role::Button, "更正（新建一轮）…")
+        .click();
+    h.run();
+    h.get_by_label("更正已签字的验收记录");
+    h.get_by_role_and_label(Role::Button, "开始").click();
+    h.run();
+    h.get_by_label("请填写更正原因");
+    h.get_by_role_and_label(Role::MultilineTextInput, "更正原因")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::MultilineTextInput, "更正原因")
+        .type_text("第 5 项误记");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "开始").click();
+    h.run();
+    let round = the_inspection(h.state());
+    assert_eq!(round.kind, yanshou::model::RoundKind::Correction);
+    assert_eq!(round.parent_id, Some(signed));
+    assert_eq!(round.reason, "第 5 项误记");
+    assert_eq!(
+        round.decided_count(),
+        13,
+        "starts from the corrected findings"
+    );
+    h.get_by_label_contains("第 2 轮更正");
+    h.get_by_label("更正原因：第 5 项误记");
+    // The original stays sealed and unchanged.
+    assert!(matches!(
+        h.state()
+            .store()
+            .expect("store")
+            .check_seal(signed)
+            .expect("check"),
+        yanshou::model::SealCheck::Intact { .. }
+    ));
+}

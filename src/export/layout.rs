@@ -29,8 +29,19 @@ pub fn title_block(c: &mut Canvas, title: &str, subtitle: &str, sample: bool) ->
         );
     }
     c.text_centered(PAGE_WIDTH / 2.0, y + 10.0, 16.0, Ink::Black, title);
-    c.text_centered(PAGE_WIDTH / 2.0, y + 17.5, 9.0, Ink::Grey, subtitle);
-    y + 21.0
+    // A long subtitle (a cluster's three standards) wraps onto more centred lines.
+    let lines = c.wrap(subtitle, 9.0, CONTENT_WIDTH);
+    let step = line_height(9.0);
+    for (i, line) in lines.iter().enumerate() {
+        c.text_centered(
+            PAGE_WIDTH / 2.0,
+            y + 17.5 + i as f32 * step,
+            9.0,
+            Ink::Grey,
+            line,
+        );
+    }
+    y + 21.0 + lines.len().saturating_sub(1) as f32 * step
 }
 
 /// Starts a new page if `height` does not fit below `y`; returns where to draw.
