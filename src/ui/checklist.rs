@@ -306,7 +306,22 @@ pub fn show(
         .auto_shrink(false)
         .show(ui, |ui| {
             let mut group = String::new();
+            let mut standard = String::new();
+            let catalogue = crate::model::Catalogue::version(&view.inspection.catalogue_version);
             for index in 0..view.inspection.items.len() {
+                // A cluster acceptance spans three standards: name each where it starts.
+                let item_standard = &view.inspection.items[index].standard.standard;
+                if view.members.is_some() && *item_standard != standard {
+                    standard.clone_from(item_standard);
+                    if let Some(s) = catalogue.and_then(|c| c.standard(&standard)) {
+                        ui.add_space(10.0);
+                        ui.label(
+                            egui::RichText::new(format!("{}（{}）", s.name, s.clause))
+                                .heading()
+                                .strong(),
+                        );
+                    }
+                }
                 let item_group = &view.inspection.items[index].standard.group;
                 if *item_group != group {
                     group.clone_from(item_group);
