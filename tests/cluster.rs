@@ -65,31 +65,45 @@ fn decide_sign_off(store: &mut Store, id: InspectionId, result: ItemResult) -> S
     store.sign_off(id).unwrap()
 }
 
-/// Accepts a compound: one round, every item 合格, signed off.
-fn accept(store: &mut Store, compound: CompoundId) -> InspectionId {
-    let id = store
+fn start(store: &mut Store, subject: Subject, day: u32) -> InspectionId {
+    store
         .start_inspection(
-            Subject::Compound(compound),
+            subject,
             Catalogue::current(),
-            date(10),
-            "王工",
+            date(day),
+            "验收组",
             &parties(),
         )
-        .unwrap();
+        .unwrap()
+}
+
+/// Accepts a compound: one round, every item 合格, signed off.
+fn accept(store: &mut Store, compound: CompoundId) -> InspectionId {
+    let id = start(store, Subject::Compound(compound), 10);
     decide_sign_off(store, id, ItemResult::Pass);
     id
 }
 
-fn start_cluster(store: &mut Store, cluster: ClusterId) -> InspectionId {
+/// A compound inspection under way with one item 不合格.
+fn start_failing(store: &mut Store, compound: CompoundId) -> InspectionId {
+    let id = start(store, Subject::Compound(compound), 12);
     store
-        .start_inspection(
-            Subject::Cluster(cluster),
-            Catalogue::current(),
-            date(20),
-            "县验收组",
-            &parties(),
-        )
-        .unwrap()
+        .record_result(id, "XQ-LZ-01", Some(ItemResult::Fail))
+        .unwrap();
+    id
+}
+
+fn start_cluster(store: &mut Store, cluster: ClusterId) -> InspectionId {
+    start(store, Subject::Cluster(cluster), 20)
+}
+
+/// Marks every item of a round 合格.
+fn pass_all(store: &mut Store, id: InspectionId) {
+    for item in store.inspection(id).unwrap().items {
+        store
+            .record_result(id, &item.standard.code, Some(ItemResult::Pass))
+            .unwrap();
+    }
 }
 
 #[test]
@@ -145,12 +159,7 @@ fn a_cluster_is_not_passed_while_a_member_compound_has_no_acceptance() {
     );
 
     let id = start_cluster(&mut store, cluster);
-    let items = store.inspection(id).unwrap().items;
-    for item in &items {
-        store
-            .record_result(id, &item.standard.code, Some(ItemResult::Pass))
-            .unwrap();
-    }
+    pass_all(&mut store, id);
     for position in 0..2 {
         store
             .sign(id, position, "签字人", &SignMethod::WetInk)
@@ -172,18 +181,7 @@ fn a_cluster_is_not_passed_while_a_member_compound_has_no_acceptance() {
     assert!(!store.inspection(id).unwrap().is_signed_off());
 
     // A failing member does not help either.
-    let failing = store
-        .start_inspection(
-            Subject::Compound(second),
-            Catalogue::current(),
-            date(12),
-            "王工",
-            &parties(),
-        )
-        .unwrap();
-    store
-        .record_result(failing, "XQ-LZ-01", Some(ItemResult::Fail))
-        .unwrap();
+    let failing = start_failing(&mut store, second);
     let err = store.sign_off(id).unwrap_err();
     assert!(err.to_string().contains("乙小区（不合格）"), "{err}");
 
@@ -235,12 +233,8 @@ fn a_cluster_is_not_passed_while_a_member_compound_has_no_acceptance() {
 fn a_failed_cluster_acceptance_can_be_signed_off_and_re_inspected() {
     let (mut store, cluster, _, _) = cluster_with_two();
     let id = start_cluster(&mut store, cluster);
+    pass_all(&mut store, id);
     let inspection = store.inspection(id).unwrap();
-    for item in &inspection.items {
-        store
-            .record_result(id, &item.standard.code, Some(ItemResult::Pass))
-            .unwrap();
-    }
     let failed = &inspection.items[0].standard.code;
     store
         .record_result(id, failed, Some(ItemResult::Fail))
@@ -280,6 +274,12 @@ fn a_signed_round_is_corrected_by_a_new_linked_round_never_edited() {
             .label(),
         "合格"
     );
+
+    // Not before the round it corrects.
+    let err = store
+        .start_correction(id, "误记", date(1), "王工", &parties())
+        .unwrap_err();
+    assert!(err.to_string().contains("早于上一轮"), "{err}");
 
     // A reason is required.
     let err = store
@@ -364,25 +364,9 @@ fn decide_sign_off_keeping(store: &mut Store, id: InspectionId) -> String {
 fn the_cluster_sheet_and_the_overall_summary_show_every_member() {
     let (mut store, cluster, first, second) = cluster_with_two();
     accept(&mut store, first);
-    let failing = store
-        .start_inspection(
-            Subject::Compound(second),
-            Catalogue::current(),
-            date(12),
-            "王工",
-            &parties(),
-        )
-        .unwrap();
-    store
-        .record_result(failing, "XQ-LZ-01", Some(ItemResult::Fail))
-        .unwrap();
+    start_failing(&mut store, second);
     let id = start_cluster(&mut store, cluster);
-    let items = store.inspection(id).unwrap().items;
-    for item in &items {
-        store
-            .record_result(id, &item.standard.code, Some(ItemResult::Pass))
-            .unwrap();
-    }
+    pass_all(&mut store, id);
 
     let sheet = AcceptanceSheet::load(&store, id).unwrap();
     assert_eq!(sheet.subject_name, "永宁片区");

@@ -685,15 +685,24 @@ fn photos_are_added_from_files_in_the_background_and_shown() {
     h.get_by_label("照片（1600×1200）");
 }
 
-#[test]
-fn a_cluster_batch_export_writes_every_signed_sheet() {
+/// The sample data in a file, the app on the sample cluster's page.
+fn sample_cluster_page() -> (
+    tempfile::TempDir,
+    yanshou::model::ClusterId,
+    Harness<'static, App>,
+) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("s.db")).expect("store");
     yanshou::sample::write_sample(&mut store, false).expect("sample");
     let cluster = store.clusters().expect("clusters")[0].id;
     let mut app = App::with_store(store, false);
     app.handle(yanshou::command::Command::ShowCluster(cluster));
-    let mut h = harness(app);
+    (dir, cluster, harness(app))
+}
+
+#[test]
+fn a_cluster_batch_export_writes_every_signed_sheet() {
+    let (dir, _, mut h) = sample_cluster_page();
     h.get_by_role_and_label(Role::Button, "批量导出已签字验收单…")
         .click();
     h.run();
@@ -708,13 +717,7 @@ fn a_cluster_batch_export_writes_every_signed_sheet() {
 
 #[test]
 fn a_cluster_acceptance_shows_its_members_and_the_overall_sheet_exports() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(&dir.path().join("s.db")).expect("store");
-    yanshou::sample::write_sample(&mut store, false).expect("sample");
-    let cluster = store.clusters().expect("clusters")[0].id;
-    let mut app = App::with_store(store, false);
-    app.handle(yanshou::command::Command::ShowCluster(cluster));
-    let mut h = harness(app);
+    let (dir, cluster, mut h) = sample_cluster_page();
     h.get_by_label("小区验收合格并交付 1/2 个");
     h.get_by_label_contains("尚未合格：示例·供销社家属楼（尚未验收）");
 

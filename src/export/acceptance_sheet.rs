@@ -5,8 +5,8 @@
 use super::ExportError;
 use super::canvas::{Canvas, Ink, PAGE_WIDTH};
 use super::layout::{
-    Cell, MARGIN, SealMark, SignerBox, details_grid, ensure_space, footers, signature_boxes, table,
-    text_box, title_block,
+    Cell, MARGIN, SealMark, SignerBox, details_grid, ensure_space, footers, placeholder_row,
+    signature_boxes, table, text_box, title_block,
 };
 use crate::model::{
     Catalogue, Inspection, InspectionId, ItemResult, MemberAcceptance, MemberStatus, Rectification,
@@ -509,28 +509,27 @@ const MEMBER_COLUMNS: [(&str, f32); 4] = [
     ("校验码", 40.0),
 ];
 
+/// A member's acceptance status on paper: green accepted, red failed.
+pub(super) fn member_status_ink(status: MemberStatus) -> Ink {
+    match status {
+        MemberStatus::Accepted => Ink::Green,
+        MemberStatus::Failed => Ink::Red,
+        MemberStatus::NotInspected | MemberStatus::InProgress => Ink::Black,
+    }
+}
+
 fn member_rows(members: &[MemberAcceptance]) -> Vec<Vec<Cell>> {
     if members.is_empty() {
-        return vec![vec![
-            ("—".to_owned(), Ink::Black),
-            ("片区内还没有小区".to_owned(), Ink::Black),
-            (String::new(), Ink::Black),
-            (String::new(), Ink::Black),
-        ]];
+        return vec![placeholder_row(MEMBER_COLUMNS.len(), "片区内还没有小区")];
     }
     members
         .iter()
         .enumerate()
         .map(|(index, m)| {
-            let ink = match m.status {
-                MemberStatus::Accepted => Ink::Green,
-                MemberStatus::Failed => Ink::Red,
-                MemberStatus::NotInspected | MemberStatus::InProgress => Ink::Black,
-            };
             vec![
                 ((index + 1).to_string(), Ink::Black),
                 (m.name.clone(), Ink::Black),
-                (m.status.label().to_owned(), ink),
+                (m.status.label().to_owned(), member_status_ink(m.status)),
                 (m.code.clone().unwrap_or_else(|| "—".to_owned()), Ink::Black),
             ]
         })

@@ -16,6 +16,17 @@ pub const BODY_SIZE: f32 = 9.0;
 /// A table cell: its text and ink.
 pub type Cell = (String, Ink);
 
+/// A table row of `columns` cells that says `text` in the second cell (an empty table's line).
+pub fn placeholder_row(columns: usize, text: &str) -> Vec<Cell> {
+    (0..columns)
+        .map(|i| match i {
+            0 => ("—".to_owned(), Ink::Black),
+            1 => (text.to_owned(), Ink::Black),
+            _ => (String::new(), Ink::Black),
+        })
+        .collect()
+}
+
 /// The sheet's title block; returns where content starts.
 pub fn title_block(c: &mut Canvas, title: &str, subtitle: &str, sample: bool) -> f32 {
     let y = MARGIN;

@@ -6,10 +6,11 @@
 use chrono::NaiveDate;
 
 use super::ExportError;
+use super::acceptance_sheet::member_status_ink;
 use super::canvas::{Canvas, Ink};
 use super::layout::{
-    Cell, MARGIN, SignerBox, details_grid, ensure_space, footers, signature_boxes, table, text_box,
-    title_block,
+    Cell, MARGIN, SignerBox, details_grid, ensure_space, footers, placeholder_row, signature_boxes,
+    table, text_box, title_block,
 };
 use crate::model::{
     Catalogue, Cluster, ClusterId, ItemResult, MemberStatus, RectificationStatus, RoundKind,
@@ -325,26 +326,13 @@ pub fn render_overall_sheet(sheet: &OverallSheet) -> Result<Vec<u8>, ExportError
 
 fn member_rows(sheet: &OverallSheet) -> Vec<Vec<Cell>> {
     if sheet.members.is_empty() {
-        return vec![vec![
-            ("—".to_owned(), Ink::Black),
-            ("片区内还没有小区".to_owned(), Ink::Black),
-            (String::new(), Ink::Black),
-            (String::new(), Ink::Black),
-            (String::new(), Ink::Black),
-            (String::new(), Ink::Black),
-            (String::new(), Ink::Black),
-        ]];
+        return vec![placeholder_row(MEMBER_COLUMNS.len(), "片区内还没有小区")];
     }
     sheet
         .members
         .iter()
         .enumerate()
         .map(|(index, m)| {
-            let status_ink = match m.status {
-                MemberStatus::Accepted => Ink::Green,
-                MemberStatus::Failed => Ink::Red,
-                MemberStatus::NotInspected | MemberStatus::InProgress => Ink::Black,
-            };
             let latest = m.latest.map_or("—".to_owned(), |(date, round, kind)| {
                 format!("{date}\n第 {round} 轮{}", kind.label())
             });
@@ -362,7 +350,7 @@ fn member_rows(sheet: &OverallSheet) -> Vec<Vec<Cell>> {
                     Ink::Black,
                 ),
                 (latest, Ink::Black),
-                (m.status.label().to_owned(), status_ink),
+                (m.status.label().to_owned(), member_status_ink(m.status)),
                 (m.code.clone().unwrap_or_else(|| "—".to_owned()), Ink::Black),
                 rectifications,
             ]

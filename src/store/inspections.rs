@@ -96,7 +96,7 @@ impl Store {
         inspectors: &str,
         parties: &[String],
     ) -> Result<InspectionId, StoreError> {
-        let chain = self.latest_chain(parent, "复验")?;
+        let chain = self.latest_chain(parent, "复验", inspected_on)?;
         let open: Vec<StandardItem> = chain.open_items().into_iter().map(|i| i.standard).collect();
         if open.is_empty() {
             return Err(StoreError::NotReady(vec![
@@ -132,7 +132,7 @@ impl Store {
         if reason.is_empty() {
             return Err(StoreError::NotReady(vec!["请填写更正原因".to_owned()]));
         }
-        let chain = self.latest_chain(parent, "更正")?;
+        let chain = self.latest_chain(parent, "更正", inspected_on)?;
         let latest = chain.latest().unwrap_or(&chain.rounds[0]);
         if !latest.is_signed_off() {
             return Err(StoreError::NotReady(vec![
@@ -152,10 +152,22 @@ impl Store {
         self.insert_round(&head, &items, inspected_on, inspectors, parties)
     }
 
-    /// The chain `id` belongs to, if `id` is its latest round (a new round follows the latest).
-    fn latest_chain(&self, id: InspectionId, what: &str) -> Result<InspectionChain, StoreError> {
+    /// The chain `id` belongs to, if `id` is its latest round (a new round follows the latest,
+    /// on the same day or later).
+    fn latest_chain(
+        &self,
+        id: InspectionId,
+        what: &str,
+        inspected_on: NaiveDate,
+    ) -> Result<InspectionChain, StoreError> {
         let chain = self.chain_of(id)?;
         match chain.latest() {
+            Some(latest) if latest.id == id && inspected_on < latest.inspected_on => {
+                Err(StoreError::NotReady(vec![format!(
+                    "{what}日期 {inspected_on} 早于上一轮的验收日期 {}，请核对",
+                    latest.inspected_on
+                )]))
+            }
             Some(latest) if latest.id == id => Ok(chain),
             Some(latest) => Err(StoreError::NotReady(vec![format!(
                 "已有更新的第 {} 轮，请在最新一轮之后{what}",
