@@ -742,6 +742,15 @@ fn a_cluster_acceptance_shows_its_members_and_the_overall_sheet_exports() {
         the_inspection(h.state()).items[0].result,
         Some(ItemResult::Pass)
     );
+    // Every item 合格 by keyboard (from the clicked first item on): still 未完成, and
+    // sign-off says why.
+    for _ in 0..30 {
+        h.key_press(egui::Key::Num1);
+        h.run();
+    }
+    assert_eq!(the_inspection(h.state()).decided_count(), 30);
+    h.get_by_label_contains("小区尚未全部验收合格：示例·供销社家属楼（尚未验收）");
+    h.get_by_label_contains("片区验收不能判定合格：示例·供销社家属楼（尚未验收）");
 
     // Back on the cluster page, the office exports the 综合验收汇总表.
     h.state_mut()

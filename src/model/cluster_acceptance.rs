@@ -95,3 +95,14 @@ pub fn cluster_verdict(items: &[InspectionItem], members: &[MemberAcceptance]) -
         other => other,
     }
 }
+
+/// What stops a cluster acceptance from being signed off: `items` (after every round so far)
+/// would make it 合格 while a member compound is not accepted. A 不合格 finding can be signed.
+pub fn cluster_sign_off_blocker(
+    items: &[InspectionItem],
+    members: &[MemberAcceptance],
+) -> Option<String> {
+    let pending = members_pending(members);
+    (verdict_of(items) == Verdict::Passed && !pending.is_empty())
+        .then(|| format!("片区验收不能判定合格：{}", pending.join("、")))
+}

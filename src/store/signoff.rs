@@ -5,12 +5,9 @@ use rusqlite::params;
 
 use super::error::SIGNED_OFF_MESSAGE;
 use super::{InspectionListing, Store, StoreError, now};
-use crate::model::cluster_acceptance::members_pending;
+use crate::model::cluster_acceptance::cluster_sign_off_blocker;
 use crate::model::signoff::{normalize_code, seal, short_code, sign_off_blockers};
-use crate::model::{
-    Inspection, InspectionId, SealCheck, SignMethod, Signature, Stroke, Subject, Verdict,
-    verdict_of,
-};
+use crate::model::{Inspection, InspectionId, SealCheck, SignMethod, Signature, Stroke, Subject};
 
 impl Store {
     /// The signatures given so far, by party position.
@@ -129,14 +126,8 @@ impl Store {
             // A cluster acceptance seals its members' acceptances as they stand now, and may
             // not come out 合格 while one of them is not accepted.
             inspection.members = self.member_acceptances(cluster)?;
-            let chain = self.chain_of(id)?;
-            let items = chain.effective_items();
-            if verdict_of(&items) == Verdict::Passed {
-                let pending = members_pending(&inspection.members);
-                if !pending.is_empty() {
-                    blockers.push(format!("片区验收不能判定合格：{}", pending.join("、")));
-                }
-            }
+            let items = self.chain_of(id)?.effective_items();
+            blockers.extend(cluster_sign_off_blocker(&items, &inspection.members));
         }
         if !blockers.is_empty() {
             return Err(StoreError::NotReady(blockers));

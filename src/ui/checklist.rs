@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 
 use crate::model::{
     Inspection, InspectionChain, ItemResult, MemberAcceptance, Rectification, RectificationId,
-    RoundKind, SealCheck, Signature, Verdict, cluster_verdict, verdict_of,
+    RoundKind, SealCheck, Signature, Verdict, cluster_acceptance::cluster_sign_off_blocker,
+    cluster_verdict, verdict_of,
 };
 use crate::store::PhotoMeta;
 use crate::ui::sign_panel::{self, PartyPad};
@@ -330,11 +331,18 @@ pub fn show(
                 }
                 item_card(ui, view, index, commands);
             }
+            let extra_blockers: Vec<String> = view
+                .members
+                .as_deref()
+                .and_then(|m| cluster_sign_off_blocker(&view.chain.effective_items(), m))
+                .into_iter()
+                .collect();
             sign_panel::show(
                 ui,
                 &view.inspection,
                 &view.signatures,
                 &mut view.pads,
+                &extra_blockers,
                 commands,
             );
         });

@@ -49,11 +49,13 @@ pub fn seal_banner(ui: &mut egui::Ui, inspection: &Inspection, check: &SealCheck
     }
 }
 
+/// `extra_blockers`: what else stops sign-off (a cluster's members not yet accepted).
 pub fn show(
     ui: &mut egui::Ui,
     inspection: &Inspection,
     signatures: &[Signature],
     pads: &mut [PartyPad],
+    extra_blockers: &[String],
     commands: &mut Vec<Command>,
 ) {
     let signed_off = inspection.is_signed_off();
@@ -165,7 +167,8 @@ pub fn show(
         return;
     }
     ui.add_space(6.0);
-    let blockers = sign_off_blockers(inspection, signatures);
+    let mut blockers = sign_off_blockers(inspection, signatures);
+    blockers.extend(extra_blockers.iter().cloned());
     let sign_off = Command::SignOff(inspection.id);
     ui.horizontal(|ui| {
         if ui
