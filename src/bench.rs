@@ -88,6 +88,35 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
         ms(p99),
         bytes.len().div_ceil(1024)
     );
+
+    // The sample cluster: its 30-item acceptance sheet, and the 综合验收汇总表 (loading
+    // included: it reads every member's acceptance).
+    if let Some(cluster) = store.clusters()?.first().map(|k| k.id) {
+        let round = store
+            .inspections_of(crate::model::Subject::Cluster(cluster))?
+            .first()
+            .map(|s| s.id);
+        if let Some(round) = round {
+            let start = Instant::now();
+            let sheet = AcceptanceSheet::load(&store, round)?;
+            let bytes = render_acceptance_sheet(&sheet)?;
+            println!(
+                "导出一份 {} 项片区验收单 PDF（含读取）：{}，文件 {} KB",
+                sheet.inspection.items.len(),
+                ms(start.elapsed()),
+                bytes.len().div_ceil(1024)
+            );
+        }
+        let start = Instant::now();
+        let summary = crate::export::OverallSheet::load(&store, cluster, today)?;
+        let bytes = crate::export::render_overall_sheet(&summary)?;
+        println!(
+            "导出综合验收汇总表 PDF（{} 个小区，含读取）：{}，文件 {} KB",
+            summary.members.len(),
+            ms(start.elapsed()),
+            bytes.len().div_ceil(1024)
+        );
+    }
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 

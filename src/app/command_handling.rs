@@ -523,11 +523,7 @@ impl App {
                             id: id.to_string(),
                         });
                     };
-                    let members = store
-                        .compound_rows()?
-                        .into_iter()
-                        .filter(|r| r.compound.cluster_id == Some(id))
-                        .collect();
+                    let members = store.cluster_rows(id)?;
                     let survey = store.cluster_surveys_of(id)?.into_iter().next();
                     let fresh = ClusterView::new(
                         cluster,

@@ -80,11 +80,7 @@ impl AcceptanceSheet {
                 } else {
                     store.member_acceptances(cluster_id)?
                 };
-                let rows = store.compound_rows()?;
-                let member_rows: Vec<_> = rows
-                    .iter()
-                    .filter(|r| r.compound.cluster_id == Some(cluster_id))
-                    .collect();
+                let member_rows = store.cluster_rows(cluster_id)?;
                 let households: u32 = member_rows
                     .iter()
                     .filter_map(|r| r.compound.households)

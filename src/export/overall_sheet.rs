@@ -77,11 +77,7 @@ impl OverallSheet {
             None => String::new(),
         };
         let open = store.open_rectifications(today)?;
-        let rows: Vec<_> = store
-            .compound_rows()?
-            .into_iter()
-            .filter(|r| r.compound.cluster_id == Some(id))
-            .collect();
+        let rows = store.cluster_rows(id)?;
         let is_sample = !rows.is_empty() && rows.iter().all(|r| r.compound.is_sample);
         let mut members = Vec::new();
         for acceptance in store.member_acceptances(id)? {

@@ -58,6 +58,19 @@ impl Store {
 
     /// The register: every compound with its town and inspection summary, by name.
     pub fn compound_rows(&self) -> Result<Vec<CompoundRow>, StoreError> {
+        self.rows_where("", [])
+    }
+
+    /// The register rows of one cluster's member compounds, by name.
+    pub fn cluster_rows(&self, cluster: ClusterId) -> Result<Vec<CompoundRow>, StoreError> {
+        self.rows_where("WHERE c.cluster_id = ?1", [cluster.to_string()])
+    }
+
+    fn rows_where<P: rusqlite::Params>(
+        &self,
+        filter: &str,
+        params: P,
+    ) -> Result<Vec<CompoundRow>, StoreError> {
         let sql = format!(
             "SELECT {COMPOUND_COLUMNS}, coalesce(t.name, ''), coalesce(k.name, ''),
                     (SELECT count(*) FROM inspection i WHERE i.compound_id = c.id),
@@ -72,10 +85,11 @@ impl Store {
              LEFT JOIN cluster k ON k.id = c.cluster_id
              LEFT JOIN survey s ON s.compound_id = c.id
                   AND s.round = (SELECT max(round) FROM survey WHERE compound_id = c.id)
+             {filter}
              ORDER BY c.name"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(params, |r| {
             let compound = compound_from_row(r)?;
             let survey_id: Option<SurveyId> = r.get(14)?;
             // The survey's head only: enough for eligibility and the completeness count.
