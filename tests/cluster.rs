@@ -482,3 +482,89 @@ fn a_version_5_file_keeps_its_inspections_through_the_cluster_upgrade() {
             .is_err()
     );
 }
+
+#[test]
+fn a_compound_is_accepted_only_when_every_round_of_its_acceptance_is_signed() {
+    let (mut store, _, first, _) = cluster_with_two();
+    // Round 1: one item 不合格, the rest 合格, not signed off.
+    let round1 = start(&mut store, Subject::Compound(first), 10);
+    pass_all(&mut store, round1);
+    store
+        .record_result(round1, "XQ-LZ-01", Some(ItemResult::Fail))
+        .unwrap();
+    store.record_remark(round1, "XQ-LZ-01", "塌陷").unwrap();
+    assert_eq!(store.acceptance_of(first).unwrap().0, MemberStatus::Failed);
+    // Round 2 re-checks the failed item, passes and is signed; round 1 still is not.
+    let round2 = store
+        .start_reinspection(round1, date(15), "王工", &parties())
+        .unwrap();
+    decide_sign_off(&mut store, round2, ItemResult::Pass);
+    assert_eq!(
+        store.acceptance_of(first).unwrap().0,
+        MemberStatus::InProgress,
+        "an unsigned round is not handed over"
+    );
+    decide_sign_off_keeping(&mut store, round1);
+    let (status, code) = store.acceptance_of(first).unwrap();
+    assert_eq!(status, MemberStatus::Accepted);
+    assert_eq!(
+        code,
+        store
+            .inspection(round2)
+            .unwrap()
+            .seal
+            .as_deref()
+            .map(yanshou::model::signoff::short_code),
+        "the latest round's code"
+    );
+}
+
+#[test]
+fn changes_among_the_members_after_sign_off_are_shown_not_hidden() {
+    let (mut store, cluster, first, second) = cluster_with_two();
+    let accepted_first = accept(&mut store, first);
+    accept(&mut store, second);
+    let id = start_cluster(&mut store, cluster);
+    pass_all(&mut store, id);
+    decide_sign_off_keeping(&mut store, id);
+    let sealed = store.inspection(id).unwrap();
+    assert!(
+        store
+            .member_changes_since_sealed(&sealed)
+            .unwrap()
+            .is_empty()
+    );
+
+    // 甲小区's acceptance is corrected to 不合格; 乙小区 leaves; 丙小区 joins.
+    let correction = store
+        .start_correction(accepted_first, "误判", date(22), "王工", &parties())
+        .unwrap();
+    store
+        .record_result(correction, "XQ-LZ-01", Some(ItemResult::Fail))
+        .unwrap();
+    let mut moved = store.compound(second).unwrap();
+    moved.cluster_id = None;
+    store.save_compound(&moved).unwrap();
+    let mut joined = common::compound("丙小区");
+    joined.cluster_id = Some(cluster);
+    store.save_compound(&joined).unwrap();
+
+    let changes = store.member_changes_since_sealed(&sealed).unwrap();
+    assert_eq!(
+        changes,
+        vec![
+            "丙小区新加入片区（尚未验收）".to_owned(),
+            "甲小区：合格（已交付） → 不合格".to_owned(),
+            "乙小区已不在片区内".to_owned(),
+        ]
+    );
+    // The sealed record itself is unchanged and still matches its code.
+    assert!(matches!(
+        store.check_seal(id).unwrap(),
+        SealCheck::Intact { .. }
+    ));
+    let summary = OverallSheet::load(&store, cluster, date(28)).unwrap();
+    let text = common::pdf_text(&render_overall_sheet(&summary).unwrap());
+    assert!(text.contains("签字确认后小区情况已有变化"), "{text}");
+    assert!(text.contains("乙小区已不在片区内"), "{text}");
+}

@@ -823,3 +823,40 @@ fn a_signed_inspection_is_corrected_by_a_new_round() {
         yanshou::model::SealCheck::Intact { .. }
     ));
 }
+
+#[test]
+fn a_reinspection_shows_each_items_photos_from_before() {
+    let mut store = Store::open_in_memory().expect("store");
+    let (_, first) = common::store_with_inspection(&mut store, "前后小区");
+    store
+        .record_result(first, "XQ-LZ-02", Some(ItemResult::Fail))
+        .expect("fail");
+    let jpeg = |name: &str| {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(400, 300, image::Rgb([120, 90, 60]))
+            .write_to(&mut bytes, image::ImageFormat::Jpeg)
+            .expect("encode");
+        yanshou::photo::prepare(&bytes.into_inner(), name).expect("prepare")
+    };
+    store
+        .add_photos(first, "XQ-LZ-02", &[jpeg("破损.jpg")])
+        .expect("before");
+    let second = store
+        .start_reinspection(
+            first,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"),
+            "王工",
+            &["建设单位".to_owned()],
+        )
+        .expect("reinspection");
+    store
+        .add_photos(second, "XQ-LZ-02", &[jpeg("修复.jpg")])
+        .expect("after");
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowInspection(second));
+    let mut h = harness(app);
+    h.get_by_label("路沿齐整 整改前照片 1");
+    h.get_by_label("整改前（第 1 轮）");
+    h.get_by_label("整改后：");
+    h.get_by_label("路沿齐整 照片 1");
+}

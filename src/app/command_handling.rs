@@ -452,6 +452,7 @@ impl App {
                     });
                     self.compound = Some(CompoundView {
                         inspections: store.inspections_of(Subject::Compound(id))?,
+                        acceptance: store.acceptance_of(id)?.0,
                         compound,
                         town_name,
                         cluster_name,
@@ -466,15 +467,15 @@ impl App {
                     let chain = store.chain_of(id)?;
                     let earlier_photos = store.earlier_photos(&chain, id)?;
                     let signatures = store.signatures(id)?;
-                    let members = match inspection.subject {
-                        Subject::Compound(_) => None,
-                        Subject::Cluster(_) if inspection.is_signed_off() => {
-                            Some(inspection.members.clone())
-                        }
-                        Subject::Cluster(cluster) => Some(store.member_acceptances(cluster)?),
+                    // The whole acceptance's verdict goes by its latest round's members.
+                    let latest_members = match chain.latest() {
+                        Some(latest) if latest.id != id => store.members_for(latest)?,
+                        _ => store.members_for(&inspection)?,
                     };
                     let record = RoundRecord {
-                        members,
+                        members: store.members_for(&inspection)?,
+                        latest_members,
+                        member_changes: store.member_changes_since_sealed(&inspection)?,
                         earlier_photos,
                         photos: store.photos_of(id)?,
                         seal_check: store.check_seal_of(&inspection, &signatures)?,
@@ -525,13 +526,21 @@ impl App {
                     };
                     let members = store.cluster_rows(id)?;
                     let survey = store.cluster_surveys_of(id)?.into_iter().next();
-                    let fresh = ClusterView::new(
+                    let inspections = store.inspections_of(Subject::Cluster(id))?;
+                    let changes = match inspections.first() {
+                        Some(newest) => {
+                            store.member_changes_since_sealed(&store.inspection(newest.id)?)?
+                        }
+                        None => Vec::new(),
+                    };
+                    let mut fresh = ClusterView::new(
                         cluster,
                         members,
                         store.member_acceptances(id)?,
-                        store.inspections_of(Subject::Cluster(id))?,
+                        inspections,
                         survey,
                     );
+                    fresh.changes_since_signed = changes;
                     match &mut self.cluster {
                         Some(view) if view.cluster.id == id => view.update(fresh),
                         _ => self.cluster = Some(fresh),
@@ -749,9 +758,13 @@ impl App {
         let jobs: Vec<crate::app::export_task::ExportJob> = sheets
             .into_iter()
             .map(|sheet| {
+                // 片区验收单-… / 小区验收单-…: a cluster and a compound of the same name differ.
                 let name = format!(
-                    "验收单-{}-{}-第{}轮.pdf",
-                    sheet.subject_name, sheet.inspection.inspected_on, sheet.inspection.round
+                    "{}验收单-{}-{}-第{}轮.pdf",
+                    sheet.inspection.subject.kind_label(),
+                    sheet.subject_name,
+                    sheet.inspection.inspected_on,
+                    sheet.inspection.round
                 );
                 let path = folder.join(crate::ui::path_prompt::sanitize_file_name(&name));
                 let render: Box<

@@ -75,14 +75,12 @@ impl AcceptanceSheet {
                     Some(t) => store.town_name(t)?.unwrap_or_default(),
                     None => String::new(),
                 };
-                let members = if inspection.is_signed_off() {
-                    inspection.members.clone()
-                } else {
-                    store.member_acceptances(cluster_id)?
-                };
+                let members = store.members_for(&inspection)?.unwrap_or_default();
                 let member_rows = store.cluster_rows(cluster_id)?;
+                // Households of the members the sheet lists (as sealed, once signed off).
                 let households: u32 = member_rows
                     .iter()
+                    .filter(|r| members.iter().any(|m| m.compound_id == r.compound.id))
                     .filter_map(|r| r.compound.households)
                     .sum();
                 let is_sample =
@@ -268,16 +266,17 @@ fn photo_appendix(c: &mut Canvas, sheet: &AcceptanceSheet) {
     const PER_ROW: usize = 3;
     let cell_w = (PAGE_WIDTH - 2.0 * MARGIN) / PER_ROW as f32;
     let image_w = cell_w - 6.0;
-    // A re-inspection shows each item's photos before (earlier rounds) and after.
-    let after = if sheet.inspection.round > 1 {
-        "整改后 "
-    } else {
-        ""
+    // A re-inspection shows each item's photos before (earlier rounds) and after the
+    // rectification; a correction shows the corrected record's photos beside its own.
+    let (before, after) = match sheet.inspection.kind {
+        RoundKind::First => ("", ""),
+        RoundKind::Reinspection => ("整改前", "整改后 "),
+        RoundKind::Correction => ("原记录", "本轮 "),
     };
     let entries: Vec<(String, &PhotoMeta)> = sheet
         .earlier_photos
         .iter()
-        .map(|(round, p)| (format!("整改前（第 {round} 轮） "), p))
+        .map(|(round, p)| (format!("{before}（第 {round} 轮） "), p))
         .chain(sheet.photos.iter().map(|p| (after.to_owned(), p)))
         .collect();
     c.new_page();

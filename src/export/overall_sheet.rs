@@ -55,6 +55,8 @@ pub struct ClusterAcceptanceLine {
     pub verdict: Verdict,
     pub code: Option<String>,
     pub groups: Vec<GroupCount>,
+    /// When signed off: what has changed among the members since.
+    pub changes_since_signed: Vec<String>,
 }
 
 /// Everything the summary shows, owned, so it can be rendered on another thread.
@@ -139,11 +141,7 @@ impl OverallSheet {
                     }
                 }
                 // After every round so far, against the members as sealed (or as they stand).
-                let members = if round.is_signed_off() {
-                    round.members.clone()
-                } else {
-                    store.member_acceptances(id)?
-                };
+                let members = store.members_for(&round)?.unwrap_or_default();
                 Some(ClusterAcceptanceLine {
                     inspected_on: latest.inspected_on,
                     round: latest.round,
@@ -151,6 +149,7 @@ impl OverallSheet {
                     verdict: cluster_verdict(&items, &members),
                     code: latest.code.clone(),
                     groups,
+                    changes_since_signed: store.member_changes_since_sealed(&round)?,
                 })
             }
         };
@@ -295,11 +294,19 @@ pub fn render_overall_sheet(sheet: &OverallSheet) -> Result<Vec<u8>, ExportError
                     (a.verdict.label().to_owned(), ink),
                 ],
                 &format!(
-                    "最近一轮：{}，第 {} 轮（{}），{signed}。\n{}",
+                    "最近一轮：{}，第 {} 轮（{}），{signed}。\n{}{}",
                     a.inspected_on,
                     a.round,
                     a.kind.label(),
-                    a.verdict.explanation()
+                    a.verdict.explanation(),
+                    if a.changes_since_signed.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "\n注意：签字确认后小区情况已有变化：{}。",
+                            a.changes_since_signed.join("；")
+                        )
+                    }
                 ),
             )
         }

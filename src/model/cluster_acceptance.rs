@@ -106,3 +106,33 @@ pub fn cluster_sign_off_blocker(
     (verdict_of(items) == Verdict::Passed && !pending.is_empty())
         .then(|| format!("片区验收不能判定合格：{}", pending.join("、")))
 }
+
+/// What changed among a cluster's members since a sealed snapshot, one line each: compounds
+/// that joined or left, and acceptances that changed (status or 校验码).
+pub fn member_changes(sealed: &[MemberAcceptance], live: &[MemberAcceptance]) -> Vec<String> {
+    let mut changes = Vec::new();
+    for m in live {
+        match sealed.iter().find(|s| s.compound_id == m.compound_id) {
+            None => changes.push(format!("{}新加入片区（{}）", m.name, m.status.label())),
+            Some(s) if s.status != m.status => changes.push(format!(
+                "{}：{} → {}",
+                m.name,
+                s.status.label(),
+                m.status.label()
+            )),
+            Some(s) if s.code != m.code => changes.push(format!(
+                "{}：校验码 {} → {}",
+                m.name,
+                s.code.as_deref().unwrap_or("—"),
+                m.code.as_deref().unwrap_or("—")
+            )),
+            Some(_) => {}
+        }
+    }
+    for s in sealed {
+        if !live.iter().any(|m| m.compound_id == s.compound_id) {
+            changes.push(format!("{}已不在片区内", s.name));
+        }
+    }
+    changes
+}

@@ -7,7 +7,7 @@ use super::{ItemTable, Store, StoreError, now, update_item_column};
 use crate::model::{
     Catalogue, ClusterId, CompoundId, Inspection, InspectionChain, InspectionId, InspectionItem,
     ItemResult, MemberAcceptance, MemberStatus, RoundKind, StandardItem, Subject, Verdict,
-    cluster_verdict, verdict_of,
+    cluster_acceptance::member_changes, cluster_verdict, verdict_of,
 };
 
 /// The head of a new round.
@@ -96,7 +96,7 @@ impl Store {
         inspectors: &str,
         parties: &[String],
     ) -> Result<InspectionId, StoreError> {
-        let chain = self.latest_chain(parent, "复验", inspected_on)?;
+        let (chain, latest) = self.latest_chain(parent, "复验", inspected_on)?;
         let open: Vec<StandardItem> = chain.open_items().into_iter().map(|i| i.standard).collect();
         if open.is_empty() {
             return Err(StoreError::NotReady(vec![
@@ -104,7 +104,6 @@ impl Store {
             ]));
         }
         let open: Vec<InspectionItem> = open.into_iter().map(InspectionItem::new).collect();
-        let latest = chain.latest().unwrap_or(&chain.rounds[0]);
         let head = NewRound {
             subject: latest.subject,
             standard_id: &latest.standard_id,
@@ -132,8 +131,7 @@ impl Store {
         if reason.is_empty() {
             return Err(StoreError::NotReady(vec!["请填写更正原因".to_owned()]));
         }
-        let chain = self.latest_chain(parent, "更正", inspected_on)?;
-        let latest = chain.latest().unwrap_or(&chain.rounds[0]);
+        let (chain, latest) = self.latest_chain(parent, "更正", inspected_on)?;
         if !latest.is_signed_off() {
             return Err(StoreError::NotReady(vec![
                 "这一轮尚未签字确认，可直接修改，无需更正".to_owned(),
@@ -159,16 +157,16 @@ impl Store {
         id: InspectionId,
         what: &str,
         inspected_on: NaiveDate,
-    ) -> Result<InspectionChain, StoreError> {
+    ) -> Result<(InspectionChain, Inspection), StoreError> {
         let chain = self.chain_of(id)?;
-        match chain.latest() {
+        match chain.latest().cloned() {
             Some(latest) if latest.id == id && inspected_on < latest.inspected_on => {
                 Err(StoreError::NotReady(vec![format!(
                     "{what}日期 {inspected_on} 早于上一轮的验收日期 {}，请核对",
                     latest.inspected_on
                 )]))
             }
-            Some(latest) if latest.id == id => Ok(chain),
+            Some(latest) if latest.id == id => Ok((chain, latest)),
             Some(latest) => Err(StoreError::NotReady(vec![format!(
                 "已有更新的第 {} 轮，请在最新一轮之后{what}",
                 latest.round
@@ -442,40 +440,83 @@ impl Store {
         members
             .into_iter()
             .map(|(compound_id, name)| {
-                let latest = self
-                    .inspections_of(Subject::Compound(compound_id))?
-                    .into_iter()
-                    .next();
-                let status = match &latest {
-                    None => MemberStatus::NotInspected,
-                    Some(s) => match (&s.verdict, s.signed_off) {
-                        (Verdict::Passed, true) => MemberStatus::Accepted,
-                        (Verdict::Failed { .. }, _) => MemberStatus::Failed,
-                        _ => MemberStatus::InProgress,
-                    },
-                };
+                let (status, code) = self.acceptance_of(compound_id)?;
                 Ok(MemberAcceptance {
                     compound_id,
                     name,
                     status,
-                    code: latest.and_then(|s| s.code),
+                    code,
                 })
             })
             .collect()
     }
 
+    /// Where a compound's own acceptance stands, with the latest round's 校验码 once signed:
+    /// its newest acceptance decides, after every round (复验, 更正) so far. Accepted
+    /// (已交付) only when that is 合格 and every round of it is signed off.
+    pub fn acceptance_of(
+        &self,
+        compound_id: CompoundId,
+    ) -> Result<(MemberStatus, Option<String>), StoreError> {
+        let newest: Option<InspectionId> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM inspection WHERE compound_id = ?1
+                 ORDER BY inspected_on DESC, round DESC, id DESC LIMIT 1",
+            )?
+            .query_row([compound_id], |r| r.get(0))
+            .optional()?;
+        let Some(newest) = newest else {
+            return Ok((MemberStatus::NotInspected, None));
+        };
+        let chain = self.chain_of(newest)?;
+        let code = chain
+            .latest()
+            .and_then(|l| l.seal.as_deref())
+            .map(crate::model::signoff::short_code);
+        let all_signed = chain.rounds.iter().all(Inspection::is_signed_off);
+        let status = match verdict_of(&chain.effective_items()) {
+            Verdict::Passed if all_signed => MemberStatus::Accepted,
+            Verdict::Failed { .. } => MemberStatus::Failed,
+            _ => MemberStatus::InProgress,
+        };
+        Ok((status, code))
+    }
+
+    /// For a signed-off cluster acceptance: what has changed among its members since it was
+    /// sealed (empty otherwise, and when nothing has).
+    pub fn member_changes_since_sealed(
+        &self,
+        inspection: &Inspection,
+    ) -> Result<Vec<String>, StoreError> {
+        match inspection.subject {
+            Subject::Cluster(cluster) if inspection.is_signed_off() => Ok(member_changes(
+                &inspection.members,
+                &self.member_acceptances(cluster)?,
+            )),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// For a cluster round: its member compounds' acceptances, as sealed once it is signed
+    /// off, else as they stand now. `None` for a compound.
+    pub fn members_for(
+        &self,
+        inspection: &Inspection,
+    ) -> Result<Option<Vec<MemberAcceptance>>, StoreError> {
+        Ok(match inspection.subject {
+            Subject::Compound(_) => None,
+            Subject::Cluster(_) if inspection.is_signed_off() => Some(inspection.members.clone()),
+            Subject::Cluster(cluster) => Some(self.member_acceptances(cluster)?),
+        })
+    }
+
     /// The verdict of one round: the item rule, and for a cluster also its member compounds'
     /// acceptances (as sealed, or as they stand now).
     pub fn verdict_of_round(&self, inspection: &Inspection) -> Result<Verdict, StoreError> {
-        Ok(match inspection.subject {
-            Subject::Compound(_) => verdict_of(&inspection.items),
-            Subject::Cluster(cluster) => {
-                if inspection.is_signed_off() {
-                    cluster_verdict(&inspection.items, &inspection.members)
-                } else {
-                    cluster_verdict(&inspection.items, &self.member_acceptances(cluster)?)
-                }
-            }
+        Ok(match self.members_for(inspection)? {
+            None => verdict_of(&inspection.items),
+            Some(members) => cluster_verdict(&inspection.items, &members),
         })
     }
 

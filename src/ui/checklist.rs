@@ -29,6 +29,10 @@ pub struct RoundRecord {
     pub rectifications: (InspectionChain, Vec<Rectification>),
     /// For a cluster acceptance: its member compounds' acceptances (as sealed once signed off).
     pub members: Option<Vec<MemberAcceptance>>,
+    /// The same for the acceptance's latest round, which the overall verdict goes by.
+    pub latest_members: Option<Vec<MemberAcceptance>>,
+    /// For a signed-off cluster round: what has changed among its members since.
+    pub member_changes: Vec<String>,
 }
 
 /// A rectification being written for a failed item.
@@ -63,6 +67,8 @@ pub struct ChecklistView {
     pub photos: Vec<PhotoMeta>,
     earlier_photos: Vec<(u32, PhotoMeta)>,
     members: Option<Vec<MemberAcceptance>>,
+    latest_members: Option<Vec<MemberAcceptance>>,
+    member_changes: Vec<String>,
     thumbnails: ThumbnailCache,
 }
 
@@ -89,6 +95,8 @@ impl ChecklistView {
             photos: record.photos,
             earlier_photos: record.earlier_photos,
             members: record.members,
+            latest_members: record.latest_members,
+            member_changes: record.member_changes,
             thumbnails: ThumbnailCache::default(),
         }
     }
@@ -102,6 +110,8 @@ impl ChecklistView {
             seal_check,
             rectifications: (chain, rectifications),
             members,
+            latest_members,
+            member_changes,
         } = record;
         // A saved rectification's form is done.
         self.drafts.retain(|code, _| {
@@ -126,11 +136,16 @@ impl ChecklistView {
         self.photos = photos;
         self.earlier_photos = earlier_photos;
         self.members = members;
+        self.latest_members = latest_members;
+        self.member_changes = member_changes;
     }
 
-    /// The verdict rule, and for a cluster also its members' acceptances.
-    fn verdict(&self, items: &[crate::model::InspectionItem]) -> Verdict {
-        match &self.members {
+    /// The verdict rule, and for a cluster also `members`' acceptances.
+    fn verdict(
+        items: &[crate::model::InspectionItem],
+        members: Option<&[MemberAcceptance]>,
+    ) -> Verdict {
+        match members {
             Some(members) => cluster_verdict(items, members),
             None => verdict_of(items),
         }
@@ -207,7 +222,7 @@ pub fn show(
     let inspection_id = view.inspection.id;
     let total = view.inspection.items.len();
     let decided = view.inspection.decided_count();
-    let verdict = view.verdict(&view.inspection.items);
+    let verdict = ChecklistView::verdict(&view.inspection.items, view.members.as_deref());
 
     ui.horizontal(|ui| {
         let round = match view.inspection.kind {
@@ -238,7 +253,10 @@ pub fn show(
     });
     if view.chain.rounds.len() > 1 {
         // 结论按最新一轮: the acceptance as a whole, after every round so far.
-        let overall = view.verdict(&view.chain.effective_items());
+        let overall = ChecklistView::verdict(
+            &view.chain.effective_items(),
+            view.latest_members.as_deref(),
+        );
         ui.horizontal(|ui| {
             ui.label(format!(
                 "共 {} 轮，整体结论（按最新一轮）：",
@@ -273,6 +291,15 @@ pub fn show(
     }
     if let Some(members) = &view.members {
         members_panel(ui, members, view.inspection.is_signed_off(), commands);
+    }
+    if !view.member_changes.is_empty() {
+        ui.label(
+            egui::RichText::new(format!(
+                "签字确认后片区小区情况已有变化：{}。如需反映，请“更正（新建一轮）”。",
+                view.member_changes.join("；")
+            ))
+            .color(ui.visuals().warn_fg_color),
+        );
     }
     ui.horizontal(|ui| {
         let export = Command::ExportSheet(inspection_id);
@@ -553,10 +580,36 @@ fn rectification_row(
         return;
     }
     let inspection_id = view.inspection.id;
+    // An earlier round's rectification of the same item (a re-inspection or a correction
+    // that still finds it 不合格) stands until a new one is ordered here.
+    let earlier = view
+        .rectifications
+        .iter()
+        .rev()
+        .find(|r| r.item_code == code && r.inspection_id != inspection_id)
+        .cloned();
     let mut cancel = false;
     let Some(draft) = view.drafts.get_mut(code) else {
+        let mut order = "下达整改";
+        if let Some(r) = &earlier {
+            let round = view
+                .chain
+                .rounds
+                .iter()
+                .find(|i| i.id == r.inspection_id)
+                .map_or(1, |i| i.round);
+            let status = view.chain.status_of(r, today);
+            ui.label(format!(
+                "第 {round} 轮已下达整改：{}（{}，{} 前）· {}",
+                r.requirement,
+                r.responsible_unit,
+                r.deadline,
+                status.label()
+            ));
+            order = "重新下达整改";
+        }
         if ui
-            .button("下达整改")
+            .button(order)
             .accessible_name(format!("{text}：下达整改"))
             .clicked()
         {
@@ -633,6 +686,37 @@ fn photo_row(
         .filter(|p| p.item_code == code)
         .cloned()
         .collect();
+    let earlier: Vec<(u32, PhotoMeta)> = view
+        .earlier_photos
+        .iter()
+        .filter(|(_, p)| p.item_code == code)
+        .cloned()
+        .collect();
+    // A re-inspection shows the photos from before the rectification beside its own; a
+    // correction shows the corrected record's.
+    let (before, after) = match view.inspection.kind {
+        RoundKind::Correction => ("原记录", "本轮"),
+        RoundKind::First | RoundKind::Reinspection => ("整改前", "整改后"),
+    };
+    if !earlier.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            for (n, (round, photo)) in earlier.iter().enumerate() {
+                ui.vertical(|ui| {
+                    if view
+                        .thumbnails
+                        .show(ui, photo, &format!("{text} {before}照片 {}", n + 1))
+                        .clicked()
+                    {
+                        commands.push(Command::ShowPhoto(photo.id));
+                    }
+                    ui.label(egui::RichText::new(format!("{before}（第 {round} 轮）")).small());
+                });
+            }
+        });
+        if !photos.is_empty() {
+            ui.label(egui::RichText::new(format!("{after}：")).small());
+        }
+    }
     ui.horizontal_wrapped(|ui| {
         for (n, photo) in photos.iter().enumerate() {
             ui.vertical(|ui| {

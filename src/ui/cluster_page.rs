@@ -21,6 +21,8 @@ pub struct ClusterView {
     pub acceptances: Vec<MemberAcceptance>,
     /// The cluster acceptance's rounds, newest first.
     pub inspections: Vec<InspectionSummary>,
+    /// When the newest round is signed off: what changed among the members since.
+    pub changes_since_signed: Vec<String>,
     pub survey: Option<ClusterSurvey>,
     /// (name, walking minutes) per facility, as typed.
     texts: Vec<(String, String)>,
@@ -52,6 +54,7 @@ impl ClusterView {
             members,
             acceptances,
             inspections,
+            changes_since_signed: Vec::new(),
             survey,
             texts,
             errors,
@@ -66,6 +69,7 @@ impl ClusterView {
             self.members = fresh.members;
             self.acceptances = fresh.acceptances;
             self.inspections = fresh.inspections;
+            self.changes_since_signed = fresh.changes_since_signed;
             self.survey = fresh.survey;
         } else {
             *self = fresh;
@@ -247,7 +251,15 @@ fn cluster_acceptance(ui: &mut egui::Ui, view: &ClusterView, commands: &mut Vec<
         view.acceptances.len()
     ));
     let pending = members_pending(&view.acceptances);
-    if !pending.is_empty() {
+    if !view.changes_since_signed.is_empty() {
+        ui.label(
+            egui::RichText::new(format!(
+                "片区验收签字确认后，小区情况已有变化：{}。如需反映，请打开最新一轮“更正（新建一轮）”。",
+                view.changes_since_signed.join("；")
+            ))
+            .color(ui.visuals().warn_fg_color),
+        );
+    } else if !pending.is_empty() {
         ui.label(
             egui::RichText::new(format!(
                 "各小区均验收合格并签字后，片区才能判定合格。尚未合格：{}",

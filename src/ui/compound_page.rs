@@ -5,7 +5,8 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::command::Command;
 use crate::model::{
-    Compound, CompoundSurvey, Condition, EligibilityReport, NeedsGroup, Subject, Verdict,
+    Compound, CompoundSurvey, Condition, EligibilityReport, MemberStatus, NeedsGroup, Subject,
+    Verdict,
 };
 use crate::store::InspectionSummary;
 use crate::ui::widgets::{command_button, eligibility_checks, eligibility_text, verdict_text};
@@ -17,6 +18,8 @@ pub struct CompoundView {
     pub town_name: String,
     pub cluster_name: String,
     pub inspections: Vec<InspectionSummary>,
+    /// Where its acceptance stands (合格 and every round signed = 已交付).
+    pub acceptance: MemberStatus,
     /// Survey rounds, newest first.
     pub surveys: Vec<CompoundSurvey>,
     pub eligibility: EligibilityReport,
@@ -38,12 +41,8 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
             ui.label(egui::RichText::new("示例数据").color(egui::Color32::from_rgb(200, 80, 0)));
         }
         // 改造一个、合格一个、交付一个: a 合格 inspection signed by every party hands it over.
-        // The newest round decides: a later correction or re-inspection replaces it.
-        if view
-            .inspections
-            .first()
-            .is_some_and(|s| s.signed_off && s.verdict == Verdict::Passed)
-        {
+        // The newest acceptance decides, after all its rounds, every one signed off.
+        if view.acceptance == MemberStatus::Accepted {
             ui.label(
                 egui::RichText::new("已交付")
                     .color(crate::ui::widgets::PASS_GREEN)
