@@ -854,7 +854,7 @@ fn a_reinspection_shows_each_items_photos_from_before() {
         .expect("after");
     let mut app = App::with_store(store, false);
     app.handle(yanshou::command::Command::ShowInspection(second));
-    let mut h = harness(app);
+    let h = harness(app);
     h.get_by_label("路沿齐整 整改前照片 1");
     h.get_by_label("整改前（第 1 轮）");
     h.get_by_label("整改后：");
