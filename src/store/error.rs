@@ -62,7 +62,8 @@ pub enum StoreError {
 const SIGNED_OFF: &str = "yanshou: signed off";
 
 /// The message for any attempt to change a signed-off record.
-pub const SIGNED_OFF_MESSAGE: &str = "该验收记录已签字确认，不能修改。如需更正，请开始新一轮验收。";
+pub const SIGNED_OFF_MESSAGE: &str =
+    "该验收记录已签字确认，不能修改。如需更正，请点“更正（新建一轮）”，原记录保持不变。";
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {

@@ -28,7 +28,7 @@ pub fn seal_banner(ui: &mut egui::Ui, inspection: &Inspection, check: &SealCheck
         SealCheck::Intact { code } => {
             ui.label(
                 egui::RichText::new(format!(
-                    "已签字确认（{at} UTC）· 校验码 {code} · 只读：如需更正，请开始新一轮验收"
+                    "已签字确认（{at} UTC）· 校验码 {code} · 只读：如需更正，请点“更正（新建一轮）”"
                 ))
                 .color(PASS_GREEN)
                 .strong(),
