@@ -423,8 +423,8 @@ impl Store {
         })
     }
 
-    /// Where each member compound of a cluster stands in its own acceptance, by name: its
-    /// latest round decides (合格 and signed off = 已交付).
+    /// Where each member compound of a cluster stands in its own acceptance, by name (see
+    /// `acceptance_of`).
     pub fn member_acceptances(
         &self,
         cluster_id: ClusterId,
