@@ -35,15 +35,8 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     };
 
     // Saving one tick: one transaction with a full sync, on a real file.
-    let parties = vec!["建设单位".to_owned()];
     let today = chrono::Local::now().date_naive();
-    let inspection = store.start_inspection(
-        Subject::Compound(compound),
-        Catalogue::current(),
-        today,
-        "bench",
-        &parties,
-    )?;
+    let inspection = start_bench_inspection(&mut store, compound, today)?;
     let codes: Vec<String> = Catalogue::current()
         .items_of(COMPOUND_STANDARD)
         .iter()
@@ -125,6 +118,22 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A compound inspection for the benchmarks to fill in.
+fn start_bench_inspection(
+    store: &mut Store,
+    compound: CompoundId,
+    on: chrono::NaiveDate,
+) -> anyhow::Result<crate::model::InspectionId> {
+    let parties = vec!["建设单位".to_owned(), "施工单位".to_owned()];
+    Ok(store.start_inspection(
+        Subject::Compound(compound),
+        Catalogue::current(),
+        on,
+        "bench",
+        &parties,
+    )?)
+}
+
 /// Importing 20 photos of 4000 × 3000, a sheet with 20 photos, and a batch of 100 sheets.
 fn photo_benchmarks() -> anyhow::Result<()> {
     let picture = image::RgbImage::from_fn(4000, 3000, |x, y| {
@@ -149,16 +158,10 @@ fn photo_benchmarks() -> anyhow::Result<()> {
     let mut store = Store::open_in_memory()?;
     let compound = crate::sample::write_sample(&mut store, false)?;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
-    let parties = vec!["建设单位".to_owned(), "施工单位".to_owned()];
-    let id = store.start_inspection(
-        Subject::Compound(compound),
-        Catalogue::current(),
-        today,
-        "bench",
-        &parties,
-    )?;
+    let id = start_bench_inspection(&mut store, compound, today)?;
+    let items = Catalogue::current().items_of(COMPOUND_STANDARD);
     for (n, photo) in prepared.iter().enumerate() {
-        let code = &Catalogue::current().items_of(COMPOUND_STANDARD)[n % 13].code;
+        let code = &items[n % items.len()].code;
         store.add_photos(id, code, std::slice::from_ref(photo))?;
     }
     let sheet = AcceptanceSheet::load(&store, id)?;

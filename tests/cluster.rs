@@ -57,12 +57,7 @@ fn decide_sign_off(store: &mut Store, id: InspectionId, result: ItemResult) -> S
                 .unwrap();
         }
     }
-    for position in 0..inspection.parties.len() {
-        store
-            .sign(id, position as u32, "签字人", &SignMethod::WetInk)
-            .unwrap();
-    }
-    store.sign_off(id).unwrap()
+    common::sign_off_as_is(store, id)
 }
 
 fn start(store: &mut Store, subject: Subject, day: u32) -> InspectionId {
@@ -340,24 +335,13 @@ fn a_signed_round_is_corrected_by_a_new_linked_round_never_edited() {
     store
         .record_remark(correction, "XQ-LZ-01", "路面塌陷")
         .unwrap();
-    let second = decide_sign_off_keeping(&mut store, correction);
+    let second = common::sign_off_as_is(&mut store, correction);
     assert_ne!(second, sealed);
     let sheet = AcceptanceSheet::load(&store, correction).unwrap();
     let text = common::pdf_text(&render_acceptance_sheet(&sheet).unwrap());
     assert!(text.contains("第2轮更正"), "{text}");
     assert!(text.contains("更正原因"), "{text}");
     assert!(text.contains("XQ-LZ-01误记为合格"), "{text}");
-}
-
-/// Signs for every party and signs off, leaving the results as they are.
-fn decide_sign_off_keeping(store: &mut Store, id: InspectionId) -> String {
-    let n = store.inspection(id).unwrap().parties.len();
-    for position in 0..n {
-        store
-            .sign(id, position as u32, "签字人", &SignMethod::WetInk)
-            .unwrap();
-    }
-    store.sign_off(id).unwrap()
 }
 
 #[test]
@@ -504,7 +488,7 @@ fn a_compound_is_accepted_only_when_every_round_of_its_acceptance_is_signed() {
         MemberStatus::InProgress,
         "an unsigned round is not handed over"
     );
-    decide_sign_off_keeping(&mut store, round1);
+    common::sign_off_as_is(&mut store, round1);
     let (status, code) = store.acceptance_of(first).unwrap();
     assert_eq!(status, MemberStatus::Accepted);
     assert_eq!(
@@ -526,7 +510,7 @@ fn changes_among_the_members_after_sign_off_are_shown_not_hidden() {
     accept(&mut store, second);
     let id = start_cluster(&mut store, cluster);
     pass_all(&mut store, id);
-    decide_sign_off_keeping(&mut store, id);
+    common::sign_off_as_is(&mut store, id);
     let sealed = store.inspection(id).unwrap();
     assert!(
         store

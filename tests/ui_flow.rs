@@ -860,3 +860,89 @@ fn a_reinspection_shows_each_items_photos_from_before() {
     h.get_by_label("整改后：");
     h.get_by_label("路沿齐整 照片 1");
 }
+
+#[test]
+fn a_signed_cluster_is_batch_exported_and_later_member_changes_are_shown() {
+    use yanshou::model::{Cluster, ClusterId, Subject};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let mut store = Store::open(&db).expect("store");
+    let cluster = Cluster {
+        id: ClusterId::new(),
+        name: "永宁片区".into(),
+        town_id: None,
+        plan_year: Some(2022),
+    };
+    store.save_cluster(&cluster).expect("cluster");
+    let mut members = Vec::new();
+    for name in ["甲小区", "乙小区"] {
+        let mut c = common::compound(name);
+        c.cluster_id = Some(cluster.id);
+        store.save_compound(&c).expect("member");
+        members.push(c);
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+    let parties = vec!["县住建局".to_owned()];
+    for subject in [
+        Subject::Compound(members[0].id),
+        Subject::Compound(members[1].id),
+        Subject::Cluster(cluster.id),
+    ] {
+        let id = store
+            .start_inspection(subject, Catalogue::current(), date, "王工", &parties)
+            .expect("start");
+        for item in store.inspection(id).expect("round").items {
+            store
+                .record_result(id, &item.standard.code, Some(ItemResult::Pass))
+                .expect("tick");
+        }
+        common::sign_off_as_is(&mut store, id);
+    }
+    let mut app = App::with_store(store, false);
+    app.handle(yanshou::command::Command::ShowCluster(cluster.id));
+    let mut h = harness(app);
+    h.get_by_label("小区验收合格并交付 2/2 个");
+    h.get_by_role_and_label(Role::Button, "批量导出已签字验收单…")
+        .click();
+    h.run();
+    let out = dir.path().join("导出");
+    submit_path(&mut h, out.to_str().expect("utf-8"));
+    wait_for_background(&mut h);
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        vec![
+            "小区验收单-乙小区-2026-11-20-第1轮.pdf".to_owned(),
+            "小区验收单-甲小区-2026-11-20-第1轮.pdf".to_owned(),
+            "片区验收单-永宁片区-2026-11-20-第1轮.pdf".to_owned(),
+        ]
+    );
+
+    // 乙小区 leaves the cluster (another window, the same file): the signed cluster
+    // acceptance says so on the cluster page and on its checklist.
+    let mut moved = members[1].clone();
+    moved.cluster_id = None;
+    Store::open(&db)
+        .expect("second connection")
+        .save_compound(&moved)
+        .expect("move");
+    h.state_mut()
+        .handle(yanshou::command::Command::ShowCluster(cluster.id));
+    h.run();
+    h.get_by_label_contains("片区验收签字确认后，小区情况已有变化：乙小区已不在片区内");
+    let round = h
+        .state()
+        .store()
+        .expect("store")
+        .newest_inspection(Subject::Cluster(cluster.id))
+        .expect("query")
+        .expect("a round");
+    h.state_mut()
+        .handle(yanshou::command::Command::ShowInspection(round));
+    h.run();
+    h.get_by_label_contains("签字确认后片区小区情况已有变化：乙小区已不在片区内");
+}

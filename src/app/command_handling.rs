@@ -10,7 +10,7 @@ use crate::export::{
 };
 use crate::model::{
     Catalogue, Cluster, ClusterId, CompoundDraft, EligibilityFacts, InspectionDraft, InspectionId,
-    RoundKind, Subject, SurveyCatalogue, assess, needs_list,
+    RoundKind, Subject, SurveyCatalogue, assess, cluster_acceptance::member_changes, needs_list,
 };
 use crate::store::{Store, StoreError};
 use crate::ui::checklist::{ChecklistView, RoundRecord};
@@ -468,12 +468,13 @@ impl App {
                     let earlier_photos = store.earlier_photos(&chain, id)?;
                     let signatures = store.signatures(id)?;
                     // The whole acceptance's verdict goes by its latest round's members.
+                    let members = store.members_for(&inspection)?;
                     let latest_members = match chain.latest() {
                         Some(latest) if latest.id != id => store.members_for(latest)?,
-                        _ => store.members_for(&inspection)?,
+                        _ => members.clone(),
                     };
                     let record = RoundRecord {
-                        members: store.members_for(&inspection)?,
+                        members,
                         latest_members,
                         member_changes: store.member_changes_since_sealed(&inspection)?,
                         earlier_photos,
@@ -527,19 +528,15 @@ impl App {
                     let members = store.cluster_rows(id)?;
                     let survey = store.cluster_surveys_of(id)?.into_iter().next();
                     let inspections = store.inspections_of(Subject::Cluster(id))?;
+                    let acceptances = store.member_acceptances(id)?;
                     let changes = match inspections.first() {
-                        Some(newest) => {
-                            store.member_changes_since_sealed(&store.inspection(newest.id)?)?
+                        Some(newest) if newest.signed_off => {
+                            member_changes(&store.inspection(newest.id)?.members, &acceptances)
                         }
-                        None => Vec::new(),
+                        _ => Vec::new(),
                     };
-                    let mut fresh = ClusterView::new(
-                        cluster,
-                        members,
-                        store.member_acceptances(id)?,
-                        inspections,
-                        survey,
-                    );
+                    let mut fresh =
+                        ClusterView::new(cluster, members, acceptances, inspections, survey);
                     fresh.changes_since_signed = changes;
                     match &mut self.cluster {
                         Some(view) if view.cluster.id == id => view.update(fresh),

@@ -11,6 +11,7 @@ use super::layout::{
 use crate::model::{
     Catalogue, Inspection, InspectionId, ItemResult, MemberAcceptance, MemberStatus, Rectification,
     RectificationStatus, RoundKind, SealCheck, SignMethod, Signature, Subject, Verdict,
+    cluster_acceptance::round_verdict,
 };
 use crate::store::{PhotoMeta, Store, StoreError};
 
@@ -154,7 +155,7 @@ impl AcceptanceSheet {
                 }
                 None => (inspection.standard_id.clone(), String::new()),
             };
-        let verdict = store.verdict_of_round(&inspection)?;
+        let verdict = round_verdict(&inspection.items, members.as_deref());
         let chain = store.chain_of(id)?;
         let today = chrono::Local::now().date_naive();
         let rectifications = store

@@ -14,7 +14,7 @@ use super::layout::{
 };
 use crate::model::{
     Catalogue, Cluster, ClusterId, ItemResult, MemberStatus, RectificationStatus, RoundKind,
-    Subject, Verdict, cluster_verdict,
+    Subject, Verdict, cluster_acceptance::member_changes, cluster_verdict, signoff::short_code,
 };
 use crate::store::{Store, StoreError};
 
@@ -81,10 +81,15 @@ impl OverallSheet {
         let open = store.open_rectifications(today)?;
         let rows = store.cluster_rows(id)?;
         let is_sample = !rows.is_empty() && rows.iter().all(|r| r.compound.is_sample);
+        // Read once: every member's acceptance as it stands now.
+        let live = store.member_acceptances(id)?;
         let mut members = Vec::new();
-        for acceptance in store.member_acceptances(id)? {
+        for acceptance in live.iter().cloned() {
             let subject = Subject::Compound(acceptance.compound_id);
-            let latest = store.inspections_of(subject)?.into_iter().next();
+            let latest = match store.newest_inspection(subject)? {
+                Some(newest) => Some(store.inspection(newest)?),
+                None => None,
+            };
             let open_here: Vec<_> = open.iter().filter(|l| l.subject == subject).collect();
             members.push(OverallMember {
                 households: rows
@@ -93,7 +98,7 @@ impl OverallSheet {
                     .and_then(|r| r.compound.households),
                 name: acceptance.name,
                 status: acceptance.status,
-                latest: latest.map(|s| (s.inspected_on, s.round, s.kind)),
+                latest: latest.map(|i| (i.inspected_on, i.round, i.kind)),
                 code: acceptance.code,
                 open_rectifications: (
                     open_here.len(),
@@ -104,11 +109,17 @@ impl OverallSheet {
                 ),
             });
         }
-        let acceptance = match store.inspections_of(Subject::Cluster(id))?.first() {
+        let acceptance = match store.newest_inspection(Subject::Cluster(id))? {
             None => None,
-            Some(latest) => {
-                let round = store.inspection(latest.id)?;
-                let items = store.chain_of(latest.id)?.effective_items();
+            Some(newest) => {
+                let chain = store.chain_of(newest)?;
+                let items = chain.effective_items();
+                let Some(round) = chain.rounds.iter().find(|r| r.id == newest) else {
+                    return Err(StoreError::NotFound {
+                        what: "验收记录",
+                        id: newest.to_string(),
+                    });
+                };
                 let catalogue = Catalogue::version(&round.catalogue_version);
                 let mut groups: Vec<GroupCount> = Vec::new();
                 for item in &items {
@@ -141,15 +152,19 @@ impl OverallSheet {
                     }
                 }
                 // After every round so far, against the members as sealed (or as they stand).
-                let members = store.members_for(&round)?.unwrap_or_default();
+                let (members, changes_since_signed) = if round.is_signed_off() {
+                    (&round.members, member_changes(&round.members, &live))
+                } else {
+                    (&live, Vec::new())
+                };
                 Some(ClusterAcceptanceLine {
-                    inspected_on: latest.inspected_on,
-                    round: latest.round,
-                    kind: latest.kind,
-                    verdict: cluster_verdict(&items, &members),
-                    code: latest.code.clone(),
+                    inspected_on: round.inspected_on,
+                    round: round.round,
+                    kind: round.kind,
+                    verdict: cluster_verdict(&items, members),
+                    code: round.seal.as_deref().map(short_code),
                     groups,
-                    changes_since_signed: store.member_changes_since_sealed(&round)?,
+                    changes_since_signed,
                 })
             }
         };

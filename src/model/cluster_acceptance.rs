@@ -96,6 +96,15 @@ pub fn cluster_verdict(items: &[InspectionItem], members: &[MemberAcceptance]) -
     }
 }
 
+/// The verdict of a compound's items (`members` is `None`) or of a cluster's items with its
+/// members' acceptances.
+pub fn round_verdict(items: &[InspectionItem], members: Option<&[MemberAcceptance]>) -> Verdict {
+    match members {
+        Some(members) => cluster_verdict(items, members),
+        None => verdict_of(items),
+    }
+}
+
 /// What stops a cluster acceptance from being signed off: `items` (after every round so far)
 /// would make it 合格 while a member compound is not accepted. A 不合格 finding can be signed.
 pub fn cluster_sign_off_blocker(

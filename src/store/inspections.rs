@@ -7,7 +7,8 @@ use super::{ItemTable, Store, StoreError, now, update_item_column};
 use crate::model::{
     Catalogue, ClusterId, CompoundId, Inspection, InspectionChain, InspectionId, InspectionItem,
     ItemResult, MemberAcceptance, MemberStatus, RoundKind, StandardItem, Subject, Verdict,
-    cluster_acceptance::member_changes, cluster_verdict, verdict_of,
+    cluster_acceptance::{member_changes, round_verdict},
+    verdict_of,
 };
 
 /// The head of a new round.
@@ -458,15 +459,7 @@ impl Store {
         &self,
         compound_id: CompoundId,
     ) -> Result<(MemberStatus, Option<String>), StoreError> {
-        let newest: Option<InspectionId> = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM inspection WHERE compound_id = ?1
-                 ORDER BY inspected_on DESC, round DESC, id DESC LIMIT 1",
-            )?
-            .query_row([compound_id], |r| r.get(0))
-            .optional()?;
-        let Some(newest) = newest else {
+        let Some(newest) = self.newest_inspection(Subject::Compound(compound_id))? else {
             return Ok((MemberStatus::NotInspected, None));
         };
         let chain = self.chain_of(newest)?;
@@ -514,10 +507,10 @@ impl Store {
     /// The verdict of one round: the item rule, and for a cluster also its member compounds'
     /// acceptances (as sealed, or as they stand now).
     pub fn verdict_of_round(&self, inspection: &Inspection) -> Result<Verdict, StoreError> {
-        Ok(match self.members_for(inspection)? {
-            None => verdict_of(&inspection.items),
-            Some(members) => cluster_verdict(&inspection.items, &members),
-        })
+        Ok(round_verdict(
+            &inspection.items,
+            self.members_for(inspection)?.as_deref(),
+        ))
     }
 
     /// Records (or clears, with `None`) the result of one item. One transaction.
@@ -561,28 +554,32 @@ impl Store {
 
     /// The inspections (rounds) of one compound or cluster, newest first.
     pub fn inspections_of(&self, subject: Subject) -> Result<Vec<InspectionSummary>, StoreError> {
-        let sql = match subject {
-            Subject::Compound(_) => {
-                "SELECT id FROM inspection WHERE compound_id = ?1
-                 ORDER BY inspected_on DESC, round DESC, id DESC"
-            }
-            Subject::Cluster(_) => {
-                "SELECT id FROM inspection WHERE cluster_id = ?1
-                 ORDER BY inspected_on DESC, round DESC, id DESC"
-            }
-        };
-        let key = match subject {
-            Subject::Compound(id) => id.to_string(),
-            Subject::Cluster(id) => id.to_string(),
-        };
-        let ids = self
-            .conn
-            .prepare_cached(sql)?
-            .query_map([key], |r| r.get::<_, InspectionId>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        ids.into_iter()
+        self.round_ids(subject, "")?
+            .into_iter()
             .map(|id| self.summarize(&self.inspection(id)?))
             .collect()
+    }
+
+    /// The newest round of a compound or cluster, if it has any.
+    pub fn newest_inspection(&self, subject: Subject) -> Result<Option<InspectionId>, StoreError> {
+        Ok(self.round_ids(subject, "LIMIT 1")?.into_iter().next())
+    }
+
+    /// The ids of a subject's rounds, newest first (the order every list uses).
+    fn round_ids(&self, subject: Subject, limit: &str) -> Result<Vec<InspectionId>, StoreError> {
+        let (column, key) = match subject {
+            Subject::Compound(id) => ("compound_id", id.to_string()),
+            Subject::Cluster(id) => ("cluster_id", id.to_string()),
+        };
+        let sql = format!(
+            "SELECT id FROM inspection WHERE {column} = ?1
+             ORDER BY inspected_on DESC, round DESC, id DESC {limit}"
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map([key], |r| r.get::<_, InspectionId>(0))?
+            .collect::<Result<Vec<_>, _>>()?)
     }
 
     /// One inspection with its compound's (or cluster's) name.

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 
 use crate::model::{
     Inspection, InspectionChain, ItemResult, MemberAcceptance, Rectification, RectificationId,
-    RoundKind, SealCheck, Signature, Verdict, cluster_acceptance::cluster_sign_off_blocker,
-    cluster_verdict, verdict_of,
+    RoundKind, SealCheck, Signature,
+    cluster_acceptance::{cluster_sign_off_blocker, round_verdict},
 };
 use crate::store::PhotoMeta;
 use crate::ui::sign_panel::{self, PartyPad};
@@ -140,17 +140,6 @@ impl ChecklistView {
         self.member_changes = member_changes;
     }
 
-    /// The verdict rule, and for a cluster also `members`' acceptances.
-    fn verdict(
-        items: &[crate::model::InspectionItem],
-        members: Option<&[MemberAcceptance]>,
-    ) -> Verdict {
-        match members {
-            Some(members) => cluster_verdict(items, members),
-            None => verdict_of(items),
-        }
-    }
-
     /// Is this the latest round of its acceptance?
     fn is_latest(&self) -> bool {
         self.chain
@@ -222,7 +211,7 @@ pub fn show(
     let inspection_id = view.inspection.id;
     let total = view.inspection.items.len();
     let decided = view.inspection.decided_count();
-    let verdict = ChecklistView::verdict(&view.inspection.items, view.members.as_deref());
+    let verdict = round_verdict(&view.inspection.items, view.members.as_deref());
 
     ui.horizontal(|ui| {
         let round = match view.inspection.kind {
@@ -253,7 +242,7 @@ pub fn show(
     });
     if view.chain.rounds.len() > 1 {
         // 结论按最新一轮: the acceptance as a whole, after every round so far.
-        let overall = ChecklistView::verdict(
+        let overall = round_verdict(
             &view.chain.effective_items(),
             view.latest_members.as_deref(),
         );
