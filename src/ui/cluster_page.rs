@@ -62,18 +62,13 @@ impl ClusterView {
     }
 
     /// Takes fresh data; keeps what is being typed when the survey is the same.
-    pub fn update(&mut self, fresh: Self) {
+    pub fn update(&mut self, mut fresh: Self) {
         let same = self.survey.as_ref().map(|s| s.id) == fresh.survey.as_ref().map(|s| s.id);
         if same {
-            self.cluster = fresh.cluster;
-            self.members = fresh.members;
-            self.acceptances = fresh.acceptances;
-            self.inspections = fresh.inspections;
-            self.changes_since_signed = fresh.changes_since_signed;
-            self.survey = fresh.survey;
-        } else {
-            *self = fresh;
+            fresh.texts = std::mem::take(&mut self.texts);
+            fresh.errors = std::mem::take(&mut self.errors);
         }
+        *self = fresh;
     }
 }
 
