@@ -113,8 +113,100 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 
+    tick_frame_benchmarks(iterations.min(100))?;
     register_benchmarks(iterations.min(100))?;
     photo_benchmarks()?;
+    Ok(())
+}
+
+/// From a tick (or a remark keystroke) on the checklist to the next frame being ready: the
+/// write, what the screen re-reads, and one frame of layout and tessellation (no GPU). At 13
+/// items (a compound) and 30 (a cluster), on a file with fsync, as in the field.
+fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let mut store = Store::open(&dir.join("ticks.db"))?;
+    let compound = crate::sample::write_sample(&mut store, false)?;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
+    let cluster = store
+        .clusters()?
+        .first()
+        .map(|k| k.id)
+        .ok_or_else(|| anyhow::anyhow!("示例数据中没有片区"))?;
+    let parties = vec!["建设单位".to_owned(), "施工单位".to_owned()];
+    let rounds = [
+        start_bench_inspection(&mut store, compound, today)?,
+        store.start_inspection(
+            Subject::Cluster(cluster),
+            Catalogue::current(),
+            today,
+            "bench",
+            &parties,
+        )?,
+    ];
+    let mut app = crate::app::App::with_store(store, false);
+    let ctx = egui::Context::default();
+    crate::ui::setup(&ctx);
+    let frame = |app: &mut crate::app::App| {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1280.0, 820.0),
+            )),
+            ..Default::default()
+        };
+        let output = ctx.run_ui(input, |ui| app.show(ui));
+        let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+    };
+    for round in rounds {
+        app.handle(crate::command::Command::ShowInspection(round));
+        let codes: Vec<String> = app
+            .store()
+            .map(|s| s.inspection(round))
+            .transpose()?
+            .map(|i| i.items.into_iter().map(|i| i.standard.code).collect())
+            .unwrap_or_default();
+        for _ in 0..5 {
+            frame(&mut app);
+        }
+        let mut tick_times = Vec::with_capacity(ticks);
+        let mut remark_times = Vec::with_capacity(ticks);
+        for n in 0..ticks {
+            let code = codes[n % codes.len()].clone();
+            let result = if n % 2 == 0 {
+                ItemResult::Pass
+            } else {
+                ItemResult::NotApplicable
+            };
+            let start = Instant::now();
+            app.handle(crate::command::Command::SetResult {
+                inspection: round,
+                code: code.clone(),
+                result: Some(result),
+            });
+            frame(&mut app);
+            tick_times.push(start.elapsed());
+            let start = Instant::now();
+            app.handle(crate::command::Command::SetRemark {
+                inspection: round,
+                code,
+                remark: format!("备注 {n}"),
+            });
+            frame(&mut app);
+            remark_times.push(start.elapsed());
+        }
+        let (tick, tick_p99) = stats(tick_times);
+        let (remark, remark_p99) = stats(remark_times);
+        println!(
+            "勾选到下一帧就绪（{} 项，{ticks} 次，含 fsync）：中位数 {}，p99 {}；备注一次按键：中位数 {}，p99 {}",
+            codes.len(),
+            ms(tick),
+            ms(tick_p99),
+            ms(remark),
+            ms(remark_p99)
+        );
+    }
+    drop(app);
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 

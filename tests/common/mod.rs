@@ -92,3 +92,41 @@ pub fn sign_off_as_is(store: &mut Store, id: InspectionId) -> String {
     }
     store.sign_off(id).expect("sign off")
 }
+
+/// Every document of the sample data set, rendered, with a stable name: each inspection's
+/// acceptance sheet, the 整改通知单 of the failed one, the survey form and the cluster summary.
+pub fn sample_documents() -> Vec<(String, Vec<u8>)> {
+    use yanshou::export::{
+        AcceptanceSheet, OverallSheet, SurveySheet, render_acceptance_sheet, render_overall_sheet,
+        render_rectification_notice, render_survey_sheet,
+    };
+    let mut store = Store::open_in_memory().expect("store");
+    yanshou::sample::write_sample(&mut store, false).expect("sample");
+    let mut documents = Vec::new();
+    for listing in store.all_inspections().expect("inspections") {
+        let sheet = AcceptanceSheet::load(&store, listing.summary.id).expect("sheet");
+        let name = format!(
+            "验收单-{}-第{}轮",
+            listing.subject_name, listing.summary.round
+        );
+        documents.push((name, render_acceptance_sheet(&sheet).expect("render")));
+        if !sheet.rectifications.is_empty() {
+            let name = format!("整改通知单-{}", listing.subject_name);
+            documents.push((name, render_rectification_notice(&sheet).expect("render")));
+        }
+    }
+    for row in store.compound_rows().expect("rows") {
+        if let Some(survey) = store.surveys_of(row.compound.id).expect("surveys").first() {
+            let sheet = SurveySheet::load(&store, survey.id).expect("survey sheet");
+            let name = format!("调查表-{}", row.compound.name);
+            documents.push((name, render_survey_sheet(&sheet).expect("render")));
+        }
+    }
+    for cluster in store.clusters().expect("clusters") {
+        let today = chrono::Local::now().date_naive();
+        let sheet = OverallSheet::load(&store, cluster.id, today).expect("overall");
+        let name = format!("综合验收汇总表-{}", cluster.name);
+        documents.push((name, render_overall_sheet(&sheet).expect("render")));
+    }
+    documents
+}
