@@ -1,105 +1,51 @@
-//! The application: owns the store, the screens' state and the background tasks.
-//! UI code reads this state and queues `Command`s; `handle` (in `command_handling.rs`) is the
-//! one place where state changes.
+//! The application: owns the store, the page on show and the background jobs. UI code reads
+//! this state and queues `Command`s; `handle` (in `command_handling.rs`) is the one place where
+//! state changes.
 
 mod command_handling;
-pub mod export_task;
-mod photo_task;
+mod database;
+mod file_choice;
+mod forms;
+mod jobs;
 
 use std::path::{Path, PathBuf};
 
 use eframe::egui;
 
-use crate::command::Command;
-use crate::model::{Cluster, ClusterId, CompoundId, InspectionId, SurveyId, Town};
-use crate::store::{RectificationListing, Store};
-use crate::ui;
-use crate::ui::checklist::ChecklistView;
-use crate::ui::cluster_page::ClusterView;
-use crate::ui::compound_form::CompoundForm;
-use crate::ui::compound_list::RegisterView;
-use crate::ui::compound_page::CompoundView;
-use crate::ui::inspection_form::InspectionForm;
-use crate::ui::path_prompt::PathPrompt;
-use crate::ui::survey_form::SurveyView;
+pub use crate::command::Screen;
+use crate::command::{Command, UiCommand};
+use crate::model::{Cluster, Town};
+use crate::store::Store;
+use crate::ui::compound_list::RegisterQuery;
+use crate::ui::{self, Dialog, Message, Page, Shared};
 
-pub use export_task::ExportTask;
-pub use photo_task::PhotoImportTask;
-
-/// Which screen the central panel shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Screen {
-    /// No database is open (opening failed): say why and offer to open another.
-    NoDatabase,
-    Register,
-    Compound(CompoundId),
-    Inspection(InspectionId),
-    Survey(SurveyId),
-    Cluster(ClusterId),
-    /// Open rectifications across the file.
-    Rectifications,
-}
-
-/// The dialog shown over the screen, if any.
-pub enum Dialog {
-    CompoundForm(CompoundForm),
-    ConfirmDelete {
-        id: CompoundId,
-        name: String,
-        inspections: u32,
-    },
-    NewInspection(InspectionForm),
-    PathPrompt(PathPrompt),
-    /// A photo shown large.
-    Photo {
-        title: String,
-        texture: egui::TextureHandle,
-    },
-    /// Check a printed sheet's code: what was typed, and the finding.
-    Verify {
-        code: String,
-        finding: Option<(bool, String)>,
-    },
-}
-
-/// A message in the status bar.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Message {
-    pub text: String,
-    pub is_error: bool,
-}
+use jobs::Jobs;
 
 /// The whole application state.
 pub struct App {
     store: Option<Store>,
     db_path: PathBuf,
-    screen: Screen,
-    /// Why the database could not be opened (shown on `Screen::NoDatabase`).
-    open_error: Option<String>,
+    /// The screen on show, with its state.
+    page: Page,
     towns: Vec<Town>,
     clusters: Vec<Cluster>,
-    register: RegisterView,
-    compound: Option<CompoundView>,
-    checklist: Option<ChecklistView>,
-    survey: Option<SurveyView>,
-    cluster: Option<ClusterView>,
-    rectifications: Vec<RectificationListing>,
+    /// The register's search, sort and filters, kept while other screens are shown.
+    register_query: RegisterQuery,
     dialog: Option<Dialog>,
     message: Option<Message>,
-    export: Option<ExportTask>,
-    photo_import: Option<PhotoImportTask>,
+    jobs: Jobs,
     /// Whether native file dialogs can be shown; otherwise a path field is offered.
     file_dialogs: bool,
     commands: Vec<Command>,
-    /// The egui context, kept for background threads' repaints and for closing the window.
-    ctx_for_quit: Option<egui::Context>,
+    /// The egui context, for background threads' repaints and for closing the window.
+    egui_ctx: Option<egui::Context>,
 }
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("App")
             .field("db_path", &self.db_path)
-            .field("screen", &self.screen)
+            .field("screen", &self.page.screen())
             .finish_non_exhaustive()
     }
 }
@@ -120,7 +66,9 @@ pub fn run(db_path: PathBuf) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             ui::setup(&cc.egui_ctx);
-            Ok(Box::new(App::open(db_path, ui::file_dialogs_available())))
+            let mut app = App::open(db_path, ui::file_dialogs_available());
+            app.egui_ctx = Some(cc.egui_ctx.clone());
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| {
@@ -144,8 +92,7 @@ impl App {
         let path = store.path().map(Path::to_owned).unwrap_or_default();
         let mut app = Self::empty(path, file_dialogs);
         app.store = Some(store);
-        app.screen = Screen::Register;
-        app.reload();
+        app.show_screen(Screen::Register);
         app
     }
 
@@ -153,28 +100,25 @@ impl App {
         Self {
             store: None,
             db_path,
-            screen: Screen::NoDatabase,
-            open_error: None,
+            page: Page::NoDatabase { error: None },
             towns: Vec::new(),
             clusters: Vec::new(),
-            register: RegisterView::default(),
-            compound: None,
-            checklist: None,
-            survey: None,
-            cluster: None,
-            rectifications: Vec::new(),
+            register_query: RegisterQuery::default(),
             dialog: None,
             message: None,
-            export: None,
-            photo_import: None,
+            jobs: Jobs::default(),
             file_dialogs,
             commands: Vec::new(),
-            ctx_for_quit: None,
+            egui_ctx: None,
         }
     }
 
     pub fn screen(&self) -> Screen {
-        self.screen
+        self.page.screen()
+    }
+
+    pub fn page(&self) -> &Page {
+        &self.page
     }
 
     pub fn store(&self) -> Option<&Store> {
@@ -191,24 +135,17 @@ impl App {
 
     /// Whether a background export is running.
     pub fn is_exporting(&self) -> bool {
-        self.export.is_some()
+        self.jobs.is_exporting()
     }
 
     /// Whether photos are being imported.
     pub fn is_importing(&self) -> bool {
-        self.photo_import.is_some()
+        self.jobs.is_importing()
     }
 
-    /// What the background is doing, for the status bar.
-    fn task_description(&self) -> Option<String> {
-        let parts: Vec<String> = self
-            .export
-            .as_ref()
-            .map(|t| t.description().to_owned())
-            .into_iter()
-            .chain(self.photo_import.as_ref().map(PhotoImportTask::description))
-            .collect();
-        (!parts.is_empty()).then(|| parts.join("　"))
+    /// Whether any background job is running.
+    pub fn is_busy(&self) -> bool {
+        !self.jobs.is_empty()
     }
 
     /// Queues a command, as a button would.
@@ -218,16 +155,18 @@ impl App {
 
     /// Draws one frame and then carries out the commands it produced.
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        self.poll_export(ui.ctx());
-        self.poll_photo_import();
-        self.global_shortcuts(ui);
+        if self.egui_ctx.is_none() {
+            self.egui_ctx = Some(ui.ctx().clone());
+        }
+        self.poll_jobs();
+        self.keyboard_shortcuts(ui);
 
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui::top_bar::show(
                 ui,
                 &self.db_path,
                 self.store.is_some(),
-                &self.breadcrumbs(),
+                &self.page.breadcrumbs(),
                 &self.clusters,
                 &mut self.commands,
             );
@@ -236,52 +175,19 @@ impl App {
             ui::status_bar::show(
                 ui,
                 self.message.as_ref(),
-                self.task_description().as_deref(),
-                self.export.as_ref().map(ExportTask::progress),
+                &self.jobs.lines(),
                 &mut self.commands,
             );
         });
-        egui::CentralPanel::default().show(ui, |ui| match self.screen {
-            Screen::NoDatabase => {
-                ui::no_database::show(
-                    ui,
-                    &self.db_path,
-                    self.open_error.as_deref(),
-                    &mut self.commands,
-                );
-            }
-            Screen::Register => {
-                ui::compound_list::show(
-                    ui,
-                    &mut self.register,
-                    &self.towns,
-                    &self.clusters,
-                    &mut self.commands,
-                );
-            }
-            Screen::Compound(_) => {
-                if let Some(view) = &self.compound {
-                    ui::compound_page::show(ui, view, &mut self.commands);
-                }
-            }
-            Screen::Inspection(_) => {
-                if let Some(view) = &mut self.checklist {
-                    ui::checklist::show(ui, view, self.export.is_some(), &mut self.commands);
-                }
-            }
-            Screen::Survey(_) => {
-                if let Some(view) = &mut self.survey {
-                    ui::survey_form::show(ui, view, &mut self.commands);
-                }
-            }
-            Screen::Cluster(_) => {
-                if let Some(view) = &mut self.cluster {
-                    ui::cluster_page::show(ui, view, &mut self.commands);
-                }
-            }
-            Screen::Rectifications => {
-                ui::rectification_list::show(ui, &self.rectifications, &mut self.commands);
-            }
+        egui::CentralPanel::default().show(ui, |ui| {
+            let mut shared = Shared {
+                db_path: &self.db_path,
+                towns: &self.towns,
+                clusters: &self.clusters,
+                register_query: &mut self.register_query,
+                exporting: self.jobs.is_exporting(),
+            };
+            self.page.show(ui, &mut shared, &mut self.commands);
         });
 
         if let Some(dialog) = &mut self.dialog {
@@ -302,74 +208,38 @@ impl App {
         for command in commands {
             self.handle(command);
         }
-        if self.export.is_some() {
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(100));
-        }
     }
 
-    fn global_shortcuts(&mut self, ui: &egui::Ui) {
-        use egui::{Key, KeyboardShortcut, Modifiers};
-        if self.dialog.is_some() {
+    /// Turns pressed shortcuts into commands: the global ones and the page's, each command's
+    /// keys as `Command::kb_shortcuts` lists them. A key without a modifier is text while a
+    /// field has the focus.
+    fn keyboard_shortcuts(&mut self, ui: &egui::Ui) {
+        if self.dialog.is_some() || self.store.is_none() {
             return;
         }
-        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-        let add = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
-        let export = KeyboardShortcut::new(Modifiers::COMMAND, Key::P);
-        if ui.input_mut(|i| i.consume_shortcut(&open)) {
-            self.commands.push(Command::OpenDatabase);
-        }
-        if self.screen == Screen::Register && ui.input_mut(|i| i.consume_shortcut(&add)) {
-            self.commands.push(Command::AddCompound);
-        }
-        if let Screen::Inspection(id) = self.screen
-            && ui.input_mut(|i| i.consume_shortcut(&export))
-        {
-            self.commands.push(Command::ExportSheet(id));
+        let typing = ui.ctx().text_edit_focused();
+        let candidates = Command::GLOBAL
+            .into_iter()
+            .map(Command::Ui)
+            .chain(self.page.keyboard_commands());
+        for command in candidates {
+            let pressed = command.kb_shortcuts().iter().any(|shortcut| {
+                !(typing && shortcut.modifiers.is_none())
+                    && ui.input_mut(|i| i.consume_shortcut(shortcut))
+            });
+            if pressed {
+                self.commands.push(command);
+            }
         }
     }
 
-    /// The path from the register to the current screen, as (label, command) pairs.
-    fn breadcrumbs(&self) -> Vec<(String, Option<Command>)> {
-        let mut crumbs = Vec::new();
-        if self.store.is_none() {
-            return crumbs;
+    /// The commands a checklist key turns into, on the checklist.
+    fn checklist_key(&mut self, key: UiCommand) {
+        if let Page::Inspection(view) = &mut self.page
+            && let Some(command) = view.key(key)
+        {
+            self.handle(command);
         }
-        crumbs.push(("小区名册".to_owned(), Some(Command::ShowRegister)));
-        match self.screen {
-            Screen::Compound(_) => {
-                if let Some(view) = &self.compound {
-                    crumbs.push((view.compound.name.clone(), None));
-                }
-            }
-            Screen::Inspection(_) => {
-                if let Some(view) = &self.checklist {
-                    let back = match view.inspection.subject {
-                        crate::model::Subject::Compound(id) => Command::ShowCompound(id),
-                        crate::model::Subject::Cluster(id) => Command::ShowCluster(id),
-                    };
-                    crumbs.push((view.subject_name.clone(), Some(back)));
-                    crumbs.push((format!("验收 {}", view.inspection.inspected_on), None));
-                }
-            }
-            Screen::Survey(_) => {
-                if let Some(view) = &self.survey {
-                    crumbs.push((
-                        view.compound.name.clone(),
-                        Some(Command::ShowCompound(view.compound.id)),
-                    ));
-                    crumbs.push((format!("第 {} 轮调查", view.survey.round), None));
-                }
-            }
-            Screen::Cluster(_) => {
-                if let Some(view) = &self.cluster {
-                    crumbs.push((format!("片区：{}", view.cluster.name), None));
-                }
-            }
-            Screen::Rectifications => crumbs.push(("整改清单".to_owned(), None)),
-            Screen::Register | Screen::NoDatabase => {}
-        }
-        crumbs
     }
 }
 

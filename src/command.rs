@@ -1,36 +1,166 @@
 //! Every user action is a `Command`. UI code only sends them; `App::handle` carries them out.
+//!
+//! The menus' and the keyboard's commands carry no data and are a `UiCommand` (as rerun's
+//! `UICommand`): each has its text, tooltip and shortcuts in one exhaustive match, read by the
+//! menus, the buttons and the input handling alike. The other commands carry the record they
+//! act on.
 
 use std::path::PathBuf;
 
+use eframe::egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::export::Document;
 use crate::model::{
     ClusterId, ClusterSurveyId, CompoundId, Condition, Facility, InspectionId, ItemResult, PhotoId,
-    Rectification, SignMethod, Subject, SurveyField, SurveyId, SurveyValue,
+    PreparedPhoto, SignMethod, Subject, SurveyField, SurveyId, SurveyValue,
 };
 use crate::store::SurveyText;
+
+/// A screen the app can show: where navigation goes. The screen's loaded state is a
+/// `ui::Page`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// No database is open (opening failed): say why and offer to open another.
+    NoDatabase,
+    Register,
+    Compound(CompoundId),
+    Inspection(InspectionId),
+    Survey(SurveyId),
+    Cluster(ClusterId),
+    /// Open rectifications across the file.
+    Rectifications,
+}
+
+/// A menu or keyboard command: no data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UiCommand {
+    NewDatabase,
+    OpenDatabase,
+    NewSampleDatabase,
+    VerifyCode,
+    Quit,
+    ShowRegister,
+    AddCompound,
+    ShowRectifications,
+    /// The main document of the screen on show (the checklist's acceptance sheet, the survey
+    /// form, the cluster's summary).
+    ExportCurrent,
+    /// On the checklist: the next item.
+    SelectNextItem,
+    /// On the checklist: the previous item.
+    SelectPreviousItem,
+    /// On the checklist: the selected item 合格 (and on to the next).
+    MarkPass,
+    /// 不合格
+    MarkFail,
+    /// 不适用
+    MarkNotApplicable,
+    /// Clear the selected item's result.
+    ClearResult,
+}
+
+impl UiCommand {
+    /// The commands of the checklist keys, which act on the selected item.
+    pub const CHECKLIST_KEYS: [Self; 6] = [
+        Self::SelectNextItem,
+        Self::SelectPreviousItem,
+        Self::MarkPass,
+        Self::MarkFail,
+        Self::MarkNotApplicable,
+        Self::ClearResult,
+    ];
+
+    /// (menu or button text, tooltip)
+    pub fn text_and_tooltip(self) -> (&'static str, &'static str) {
+        match self {
+            Self::NewDatabase => ("新建数据库…", "新建一个空的验收数据库文件"),
+            Self::OpenDatabase => ("打开数据库…", "打开另一个验收数据库文件（.db）"),
+            Self::NewSampleDatabase => (
+                "新建示例数据库（培训用）…",
+                "新建一个只含示例数据的文件，供新验收人员练习；不会混入正式数据",
+            ),
+            Self::VerifyCode => (
+                "核验验收单校验码…",
+                "输入纸质验收单上的校验码，核对与数据库是否一致",
+            ),
+            Self::Quit => ("退出", "关闭程序（所有记录均已即时保存）"),
+            Self::ShowRegister => ("小区名册", "所有登记的小区"),
+            Self::AddCompound => ("新增小区", "在名册中登记一个小区"),
+            Self::ShowRectifications => ("整改清单", "所有未完成的整改，逾期的排在前面"),
+            Self::ExportCurrent => (
+                "导出本页文档 PDF…",
+                "验收页面导出验收单，调查页面导出调查表，片区页面导出综合验收汇总表",
+            ),
+            Self::SelectNextItem => ("下一项", "选择下一个验收项目"),
+            Self::SelectPreviousItem => ("上一项", "选择上一个验收项目"),
+            Self::MarkPass => ("合格", "所选项目判定为合格，并转到下一项"),
+            Self::MarkFail => ("不合格", "所选项目判定为不合格，并转到下一项"),
+            Self::MarkNotApplicable => ("不适用", "所选项目判定为不适用（须在备注中注明理由）"),
+            Self::ClearResult => ("清除", "清除所选项目的判定"),
+        }
+    }
+
+    /// Its keyboard shortcuts; the first is the one menus show.
+    pub fn kb_shortcuts(self) -> Vec<KeyboardShortcut> {
+        let key = |key| KeyboardShortcut::new(Modifiers::NONE, key);
+        let cmd = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
+        match self {
+            Self::OpenDatabase => vec![cmd(Key::O)],
+            Self::AddCompound => vec![cmd(Key::N)],
+            Self::ExportCurrent => vec![cmd(Key::P)],
+            Self::SelectNextItem => vec![key(Key::ArrowDown), key(Key::J)],
+            Self::SelectPreviousItem => vec![key(Key::ArrowUp), key(Key::K)],
+            Self::MarkPass => vec![key(Key::Num1)],
+            Self::MarkFail => vec![key(Key::Num2)],
+            Self::MarkNotApplicable => vec![key(Key::Num3)],
+            Self::ClearResult => vec![key(Key::Num0)],
+            Self::NewDatabase
+            | Self::NewSampleDatabase
+            | Self::VerifyCode
+            | Self::Quit
+            | Self::ShowRegister
+            | Self::ShowRectifications => Vec::new(),
+        }
+    }
+
+    /// The result a checklist key decides, if it is one of those.
+    pub fn item_result(self) -> Option<Option<ItemResult>> {
+        match self {
+            Self::MarkPass => Some(Some(ItemResult::Pass)),
+            Self::MarkFail => Some(Some(ItemResult::Fail)),
+            Self::MarkNotApplicable => Some(Some(ItemResult::NotApplicable)),
+            Self::ClearResult => Some(None),
+            Self::NewDatabase
+            | Self::OpenDatabase
+            | Self::NewSampleDatabase
+            | Self::VerifyCode
+            | Self::Quit
+            | Self::ShowRegister
+            | Self::AddCompound
+            | Self::ShowRectifications
+            | Self::ExportCurrent
+            | Self::SelectNextItem
+            | Self::SelectPreviousItem => None,
+        }
+    }
+}
 
 /// A user action.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// A menu or keyboard command.
+    Ui(UiCommand),
+
     // --- database files
-    /// Pick a new database file and create it.
-    NewDatabase,
-    /// Pick an existing database file and open it.
-    OpenDatabase,
-    /// Pick a new file and fill it with the 示例 training data.
-    NewSampleDatabase,
     /// Open (or create) the database at a path.
     OpenDatabaseAt(PathBuf),
     /// Create the sample data set in a new file at a path, and open it.
     CreateSampleAt(PathBuf),
 
     // --- navigation
-    ShowRegister,
-    ShowCompound(CompoundId),
-    ShowInspection(InspectionId),
+    Show(Screen),
 
     // --- compounds
-    /// Open the form for a new compound.
-    AddCompound,
     /// Open the form for an existing compound.
     EditCompound(CompoundId),
     /// Check and save the compound form.
@@ -50,10 +180,19 @@ pub enum Command {
         inspection: InspectionId,
         code: String,
     },
+    /// Prepare these photo files in the background.
     ImportPhotos {
         inspection: InspectionId,
         code: String,
         paths: Vec<PathBuf>,
+    },
+    /// Store the photos a background import prepared, in one transaction; `failed` says
+    /// which files could not be taken in, and why.
+    StorePhotos {
+        inspection: InspectionId,
+        code: String,
+        photos: Vec<PreparedPhoto>,
+        failed: Vec<String>,
     },
     /// Show a photo large.
     ShowPhoto(PhotoId),
@@ -62,10 +201,11 @@ pub enum Command {
     NewReinspection(InspectionId),
     /// Open the form to correct (更正) this signed-off round with a new linked round.
     NewCorrection(InspectionId),
-    /// Order (or change) the rectification of a failed item.
-    SaveRectification(Rectification),
-    /// The list of open rectifications, overdue first.
-    ShowRectifications,
+    /// Save the rectification typed under a failed item (order it, or change it).
+    SaveRectification {
+        inspection: InspectionId,
+        code: String,
+    },
     /// Record (or clear) one item's result.
     SetResult {
         inspection: InspectionId,
@@ -78,7 +218,6 @@ pub enum Command {
         code: String,
         remark: String,
     },
-
     /// Record a party's signature.
     Sign {
         inspection: InspectionId,
@@ -93,15 +232,12 @@ pub enum Command {
     },
     /// Complete the inspection: seal it; read-only from then on.
     SignOff(InspectionId),
-    /// Open the dialog that checks a printed sheet's code.
-    VerifyCode,
     /// Check the code typed into the verify dialog.
     CheckCode,
 
     // --- surveys
     /// Start the next survey round of a compound (today, answers carried over).
     StartSurvey(CompoundId),
-    ShowSurvey(SurveyId),
     SetSurveyField {
         survey: SurveyId,
         field: SurveyField,
@@ -124,33 +260,18 @@ pub enum Command {
         which: SurveyText,
         text: String,
     },
-    /// Choose where to save the survey form PDF, then export it.
-    ExportSurvey(SurveyId),
-    ExportSurveyTo(SurveyId, PathBuf),
-
-    // --- clusters
-    ShowCluster(ClusterId),
+    /// Start the survey of a cluster's 15-minute circle.
     StartClusterSurvey(ClusterId),
     SetFacility {
         survey: ClusterSurveyId,
         facility: Facility,
     },
 
-    // --- export
-    /// Choose where to save the acceptance sheet PDF, then export it in the background.
-    ExportSheet(InspectionId),
-    /// Export the acceptance sheet to a path in the background.
-    ExportSheetTo(InspectionId, PathBuf),
-    /// Choose where to save the 整改通知单 of a round, then export it.
-    ExportNotice(InspectionId),
-    ExportNoticeTo(InspectionId, PathBuf),
-
-    /// Choose a folder and export every signed sheet of a cluster there, in the background.
-    BatchExportCluster(ClusterId),
-    BatchExportTo(ClusterId, PathBuf),
-    /// Choose where to save a cluster's 综合验收汇总表, then export it in the background.
-    ExportOverall(ClusterId),
-    ExportOverallTo(ClusterId, PathBuf),
+    // --- documents
+    /// Choose where a document goes, then write it in the background.
+    Export(Document),
+    /// Write a document to a path in the background.
+    ExportTo(Document, PathBuf),
     /// Stop a running batch export after the current document.
     CancelExport,
 
@@ -160,48 +281,80 @@ pub enum Command {
     /// Close the open dialog without doing anything.
     CloseDialog,
     DismissMessage,
-    Quit,
+}
+
+impl From<UiCommand> for Command {
+    fn from(command: UiCommand) -> Self {
+        Self::Ui(command)
+    }
 }
 
 impl Command {
-    /// The menu / button text of commands that appear in menus.
+    /// The menu or button text.
     pub fn label(&self) -> &'static str {
         match self {
-            Self::NewDatabase => "新建数据库…",
-            Self::OpenDatabase => "打开数据库…",
-            Self::NewSampleDatabase => "新建示例数据库（培训用）…",
-            Self::ShowRegister => "小区名册",
-            Self::AddCompound => "新增小区",
+            Self::Ui(command) => command.text_and_tooltip().0,
+            Self::OpenDatabaseAt(_) => "打开",
+            Self::CreateSampleAt(_) => "新建示例数据库",
+            Self::Show(screen) => match screen {
+                Screen::NoDatabase => "未打开数据库",
+                Screen::Register => "小区名册",
+                Screen::Rectifications => "整改清单",
+                Screen::Compound(_)
+                | Screen::Inspection(_)
+                | Screen::Survey(_)
+                | Screen::Cluster(_) => "打开",
+            },
             Self::EditCompound(_) => "编辑",
-            Self::RequestDeleteCompound(_) | Self::DeleteCompound(_) => "删除",
+            Self::SaveCompound => "保存",
+            Self::RequestDeleteCompound(_) => "删除",
+            Self::DeleteCompound(_) => "确认删除",
             Self::NewInspection(Subject::Compound(_)) => "开始验收",
             Self::NewInspection(Subject::Cluster(_)) => "开始片区验收",
-            Self::ExportSheet(_) | Self::ExportSheetTo(..) => "导出验收单 PDF…",
-            Self::StartSurvey(_) => "开始调查",
-            Self::ExportNotice(_) | Self::ExportNoticeTo(..) => "导出整改通知单 PDF…",
-            Self::ExportSurvey(_) | Self::ExportSurveyTo(..) => "导出调查表 PDF…",
-            Self::StartClusterSurvey(_) => "开始片区调查",
-            Self::BatchExportCluster(_) | Self::BatchExportTo(..) => "批量导出已签字验收单…",
-            Self::Quit => "退出",
-            Self::SignOff(_) => "完成签字并锁定",
+            Self::StartInspection => "开始",
+            Self::AddPhotos { .. } => "添加照片…",
+            Self::ImportPhotos { .. } | Self::StorePhotos { .. } => "导入照片",
+            Self::ShowPhoto(_) => "查看照片",
+            Self::DeletePhoto(_) => "删除",
             Self::NewReinspection(_) => "开始复验",
             Self::NewCorrection(_) => "更正（新建一轮）…",
-            Self::ExportOverall(_) | Self::ExportOverallTo(..) => "导出综合验收汇总表 PDF…",
-            Self::ShowRectifications => "整改清单",
-            Self::VerifyCode => "核验验收单校验码…",
-            _ => "",
+            Self::SaveRectification { .. } => "保存整改",
+            Self::SetResult {
+                result: Some(result),
+                ..
+            } => result.label(),
+            Self::SetResult { result: None, .. } => "清除",
+            Self::SetRemark { .. } => "备注",
+            Self::Sign {
+                method: SignMethod::Drawn(_),
+                ..
+            } => "确认签字",
+            Self::Sign {
+                method: SignMethod::WetInk,
+                ..
+            } => "纸质签字",
+            Self::Unsign { .. } => "撤回",
+            Self::SignOff(_) => "完成签字并锁定",
+            Self::CheckCode => "核验",
+            Self::StartSurvey(_) => "开始调查",
+            Self::SetSurveyField { .. }
+            | Self::SetItemCondition { .. }
+            | Self::SetItemProblem { .. }
+            | Self::SetItemText { .. }
+            | Self::SetFacility { .. } => "保存",
+            Self::StartClusterSurvey(_) => "开始片区调查",
+            Self::Export(document) | Self::ExportTo(document, _) => document.label(),
+            Self::CancelExport => "取消",
+            Self::SubmitPathPrompt => "确定",
+            Self::CloseDialog => "关闭",
+            Self::DismissMessage => "知道了",
         }
     }
 
-    /// A longer explanation for tooltips.
+    /// A longer explanation for tooltips ("" where the label says it all).
     pub fn tooltip(&self) -> &'static str {
         match self {
-            Self::NewDatabase => "新建一个空的验收数据库文件",
-            Self::OpenDatabase => "打开另一个验收数据库文件（.db）",
-            Self::NewSampleDatabase => {
-                "新建一个只含示例数据的文件，供新验收人员练习；不会混入正式数据"
-            }
-            Self::AddCompound => "在名册中登记一个小区",
+            Self::Ui(command) => command.text_and_tooltip().1,
             Self::NewInspection(Subject::Compound(_)) => "按“三入、四通、四有、两整”逐项验收该小区",
             Self::NewInspection(Subject::Cluster(_)) => {
                 "按片区标准“三合、三整、九有”及“五全”“九位一体”逐项验收；各小区均验收合格后片区才能判定合格"
@@ -209,29 +362,103 @@ impl Command {
             Self::NewCorrection(_) => {
                 "已签字的记录不能修改：更正将新建一轮，沿用原结果逐项核对并注明更正原因，需重新签字"
             }
-            Self::ExportOverall(_) => {
-                "片区内各小区的验收结论、校验码与整改情况，以及片区验收结论，一张汇总表"
-            }
-            Self::ExportSheet(_) => "生成可打印、签字的 A4 验收单",
-            Self::StartSurvey(_) => "新建一轮调查（沿用上一轮的填写内容）；较早的轮次保留为只读",
-            Self::ExportSurvey(_) => "生成可打印的 A4 调查表，含资格结论与改造需求",
-            Self::StartClusterSurvey(_) => "调查片区 15 分钟生活圈内的“九有”设施",
-            Self::Quit => "关闭程序（所有记录均已即时保存）",
-            Self::SignOff(_) => "所有单位签字后锁定验收记录并生成校验码；之后只能查看，不能修改",
             Self::NewReinspection(_) => "整改完成后，只复验仍不合格的项目",
-            Self::ShowRectifications => "所有未完成的整改，逾期的排在前面",
-            Self::VerifyCode => "输入纸质验收单上的校验码，核对与数据库是否一致",
-            _ => "",
+            Self::SignOff(_) => "所有单位签字后锁定验收记录并生成校验码；之后只能查看，不能修改",
+            Self::StartSurvey(_) => "新建一轮调查（沿用上一轮的填写内容）；较早的轮次保留为只读",
+            Self::StartClusterSurvey(_) => "调查片区 15 分钟生活圈内的“九有”设施",
+            Self::AddPhotos { .. } => "从文件选择一张或多张照片（JPEG、PNG），自动缩小并存入数据库",
+            Self::Export(document) | Self::ExportTo(document, _) => document.tooltip(),
+            Self::CancelExport => "在当前文件写完后停止；已写好的文件保留",
+            Self::Sign {
+                method: SignMethod::WetInk,
+                ..
+            } => "在打印的验收单上手签",
+            Self::OpenDatabaseAt(_)
+            | Self::CreateSampleAt(_)
+            | Self::Show(_)
+            | Self::EditCompound(_)
+            | Self::SaveCompound
+            | Self::RequestDeleteCompound(_)
+            | Self::DeleteCompound(_)
+            | Self::StartInspection
+            | Self::ImportPhotos { .. }
+            | Self::StorePhotos { .. }
+            | Self::ShowPhoto(_)
+            | Self::DeletePhoto(_)
+            | Self::SaveRectification { .. }
+            | Self::SetResult { .. }
+            | Self::SetRemark { .. }
+            | Self::Sign {
+                method: SignMethod::Drawn(_),
+                ..
+            }
+            | Self::Unsign { .. }
+            | Self::CheckCode
+            | Self::SetSurveyField { .. }
+            | Self::SetItemCondition { .. }
+            | Self::SetItemProblem { .. }
+            | Self::SetItemText { .. }
+            | Self::SetFacility { .. }
+            | Self::SubmitPathPrompt
+            | Self::CloseDialog
+            | Self::DismissMessage => "",
         }
     }
 
-    /// The keyboard shortcut shown next to the label, if any.
-    pub fn shortcut_text(&self) -> &'static str {
+    /// Its keyboard shortcuts; the first is the one buttons and menus show. The input
+    /// handling reads the same list.
+    pub fn kb_shortcuts(&self) -> Vec<KeyboardShortcut> {
         match self {
-            Self::OpenDatabase => "Ctrl+O",
-            Self::AddCompound => "Ctrl+N",
-            Self::ExportSheet(_) => "Ctrl+P",
-            _ => "",
+            Self::Ui(command) => command.kb_shortcuts(),
+            // The current screen's main document.
+            Self::Export(
+                Document::AcceptanceSheet(_)
+                | Document::SurveyForm(_)
+                | Document::OverallSummary(_),
+            ) => vec![KeyboardShortcut::new(Modifiers::COMMAND, Key::P)],
+            Self::Export(Document::RectificationNotice(_) | Document::SignedSheets(_))
+            | Self::OpenDatabaseAt(_)
+            | Self::CreateSampleAt(_)
+            | Self::Show(_)
+            | Self::EditCompound(_)
+            | Self::SaveCompound
+            | Self::RequestDeleteCompound(_)
+            | Self::DeleteCompound(_)
+            | Self::NewInspection(_)
+            | Self::StartInspection
+            | Self::AddPhotos { .. }
+            | Self::ImportPhotos { .. }
+            | Self::StorePhotos { .. }
+            | Self::ShowPhoto(_)
+            | Self::DeletePhoto(_)
+            | Self::NewReinspection(_)
+            | Self::NewCorrection(_)
+            | Self::SaveRectification { .. }
+            | Self::SetResult { .. }
+            | Self::SetRemark { .. }
+            | Self::Sign { .. }
+            | Self::Unsign { .. }
+            | Self::SignOff(_)
+            | Self::CheckCode
+            | Self::StartSurvey(_)
+            | Self::SetSurveyField { .. }
+            | Self::SetItemCondition { .. }
+            | Self::SetItemProblem { .. }
+            | Self::SetItemText { .. }
+            | Self::StartClusterSurvey(_)
+            | Self::SetFacility { .. }
+            | Self::ExportTo(..)
+            | Self::CancelExport
+            | Self::SubmitPathPrompt
+            | Self::CloseDialog
+            | Self::DismissMessage => Vec::new(),
         }
     }
+
+    /// The commands whose shortcuts work on every screen (while no dialog is open).
+    pub const GLOBAL: [UiCommand; 3] = [
+        UiCommand::OpenDatabase,
+        UiCommand::AddCompound,
+        UiCommand::ExportCurrent,
+    ];
 }

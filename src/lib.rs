@@ -3,12 +3,11 @@
 
 pub mod app;
 pub mod assets;
-pub mod bench;
 pub mod cli;
 pub mod command;
 pub mod export;
+pub mod import;
+pub mod job;
 pub mod model;
-pub mod photo;
-pub mod sample;
 pub mod store;
 pub mod ui;

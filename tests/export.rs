@@ -239,40 +239,39 @@ fn the_cli_refuses_a_foreign_file_and_leaves_it_alone() {
 #[test]
 fn a_batch_export_reports_progress_and_can_be_cancelled() {
     use std::sync::mpsc::channel;
-    use yanshou::app::ExportTask;
-    use yanshou::app::export_task::ExportJob;
+    use yanshou::export::Document;
+    use yanshou::job::Job;
     let dir = tempfile::tempdir().expect("tempdir");
-    // The first document waits inside the worker until the test has asked to cancel.
+    let mut store = yanshou::store::Store::open_in_memory().expect("store");
+    let (cluster, _) = common::signed_cluster(&mut store);
+    let reader = store.reader().expect("reader");
+    // The export waits inside the worker until the test has asked to cancel.
     let (go, gate) = channel::<()>();
-    let mut jobs: Vec<ExportJob> = vec![(
-        dir.path().join("0.pdf"),
-        Box::new(move || {
-            gate.recv().ok();
-            Ok(b"%PDF-0".to_vec())
-        }),
-    )];
-    for i in 1..3 {
-        jobs.push((
-            dir.path().join(format!("{i}.pdf")),
-            Box::new(move || Ok(format!("%PDF-{i}").into_bytes())),
-        ));
-    }
-    let task = ExportTask::spawn_batch("测试".to_owned(), jobs, None).expect("spawn");
-    assert_eq!(task.progress(), (0, 3));
+    let out = dir.path().join("批量");
+    let folder = out.clone();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
+    let task = Job::spawn("export", "测试", 0, None, move |progress| {
+        gate.recv().ok();
+        Document::SignedSheets(cluster.id).write(&reader, &folder, today, progress)
+    })
+    .expect("spawn");
+    assert_eq!(task.progress(), (0, 0));
     task.cancel();
-    go.send(()).expect("release the first job");
+    go.send(()).expect("release the export");
     let outcome = loop {
         if let Some(outcome) = task.try_finish() {
-            break outcome;
+            break outcome.expect("finished");
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     };
     assert!(outcome.cancelled);
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
     assert_eq!(
         outcome.written.len(),
         1,
         "the document in progress is finished, the rest skipped"
     );
-    assert!(dir.path().join("0.pdf").is_file());
-    assert!(!dir.path().join("1.pdf").exists());
+    assert_eq!(task.progress(), (1, 3), "one of the three sheets written");
+    assert_eq!(std::fs::read_dir(&out).expect("folder").count(), 1);
+    assert!(outcome.written[0].0.starts_with(&out));
 }

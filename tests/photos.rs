@@ -4,8 +4,8 @@
 mod common;
 
 use image::{ImageFormat, RgbImage};
+use yanshou::import::photo::{PhotoError, prepare};
 use yanshou::model::{ItemResult, SealCheck, SignMethod};
-use yanshou::photo::{PhotoError, prepare};
 use yanshou::store::{Store, StoreError};
 
 fn encoded(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {

@@ -286,7 +286,7 @@ fn photo_appendix(c: &mut Canvas, sheet: &AcceptanceSheet) {
     for row in entries.chunks(PER_ROW) {
         let decoded: Vec<_> = row
             .iter()
-            .map(|(_, p)| crate::photo::decode_rgb(&p.thumbnail))
+            .map(|(_, p)| crate::model::photo::decode_rgb(&p.thumbnail))
             .collect();
         let tallest = decoded
             .iter()

@@ -2,6 +2,7 @@
 
 mod acceptance_sheet;
 mod canvas;
+mod document;
 mod layout;
 mod overall_sheet;
 mod survey_sheet;
@@ -14,6 +15,7 @@ pub use acceptance_sheet::{
     AcceptanceSheet, CLUSTER_SHEET_TITLE, SHEET_TITLE, render_acceptance_sheet,
     render_rectification_notice,
 };
+pub use document::{Document, ExportOutcome, Format, sanitize_file_name};
 pub use overall_sheet::{OVERALL_TITLE, OverallSheet, render_overall_sheet};
 pub use survey_sheet::{SurveySheet, render_survey_sheet};
 
@@ -28,6 +30,10 @@ pub enum ExportError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    NothingToExport(String),
+    #[error("这一项是一批文件，请选择文件夹导出。")]
+    NotASingleFile,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -3,63 +3,10 @@
 //! (宁政办〔2021〕17号 二、（四）), and only once every member compound has been accepted on its
 //! own (四、（二）4: 改造一个、合格一个、交付一个).
 
-use super::ids::CompoundId;
-use super::inspection::InspectionItem;
+use super::inspection::{Inspection, InspectionItem};
+use super::member::{MemberAcceptance, MemberStatus};
+use super::rectification::InspectionChain;
 use super::verdict::{Verdict, verdict_of};
-
-/// Where a member compound's own acceptance stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MemberStatus {
-    /// No acceptance inspection yet.
-    NotInspected,
-    /// An inspection is under way (undecided items, or not yet signed off).
-    InProgress,
-    /// The latest round is 不合格.
-    Failed,
-    /// 合格 and signed off by every party: handed over (已交付).
-    Accepted,
-}
-
-impl MemberStatus {
-    pub const ALL: [Self; 4] = [
-        Self::NotInspected,
-        Self::InProgress,
-        Self::Failed,
-        Self::Accepted,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::NotInspected => "尚未验收",
-            Self::InProgress => "验收中",
-            Self::Failed => "不合格",
-            Self::Accepted => "合格（已交付）",
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::NotInspected => "none",
-            Self::InProgress => "in_progress",
-            Self::Failed => "failed",
-            Self::Accepted => "accepted",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-}
-
-/// A member compound's acceptance, as a cluster acceptance shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MemberAcceptance {
-    pub compound_id: CompoundId,
-    pub name: String,
-    pub status: MemberStatus,
-    /// The latest round's 校验码, when it is signed off.
-    pub code: Option<String>,
-}
 
 /// The members whose acceptance stands in the way of a cluster 合格, as "name（status）".
 pub fn members_pending(members: &[MemberAcceptance]) -> Vec<String> {
@@ -144,4 +91,43 @@ pub fn member_changes(sealed: &[MemberAcceptance], live: &[MemberAcceptance]) ->
         }
     }
     changes
+}
+
+/// Where a compound's own acceptance stands after every round of it so far (复验, 更正), with
+/// the latest round's 校验码 once signed: accepted (已交付) only when the rounds come out 合格
+/// and every one of them is signed off (四、（二）4: 改造一个、合格一个、交付一个).
+pub fn handover_status(chain: &InspectionChain) -> (MemberStatus, Option<String>) {
+    let Some(latest) = chain.latest() else {
+        return (MemberStatus::NotInspected, None);
+    };
+    let code = latest.seal.as_deref().map(super::signoff::short_code);
+    let all_signed = chain.rounds.iter().all(Inspection::is_signed_off);
+    let status = match verdict_of(&chain.effective_items()) {
+        Verdict::Passed if all_signed => MemberStatus::Accepted,
+        Verdict::Failed { .. } => MemberStatus::Failed,
+        _ => MemberStatus::InProgress,
+    };
+    (status, code)
+}
+
+/// Which member acceptances a round is judged by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoundMembers {
+    /// A compound acceptance has no members.
+    None,
+    /// A signed-off cluster round: its members as sealed with it.
+    Sealed,
+    /// A cluster round still open: its cluster's members as they stand now.
+    Live(super::ids::ClusterId),
+}
+
+impl RoundMembers {
+    /// The rule for `inspection`.
+    pub fn of(inspection: &Inspection) -> Self {
+        match inspection.subject {
+            super::inspection::Subject::Compound(_) => Self::None,
+            super::inspection::Subject::Cluster(_) if inspection.is_signed_off() => Self::Sealed,
+            super::inspection::Subject::Cluster(cluster) => Self::Live(cluster),
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Compounds (小区) and the validation of what a user types in for one.
 
+use super::cluster::Cluster;
 use super::ids::{ClusterId, CompoundId, TownId};
 
 /// The earliest year built we accept; anything older is certainly a typo.
@@ -60,6 +61,32 @@ pub struct CompoundDraft {
 }
 
 impl CompoundDraft {
+    /// The cluster named in "或新建片区" for a checked `compound`: an existing cluster of that
+    /// name takes it; an unknown name makes a new cluster (returned, to save with it). Nothing
+    /// typed leaves the chosen cluster as it is.
+    pub fn place_in_cluster(
+        &self,
+        compound: &mut Compound,
+        clusters: &[Cluster],
+    ) -> Option<Cluster> {
+        let typed = self.new_cluster.trim();
+        if typed.is_empty() {
+            return None;
+        }
+        if let Some(existing) = clusters.iter().find(|k| k.name == typed) {
+            compound.cluster_id = Some(existing.id);
+            return None;
+        }
+        let cluster = Cluster {
+            id: ClusterId::new(),
+            name: typed.to_owned(),
+            town_id: compound.town_id,
+            plan_year: None,
+        };
+        compound.cluster_id = Some(cluster.id);
+        Some(cluster)
+    }
+
     /// A draft holding an existing compound, for editing.
     pub fn from_compound(c: &Compound) -> Self {
         let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();

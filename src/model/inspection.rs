@@ -175,7 +175,7 @@ pub struct Inspection {
     pub reason: String,
     /// For a signed-off cluster acceptance: its member compounds' acceptances as they stood at
     /// sign-off (sealed with it). Empty otherwise.
-    pub members: Vec<super::cluster_acceptance::MemberAcceptance>,
+    pub members: Vec<super::member::MemberAcceptance>,
 }
 
 impl Inspection {

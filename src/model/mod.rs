@@ -8,6 +8,8 @@ pub mod compound;
 pub mod eligibility;
 pub mod ids;
 pub mod inspection;
+pub mod member;
+pub mod photo;
 pub mod rectification;
 pub mod signoff;
 pub mod survey;
@@ -17,7 +19,7 @@ pub mod verdict;
 
 pub use catalogue::{Catalogue, CatalogueError, StandardItem};
 pub use cluster::Cluster;
-pub use cluster_acceptance::{MemberAcceptance, MemberStatus, cluster_verdict};
+pub use cluster_acceptance::{RoundMembers, cluster_verdict, handover_status};
 pub use cluster_survey::{ClusterSurvey, Facility};
 pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
 pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding, assess};
@@ -26,6 +28,8 @@ pub use ids::{
     TownId,
 };
 pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult, RoundKind, Subject};
+pub use member::{MemberAcceptance, MemberStatus};
+pub use photo::PreparedPhoto;
 pub use rectification::{InspectionChain, Rectification, RectificationStatus};
 pub use signoff::{SealCheck, SignMethod, Signature, Stroke};
 pub use survey::{

@@ -222,3 +222,28 @@ pub enum SealCheck {
         current_code: String,
     },
 }
+
+/// What the verify dialog says about a typed code, given what it matched (a description of
+/// each record, and its check): (it matches an unchanged record, the words).
+pub fn describe_code_check(typed: &str, found: &[(String, SealCheck)]) -> (bool, String) {
+    if normalize_code(typed).len() < 8 {
+        return (false, "校验码至少输入 8 位（0–9、A–F）。".to_owned());
+    }
+    let Some((what, check)) = found.first() else {
+        return (
+            false,
+            format!("本数据库中没有校验码为“{}”的已签字验收记录。", typed.trim()),
+        );
+    };
+    match check {
+        SealCheck::Intact { code } => (true, format!("一致：{what}（{code}），签字后未被改动。")),
+        SealCheck::Tampered {
+            sealed_code,
+            current_code,
+        } => (
+            false,
+            format!("不一致：{what}在签字后被改动（签字时 {sealed_code}，现在 {current_code}）。"),
+        ),
+        SealCheck::NotSealed => (false, format!("{what}尚未签字锁定。")),
+    }
+}

@@ -190,7 +190,7 @@ impl Store {
 
     /// Adds a cluster or updates the one with the same id.
     pub fn save_cluster(&mut self, k: &Cluster) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         insert_cluster(&tx, k)?;
         tx.commit()?;
         Ok(())
@@ -208,7 +208,7 @@ impl Store {
         c: &Compound,
         new_cluster: Option<&Cluster>,
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         if let Some(k) = new_cluster {
             insert_cluster(&tx, k)?;
         }
@@ -220,7 +220,7 @@ impl Store {
     /// Adds many compounds in one transaction (imports, benchmarks).
     pub fn insert_compounds(&mut self, compounds: &[Compound]) -> Result<(), StoreError> {
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         for c in compounds {
             upsert_compound(&tx, c, &now)?;
         }
@@ -230,7 +230,7 @@ impl Store {
 
     /// Deletes a compound and, with it, its inspections.
     pub fn delete_compound(&mut self, id: CompoundId) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let signed: i64 = tx.query_row(
             "SELECT count(*) FROM inspection WHERE compound_id = ?1 AND signed_off_at IS NOT NULL",
             [id],

@@ -6,9 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{ItemTable, Store, StoreError, now, update_item_column};
 use crate::model::{
     Catalogue, ClusterId, CompoundId, Inspection, InspectionChain, InspectionId, InspectionItem,
-    ItemResult, MemberAcceptance, MemberStatus, RoundKind, StandardItem, Subject, Verdict,
-    cluster_acceptance::{member_changes, round_verdict},
-    verdict_of,
+    ItemResult, MemberAcceptance, MemberStatus, RoundKind, StandardItem, Subject,
 };
 
 /// The head of a new round.
@@ -20,33 +18,6 @@ struct NewRound<'a> {
     round: u32,
     kind: RoundKind,
     reason: &'a str,
-}
-
-/// An inspection as a compound page lists it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InspectionSummary {
-    pub id: InspectionId,
-    pub inspected_on: NaiveDate,
-    pub inspectors: String,
-    pub decided: usize,
-    pub total: usize,
-    pub verdict: Verdict,
-    /// Signed by every party and sealed.
-    pub signed_off: bool,
-    /// 1 for a first inspection, 2… for re-inspections and corrections.
-    pub round: u32,
-    pub kind: RoundKind,
-    /// The 校验码 once signed off.
-    pub code: Option<String>,
-}
-
-/// An inspection with its compound's (or cluster's) name, for `yanshou list`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InspectionListing {
-    pub subject: Subject,
-    /// The compound's or the cluster's name.
-    pub subject_name: String,
-    pub summary: InspectionSummary,
 }
 
 impl Store {
@@ -189,7 +160,7 @@ impl Store {
     ) -> Result<InspectionId, StoreError> {
         let id = InspectionId::new();
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         tx.execute(
             "INSERT INTO inspection (id, compound_id, cluster_id, standard_id, catalogue_version,
                          inspected_on, inspectors, parent_id, round, kind, reason,
@@ -424,95 +395,6 @@ impl Store {
         })
     }
 
-    /// Where each member compound of a cluster stands in its own acceptance, by name (see
-    /// `acceptance_of`).
-    pub fn member_acceptances(
-        &self,
-        cluster_id: ClusterId,
-    ) -> Result<Vec<MemberAcceptance>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name FROM compound WHERE cluster_id = ?1 ORDER BY name, id",
-        )?;
-        let members = stmt
-            .query_map([cluster_id], |r| {
-                Ok((r.get::<_, CompoundId>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        members
-            .into_iter()
-            .map(|(compound_id, name)| {
-                let (status, code) = self.acceptance_of(compound_id)?;
-                Ok(MemberAcceptance {
-                    compound_id,
-                    name,
-                    status,
-                    code,
-                })
-            })
-            .collect()
-    }
-
-    /// Where a compound's own acceptance stands, with the latest round's 校验码 once signed:
-    /// its newest acceptance decides, after every round (复验, 更正) so far. Accepted
-    /// (已交付) only when that is 合格 and every round of it is signed off.
-    pub fn acceptance_of(
-        &self,
-        compound_id: CompoundId,
-    ) -> Result<(MemberStatus, Option<String>), StoreError> {
-        let Some(newest) = self.newest_inspection(Subject::Compound(compound_id))? else {
-            return Ok((MemberStatus::NotInspected, None));
-        };
-        let chain = self.chain_of(newest)?;
-        let code = chain
-            .latest()
-            .and_then(|l| l.seal.as_deref())
-            .map(crate::model::signoff::short_code);
-        let all_signed = chain.rounds.iter().all(Inspection::is_signed_off);
-        let status = match verdict_of(&chain.effective_items()) {
-            Verdict::Passed if all_signed => MemberStatus::Accepted,
-            Verdict::Failed { .. } => MemberStatus::Failed,
-            _ => MemberStatus::InProgress,
-        };
-        Ok((status, code))
-    }
-
-    /// For a signed-off cluster acceptance: what has changed among its members since it was
-    /// sealed (empty otherwise, and when nothing has).
-    pub fn member_changes_since_sealed(
-        &self,
-        inspection: &Inspection,
-    ) -> Result<Vec<String>, StoreError> {
-        match inspection.subject {
-            Subject::Cluster(cluster) if inspection.is_signed_off() => Ok(member_changes(
-                &inspection.members,
-                &self.member_acceptances(cluster)?,
-            )),
-            _ => Ok(Vec::new()),
-        }
-    }
-
-    /// For a cluster round: its member compounds' acceptances, as sealed once it is signed
-    /// off, else as they stand now. `None` for a compound.
-    pub fn members_for(
-        &self,
-        inspection: &Inspection,
-    ) -> Result<Option<Vec<MemberAcceptance>>, StoreError> {
-        Ok(match inspection.subject {
-            Subject::Compound(_) => None,
-            Subject::Cluster(_) if inspection.is_signed_off() => Some(inspection.members.clone()),
-            Subject::Cluster(cluster) => Some(self.member_acceptances(cluster)?),
-        })
-    }
-
-    /// The verdict of one round: the item rule, and for a cluster also its member compounds'
-    /// acceptances (as sealed, or as they stand now).
-    pub fn verdict_of_round(&self, inspection: &Inspection) -> Result<Verdict, StoreError> {
-        Ok(round_verdict(
-            &inspection.items,
-            self.members_for(inspection)?.as_deref(),
-        ))
-    }
-
     /// Records (or clears, with `None`) the result of one item. One transaction.
     pub fn record_result(
         &mut self,
@@ -546,90 +428,10 @@ impl Store {
             parent_key: "inspection_id",
             what: "验收项目",
         };
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         update_item_column(&tx, &ITEMS, &id, code, column, value)?;
         tx.commit()?;
         Ok(())
-    }
-
-    /// The inspections (rounds) of one compound or cluster, newest first.
-    pub fn inspections_of(&self, subject: Subject) -> Result<Vec<InspectionSummary>, StoreError> {
-        self.round_ids(subject, "")?
-            .into_iter()
-            .map(|id| self.summarize(&self.inspection(id)?))
-            .collect()
-    }
-
-    /// The newest round of a compound or cluster, if it has any.
-    pub fn newest_inspection(&self, subject: Subject) -> Result<Option<InspectionId>, StoreError> {
-        Ok(self.round_ids(subject, "LIMIT 1")?.into_iter().next())
-    }
-
-    /// The ids of a subject's rounds, newest first (the order every list uses).
-    fn round_ids(&self, subject: Subject, limit: &str) -> Result<Vec<InspectionId>, StoreError> {
-        let (column, key) = match subject {
-            Subject::Compound(id) => ("compound_id", id.to_string()),
-            Subject::Cluster(id) => ("cluster_id", id.to_string()),
-        };
-        let sql = format!(
-            "SELECT id FROM inspection WHERE {column} = ?1
-             ORDER BY inspected_on DESC, round DESC, id DESC {limit}"
-        );
-        Ok(self
-            .conn
-            .prepare_cached(&sql)?
-            .query_map([key], |r| r.get::<_, InspectionId>(0))?
-            .collect::<Result<Vec<_>, _>>()?)
-    }
-
-    /// One inspection with its compound's (or cluster's) name.
-    pub fn inspection_listing(&self, id: InspectionId) -> Result<InspectionListing, StoreError> {
-        let inspection = self.inspection(id)?;
-        Ok(InspectionListing {
-            subject: inspection.subject,
-            subject_name: self.subject_name(inspection.subject)?,
-            summary: self.summarize(&inspection)?,
-        })
-    }
-
-    /// Every inspection in the file, compounds then clusters, by name and date.
-    pub fn all_inspections(&self) -> Result<Vec<InspectionListing>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT i.id, coalesce(c.name, k.name) FROM inspection i
-             LEFT JOIN compound c ON c.id = i.compound_id
-             LEFT JOIN cluster k ON k.id = i.cluster_id
-             ORDER BY i.cluster_id IS NOT NULL, 2, i.inspected_on, i.round, i.id",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((r.get::<_, InspectionId>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|(id, subject_name)| {
-                let inspection = self.inspection(id)?;
-                Ok(InspectionListing {
-                    subject: inspection.subject,
-                    subject_name,
-                    summary: self.summarize(&inspection)?,
-                })
-            })
-            .collect()
-    }
-
-    fn summarize(&self, i: &Inspection) -> Result<InspectionSummary, StoreError> {
-        Ok(InspectionSummary {
-            id: i.id,
-            inspected_on: i.inspected_on,
-            inspectors: i.inspectors.clone(),
-            decided: i.decided_count(),
-            total: i.items.len(),
-            verdict: self.verdict_of_round(i)?,
-            signed_off: i.is_signed_off(),
-            round: i.round,
-            kind: i.kind,
-            code: i.seal.as_deref().map(crate::model::signoff::short_code),
-        })
     }
 }
 

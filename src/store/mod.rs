@@ -1,12 +1,15 @@
 //! The store: one SQLite file that owns every record. `Store` owns the connection; every
 //! user action is one transaction, committed before the call returns.
 
+mod acceptance;
 mod compounds;
 mod error;
+mod inspection_lists;
 mod inspections;
 mod migrations;
 mod photos;
 mod rectifications;
+pub mod sample;
 mod signoff;
 mod sql_types;
 mod surveys;
@@ -18,7 +21,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use compounds::CompoundRow;
 pub use error::StoreError;
-pub use inspections::{InspectionListing, InspectionSummary};
+pub use inspection_lists::{InspectionListing, InspectionSummary};
 pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
 pub use photos::PhotoMeta;
 pub use rectifications::RectificationListing;
@@ -35,6 +38,8 @@ pub struct Store {
     conn: Connection,
     /// `None` for an in-memory store.
     path: Option<PathBuf>,
+    /// For an in-memory store: the shared-cache name its readers open.
+    memory_uri: Option<String>,
 }
 
 impl std::fmt::Debug for Store {
@@ -65,10 +70,64 @@ impl Store {
         Self::configure(conn, Some(path.to_owned()))
     }
 
-    /// A fresh database in memory, for tests and benchmarks.
+    /// A fresh database in memory, for tests and benchmarks. Background readers (`reader`)
+    /// share it through SQLite's shared cache; it lives while any connection to it is open.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        let conn = Connection::open_in_memory()?;
-        Self::configure(conn, None)
+        let uri = format!(
+            "file:yanshou-{}?mode=memory&cache=shared",
+            uuid::Uuid::now_v7().simple()
+        );
+        let conn = Connection::open_with_flags(
+            &uri,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut store = Self::configure(conn, None)?;
+        store.memory_uri = Some(uri);
+        Ok(store)
+    }
+
+    /// A second, read-only connection to the same database, for a background thread: exports,
+    /// large screens and package exchange read through it while the UI thread keeps writing.
+    pub fn reader(&self) -> Result<Self, StoreError> {
+        let conn = match (&self.path, &self.memory_uri) {
+            (Some(path), _) => {
+                let conn = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(|e| StoreError::from_open(path, e))?;
+                conn.busy_timeout(BUSY_TIMEOUT)?;
+                conn
+            }
+            (None, Some(uri)) => {
+                let conn = Connection::open_with_flags(
+                    uri,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_URI
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                // Shared-cache readers would otherwise lock tables against the writer.
+                conn.pragma_update(None, "read_uncommitted", true)?;
+                conn
+            }
+            (None, None) => return Err(StoreError::Corrupt("数据库没有可共享的连接".to_owned())),
+        };
+        Ok(Self {
+            conn,
+            path: self.path.clone(),
+            memory_uri: self.memory_uri.clone(),
+        })
+    }
+
+    /// Starts the transaction of one user action, taking the write lock at once: what it reads
+    /// cannot change under it before it commits.
+    pub(crate) fn begin(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
     }
 
     fn configure(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
@@ -90,7 +149,11 @@ impl Store {
             (StoreError::Sqlite(e), Some(p)) => StoreError::from_open(p, e),
             (e, _) => e,
         })?;
-        Ok(Self { conn, path })
+        Ok(Self {
+            conn,
+            path,
+            memory_uri: None,
+        })
     }
 
     /// The file this store keeps its data in (`None` in memory).

@@ -3,9 +3,9 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, now};
+use crate::model::PreparedPhoto;
 use crate::model::signoff::PhotoHash;
 use crate::model::{InspectionChain, InspectionId, PhotoId};
-use crate::photo::PreparedPhoto;
 
 /// A stored photo, with its thumbnail (the full picture is read on demand).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +35,7 @@ impl Store {
             });
         }
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let mut ids = Vec::with_capacity(photos.len());
         for p in photos {
             let id = PhotoId::new();
@@ -113,7 +113,7 @@ impl Store {
 
     /// Removes a photo (not after sign-off).
     pub fn delete_photo(&mut self, id: PhotoId) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         tx.execute("DELETE FROM photo WHERE id = ?1", [id])?;
         tx.commit()?;
         Ok(())

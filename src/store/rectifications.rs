@@ -50,7 +50,7 @@ impl Store {
             return Err(StoreError::NotReady(problems));
         }
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         tx.execute(
             "INSERT INTO rectification (id, inspection_id, item_code, requirement, responsible_unit,
                                         deadline, created_at, updated_at)

@@ -89,7 +89,7 @@ impl Store {
                 )
             }
         };
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         tx.execute(
             "INSERT INTO signature (inspection_id, position, signer, wet_ink, strokes, signed_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -103,7 +103,7 @@ impl Store {
 
     /// Withdraws a party's signature before sign-off.
     pub fn unsign(&mut self, id: InspectionId, position: u32) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         tx.execute(
             "DELETE FROM signature WHERE inspection_id = ?1 AND position = ?2",
             params![id, position],
@@ -133,7 +133,7 @@ impl Store {
             return Err(StoreError::NotReady(blockers));
         }
         let sealed = seal(&inspection, &signatures, &self.photo_hashes(id)?);
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         {
             let mut member = tx.prepare_cached(
                 "INSERT INTO inspection_member (inspection_id, position, compound_id, name, status, code)

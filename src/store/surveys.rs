@@ -96,7 +96,7 @@ impl Store {
     /// Writes a whole survey (a new round, or sample data) in one transaction.
     pub fn insert_survey(&mut self, s: &CompoundSurvey) -> Result<(), StoreError> {
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         tx.execute(
             &format!(
                 "INSERT INTO survey ({SURVEY_COLUMNS}, created_at, updated_at)
@@ -256,7 +256,7 @@ impl Store {
                 )));
             }
         };
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         Self::ensure_latest(&tx, id)?;
         tx.execute(
             &format!("UPDATE survey SET {column} = ?1, updated_at = ?2 WHERE id = ?3"),
@@ -337,7 +337,7 @@ impl Store {
             parent_key: "survey_id",
             what: "调查项目",
         };
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         Self::ensure_latest(&tx, id)?;
         update_item_column(&tx, &ITEMS, &id, code, column, value)?;
         tx.commit()?;
@@ -362,7 +362,7 @@ impl Store {
             facilities: facility_kinds(catalogue),
         };
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         tx.execute(
             "INSERT INTO cluster_survey (id, cluster_id, surveyed_on, surveyors, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
@@ -432,7 +432,7 @@ impl Store {
         facility: &Facility,
     ) -> Result<(), StoreError> {
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let n = tx.execute(
             "UPDATE cluster_facility SET present = ?1, name = ?2, walking_minutes = ?3, updated_at = ?4
              WHERE survey_id = ?5 AND code = ?6",

@@ -4,13 +4,16 @@
 
 use eframe::egui;
 
-use crate::command::Command;
+use crate::command::{Command, Screen};
+use crate::export::Document;
 use crate::model::{
-    Cluster, ClusterSurvey, Facility, MemberAcceptance, MemberStatus, Subject,
-    cluster_acceptance::members_pending,
+    Cluster, ClusterId, ClusterSurvey, Facility, MemberAcceptance, MemberStatus, Subject,
+    cluster_acceptance::{member_changes, members_pending},
 };
-use crate::store::{CompoundRow, InspectionSummary};
-use crate::ui::widgets::{PASS_GREEN, command_button, eligibility_text, verdict_text};
+use crate::store::{CompoundRow, InspectionSummary, Store, StoreError};
+use crate::ui::widgets::{
+    CommandButton, PASS_GREEN, command_button, eligibility_text, verdict_text,
+};
 
 /// What the cluster page shows.
 #[derive(Debug)]
@@ -30,6 +33,24 @@ pub struct ClusterView {
 }
 
 impl ClusterView {
+    /// The cluster with its members, their acceptances, its own acceptance rounds and survey.
+    pub fn load(store: &Store, id: ClusterId) -> Result<Self, StoreError> {
+        let cluster = store.cluster(id)?;
+        let members = store.cluster_rows(id)?;
+        let survey = store.cluster_surveys_of(id)?.into_iter().next();
+        let inspections = store.inspections_of(Subject::Cluster(id))?;
+        let acceptances = store.member_acceptances(id)?;
+        let changes = match inspections.first() {
+            Some(newest) if newest.signed_off => {
+                member_changes(&store.inspection(newest.id)?.members, &acceptances)
+            }
+            _ => Vec::new(),
+        };
+        let mut view = Self::new(cluster, members, acceptances, inspections, survey);
+        view.changes_since_signed = changes;
+        Ok(view)
+    }
+
     pub fn new(
         cluster: Cluster,
         members: Vec<CompoundRow>,
@@ -82,7 +103,11 @@ pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Comman
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new(format!("成员小区（{} 个）", view.members.len())).strong());
-        command_button(ui, Command::BatchExportCluster(view.cluster.id), commands);
+        command_button(
+            ui,
+            Command::Export(Document::SignedSheets(view.cluster.id)),
+            commands,
+        );
     });
     egui::Grid::new("cluster_members")
         .striped(true)
@@ -106,9 +131,10 @@ pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Comman
                     .iter()
                     .find(|a| a.compound_id == row.compound.id);
                 let c = &row.compound;
-                if ui.link(&c.name).clicked() {
-                    commands.push(Command::ShowCompound(c.id));
-                }
+                CommandButton::new(Command::Show(Screen::Compound(c.id)))
+                    .text(&c.name)
+                    .link()
+                    .show(ui, commands);
                 ui.label(
                     c.year_built
                         .map(|y| y.to_string())
@@ -169,18 +195,16 @@ pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Comman
                 ui.horizontal(|ui| {
                     for (value, text) in [(true, "有"), (false, "无")] {
                         let selected = facility.present == Some(value);
-                        if ui
-                            .add(egui::Button::selectable(selected, text))
-                            .accessible_name(format!("{}：{text}", facility.kind))
-                            .clicked()
-                        {
-                            let mut f = facility.clone();
-                            f.present = if selected { None } else { Some(value) };
-                            commands.push(Command::SetFacility {
-                                survey: survey_id,
-                                facility: f,
-                            });
-                        }
+                        let mut f = facility.clone();
+                        f.present = if selected { None } else { Some(value) };
+                        CommandButton::new(Command::SetFacility {
+                            survey: survey_id,
+                            facility: f,
+                        })
+                        .text(text)
+                        .selected(selected)
+                        .accessible_name(format!("{}：{text}", facility.kind))
+                        .show(ui, commands);
                     }
                 });
                 let (name, minutes) = &mut view.texts[index];
@@ -265,7 +289,7 @@ fn cluster_acceptance(ui: &mut egui::Ui, view: &ClusterView, commands: &mut Vec<
     }
     ui.horizontal(|ui| {
         command_button(ui, Command::NewInspection(Subject::Cluster(id)), commands);
-        command_button(ui, Command::ExportOverall(id), commands);
+        command_button(ui, Command::Export(Document::OverallSummary(id)), commands);
     });
     if view.inspections.is_empty() {
         ui.label("尚未进行片区验收。");
@@ -290,12 +314,10 @@ fn cluster_acceptance(ui: &mut egui::Ui, view: &ClusterView, commands: &mut Vec<
                         .map_or("未签字".to_owned(), |c| format!("已签字 {c}")),
                 );
                 ui.horizontal(|ui| {
-                    if ui.button("打开").clicked() {
-                        commands.push(Command::ShowInspection(s.id));
-                    }
-                    if ui.button("导出验收单").clicked() {
-                        commands.push(Command::ExportSheet(s.id));
-                    }
+                    CommandButton::new(Command::Show(Screen::Inspection(s.id))).show(ui, commands);
+                    CommandButton::new(Command::Export(Document::AcceptanceSheet(s.id)))
+                        .text("导出验收单")
+                        .show(ui, commands);
                 });
                 ui.end_row();
             }

@@ -4,7 +4,7 @@ use eframe::egui;
 
 use crate::command::Command;
 use crate::model::{Cluster, CompoundDraft, CompoundField, FieldError, Town};
-use crate::ui::widgets::labelled_text;
+use crate::ui::widgets::{CommandButton, command_button, labelled_text};
 
 /// The form's state: what has been typed, and the problems found on the last save.
 #[derive(Debug)]
@@ -159,13 +159,14 @@ pub fn show(
     );
     ui.add_space(8.0);
     ui.horizontal(|ui| {
-        if ui.button("保存").clicked() || submitted {
-            commands.push(Command::SaveCompound);
-        }
-        if ui.button("取消").clicked() {
-            commands.push(Command::CloseDialog);
-        }
+        command_button(ui, Command::SaveCompound, commands);
+        CommandButton::new(Command::CloseDialog)
+            .text("取消")
+            .show(ui, commands);
     });
+    if submitted {
+        commands.push(Command::SaveCompound);
+    }
 }
 
 /// Enter pressed in this single-line field.

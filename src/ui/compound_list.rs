@@ -3,10 +3,10 @@
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
-use crate::command::Command;
+use crate::command::{Command, Screen, UiCommand};
 use crate::model::{Cluster, ClusterId, Eligibility, SurveyStatus, Town, TownId};
-use crate::store::CompoundRow;
-use crate::ui::widgets::{command_button, eligibility_text};
+use crate::store::{CompoundRow, Store, StoreError};
+use crate::ui::widgets::{CommandButton, command_button, eligibility_text};
 
 /// A column the register can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,17 +21,34 @@ pub enum SortColumn {
     Survey,
 }
 
-/// The register's state: the rows and the current search and sort.
-#[derive(Debug)]
-pub struct RegisterView {
-    rows: Vec<CompoundRow>,
+/// What the user asked the register to show: search, sort and filters. Kept by the app while
+/// other screens are shown, so coming back finds the register as it was left.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegisterQuery {
     pub search: String,
     pub sort: SortColumn,
     pub ascending: bool,
     pub filter: RegisterFilter,
+}
+
+impl Default for RegisterQuery {
+    fn default() -> Self {
+        Self {
+            search: String::new(),
+            sort: SortColumn::Name,
+            ascending: true,
+            filter: RegisterFilter::default(),
+        }
+    }
+}
+
+/// The register's rows, and their order under the query last drawn.
+#[derive(Debug, Default)]
+pub struct RegisterView {
+    rows: Vec<CompoundRow>,
     /// Indices into `rows` in display order, for `visible_key`.
     visible: Vec<usize>,
-    visible_key: Option<(String, SortColumn, bool, RegisterFilter)>,
+    visible_key: Option<RegisterQuery>,
 }
 
 /// The register's filters; `None` shows all.
@@ -54,46 +71,37 @@ impl RegisterFilter {
     }
 }
 
-impl Default for RegisterView {
-    fn default() -> Self {
+impl RegisterView {
+    /// Every compound of the register.
+    pub fn load(store: &Store) -> Result<Self, StoreError> {
+        Ok(Self::with_rows(store.compound_rows()?))
+    }
+
+    pub fn with_rows(rows: Vec<CompoundRow>) -> Self {
         Self {
-            rows: Vec::new(),
-            search: String::new(),
-            sort: SortColumn::Name,
-            ascending: true,
-            filter: RegisterFilter::default(),
+            rows,
             visible: Vec::new(),
             visible_key: None,
         }
-    }
-}
-
-impl RegisterView {
-    /// Replaces the rows (after the store changed).
-    pub fn set_rows(&mut self, rows: Vec<CompoundRow>) {
-        self.rows = rows;
-        self.visible_key = None;
     }
 
     pub fn rows(&self) -> &[CompoundRow] {
         &self.rows
     }
 
-    /// The rows matching the search, in sort order; recomputed only when something changed.
-    pub fn visible(&mut self) -> &[usize] {
-        let key = (
-            self.search.trim().to_owned(),
-            self.sort,
-            self.ascending,
-            self.filter.clone(),
-        );
+    /// The rows matching `query`, in its order; recomputed only when the query changed.
+    pub fn visible(&mut self, query: &RegisterQuery) -> &[usize] {
+        let key = RegisterQuery {
+            search: query.search.trim().to_owned(),
+            ..query.clone()
+        };
         if self.visible_key.as_ref() != Some(&key) {
-            let needle = key.0.as_str();
+            let needle = key.search.as_str();
             let mut visible: Vec<usize> = (0..self.rows.len())
                 .filter(|&i| {
                     let r = &self.rows[i];
                     let c = &r.compound;
-                    key.3.accepts(r)
+                    key.filter.accepts(r)
                         && (needle.is_empty()
                             || c.name.contains(needle)
                             || c.address.contains(needle))
@@ -102,7 +110,7 @@ impl RegisterView {
             let rows = &self.rows;
             visible.sort_by(|&a, &b| {
                 let (a, b) = (&rows[a], &rows[b]);
-                let order = match self.sort {
+                let order = match key.sort {
                     SortColumn::Name => a.compound.name.cmp(&b.compound.name),
                     SortColumn::Town => a.town_name.cmp(&b.town_name),
                     SortColumn::Cluster => a.cluster_name.cmp(&b.cluster_name),
@@ -113,7 +121,7 @@ impl RegisterView {
                     SortColumn::Survey => a.survey_completeness.cmp(&b.survey_completeness),
                 };
                 let order = order.then_with(|| a.compound.name.cmp(&b.compound.name));
-                if self.ascending {
+                if key.ascending {
                     order
                 } else {
                     order.reverse()
@@ -124,7 +132,9 @@ impl RegisterView {
         }
         &self.visible
     }
+}
 
+impl RegisterQuery {
     fn sort_header(&mut self, ui: &mut egui::Ui, title: &str, column: SortColumn) {
         let arrow = match (self.sort == column, self.ascending) {
             (true, true) => " ▲",
@@ -179,24 +189,24 @@ fn filter_combo<T: Clone + PartialEq>(
         .labelled_by(label_response.id);
 }
 
-fn filters(ui: &mut egui::Ui, view: &mut RegisterView, towns: &[Town], clusters: &[Cluster]) {
+fn filters(ui: &mut egui::Ui, query: &mut RegisterQuery, towns: &[Town], clusters: &[Cluster]) {
     ui.horizontal(|ui| {
         let towns: Vec<_> = towns.iter().map(|t| (t.id, t.name.clone())).collect();
-        filter_combo(ui, "乡镇", &mut view.filter.town, &towns);
+        filter_combo(ui, "乡镇", &mut query.filter.town, &towns);
         let clusters: Vec<_> = clusters.iter().map(|k| (k.id, k.name.clone())).collect();
-        filter_combo(ui, "片区", &mut view.filter.cluster, &clusters);
+        filter_combo(ui, "片区", &mut query.filter.cluster, &clusters);
         let eligibility: Vec<_> = Eligibility::ALL
             .iter()
             .map(|e| (*e, e.label().to_owned()))
             .collect();
-        filter_combo(ui, "资格", &mut view.filter.eligibility, &eligibility);
+        filter_combo(ui, "资格", &mut query.filter.eligibility, &eligibility);
         let status: Vec<_> = SurveyStatus::ALL
             .iter()
             .map(|s| (*s, s.label().to_owned()))
             .collect();
-        filter_combo(ui, "调查状态", &mut view.filter.survey_status, &status);
-        if view.filter != RegisterFilter::default() && ui.button("清除筛选").clicked() {
-            view.filter = RegisterFilter::default();
+        filter_combo(ui, "调查状态", &mut query.filter.survey_status, &status);
+        if query.filter != RegisterFilter::default() && ui.button("清除筛选").clicked() {
+            query.filter = RegisterFilter::default();
         }
     });
 }
@@ -204,31 +214,31 @@ fn filters(ui: &mut egui::Ui, view: &mut RegisterView, towns: &[Town], clusters:
 pub fn show(
     ui: &mut egui::Ui,
     view: &mut RegisterView,
-    towns: &[Town],
-    clusters: &[Cluster],
+    query: &mut RegisterQuery,
+    (towns, clusters): (&[Town], &[Cluster]),
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
         ui.heading("小区名册");
         ui.add_space(16.0);
-        command_button(ui, Command::AddCompound, commands);
+        command_button(ui, UiCommand::AddCompound, commands);
         ui.add_space(16.0);
         let label = ui.label("搜索");
         ui.add(
-            egui::TextEdit::singleline(&mut view.search)
+            egui::TextEdit::singleline(&mut query.search)
                 .hint_text("小区名称或地址")
                 .desired_width(240.0),
         )
         .labelled_by(label.id);
         let total = view.rows.len();
-        let shown = view.visible().len();
+        let shown = view.visible(query).len();
         ui.label(if shown == total {
             format!("共 {total} 个小区")
         } else {
             format!("显示 {shown} / {total} 个小区")
         });
     });
-    filters(ui, view, towns, clusters);
+    filters(ui, query, towns, clusters);
     ui.separator();
 
     if view.rows.is_empty() {
@@ -242,7 +252,7 @@ pub fn show(
     }
 
     // Make sure the cached order is current; the body reads it without copying.
-    view.visible();
+    view.visible(query);
     let row_height = 30.0;
     ui.scope(|ui| {
         ui.style_mut().interaction.selectable_labels = false;
@@ -272,17 +282,17 @@ pub fn show(
             .column(Column::initial(96.0))
             .column(Column::remainder().at_least(170.0))
             .header(row_height, |mut header| {
-                header.col(|ui| view.sort_header(ui, "小区名称", SortColumn::Name));
-                header.col(|ui| view.sort_header(ui, "乡镇", SortColumn::Town));
-                header.col(|ui| view.sort_header(ui, "片区", SortColumn::Cluster));
+                header.col(|ui| query.sort_header(ui, "小区名称", SortColumn::Name));
+                header.col(|ui| query.sort_header(ui, "乡镇", SortColumn::Town));
+                header.col(|ui| query.sort_header(ui, "片区", SortColumn::Cluster));
                 header.col(|ui| {
                     ui.strong("地址");
                 });
-                header.col(|ui| view.sort_header(ui, "建成年份", SortColumn::YearBuilt));
-                header.col(|ui| view.sort_header(ui, "户数", SortColumn::Households));
-                header.col(|ui| view.sort_header(ui, "最近验收", SortColumn::LastInspected));
-                header.col(|ui| view.sort_header(ui, "资格", SortColumn::Eligibility));
-                header.col(|ui| view.sort_header(ui, "调查", SortColumn::Survey));
+                header.col(|ui| query.sort_header(ui, "建成年份", SortColumn::YearBuilt));
+                header.col(|ui| query.sort_header(ui, "户数", SortColumn::Households));
+                header.col(|ui| query.sort_header(ui, "最近验收", SortColumn::LastInspected));
+                header.col(|ui| query.sort_header(ui, "资格", SortColumn::Eligibility));
+                header.col(|ui| query.sort_header(ui, "调查", SortColumn::Survey));
                 header.col(|ui| {
                     ui.strong("操作");
                 });
@@ -324,30 +334,19 @@ pub fn show(
                         });
                     });
                     row.col(|ui| {
-                        if ui
-                            .button("打开")
-                            .accessible_name(format!("打开 {}", c.name))
-                            .clicked()
-                        {
-                            commands.push(Command::ShowCompound(c.id));
-                        }
-                        if ui
-                            .button("编辑")
-                            .accessible_name(format!("编辑 {}", c.name))
-                            .clicked()
-                        {
-                            commands.push(Command::EditCompound(c.id));
-                        }
-                        if ui
-                            .button("删除")
-                            .accessible_name(format!("删除 {}", c.name))
-                            .clicked()
-                        {
-                            commands.push(Command::RequestDeleteCompound(c.id));
+                        for command in [
+                            Command::Show(Screen::Compound(c.id)),
+                            Command::EditCompound(c.id),
+                            Command::RequestDeleteCompound(c.id),
+                        ] {
+                            let name = format!("{} {}", command.label(), c.name);
+                            CommandButton::new(command)
+                                .accessible_name(name)
+                                .show(ui, commands);
                         }
                     });
                     if row.response().double_clicked() {
-                        commands.push(Command::ShowCompound(c.id));
+                        commands.push(Command::Show(Screen::Compound(c.id)));
                     }
                 });
             });

@@ -3,13 +3,16 @@
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
-use crate::command::Command;
+use crate::command::{Command, Screen};
+use crate::export::Document;
 use crate::model::{
-    Compound, CompoundSurvey, Condition, EligibilityReport, MemberStatus, NeedsGroup, Subject,
-    Verdict,
+    Compound, CompoundId, CompoundSurvey, Condition, EligibilityFacts, EligibilityReport,
+    MemberStatus, NeedsGroup, Subject, SurveyCatalogue, Verdict, assess, needs_list,
 };
-use crate::store::InspectionSummary;
-use crate::ui::widgets::{command_button, eligibility_checks, eligibility_text, verdict_text};
+use crate::store::{InspectionSummary, Store, StoreError};
+use crate::ui::widgets::{
+    CommandButton, command_button, eligibility_checks, eligibility_text, verdict_text,
+};
 
 /// What the compound page shows.
 #[derive(Debug)]
@@ -25,6 +28,36 @@ pub struct CompoundView {
     pub eligibility: EligibilityReport,
     /// From the latest survey round.
     pub needs: Vec<NeedsGroup>,
+}
+
+impl CompoundView {
+    /// The compound with its surveys, eligibility, needs and acceptance rounds.
+    pub fn load(store: &Store, id: CompoundId) -> Result<Self, StoreError> {
+        let compound = store.compound(id)?;
+        let (town_name, cluster_name) = store.places_of(&compound)?;
+        let surveys = store.surveys_of(id)?;
+        let eligibility = assess(&EligibilityFacts::gather(
+            compound.year_built,
+            compound.cluster_id.is_some(),
+            compound.households,
+            surveys.first(),
+        ));
+        let needs = surveys.first().map_or_else(Vec::new, |s| {
+            let catalogue = SurveyCatalogue::version(&s.catalogue_version)
+                .unwrap_or_else(SurveyCatalogue::current);
+            needs_list(s, catalogue)
+        });
+        Ok(Self {
+            inspections: store.inspections_of(Subject::Compound(id))?,
+            acceptance: store.acceptance_of(id)?.0,
+            compound,
+            town_name,
+            cluster_name,
+            surveys,
+            eligibility,
+            needs,
+        })
+    }
 }
 
 pub fn show(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
@@ -78,9 +111,10 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
             ui.label("所属片区");
             match c.cluster_id {
                 Some(k) if !view.cluster_name.is_empty() => {
-                    if ui.link(&view.cluster_name).clicked() {
-                        commands.push(Command::ShowCluster(k));
-                    }
+                    CommandButton::new(Command::Show(Screen::Cluster(k)))
+                        .text(&view.cluster_name)
+                        .link()
+                        .show(ui, commands);
                 }
                 _ => {
                     ui.label("—");
@@ -96,13 +130,9 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         ui.heading("验收记录");
         ui.add_space(16.0);
-        if ui
-            .add(egui::Button::new("开始验收").min_size(egui::vec2(120.0, 32.0)))
-            .on_hover_text(Command::NewInspection(Subject::Compound(c.id)).tooltip())
-            .clicked()
-        {
-            commands.push(Command::NewInspection(Subject::Compound(c.id)));
-        }
+        CommandButton::new(Command::NewInspection(Subject::Compound(c.id)))
+            .min_size(egui::vec2(120.0, 32.0))
+            .show(ui, commands);
     });
     ui.add_space(6.0);
     if view.inspections.is_empty() {
@@ -154,20 +184,13 @@ fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
                         });
                         row.col(|ui| {
                             let name = s.inspected_on.to_string();
-                            if ui
-                                .button("打开")
+                            CommandButton::new(Command::Show(Screen::Inspection(s.id)))
                                 .accessible_name(format!("打开验收 {name}"))
-                                .clicked()
-                            {
-                                commands.push(Command::ShowInspection(s.id));
-                            }
-                            if ui
-                                .button("导出 PDF")
+                                .show(ui, commands);
+                            CommandButton::new(Command::Export(Document::AcceptanceSheet(s.id)))
+                                .text("导出 PDF")
                                 .accessible_name(format!("导出验收单 {name}"))
-                                .clicked()
-                            {
-                                commands.push(Command::ExportSheet(s.id));
-                            }
+                                .show(ui, commands);
                         });
                     });
                 }
@@ -180,15 +203,14 @@ fn survey_section(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Com
     ui.horizontal(|ui| {
         ui.heading("调查");
         ui.add_space(16.0);
-        let start = Command::StartSurvey(c.id);
         let label = if view.surveys.is_empty() {
             "开始调查"
         } else {
             "开始新一轮调查"
         };
-        if ui.button(label).on_hover_text(start.tooltip()).clicked() {
-            commands.push(start);
-        }
+        CommandButton::new(Command::StartSurvey(c.id))
+            .text(label)
+            .show(ui, commands);
         ui.add_space(16.0);
         ui.label("资格：");
         ui.label(eligibility_text(view.eligibility.status, ui.visuals()))
@@ -206,13 +228,10 @@ fn survey_section(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Com
                 if i == 0 { "" } else { "（只读）" }
             ));
             let round = survey.round;
-            if ui
-                .button(if i == 0 { "填写" } else { "查看" })
+            CommandButton::new(Command::Show(Screen::Survey(survey.id)))
+                .text(if i == 0 { "填写" } else { "查看" })
                 .accessible_name(format!("打开第 {round} 轮调查"))
-                .clicked()
-            {
-                commands.push(Command::ShowSurvey(survey.id));
-            }
+                .show(ui, commands);
         });
     }
     ui.add_space(6.0);

@@ -2,10 +2,49 @@
 
 use eframe::egui;
 
-use crate::app::Dialog;
 use crate::command::Command;
-use crate::model::{Cluster, Town};
+use crate::model::{Cluster, CompoundId, Town};
+use crate::ui::compound_form::CompoundForm;
+use crate::ui::inspection_form::InspectionForm;
+use crate::ui::path_prompt::PathPrompt;
+use crate::ui::widgets::{CommandButton, command_button};
 use crate::ui::{compound_form, inspection_form, path_prompt};
+
+/// The dialog shown over the screen, if any.
+pub enum Dialog {
+    CompoundForm(CompoundForm),
+    ConfirmDelete {
+        id: CompoundId,
+        name: String,
+        inspections: u32,
+    },
+    NewInspection(InspectionForm),
+    PathPrompt(PathPrompt),
+    /// A photo shown large.
+    Photo {
+        title: String,
+        texture: egui::TextureHandle,
+    },
+    /// Check a printed sheet's code: what was typed, and the finding.
+    Verify {
+        code: String,
+        finding: Option<(bool, String)>,
+    },
+}
+
+impl std::fmt::Debug for Dialog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::CompoundForm(_) => "CompoundForm",
+            Self::ConfirmDelete { .. } => "ConfirmDelete",
+            Self::NewInspection(_) => "NewInspection",
+            Self::PathPrompt(_) => "PathPrompt",
+            Self::Photo { .. } => "Photo",
+            Self::Verify { .. } => "Verify",
+        };
+        f.write_str(name)
+    }
+}
 
 pub fn show(
     ctx: &egui::Context,
@@ -23,9 +62,7 @@ pub fn show(
             Dialog::Photo { title, texture } => {
                 ui.heading(title.as_str());
                 ui.add(egui::Image::new(&*texture).max_size(egui::vec2(1000.0, 680.0)));
-                if ui.button("关闭").clicked() {
-                    commands.push(Command::CloseDialog);
-                }
+                command_button(ui, Command::CloseDialog, commands);
             }
             Dialog::Verify { code, finding } => {
                 ui.heading("核验验收单");
@@ -45,13 +82,12 @@ pub fn show(
                     ui.label(egui::RichText::new(text.as_str()).color(color));
                 }
                 ui.horizontal(|ui| {
-                    if ui.button("核验").clicked() || entered {
-                        commands.push(Command::CheckCode);
-                    }
-                    if ui.button("关闭").clicked() {
-                        commands.push(Command::CloseDialog);
-                    }
+                    command_button(ui, Command::CheckCode, commands);
+                    command_button(ui, Command::CloseDialog, commands);
                 });
+                if entered {
+                    commands.push(Command::CheckCode);
+                }
             }
             Dialog::ConfirmDelete {
                 id,
@@ -70,12 +106,10 @@ pub fn show(
                 ui.label("删除后无法恢复。");
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
-                    if ui.button("确认删除").clicked() {
-                        commands.push(Command::DeleteCompound(*id));
-                    }
-                    if ui.button("取消").clicked() {
-                        commands.push(Command::CloseDialog);
-                    }
+                    command_button(ui, Command::DeleteCompound(*id), commands);
+                    CommandButton::new(Command::CloseDialog)
+                        .text("取消")
+                        .show(ui, commands);
                 });
             }
         }

@@ -4,7 +4,7 @@ use eframe::egui;
 
 use crate::command::Command;
 use crate::model::{InspectionDraft, RoundKind, Subject};
-use crate::ui::widgets::labelled_text;
+use crate::ui::widgets::{CommandButton, command_button, labelled_text};
 
 #[derive(Debug)]
 pub struct InspectionForm {
@@ -92,11 +92,9 @@ pub fn show(ui: &mut egui::Ui, form: &mut InspectionForm, commands: &mut Vec<Com
     }
     ui.add_space(8.0);
     ui.horizontal(|ui| {
-        if ui.button("开始").clicked() {
-            commands.push(Command::StartInspection);
-        }
-        if ui.button("取消").clicked() {
-            commands.push(Command::CloseDialog);
-        }
+        command_button(ui, Command::StartInspection, commands);
+        CommandButton::new(Command::CloseDialog)
+            .text("取消")
+            .show(ui, commands);
     });
 }

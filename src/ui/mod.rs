@@ -1,5 +1,6 @@
-//! The screens, one module each. UI code reads state and queues `Command`s; it never touches
-//! the store.
+//! The screens, one module each, and the pieces around them (menus, status bar, dialogs). UI
+//! code reads state and queues `Command`s; it reads the store only through a screen's loader
+//! and never writes it.
 
 pub mod checklist;
 pub mod cluster_page;
@@ -10,6 +11,7 @@ pub mod dialogs;
 pub mod fonts;
 pub mod inspection_form;
 pub mod no_database;
+pub mod page;
 pub mod path_prompt;
 pub mod rectification_list;
 pub mod sign_panel;
@@ -17,6 +19,10 @@ pub mod status_bar;
 pub mod survey_form;
 pub mod top_bar;
 pub mod widgets;
+
+pub use dialogs::Dialog;
+pub use page::{Page, Shared};
+pub use status_bar::Message;
 
 /// Prepares a context for the app: the bundled fonts, readable sizes, and the light theme
 /// (easier to read outdoors in sunlight).

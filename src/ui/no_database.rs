@@ -4,7 +4,8 @@ use std::path::Path;
 
 use eframe::egui;
 
-use crate::command::Command;
+use crate::command::{Command, UiCommand};
+use crate::ui::widgets::CommandButton;
 
 pub fn show(ui: &mut egui::Ui, path: &Path, error: Option<&str>, commands: &mut Vec<Command>) {
     ui.vertical_centered(|ui| {
@@ -18,17 +19,13 @@ pub fn show(ui: &mut egui::Ui, path: &Path, error: Option<&str>, commands: &mut 
         }
         ui.add_space(20.0);
         for command in [
-            Command::OpenDatabase,
-            Command::NewDatabase,
-            Command::NewSampleDatabase,
+            UiCommand::OpenDatabase,
+            UiCommand::NewDatabase,
+            UiCommand::NewSampleDatabase,
         ] {
-            if ui
-                .add(egui::Button::new(command.label()).min_size(egui::vec2(260.0, 36.0)))
-                .on_hover_text(command.tooltip())
-                .clicked()
-            {
-                commands.push(command);
-            }
+            CommandButton::new(command.into())
+                .min_size(egui::vec2(260.0, 36.0))
+                .show(ui, commands);
         }
     });
 }

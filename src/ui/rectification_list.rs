@@ -2,11 +2,27 @@
 
 use eframe::egui;
 
-use crate::command::Command;
+use crate::command::{Command, Screen};
 use crate::model::RectificationStatus;
-use crate::store::RectificationListing;
+use crate::store::{RectificationListing, Store, StoreError};
+use crate::ui::widgets::CommandButton;
 
-pub fn show(ui: &mut egui::Ui, list: &[RectificationListing], commands: &mut Vec<Command>) {
+/// The open rectifications of the whole file, overdue first.
+#[derive(Debug)]
+pub struct RectificationsView {
+    pub list: Vec<RectificationListing>,
+}
+
+impl RectificationsView {
+    pub fn load(store: &Store, today: chrono::NaiveDate) -> Result<Self, StoreError> {
+        Ok(Self {
+            list: store.open_rectifications(today)?,
+        })
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, view: &RectificationsView, commands: &mut Vec<Command>) {
+    let list = &view.list;
     let overdue = list
         .iter()
         .filter(|l| l.status == RectificationStatus::Overdue)
@@ -39,9 +55,12 @@ pub fn show(ui: &mut egui::Ui, list: &[RectificationListing], commands: &mut Vec
                     }
                     ui.end_row();
                     for l in list {
-                        if ui.link(&l.subject_name).clicked() {
-                            commands.push(Command::ShowInspection(l.rectification.inspection_id));
-                        }
+                        CommandButton::new(Command::Show(Screen::Inspection(
+                            l.rectification.inspection_id,
+                        )))
+                        .text(&l.subject_name)
+                        .link()
+                        .show(ui, commands);
                         ui.label(&l.item_text);
                         ui.label(&l.rectification.requirement);
                         ui.label(&l.rectification.responsible_unit);

@@ -6,8 +6,8 @@ use eframe::egui;
 use crate::command::Command;
 use crate::model::signoff::sign_off_blockers;
 use crate::model::{Inspection, SealCheck, SignMethod, Signature};
-use crate::ui::widgets::PASS_GREEN;
 use crate::ui::widgets::signature_pad::{PadState, signature_pad};
+use crate::ui::widgets::{CommandButton, PASS_GREEN};
 
 /// One unit's pad and the signer's name, as entered.
 #[derive(Clone, Debug, Default)]
@@ -82,16 +82,13 @@ pub fn show(
                                 egui::RichText::new(format!("✔ {} · {how}", s.signer))
                                     .color(PASS_GREEN),
                             );
-                            if !signed_off
-                                && ui
-                                    .button("撤回")
-                                    .accessible_name(format!("{unit}：撤回签字"))
-                                    .clicked()
-                            {
-                                commands.push(Command::Unsign {
+                            if !signed_off {
+                                CommandButton::new(Command::Unsign {
                                     inspection: inspection.id,
                                     position: position_u32,
-                                });
+                                })
+                                .accessible_name(format!("{unit}：撤回签字"))
+                                .show(ui, commands);
                             }
                         });
                         if let SignMethod::Drawn(strokes) = &s.method {
@@ -126,18 +123,15 @@ pub fn show(
                             &format!("{unit} 签名板"),
                         );
                         ui.horizontal(|ui| {
-                            if ui
-                                .add_enabled(!party.pad.is_empty(), egui::Button::new("确认签字"))
-                                .accessible_name(format!("{unit}：确认签字"))
-                                .clicked()
-                            {
-                                commands.push(Command::Sign {
-                                    inspection: inspection.id,
-                                    position: position_u32,
-                                    signer: party.signer.clone(),
-                                    method: SignMethod::Drawn(party.pad.strokes.clone()),
-                                });
-                            }
+                            CommandButton::new(Command::Sign {
+                                inspection: inspection.id,
+                                position: position_u32,
+                                signer: party.signer.clone(),
+                                method: SignMethod::Drawn(party.pad.strokes.clone()),
+                            })
+                            .enabled(!party.pad.is_empty())
+                            .accessible_name(format!("{unit}：确认签字"))
+                            .show(ui, commands);
                             if ui
                                 .button("清除")
                                 .accessible_name(format!("{unit}：清除签名板"))
@@ -145,19 +139,14 @@ pub fn show(
                             {
                                 party.pad.clear();
                             }
-                            if ui
-                                .button("纸质签字")
-                                .accessible_name(format!("{unit}：纸质签字"))
-                                .on_hover_text("在打印的验收单上手签")
-                                .clicked()
-                            {
-                                commands.push(Command::Sign {
-                                    inspection: inspection.id,
-                                    position: position_u32,
-                                    signer: party.signer.clone(),
-                                    method: SignMethod::WetInk,
-                                });
-                            }
+                            CommandButton::new(Command::Sign {
+                                inspection: inspection.id,
+                                position: position_u32,
+                                signer: party.signer.clone(),
+                                method: SignMethod::WetInk,
+                            })
+                            .accessible_name(format!("{unit}：纸质签字"))
+                            .show(ui, commands);
                         });
                     }
                 }
@@ -171,17 +160,11 @@ pub fn show(
     blockers.extend(extra_blockers.iter().cloned());
     let sign_off = Command::SignOff(inspection.id);
     ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                blockers.is_empty(),
-                egui::Button::new(egui::RichText::new(sign_off.label()).strong())
-                    .min_size(egui::vec2(180.0, 36.0)),
-            )
-            .on_hover_text(sign_off.tooltip())
-            .clicked()
-        {
-            commands.push(sign_off);
-        }
+        CommandButton::new(sign_off)
+            .text(egui::RichText::new("完成签字并锁定").strong())
+            .enabled(blockers.is_empty())
+            .min_size(egui::vec2(180.0, 36.0))
+            .show(ui, commands);
         if !blockers.is_empty() {
             ui.label(format!("尚需：{}", blockers.join("；")));
         }

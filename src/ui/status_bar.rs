@@ -2,32 +2,45 @@
 
 use eframe::egui;
 
-use crate::app::Message;
 use crate::command::Command;
+use crate::ui::widgets::{CommandButton, command_button};
+
+/// A message in the status bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// A background job as the status bar shows it.
+#[derive(Debug)]
+pub struct TaskLine {
+    pub description: String,
+    /// (done, total); a bar is shown when there is more than one step.
+    pub progress: (usize, usize),
+    /// The command that stops it, if it can be stopped.
+    pub cancel: Option<Command>,
+}
 
 pub fn show(
     ui: &mut egui::Ui,
     message: Option<&Message>,
-    task: Option<&str>,
-    progress: Option<(usize, usize)>,
+    tasks: &[TaskLine],
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
-        if let Some(task) = task {
+        for task in tasks {
             ui.spinner();
-            ui.label(task);
-            if let Some((done, total)) = progress.filter(|(_, total)| *total > 1) {
+            ui.label(&task.description);
+            let (done, total) = task.progress;
+            if total > 1 {
                 ui.add(
                     egui::ProgressBar::new(done as f32 / total as f32)
                         .desired_width(160.0)
                         .text(format!("{done}/{total}")),
                 );
-                if ui
-                    .button("取消")
-                    .on_hover_text("在当前文件写完后停止；已写好的文件保留")
-                    .clicked()
-                {
-                    commands.push(Command::CancelExport);
+                if let Some(cancel) = &task.cancel {
+                    command_button(ui, cancel.clone(), commands);
                 }
             }
             ui.separator();
@@ -40,11 +53,11 @@ pub fn show(
                     egui::Color32::from_rgb(0, 120, 50)
                 };
                 ui.label(egui::RichText::new(&m.text).color(color));
-                if ui.small_button("知道了").clicked() {
-                    commands.push(Command::DismissMessage);
-                }
+                CommandButton::new(Command::DismissMessage)
+                    .small()
+                    .show(ui, commands);
             }
-            None if task.is_none() => {
+            None if tasks.is_empty() => {
                 ui.label(egui::RichText::new("就绪 · 每次操作即时保存").weak());
             }
             None => {}

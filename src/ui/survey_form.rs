@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use eframe::egui;
 
 use crate::command::Command;
+use crate::export::Document;
 use crate::model::survey::parse_field;
 use crate::model::{
     Choice, Compound, CompoundSurvey, Condition, EligibilityFacts, EligibilityReport,
-    StructuralSafety, SurveyCatalogue, SurveyField, assess,
+    StructuralSafety, SurveyCatalogue, SurveyField, SurveyId, assess,
 };
-use crate::store::SurveyText;
-use crate::ui::widgets::{eligibility_checks, eligibility_text};
+use crate::store::{Store, StoreError, SurveyText};
+use crate::ui::widgets::{CommandButton, command_button, eligibility_checks, eligibility_text};
 
 /// The survey screen's state.
 #[derive(Debug)]
@@ -57,6 +58,18 @@ fn field_text(s: &CompoundSurvey, field: SurveyField) -> String {
 }
 
 impl SurveyView {
+    /// One survey round with its compound; only the latest round is editable.
+    pub fn load(store: &Store, id: SurveyId) -> Result<Self, StoreError> {
+        let survey = store.survey(id)?;
+        let compound = store.compound(survey.compound_id)?;
+        let latest = store
+            .surveys_of(compound.id)?
+            .first()
+            .is_some_and(|s| s.id == id);
+        let (town_name, cluster_name) = store.places_of(&compound)?;
+        Ok(Self::new(survey, compound, town_name, cluster_name, latest))
+    }
+
     pub fn new(
         survey: CompoundSurvey,
         compound: Compound,
@@ -86,10 +99,12 @@ impl SurveyView {
     }
 
     /// Takes the freshly stored survey and compound; keeps what is being typed.
-    pub fn update(&mut self, survey: CompoundSurvey, compound: Compound, editable: bool) {
-        self.survey = survey;
-        self.compound = compound;
-        self.editable = editable;
+    pub fn update(&mut self, fresh: Self) {
+        self.survey = fresh.survey;
+        self.compound = fresh.compound;
+        self.town_name = fresh.town_name;
+        self.cluster_name = fresh.cluster_name;
+        self.editable = fresh.editable;
     }
 
     /// The eligibility finding, live.
@@ -166,19 +181,16 @@ fn choice_row<T: Choice + PartialEq>(
     ui.horizontal_wrapped(|ui| {
         for &choice in T::ALL {
             let selected = current == Some(choice);
-            let response = ui
-                .add_enabled(
-                    view.editable,
-                    egui::Button::selectable(selected, choice.label()),
-                )
-                .accessible_name(format!("{}：{}", field.label(), choice.label()));
-            if response.clicked() {
-                commands.push(Command::SetSurveyField {
-                    survey: view.survey.id,
-                    field,
-                    value: to_value(if selected { None } else { Some(choice) }),
-                });
-            }
+            CommandButton::new(Command::SetSurveyField {
+                survey: view.survey.id,
+                field,
+                value: to_value(if selected { None } else { Some(choice) }),
+            })
+            .text(choice.label())
+            .selected(selected)
+            .enabled(view.editable)
+            .accessible_name(format!("{}：{}", field.label(), choice.label()))
+            .show(ui, commands);
         }
     });
     ui.end_row();
@@ -199,14 +211,11 @@ pub fn show(ui: &mut egui::Ui, view: &mut SurveyView, commands: &mut Vec<Command
             ui.label(egui::RichText::new("较早轮次 · 只读").color(ui.visuals().warn_fg_color));
         }
         ui.add_space(12.0);
-        let export = Command::ExportSurvey(view.survey.id);
-        if ui
-            .button(export.label())
-            .on_hover_text(export.tooltip())
-            .clicked()
-        {
-            commands.push(export);
-        }
+        command_button(
+            ui,
+            Command::Export(Document::SurveyForm(view.survey.id)),
+            commands,
+        );
     });
     ui.horizontal(|ui| {
         ui.label(format!("已填 {filled}/{total}"));
@@ -280,9 +289,10 @@ fn basic_facts(ui: &mut egui::Ui, view: &mut SurveyView, commands: &mut Vec<Comm
             dash(c.households.map(|y| y.to_string()).unwrap_or_default()),
             dash(view.cluster_name.clone()),
         ));
-        if ui.small_button("修改小区信息").clicked() {
-            commands.push(Command::EditCompound(c.id));
-        }
+        CommandButton::new(Command::EditCompound(c.id))
+            .text("修改小区信息")
+            .small()
+            .show(ui, commands);
     });
     egui::Grid::new("survey_basic")
         .num_columns(2)
@@ -327,20 +337,19 @@ fn eligibility_section(
             ui.horizontal(|ui| {
                 for (value, text) in [(false, "不宜拆除重建"), (true, "适宜拆除重建")] {
                     let selected = view.survey.demolition_suitable == Some(value);
-                    if ui
-                        .add_enabled(view.editable, egui::Button::selectable(selected, text))
-                        .clicked()
-                    {
-                        commands.push(Command::SetSurveyField {
-                            survey: view.survey.id,
-                            field: SurveyField::DemolitionSuitable,
-                            value: crate::model::SurveyValue::Flag(if selected {
-                                None
-                            } else {
-                                Some(value)
-                            }),
-                        });
-                    }
+                    CommandButton::new(Command::SetSurveyField {
+                        survey: view.survey.id,
+                        field: SurveyField::DemolitionSuitable,
+                        value: crate::model::SurveyValue::Flag(if selected {
+                            None
+                        } else {
+                            Some(value)
+                        }),
+                    })
+                    .text(text)
+                    .selected(selected)
+                    .enabled(view.editable)
+                    .show(ui, commands);
                 }
             });
             ui.end_row();
@@ -377,19 +386,16 @@ fn item_row(
                 ui.add_space(8.0);
                 for &condition in Condition::ALL {
                     let selected = state.condition == Some(condition);
-                    let response = ui
-                        .add_enabled(
-                            view.editable,
-                            egui::Button::selectable(selected, condition.label()),
-                        )
-                        .accessible_name(format!("{}：{}", item.name, condition.label()));
-                    if response.clicked() {
-                        commands.push(Command::SetItemCondition {
-                            survey: survey_id,
-                            code: state.code.clone(),
-                            condition: if selected { None } else { Some(condition) },
-                        });
-                    }
+                    CommandButton::new(Command::SetItemCondition {
+                        survey: survey_id,
+                        code: state.code.clone(),
+                        condition: if selected { None } else { Some(condition) },
+                    })
+                    .text(condition.label())
+                    .selected(selected)
+                    .enabled(view.editable)
+                    .accessible_name(format!("{}：{}", item.name, condition.label()))
+                    .show(ui, commands);
                 }
                 if matches!(
                     state.condition,

@@ -4,42 +4,48 @@ use std::path::Path;
 
 use eframe::egui;
 
-use crate::command::Command;
-use crate::ui::widgets::menu_item;
+use crate::command::{Command, Screen, UiCommand};
+use crate::model::Cluster;
+use crate::ui::page::Crumb;
+use crate::ui::widgets::{CommandButton, menu_item};
 
 pub fn show(
     ui: &mut egui::Ui,
     db_path: &Path,
     has_store: bool,
-    breadcrumbs: &[(String, Option<Command>)],
-    clusters: &[crate::model::Cluster],
+    breadcrumbs: &[Crumb],
+    clusters: &[Cluster],
     commands: &mut Vec<Command>,
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("文件", |ui| {
-            menu_item(ui, Command::NewDatabase, commands);
-            menu_item(ui, Command::OpenDatabase, commands);
-            menu_item(ui, Command::NewSampleDatabase, commands);
+            menu_item(ui, UiCommand::NewDatabase, commands);
+            menu_item(ui, UiCommand::OpenDatabase, commands);
+            menu_item(ui, UiCommand::NewSampleDatabase, commands);
             ui.separator();
             if has_store {
-                menu_item(ui, Command::VerifyCode, commands);
+                menu_item(ui, UiCommand::ExportCurrent, commands);
+                menu_item(ui, UiCommand::VerifyCode, commands);
                 ui.separator();
             }
-            menu_item(ui, Command::Quit, commands);
+            menu_item(ui, UiCommand::Quit, commands);
         });
         if has_store {
             ui.menu_button("小区", |ui| {
-                menu_item(ui, Command::ShowRegister, commands);
-                menu_item(ui, Command::AddCompound, commands);
-                menu_item(ui, Command::ShowRectifications, commands);
+                menu_item(ui, UiCommand::ShowRegister, commands);
+                menu_item(ui, UiCommand::AddCompound, commands);
+                menu_item(ui, UiCommand::ShowRectifications, commands);
             });
             ui.menu_button("片区", |ui| {
                 if clusters.is_empty() {
                     ui.label("尚无片区：在小区信息中填写“或新建片区”即可建立。");
                 }
                 for cluster in clusters {
-                    if ui.button(&cluster.name).clicked() {
-                        commands.push(Command::ShowCluster(cluster.id));
+                    let chosen = CommandButton::new(Command::Show(Screen::Cluster(cluster.id)))
+                        .text(&cluster.name)
+                        .show(ui, commands)
+                        .clicked();
+                    if chosen {
                         ui.close();
                     }
                 }
@@ -52,9 +58,10 @@ pub fn show(
             }
             match command {
                 Some(command) => {
-                    if ui.link(label).clicked() {
-                        commands.push(command.clone());
-                    }
+                    CommandButton::new(command.clone())
+                        .text(label)
+                        .link()
+                        .show(ui, commands);
                 }
                 None => {
                     ui.strong(label);

@@ -96,37 +96,83 @@ pub fn sign_off_as_is(store: &mut Store, id: InspectionId) -> String {
 /// Every document of the sample data set, rendered, with a stable name: each inspection's
 /// acceptance sheet, the 整改通知单 of the failed one, the survey form and the cluster summary.
 pub fn sample_documents() -> Vec<(String, Vec<u8>)> {
-    use yanshou::export::{
-        AcceptanceSheet, OverallSheet, SurveySheet, render_acceptance_sheet, render_overall_sheet,
-        render_rectification_notice, render_survey_sheet,
-    };
+    use yanshou::export::Document;
     let mut store = Store::open_in_memory().expect("store");
-    yanshou::sample::write_sample(&mut store, false).expect("sample");
+    yanshou::store::sample::write_sample(&mut store, false).expect("sample");
+    let today = chrono::Local::now().date_naive();
     let mut documents = Vec::new();
+    let mut add = |name: String, document: Document| {
+        let bytes = document.render(&store, today).expect("render");
+        documents.push((name, bytes));
+    };
     for listing in store.all_inspections().expect("inspections") {
-        let sheet = AcceptanceSheet::load(&store, listing.summary.id).expect("sheet");
+        let id = listing.summary.id;
         let name = format!(
             "验收单-{}-第{}轮",
             listing.subject_name, listing.summary.round
         );
-        documents.push((name, render_acceptance_sheet(&sheet).expect("render")));
-        if !sheet.rectifications.is_empty() {
+        add(name, Document::AcceptanceSheet(id));
+        if !store
+            .rectifications_of(&store.chain_of(id).expect("chain"))
+            .expect("r")
+            .is_empty()
+        {
             let name = format!("整改通知单-{}", listing.subject_name);
-            documents.push((name, render_rectification_notice(&sheet).expect("render")));
+            add(name, Document::RectificationNotice(id));
         }
     }
     for row in store.compound_rows().expect("rows") {
         if let Some(survey) = store.surveys_of(row.compound.id).expect("surveys").first() {
-            let sheet = SurveySheet::load(&store, survey.id).expect("survey sheet");
-            let name = format!("调查表-{}", row.compound.name);
-            documents.push((name, render_survey_sheet(&sheet).expect("render")));
+            add(
+                format!("调查表-{}", row.compound.name),
+                Document::SurveyForm(survey.id),
+            );
         }
     }
     for cluster in store.clusters().expect("clusters") {
-        let today = chrono::Local::now().date_naive();
-        let sheet = OverallSheet::load(&store, cluster.id, today).expect("overall");
         let name = format!("综合验收汇总表-{}", cluster.name);
-        documents.push((name, render_overall_sheet(&sheet).expect("render")));
+        add(name, Document::OverallSummary(cluster.id));
     }
     documents
 }
+
+/// A cluster "永宁片区" with two compounds (甲小区, 乙小区), each accepted 合格 and signed off
+/// on 2026-11-20, and the cluster's own acceptance 合格 and signed off too.
+pub fn signed_cluster(
+    store: &mut Store,
+) -> (yanshou::model::Cluster, Vec<yanshou::model::Compound>) {
+    use yanshou::model::{Cluster, ClusterId, ItemResult};
+    let cluster = Cluster {
+        id: ClusterId::new(),
+        name: "永宁片区".into(),
+        town_id: None,
+        plan_year: Some(2022),
+    };
+    store.save_cluster(&cluster).expect("cluster");
+    let mut members = Vec::new();
+    for name in ["甲小区", "乙小区"] {
+        let mut c = compound(name);
+        c.cluster_id = Some(cluster.id);
+        store.save_compound(&c).expect("member");
+        members.push(c);
+    }
+    let date = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+    let parties = vec!["县住建局".to_owned()];
+    for subject in [
+        Subject::Compound(members[0].id),
+        Subject::Compound(members[1].id),
+        Subject::Cluster(cluster.id),
+    ] {
+        let id = store
+            .start_inspection(subject, Catalogue::current(), date, "王工", &parties)
+            .expect("start");
+        for item in store.inspection(id).expect("round").items {
+            store
+                .record_result(id, &item.standard.code, Some(ItemResult::Pass))
+                .expect("tick");
+        }
+        sign_off_as_is(store, id);
+    }
+    (cluster, members)
+}
+pub mod ui;

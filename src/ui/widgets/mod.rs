@@ -1,38 +1,12 @@
 //! Small widgets shared by screens.
 
+mod command_button;
 pub mod signature_pad;
 pub mod thumbnails;
 
+pub use command_button::{CommandButton, command_button, menu_item, shortcut_text};
+
 use eframe::egui;
-
-use crate::command::Command;
-
-/// A menu entry for a command, with its tooltip and shortcut.
-pub fn menu_item(ui: &mut egui::Ui, command: Command, commands: &mut Vec<Command>) {
-    let button = egui::Button::new(command.label()).shortcut_text(command.shortcut_text());
-    if ui.add(button).on_hover_text(command.tooltip()).clicked() {
-        commands.push(command);
-        ui.close();
-    }
-}
-
-/// A button for a command, with its tooltip.
-pub fn command_button(
-    ui: &mut egui::Ui,
-    command: Command,
-    commands: &mut Vec<Command>,
-) -> egui::Response {
-    let response = ui.button(command.label());
-    let response = if command.tooltip().is_empty() {
-        response
-    } else {
-        response.on_hover_text(command.tooltip())
-    };
-    if response.clicked() {
-        commands.push(command);
-    }
-    response
-}
 
 /// A labelled single-line text field; the label names it for screen readers and tests.
 /// Shows `error` in red beneath it.

@@ -27,7 +27,7 @@ impl ThumbnailCache {
         self.textures
             .entry(photo.id)
             .or_insert_with(|| {
-                let (w, h, rgb) = crate::photo::decode_rgb(&photo.thumbnail)?;
+                let (w, h, rgb) = crate::model::photo::decode_rgb(&photo.thumbnail)?;
                 let image = egui::ColorImage::from_rgb([w as usize, h as usize], &rgb);
                 Some(ctx.load_texture(format!("thumb-{}", photo.id), image, Default::default()))
             })

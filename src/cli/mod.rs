@@ -1,14 +1,14 @@
 //! Command-line interface: the GUI by default, and headless subcommands for the office.
 
+mod bench;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
-use crate::export::{
-    AcceptanceSheet, OverallSheet, SurveySheet, render_acceptance_sheet, render_overall_sheet,
-    render_rectification_notice, render_survey_sheet, write_file_atomically,
-};
+use crate::export::Document;
+use crate::job::Progress;
 use crate::model::{ClusterId, CompoundId, InspectionId, SealCheck};
 use crate::store::Store;
 
@@ -108,12 +108,12 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
                     db.display()
                 );
             };
-            let sheet = AcceptanceSheet::load(&store, id)?;
-            if notice {
-                write_pdf(&out, &render_rectification_notice(&sheet)?)
+            let document = if notice {
+                Document::RectificationNotice(id)
             } else {
-                write_pdf(&out, &render_acceptance_sheet(&sheet)?)
-            }
+                Document::AcceptanceSheet(id)
+            };
+            export(&store, &document, &out)
         }
         CliCommand::ExportSurvey {
             compound,
@@ -138,8 +138,7 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
                     round.map(|r| format!("第 {r} 轮")).unwrap_or_default()
                 );
             };
-            let sheet = SurveySheet::load(&store, survey.id)?;
-            write_pdf(&out, &render_survey_sheet(&sheet)?)
+            export(&store, &Document::SurveyForm(survey.id), &out)
         }
         CliCommand::ExportOverall { cluster, out } => {
             let store = open(db)?;
@@ -149,18 +148,16 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
                     db.display()
                 );
             };
-            let today = chrono::Local::now().date_naive();
-            let sheet = OverallSheet::load(&store, id, today)?;
-            write_pdf(&out, &render_overall_sheet(&sheet)?)
+            export(&store, &Document::OverallSummary(id), &out)
         }
         CliCommand::Verify { code } => verify(&open(db)?, &code),
         CliCommand::Sample { into_existing } => {
             let mut store = open(db)?;
-            crate::sample::write_sample(&mut store, into_existing)?;
+            crate::store::sample::write_sample(&mut store, into_existing)?;
             println!("已写入示例数据：{}", db.display());
             Ok(())
         }
-        CliCommand::Bench { iterations } => crate::bench::run(iterations),
+        CliCommand::Bench { iterations } => bench::run(iterations),
     }
 }
 
@@ -200,13 +197,16 @@ fn verify(store: &Store, code: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_pdf(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_file_atomically(out, bytes)?;
-    println!(
-        "已导出 {}（{} KB）",
-        out.display(),
-        bytes.len().div_ceil(1024)
-    );
+/// Writes a document, and says where and how large.
+fn export(store: &Store, document: &Document, out: &Path) -> anyhow::Result<()> {
+    let today = chrono::Local::now().date_naive();
+    let outcome = document.write(store, out, today, &Progress::unobserved());
+    if let Some(error) = outcome.error {
+        return Err(error.into());
+    }
+    for (path, size) in &outcome.written {
+        println!("已导出 {}（{} KB）", path.display(), size.div_ceil(1024));
+    }
     Ok(())
 }
 

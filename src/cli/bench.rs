@@ -28,7 +28,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     let dir = tempfile_dir()?;
     let path = dir.join("bench.db");
     let mut store = Store::open(&path)?;
-    let compound = crate::sample::write_sample(&mut store, false)?;
+    let compound = crate::store::sample::write_sample(&mut store, false)?;
     let listing = store.all_inspections()?;
     let Some(finished) = listing.first().map(|l| l.summary.id) else {
         anyhow::bail!("示例数据中没有验收记录");
@@ -125,7 +125,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
 fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
     let dir = tempfile_dir()?;
     let mut store = Store::open(&dir.join("ticks.db"))?;
-    let compound = crate::sample::write_sample(&mut store, false)?;
+    let compound = crate::store::sample::write_sample(&mut store, false)?;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
     let cluster = store
         .clusters()?
@@ -158,7 +158,9 @@ fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
         let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
     };
     for round in rounds {
-        app.handle(crate::command::Command::ShowInspection(round));
+        app.handle(crate::command::Command::Show(
+            crate::command::Screen::Inspection(round),
+        ));
         let codes: Vec<String> = app
             .store()
             .map(|s| s.inspection(round))
@@ -237,7 +239,10 @@ fn photo_benchmarks() -> anyhow::Result<()> {
     let start = Instant::now();
     let mut prepared = Vec::new();
     for i in 0..20 {
-        prepared.push(crate::photo::prepare(&original, &format!("{i}.jpg"))?);
+        prepared.push(crate::import::photo::prepare(
+            &original,
+            &format!("{i}.jpg"),
+        )?);
     }
     let import = start.elapsed();
     println!(
@@ -248,7 +253,7 @@ fn photo_benchmarks() -> anyhow::Result<()> {
     );
 
     let mut store = Store::open_in_memory()?;
-    let compound = crate::sample::write_sample(&mut store, false)?;
+    let compound = crate::store::sample::write_sample(&mut store, false)?;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
     let id = start_bench_inspection(&mut store, compound, today)?;
     let items = Catalogue::current().items_of(COMPOUND_STANDARD);
@@ -318,8 +323,8 @@ fn register_benchmarks(frames: usize) -> anyhow::Result<()> {
         let load = start.elapsed();
         let towns = store.towns()?;
         let clusters = store.clusters()?;
-        let mut view = RegisterView::default();
-        view.set_rows(rows);
+        let mut view = RegisterView::with_rows(rows);
+        let mut query = crate::ui::compound_list::RegisterQuery::default();
         let ctx = egui::Context::default();
         crate::ui::setup(&ctx);
         let mut commands = Vec::new();
@@ -334,7 +339,13 @@ fn register_benchmarks(frames: usize) -> anyhow::Result<()> {
             let start = Instant::now();
             let output = ctx.run_ui(input, |ui| {
                 egui::CentralPanel::default().show(ui, |ui| {
-                    crate::ui::compound_list::show(ui, view, &towns, &clusters, &mut commands);
+                    crate::ui::compound_list::show(
+                        ui,
+                        view,
+                        &mut query,
+                        (&towns, &clusters),
+                        &mut commands,
+                    );
                 });
             });
             let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
@@ -356,9 +367,9 @@ fn register_benchmarks(frames: usize) -> anyhow::Result<()> {
         if n == 100_000 {
             let mut filters = Vec::new();
             for i in 0..30 {
-                view.filter.town = Some(towns[i % towns.len()].id);
+                query.filter.town = Some(towns[i % towns.len()].id);
                 let start = Instant::now();
-                let shown = view.visible().len();
+                let shown = view.visible(&query).len();
                 filters.push(start.elapsed());
                 std::hint::black_box(shown);
             }

@@ -9,6 +9,8 @@ use std::path::Path;
 use image::{DynamicImage, ImageDecoder, ImageReader, imageops::FilterType};
 use sha2::{Digest, Sha256};
 
+use crate::model::PreparedPhoto;
+
 /// Larger files are refused (a phone photo is 3–12 MB).
 pub const MAX_FILE_BYTES: u64 = 40 * 1024 * 1024;
 /// More pixels than this is refused before decoding (a 108 MP phone sensor is about this).
@@ -38,21 +40,6 @@ pub enum PhotoError {
         name: String,
         source: std::io::Error,
     },
-}
-
-/// A photo ready to store.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PreparedPhoto {
-    pub file_name: String,
-    /// When it was taken, from EXIF DateTimeOriginal ("2024-05-08 10:12:33"), if present.
-    pub taken_at: Option<String>,
-    pub width: u32,
-    pub height: u32,
-    /// The stored picture (JPEG, upright, long side ≤ 2000 px).
-    pub jpeg: Vec<u8>,
-    pub thumbnail: Vec<u8>,
-    /// SHA-256 of `jpeg`, lowercase hex.
-    pub sha256: String,
 }
 
 /// Reads and prepares the photo at `path`.
@@ -183,11 +170,4 @@ fn exif_time(raw: Vec<u8>) -> Option<String> {
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second
     ))
-}
-
-/// Decodes a stored JPEG (for display and the PDF): (width, height, RGB bytes).
-pub fn decode_rgb(jpeg: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
-    let picture = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).ok()?;
-    let rgb = picture.to_rgb8();
-    Some((rgb.width(), rgb.height(), rgb.into_raw()))
 }

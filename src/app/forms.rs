@@ -1,0 +1,137 @@
+//! The dialogs that ask before they write: the compound form, deleting a compound, starting an
+//! inspection round, and checking a printed code.
+
+use super::App;
+use super::command_handling::today;
+use crate::command::Screen;
+use crate::model::{
+    CompoundId, InspectionDraft, InspectionId, RoundKind, Subject, signoff::describe_code_check,
+};
+use crate::ui::Dialog;
+use crate::ui::inspection_form::InspectionForm;
+
+impl App {
+    /// Checks the compound form and saves it (with a cluster named in it).
+    pub(super) fn save_compound(&mut self) {
+        let Some(Dialog::CompoundForm(form)) = &mut self.dialog else {
+            return;
+        };
+        let current_year = chrono::Datelike::year(&today());
+        let mut compound = match form.draft.validate(current_year) {
+            Ok(compound) => compound,
+            Err(errors) => {
+                form.errors = errors;
+                return;
+            }
+        };
+        let is_new = form.draft.id.is_none();
+        let new_cluster = form.draft.place_in_cluster(&mut compound, &self.clusters);
+        if let Some(existing) = self
+            .store
+            .as_ref()
+            .and_then(|s| form.draft.id.and_then(|id| s.compound(id).ok()))
+        {
+            compound.is_sample = existing.is_sample;
+        }
+        let name = compound.name.clone();
+        let saved =
+            self.with_store_mut(|s| s.save_compound_with_cluster(&compound, new_cluster.as_ref()));
+        if saved.is_none() {
+            return;
+        }
+        self.dialog = None;
+        if is_new {
+            self.info(format!("已新增小区“{name}”。"));
+            self.show_screen(Screen::Compound(compound.id));
+        } else {
+            self.info(format!("已保存小区“{name}”。"));
+            self.reload();
+        }
+    }
+
+    /// Asks before deleting a compound, saying how many inspections go with it.
+    pub(super) fn confirm_delete(&mut self, id: CompoundId) {
+        let found = self.read_store(|s| {
+            Ok((
+                s.compound(id)?,
+                s.inspections_of(Subject::Compound(id))?.len(),
+            ))
+        });
+        if let Some((compound, n)) = found {
+            self.dialog = Some(Dialog::ConfirmDelete {
+                id,
+                name: compound.name,
+                inspections: u32::try_from(n).unwrap_or(u32::MAX),
+            });
+        }
+    }
+
+    /// Opens the form for a round after `parent`: a re-inspection or a correction.
+    pub(super) fn new_round(&mut self, parent: InspectionId, kind: RoundKind) {
+        if let Some(round) = self.read_store(|s| s.inspection(parent)) {
+            let mut draft = InspectionDraft::new(round.subject, today());
+            draft.inspectors.clone_from(&round.inspectors);
+            draft.parties = round.parties.join("\n");
+            draft.follows = Some((parent, kind));
+            self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
+        }
+    }
+
+    /// Checks the inspection form and starts the round it describes.
+    pub(super) fn start_inspection(&mut self) {
+        let Some(Dialog::NewInspection(form)) = &mut self.dialog else {
+            return;
+        };
+        let (date, inspectors, parties) = match form.draft.validate(today()) {
+            Ok(checked) => checked,
+            Err(errors) => {
+                form.errors = errors;
+                return;
+            }
+        };
+        let subject = form.draft.subject;
+        let follows = form.draft.follows;
+        let reason = form.draft.reason.clone();
+        let started = self.with_store_mut(|s| match follows {
+            Some((parent, RoundKind::Correction)) => {
+                s.start_correction(parent, &reason, date, &inspectors, &parties)
+            }
+            Some((parent, _)) => s.start_reinspection(parent, date, &inspectors, &parties),
+            None => s.start_inspection(
+                subject,
+                crate::model::Catalogue::current(),
+                date,
+                &inspectors,
+                &parties,
+            ),
+        });
+        if let Some(id) = started {
+            self.dialog = None;
+            self.show_screen(Screen::Inspection(id));
+        }
+    }
+
+    /// Looks up the code typed into the verify dialog and says what it finds.
+    pub(super) fn check_code(&mut self) {
+        let Some(Dialog::Verify { code, .. }) = &self.dialog else {
+            return;
+        };
+        let typed = code.clone();
+        if let Some(found) = self.read_store(|s| s.find_by_code(&typed)) {
+            let checks: Vec<_> = found
+                .iter()
+                .map(|(listing, check)| {
+                    let what = format!(
+                        "{} {} 的验收记录",
+                        listing.subject_name, listing.summary.inspected_on
+                    );
+                    (what, check.clone())
+                })
+                .collect();
+            let finding = describe_code_check(&typed, &checks);
+            if let Some(Dialog::Verify { finding: slot, .. }) = &mut self.dialog {
+                *slot = Some(finding);
+            }
+        }
+    }
+}

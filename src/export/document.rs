@@ -1,0 +1,299 @@
+//! Every document the app writes is a `Document`: it knows its title, its format, the name it
+//! suggests for its file, and how to read an owned snapshot from the store and render it. The
+//! path prompt, the commands, the CLI and the background job all take this one type, so a new
+//! report is one variant here and one file beside this one.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::{
+    AcceptanceSheet, ExportError, OverallSheet, SurveySheet, render_acceptance_sheet,
+    render_overall_sheet, render_rectification_notice, render_survey_sheet, write_file_atomically,
+};
+use crate::job::Progress;
+use crate::model::{ClusterId, Inspection, InspectionId, Subject, SurveyId};
+use crate::store::{Store, StoreError};
+
+/// A document the app can write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Document {
+    /// 验收单 of one round (a compound's or a cluster's).
+    AcceptanceSheet(InspectionId),
+    /// 整改通知单 of one round.
+    RectificationNotice(InspectionId),
+    /// 调查表 of one compound survey round.
+    SurveyForm(SurveyId),
+    /// 综合验收汇总表 of a cluster.
+    OverallSummary(ClusterId),
+    /// Every signed-off acceptance sheet of a cluster and its compounds, one file each, into
+    /// a folder.
+    SignedSheets(ClusterId),
+}
+
+/// A document's file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+}
+
+impl Format {
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+        }
+    }
+
+    /// The name of the file-type filter in a save dialog.
+    pub fn filter_name(self) -> &'static str {
+        match self {
+            Self::Pdf => "PDF",
+        }
+    }
+}
+
+/// What writing a document did: the files written (path, bytes), whether the user stopped it,
+/// and why it stopped early.
+#[derive(Debug, Default)]
+pub struct ExportOutcome {
+    pub written: Vec<(PathBuf, usize)>,
+    pub cancelled: bool,
+    pub error: Option<ExportError>,
+}
+
+impl ExportOutcome {
+    /// One line for the status bar.
+    pub fn summary(&self) -> String {
+        let written = match self.written.as_slice() {
+            [] => String::new(),
+            [(path, size)] => format!("已导出：{}（{} KB）", path.display(), size.div_ceil(1024)),
+            many => {
+                let folder = many[0]
+                    .0
+                    .parent()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                format!("已导出 {} 份到 {folder}", many.len())
+            }
+        };
+        match (&self.error, self.cancelled) {
+            (Some(error), _) => format!("{written} {error}").trim().to_owned(),
+            (None, true) => format!("已取消导出。{written}"),
+            (None, false) => written,
+        }
+    }
+}
+
+impl Document {
+    /// The title of its save dialog.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Self::AcceptanceSheet(_) => "导出验收单 PDF",
+            Self::RectificationNotice(_) => "导出整改通知单 PDF",
+            Self::SurveyForm(_) => "导出调查表 PDF",
+            Self::OverallSummary(_) => "导出综合验收汇总表 PDF",
+            Self::SignedSheets(_) => "选择导出文件夹",
+        }
+    }
+
+    /// The menu or button text of exporting it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::AcceptanceSheet(_) => "导出验收单 PDF…",
+            Self::RectificationNotice(_) => "导出整改通知单 PDF…",
+            Self::SurveyForm(_) => "导出调查表 PDF…",
+            Self::OverallSummary(_) => "导出综合验收汇总表 PDF…",
+            Self::SignedSheets(_) => "批量导出已签字验收单…",
+        }
+    }
+
+    /// What it is, for a tooltip.
+    pub fn tooltip(&self) -> &'static str {
+        match self {
+            Self::AcceptanceSheet(_) => "生成可打印、签字的 A4 验收单",
+            Self::RectificationNotice(_) => "本轮不合格项目的整改要求、责任单位和期限",
+            Self::SurveyForm(_) => "生成可打印的 A4 调查表，含资格结论与改造需求",
+            Self::OverallSummary(_) => {
+                "片区内各小区的验收结论、校验码与整改情况，以及片区验收结论，一张汇总表"
+            }
+            Self::SignedSheets(_) => "片区及其各小区所有已签字的验收单，每份一个文件",
+        }
+    }
+
+    /// What the status bar says while it is written.
+    pub fn progress_text(&self) -> &'static str {
+        match self {
+            Self::AcceptanceSheet(_) => "正在导出验收单…",
+            Self::RectificationNotice(_) => "正在导出整改通知单…",
+            Self::SurveyForm(_) => "正在导出调查表…",
+            Self::OverallSummary(_) => "正在导出综合验收汇总表…",
+            Self::SignedSheets(_) => "正在批量导出验收单…",
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        match self {
+            Self::AcceptanceSheet(_)
+            | Self::RectificationNotice(_)
+            | Self::SurveyForm(_)
+            | Self::OverallSummary(_)
+            | Self::SignedSheets(_) => Format::Pdf,
+        }
+    }
+
+    /// Whether it is written as several files into a folder.
+    pub fn is_batch(&self) -> bool {
+        match self {
+            Self::SignedSheets(_) => true,
+            Self::AcceptanceSheet(_)
+            | Self::RectificationNotice(_)
+            | Self::SurveyForm(_)
+            | Self::OverallSummary(_) => false,
+        }
+    }
+
+    /// The name it suggests for its file (or, for a batch, its folder), safe for any file
+    /// system. A few small reads.
+    pub fn suggested_name(&self, store: &Store, today: NaiveDate) -> Result<String, StoreError> {
+        let name = match self {
+            Self::AcceptanceSheet(id) => {
+                let round = store.inspection(*id)?;
+                acceptance_sheet_name(&round, &store.subject_name(round.subject)?)
+            }
+            Self::RectificationNotice(id) => {
+                let round = store.inspection(*id)?;
+                format!(
+                    "整改通知单-{}-{}-第{}轮.pdf",
+                    store.subject_name(round.subject)?,
+                    round.inspected_on,
+                    round.round
+                )
+            }
+            Self::SurveyForm(id) => {
+                let survey = store.survey(*id)?;
+                let compound = store.compound(survey.compound_id)?;
+                format!("调查表-{}-第{}轮.pdf", compound.name, survey.round)
+            }
+            Self::OverallSummary(id) => {
+                format!("综合验收汇总表-{}-{today}.pdf", store.cluster(*id)?.name)
+            }
+            Self::SignedSheets(_) => "验收单".to_owned(),
+        };
+        Ok(sanitize_file_name(&name))
+    }
+
+    /// The single documents a batch consists of; a single document is its own only part.
+    fn parts(&self, store: &Store) -> Result<Vec<Self>, StoreError> {
+        match self {
+            Self::SignedSheets(cluster) => {
+                let mut subjects = vec![Subject::Cluster(*cluster)];
+                subjects.extend(
+                    store
+                        .member_acceptances(*cluster)?
+                        .into_iter()
+                        .map(|m| Subject::Compound(m.compound_id)),
+                );
+                let mut parts = Vec::new();
+                for subject in subjects {
+                    for round in store.inspections_of(subject)? {
+                        if round.signed_off {
+                            parts.push(Self::AcceptanceSheet(round.id));
+                        }
+                    }
+                }
+                Ok(parts)
+            }
+            single => Ok(vec![single.clone()]),
+        }
+    }
+
+    /// Reads the owned snapshot of a single document and renders it.
+    pub fn render(&self, store: &Store, today: NaiveDate) -> Result<Vec<u8>, ExportError> {
+        match self {
+            Self::AcceptanceSheet(id) => {
+                render_acceptance_sheet(&AcceptanceSheet::load(store, *id)?)
+            }
+            Self::RectificationNotice(id) => {
+                render_rectification_notice(&AcceptanceSheet::load(store, *id)?)
+            }
+            Self::SurveyForm(id) => render_survey_sheet(&SurveySheet::load(store, *id)?),
+            Self::OverallSummary(id) => {
+                render_overall_sheet(&OverallSheet::load(store, *id, today)?)
+            }
+            Self::SignedSheets(_) => Err(ExportError::NotASingleFile),
+        }
+    }
+
+    /// Writes the document to `path` (a file; for a batch, a folder, created if needed), one
+    /// step per file. A batch stops between two files when cancelled, or at the first failure;
+    /// what is written stays.
+    pub fn write(
+        &self,
+        store: &Store,
+        path: &Path,
+        today: NaiveDate,
+        progress: &Progress,
+    ) -> ExportOutcome {
+        let mut outcome = ExportOutcome::default();
+        let result = (|| -> Result<(), ExportError> {
+            if !self.is_batch() {
+                progress.set_total(1);
+                let bytes = self.render(store, today)?;
+                write_file_atomically(path, &bytes)?;
+                outcome.written.push((path.to_owned(), bytes.len()));
+                progress.advance();
+                return Ok(());
+            }
+            let parts = self.parts(store)?;
+            if parts.is_empty() {
+                return Err(ExportError::NothingToExport(
+                    "该片区还没有已签字的验收单。".to_owned(),
+                ));
+            }
+            std::fs::create_dir_all(path).map_err(|source| ExportError::Write {
+                path: path.to_owned(),
+                source,
+            })?;
+            progress.set_total(parts.len());
+            for (index, part) in parts.iter().enumerate() {
+                if index > 0 && progress.is_cancelled() {
+                    outcome.cancelled = true;
+                    break;
+                }
+                let target = path.join(part.suggested_name(store, today)?);
+                let bytes = part.render(store, today)?;
+                write_file_atomically(&target, &bytes)?;
+                outcome.written.push((target, bytes.len()));
+                progress.advance();
+            }
+            Ok(())
+        })();
+        outcome.error = result.err();
+        outcome
+    }
+}
+
+/// `小区验收单-…` / `片区验收单-…`, with the date and the round: a cluster and a compound of the
+/// same name, and two rounds of one acceptance, never share a file name.
+fn acceptance_sheet_name(round: &Inspection, subject_name: &str) -> String {
+    format!(
+        "{}验收单-{subject_name}-{}-第{}轮.pdf",
+        round.subject.kind_label(),
+        round.inspected_on,
+        round.round
+    )
+}
+
+/// Replaces characters that file systems refuse.
+pub fn sanitize_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,24 @@
+//! Photos as evidence: what is stored for one (a JPEG shrunk to at most 2000 px, a thumbnail,
+//! and the SHA-256 the seal covers), and how a stored picture is read back.
+
+/// A photo ready to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedPhoto {
+    pub file_name: String,
+    /// When it was taken, from EXIF DateTimeOriginal ("2024-05-08 10:12:33"), if present.
+    pub taken_at: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    /// The stored picture (JPEG, upright, long side ≤ 2000 px).
+    pub jpeg: Vec<u8>,
+    pub thumbnail: Vec<u8>,
+    /// SHA-256 of `jpeg`, lowercase hex.
+    pub sha256: String,
+}
+
+/// Decodes a stored JPEG (for display and the PDF): (width, height, RGB bytes).
+pub fn decode_rgb(jpeg: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
+    let picture = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).ok()?;
+    let rgb = picture.to_rgb8();
+    Some((rgb.width(), rgb.height(), rgb.into_raw()))
+}

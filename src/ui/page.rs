@@ -1,0 +1,183 @@
+//! The current screen and its loaded state, as one value. The app shows, reloads and names
+//! (breadcrumbs) the page it has; a new screen is one variant here, one module beside this
+//! one with its view, its loader and its drawing, and a `Screen` to navigate to it.
+
+use chrono::NaiveDate;
+use eframe::egui;
+
+use crate::command::{Command, Screen, UiCommand};
+use crate::export::Document;
+use crate::model::{Cluster, Subject, Town};
+use crate::store::{Store, StoreError};
+use crate::ui::checklist::ChecklistView;
+use crate::ui::cluster_page::ClusterView;
+use crate::ui::compound_list::{RegisterQuery, RegisterView};
+use crate::ui::compound_page::CompoundView;
+use crate::ui::rectification_list::RectificationsView;
+use crate::ui::survey_form::SurveyView;
+use crate::ui::{
+    checklist, cluster_page, compound_list, compound_page, no_database, rectification_list,
+    survey_form,
+};
+
+/// The screen on show with its state.
+#[derive(Debug)]
+pub enum Page {
+    /// No database is open: why (if opening failed).
+    NoDatabase {
+        error: Option<String>,
+    },
+    Register(RegisterView),
+    Compound(Box<CompoundView>),
+    Inspection(Box<ChecklistView>),
+    Survey(Box<SurveyView>),
+    Cluster(Box<ClusterView>),
+    Rectifications(RectificationsView),
+}
+
+/// What every screen may read while it draws, besides its own state.
+#[derive(Debug)]
+pub struct Shared<'a> {
+    pub db_path: &'a std::path::Path,
+    pub towns: &'a [Town],
+    pub clusters: &'a [Cluster],
+    /// The register's search, sort and filters, kept while other screens are shown.
+    pub register_query: &'a mut RegisterQuery,
+    /// A background export is running (its buttons wait).
+    pub exporting: bool,
+}
+
+/// One step of the breadcrumb trail: its text, and where a click goes.
+pub type Crumb = (String, Option<Command>);
+
+impl Page {
+    /// Reads what `screen` shows from the store.
+    pub fn load(screen: Screen, store: &Store, today: NaiveDate) -> Result<Self, StoreError> {
+        Ok(match screen {
+            Screen::NoDatabase => Self::NoDatabase { error: None },
+            Screen::Register => Self::Register(RegisterView::load(store)?),
+            Screen::Compound(id) => Self::Compound(Box::new(CompoundView::load(store, id)?)),
+            Screen::Inspection(id) => {
+                Self::Inspection(Box::new(ChecklistView::load(store, id, today)?))
+            }
+            Screen::Survey(id) => Self::Survey(Box::new(SurveyView::load(store, id)?)),
+            Screen::Cluster(id) => Self::Cluster(Box::new(ClusterView::load(store, id)?)),
+            Screen::Rectifications => Self::Rectifications(RectificationsView::load(store, today)?),
+        })
+    }
+
+    /// Where this page is.
+    pub fn screen(&self) -> Screen {
+        match self {
+            Self::NoDatabase { .. } => Screen::NoDatabase,
+            Self::Register(_) => Screen::Register,
+            Self::Compound(view) => Screen::Compound(view.compound.id),
+            Self::Inspection(view) => Screen::Inspection(view.inspection.id),
+            Self::Survey(view) => Screen::Survey(view.survey.id),
+            Self::Cluster(view) => Screen::Cluster(view.cluster.id),
+            Self::Rectifications(_) => Screen::Rectifications,
+        }
+    }
+
+    /// Takes a freshly loaded page: the same screen keeps what is being typed, drawn or
+    /// selected; another screen replaces this one.
+    pub fn refresh(&mut self, fresh: Self) {
+        match (self, fresh) {
+            (Self::Inspection(view), Self::Inspection(fresh))
+                if view.inspection.id == fresh.inspection.id =>
+            {
+                view.update(*fresh);
+            }
+            (Self::Survey(view), Self::Survey(fresh)) if view.survey.id == fresh.survey.id => {
+                view.update(*fresh);
+            }
+            (Self::Cluster(view), Self::Cluster(fresh)) if view.cluster.id == fresh.cluster.id => {
+                view.update(*fresh);
+            }
+            (page, fresh) => *page = fresh,
+        }
+    }
+
+    /// The path from the register to this page.
+    pub fn breadcrumbs(&self) -> Vec<Crumb> {
+        let mut crumbs = vec![("小区名册".to_owned(), Some(Command::Show(Screen::Register)))];
+        match self {
+            Self::NoDatabase { .. } => return Vec::new(),
+            Self::Register(_) => {}
+            Self::Compound(view) => crumbs.push((view.compound.name.clone(), None)),
+            Self::Inspection(view) => {
+                let back = match view.inspection.subject {
+                    Subject::Compound(id) => Screen::Compound(id),
+                    Subject::Cluster(id) => Screen::Cluster(id),
+                };
+                crumbs.push((view.subject_name.clone(), Some(Command::Show(back))));
+                crumbs.push((format!("验收 {}", view.inspection.inspected_on), None));
+            }
+            Self::Survey(view) => {
+                crumbs.push((
+                    view.compound.name.clone(),
+                    Some(Command::Show(Screen::Compound(view.compound.id))),
+                ));
+                crumbs.push((format!("第 {} 轮调查", view.survey.round), None));
+            }
+            Self::Cluster(view) => crumbs.push((format!("片区：{}", view.cluster.name), None)),
+            Self::Rectifications(_) => crumbs.push(("整改清单".to_owned(), None)),
+        }
+        crumbs
+    }
+
+    /// The commands this page answers from the keyboard, besides the global ones.
+    pub fn keyboard_commands(&self) -> Vec<Command> {
+        match self {
+            Self::Inspection(view) if !view.inspection.is_signed_off() => {
+                UiCommand::CHECKLIST_KEYS.map(Command::Ui).to_vec()
+            }
+            Self::NoDatabase { .. }
+            | Self::Register(_)
+            | Self::Compound(_)
+            | Self::Inspection(_)
+            | Self::Survey(_)
+            | Self::Cluster(_)
+            | Self::Rectifications(_) => Vec::new(),
+        }
+    }
+
+    /// The document `UiCommand::ExportCurrent` (Ctrl+P) writes here, if any.
+    pub fn main_document(&self) -> Option<Document> {
+        match self {
+            Self::Inspection(view) => Some(Document::AcceptanceSheet(view.inspection.id)),
+            Self::Survey(view) => Some(Document::SurveyForm(view.survey.id)),
+            Self::Cluster(view) => Some(Document::OverallSummary(view.cluster.id)),
+            Self::NoDatabase { .. }
+            | Self::Register(_)
+            | Self::Compound(_)
+            | Self::Rectifications(_) => None,
+        }
+    }
+
+    /// Draws the page in the central panel.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        shared: &mut Shared<'_>,
+        commands: &mut Vec<Command>,
+    ) {
+        match self {
+            Self::NoDatabase { error } => {
+                no_database::show(ui, shared.db_path, error.as_deref(), commands);
+            }
+            Self::Register(view) => compound_list::show(
+                ui,
+                view,
+                shared.register_query,
+                (shared.towns, shared.clusters),
+                commands,
+            ),
+            Self::Compound(view) => compound_page::show(ui, view, commands),
+            Self::Inspection(view) => checklist::show(ui, view, shared.exporting, commands),
+            Self::Survey(view) => survey_form::show(ui, view, commands),
+            Self::Cluster(view) => cluster_page::show(ui, view, commands),
+            Self::Rectifications(view) => rectification_list::show(ui, view, commands),
+        }
+    }
+}

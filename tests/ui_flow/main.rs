@@ -1,0 +1,12 @@
+//! UI flows driven headlessly through AccessKit with egui_kittest (no GPU), one module per
+//! part of the app; the shared steps are in `tests/common/ui.rs`.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod checklist;
+mod clusters;
+mod register;
+mod signing;
+mod surveys;

@@ -1,0 +1,209 @@
+//! The register: adding, checking, deleting and filtering compounds; a refused file.
+
+use crate::common::{self, ui::*};
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use yanshou::app::{App, Screen};
+use yanshou::model::{Catalogue, ItemResult, Verdict, catalogue::COMPOUND_STANDARD, verdict_of};
+use yanshou::store::Store;
+
+#[test]
+fn add_compound_inspect_every_item_and_see_the_verdict() {
+    let mut h = harness(empty_app());
+
+    // Add a compound.
+    h.get_by_role_and_label(Role::Button, "新增小区").click();
+    h.run();
+    type_into(&mut h, "小区名称 *", "县水利局家属院");
+    type_into(&mut h, "建成年份", "1995");
+    type_into(&mut h, "户数", "96");
+    type_into(&mut h, "或新建片区", "永宁片区");
+    h.get_by_role_and_label(Role::Button, "保存").click();
+    h.run();
+    let Screen::Compound(compound_id) = h.state().screen() else {
+        panic!("expected the compound page, got {:?}", h.state().screen());
+    };
+    let saved = h
+        .state()
+        .store()
+        .expect("store")
+        .compound(compound_id)
+        .expect("saved");
+    assert_eq!(saved.name, "县水利局家属院");
+    assert_eq!((saved.year_built, saved.households), (Some(1995), Some(96)));
+    let clusters = h
+        .state()
+        .store()
+        .expect("store")
+        .clusters()
+        .expect("clusters");
+    assert_eq!(clusters.len(), 1);
+    assert_eq!(clusters[0].name, "永宁片区");
+    assert_eq!(saved.cluster_id, Some(clusters[0].id));
+    h.get_by_label("永宁片区"); // shown on the compound page
+
+    // Start an inspection.
+    start_round(&mut h, "开始验收", Some("王工"));
+    assert_eq!(the_inspection(h.state()).items.len(), 13);
+    h.get_by_label("已判定 0/13");
+
+    // Tick all 13 items 合格.
+    for item in Catalogue::current().items_of(COMPOUND_STANDARD) {
+        h.get_by_label(&format!("{}：合格", item.text)).click();
+        h.run();
+    }
+    h.get_by_label("已判定 13/13");
+    h.get_by_label("合格"); // the live verdict
+    let inspection = the_inspection(h.state());
+    assert_eq!(
+        verdict_of(&inspection.items),
+        Verdict::Passed,
+        "saved at once, no Save button"
+    );
+
+    // One item 不合格: the verdict turns and names it.
+    h.get_by_label("有健身娱乐设施：不合格").click();
+    h.run();
+    h.get_by_label("不合格");
+    h.get_by_label_contains("不合格项目：有健身娱乐设施（XQ-SY-03）");
+    assert!(
+        h.query_by_label("合格").is_none(),
+        "the 合格 verdict is gone"
+    );
+    let inspection = the_inspection(h.state());
+    assert_eq!(
+        inspection.item("XQ-SY-03").expect("item").result,
+        Some(ItemResult::Fail)
+    );
+    assert!(
+        matches!(verdict_of(&inspection.items), Verdict::Failed { ref failing } if failing.len() == 1)
+    );
+}
+
+#[test]
+fn bad_compound_input_is_refused_beside_the_field() {
+    let mut h = harness(empty_app());
+    h.get_by_role_and_label(Role::Button, "新增小区").click();
+    h.run();
+    type_into(&mut h, "建成年份", "2999");
+    type_into(&mut h, "户数", "-5");
+    h.get_by_role_and_label(Role::Button, "保存").click();
+    h.run();
+    h.get_by_label("请填写小区名称");
+    h.get_by_label_contains("建成年份 2999 晚于今年");
+    h.get_by_label("户数不能为负数");
+    assert_eq!(h.state().screen(), Screen::Register, "still on the form");
+    assert_eq!(
+        h.state()
+            .store()
+            .expect("store")
+            .compound_counts()
+            .expect("n"),
+        (0, 0)
+    );
+
+    // Fixing the fields saves.
+    type_into(&mut h, "小区名称 *", "供销社家属楼");
+    h.get_by_role_and_label(Role::TextInput, "建成年份").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "建成年份")
+        .type_text("1988");
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "户数").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "户数")
+        .type_text("40");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "保存").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .store()
+            .expect("store")
+            .compound_counts()
+            .expect("n"),
+        (1, 0)
+    );
+}
+
+#[test]
+fn deleting_asks_first() {
+    let mut store = Store::open_in_memory().expect("store");
+    common::store_with_inspection(&mut store, "待删小区");
+    let mut h = harness(App::with_store(store, false));
+    h.get_by_label("删除 待删小区").click();
+    h.run();
+    h.get_by_label_contains("1 条验收记录将一并删除");
+    h.get_by_role_and_label(Role::Button, "取消").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .store()
+            .expect("store")
+            .compound_counts()
+            .expect("n")
+            .0,
+        1
+    );
+    h.get_by_label("删除 待删小区").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "确认删除").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .store()
+            .expect("store")
+            .compound_counts()
+            .expect("n")
+            .0,
+        0
+    );
+}
+
+#[test]
+fn a_foreign_file_opens_on_a_screen_that_says_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("foreign.db");
+    std::fs::write(&path, "not a database").expect("write");
+    let mut h = harness(App::open(path.clone(), false));
+    assert_eq!(h.state().screen(), Screen::NoDatabase);
+    h.get_by_label_contains("不是 SQLite 数据库文件");
+    h.get_by_role_and_label(Role::Button, "打开数据库…");
+    h.run();
+    assert_eq!(std::fs::read(&path).expect("read"), b"not a database");
+}
+
+#[test]
+fn the_register_filters_by_town_and_eligibility() {
+    let mut store = Store::open_in_memory().expect("store");
+    let towns = store.towns().expect("towns");
+    for (name, town, year) in [
+        ("甲小区", 0, 1990),
+        ("乙小区", 1, 1995),
+        ("丙小区", 0, 2010),
+    ] {
+        let mut c = common::compound(name);
+        c.town_id = Some(towns[town].id);
+        c.year_built = Some(year);
+        store.save_compound(&c).expect("save");
+    }
+    let mut h = harness(App::with_store(store, false));
+    h.get_by_label("共 3 个小区");
+    h.get_by_role_and_label(Role::ComboBox, "乡镇").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "城关镇").click();
+    h.run();
+    h.get_by_label("显示 2 / 3 个小区");
+    h.get_by_role_and_label(Role::ComboBox, "资格").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "不纳入").click();
+    h.run();
+    h.get_by_label("显示 1 / 3 个小区");
+    h.get_by_label("丙小区");
+    assert!(h.query_by_label("甲小区").is_none());
+}

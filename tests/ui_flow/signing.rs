@@ -1,0 +1,146 @@
+//! Signing: the pad and paper, sign-off, the verify dialog, corrections of signed rounds.
+
+use crate::common::{self, ui::*};
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use yanshou::app::{App, Screen};
+use yanshou::command::{Command, UiCommand};
+use yanshou::store::Store;
+
+#[test]
+fn every_party_signs_and_the_inspection_is_locked() {
+    use yanshou::model::SignMethod;
+    let mut store = Store::open_in_memory().expect("store");
+    let (_, id) = common::store_with_inspection(&mut store, "签字小区");
+    common::pass_every_item(&mut store, id);
+    let app = app_on(store, Screen::Inspection(id));
+    let mut h = harness_sized(app, 3600.0);
+    h.get_by_label("参加单位签字");
+    h.get_by_label_contains("尚需：建设单位尚未签字");
+
+    // The first unit signs on the pad with the mouse.
+    sign_on_pad(&mut h, "建设单位", "张三");
+    // The others sign the paper sheet.
+    for unit in ["施工单位", "监理单位"] {
+        sign_on_paper(&mut h, unit, "李四");
+    }
+    let signatures = h
+        .state()
+        .store()
+        .expect("store")
+        .signatures(id)
+        .expect("signatures");
+    assert_eq!(signatures.len(), 3);
+    assert_eq!(signatures[0].signer, "张三");
+    let SignMethod::Drawn(strokes) = &signatures[0].method else {
+        panic!("expected strokes, got {:?}", signatures[0].method);
+    };
+    assert!(strokes[0].len() >= 5, "{strokes:?}");
+    assert_eq!(signatures[1].method, SignMethod::WetInk);
+
+    h.get_by_role_and_label(Role::Button, "完成签字并锁定")
+        .click();
+    h.run();
+    let inspection = h
+        .state()
+        .store()
+        .expect("store")
+        .inspection(id)
+        .expect("inspection");
+    assert!(inspection.is_signed_off());
+    h.get_by_label_contains("已签字确认");
+    let code = yanshou::model::signoff::short_code(inspection.seal.as_deref().expect("sealed"));
+    let message = h.state().message().expect("a message").text.clone();
+    assert!(message.contains(&code), "{message}");
+
+    // Read-only now: the buttons are disabled and the keyboard does nothing.
+    h.get_by_label("电线全部入地入槽：不合格").click();
+    h.run();
+    h.key_press(egui::Key::Num2);
+    h.run();
+    let after = h
+        .state()
+        .store()
+        .expect("store")
+        .inspection(id)
+        .expect("inspection");
+    assert_eq!(after.items, inspection.items);
+}
+
+#[test]
+fn the_verify_dialog_checks_a_printed_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sample.db");
+    let mut store = Store::open(&path).expect("store");
+    yanshou::store::sample::write_sample(&mut store, false).expect("sample");
+    let sealed = store
+        .all_inspections()
+        .expect("list")
+        .into_iter()
+        .find_map(|l| store.inspection(l.summary.id).ok()?.seal)
+        .expect("the sample has a sealed inspection");
+    let code = yanshou::model::signoff::short_code(&sealed);
+    let mut h = harness(App::with_store(store, false));
+    h.state_mut().send(Command::Ui(UiCommand::VerifyCode));
+    h.run();
+    type_into(&mut h, "校验码", &code.to_lowercase());
+    h.get_by_role_and_label(Role::Button, "核验").click();
+    h.run();
+    h.get_by_label_contains("一致：示例·县水利局家属院");
+    type_into(&mut h, "校验码", "00");
+    h.get_by_role_and_label(Role::Button, "核验").click();
+    h.run();
+    h.get_by_label_contains("没有校验码");
+}
+
+#[test]
+fn a_signed_inspection_is_corrected_by_a_new_round() {
+    let mut store = Store::open_in_memory().expect("store");
+    yanshou::store::sample::write_sample(&mut store, false).expect("sample");
+    let signed = store
+        .all_inspections()
+        .expect("list")
+        .into_iter()
+        .find(|l| l.summary.signed_off)
+        .expect("the sample has a signed inspection")
+        .summary
+        .id;
+    let app = app_on(store, Screen::Inspection(signed));
+    let mut h = harness(app);
+    h.get_by_role_and_label(Role::Button, "更正（新建一轮）…")
+        .click();
+    h.run();
+    h.get_by_label("更正已签字的验收记录");
+    h.get_by_role_and_label(Role::Button, "开始").click();
+    h.run();
+    h.get_by_label("请填写更正原因");
+    h.get_by_role_and_label(Role::MultilineTextInput, "更正原因")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::MultilineTextInput, "更正原因")
+        .type_text("第 5 项误记");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "开始").click();
+    h.run();
+    let round = the_inspection(h.state());
+    assert_eq!(round.kind, yanshou::model::RoundKind::Correction);
+    assert_eq!(round.parent_id, Some(signed));
+    assert_eq!(round.reason, "第 5 项误记");
+    assert_eq!(
+        round.decided_count(),
+        13,
+        "starts from the corrected findings"
+    );
+    h.get_by_label_contains("第 2 轮更正");
+    h.get_by_label("更正原因：第 5 项误记");
+    // The original stays sealed and unchanged.
+    assert!(matches!(
+        h.state()
+            .store()
+            .expect("store")
+            .check_seal(signed)
+            .expect("check"),
+        yanshou::model::SealCheck::Intact { .. }
+    ));
+}

@@ -1,0 +1,259 @@
+//! Upgrades from every older schema version: a file written by each version (with the records
+//! that version could hold) opens in this build with every record intact, foreign keys
+//! consistent and the lock triggers in force.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+use yanshou::model::{ClusterId, CompoundId, InspectionId, ItemResult, RoundKind, Subject};
+use yanshou::store::{SCHEMA_VERSION, Store, StoreError, migrate_to};
+
+const COMPOUND: &str = "01900000-0000-7000-8000-0000000000a1";
+const CLUSTER: &str = "01900000-0000-7000-8000-0000000000a2";
+const FIRST: &str = "01900000-0000-7000-8000-0000000000b1";
+const SECOND: &str = "01900000-0000-7000-8000-0000000000b2";
+const CLUSTER_ROUND: &str = "01900000-0000-7000-8000-0000000000b3";
+const SURVEY: &str = "01900000-0000-7000-8000-0000000000c1";
+const CLUSTER_SURVEY: &str = "01900000-0000-7000-8000-0000000000c2";
+
+/// The records a file of `version` can hold, as that version's schema takes them: each
+/// statement runs in the files from the version that introduced its table or column on.
+fn records(version: u32) -> Vec<String> {
+    let mut sql = vec![
+        format!(
+            "INSERT INTO cluster (id, name, plan_year, created_at, updated_at)
+             VALUES ('{CLUSTER}', '旧片区', 2022, 'x', 'x')"
+        ),
+        format!(
+            "INSERT INTO compound (id, name, address, owner_unit, year_built, buildings,
+                 households, cluster_id, created_at, updated_at)
+             VALUES ('{COMPOUND}', '旧版小区', '永宁大道 1 号', '县水利局', 1992, 4, 96,
+                 '{CLUSTER}', 'x', 'x')"
+        ),
+        format!(
+            "INSERT INTO inspection (id, compound_id, standard_id, catalogue_version,
+                 inspected_on, inspectors, created_at, updated_at)
+             VALUES ('{FIRST}', '{COMPOUND}', 'compound', '2021-17/v1', '2025-01-02', '王工',
+                 'x', 'x')"
+        ),
+        format!(
+            "INSERT INTO inspection_item (inspection_id, position, code, standard_id,
+                 group_name, standard_text, hint, clause, required, result, remark, updated_at)
+             VALUES ('{FIRST}', 0, 'XQ-LZ-01', 'compound', '两整', '道路平整', '看路面',
+                 '二、（四）', 1, 'fail', '3 号楼前塌陷', 'x'),
+                ('{FIRST}', 1, 'XQ-LZ-02', 'compound', '两整', '路沿齐整', '看路沿',
+                 '二、（四）', 1, 'pass', '', 'x')"
+        ),
+        format!(
+            "INSERT INTO inspection_party (inspection_id, position, unit)
+             VALUES ('{FIRST}', 0, '建设单位'), ('{FIRST}', 1, '施工单位')"
+        ),
+    ];
+    if version >= 2 {
+        sql.push(format!(
+            "INSERT INTO survey (id, compound_id, round, surveyed_on, surveyors,
+                 catalogue_version, floors, created_at, updated_at)
+             VALUES ('{SURVEY}', '{COMPOUND}', 1, '2024-03-01', '赵干事', 'survey-2021-17/v1',
+                 6, 'x', 'x')"
+        ));
+        sql.push(format!(
+            "INSERT INTO survey_item (survey_id, code, position, condition, problems, note,
+                 updated_at)
+             VALUES ('{SURVEY}', 'JC-11', 0, 'renovate', 'LT-01', '路灯不亮', 'x')"
+        ));
+        sql.push(format!(
+            "INSERT INTO cluster_survey (id, cluster_id, surveyed_on, surveyors, created_at,
+                 updated_at)
+             VALUES ('{CLUSTER_SURVEY}', '{CLUSTER}', '2024-03-02', '钱干事', 'x', 'x')"
+        ));
+        sql.push(format!(
+            "INSERT INTO cluster_facility (survey_id, code, position, kind, present, name,
+                 walking_minutes, updated_at)
+             VALUES ('{CLUSTER_SURVEY}', 'PQ-JY-02', 0, '乐养居', 1, '永宁乐养居', 8, 'x')"
+        ));
+    }
+    if version >= 3 {
+        sql.push(format!(
+            "INSERT INTO signature (inspection_id, position, signer, wet_ink, strokes, signed_at)
+             VALUES ('{FIRST}', 0, '张三', 1, '[]', 'x'),
+                ('{FIRST}', 1, '李四', 0, '[[[0.1,0.5],[0.3,0.2]]]', 'x')"
+        ));
+    }
+    if version >= 4 {
+        sql.push(format!(
+            "INSERT INTO rectification (id, inspection_id, item_code, requirement,
+                 responsible_unit, deadline, created_at, updated_at)
+             VALUES ('01900000-0000-7000-8000-0000000000d1', '{FIRST}', 'XQ-LZ-01', '修补路面',
+                 '施工单位', '2025-01-20', 'x', 'x')"
+        ));
+        sql.push(format!(
+            "INSERT INTO inspection (id, compound_id, standard_id, catalogue_version,
+                 inspected_on, inspectors, created_at, updated_at, parent_id, round)
+             VALUES ('{SECOND}', '{COMPOUND}', 'compound', '2021-17/v1', '2025-01-25', '王工',
+                 'x', 'x', '{FIRST}', 2)"
+        ));
+        sql.push(format!(
+            "INSERT INTO inspection_item (inspection_id, position, code, standard_id,
+                 group_name, standard_text, hint, clause, required, result, updated_at)
+             VALUES ('{SECOND}', 0, 'XQ-LZ-01', 'compound', '两整', '道路平整', '看路面',
+                 '二、（四）', 1, 'pass', 'x')"
+        ));
+    }
+    if version >= 5 {
+        sql.push(format!(
+            "INSERT INTO photo (id, inspection_id, item_code, file_name, taken_at, sha256, width,
+                 height, jpeg, thumbnail, created_at)
+             VALUES ('01900000-0000-7000-8000-0000000000e1', '{FIRST}', 'XQ-LZ-01', '塌陷.jpg',
+                 '2025-01-02 10:00:00', 'ab', 2000, 1500, X'FFD8FFD9', X'FFD8FFD9', 'x')"
+        ));
+    }
+    if version >= 6 {
+        // From version 6 a round says why it exists; older files get it from the upgrade.
+        sql.push(format!(
+            "UPDATE inspection SET kind = 'reinspection' WHERE id = '{SECOND}'"
+        ));
+        sql.push(format!(
+            "INSERT INTO inspection (id, cluster_id, standard_id, catalogue_version,
+                 inspected_on, inspectors, created_at, updated_at)
+             VALUES ('{CLUSTER_ROUND}', '{CLUSTER}', 'cluster', '2021-17/v1', '2025-02-01',
+                 '县验收组', 'x', 'x')"
+        ));
+        sql.push(format!(
+            "INSERT INTO inspection_member (inspection_id, position, compound_id, name, status,
+                 code)
+             VALUES ('{CLUSTER_ROUND}', 0, '{COMPOUND}', '旧版小区', 'accepted', 'AAAA-BBBB-CCCC')"
+        ));
+    }
+    // Sealed last: from version 3 on, a sealed round's rows are locked.
+    if version >= 3 {
+        sql.push(format!(
+            "UPDATE inspection SET signed_off_at = '2025-01-02T08:00:00Z', seal = 'abc'
+             WHERE id = '{FIRST}'"
+        ));
+    }
+    sql
+}
+
+fn file_of_version(dir: &std::path::Path, version: u32) -> std::path::PathBuf {
+    let path = dir.join(format!("v{version}.db"));
+    let mut conn = rusqlite::Connection::open(&path).expect("create");
+    migrate_to(&mut conn, version).expect("old schema");
+    for statement in records(version) {
+        conn.execute(&statement, [])
+            .unwrap_or_else(|e| panic!("v{version}: {e}\n{statement}"));
+    }
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version");
+    assert_eq!(found, i64::from(version));
+    path
+}
+
+#[test]
+fn every_older_version_upgrades_with_its_records_intact() {
+    const { assert!(SCHEMA_VERSION >= 6) };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let compound: CompoundId = COMPOUND.parse().unwrap();
+    let cluster: ClusterId = CLUSTER.parse().unwrap();
+    let first: InspectionId = FIRST.parse().unwrap();
+    for version in 1..=SCHEMA_VERSION {
+        let path = file_of_version(dir.path(), version);
+        let mut store =
+            Store::open(&path).unwrap_or_else(|e| panic!("v{version} does not open: {e}"));
+        let conn = store.connection();
+        let now: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(now, i64::from(SCHEMA_VERSION), "v{version}");
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok", "v{version}");
+        let broken: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(broken, 0, "v{version}: foreign keys");
+
+        // Compound and cluster.
+        let c = store.compound(compound).unwrap();
+        assert_eq!(
+            (c.name.as_str(), c.households, c.cluster_id),
+            ("旧版小区", Some(96), Some(cluster)),
+            "v{version}"
+        );
+        assert_eq!(store.cluster(cluster).unwrap().plan_year, Some(2022));
+
+        // The first inspection, its items, remarks and parties.
+        let round = store.inspection(first).unwrap();
+        assert_eq!(round.subject, Subject::Compound(compound), "v{version}");
+        assert_eq!(round.kind, RoundKind::First);
+        assert_eq!(round.items.len(), 2);
+        assert_eq!(round.items[0].result, Some(ItemResult::Fail));
+        assert_eq!(round.items[0].remark, "3 号楼前塌陷");
+        assert_eq!(round.parties, vec!["建设单位", "施工单位"]);
+
+        if version >= 2 {
+            let surveys = store.surveys_of(compound).unwrap();
+            assert_eq!(surveys.len(), 1, "v{version}");
+            assert_eq!(surveys[0].floors, Some(6));
+            let lights = surveys[0].item("JC-11").expect("survey item");
+            assert!(lights.problems.contains("LT-01"));
+            let facilities = &store.cluster_surveys_of(cluster).unwrap()[0].facilities;
+            assert!(
+                facilities
+                    .iter()
+                    .any(|f| f.name == "永宁乐养居" && f.walking_minutes == Some(8)),
+                "v{version}"
+            );
+        }
+        if version >= 3 {
+            assert!(round.is_signed_off(), "v{version}");
+            assert_eq!(store.signatures(first).unwrap().len(), 2);
+            // The lock triggers are in force on the upgraded file.
+            let err = store
+                .record_result(first, "XQ-LZ-02", Some(ItemResult::Fail))
+                .unwrap_err();
+            assert!(
+                matches!(err, StoreError::ReadOnlyRecord(_)),
+                "v{version}: {err:?}"
+            );
+        }
+        if version >= 4 {
+            let chain = store.chain_of(first).unwrap();
+            assert_eq!(chain.rounds.len(), 2, "v{version}");
+            assert_eq!(chain.rounds[1].kind, RoundKind::Reinspection);
+            let rectifications = store.rectifications_of(&chain).unwrap();
+            assert_eq!(rectifications.len(), 1);
+            assert_eq!(rectifications[0].requirement, "修补路面");
+        }
+        if version >= 5 {
+            let photos = store.photos_of(first).unwrap();
+            assert_eq!(photos.len(), 1, "v{version}");
+            assert_eq!(photos[0].file_name, "塌陷.jpg");
+        }
+        if version >= 6 {
+            let rounds = store.inspections_of(Subject::Cluster(cluster)).unwrap();
+            assert_eq!(rounds.len(), 1, "v{version}");
+        }
+        // And the upgraded file takes new records.
+        let mut other = common_compound();
+        other.cluster_id = Some(cluster);
+        store.save_compound(&other).unwrap();
+        assert_eq!(store.compound_counts().unwrap().0, 2);
+    }
+}
+
+fn common_compound() -> yanshou::model::Compound {
+    yanshou::model::Compound {
+        id: CompoundId::new(),
+        name: "新小区".to_owned(),
+        address: String::new(),
+        town_id: None,
+        owner_unit: String::new(),
+        year_built: Some(1998),
+        buildings: Some(2),
+        households: Some(40),
+        cluster_id: None,
+        is_sample: false,
+    }
+}
