@@ -17,6 +17,7 @@ use crate::command::{Command, UiCommand};
 use crate::model::{Cluster, Town};
 use crate::store::Store;
 use crate::ui::compound_list::RegisterQuery;
+use crate::ui::no_database::NoDatabase;
 use crate::ui::{self, Dialog, Message, Page, Shared};
 
 use jobs::Jobs;
@@ -100,7 +101,7 @@ impl App {
         Self {
             store: None,
             db_path,
-            page: Page::NoDatabase { error: None },
+            page: Page::NoDatabase(NoDatabase::Missing),
             towns: Vec::new(),
             clusters: Vec::new(),
             register_query: RegisterQuery::default(),
@@ -179,6 +180,11 @@ impl App {
                 &mut self.commands,
             );
         });
+        if let Some(crate::store::Access::View(reason)) = self.store.as_ref().map(Store::access) {
+            egui::Panel::top("view_only").show(ui, |ui| {
+                ui::widgets::view_only_banner(ui, &reason.explanation());
+            });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             let mut shared = Shared {
                 db_path: &self.db_path,

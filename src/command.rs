@@ -156,6 +156,8 @@ pub enum Command {
     OpenDatabaseAt(PathBuf),
     /// Create the sample data set in a new file at a path, and open it.
     CreateSampleAt(PathBuf),
+    /// Create a new, empty database at a path (its folder too, if need be), and open it.
+    CreateDatabaseAt(PathBuf),
 
     // --- navigation
     Show(Screen),
@@ -296,6 +298,7 @@ impl Command {
             Self::Ui(command) => command.text_and_tooltip().0,
             Self::OpenDatabaseAt(_) => "打开",
             Self::CreateSampleAt(_) => "新建示例数据库",
+            Self::CreateDatabaseAt(_) => "新建数据库",
             Self::Show(screen) => match screen {
                 Screen::NoDatabase => "未打开数据库",
                 Screen::Register => "小区名册",
@@ -375,6 +378,7 @@ impl Command {
             } => "在打印的验收单上手签",
             Self::OpenDatabaseAt(_)
             | Self::CreateSampleAt(_)
+            | Self::CreateDatabaseAt(_)
             | Self::Show(_)
             | Self::EditCompound(_)
             | Self::SaveCompound
@@ -419,6 +423,7 @@ impl Command {
             Self::Export(Document::RectificationNotice(_) | Document::SignedSheets(_))
             | Self::OpenDatabaseAt(_)
             | Self::CreateSampleAt(_)
+            | Self::CreateDatabaseAt(_)
             | Self::Show(_)
             | Self::EditCompound(_)
             | Self::SaveCompound

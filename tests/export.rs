@@ -275,3 +275,91 @@ fn a_batch_export_reports_progress_and_can_be_cancelled() {
     assert_eq!(std::fs::read_dir(&out).expect("folder").count(), 1);
     assert!(outcome.written[0].0.starts_with(&out));
 }
+
+/// (text, yMin, yMax) of every word pdftotext finds, in points from the top of its page.
+fn words_with_boxes(pdf: &Path) -> Vec<(String, f32, f32)> {
+    let html = poppler("pdftotext", &["-bbox"], pdf);
+    html.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let rest = line.strip_prefix("<word ")?;
+            let attr = |name: &str| -> Option<f32> {
+                let start = rest.find(&format!("{name}=\""))? + name.len() + 2;
+                let end = start + rest[start..].find('"')?;
+                rest[start..end].parse().ok()
+            };
+            let text_start = rest.find('>')? + 1;
+            let text_end = rest.rfind("</word>")?;
+            Some((
+                rest[text_start..text_end].to_owned(),
+                attr("yMin")?,
+                attr("yMax")?,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn a_ten_thousand_character_remark_is_printed_whole_and_never_over_the_footer() {
+    let mut store = Store::open_in_memory().expect("open");
+    let (_, id) = common::store_with_inspection(&mut store, "长备注小区");
+    common::pass_every_item(&mut store, id);
+    let sentence = "三号楼北侧雨水管破损导致外墙渗水，需更换并做防水处理；";
+    let mut remark = String::new();
+    let mut n = 0;
+    while remark.chars().count() < 10_000 {
+        remark.push_str(&format!("{n}、{sentence}"));
+        n += 1;
+    }
+    remark.push_str("备注到此结束。");
+    store
+        .record_remark(id, "XQ-SR-02", &remark)
+        .expect("a long remark is kept");
+    let bytes =
+        render_acceptance_sheet(&AcceptanceSheet::load(&store, id).expect("load")).expect("render");
+    let (_dir, path) = write_pdf(&bytes);
+
+    // Every character of the remark is on the sheet, in order (page breaks put the footer,
+    // the repeated header and 续 between its parts), and nearly every sentence whole.
+    let text = squash(&poppler("pdftotext", &[], &path));
+    let mut rest = text.chars();
+    let missing: String = squash(&remark)
+        .chars()
+        .filter(|wanted| !rest.any(|c| c == *wanted))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} characters missing from the sheet, from: {}…",
+        missing.chars().count(),
+        missing.chars().take(40).collect::<String>()
+    );
+    let info = Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo");
+    let pages = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse::<usize>()))
+        .expect("pdfinfo pages")
+        .expect("a number");
+    assert!(pages >= 4, "it takes several pages ({pages})");
+    let whole = (0..n)
+        .filter(|i| text.contains(&squash(&format!("{i}、{sentence}"))))
+        .count();
+    assert!(whole + 2 * pages >= n, "{whole} of {n} sentences whole");
+    assert!(text.contains("备注到此结束。"));
+    assert!(text.contains("（续）"), "the continued row is marked");
+
+    // A4 is 841.9 pt high; content stops 20 mm (56.7 pt) above the bottom, the footer rule
+    // sits 14 mm (39.7 pt) above it. Only the footer is printed below the content area.
+    let content_bottom = 841.9 - 56.7 + 0.5;
+    let footer_rule = 841.9 - 39.7;
+    let words = words_with_boxes(&path);
+    assert!(words.len() > 1000, "{}", words.len());
+    for (word, y_min, y_max) in &words {
+        assert!(
+            *y_max <= content_bottom || *y_min >= footer_rule - 1.0,
+            "“{word}” ({y_min:.1}–{y_max:.1} pt) runs into the footer"
+        );
+    }
+}

@@ -113,41 +113,52 @@ fn fields(
 #[test]
 fn compound_validation_names_the_field() {
     assert_eq!(
-        fields(draft("  ", "", "").validate(2026)),
+        fields(draft("  ", "", "").validate(NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"))),
         vec![CompoundField::Name]
     );
     assert_eq!(
-        fields(draft("甲", "2027", "").validate(2026)),
+        fields(
+            draft("甲", "2027", "").validate(NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"))
+        ),
         vec![CompoundField::YearBuilt]
     );
     assert_eq!(
-        fields(draft("甲", "1850", "").validate(2026)),
+        fields(
+            draft("甲", "1850", "").validate(NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"))
+        ),
         vec![CompoundField::YearBuilt]
     );
     assert_eq!(
-        fields(draft("甲", "一九九五", "").validate(2026)),
+        fields(
+            draft("甲", "一九九五", "")
+                .validate(NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"))
+        ),
         vec![CompoundField::YearBuilt]
     );
     assert_eq!(
-        fields(draft("甲", "", "-3").validate(2026)),
+        fields(draft("甲", "", "-3").validate(NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"))),
         vec![CompoundField::Households]
     );
     assert_eq!(
-        fields(draft("", "3000", "abc").validate(2026)),
+        fields(
+            draft("", "3000", "abc").validate(NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"))
+        ),
         vec![
             CompoundField::Name,
             CompoundField::YearBuilt,
             CompoundField::Households
         ]
     );
-    let err = draft("甲", "2027", "").validate(2026).expect_err("future");
+    let err = draft("甲", "2027", "")
+        .validate(NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"))
+        .expect_err("future");
     assert!(err[0].message.contains("2027"), "{}", err[0].message);
 }
 
 #[test]
 fn compound_validation_accepts_good_input() {
     let c = draft(" 县水利局家属院 ", "２０００", "96")
-        .validate(2026)
+        .validate(NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"))
         .expect("valid");
     assert_eq!(c.name, "县水利局家属院");
     assert_eq!(
@@ -158,7 +169,7 @@ fn compound_validation_accepts_good_input() {
     assert_eq!(c.households, Some(96));
     assert_eq!(c.buildings, None, "empty stays unknown, not zero");
     let c = draft("乙", "2026", "0")
-        .validate(2026)
+        .validate(NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"))
         .expect("this year is fine");
     assert_eq!(c.year_built, Some(2026));
 }

@@ -42,7 +42,7 @@ fn a_reinspection_rechecks_only_open_items_and_the_verdict_follows_the_latest_ro
     bad.item_code = "XQ-SR-01".into();
     assert!(matches!(
         store.save_rectification(&bad),
-        Err(StoreError::NotReady(_))
+        Err(StoreError::Invalid(ref m)) if m.starts_with("整改未保存：只有“不合格”的项目需要整改")
     ));
 
     let chain = store.chain_of(first).unwrap();

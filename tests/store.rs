@@ -220,9 +220,10 @@ fn a_file_that_is_not_sqlite_is_refused_and_left_byte_identical() {
 
     // A truncated file that starts like SQLite is refused too.
     std::fs::write(&path, b"SQLite format 3\0garbage").expect("write");
-    assert_refused_untouched(&path, |e| {
-        matches!(e, StoreError::NotADatabase { .. } | StoreError::Sqlite(_))
-    });
+    assert_refused_untouched(
+        &path,
+        |e| matches!(e, StoreError::Damaged { detail, .. } if detail.contains("截断")),
+    );
 }
 
 #[test]
@@ -234,11 +235,16 @@ fn an_empty_file_becomes_a_new_database() {
 }
 
 #[test]
-fn a_missing_folder_is_created() {
+fn a_missing_folder_is_not_created_silently() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("a").join("b").join("yanshou.db");
-    Store::open(&path).expect("open");
-    assert!(path.is_file());
+    let err = Store::open(&path).expect_err("refused");
+    assert!(
+        matches!(&err, StoreError::MissingFolder { path: p } if p.ends_with("a/b")),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("不存在"), "{err}");
+    assert!(!dir.path().join("a").exists(), "no folder was made");
 }
 
 #[test]

@@ -29,6 +29,10 @@ impl App {
                 self.dialog = None;
                 self.create_sample(&path);
             }
+            Command::CreateDatabaseAt(path) => {
+                self.dialog = None;
+                self.create_database(&path);
+            }
             Command::Show(screen) => self.show_screen(screen),
 
             Command::EditCompound(id) => {

@@ -1,5 +1,6 @@
-//! The database file the app works on: opening another, creating the sample set, and reading
-//! what the page on show needs.
+//! The database file the app works on: opening another (for writing if this window may, else
+//! for viewing), creating one only when asked, the sample set, and reading what the page on
+//! show needs.
 
 use std::path::Path;
 
@@ -8,29 +9,69 @@ use super::command_handling::today;
 use crate::command::Screen;
 use crate::store::{Store, StoreError};
 use crate::ui::Page;
+use crate::ui::no_database::NoDatabase;
 
 impl App {
     /// Opens another database file. On failure the current one stays open.
     pub(super) fn switch_database(&mut self, path: &Path) {
+        match Store::open_window(path) {
+            Ok(store) => self.use_store(path, store),
+            Err(e) => self.refused(path, &e),
+        }
+    }
+
+    /// Works on `store` (opened from `path`) from now on.
+    fn use_store(&mut self, path: &Path, store: Store) {
+        tracing::info!(path = %path.display(), access = ?store.access(), "opened database");
+        let needs_check = store.needs_check();
+        self.store = Some(store);
+        self.db_path = path.to_owned();
+        self.register_query.search.clear();
+        self.show_screen(Screen::Register);
+        if needs_check {
+            self.start_integrity_check();
+        }
+    }
+
+    /// Says why `path` was not opened: on the no-database screen if nothing is open (offering
+    /// to create a file that does not exist yet), else in the status bar.
+    fn refused(&mut self, path: &Path, e: &StoreError) {
+        let missing = matches!(
+            e,
+            StoreError::Missing { .. } | StoreError::MissingFolder { .. }
+        );
+        if self.store.is_some() {
+            self.error(e.to_string());
+            return;
+        }
+        self.db_path = path.to_owned();
+        self.page = Page::NoDatabase(if missing {
+            NoDatabase::Missing
+        } else {
+            // Said once, on the screen that offers what to do about it.
+            tracing::error!("{e}");
+            NoDatabase::Refused(e.to_string())
+        });
+    }
+
+    /// Creates a new database at `path` (and its folder: the user asked for this file), and
+    /// opens it.
+    pub(super) fn create_database(&mut self, path: &Path) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            self.error(format!(
+                "无法新建文件夹“{}”：{e}。请选择其他位置。",
+                dir.display()
+            ));
+            return;
+        }
         match Store::open(path) {
             Ok(store) => {
-                tracing::info!(path = %path.display(), "opened database");
-                self.store = Some(store);
-                self.db_path = path.to_owned();
-                self.register_query.search.clear();
-                self.show_screen(Screen::Register);
+                self.use_store(path, store);
+                self.info(format!("已新建数据库：{}", path.display()));
             }
-            Err(e) => {
-                let text = e.to_string();
-                if self.store.is_none() {
-                    // Said once, on the screen that offers what to do about it.
-                    tracing::error!("{text}");
-                    self.db_path = path.to_owned();
-                    self.page = Page::NoDatabase { error: Some(text) };
-                } else {
-                    self.error(text);
-                }
-            }
+            Err(e) => self.error(e.to_string()),
         }
     }
 
@@ -50,8 +91,7 @@ impl App {
             });
         match result {
             Ok(store) => {
-                drop(store);
-                self.switch_database(path);
+                self.use_store(path, store);
                 self.info("已新建示例数据库。其中的记录均标有“示例”，仅供练习。");
             }
             Err(e) => self.error(format!("{e:#}")),

@@ -16,8 +16,7 @@ impl App {
         let Some(Dialog::CompoundForm(form)) = &mut self.dialog else {
             return;
         };
-        let current_year = chrono::Datelike::year(&today());
-        let mut compound = match form.draft.validate(current_year) {
+        let mut compound = match form.draft.validate(today()) {
             Ok(compound) => compound,
             Err(errors) => {
                 form.errors = errors;

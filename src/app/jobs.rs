@@ -31,6 +31,8 @@ enum Running {
         job: Job<PreparedPhotos>,
     },
     PhotoView(Job<DecodedPhoto>),
+    /// The integrity check of a large file, which stays read-only until it passes.
+    IntegrityCheck(Job<Result<(), StoreError>>),
 }
 
 /// What a finished job handed back.
@@ -42,6 +44,7 @@ enum Finished {
         outcome: Result<PreparedPhotos, JobLost>,
     },
     View(Result<DecodedPhoto, JobLost>),
+    Checked(Result<Result<(), StoreError>, JobLost>),
 }
 
 impl Running {
@@ -58,6 +61,7 @@ impl Running {
                 outcome,
             }),
             Self::PhotoView(job) => job.try_finish().map(Finished::View),
+            Self::IntegrityCheck(job) => job.try_finish().map(Finished::Checked),
         }
     }
 }
@@ -110,6 +114,11 @@ impl Jobs {
                     }
                 }
                 Running::PhotoView(job) => TaskLine {
+                    description: job.description().to_owned(),
+                    progress: job.progress(),
+                    cancel: None,
+                },
+                Running::IntegrityCheck(job) => TaskLine {
                     description: job.description().to_owned(),
                     progress: job.progress(),
                     cancel: None,
@@ -244,12 +253,43 @@ impl App {
                 }),
                 Finished::View(Ok(Ok((title, image)))) => self.show_photo(title, image),
                 Finished::View(Ok(Err(message))) => self.error(message),
+                Finished::Checked(result) => self.integrity_checked(result),
                 Finished::Export(Err(lost))
                 | Finished::Photos {
                     outcome: Err(lost), ..
                 }
                 | Finished::View(Err(lost)) => self.error(lost.to_string()),
             }
+        }
+    }
+
+    /// Checks a large file's integrity on the `integrity-check` thread.
+    pub(super) fn start_integrity_check(&mut self) {
+        let Some(reader) = self.read_store(crate::store::Store::reader) else {
+            return;
+        };
+        let spawned = Job::spawn(
+            "integrity-check",
+            "正在检查数据库是否完好…",
+            0,
+            self.waker(),
+            move |_| reader.check_integrity(),
+        );
+        match spawned {
+            Ok(job) => self.jobs.running.push(Running::IntegrityCheck(job)),
+            Err(e) => self.error(format!("无法启动完整性检查：{e}")),
+        }
+    }
+
+    fn integrity_checked(&mut self, result: Result<Result<(), StoreError>, JobLost>) {
+        let result = result.unwrap_or_else(|lost| Err(StoreError::Corrupt(lost.to_string())));
+        let Some(store) = &mut self.store else {
+            return;
+        };
+        store.finish_check(&result);
+        match result {
+            Ok(()) => self.info("数据库检查完毕，完好，可以修改。"),
+            Err(e) => self.error(e.to_string()),
         }
     }
 

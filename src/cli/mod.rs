@@ -26,6 +26,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
+    /// 新建一个空的数据库文件 / create an empty database file
+    Init,
     /// 列出小区与验收记录编号 / list compounds and inspection ids
     List,
     /// 导出验收单 PDF / export an acceptance sheet
@@ -88,7 +90,14 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("yanshou.db"))
 }
 
+/// For commands that only read: never writes, never locks, never creates.
 fn open(db: &Path) -> anyhow::Result<Store> {
+    Store::open_read_only(db).with_context(|| format!("打开数据库 {}", db.display()))
+}
+
+/// For commands that change records: creates the file if missing (its folder must exist),
+/// waits a while for another instance that writes it, then refuses.
+fn open_for_writing(db: &Path) -> anyhow::Result<Store> {
     Store::open(db).with_context(|| format!("打开数据库 {}", db.display()))
 }
 
@@ -151,8 +160,19 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             export(&store, &Document::OverallSummary(id), &out)
         }
         CliCommand::Verify { code } => verify(&open(db)?, &code),
+        CliCommand::Init => {
+            if db.exists() {
+                bail!(
+                    "“{}”已存在，未作改动。init 只新建空的数据库文件。",
+                    db.display()
+                );
+            }
+            open_for_writing(db)?;
+            println!("已新建空的验收数据库：{}", db.display());
+            Ok(())
+        }
         CliCommand::Sample { into_existing } => {
-            let mut store = open(db)?;
+            let mut store = open_for_writing(db)?;
             crate::store::sample::write_sample(&mut store, into_existing)?;
             println!("已写入示例数据：{}", db.display());
             Ok(())

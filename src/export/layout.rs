@@ -120,10 +120,13 @@ fn table_header(c: &mut Canvas, top: f32, columns: &[(&str, f32)]) -> f32 {
     top + h
 }
 
-/// A table with wrapped cells; continues on new pages with the header repeated.
+/// A table with wrapped cells; continues on new pages with the header repeated. A row taller
+/// than the room left is split between pages (its cells continue under the repeated header,
+/// the first cell marked 续), so nothing is cut and the footer is never written over.
 /// `columns` widths should add up to `CONTENT_WIDTH`.
 pub fn table(c: &mut Canvas, top: f32, columns: &[(&str, f32)], rows: &[Vec<Cell>]) -> f32 {
     let header_h = line_height(BODY_SIZE) + 2.0 * CELL_PAD;
+    let step = line_height(BODY_SIZE);
     let top = ensure_space(c, top, 2.0 * header_h);
     let mut y = table_header(c, top, columns);
     for row in rows {
@@ -132,38 +135,84 @@ pub fn table(c: &mut Canvas, top: f32, columns: &[(&str, f32)], rows: &[Vec<Cell
             .zip(columns)
             .map(|((text, _), (_, w))| c.wrap(text, BODY_SIZE, w - 2.0 * CELL_PAD))
             .collect();
-        let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        let h = lines as f32 * line_height(BODY_SIZE) + 2.0 * CELL_PAD;
-        if y + h > CONTENT_BOTTOM {
-            c.new_page();
-            y = table_header(c, MARGIN, columns);
+        let total = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let mut from = 0;
+        while from < total {
+            let room = ((CONTENT_BOTTOM - y - 2.0 * CELL_PAD) / step).floor();
+            let fits = if room < 1.0 { 0 } else { room as usize };
+            let left = total - from;
+            // A row that fits on a fresh page starts on one rather than being split.
+            let fresh_page_lines =
+                ((CONTENT_BOTTOM - MARGIN - header_h - 2.0 * CELL_PAD) / step).floor() as usize;
+            if fits < left.min(2) || (from == 0 && fits < left && left <= fresh_page_lines) {
+                c.new_page();
+                y = table_header(c, MARGIN, columns);
+                continue;
+            }
+            let count = left.min(fits);
+            let h = count as f32 * step + 2.0 * CELL_PAD;
+            let mut x = MARGIN;
+            for (index, (((_, w), lines), (_, ink))) in
+                columns.iter().zip(&wrapped).zip(row).enumerate()
+            {
+                c.rect(x, y, *w, h, PaintMode::Stroke, Ink::Black);
+                let end = lines.len().min(from + count);
+                let mut part: Vec<String> = lines.get(from..end).unwrap_or_default().to_vec();
+                if from > 0 && index == 0 {
+                    part = vec!["（续）".to_owned()];
+                }
+                c.lines(x + CELL_PAD, y + CELL_PAD, BODY_SIZE, *ink, &part);
+                x += w;
+            }
+            y += h;
+            from += count;
         }
-        let mut x = MARGIN;
-        for (((_, w), lines), (_, ink)) in columns.iter().zip(&wrapped).zip(row) {
-            c.rect(x, y, *w, h, PaintMode::Stroke, Ink::Black);
-            c.lines(x + CELL_PAD, y + CELL_PAD, BODY_SIZE, *ink, lines);
-            x += w;
-        }
-        y += h;
     }
     y
 }
 
-/// A bordered box with a heading line and wrapped body lines.
+/// A bordered box with a heading line and wrapped body lines; a body longer than the room left
+/// continues in a box on the next page, its heading marked 续.
 pub fn text_box(c: &mut Canvas, top: f32, heading: &[(String, Ink)], body: &str) -> f32 {
     let width = CONTENT_WIDTH - 2.0 * CELL_PAD;
     let lines = c.wrap(body, BODY_SIZE, width);
     let head = 8.0;
-    let h = head + lines.len() as f32 * line_height(BODY_SIZE) + 2.0 * CELL_PAD;
-    let y = ensure_space(c, top, h);
-    c.rect(MARGIN, y, CONTENT_WIDTH, h, PaintMode::Stroke, Ink::Black);
-    let mut x = MARGIN + CELL_PAD;
-    for (text, ink) in heading {
-        c.text(x, y + 6.0, 12.0, *ink, text);
-        x += c.text_width(text, 12.0);
+    let step = line_height(BODY_SIZE);
+    let mut y = top;
+    let mut from = 0;
+    loop {
+        let left = lines.len() - from;
+        let room = ((CONTENT_BOTTOM - y - head - 2.0 * CELL_PAD) / step).floor();
+        let fits = if room < 1.0 { 0 } else { room as usize };
+        if fits < left.min(2) {
+            c.new_page();
+            y = MARGIN;
+            continue;
+        }
+        let count = left.min(fits);
+        let h = head + count as f32 * step + 2.0 * CELL_PAD;
+        c.rect(MARGIN, y, CONTENT_WIDTH, h, PaintMode::Stroke, Ink::Black);
+        let mut x = MARGIN + CELL_PAD;
+        for (text, ink) in heading {
+            c.text(x, y + 6.0, 12.0, *ink, text);
+            x += c.text_width(text, 12.0);
+        }
+        if from > 0 {
+            c.text(x, y + 6.0, 12.0, Ink::Grey, "（续）");
+        }
+        c.lines(
+            MARGIN + CELL_PAD,
+            y + head,
+            BODY_SIZE,
+            Ink::Black,
+            &lines[from..from + count],
+        );
+        y += h;
+        from += count;
+        if from >= lines.len() {
+            return y;
+        }
     }
-    c.lines(MARGIN + CELL_PAD, y + head, BODY_SIZE, Ink::Black, &lines);
-    y + h
 }
 
 /// What one signature box shows.

@@ -1,10 +1,10 @@
 //! Compounds (小区) and the validation of what a user types in for one.
 
+use chrono::NaiveDate;
+
 use super::cluster::Cluster;
 use super::ids::{ClusterId, CompoundId, TownId};
-
-/// The earliest year built we accept; anything older is certainly a typo.
-pub const EARLIEST_YEAR_BUILT: i32 = 1900;
+use super::validate;
 
 /// A residential compound (小区, or a stand-alone residential building).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,8 +23,8 @@ pub struct Compound {
     pub is_sample: bool,
 }
 
-/// The fields of the compound form, so a message can stand beside its field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The fields of the compound form, so a message can stand beside its field (in form order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompoundField {
     Name,
     Address,
@@ -104,35 +104,12 @@ impl CompoundDraft {
         }
     }
 
-    /// Checks the draft against `current_year`; returns the compound or every problem found.
-    pub fn validate(&self, current_year: i32) -> Result<Compound, Vec<FieldError>> {
+    /// Checks the draft against today's date; returns the compound or every problem found.
+    pub fn validate(&self, today: NaiveDate) -> Result<Compound, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut err = |field, message: String| errors.push(FieldError { field, message });
-
-        let name = self.name.trim();
-        if name.is_empty() {
-            err(CompoundField::Name, "请填写小区名称".to_owned());
-        } else if name.chars().count() > 100 {
-            err(CompoundField::Name, "小区名称不能超过 100 个字".to_owned());
-        }
-
         let year_built = match parse_optional_int(&self.year_built) {
-            Ok(None) => None,
-            Ok(Some(y)) if y > i64::from(current_year) => {
-                err(
-                    CompoundField::YearBuilt,
-                    format!("建成年份 {y} 晚于今年（{current_year}），请核对"),
-                );
-                None
-            }
-            Ok(Some(y)) if y < i64::from(EARLIEST_YEAR_BUILT) => {
-                err(
-                    CompoundField::YearBuilt,
-                    format!("建成年份 {y} 早于 {EARLIEST_YEAR_BUILT} 年，请核对"),
-                );
-                None
-            }
-            Ok(Some(y)) => i32::try_from(y).ok(),
+            Ok(year) => year.map(|y| i32::try_from(y).unwrap_or(i32::MAX)),
             Err(()) => {
                 err(
                     CompoundField::YearBuilt,
@@ -141,20 +118,13 @@ impl CompoundDraft {
                 None
             }
         };
-
         let mut count = |text: &str, field, what: &str| match parse_optional_int(text) {
             Ok(None) => None,
             Ok(Some(n)) if n < 0 => {
                 err(field, format!("{what}不能为负数"));
                 None
             }
-            Ok(Some(n)) => match u32::try_from(n) {
-                Ok(n) if n <= 1_000_000 => Some(n),
-                _ => {
-                    err(field, format!("{what}过大，请核对"));
-                    None
-                }
-            },
+            Ok(Some(n)) => Some(u32::try_from(n).unwrap_or(u32::MAX)),
             Err(()) => {
                 err(field, format!("{what}应为整数"));
                 None
@@ -162,20 +132,15 @@ impl CompoundDraft {
         };
         let buildings = count(&self.buildings, CompoundField::Buildings, "楼栋数");
         let households = count(&self.households, CompoundField::Households, "户数");
-
-        if self.new_cluster.trim().chars().count() > 100 {
-            err(
-                CompoundField::Cluster,
-                "片区名称不能超过 100 个字".to_owned(),
-            );
+        if let Err(e) = validate::short_text("片区名称", &self.new_cluster) {
+            errors.push(FieldError {
+                field: CompoundField::Cluster,
+                message: e.0,
+            });
         }
-
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Compound {
+        let compound = Compound {
             id: self.id.unwrap_or_default(),
-            name: name.to_owned(),
+            name: self.name.trim().to_owned(),
             address: self.address.trim().to_owned(),
             town_id: self.town_id,
             owner_unit: self.owner_unit.trim().to_owned(),
@@ -184,7 +149,72 @@ impl CompoundDraft {
             households,
             cluster_id: self.cluster_id,
             is_sample: false,
-        })
+        };
+        if let Err(more) = compound.check(today) {
+            for e in more {
+                // A field that did not parse has said so already.
+                if !errors.iter().any(|f| f.field == e.field) {
+                    errors.push(e);
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(compound)
+        } else {
+            errors.sort_by_key(|e| e.field);
+            Err(errors)
+        }
+    }
+}
+
+impl Compound {
+    /// The rules every compound keeps, however it comes in (the form, an import, the sample):
+    /// a name, a year built between 1900 and this year, counts within reason.
+    pub fn check(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut keep = |field, result: Result<(), validate::Invalid>| {
+            if let Err(e) = result {
+                errors.push(FieldError {
+                    field,
+                    message: e.0,
+                });
+            }
+        };
+        keep(
+            CompoundField::Name,
+            validate::name("小区名称", &self.name).map(drop),
+        );
+        keep(
+            CompoundField::Address,
+            validate::short_text("地址", &self.address).map(drop),
+        );
+        keep(
+            CompoundField::OwnerUnit,
+            validate::short_text("产权单位", &self.owner_unit).map(drop),
+        );
+        if let Some(year) = self.year_built {
+            keep(
+                CompoundField::YearBuilt,
+                validate::year_built(year, today).map(drop),
+            );
+        }
+        if let Some(n) = self.buildings {
+            keep(
+                CompoundField::Buildings,
+                validate::count("楼栋数", n, validate::MAX_BUILDINGS).map(drop),
+            );
+        }
+        if let Some(n) = self.households {
+            keep(
+                CompoundField::Households,
+                validate::count("户数", n, validate::MAX_HOUSEHOLDS).map(drop),
+            );
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 

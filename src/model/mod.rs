@@ -15,6 +15,7 @@ pub mod signoff;
 pub mod survey;
 pub mod survey_catalogue;
 pub mod town;
+pub mod validate;
 pub mod verdict;
 
 pub use catalogue::{Catalogue, CatalogueError, StandardItem};

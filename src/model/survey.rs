@@ -294,7 +294,7 @@ impl CompoundSurvey {
     }
 }
 
-/// Parses a survey field as typed; `Err` is the message to show beside the field.
+/// Parses what was typed into a survey text field, and checks it (`check_value`).
 pub fn parse_field(
     field: SurveyField,
     text: &str,
@@ -307,40 +307,82 @@ pub fn parse_field(
         }
         match t.parse::<i64>() {
             Ok(n) if n < 0 => Err(format!("{what}不能为负数")),
-            Ok(n) if n > 1_000_000 => Err(format!("{what}过大，请核对")),
-            Ok(n) => Ok(SurveyValue::Count(u32::try_from(n).ok())),
+            Ok(n) => Ok(SurveyValue::Count(Some(
+                u32::try_from(n).unwrap_or(u32::MAX),
+            ))),
             Err(_) => Err(format!("{what}应为整数")),
         }
     };
-    match field {
+    let value = match field {
         SurveyField::SurveyedOn => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-            Ok(d) if d > today => Err(format!("调查日期 {d} 晚于今天，请核对")),
-            Ok(d) => Ok(SurveyValue::Date(d)),
-            Err(_) => Err("日期格式应为 年-月-日，如 2026-11-28".to_owned()),
+            Ok(d) => SurveyValue::Date(d),
+            Err(_) => return Err("日期格式应为 年-月-日，如 2026-11-28".to_owned()),
         },
-        SurveyField::Surveyors | SurveyField::WillingnessMethod => {
-            Ok(SurveyValue::Text(t.to_owned()))
-        }
-        SurveyField::Floors => match count("楼层数")? {
-            SurveyValue::Count(Some(n)) if n > 60 => Err("楼层数超过 60，请核对".to_owned()),
-            v => Ok(v),
+        SurveyField::Surveyors | SurveyField::WillingnessMethod => SurveyValue::Text(t.to_owned()),
+        SurveyField::Floors => count("楼层数")?,
+        SurveyField::HouseholdsInFavour => count("同意户数")?,
+        SurveyField::FloorArea if t.is_empty() => SurveyValue::Area(None),
+        SurveyField::FloorArea => match t.parse::<f64>() {
+            Ok(a) => SurveyValue::Area(Some(a)),
+            Err(_) => return Err("建筑面积应为数字，如 5600 或 5600.5".to_owned()),
         },
-        SurveyField::HouseholdsInFavour => count("同意户数"),
-        SurveyField::FloorArea => {
-            if t.is_empty() {
-                return Ok(SurveyValue::Area(None));
-            }
-            match t.parse::<f64>() {
-                Ok(a) if a.is_finite() && (0.0..10_000_000.0).contains(&a) => {
-                    Ok(SurveyValue::Area(Some(a)))
-                }
-                Ok(_) => Err("建筑面积应为 0 至 1000 万之间的数".to_owned()),
-                Err(_) => Err("建筑面积应为数字，如 5600 或 5600.5".to_owned()),
-            }
-        }
         SurveyField::ManagementMode
         | SurveyField::StructuralSafety
-        | SurveyField::DemolitionSuitable => Err("该项请从选项中选择".to_owned()),
+        | SurveyField::DemolitionSuitable => return Err("该项请从选项中选择".to_owned()),
+    };
+    check_value(field, &value, today)?;
+    Ok(value)
+}
+
+/// The rules a survey answer keeps, however it comes in (the form, an import): dates not in
+/// the future, counts and areas within reason, texts of sensible length, the value's kind
+/// the field's.
+pub fn check_value(
+    field: SurveyField,
+    value: &SurveyValue,
+    today: NaiveDate,
+) -> Result<(), String> {
+    use super::validate;
+    let fits = match (field, value) {
+        (SurveyField::SurveyedOn, SurveyValue::Date(d)) => {
+            validate::past_date("调查日期", *d, today).map_err(|e| e.0)?;
+            true
+        }
+        (SurveyField::Surveyors, SurveyValue::Text(t)) => {
+            validate::short_text("调查人", t).map_err(|e| e.0)?;
+            true
+        }
+        (SurveyField::WillingnessMethod, SurveyValue::Text(t)) => {
+            validate::short_text("征集方式", t).map_err(|e| e.0)?;
+            true
+        }
+        (SurveyField::Floors, SurveyValue::Count(n)) => {
+            if n.is_some_and(|n| n > 60) {
+                return Err("楼层数超过 60，请核对".to_owned());
+            }
+            true
+        }
+        (SurveyField::HouseholdsInFavour, SurveyValue::Count(n)) => {
+            if let Some(n) = n {
+                validate::count("同意户数", *n, validate::MAX_HOUSEHOLDS).map_err(|e| e.0)?;
+            }
+            true
+        }
+        (SurveyField::FloorArea, SurveyValue::Area(a)) => {
+            if a.is_some_and(|a| !(a.is_finite() && (0.0..10_000_000.0).contains(&a))) {
+                return Err("建筑面积应为 0 至 1000 万之间的数".to_owned());
+            }
+            true
+        }
+        (SurveyField::ManagementMode, SurveyValue::Mode(_))
+        | (SurveyField::StructuralSafety, SurveyValue::Safety(_))
+        | (SurveyField::DemolitionSuitable, SurveyValue::Flag(_)) => true,
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(format!("{}的取值类型不对", field.label()))
     }
 }
 

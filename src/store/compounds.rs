@@ -3,6 +3,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError, now};
+use crate::model::validate;
 use crate::model::{
     Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Eligibility, EligibilityFacts,
     SurveyId, SurveyStatus, Town, TownId, assess,
@@ -284,6 +285,10 @@ impl Store {
 }
 
 fn insert_cluster(tx: &rusqlite::Transaction<'_>, k: &Cluster) -> Result<(), StoreError> {
+    validate::name("片区名称", &k.name)?;
+    if let Some(year) = k.plan_year {
+        validate::plan_year(year, super::today())?;
+    }
     let now = now();
     tx.execute(
         "INSERT INTO cluster (id, name, town_id, plan_year, created_at, updated_at)
@@ -301,6 +306,14 @@ fn upsert_compound(
     c: &Compound,
     now: &str,
 ) -> Result<(), StoreError> {
+    if let Err(errors) = c.check(super::today()) {
+        let messages: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+        return Err(StoreError::Invalid(format!(
+            "小区“{}”：{}",
+            c.name.trim(),
+            messages.join("；")
+        )));
+    }
     tx.prepare_cached(
         "INSERT INTO compound (id, name, address, town_id, owner_unit, year_built, buildings,
                                households, cluster_id, is_sample, created_at, updated_at)

@@ -6,6 +6,48 @@ use rusqlite::ErrorCode;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("找不到数据库文件“{}”。请检查路径是否写对；如要新建，请用 `yanshou --db 文件 init`，或在程序中选“新建数据库”。", path.display())]
+    Missing { path: PathBuf },
+
+    #[error("文件夹“{}”不存在。程序不会自行新建文件夹：请先建好它，或选择其他位置。", path.display())]
+    MissingFolder { path: PathBuf },
+
+    #[error("“{}”是{kind}，不是普通文件，不能作为数据库打开。文件未作任何改动。", path.display())]
+    NotARegularFile { path: PathBuf, kind: &'static str },
+
+    #[error("没有权限读取“{}”。请检查文件权限，或请电脑管理员帮助。", path.display())]
+    NoAccess { path: PathBuf },
+
+    #[error("数据库文件“{}”已损坏：{detail}。文件未作任何改动，也不会被写入。请从备份恢复（文件 › 从备份恢复），或把此文件交给县办技术人员处理。", path.display())]
+    Damaged { path: PathBuf, detail: String },
+
+    #[error("数据库文件“{}”的数据版本号（{found}）与其中的表结构不一致：可能已损坏，或被其他工具改动过。文件未作任何改动。请从备份恢复，或把文件交给县办技术人员处理。", path.display())]
+    SchemaInconsistent { path: PathBuf, found: i64 },
+
+    #[error("数据库旁的“{}”日志文件不属于这个数据库（可能是从别处复制来的）或已损坏。文件未作任何改动。请把这个日志文件移到别处后重新打开；如有疑问，请联系县办技术人员。", path.display())]
+    ForeignWal { path: PathBuf },
+
+    #[error("“{}”已在另一个验收程序中打开并可修改（{holder}）。已等待 10 秒；请关闭那个窗口后重试。未作任何改动。", path.display())]
+    InUse { path: PathBuf, holder: String },
+
+    #[error("无法写入“{}”：{}", path.display(), reason.explanation())]
+    NotWritable {
+        path: PathBuf,
+        reason: super::ViewReason,
+    },
+
+    #[error("{0}")]
+    ViewOnly(String),
+
+    #[error("{0}")]
+    Invalid(String),
+
+    #[error("{what}已被其他程序修改（{}）。为免覆盖，刚才的修改未保存；请关闭后重新打开再改。", changes.join("；"))]
+    Stale {
+        what: &'static str,
+        changes: Vec<String>,
+    },
+
     #[error("“{}”不是 SQLite 数据库文件（可能已损坏，或是其他类型的文件）。文件未作任何改动。请打开验收数据库文件，或新建一个。", path.display())]
     NotADatabase { path: PathBuf },
 
@@ -19,8 +61,8 @@ pub enum StoreError {
         supported: u32,
     },
 
-    #[error("数据库文件“{}”只读，无法保存记录。请检查文件权限，或把文件复制到可写的位置后再打开。", path.display())]
-    ReadOnly { path: PathBuf },
+    #[error("数据库“{}”正被其他程序锁定（例如有人正用其他工具编辑它）。文件未作任何改动；请关闭那个程序后重试。", path.display())]
+    LockedByOther { path: PathBuf },
 
     #[error(
         "数据库正被其他程序占用（已等待 5 秒）。请关闭同时打开此文件的其他验收程序后重试；刚才的操作未保存。"
@@ -29,12 +71,6 @@ pub enum StoreError {
 
     #[error("磁盘空间已满，刚才的操作未保存。请清理磁盘空间后重试；已保存的记录不受影响。")]
     DiskFull,
-
-    #[error("无法创建数据目录“{}”：{source}。请选择其他位置。", path.display())]
-    CreateDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
 
     #[error("无法读取“{}”：{source}", path.display())]
     Io {
@@ -78,18 +114,49 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+impl From<crate::model::validate::Invalid> for StoreError {
+    fn from(e: crate::model::validate::Invalid) -> Self {
+        Self::Invalid(e.0)
+    }
+}
+
 impl StoreError {
-    /// Classifies an error met while opening or configuring the file at `path`.
+    /// Classifies an error met while opening, checking or configuring the file at `path`:
+    /// each cause gets its own words.
     pub(crate) fn from_open(path: &Path, e: rusqlite::Error) -> Self {
+        let owned = || path.to_owned();
         match e.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) => Self::NotADatabase {
-                path: path.to_owned(),
+            Some(ErrorCode::NotADatabase) => Self::Damaged {
+                path: owned(),
+                detail: "SQLite 无法识别文件的结构".to_owned(),
             },
+            Some(ErrorCode::DatabaseCorrupt) => Self::Damaged {
+                path: owned(),
+                detail: "文件内部结构已损坏".to_owned(),
+            },
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                Self::LockedByOther { path: owned() }
+            }
+            Some(ErrorCode::DiskFull) => Self::DiskFull,
             Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
-                Self::ReadOnly {
-                    path: path.to_owned(),
+                match super::open::unwritable(path) {
+                    Some(reason) => Self::NotWritable {
+                        path: owned(),
+                        reason,
+                    },
+                    None => Self::Io {
+                        path: owned(),
+                        source: std::io::Error::other(e.to_string()),
+                    },
                 }
             }
+            Some(ErrorCode::SystemIoFailure) if super::open::disk_nearly_full(path) => {
+                Self::DiskFull
+            }
+            Some(ErrorCode::SystemIoFailure) => Self::Damaged {
+                path: owned(),
+                detail: "读取文件时出错（可能被截断或磁盘有坏道）".to_owned(),
+            },
             _ => Self::from(e),
         }
     }

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
 use super::{ItemTable, Store, StoreError, now, update_item_column};
+use crate::model::validate;
 use crate::model::{
     Catalogue, ClusterId, CompoundId, Inspection, InspectionChain, InspectionId, InspectionItem,
     ItemResult, MemberAcceptance, MemberStatus, RoundKind, StandardItem, Subject,
@@ -158,6 +159,17 @@ impl Store {
         inspectors: &str,
         parties: &[String],
     ) -> Result<InspectionId, StoreError> {
+        validate::past_date("验收日期", inspected_on, super::today())?;
+        validate::name("验收人员", inspectors)?;
+        validate::free_text("更正原因", head.reason)?;
+        if parties.is_empty() {
+            return Err(StoreError::Invalid(
+                "请至少填写一个参加验收的单位".to_owned(),
+            ));
+        }
+        for unit in parties {
+            validate::name("参加单位", unit)?;
+        }
         let id = InspectionId::new();
         let now = now();
         let tx = self.begin()?;
@@ -412,6 +424,7 @@ impl Store {
         code: &str,
         remark: &str,
     ) -> Result<(), StoreError> {
+        validate::free_text("备注", remark)?;
         self.update_item(id, code, "remark", &remark)
     }
 

@@ -6,7 +6,9 @@ mod compounds;
 mod error;
 mod inspection_lists;
 mod inspections;
+mod lock;
 mod migrations;
+mod open;
 mod photos;
 mod rectifications;
 pub mod sample;
@@ -23,15 +25,16 @@ pub use compounds::CompoundRow;
 pub use error::StoreError;
 pub use inspection_lists::{InspectionListing, InspectionSummary};
 pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
+pub use open::CHECK_LATER_ABOVE;
 pub use photos::PhotoMeta;
 pub use rectifications::RectificationListing;
 pub use surveys::SurveyText;
 
-/// How long a write waits for another process holding the file before giving up.
+/// How long a write waits for another connection's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The first 16 bytes of every SQLite 3 database file.
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+/// How long a CLI write waits for another instance to close the file.
+pub const WRITER_WAIT: Duration = Duration::from_secs(10);
 
 /// The local database of clusters, compounds and inspections.
 pub struct Store {
@@ -40,34 +43,257 @@ pub struct Store {
     path: Option<PathBuf>,
     /// For an in-memory store: the shared-cache name its readers open.
     memory_uri: Option<String>,
+    /// Whether this store may write, and if not, why.
+    access: Access,
+    /// Held while this store is the file's writer. Dropped after the connection.
+    _lock: Option<lock::WriterLock>,
+}
+
+/// Whether a store may write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    Write,
+    /// Viewing only, and why.
+    View(ViewReason),
+}
+
+/// Why a file is open for viewing only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ViewReason {
+    /// Another window or a CLI write has the file open for writing (who, as it says).
+    OtherWriter(String),
+    /// Opened for reading on purpose (a CLI read, an archived copy).
+    Requested,
+    /// The file is write-protected.
+    FileReadOnly,
+    /// Its folder cannot be written (SQLite keeps its journal there).
+    FolderReadOnly(PathBuf),
+    /// It is on a read-only filesystem (a CD, a write-protected stick).
+    FilesystemReadOnly,
+    /// The integrity check is still running (a large file).
+    Checking,
+    /// The integrity check found damage: never written.
+    Damaged(String),
+}
+
+impl ViewReason {
+    /// The banner's words: why, and what to do.
+    pub fn explanation(&self) -> String {
+        match self {
+            Self::OtherWriter(holder) => format!(
+                "此文件已在另一个验收程序窗口中打开并可修改（{holder}）。本窗口只能查看，以免两处同时修改互相覆盖；请关闭另一个窗口后重新打开。"
+            ),
+            Self::Requested => "以只读方式打开：只能查看，不能修改。".to_owned(),
+            Self::FileReadOnly => {
+                "此文件设为只读，只能查看。如需修改，请取消文件的只读属性，或复制到可写的位置后打开。"
+                    .to_owned()
+            }
+            Self::FolderReadOnly(dir) => format!(
+                "文件所在的文件夹“{}”不可写入（程序需要在其中写日志），只能查看。如需修改，请把文件复制到可写的文件夹后打开。",
+                dir.display()
+            ),
+            Self::FilesystemReadOnly => {
+                "文件在只读的磁盘或光盘上，只能查看。如需修改，请复制到电脑硬盘后打开。".to_owned()
+            }
+            Self::Checking => "正在检查数据库是否完好，检查完成前只能查看。".to_owned(),
+            Self::Damaged(detail) => format!(
+                "数据库已损坏（{detail}），只能查看，不会写入。请从备份恢复，或把文件交给县办技术人员处理。"
+            ),
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("access", &self.access)
+            .finish_non_exhaustive()
     }
 }
 
+/// How a file is to be opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// For writing: a missing file is created (its folder must exist); another writer is
+    /// waited for, then refused.
+    Create,
+    /// For writing an existing file, waiting for another writer, then refusing.
+    Write,
+    /// A window: for writing if it can be, else for viewing, saying why.
+    Window,
+    /// For reading only: never written, never locked.
+    Read,
+}
+
 impl Store {
-    /// Opens (or creates) the database at `path`.
+    /// Opens the database at `path` for writing, creating it if it does not exist (its folder
+    /// must). Waits up to `WRITER_WAIT` while another instance writes it, then refuses.
     ///
-    /// A file that is not SQLite, a SQLite file of another program, or a database written by a
-    /// newer version of this program is refused, and left byte-for-byte as it was.
+    /// A file that is not a regular file, not SQLite, another program's database, written by a
+    /// newer version, inconsistent or damaged is refused, and left byte-for-byte as it was,
+    /// with nothing new beside it.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        inspect_existing(path)?;
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
-                path: parent.to_owned(),
-                source,
-            })?;
+        Self::open_as(path, Mode::Create)
+    }
+
+    /// `open`, but a missing file is refused rather than created.
+    pub fn open_existing(path: &Path) -> Result<Self, StoreError> {
+        Self::open_as(path, Mode::Write)
+    }
+
+    /// For a window: the file for writing if this instance can write it, else for viewing with
+    /// the reason (another window has it, it is on a read-only disk…). A large file is checked
+    /// in the background (`needs_check`), read-only until `finish_check`. A missing file is
+    /// refused: the window asks before creating one.
+    pub fn open_window(path: &Path) -> Result<Self, StoreError> {
+        Self::open_as(path, Mode::Window)
+    }
+
+    /// For reading only (`list`, `verify`, the exports, an archived copy): nothing is written or
+    /// locked, on a read-only filesystem too. A file of an older version is upgraded in memory.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        Self::open_as(path, Mode::Read)
+    }
+
+    fn open_as(path: &Path, mode: Mode) -> Result<Self, StoreError> {
+        let header = match open::examine(path) {
+            Err(StoreError::Missing { .. }) if mode == Mode::Create => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                    && !dir.is_dir()
+                {
+                    return Err(StoreError::MissingFolder {
+                        path: dir.to_owned(),
+                    });
+                }
+                open::Header {
+                    empty: true,
+                    ..open::Header::default()
+                }
+            }
+            other => other?,
+        };
+        let before = open::existing_siblings(path);
+        let result = if mode == Mode::Read {
+            Self::open_for_reading(path, &header)
+        } else {
+            Self::open_for_writing(path, mode, &header)
+        };
+        if result.is_err() {
+            open::remove_new_siblings(path, &before);
         }
-        let conn = Connection::open(path).map_err(|e| StoreError::from_open(path, e))?;
-        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
-            return Err(StoreError::ReadOnly {
+        result
+    }
+
+    fn open_for_reading(path: &Path, header: &open::Header) -> Result<Self, StoreError> {
+        if header.empty {
+            return Err(StoreError::NotADatabase {
                 path: path.to_owned(),
             });
         }
-        Self::configure(conn, Some(path.to_owned()))
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // On read-only media SQLite cannot set up its WAL index; a closed file's contents are
+        // all in the main file, which `immutable` reads without it.
+        let conn = Connection::open_with_flags(path, flags)
+            .and_then(|c| {
+                c.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+                Ok(c)
+            })
+            .or_else(|_| {
+                let uri = format!("{}?immutable=1", open::file_uri(path));
+                Connection::open_with_flags(uri, flags)
+            })
+            .map_err(|e| StoreError::from_open(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        open::check_contents(&conn, path, true).map_err(|e| open::blame_wal(path, e))?;
+        let mut conn = conn;
+        if header.user_version < i64::from(SCHEMA_VERSION) {
+            // An older file is read through an upgraded copy in memory; the file is untouched.
+            let mut memory = Connection::open_in_memory()?;
+            rusqlite::backup::Backup::new(&conn, &mut memory)
+                .and_then(|b| b.run_to_completion(1024, Duration::ZERO, None))
+                .map_err(|e| StoreError::from_open(path, e))?;
+            migrations::migrate(&mut memory)?;
+            conn = memory;
+        }
+        Ok(Self {
+            conn,
+            path: Some(path.to_owned()),
+            memory_uri: None,
+            access: Access::View(ViewReason::Requested),
+            _lock: None,
+        })
+    }
+
+    fn open_for_writing(
+        path: &Path,
+        mode: Mode,
+        header: &open::Header,
+    ) -> Result<Self, StoreError> {
+        if mode == Mode::Window
+            && let Some(reason) = open::unwritable(path)
+        {
+            return Self::view(path, reason);
+        }
+        let wait = if mode == Mode::Window {
+            Duration::ZERO
+        } else {
+            WRITER_WAIT
+        };
+        let lock = match lock::WriterLock::acquire(path, wait) {
+            Ok(lock) => lock,
+            Err(lock::LockRefused::Held(holder)) if mode == Mode::Window => {
+                return Self::view(path, ViewReason::OtherWriter(holder));
+            }
+            Err(lock::LockRefused::Held(holder)) => {
+                return Err(StoreError::InUse {
+                    path: path.to_owned(),
+                    holder,
+                });
+            }
+            Err(lock::LockRefused::Io(e)) => {
+                return Err(match open::unwritable(path) {
+                    Some(reason) => StoreError::NotWritable {
+                        path: path.to_owned(),
+                        reason,
+                    },
+                    None => StoreError::Io {
+                        path: path.to_owned(),
+                        source: e,
+                    },
+                });
+            }
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open::writing_refused(path, e))?;
+        // Checked before anything is written: a damaged file is never migrated or written.
+        // A large file that needs no upgrade is checked in the background instead.
+        let later = mode == Mode::Window
+            && header.len > open::CHECK_LATER_ABOVE
+            && header.user_version == i64::from(SCHEMA_VERSION);
+        if !header.empty {
+            open::check_contents(&conn, path, !later).map_err(|e| open::blame_wal(path, e))?;
+        }
+        let mut store = Self::configure(conn, Some(path.to_owned()))?;
+        store._lock = Some(lock);
+        if later {
+            store.access = Access::View(ViewReason::Checking);
+        }
+        Ok(store)
+    }
+
+    /// The file for viewing only, for `reason`.
+    fn view(path: &Path, reason: ViewReason) -> Result<Self, StoreError> {
+        let mut store = Self::open_for_reading(path, &open::examine(path)?)?;
+        store.access = Access::View(reason);
+        Ok(store)
     }
 
     /// A fresh database in memory, for tests and benchmarks. Background readers (`reader`)
@@ -119,15 +345,21 @@ impl Store {
             conn,
             path: self.path.clone(),
             memory_uri: self.memory_uri.clone(),
+            access: Access::View(ViewReason::Requested),
+            _lock: None,
         })
     }
 
     /// Starts the transaction of one user action, taking the write lock at once: what it reads
-    /// cannot change under it before it commits.
-    pub(crate) fn begin(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+    /// cannot change under it before it commits. A store open for viewing refuses, saying why.
+    pub(crate) fn begin(&self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+        if let Access::View(reason) = &self.access {
+            return Err(StoreError::ViewOnly(reason.explanation()));
+        }
+        Ok(rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?)
     }
 
     fn configure(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
@@ -153,7 +385,40 @@ impl Store {
             conn,
             path,
             memory_uri: None,
+            access: Access::Write,
+            _lock: None,
         })
+    }
+
+    /// Whether this store may write, and if not, why.
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// Whether the integrity check of a large file is still to run (`finish_check`).
+    pub fn needs_check(&self) -> bool {
+        self.access == Access::View(ViewReason::Checking)
+    }
+
+    /// Runs `PRAGMA quick_check` (on a reader, in the background).
+    pub fn check_integrity(&self) -> Result<(), StoreError> {
+        let path = self.path.clone().unwrap_or_default();
+        open::quick_check(&self.conn, &path)
+    }
+
+    /// The background check's result: writes are allowed once it passed; a damaged file stays
+    /// read-only for good.
+    pub fn finish_check(&mut self, result: &Result<(), StoreError>) {
+        if !self.needs_check() {
+            return;
+        }
+        self.access = match result {
+            Ok(()) => Access::Write,
+            Err(StoreError::Damaged { detail, .. }) => {
+                Access::View(ViewReason::Damaged(detail.clone()))
+            }
+            Err(e) => Access::View(ViewReason::Damaged(e.to_string())),
+        };
     }
 
     /// The file this store keeps its data in (`None` in memory).
@@ -165,67 +430,6 @@ impl Store {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
-}
-
-/// Refuses, without writing anything, a file we must not open for writing.
-fn inspect_existing(path: &Path) -> Result<(), StoreError> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => {
-            return Err(StoreError::Io {
-                path: path.to_owned(),
-                source,
-            });
-        }
-    };
-    if meta.is_dir() {
-        return Err(StoreError::NotADatabase {
-            path: path.to_owned(),
-        });
-    }
-    if meta.len() == 0 {
-        return Ok(());
-    }
-    let mut header = [0u8; 16];
-    {
-        use std::io::Read;
-        let mut file = std::fs::File::open(path).map_err(|source| StoreError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        if file.read_exact(&mut header).is_err() || &header != SQLITE_MAGIC {
-            return Err(StoreError::NotADatabase {
-                path: path.to_owned(),
-            });
-        }
-    }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| StoreError::from_open(path, e))?;
-    let read = || -> rusqlite::Result<(i64, i64, i64)> {
-        let app_id = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-        let version = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let objects = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
-        Ok((app_id, version, objects))
-    };
-    let (app_id, version, objects) = read().map_err(|e| StoreError::from_open(path, e))?;
-    let empty_sqlite = app_id == 0 && version == 0 && objects == 0;
-    if app_id != i64::from(APPLICATION_ID) && !empty_sqlite {
-        return Err(StoreError::Foreign {
-            path: path.to_owned(),
-        });
-    }
-    if version > i64::from(SCHEMA_VERSION) {
-        return Err(StoreError::TooNew {
-            path: path.to_owned(),
-            found: version,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    Ok(())
 }
 
 /// Where an item row lives: the item table, its parent table and the column naming the parent.
@@ -266,6 +470,11 @@ pub(crate) fn update_item_column<Id: rusqlite::ToSql + std::fmt::Display>(
         rusqlite::params![now, id],
     )?;
     Ok(())
+}
+
+/// Today in the user's time zone: the day the rules judge dates against.
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// Now, as stored in `created_at` / `updated_at` (RFC 3339, UTC).

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::params;
 
 use super::{Store, StoreError, now};
+use crate::model::validate;
 use crate::model::{
     InspectionChain, InspectionId, ItemResult, Rectification, RectificationStatus, Subject,
 };
@@ -42,12 +43,20 @@ impl Store {
         }
         if r.requirement.trim().is_empty() {
             problems.push("请填写整改要求".to_owned());
+        } else if let Err(e) = validate::free_text("整改要求", &r.requirement) {
+            problems.push(e.0);
         }
-        if r.responsible_unit.trim().is_empty() {
-            problems.push("请填写责任单位".to_owned());
+        if let Err(e) = validate::name("责任单位", &r.responsible_unit) {
+            problems.push(e.0);
+        }
+        if let Err(e) = validate::deadline("整改期限", r.deadline, super::today()) {
+            problems.push(e.0);
         }
         if !problems.is_empty() {
-            return Err(StoreError::NotReady(problems));
+            return Err(StoreError::Invalid(format!(
+                "整改未保存：{}。",
+                problems.join("；")
+            )));
         }
         let now = now();
         let tx = self.begin()?;

@@ -7,6 +7,7 @@ use super::error::SIGNED_OFF_MESSAGE;
 use super::{InspectionListing, Store, StoreError, now};
 use crate::model::cluster_acceptance::cluster_sign_off_blocker;
 use crate::model::signoff::{normalize_code, seal, short_code, sign_off_blockers};
+use crate::model::validate;
 use crate::model::{Inspection, InspectionId, SealCheck, SignMethod, Signature, Stroke, Subject};
 
 impl Store {
@@ -73,16 +74,11 @@ impl Store {
                 id: position.to_string(),
             });
         }
-        let signer = signer.trim();
-        if signer.is_empty() {
-            return Err(StoreError::NotReady(vec!["请填写签字人姓名".to_owned()]));
-        }
+        let signer = validate::name("签字人姓名", signer)?;
         let (wet_ink, strokes) = match method {
             SignMethod::WetInk => (true, "[]".to_owned()),
             SignMethod::Drawn(strokes) => {
-                if strokes.iter().all(|s| s.len() < 2) {
-                    return Err(StoreError::NotReady(vec!["签名板上还没有笔迹".to_owned()]));
-                }
+                validate::strokes(strokes)?;
                 (
                     false,
                     serde_json::to_string(strokes).unwrap_or_else(|_| "[]".to_owned()),

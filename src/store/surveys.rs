@@ -8,6 +8,8 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{ItemTable, Store, StoreError, now, update_item_column};
 use crate::model::cluster_survey::facility_kinds;
+use crate::model::survey::check_value;
+use crate::model::validate;
 use crate::model::{
     Catalogue, ClusterId, ClusterSurvey, ClusterSurveyId, CompoundId, CompoundSurvey, Condition,
     Facility, ItemCondition, SurveyCatalogue, SurveyField, SurveyId, SurveyValue,
@@ -66,6 +68,8 @@ impl Store {
         surveyors: &str,
         catalogue: &SurveyCatalogue,
     ) -> Result<CompoundSurvey, StoreError> {
+        validate::past_date("调查日期", surveyed_on, super::today())?;
+        validate::short_text("调查人", surveyors)?;
         let previous = self.surveys_of(compound_id)?.into_iter().next();
         let round = previous.as_ref().map_or(1, |p| p.round + 1);
         let mut survey = CompoundSurvey::new(
@@ -227,6 +231,7 @@ impl Store {
         field: SurveyField,
         value: &SurveyValue,
     ) -> Result<(), StoreError> {
+        check_value(field, value, super::today()).map_err(StoreError::Invalid)?;
         let (column, sql_value): (&str, Box<dyn rusqlite::ToSql>) = match (field, value) {
             (SurveyField::SurveyedOn, SurveyValue::Date(d)) => {
                 ("surveyed_on", Box::new(d.to_string()))
@@ -317,10 +322,11 @@ impl Store {
         which: SurveyText,
         text: &str,
     ) -> Result<(), StoreError> {
-        let column = match which {
-            SurveyText::OtherProblem => "other_problem",
-            SurveyText::Note => "note",
+        let (column, what) = match which {
+            SurveyText::OtherProblem => ("other_problem", "其他问题"),
+            SurveyText::Note => ("note", "备注"),
         };
+        validate::free_text(what, text)?;
         self.update_survey_item(id, code, column, &text)
     }
 
@@ -354,6 +360,8 @@ impl Store {
         surveyors: &str,
         catalogue: &Catalogue,
     ) -> Result<ClusterSurvey, StoreError> {
+        validate::past_date("调查日期", surveyed_on, super::today())?;
+        validate::short_text("调查人", surveyors)?;
         let survey = ClusterSurvey {
             id: ClusterSurveyId::new(),
             cluster_id,
@@ -431,6 +439,10 @@ impl Store {
         survey: ClusterSurveyId,
         facility: &Facility,
     ) -> Result<(), StoreError> {
+        validate::short_text("设施名称", &facility.name)?;
+        if let Some(minutes) = facility.walking_minutes {
+            validate::count("步行分钟", minutes, 600)?;
+        }
         let now = now();
         let tx = self.begin()?;
         let n = tx.execute(

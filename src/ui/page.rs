@@ -13,6 +13,7 @@ use crate::ui::checklist::ChecklistView;
 use crate::ui::cluster_page::ClusterView;
 use crate::ui::compound_list::{RegisterQuery, RegisterView};
 use crate::ui::compound_page::CompoundView;
+use crate::ui::no_database::NoDatabase;
 use crate::ui::rectification_list::RectificationsView;
 use crate::ui::survey_form::SurveyView;
 use crate::ui::{
@@ -23,10 +24,8 @@ use crate::ui::{
 /// The screen on show with its state.
 #[derive(Debug)]
 pub enum Page {
-    /// No database is open: why (if opening failed).
-    NoDatabase {
-        error: Option<String>,
-    },
+    /// No database is open: why.
+    NoDatabase(NoDatabase),
     Register(RegisterView),
     Compound(Box<CompoundView>),
     Inspection(Box<ChecklistView>),
@@ -54,7 +53,7 @@ impl Page {
     /// Reads what `screen` shows from the store.
     pub fn load(screen: Screen, store: &Store, today: NaiveDate) -> Result<Self, StoreError> {
         Ok(match screen {
-            Screen::NoDatabase => Self::NoDatabase { error: None },
+            Screen::NoDatabase => Self::NoDatabase(NoDatabase::Missing),
             Screen::Register => Self::Register(RegisterView::load(store)?),
             Screen::Compound(id) => Self::Compound(Box::new(CompoundView::load(store, id)?)),
             Screen::Inspection(id) => {
@@ -69,7 +68,7 @@ impl Page {
     /// Where this page is.
     pub fn screen(&self) -> Screen {
         match self {
-            Self::NoDatabase { .. } => Screen::NoDatabase,
+            Self::NoDatabase(_) => Screen::NoDatabase,
             Self::Register(_) => Screen::Register,
             Self::Compound(view) => Screen::Compound(view.compound.id),
             Self::Inspection(view) => Screen::Inspection(view.inspection.id),
@@ -102,7 +101,7 @@ impl Page {
     pub fn breadcrumbs(&self) -> Vec<Crumb> {
         let mut crumbs = vec![("小区名册".to_owned(), Some(Command::Show(Screen::Register)))];
         match self {
-            Self::NoDatabase { .. } => return Vec::new(),
+            Self::NoDatabase(_) => return Vec::new(),
             Self::Register(_) => {}
             Self::Compound(view) => crumbs.push((view.compound.name.clone(), None)),
             Self::Inspection(view) => {
@@ -132,7 +131,7 @@ impl Page {
             Self::Inspection(view) if !view.inspection.is_signed_off() => {
                 UiCommand::CHECKLIST_KEYS.map(Command::Ui).to_vec()
             }
-            Self::NoDatabase { .. }
+            Self::NoDatabase(_)
             | Self::Register(_)
             | Self::Compound(_)
             | Self::Inspection(_)
@@ -148,7 +147,7 @@ impl Page {
             Self::Inspection(view) => Some(Document::AcceptanceSheet(view.inspection.id)),
             Self::Survey(view) => Some(Document::SurveyForm(view.survey.id)),
             Self::Cluster(view) => Some(Document::OverallSummary(view.cluster.id)),
-            Self::NoDatabase { .. }
+            Self::NoDatabase(_)
             | Self::Register(_)
             | Self::Compound(_)
             | Self::Rectifications(_) => None,
@@ -163,9 +162,7 @@ impl Page {
         commands: &mut Vec<Command>,
     ) {
         match self {
-            Self::NoDatabase { error } => {
-                no_database::show(ui, shared.db_path, error.as_deref(), commands);
-            }
+            Self::NoDatabase(why) => no_database::show(ui, shared.db_path, why, commands),
             Self::Register(view) => compound_list::show(
                 ui,
                 view,

@@ -46,7 +46,8 @@ impl PathPurpose {
         }
         let path = paths.pop()?;
         Some(match self {
-            Self::OpenDatabase | Self::NewDatabase => Command::OpenDatabaseAt(path),
+            Self::OpenDatabase => Command::OpenDatabaseAt(path),
+            Self::NewDatabase => Command::CreateDatabaseAt(path),
             Self::SampleDatabase => Command::CreateSampleAt(path),
             Self::Export(document) => Command::ExportTo(document.clone(), path),
             Self::AddPhotos { .. } => return None,

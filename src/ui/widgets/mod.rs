@@ -45,6 +45,21 @@ pub fn verdict_text(verdict: &crate::model::Verdict, visuals: &egui::Visuals) ->
     }
 }
 
+/// The banner over a file open for viewing only: why, and what to do.
+pub fn view_only_banner(ui: &mut egui::Ui, why: &str) {
+    egui::Frame::new()
+        .fill(egui::Color32::from_rgb(255, 243, 205))
+        .inner_margin(6.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                egui::RichText::new(format!("只读 · {why}"))
+                    .color(egui::Color32::from_rgb(120, 70, 0))
+                    .strong(),
+            );
+        });
+}
+
 /// The green used for 合格.
 pub const PASS_GREEN: egui::Color32 = egui::Color32::from_rgb(0, 130, 60);
 

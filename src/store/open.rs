@@ -1,0 +1,380 @@
+//! Opening a database file, and refusing it at the door when it is not one we may write:
+//! what it is (a regular file? SQLite? ours? which version? consistent? intact?), whether it can
+//! be written (file, folder, filesystem, disk space), and what is left beside it (a foreign
+//! `-wal`, a leftover `-journal`). Every refusal names its cause in Chinese and leaves the file,
+//! and the folder around it, exactly as they were.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
+use super::{StoreError, ViewReason};
+
+/// The first 16 bytes of every SQLite 3 database file.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Files larger than this are checked in the background, read-only until the check passes.
+pub const CHECK_LATER_ABOVE: u64 = 64 * 1024 * 1024;
+
+/// What the header of an existing file says, once it has passed the door.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Header {
+    /// Bytes, as the file system reports.
+    pub len: u64,
+    pub user_version: i64,
+    /// An empty file: SQLite makes a new database of it.
+    pub empty: bool,
+}
+
+/// The files SQLite may leave beside a database.
+pub(super) fn siblings(path: &Path) -> [PathBuf; 3] {
+    ["-wal", "-shm", "-journal"].map(|suffix| {
+        let mut name = path.file_name().unwrap_or_default().to_owned();
+        name.push(suffix);
+        path.with_file_name(name)
+    })
+}
+
+/// Which of the files beside `path` exist now: a refusal removes only what it made.
+pub(super) fn existing_siblings(path: &Path) -> Vec<PathBuf> {
+    siblings(path).into_iter().filter(|p| p.exists()).collect()
+}
+
+/// Removes what opening `path` left beside it that was not there before.
+pub(super) fn remove_new_siblings(path: &Path, before: &[PathBuf]) {
+    for sibling in siblings(path) {
+        if !before.contains(&sibling) {
+            let _ = std::fs::remove_file(&sibling);
+        }
+    }
+}
+
+/// Checks what can be checked without opening the file in SQLite: that it is a regular file
+/// and, unless empty, a SQLite database of ours of a version this build can read.
+pub(super) fn examine(path: &Path) -> Result<Header, StoreError> {
+    let owned = || path.to_owned();
+    let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => StoreError::Missing { path: owned() },
+        std::io::ErrorKind::PermissionDenied => StoreError::NoAccess { path: owned() },
+        _ => StoreError::Io {
+            path: owned(),
+            source,
+        },
+    })?;
+    if !meta.is_file() {
+        return Err(StoreError::NotARegularFile {
+            path: owned(),
+            kind: file_kind(&meta),
+        });
+    }
+    if meta.len() == 0 {
+        return Ok(Header {
+            len: 0,
+            user_version: 0,
+            empty: true,
+        });
+    }
+    let mut header = [0u8; 100];
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| {
+            let mut n = 0;
+            while n < header.len() {
+                match f.read(&mut header[n..])? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            Ok(n)
+        })
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::PermissionDenied => StoreError::NoAccess { path: owned() },
+            _ => StoreError::Io {
+                path: owned(),
+                source,
+            },
+        })?;
+    if read < 16 || &header[..16] != SQLITE_MAGIC {
+        return Err(StoreError::NotADatabase { path: owned() });
+    }
+    if read < 100 {
+        return Err(damaged(path, "文件被截断，只剩文件头的一部分"));
+    }
+    let be16 = |at: usize| u16::from_be_bytes([header[at], header[at + 1]]);
+    let be32 = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    let page_size = match be16(16) {
+        1 => 65_536,
+        n if n >= 512 && n.is_power_of_two() => u64::from(n),
+        _ => return Err(damaged(path, "文件头中的页大小无效")),
+    };
+    // Bytes 21–23 are fixed by the format: a different value is damage.
+    if header[21..24] != [64, 32, 32] {
+        return Err(damaged(path, "文件头中的固定字段被改动"));
+    }
+    if meta.len() % page_size != 0 {
+        return Err(damaged(path, "文件长度不是整页，可能在复制或保存时被截断"));
+    }
+    // The page count in the header is valid when its change counters agree.
+    let pages_in_header = u64::from(be32(28));
+    if be32(24) == be32(92) && pages_in_header > meta.len() / page_size {
+        return Err(damaged(
+            path,
+            &format!(
+                "文件头记载 {pages_in_header} 页，文件只有 {} 页，已被截断",
+                meta.len() / page_size
+            ),
+        ));
+    }
+    let user_version = i64::from(be32(60) as i32);
+    let application_id = be32(68) as i32;
+    if application_id != APPLICATION_ID && application_id != 0 {
+        return Err(StoreError::Foreign { path: owned() });
+    }
+    if user_version > i64::from(SCHEMA_VERSION) {
+        // A version far beyond any release is a damaged header, not a newer program.
+        if user_version > i64::from(SCHEMA_VERSION) + 100 {
+            return Err(damaged(
+                path,
+                &format!("文件头中的数据版本号（{user_version}）不可信"),
+            ));
+        }
+        return Err(StoreError::TooNew {
+            path: owned(),
+            found: user_version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if user_version < 0 {
+        return Err(damaged(
+            path,
+            &format!("文件头中的数据版本号（{user_version}）无效"),
+        ));
+    }
+    Ok(Header {
+        len: meta.len(),
+        user_version,
+        empty: false,
+    })
+}
+
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "命名管道";
+        }
+        if t.is_socket() {
+            return "套接字";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "设备文件";
+        }
+    }
+    if meta.is_dir() {
+        "文件夹"
+    } else {
+        "特殊文件"
+    }
+}
+
+pub(super) fn damaged(path: &Path, detail: &str) -> StoreError {
+    StoreError::Damaged {
+        path: path.to_owned(),
+        detail: detail.to_owned(),
+    }
+}
+
+/// Checks an open connection to an existing file: ours, its schema what its version says,
+/// and (with `integrity`) every page readable and consistent (`PRAGMA quick_check`).
+pub(super) fn check_contents(
+    conn: &Connection,
+    path: &Path,
+    integrity: bool,
+) -> Result<(), StoreError> {
+    let classify = |e: rusqlite::Error| StoreError::from_open(path, e);
+    let app_id: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(classify)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(classify)?;
+    let objects = schema_of(conn).map_err(classify)?;
+    let empty = app_id == 0 && version == 0 && objects.is_empty();
+    if !empty && app_id != i64::from(APPLICATION_ID) {
+        return Err(StoreError::Foreign {
+            path: path.to_owned(),
+        });
+    }
+    if version > i64::from(SCHEMA_VERSION) {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if !empty {
+        let expected = u32::try_from(version)
+            .ok()
+            .and_then(|v| expected_schema(v).ok());
+        if expected.as_ref() != Some(&objects) {
+            return Err(StoreError::SchemaInconsistent {
+                path: path.to_owned(),
+                found: version,
+            });
+        }
+    }
+    if integrity {
+        quick_check(conn, path)?;
+    }
+    Ok(())
+}
+
+/// `PRAGMA quick_check`: every page readable, the b-trees and indexes consistent.
+pub(super) fn quick_check(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let mut stmt = conn
+        .prepare("PRAGMA quick_check(5)")
+        .map_err(|e| StoreError::from_open(path, e))?;
+    let findings: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(Iterator::collect)
+        .map_err(|e| StoreError::from_open(path, e))?;
+    match findings.as_slice() {
+        [ok] if ok == "ok" => Ok(()),
+        _ => Err(damaged(
+            path,
+            &format!("完整性检查未通过：{}", findings.join("；")),
+        )),
+    }
+}
+
+/// The tables and indexes of a database with the columns of each table, as a comparable set.
+fn schema_of(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
+    let mut names = BTreeSet::new();
+    let mut stmt = conn.prepare(
+        "SELECT type, name FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )?;
+    let objects: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (kind, name) in objects {
+        if kind == "table" {
+            let mut columns = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
+            let columns: Vec<String> = columns
+                .query_map([&name], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            names.insert(format!("table {name}({})", columns.join(",")));
+        } else {
+            names.insert(format!("{kind} {name}"));
+        }
+    }
+    Ok(names)
+}
+
+/// The schema a file of `version` has, as the migrations make it (worked out once each).
+fn expected_schema(version: u32) -> Result<BTreeSet<String>, StoreError> {
+    static SCHEMAS: OnceLock<Vec<BTreeSet<String>>> = OnceLock::new();
+    let all = SCHEMAS.get_or_init(|| {
+        (0..=SCHEMA_VERSION)
+            .map(|v| {
+                let mut conn = Connection::open_in_memory().ok()?;
+                migrate_to(&mut conn, v).ok()?;
+                schema_of(&conn).ok()
+            })
+            .map(Option::unwrap_or_default)
+            .collect()
+    });
+    all.get(version as usize)
+        .cloned()
+        .ok_or_else(|| StoreError::Corrupt(format!("没有第 {version} 版的表结构")))
+}
+
+/// Why a file that exists cannot be written here, if it cannot: the file, its folder, its
+/// filesystem. Probing leaves nothing behind.
+pub(super) fn unwritable(path: &Path) -> Option<ViewReason> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let probe = dir.join(format!(".yanshou-probe-{}", uuid::Uuid::now_v7().simple()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+            return Some(ViewReason::FilesystemReadOnly);
+        }
+        Err(_) => return Some(ViewReason::FolderReadOnly(dir)),
+    }
+    if path.exists() && std::fs::OpenOptions::new().write(true).open(path).is_err() {
+        return Some(ViewReason::FileReadOnly);
+    }
+    None
+}
+
+/// A database that opens only with what is beside it: a `-wal` that does not belong to it
+/// (copied from elsewhere) or is damaged makes it look foreign or broken. Looks at the main
+/// file alone (SQLite's `immutable` mode reads nothing else and writes nothing); if that is
+/// fine, the `-wal` is to blame.
+pub(super) fn blame_wal(path: &Path, error: StoreError) -> StoreError {
+    let [wal, ..] = siblings(path);
+    if !wal.exists() {
+        return error;
+    }
+    let uri = format!("{}?immutable=1", file_uri(path));
+    let alone = Connection::open_with_flags(
+        &uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(|e| StoreError::from_open(path, e))
+    .and_then(|conn| check_contents(&conn, path, true));
+    match alone {
+        Ok(()) => StoreError::ForeignWal { path: wal },
+        Err(_) => error,
+    }
+}
+
+/// `path` as a `file:` URI (for SQLite's URI parameters).
+pub(super) fn file_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut uri = String::from("file://");
+    let text = absolute.to_string_lossy().replace('\\', "/");
+    if !text.starts_with('/') {
+        uri.push('/');
+    }
+    for c in text.chars() {
+        match c {
+            '?' => uri.push_str("%3F"),
+            '#' => uri.push_str("%23"),
+            '%' => uri.push_str("%25"),
+            c => uri.push(c),
+        }
+    }
+    uri
+}
+
+/// Whether the disk holding `path` has almost no room left (SQLite then fails with an I/O
+/// error while setting up its journal, which is really a full disk).
+pub(super) fn disk_nearly_full(path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    fs4::available_space(dir).is_ok_and(|free| free < 1024 * 1024)
+}
+
+/// Opening for writing failed: why.
+pub(super) fn writing_refused(path: &Path, e: rusqlite::Error) -> StoreError {
+    StoreError::from_open(path, e)
+}
