@@ -59,6 +59,8 @@ fn fixed_compound_record() -> (Inspection, Vec<Signature>) {
         kind: RoundKind::First,
         reason: String::new(),
         members: Vec::new(),
+        seal_version: Some(1),
+        sealed_header: None,
     };
     let signatures = vec![
         Signature {

@@ -118,14 +118,8 @@ impl App {
         let typed = code.clone();
         if let Some(found) = self.read_store(|s| s.find_by_code(&typed)) {
             let checks: Vec<_> = found
-                .iter()
-                .map(|(listing, check)| {
-                    let what = format!(
-                        "{} {} 的验收记录",
-                        listing.subject_name, listing.summary.inspected_on
-                    );
-                    (what, check.clone())
-                })
+                .into_iter()
+                .map(|(listing, check)| (listing.describe(), check))
                 .collect();
             let finding = describe_code_check(&typed, &checks);
             if let Some(Dialog::Verify { finding: slot, .. }) = &mut self.dialog {

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::export::Document;
 use crate::job::Progress;
+use crate::model::signoff::describe_code_check;
 use crate::model::{ClusterId, CompoundId, InspectionId, SealCheck};
 use crate::store::Store;
 
@@ -63,11 +64,12 @@ pub enum CliCommand {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
-    /// 核验纸质验收单上的校验码 / check a printed sheet's code against the database
+    /// 核验纸质验收单上的校验码；不带校验码则核验全部已签字记录和签字日志 /
+    /// check a printed sheet's code, or every signed record and the sign-off log
     Verify {
         /// 验收单上印的校验码，如 3F2A-91C0-7B44
         #[arg(long, value_name = "CODE")]
-        code: String,
+        code: Option<String>,
     },
     /// 写入示例数据（培训用）/ write the training sample data set
     Sample {
@@ -159,7 +161,7 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             };
             export(&store, &Document::OverallSummary(id), &out)
         }
-        CliCommand::Verify { code } => verify(&open(db)?, &code),
+        CliCommand::Verify { code } => verify(&open(db)?, code.as_deref()),
         CliCommand::Init => {
             if db.exists() {
                 bail!(
@@ -181,36 +183,30 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
     }
 }
 
-/// Prints what a printed code matches; fails unless it matches an unchanged record.
-fn verify(store: &Store, code: &str) -> anyhow::Result<()> {
-    let found = store.find_by_code(code)?;
-    if found.is_empty() {
-        bail!(
-            "数据库中没有校验码为“{code}”的已签字验收记录。请核对校验码（至少 8 位）和数据库文件。"
-        );
-    }
-    let mut intact = true;
-    for (listing, check) in &found {
-        let what = format!(
-            "{} {} 的验收记录",
-            listing.subject_name, listing.summary.inspected_on
-        );
-        match check {
-            SealCheck::Intact { code } => {
-                println!("一致：{what}（校验码 {code}），签字后未被改动。")
-            }
-            SealCheck::Tampered {
-                sealed_code,
-                current_code,
-            } => {
-                intact = false;
-                println!(
-                    "不一致：{what}在签字后被改动（签字时 {sealed_code}，现在 {current_code}）。纸质验收单与数据库不符，请核查。"
-                );
-            }
-            SealCheck::NotSealed => {}
+/// Checks a printed code (or, with none, every signed record and the sign-off log) and says
+/// in words what it finds; fails unless everything matches.
+fn verify(store: &Store, code: Option<&str>) -> anyhow::Result<()> {
+    let Some(code) = code else {
+        let audit = store.audit()?;
+        if audit.is_clean() {
+            println!(
+                "核验完毕：{} 份已签字记录均与签字时一致，签字日志完整。",
+                audit.checked
+            );
+            return Ok(());
         }
-    }
+        for line in audit.lines() {
+            println!("{line}");
+        }
+        bail!("核验未通过：发现 {} 处问题", audit.lines().len());
+    };
+    let found: Vec<(String, SealCheck)> = store
+        .find_by_code(code)?
+        .into_iter()
+        .map(|(listing, check)| (listing.describe(), check))
+        .collect();
+    let (intact, words) = describe_code_check(code, &found);
+    println!("{words}");
     if !intact {
         bail!("核验未通过");
     }
@@ -256,11 +252,16 @@ fn list(store: &Store) -> anyhow::Result<()> {
         );
     }
     let inspections = store.all_inspections()?;
+    let audit = store.audit()?;
     println!("验收记录（{} 条）", inspections.len());
     for l in &inspections {
         let s = &l.summary;
+        let flag = audit
+            .finding(s.id)
+            .map(|f| format!("  ⚠ {}", f.summary()))
+            .unwrap_or_default();
         println!(
-            "  {}  [{}] {}  {}  第{}轮{}  {}/{}  {}  {}",
+            "  {}  [{}] {}  {}  第{}轮{}  {}/{}  {}  {}{flag}",
             s.id,
             l.subject.kind_label(),
             l.subject_name,
@@ -272,6 +273,12 @@ fn list(store: &Store) -> anyhow::Result<()> {
             s.verdict.label(),
             s.code.as_deref().unwrap_or("未签字")
         );
+    }
+    if !audit.is_clean() {
+        println!("核验发现问题（yanshou verify 查看详情）：");
+        for line in audit.lines() {
+            println!("  ⚠ {line}");
+        }
     }
     Ok(())
 }

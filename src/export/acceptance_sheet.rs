@@ -37,8 +37,8 @@ pub struct AcceptanceSheet {
     pub subject_name: String,
     /// 示例 training data.
     pub is_sample: bool,
-    /// The details grid: the compound or cluster, then the inspection.
-    pub details: Vec<[(&'static str, String); 2]>,
+    /// The details grid: the compound or cluster (as printed at sign-off), then the round.
+    pub details: Vec<[(String, String); 2]>,
     pub inspection: Inspection,
     /// This round's verdict (for a cluster, with its members' acceptances).
     pub verdict: Verdict,
@@ -62,72 +62,25 @@ impl AcceptanceSheet {
     /// Reads what the sheet of inspection `id` needs.
     pub fn load(store: &Store, id: InspectionId) -> Result<Self, StoreError> {
         let inspection = store.inspection(id)?;
-        let (subject_name, is_sample, mut details, members) = match inspection.subject {
-            Subject::Compound(compound_id) => {
-                let compound = store.compound(compound_id)?;
-                let (town, cluster) = store.places_of(&compound)?;
-                let details =
-                    compound_details(&compound, town, cluster, &inspection.catalogue_version);
-                (compound.name, compound.is_sample, details, None)
-            }
-            Subject::Cluster(cluster_id) => {
-                let cluster = store.cluster(cluster_id)?;
-                let town = match cluster.town_id {
-                    Some(t) => store.town_name(t)?.unwrap_or_default(),
-                    None => String::new(),
-                };
-                let members = store.members_for(&inspection)?.unwrap_or_default();
-                let member_rows = store.cluster_rows(cluster_id)?;
-                // Households of the members the sheet lists (as sealed, once signed off).
-                let households: u32 = member_rows
-                    .iter()
-                    .filter(|r| members.iter().any(|m| m.compound_id == r.compound.id))
-                    .filter_map(|r| r.compound.households)
-                    .sum();
-                let is_sample =
-                    !member_rows.is_empty() && member_rows.iter().all(|r| r.compound.is_sample);
-                let details = vec![
-                    [
-                        ("片区名称", cluster.name.clone()),
-                        ("所属乡镇", or_dash(town)),
-                    ],
-                    [
-                        (
-                            "计划年度",
-                            cluster
-                                .plan_year
-                                .map_or("—".to_owned(), |y| format!("{y} 年")),
-                        ),
-                        (
-                            "小区/户数",
-                            format!("{} 个 / {households} 户", members.len()),
-                        ),
-                    ],
-                    [
-                        (
-                            "小区已交付",
-                            format!(
-                                "{} / {} 个",
-                                members
-                                    .iter()
-                                    .filter(|m| m.status == MemberStatus::Accepted)
-                                    .count(),
-                                members.len()
-                            ),
-                        ),
-                        ("标准版本", inspection.catalogue_version.clone()),
-                    ],
-                ];
-                (cluster.name, is_sample, details, Some(members))
-            }
-        };
-        details.push([
-            (
-                "验收日期",
-                inspection.inspected_on.format("%Y年%m月%d日").to_string(),
-            ),
-            ("验收人员", inspection.inspectors.clone()),
-        ]);
+        // The head as printed: frozen at sign-off, so a signed sheet reprints as it was signed.
+        let header = store.printed_header(&inspection)?;
+        let members = store.members_for(&inspection)?;
+        let mut fields = header.fields.clone();
+        fields.push(("标准版本".to_owned(), inspection.catalogue_version.clone()));
+        fields.push((
+            "验收日期".to_owned(),
+            inspection.inspected_on.format("%Y年%m月%d日").to_string(),
+        ));
+        fields.push(("验收人员".to_owned(), inspection.inspectors.clone()));
+        let details: Vec<[(String, String); 2]> = fields
+            .chunks(2)
+            .map(|pair| match pair {
+                [a, b] => [a.clone(), b.clone()],
+                [a] => [a.clone(), (String::new(), String::new())],
+                _ => unreachable!("chunks of two"),
+            })
+            .collect();
+        let (subject_name, is_sample) = (header.name.clone(), header.is_sample);
         let (standard_title, standard_clause) =
             match Catalogue::version(&inspection.catalogue_version) {
                 Some(catalogue) => {
@@ -443,58 +396,24 @@ fn seal_mark(sheet: &AcceptanceSheet) -> Option<SealMark> {
             qr_text: qr_text(code),
             warning: None,
         }),
-        SealCheck::Tampered { sealed_code, .. } => Some(SealMark {
-            code: sealed_code.clone(),
-            qr_text: qr_text(sealed_code),
-            warning: Some("警告：记录在签字后被改动，与签字时不符".to_owned()),
-        }),
+        other => {
+            let finding = other.finding()?;
+            let code = match finding.code() {
+                Some(code) => code.to_owned(),
+                None => sheet
+                    .inspection
+                    .seal
+                    .as_deref()
+                    .map(crate::model::signoff::short_code)
+                    .unwrap_or_default(),
+            };
+            Some(SealMark {
+                qr_text: qr_text(&code),
+                code,
+                warning: Some(format!("警告：记录{}，与签字时不符", finding.summary())),
+            })
+        }
     }
-}
-
-fn or_dash(text: String) -> String {
-    if text.is_empty() {
-        "—".to_owned()
-    } else {
-        text
-    }
-}
-
-/// The compound's rows of the details grid.
-fn compound_details(
-    comp: &crate::model::Compound,
-    town: String,
-    cluster: String,
-    catalogue_version: &str,
-) -> Vec<[(&'static str, String); 2]> {
-    let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned());
-    vec![
-        [("小区名称", comp.name.clone()), ("所属乡镇", or_dash(town))],
-        [
-            ("小区地址", comp.address.clone()),
-            ("产权单位", comp.owner_unit.clone()),
-        ],
-        [
-            (
-                "建成年份",
-                comp.year_built
-                    .map(|y| format!("{y} 年"))
-                    .unwrap_or_else(|| "—".to_owned()),
-            ),
-            (
-                "楼栋/户数",
-                format!("{} 栋 / {} 户", opt(comp.buildings), opt(comp.households)),
-            ),
-        ],
-        [
-            (
-                "所属片区",
-                Some(cluster)
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| "不属于片区".to_owned()),
-            ),
-            ("标准版本", catalogue_version.to_owned()),
-        ],
-    ]
 }
 
 /// The member table's columns (sums to the content width).

@@ -66,7 +66,7 @@ pub fn ensure_space(c: &mut Canvas, y: f32, height: f32) -> f32 {
 }
 
 /// A bordered grid of (label, value) pairs, two pairs a row; values wrap.
-pub fn details_grid(c: &mut Canvas, top: f32, rows: &[[(&str, String); 2]]) -> f32 {
+pub fn details_grid<L: AsRef<str>>(c: &mut Canvas, top: f32, rows: &[[(L, String); 2]]) -> f32 {
     let label_w = 20.0;
     let half = CONTENT_WIDTH / 2.0;
     let value_w = half - label_w;
@@ -88,7 +88,7 @@ pub fn details_grid(c: &mut Canvas, top: f32, rows: &[[(&str, String); 2]]) -> f
                 y + CELL_PAD,
                 BODY_SIZE,
                 Ink::Black,
-                &[(*label).to_owned()],
+                &[label.as_ref().to_owned()],
             );
             c.lines(
                 x + label_w + CELL_PAD,

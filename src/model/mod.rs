@@ -6,11 +6,13 @@ pub mod cluster_acceptance;
 pub mod cluster_survey;
 pub mod compound;
 pub mod eligibility;
+pub mod header;
 pub mod ids;
 pub mod inspection;
 pub mod member;
 pub mod photo;
 pub mod rectification;
+pub mod seal;
 pub mod signoff;
 pub mod survey;
 pub mod survey_catalogue;
@@ -24,6 +26,7 @@ pub use cluster_acceptance::{RoundMembers, cluster_verdict, handover_status};
 pub use cluster_survey::{ClusterSurvey, Facility};
 pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
 pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding, assess};
+pub use header::SubjectHeader;
 pub use ids::{
     ClusterId, ClusterSurveyId, CompoundId, InspectionId, PhotoId, RectificationId, SurveyId,
     TownId,

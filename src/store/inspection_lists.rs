@@ -33,6 +33,16 @@ pub struct InspectionListing {
     pub summary: InspectionSummary,
 }
 
+impl InspectionListing {
+    /// How messages name the record: "县水利局家属院 2024-05-08 第 1 轮验收记录".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} 第 {} 轮验收记录",
+            self.subject_name, self.summary.inspected_on, self.summary.round
+        )
+    }
+}
+
 impl Store {
     /// The inspections (rounds) of one compound or cluster, newest first.
     pub fn inspections_of(&self, subject: Subject) -> Result<Vec<InspectionSummary>, StoreError> {

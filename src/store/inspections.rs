@@ -265,7 +265,8 @@ impl Store {
             .conn
             .query_row(
                 "SELECT compound_id, cluster_id, standard_id, catalogue_version, inspected_on,
-                        inspectors, signed_off_at, seal, parent_id, round, kind, reason
+                        inspectors, signed_off_at, seal, parent_id, round, kind, reason,
+                        seal_version, sealed_header
                  FROM inspection WHERE id = ?1",
                 [id],
                 |r| {
@@ -289,6 +290,8 @@ impl Store {
                         r.get::<_, u32>(9)?,
                         r.get::<_, String>(10)?,
                         r.get::<_, String>(11)?,
+                        r.get::<_, Option<u32>>(12)?,
+                        r.get::<_, Option<String>>(13)?,
                     ))
                 },
             )
@@ -309,7 +312,17 @@ impl Store {
             round,
             kind,
             reason,
+            seal_version,
+            sealed_header,
         ) = head;
+        // A frozen head that no longer reads is kept as text: the seal then shows the change.
+        let sealed_header = sealed_header.map(|json| {
+            serde_json::from_str(&json).unwrap_or_else(|_| crate::model::SubjectHeader {
+                name: "（签字时的表头已无法读取）".to_owned(),
+                is_sample: false,
+                fields: vec![("表头".to_owned(), json)],
+            })
+        });
         let subject = subject.ok_or_else(|| {
             StoreError::Corrupt(format!("验收记录 {id} 既不属于小区也不属于片区"))
         })?;
@@ -365,6 +378,8 @@ impl Store {
             kind,
             reason,
             members,
+            seal_version,
+            sealed_header,
         })
     }
 

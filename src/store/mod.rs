@@ -12,6 +12,7 @@ mod open;
 mod photos;
 mod rectifications;
 pub mod sample;
+mod seal;
 mod signoff;
 mod sql_types;
 mod surveys;
@@ -28,6 +29,7 @@ pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
 pub use open::CHECK_LATER_ABOVE;
 pub use photos::PhotoMeta;
 pub use rectifications::RectificationListing;
+pub use seal::Audit;
 pub use surveys::SurveyText;
 
 /// How long a write waits for another connection's transaction before giving up.
@@ -381,6 +383,10 @@ impl Store {
             (StoreError::Sqlite(e), Some(p)) => StoreError::from_open(p, e),
             (e, _) => e,
         })?;
+        let restored = open::restore_triggers(&conn)?;
+        if restored > 0 {
+            tracing::warn!(restored, "lock triggers were missing or altered; restored");
+        }
         Ok(Self {
             conn,
             path,

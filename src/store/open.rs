@@ -254,12 +254,14 @@ pub(super) fn quick_check(conn: &Connection, path: &Path) -> Result<(), StoreErr
     }
 }
 
-/// The tables and indexes of a database with the columns of each table, as a comparable set.
+/// The tables of a database with their columns, as a comparable set. (Indexes and triggers
+/// do not decide whether the file reads right; missing lock triggers are put back on
+/// opening, see `restore_triggers`.)
 fn schema_of(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
     let mut names = BTreeSet::new();
     let mut stmt = conn.prepare(
         "SELECT type, name FROM sqlite_master
-         WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
     )?;
     let objects: Vec<(String, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -276,6 +278,40 @@ fn schema_of(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
         }
     }
     Ok(names)
+}
+
+/// Puts back the lock triggers of this version that are missing or altered (someone with a
+/// SQL editor dropped them to change a signed record): without them the app itself could
+/// write to signed records. Returns how many were restored.
+pub(super) fn restore_triggers(conn: &Connection) -> Result<usize, StoreError> {
+    static TRIGGERS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    let expected = TRIGGERS.get_or_init(|| {
+        let read = || -> Option<Vec<(String, String)>> {
+            let mut conn = Connection::open_in_memory().ok()?;
+            migrate_to(&mut conn, SCHEMA_VERSION).ok()?;
+            triggers_of(&conn).ok()
+        };
+        read().unwrap_or_default()
+    });
+    let present = triggers_of(conn)?;
+    let mut restored = 0;
+    for (name, sql) in expected {
+        match present.iter().find(|(n, _)| n == name) {
+            Some((_, found)) if found == sql => continue,
+            Some(_) => conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?,
+            None => {}
+        }
+        conn.execute_batch(sql)?;
+        restored += 1;
+    }
+    Ok(restored)
+}
+
+fn triggers_of(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt =
+        conn.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")?;
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
 }
 
 /// The schema a file of `version` has, as the migrations make it (worked out once each).

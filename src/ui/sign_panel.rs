@@ -34,16 +34,12 @@ pub fn seal_banner(ui: &mut egui::Ui, inspection: &Inspection, check: &SealCheck
                 .strong(),
             );
         }
-        SealCheck::Tampered {
-            sealed_code,
-            current_code,
-        } => {
+        other => {
+            let words = other.finding().map(|f| f.explanation()).unwrap_or_default();
             ui.label(
-                egui::RichText::new(format!(
-                    "警告：此记录在签字后被改动（签字时校验码 {sealed_code}，现在 {current_code}），与纸质验收单不符，请核查。"
-                ))
-                .color(ui.visuals().error_fg_color)
-                .strong(),
+                egui::RichText::new(format!("警告：此记录{words}"))
+                    .color(ui.visuals().error_fg_color)
+                    .strong(),
             );
         }
     }

@@ -1,0 +1,362 @@
+//! The seal, second format, and the sign-off log.
+//!
+//! A seal of format 2 covers everything the signed sheet prints or depends on: the head as
+//! printed, every item's text, group, clause, hint, result and remark, the rectifications
+//! ordered in the round, every photo's bytes and thumbnail (hashed afresh), file name and
+//! time, the signatures, the members, the round's kind, number, link and reason, and the time
+//! of signing. Seals of format 1 (`signoff::seal`) keep verifying under their own rules.
+//!
+//! Every seal issued is appended to the sign-off log; each entry's hash covers the entry
+//! before it, so a removed, changed or forged entry breaks the chain, and a record that lost
+//! its seal (un-signed behind the app's back) still has its entry.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::header::SubjectHeader;
+use super::ids::InspectionId;
+use super::inspection::Inspection;
+use super::rectification::Rectification;
+use super::signoff::{SignMethod, Signature, short_code};
+
+/// The seal format this build issues.
+pub const CURRENT_SEAL_VERSION: u32 = 2;
+
+/// The hash the first log entry follows.
+pub const LOG_GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// SHA-256 of `bytes`, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A photo as a format-2 seal covers it: hashes of the bytes as stored now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PhotoEvidence {
+    pub item_code: String,
+    pub file_name: String,
+    pub taken_at: Option<String>,
+    pub jpeg_sha256: String,
+    pub thumbnail_sha256: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Everything a format-2 seal covers.
+#[derive(Clone, Copy, Debug)]
+pub struct SealedRecord<'a> {
+    pub inspection: &'a Inspection,
+    pub header: &'a SubjectHeader,
+    pub signatures: &'a [Signature],
+    pub photos: &'a [PhotoEvidence],
+    /// The rectifications ordered in this round.
+    pub rectifications: &'a [Rectification],
+    /// When it was signed off (RFC 3339).
+    pub signed_off_at: &'a str,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    code: &'a str,
+    standard: &'a str,
+    group: &'a str,
+    text: &'a str,
+    hint: &'a str,
+    clause: &'a str,
+    required: bool,
+    result: Option<&'static str>,
+    remark: &'a str,
+}
+
+#[derive(Serialize)]
+struct SignatureForm<'a> {
+    position: u32,
+    unit: &'a str,
+    signer: &'a str,
+    signed_at: &'a str,
+    wet_ink: bool,
+    strokes: Vec<Vec<[u16; 2]>>,
+}
+
+#[derive(Serialize)]
+struct RectificationForm<'a> {
+    id: String,
+    round: String,
+    item_code: &'a str,
+    requirement: &'a str,
+    responsible_unit: &'a str,
+    deadline: String,
+}
+
+#[derive(Serialize)]
+struct MemberForm<'a> {
+    compound: String,
+    name: &'a str,
+    status: &'static str,
+    code: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Canonical<'a> {
+    format: &'static str,
+    inspection: String,
+    subject_kind: &'static str,
+    subject: String,
+    header: &'a SubjectHeader,
+    standard: &'a str,
+    catalogue_version: &'a str,
+    inspected_on: String,
+    inspectors: &'a str,
+    parties: &'a [String],
+    round: u32,
+    kind: &'static str,
+    follows: Option<String>,
+    reason: &'a str,
+    items: Vec<Item<'a>>,
+    rectifications: Vec<RectificationForm<'a>>,
+    photos: Vec<&'a PhotoEvidence>,
+    signatures: Vec<SignatureForm<'a>>,
+    members: Vec<MemberForm<'a>>,
+    signed_off_at: &'a str,
+}
+
+/// Stroke coordinates rounded so the form does not depend on float printing.
+fn quantize(strokes: &[super::signoff::Stroke]) -> Vec<Vec<[u16; 2]>> {
+    let q = |v: f32| (v.clamp(0.0, 1.0) * 10_000.0).round() as u16;
+    strokes
+        .iter()
+        .map(|s| s.iter().map(|[x, y]| [q(*x), q(*y)]).collect())
+        .collect()
+}
+
+/// The canonical form of format 2: JSON with a fixed field order, sorted lists, no floats.
+pub fn canonical_form_v2(record: &SealedRecord<'_>) -> String {
+    let i = record.inspection;
+    let mut photos: Vec<&PhotoEvidence> = record.photos.iter().collect();
+    photos.sort_by(|a, b| {
+        (&a.item_code, &a.jpeg_sha256, &a.file_name).cmp(&(
+            &b.item_code,
+            &b.jpeg_sha256,
+            &b.file_name,
+        ))
+    });
+    let mut signatures: Vec<&Signature> = record.signatures.iter().collect();
+    signatures.sort_by_key(|s| s.position);
+    let mut rectifications: Vec<&Rectification> = record.rectifications.iter().collect();
+    rectifications.sort_by(|a, b| a.item_code.cmp(&b.item_code).then(a.id.cmp(&b.id)));
+    let doc = Canonical {
+        format: "yanshou-seal/2",
+        inspection: i.id.to_string(),
+        subject_kind: i.subject.kind(),
+        subject: match i.subject {
+            super::Subject::Compound(id) => id.to_string(),
+            super::Subject::Cluster(id) => id.to_string(),
+        },
+        header: record.header,
+        standard: &i.standard_id,
+        catalogue_version: &i.catalogue_version,
+        inspected_on: i.inspected_on.to_string(),
+        inspectors: &i.inspectors,
+        parties: &i.parties,
+        round: i.round,
+        kind: i.kind.code(),
+        follows: i.parent_id.map(|id| id.to_string()),
+        reason: &i.reason,
+        items: i
+            .items
+            .iter()
+            .map(|item| Item {
+                code: &item.standard.code,
+                standard: &item.standard.standard,
+                group: &item.standard.group,
+                text: &item.standard.text,
+                hint: &item.standard.hint,
+                clause: &item.standard.clause,
+                required: item.standard.required,
+                result: item.result.map(|r| r.code()),
+                remark: &item.remark,
+            })
+            .collect(),
+        rectifications: rectifications
+            .into_iter()
+            .map(|r| RectificationForm {
+                id: r.id.to_string(),
+                round: r.inspection_id.to_string(),
+                item_code: &r.item_code,
+                requirement: &r.requirement,
+                responsible_unit: &r.responsible_unit,
+                deadline: r.deadline.to_string(),
+            })
+            .collect(),
+        photos,
+        signatures: signatures
+            .into_iter()
+            .map(|s| SignatureForm {
+                position: s.position,
+                unit: &s.unit,
+                signer: &s.signer,
+                signed_at: &s.signed_at,
+                wet_ink: s.method == SignMethod::WetInk,
+                strokes: match &s.method {
+                    SignMethod::Drawn(strokes) => quantize(strokes),
+                    SignMethod::WetInk => Vec::new(),
+                },
+            })
+            .collect(),
+        members: i
+            .members
+            .iter()
+            .map(|m| MemberForm {
+                compound: m.compound_id.to_string(),
+                name: &m.name,
+                status: m.status.code(),
+                code: m.code.as_deref(),
+            })
+            .collect(),
+        signed_off_at: record.signed_off_at,
+    };
+    // Serializing strings, integers and bools cannot fail.
+    serde_json::to_string(&doc).unwrap_or_default()
+}
+
+/// The format-2 seal: SHA-256 of the canonical form, lowercase hex.
+pub fn seal_v2(record: &SealedRecord<'_>) -> String {
+    sha256_hex(canonical_form_v2(record).as_bytes())
+}
+
+/// One entry of the sign-off log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEntry {
+    pub seq: i64,
+    pub inspection: InspectionId,
+    pub seal: String,
+    pub seal_version: u32,
+    pub signed_off_at: String,
+    /// The entry before's hash (`LOG_GENESIS` for the first).
+    pub prev_hash: String,
+    pub entry_hash: String,
+}
+
+/// The hash an entry must carry: over the one before and everything in it.
+pub fn entry_hash(
+    prev_hash: &str,
+    seq: i64,
+    inspection: InspectionId,
+    seal: &str,
+    seal_version: u32,
+    signed_off_at: &str,
+) -> String {
+    sha256_hex(
+        format!("yanshou-log/1\n{prev_hash}\n{seq}\n{inspection}\n{seal}\n{seal_version}\n{signed_off_at}")
+            .as_bytes(),
+    )
+}
+
+/// The entries whose place in the chain is wrong: not following the one before, or not
+/// matching their own content. Empty for an intact log.
+pub fn broken_entries(entries: &[LogEntry]) -> Vec<i64> {
+    let mut broken = Vec::new();
+    let mut prev = LOG_GENESIS.to_owned();
+    for e in entries {
+        let expected = entry_hash(
+            &prev,
+            e.seq,
+            e.inspection,
+            &e.seal,
+            e.seal_version,
+            &e.signed_off_at,
+        );
+        if e.prev_hash != prev || e.entry_hash != expected {
+            broken.push(e.seq);
+        }
+        prev.clone_from(&e.entry_hash);
+    }
+    broken
+}
+
+/// Something wrong with a signed record, in words the county understands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Finding {
+    /// The record no longer matches its seal.
+    Changed {
+        sealed_code: String,
+        current_code: String,
+    },
+    /// Signed off, then its seal and sign-off removed: the log still has it.
+    Unsigned { code: String },
+    /// Its seal replaced by another than the log's.
+    SealReplaced {
+        logged_code: String,
+        current_code: String,
+    },
+    /// Sealed, but the log has no entry for it: the seal did not come from a sign-off.
+    NotLogged { code: String },
+    /// Signed off, then deleted.
+    Deleted { code: String },
+    /// A stored photo's bytes no longer match the hash taken when it was added.
+    PhotoReplaced { file_name: String },
+}
+
+impl Finding {
+    /// What happened, in a few words: 签字后被改动, 签字后被撤销签字 …
+    pub fn summary(&self) -> &'static str {
+        match self {
+            Self::Changed { .. } => "签字后被改动",
+            Self::Unsigned { .. } => "签字后被撤销签字",
+            Self::SealReplaced { .. } => "校验码被替换",
+            Self::NotLogged { .. } => "校验码不在签字日志中",
+            Self::Deleted { .. } => "签字后被删除",
+            Self::PhotoReplaced { .. } => "照片在添加后被替换",
+        }
+    }
+
+    /// The whole sentence.
+    pub fn explanation(&self) -> String {
+        match self {
+            Self::Changed {
+                sealed_code,
+                current_code,
+            } => format!(
+                "签字后被改动：签字时校验码 {sealed_code}，按现有内容计算为 {current_code}。纸质验收单与数据库不符，请核查。"
+            ),
+            Self::Unsigned { code } => format!(
+                "签字后被撤销签字：签字日志记有校验码 {code}，但记录的签字和校验码已被清除，记录又可被修改。请核查，以纸质验收单为准。"
+            ),
+            Self::SealReplaced {
+                logged_code,
+                current_code,
+            } => format!(
+                "校验码被替换：签字日志记为 {logged_code}，记录中为 {current_code}。请核查。"
+            ),
+            Self::NotLogged { code } => format!(
+                "校验码 {code} 不在签字日志中：这份“已签字”记录不是在本程序中签字锁定的，可能是伪造的。请核查。"
+            ),
+            Self::Deleted { code } => format!(
+                "签字后被删除：签字日志记有校验码 {code}，但记录已不在数据库中。请核查，以纸质验收单为准。"
+            ),
+            Self::PhotoReplaced { file_name } => {
+                format!("照片“{file_name}”在添加后被替换（内容与添加时的 SHA-256 不符）。请核查。")
+            }
+        }
+    }
+
+    /// The code printed on the sheet that this finding is about.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Changed { sealed_code, .. } => Some(sealed_code),
+            Self::Unsigned { code } | Self::NotLogged { code } | Self::Deleted { code } => {
+                Some(code)
+            }
+            Self::SealReplaced { logged_code, .. } => Some(logged_code),
+            Self::PhotoReplaced { .. } => None,
+        }
+    }
+}
+
+/// A seal's printed code.
+pub fn code_of(seal: &str) -> String {
+    short_code(seal)
+}

@@ -1,0 +1,454 @@
+//! Sign-off and the seal: sealing a record inside the transaction that locks it, appending the
+//! seal to the sign-off log, checking a record (or a printed code) against its seal and the log,
+//! and auditing the whole file.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::error::SIGNED_OFF_MESSAGE;
+use super::{InspectionListing, Store, StoreError, now};
+use crate::model::cluster_acceptance::cluster_sign_off_blocker;
+use crate::model::header::{SubjectHeader, cluster_header, compound_header};
+use crate::model::seal::{
+    CURRENT_SEAL_VERSION, Finding, LOG_GENESIS, LogEntry, PhotoEvidence, SealedRecord,
+    broken_entries, entry_hash, seal_v2, sha256_hex,
+};
+use crate::model::signoff::{normalize_code, seal as seal_v1, short_code, sign_off_blockers};
+use crate::model::{Inspection, InspectionId, MemberAcceptance, SealCheck, Signature, Subject};
+
+/// What an audit of the whole file found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Audit {
+    /// Signed records checked.
+    pub checked: usize,
+    /// Each record with something wrong: its id, what it is (name and date) and the finding.
+    pub findings: Vec<(InspectionId, String, Finding)>,
+    /// Log entries out of the chain (changed, removed around them, or forged).
+    pub broken_log: Vec<i64>,
+}
+
+impl Audit {
+    /// Whether nothing was found.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty() && self.broken_log.is_empty()
+    }
+
+    /// The finding about one record, if any.
+    pub fn finding(&self, id: InspectionId) -> Option<&Finding> {
+        self.findings
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, _, f)| f)
+    }
+
+    /// One line per problem, for `list`, `verify --all` and the status bar.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .findings
+            .iter()
+            .map(|(_, what, f)| format!("{what}：{}", f.explanation()))
+            .collect();
+        if !self.broken_log.is_empty() {
+            lines.push(format!(
+                "签字日志被改动（第 {} 条与前后不符）：有人直接修改了数据库文件，请核查。",
+                self.broken_log
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
+        }
+        lines
+    }
+}
+
+impl Store {
+    /// Completes the inspection: every party has signed and every item is decided. Inside one
+    /// transaction that holds the write lock from the start, the record is read, sealed (format
+    /// 2: everything the sheet prints), locked, and its seal appended to the sign-off log; a
+    /// second writer cannot change it between the reading and the sealing. Returns the seal.
+    pub fn sign_off(&mut self, id: InspectionId) -> Result<String, StoreError> {
+        let tx = self.begin()?;
+        let mut inspection = self.inspection(id)?;
+        if inspection.is_signed_off() || self.logged_seal(id)?.is_some() {
+            return Err(StoreError::ReadOnlyRecord(SIGNED_OFF_MESSAGE.to_owned()));
+        }
+        let signatures = self.signatures(id)?;
+        let mut blockers = sign_off_blockers(&inspection, &signatures);
+        if let Subject::Cluster(cluster) = inspection.subject {
+            // A cluster acceptance seals its members' acceptances as they stand now, and may
+            // not come out 合格 while one of them is not accepted.
+            inspection.members = self.member_acceptances(cluster)?;
+            let items = self.chain_of(id)?.effective_items();
+            blockers.extend(cluster_sign_off_blocker(&items, &inspection.members));
+        }
+        if !blockers.is_empty() {
+            return Err(StoreError::NotReady(blockers));
+        }
+        let header = self.subject_header(&inspection, Some(&inspection.members))?;
+        let photos = self.photo_evidence(id)?;
+        let rectifications = self.rectifications_of_round(id)?;
+        let signed_off_at = now();
+        let sealed = seal_v2(&SealedRecord {
+            inspection: &inspection,
+            header: &header,
+            signatures: &signatures,
+            photos: &photos,
+            rectifications: &rectifications,
+            signed_off_at: &signed_off_at,
+        });
+        {
+            let mut member = tx.prepare_cached(
+                "INSERT INTO inspection_member (inspection_id, position, compound_id, name, status, code)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (position, m) in inspection.members.iter().enumerate() {
+                member.execute(params![
+                    id,
+                    position as i64,
+                    m.compound_id,
+                    m.name,
+                    m.status.code(),
+                    m.code
+                ])?;
+            }
+        }
+        let header_json = serde_json::to_string(&header)
+            .map_err(|e| StoreError::Corrupt(format!("表头无法保存：{e}")))?;
+        let updated = tx.execute(
+            "UPDATE inspection SET signed_off_at = ?1, seal = ?2, seal_version = ?3,
+                 sealed_header = ?4, updated_at = ?1
+             WHERE id = ?5 AND signed_off_at IS NULL",
+            params![signed_off_at, sealed, CURRENT_SEAL_VERSION, header_json, id],
+        )?;
+        if updated != 1 {
+            return Err(StoreError::ReadOnlyRecord(SIGNED_OFF_MESSAGE.to_owned()));
+        }
+        append_log(&tx, id, &sealed, CURRENT_SEAL_VERSION, &signed_off_at)?;
+        tx.commit()?;
+        Ok(sealed)
+    }
+
+    /// The head of a round's sheet as the file holds it now: the compound's (or cluster's)
+    /// details. For a cluster, `members` are the acceptances the round lists.
+    pub fn subject_header(
+        &self,
+        inspection: &Inspection,
+        members: Option<&[MemberAcceptance]>,
+    ) -> Result<SubjectHeader, StoreError> {
+        match inspection.subject {
+            Subject::Compound(id) => {
+                let compound = self.compound(id)?;
+                let (town, cluster) = self.places_of(&compound)?;
+                Ok(compound_header(&compound, &town, &cluster))
+            }
+            Subject::Cluster(id) => {
+                let cluster = self.cluster(id)?;
+                let town = match cluster.town_id {
+                    Some(t) => self.town_name(t)?.unwrap_or_default(),
+                    None => String::new(),
+                };
+                let live;
+                let members = match members {
+                    Some(m) => m,
+                    None => {
+                        live = self.members_for(inspection)?.unwrap_or_default();
+                        &live
+                    }
+                };
+                let rows = self.cluster_rows(id)?;
+                // Households of the members the sheet lists (as sealed, once signed off).
+                let households: u32 = rows
+                    .iter()
+                    .filter(|r| members.iter().any(|m| m.compound_id == r.compound.id))
+                    .filter_map(|r| r.compound.households)
+                    .sum();
+                let is_sample = !rows.is_empty() && rows.iter().all(|r| r.compound.is_sample);
+                Ok(cluster_header(
+                    &cluster, &town, members, households, is_sample,
+                ))
+            }
+        }
+    }
+
+    /// The head a round's sheet prints: frozen at sign-off (format 2), else as it stands.
+    pub fn printed_header(&self, inspection: &Inspection) -> Result<SubjectHeader, StoreError> {
+        match &inspection.sealed_header {
+            Some(header) => Ok(header.clone()),
+            None => self.subject_header(inspection, None),
+        }
+    }
+
+    /// Recomputes the seal from what the file holds now, and compares with the seal and the
+    /// sign-off log.
+    pub fn check_seal(&self, id: InspectionId) -> Result<SealCheck, StoreError> {
+        self.check_seal_of(&self.inspection(id)?, &self.signatures(id)?)
+    }
+
+    /// `check_seal` for a record already read, with its signatures.
+    pub fn check_seal_of(
+        &self,
+        inspection: &Inspection,
+        signatures: &[Signature],
+    ) -> Result<SealCheck, StoreError> {
+        let logged = self.logged_seal(inspection.id)?;
+        let Some(sealed) = &inspection.seal else {
+            return Ok(match (logged, &inspection.signed_off_at) {
+                (Some(entry), _) => SealCheck::Flagged(Finding::Unsigned {
+                    code: short_code(&entry.seal),
+                }),
+                // Marked signed without a seal: not how this program signs.
+                (None, Some(_)) => SealCheck::Flagged(Finding::Unsigned {
+                    code: "（无）".to_owned(),
+                }),
+                (None, None) => SealCheck::NotSealed,
+            });
+        };
+        let current = self.current_seal(inspection, signatures)?;
+        if &current != sealed {
+            return Ok(SealCheck::Tampered {
+                sealed_code: short_code(sealed),
+                current_code: short_code(&current),
+            });
+        }
+        if let Some(file_name) = self.replaced_photo(inspection.id)? {
+            return Ok(SealCheck::Flagged(Finding::PhotoReplaced { file_name }));
+        }
+        Ok(match logged {
+            None => SealCheck::Flagged(Finding::NotLogged {
+                code: short_code(sealed),
+            }),
+            Some(entry) if &entry.seal != sealed => SealCheck::Flagged(Finding::SealReplaced {
+                logged_code: short_code(&entry.seal),
+                current_code: short_code(sealed),
+            }),
+            Some(_) => SealCheck::Intact {
+                code: short_code(sealed),
+            },
+        })
+    }
+
+    /// The seal the record would have now, by the format it was sealed with.
+    fn current_seal(
+        &self,
+        inspection: &Inspection,
+        signatures: &[Signature],
+    ) -> Result<String, StoreError> {
+        Ok(match inspection.seal_version {
+            Some(2) => {
+                let header = match &inspection.sealed_header {
+                    Some(h) => h.clone(),
+                    None => self.subject_header(inspection, None)?,
+                };
+                seal_v2(&SealedRecord {
+                    inspection,
+                    header: &header,
+                    signatures,
+                    photos: &self.photo_evidence(inspection.id)?,
+                    rectifications: &self.rectifications_of_round(inspection.id)?,
+                    signed_off_at: inspection.signed_off_at.as_deref().unwrap_or_default(),
+                })
+            }
+            // Format 1 (and a missing version, as files before the log wrote them).
+            _ => seal_v1(inspection, signatures, &self.photo_hashes(inspection.id)?),
+        })
+    }
+
+    /// Each photo of a round as a format-2 seal covers it, its bytes hashed afresh.
+    fn photo_evidence(&self, id: InspectionId) -> Result<Vec<PhotoEvidence>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT item_code, file_name, taken_at, jpeg, thumbnail, width, height
+             FROM photo WHERE inspection_id = ?1",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(PhotoEvidence {
+                item_code: r.get(0)?,
+                file_name: r.get(1)?,
+                taken_at: r.get(2)?,
+                jpeg_sha256: sha256_hex(&r.get::<_, Vec<u8>>(3)?),
+                thumbnail_sha256: sha256_hex(&r.get::<_, Vec<u8>>(4)?),
+                width: r.get(5)?,
+                height: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A photo whose stored bytes no longer match the hash taken when it was added (the
+    /// format-1 seal trusts that hash).
+    fn replaced_photo(&self, id: InspectionId) -> Result<Option<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT file_name, sha256, jpeg FROM photo WHERE inspection_id = ?1")?;
+        let rows: Vec<(String, String, Vec<u8>)> = stmt
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows
+            .into_iter()
+            .find(|(_, hash, bytes)| sha256_hex(bytes) != *hash)
+            .map(|(name, _, _)| name))
+    }
+
+    /// The rectifications ordered in one round.
+    fn rectifications_of_round(
+        &self,
+        id: InspectionId,
+    ) -> Result<Vec<crate::model::Rectification>, StoreError> {
+        let round = self.inspection(id)?;
+        self.rectifications_of(&crate::model::InspectionChain {
+            rounds: vec![round],
+        })
+    }
+
+    /// The sign-off log's entry for a record, if it was ever signed off.
+    fn logged_seal(&self, id: InspectionId) -> Result<Option<LogEntry>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT seq, inspection_id, seal, seal_version, signed_off_at, prev_hash, entry_hash
+                 FROM seal_log WHERE inspection_id = ?1 ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row([id], log_entry)
+            .optional()?)
+    }
+
+    /// The whole sign-off log, oldest first.
+    pub fn seal_log(&self) -> Result<Vec<LogEntry>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, inspection_id, seal, seal_version, signed_off_at, prev_hash, entry_hash
+             FROM seal_log ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], log_entry)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Checks every signed record against its seal and the log, and the log's chain.
+    pub fn audit(&self) -> Result<Audit, StoreError> {
+        let log = self.seal_log()?;
+        let mut audit = Audit {
+            broken_log: broken_entries(&log),
+            ..Audit::default()
+        };
+        let mut ids: Vec<InspectionId> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM inspection WHERE seal IS NOT NULL OR signed_off_at IS NOT NULL
+                 ORDER BY signed_off_at, id",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for entry in &log {
+            if !ids.contains(&entry.inspection) {
+                ids.push(entry.inspection);
+            }
+        }
+        for id in ids {
+            let (what, check) = match self.inspection_listing(id) {
+                Ok(listing) => (listing.describe(), self.check_seal(id)?),
+                Err(StoreError::NotFound { .. }) => {
+                    let code = log
+                        .iter()
+                        .rfind(|e| e.inspection == id)
+                        .map(|e| short_code(&e.seal))
+                        .unwrap_or_default();
+                    (
+                        format!("验收记录 {id}"),
+                        SealCheck::Flagged(Finding::Deleted { code }),
+                    )
+                }
+                Err(e) => return Err(e),
+            };
+            audit.checked += 1;
+            if let Some(finding) = check.finding() {
+                audit.findings.push((id, what, finding));
+            }
+        }
+        Ok(audit)
+    }
+
+    /// The records whose printed code starts with `typed` (as printed: "校验码"), each checked
+    /// against the file as it is now. The log is searched too: a record that lost its seal is
+    /// still found by the code printed on its sheet.
+    pub fn find_by_code(
+        &self,
+        typed: &str,
+    ) -> Result<Vec<(InspectionListing, SealCheck)>, StoreError> {
+        let prefix = normalize_code(typed);
+        if prefix.len() < 8 {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM inspection WHERE substr(seal, 1, ?2) = ?1
+             UNION SELECT inspection_id FROM seal_log WHERE substr(seal, 1, ?2) = ?1",
+        )?;
+        let ids = stmt
+            .query_map(params![prefix, prefix.len() as i64], |r| {
+                r.get::<_, InspectionId>(0)
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut found = Vec::new();
+        for id in ids {
+            match self.inspection_listing(id) {
+                Ok(listing) => found.push((listing, self.check_seal(id)?)),
+                Err(StoreError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(found)
+    }
+}
+
+fn log_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
+    Ok(LogEntry {
+        seq: r.get(0)?,
+        inspection: r.get(1)?,
+        seal: r.get(2)?,
+        seal_version: r.get(3)?,
+        signed_off_at: r.get(4)?,
+        prev_hash: r.get(5)?,
+        entry_hash: r.get(6)?,
+    })
+}
+
+/// Appends a seal to the sign-off log, chained to the entry before.
+fn append_log(
+    tx: &rusqlite::Transaction<'_>,
+    id: InspectionId,
+    seal: &str,
+    version: u32,
+    signed_off_at: &str,
+) -> Result<(), StoreError> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, entry_hash FROM seal_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (seq, prev) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, LOG_GENESIS.to_owned()),
+    };
+    let hash = entry_hash(&prev, seq, id, seal, version, signed_off_at);
+    tx.execute(
+        "INSERT INTO seal_log (seq, inspection_id, seal, seal_version, signed_off_at, prev_hash,
+                               entry_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![seq, id, seal, version, signed_off_at, prev, hash],
+    )?;
+    Ok(())
+}
+
+/// Enters the seals issued before the log existed (migration 7), oldest first.
+pub(super) fn log_existing_seals(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let sealed: Vec<(InspectionId, String, String)> = tx
+        .prepare(
+            "SELECT id, seal, coalesce(signed_off_at, '') FROM inspection
+             WHERE seal IS NOT NULL ORDER BY signed_off_at, id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, seal, signed_off_at) in sealed {
+        append_log(tx, id, &seal, 1, &signed_off_at)?;
+    }
+    Ok(())
+}
