@@ -32,6 +32,8 @@ pub struct App {
     clusters: Vec<Cluster>,
     /// The register's search, sort and filters, kept while other screens are shown.
     register_query: RegisterQuery,
+    /// What checking every signed record against its seal and the sign-off log found.
+    audit: Option<crate::store::Audit>,
     dialog: Option<Dialog>,
     message: Option<Message>,
     jobs: Jobs,
@@ -105,6 +107,7 @@ impl App {
             towns: Vec::new(),
             clusters: Vec::new(),
             register_query: RegisterQuery::default(),
+            audit: None,
             dialog: None,
             message: None,
             jobs: Jobs::default(),
@@ -192,6 +195,7 @@ impl App {
                 clusters: &self.clusters,
                 register_query: &mut self.register_query,
                 exporting: self.jobs.is_exporting(),
+                audit: self.audit.as_ref(),
             };
             self.page.show(ui, &mut shared, &mut self.commands);
         });

@@ -11,8 +11,8 @@ use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::export::Document;
 use crate::model::{
-    ClusterId, ClusterSurveyId, CompoundId, Condition, Facility, InspectionId, ItemResult, PhotoId,
-    PreparedPhoto, SignMethod, Subject, SurveyField, SurveyId, SurveyValue,
+    ClusterId, ClusterSurveyId, CompoundId, Condition, FacilityChange, InspectionId, ItemResult,
+    PhotoId, PreparedPhoto, SignMethod, Subject, SurveyField, SurveyId, SurveyValue,
 };
 use crate::store::SurveyText;
 
@@ -266,7 +266,8 @@ pub enum Command {
     StartClusterSurvey(ClusterId),
     SetFacility {
         survey: ClusterSurveyId,
-        facility: Facility,
+        code: String,
+        change: FacilityChange,
     },
 
     // --- documents

@@ -123,10 +123,25 @@ fn records(version: u32) -> Vec<String> {
         ));
     }
     // Sealed last: from version 3 on, a sealed round's rows are locked.
-    if version >= 3 {
+    if version >= 7 {
+        sql.push(format!(
+            "UPDATE inspection SET signed_off_at = '2025-01-02T08:00:00Z', seal = 'abc',
+                 seal_version = 1
+             WHERE id = '{FIRST}'"
+        ));
+    } else if version >= 3 {
         sql.push(format!(
             "UPDATE inspection SET signed_off_at = '2025-01-02T08:00:00Z', seal = 'abc'
              WHERE id = '{FIRST}'"
+        ));
+    }
+    // From version 7 a seal is logged when it is issued (older files are logged on upgrade).
+    if version >= 7 {
+        sql.push(format!(
+            "INSERT INTO seal_log (seq, inspection_id, seal, seal_version, signed_off_at,
+                 prev_hash, entry_hash)
+             VALUES (1, '{FIRST}', 'abc', 1, '2025-01-02T08:00:00Z', '{genesis}', 'x')",
+            genesis = yanshou::model::seal::LOG_GENESIS
         ));
     }
     sql
@@ -208,6 +223,9 @@ fn every_older_version_upgrades_with_its_records_intact() {
         }
         if version >= 3 {
             assert!(round.is_signed_off(), "v{version}");
+            let log = store.seal_log().unwrap();
+            assert_eq!(log.len(), 1, "v{version}: the seal is in the sign-off log");
+            assert_eq!((log[0].inspection, log[0].seal.as_str()), (first, "abc"));
             assert_eq!(store.signatures(first).unwrap().len(), 2);
             // The lock triggers are in force on the upgraded file.
             let err = store

@@ -37,8 +37,9 @@ impl App {
 
             Command::EditCompound(id) => {
                 if let Some(compound) = self.read_store(|s| s.compound(id)) {
-                    let draft = CompoundDraft::from_compound(&compound);
-                    self.dialog = Some(Dialog::CompoundForm(CompoundForm::new(draft)));
+                    let mut form = CompoundForm::new(CompoundDraft::from_compound(&compound));
+                    form.loaded = Some(compound);
+                    self.dialog = Some(Dialog::CompoundForm(form));
                 }
             }
             Command::SaveCompound => self.save_compound(),
@@ -181,9 +182,11 @@ impl App {
             Command::StartClusterSurvey(cluster_id) => self.write(|s| {
                 s.start_cluster_survey(cluster_id, today(), "", crate::model::Catalogue::current())
             }),
-            Command::SetFacility { survey, facility } => {
-                self.write(|s| s.set_facility(survey, &facility));
-            }
+            Command::SetFacility {
+                survey,
+                code,
+                change,
+            } => self.write(|s| s.change_facility(survey, &code, &change)),
 
             Command::Export(document) => self.choose_path(PathPurpose::Export(document)),
             Command::ExportTo(document, path) => {

@@ -26,11 +26,13 @@ impl App {
         let needs_check = store.needs_check();
         self.store = Some(store);
         self.db_path = path.to_owned();
+        self.audit = None;
         self.register_query.search.clear();
         self.show_screen(Screen::Register);
         if needs_check {
             self.start_integrity_check();
         }
+        self.start_audit();
     }
 
     /// Says why `path` was not opened: on the no-database screen if nothing is open (offering

@@ -23,19 +23,25 @@ impl App {
                 return;
             }
         };
+        form.errors.clear();
         let is_new = form.draft.id.is_none();
         let new_cluster = form.draft.place_in_cluster(&mut compound, &self.clusters);
-        if let Some(existing) = self
-            .store
-            .as_ref()
-            .and_then(|s| form.draft.id.and_then(|id| s.compound(id).ok()))
-        {
-            compound.is_sample = existing.is_sample;
+        let loaded = form.loaded.clone();
+        if let Some(loaded) = &loaded {
+            compound.is_sample = loaded.is_sample;
         }
         let name = compound.name.clone();
-        let saved =
-            self.with_store_mut(|s| s.save_compound_with_cluster(&compound, new_cluster.as_ref()));
-        if saved.is_none() {
+        let Some(store) = &mut self.store else {
+            return;
+        };
+        let saved = match &loaded {
+            Some(loaded) => store.save_compound_edit(&compound, new_cluster.as_ref(), loaded),
+            None => store.save_compound_with_cluster(&compound, new_cluster.as_ref()),
+        };
+        if let Err(e) = saved {
+            // Said at the form, which stays open with what was typed.
+            tracing::warn!("{e}");
+            form.problem = Some(e.to_string());
             return;
         }
         self.dialog = None;

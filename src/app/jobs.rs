@@ -13,7 +13,7 @@ use crate::export::{Document, ExportOutcome};
 use crate::import::photo::import_file;
 use crate::job::{Job, JobLost, Waker};
 use crate::model::{InspectionId, PhotoId, PreparedPhoto, photo::decode_rgb};
-use crate::store::StoreError;
+use crate::store::{Audit, StoreError};
 use crate::ui::Dialog;
 use crate::ui::status_bar::TaskLine;
 
@@ -33,6 +33,8 @@ enum Running {
     PhotoView(Job<DecodedPhoto>),
     /// The integrity check of a large file, which stays read-only until it passes.
     IntegrityCheck(Job<Result<(), StoreError>>),
+    /// Every signed record checked against its seal and the sign-off log.
+    Audit(Job<Result<Audit, StoreError>>),
 }
 
 /// What a finished job handed back.
@@ -45,6 +47,7 @@ enum Finished {
     },
     View(Result<DecodedPhoto, JobLost>),
     Checked(Result<Result<(), StoreError>, JobLost>),
+    Audited(Result<Result<Audit, StoreError>, JobLost>),
 }
 
 impl Running {
@@ -62,6 +65,7 @@ impl Running {
             }),
             Self::PhotoView(job) => job.try_finish().map(Finished::View),
             Self::IntegrityCheck(job) => job.try_finish().map(Finished::Checked),
+            Self::Audit(job) => job.try_finish().map(Finished::Audited),
         }
     }
 }
@@ -119,6 +123,11 @@ impl Jobs {
                     cancel: None,
                 },
                 Running::IntegrityCheck(job) => TaskLine {
+                    description: job.description().to_owned(),
+                    progress: job.progress(),
+                    cancel: None,
+                },
+                Running::Audit(job) => TaskLine {
                     description: job.description().to_owned(),
                     progress: job.progress(),
                     cancel: None,
@@ -254,6 +263,7 @@ impl App {
                 Finished::View(Ok(Ok((title, image)))) => self.show_photo(title, image),
                 Finished::View(Ok(Err(message))) => self.error(message),
                 Finished::Checked(result) => self.integrity_checked(result),
+                Finished::Audited(result) => self.audited(result),
                 Finished::Export(Err(lost))
                 | Finished::Photos {
                     outcome: Err(lost), ..
@@ -278,6 +288,42 @@ impl App {
         match spawned {
             Ok(job) => self.jobs.running.push(Running::IntegrityCheck(job)),
             Err(e) => self.error(format!("无法启动完整性检查：{e}")),
+        }
+    }
+
+    /// Checks every signed record against its seal and the sign-off log, on the `audit` thread.
+    pub(super) fn start_audit(&mut self) {
+        let Some(reader) = self.read_store(crate::store::Store::reader) else {
+            return;
+        };
+        let spawned = Job::spawn(
+            "audit",
+            "正在核验已签字的记录…",
+            0,
+            self.waker(),
+            move |_| reader.audit(),
+        );
+        match spawned {
+            Ok(job) => self.jobs.running.push(Running::Audit(job)),
+            Err(e) => self.error(format!("无法启动核验：{e}")),
+        }
+    }
+
+    fn audited(&mut self, result: Result<Result<Audit, StoreError>, JobLost>) {
+        match result {
+            Ok(Ok(audit)) => {
+                if !audit.is_clean() {
+                    let lines = audit.lines();
+                    self.error(format!(
+                        "核验发现 {} 处问题：{}",
+                        lines.len(),
+                        lines.join(" ")
+                    ));
+                }
+                self.audit = Some(audit);
+            }
+            Ok(Err(e)) => self.error(format!("核验未能完成：{e}")),
+            Err(lost) => self.error(lost.to_string()),
         }
     }
 

@@ -343,7 +343,7 @@ fn register_benchmarks(frames: usize) -> anyhow::Result<()> {
                         ui,
                         view,
                         &mut query,
-                        (&towns, &clusters),
+                        (&towns, &clusters, None),
                         &mut commands,
                     );
                 });

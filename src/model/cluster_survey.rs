@@ -22,6 +22,15 @@ pub struct Facility {
     pub walking_minutes: Option<u32>,
 }
 
+/// One answer about a facility, changed on its own: a save never writes back the other
+/// answers as a stale screen last saw them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FacilityChange {
+    Present(Option<bool>),
+    Name(String),
+    WalkingMinutes(Option<u32>),
+}
+
 /// A survey of one cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClusterSurvey {

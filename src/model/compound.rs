@@ -168,6 +168,48 @@ impl CompoundDraft {
 }
 
 impl Compound {
+    /// What differs from `earlier`, one phrase per field ("户数 40 → 999").
+    pub fn changes_from(&self, earlier: &Self) -> Vec<String> {
+        let text = |v: &str| {
+            if v.is_empty() {
+                "（空）".to_owned()
+            } else {
+                v.to_owned()
+            }
+        };
+        let number = |v: Option<u32>| v.map_or_else(|| "（空）".to_owned(), |n| n.to_string());
+        let mut changes = Vec::new();
+        let mut note = |label: &str, before: String, after: String| {
+            if before != after {
+                changes.push(format!("{label} {before} → {after}"));
+            }
+        };
+        note("小区名称", text(&earlier.name), text(&self.name));
+        note("地址", text(&earlier.address), text(&self.address));
+        note(
+            "产权单位",
+            text(&earlier.owner_unit),
+            text(&self.owner_unit),
+        );
+        note(
+            "建成年份",
+            earlier
+                .year_built
+                .map_or_else(|| "（空）".to_owned(), |y| y.to_string()),
+            self.year_built
+                .map_or_else(|| "（空）".to_owned(), |y| y.to_string()),
+        );
+        note("楼栋数", number(earlier.buildings), number(self.buildings));
+        note("户数", number(earlier.households), number(self.households));
+        if earlier.town_id != self.town_id {
+            changes.push("所属乡镇已改".to_owned());
+        }
+        if earlier.cluster_id != self.cluster_id {
+            changes.push("所属片区已改".to_owned());
+        }
+        changes
+    }
+
     /// The rules every compound keeps, however it comes in (the form, an import, the sample):
     /// a name, a year built between 1900 and this year, counts within reason.
     pub fn check(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {

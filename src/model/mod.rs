@@ -23,7 +23,7 @@ pub mod verdict;
 pub use catalogue::{Catalogue, CatalogueError, StandardItem};
 pub use cluster::Cluster;
 pub use cluster_acceptance::{RoundMembers, cluster_verdict, handover_status};
-pub use cluster_survey::{ClusterSurvey, Facility};
+pub use cluster_survey::{ClusterSurvey, Facility, FacilityChange};
 pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
 pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding, assess};
 pub use header::SubjectHeader;

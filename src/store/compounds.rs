@@ -197,6 +197,31 @@ impl Store {
         Ok(())
     }
 
+    /// Saves an edit of a compound made on a form that loaded `loaded`: refused, naming what
+    /// changed, if the stored record is no longer what the form loaded (another program wrote
+    /// it meanwhile), so a stale form never writes old values back.
+    pub fn save_compound_edit(
+        &mut self,
+        c: &Compound,
+        new_cluster: Option<&Cluster>,
+        loaded: &Compound,
+    ) -> Result<(), StoreError> {
+        let tx = self.begin()?;
+        let stored = self.compound(c.id)?;
+        if stored != *loaded {
+            return Err(StoreError::Stale {
+                what: "小区信息",
+                changes: stored.changes_from(loaded),
+            });
+        }
+        if let Some(k) = new_cluster {
+            insert_cluster(&tx, k)?;
+        }
+        upsert_compound(&tx, c, &now())?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Adds a compound or updates the existing one with the same id.
     pub fn save_compound(&mut self, c: &Compound) -> Result<(), StoreError> {
         self.save_compound_with_cluster(c, None)
@@ -284,7 +309,7 @@ impl Store {
     }
 }
 
-fn insert_cluster(tx: &rusqlite::Transaction<'_>, k: &Cluster) -> Result<(), StoreError> {
+fn insert_cluster(tx: &rusqlite::Connection, k: &Cluster) -> Result<(), StoreError> {
     validate::name("片区名称", &k.name)?;
     if let Some(year) = k.plan_year {
         validate::plan_year(year, super::today())?;
@@ -301,11 +326,7 @@ fn insert_cluster(tx: &rusqlite::Transaction<'_>, k: &Cluster) -> Result<(), Sto
 }
 
 /// Adds a compound, or updates the one with the same id (keeping its `created_at`).
-fn upsert_compound(
-    tx: &rusqlite::Transaction<'_>,
-    c: &Compound,
-    now: &str,
-) -> Result<(), StoreError> {
+fn upsert_compound(tx: &rusqlite::Connection, c: &Compound, now: &str) -> Result<(), StoreError> {
     if let Err(errors) = c.check(super::today()) {
         let messages: Vec<String> = errors.into_iter().map(|e| e.message).collect();
         return Err(StoreError::Invalid(format!(

@@ -29,7 +29,7 @@ pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
 pub use open::CHECK_LATER_ABOVE;
 pub use photos::PhotoMeta;
 pub use rectifications::RectificationListing;
-pub use seal::Audit;
+pub use seal::{Audit, AuditFinding};
 pub use surveys::SurveyText;
 
 /// How long a write waits for another connection's transaction before giving up.
@@ -353,15 +353,45 @@ impl Store {
     }
 
     /// Starts the transaction of one user action, taking the write lock at once: what it reads
-    /// cannot change under it before it commits. A store open for viewing refuses, saying why.
-    pub(crate) fn begin(&self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+    /// cannot change under it before it commits. Inside `in_one_transaction` it is a savepoint
+    /// of the outer transaction. A store open for viewing refuses, saying why.
+    pub(crate) fn begin(&self) -> Result<Tx<'_>, StoreError> {
         if let Access::View(reason) = &self.access {
             return Err(StoreError::ViewOnly(reason.explanation()));
         }
-        Ok(rusqlite::Transaction::new_unchecked(
-            &self.conn,
-            rusqlite::TransactionBehavior::Immediate,
-        )?)
+        Tx::begin(&self.conn)
+    }
+
+    /// Runs several writes as one: all of them are saved, or none (the sample set, an import).
+    pub fn in_one_transaction<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if let Access::View(reason) = &self.access {
+            return Err(StoreError::ViewOnly(reason.explanation()).into());
+        }
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(StoreError::from)?;
+        // The writes inside see the outer transaction and nest as savepoints.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        match result {
+            Ok(Ok(value)) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(value),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(StoreError::from(e).into())
+                }
+            },
+            Ok(Err(e)) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+            Err(panic) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                std::panic::resume_unwind(panic)
+            }
+        }
     }
 
     fn configure(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
@@ -438,6 +468,61 @@ impl Store {
     }
 }
 
+/// A transaction (or, inside another, a savepoint) that rolls back unless committed.
+pub(crate) struct Tx<'a> {
+    conn: &'a Connection,
+    nested: bool,
+    done: bool,
+}
+
+impl<'a> Tx<'a> {
+    fn begin(conn: &'a Connection) -> Result<Self, StoreError> {
+        let nested = !conn.is_autocommit();
+        conn.execute_batch(if nested {
+            "SAVEPOINT yanshou_write"
+        } else {
+            "BEGIN IMMEDIATE"
+        })?;
+        Ok(Self {
+            conn,
+            nested,
+            done: false,
+        })
+    }
+
+    /// Saves what was written (for a savepoint: into the outer transaction).
+    pub(crate) fn commit(mut self) -> Result<(), StoreError> {
+        self.done = true;
+        self.conn.execute_batch(if self.nested {
+            "RELEASE yanshou_write"
+        } else {
+            "COMMIT"
+        })?;
+        Ok(())
+    }
+}
+
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // Nothing to report to: the error that stopped the write is already on its way.
+            let _ = self.conn.execute_batch(if self.nested {
+                "ROLLBACK TO yanshou_write; RELEASE yanshou_write"
+            } else {
+                "ROLLBACK"
+            });
+        }
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
 /// Where an item row lives: the item table, its parent table and the column naming the parent.
 pub(crate) struct ItemTable {
     pub items: &'static str,
@@ -450,7 +535,7 @@ pub(crate) struct ItemTable {
 /// Sets one column of the item `code` of parent `id` and touches the parent's `updated_at`,
 /// inside `tx`.
 pub(crate) fn update_item_column<Id: rusqlite::ToSql + std::fmt::Display>(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     table: &ItemTable,
     id: &Id,
     code: &str,

@@ -64,8 +64,13 @@ const COMPOUNDS: [(&str, &str, &str, &str, i32, u32, u32); 4] = [
     ),
 ];
 
-/// Writes the sample data set. Refuses a file that holds real compounds unless `into_existing`.
+/// Writes the sample data set, in one transaction: all of it or (killed, or failing half-way)
+/// none. Refuses a file that holds real compounds unless `into_existing`.
 pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId, SampleError> {
+    store.in_one_transaction(|store| write_all(store, into_existing))
+}
+
+fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, SampleError> {
     let (total, samples) = store.compound_counts()?;
     if samples > 0 {
         return Err(SampleError::AlreadyThere);

@@ -20,10 +20,21 @@ use crate::model::{Inspection, InspectionId, MemberAcceptance, SealCheck, Signat
 pub struct Audit {
     /// Signed records checked.
     pub checked: usize,
-    /// Each record with something wrong: its id, what it is (name and date) and the finding.
-    pub findings: Vec<(InspectionId, String, Finding)>,
+    /// Each record with something wrong.
+    pub findings: Vec<AuditFinding>,
     /// Log entries out of the chain (changed, removed around them, or forged).
     pub broken_log: Vec<i64>,
+}
+
+/// A signed record with something wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditFinding {
+    pub inspection: InspectionId,
+    /// Whose record it is (unknown once deleted).
+    pub subject: Option<Subject>,
+    /// How messages name it (subject, date, round).
+    pub what: String,
+    pub finding: Finding,
 }
 
 impl Audit {
@@ -36,8 +47,15 @@ impl Audit {
     pub fn finding(&self, id: InspectionId) -> Option<&Finding> {
         self.findings
             .iter()
-            .find(|(i, _, _)| *i == id)
-            .map(|(_, _, f)| f)
+            .find(|f| f.inspection == id)
+            .map(|f| &f.finding)
+    }
+
+    /// The findings about one compound's or cluster's records.
+    pub fn findings_of(&self, subject: Subject) -> impl Iterator<Item = &AuditFinding> {
+        self.findings
+            .iter()
+            .filter(move |f| f.subject == Some(subject))
     }
 
     /// One line per problem, for `list`, `verify --all` and the status bar.
@@ -45,7 +63,7 @@ impl Audit {
         let mut lines: Vec<String> = self
             .findings
             .iter()
-            .map(|(_, what, f)| format!("{what}：{}", f.explanation()))
+            .map(|f| format!("{}：{}", f.what, f.finding.explanation()))
             .collect();
         if !self.broken_log.is_empty() {
             lines.push(format!(
@@ -342,8 +360,12 @@ impl Store {
             }
         }
         for id in ids {
-            let (what, check) = match self.inspection_listing(id) {
-                Ok(listing) => (listing.describe(), self.check_seal(id)?),
+            let (subject, what, check) = match self.inspection_listing(id) {
+                Ok(listing) => (
+                    Some(listing.subject),
+                    listing.describe(),
+                    self.check_seal(id)?,
+                ),
                 Err(StoreError::NotFound { .. }) => {
                     let code = log
                         .iter()
@@ -351,6 +373,7 @@ impl Store {
                         .map(|e| short_code(&e.seal))
                         .unwrap_or_default();
                     (
+                        None,
                         format!("验收记录 {id}"),
                         SealCheck::Flagged(Finding::Deleted { code }),
                     )
@@ -359,7 +382,12 @@ impl Store {
             };
             audit.checked += 1;
             if let Some(finding) = check.finding() {
-                audit.findings.push((id, what, finding));
+                audit.findings.push(AuditFinding {
+                    inspection: id,
+                    subject,
+                    what,
+                    finding,
+                });
             }
         }
         Ok(audit)
@@ -411,7 +439,7 @@ fn log_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
 
 /// Appends a seal to the sign-off log, chained to the entry before.
 fn append_log(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     id: InspectionId,
     seal: &str,
     version: u32,
@@ -439,7 +467,7 @@ fn append_log(
 }
 
 /// Enters the seals issued before the log existed (migration 7), oldest first.
-pub(super) fn log_existing_seals(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+pub(super) fn log_existing_seals(tx: &rusqlite::Connection) -> Result<(), StoreError> {
     let sealed: Vec<(InspectionId, String, String)> = tx
         .prepare(
             "SELECT id, seal, coalesce(signed_off_at, '') FROM inspection

@@ -12,7 +12,7 @@ use crate::model::survey::check_value;
 use crate::model::validate;
 use crate::model::{
     Catalogue, ClusterId, ClusterSurvey, ClusterSurveyId, CompoundId, CompoundSurvey, Condition,
-    Facility, ItemCondition, SurveyCatalogue, SurveyField, SurveyId, SurveyValue,
+    Facility, FacilityChange, ItemCondition, SurveyCatalogue, SurveyField, SurveyId, SurveyValue,
 };
 
 /// The free-text parts of a surveyed item.
@@ -203,7 +203,7 @@ impl Store {
     }
 
     /// Refuses changes to any round but a compound's latest.
-    fn ensure_latest(tx: &rusqlite::Transaction<'_>, id: SurveyId) -> Result<(), StoreError> {
+    fn ensure_latest(tx: &rusqlite::Connection, id: SurveyId) -> Result<(), StoreError> {
         let latest: Option<bool> = tx
             .query_row(
                 "SELECT s.round = (SELECT max(round) FROM survey WHERE compound_id = s.compound_id)
@@ -433,7 +433,50 @@ impl Store {
             .collect()
     }
 
-    /// Saves one facility's answers. One transaction.
+    /// Saves one answer about a facility, leaving its other answers as they are in the file.
+    pub fn change_facility(
+        &mut self,
+        survey: ClusterSurveyId,
+        code: &str,
+        change: &FacilityChange,
+    ) -> Result<(), StoreError> {
+        let (column, value): (&str, Box<dyn rusqlite::ToSql>) = match change {
+            FacilityChange::Present(p) => ("present", Box::new(*p)),
+            FacilityChange::Name(n) => {
+                validate::short_text("设施名称", n)?;
+                ("name", Box::new(n.trim().to_owned()))
+            }
+            FacilityChange::WalkingMinutes(m) => {
+                if let Some(m) = m {
+                    validate::count("步行分钟", *m, 600)?;
+                }
+                ("walking_minutes", Box::new(*m))
+            }
+        };
+        let now = now();
+        let tx = self.begin()?;
+        let n = tx.execute(
+            &format!(
+                "UPDATE cluster_facility SET {column} = ?1, updated_at = ?2
+                 WHERE survey_id = ?3 AND code = ?4"
+            ),
+            params![value, now, survey, code],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "片区设施",
+                id: code.to_owned(),
+            });
+        }
+        tx.execute(
+            "UPDATE cluster_survey SET updated_at = ?1 WHERE id = ?2",
+            params![now, survey],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Saves all of one facility's answers (the sample data, imports). One transaction.
     pub fn set_facility(
         &mut self,
         survey: ClusterSurveyId,

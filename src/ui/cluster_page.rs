@@ -7,10 +7,10 @@ use eframe::egui;
 use crate::command::{Command, Screen};
 use crate::export::Document;
 use crate::model::{
-    Cluster, ClusterId, ClusterSurvey, Facility, MemberAcceptance, MemberStatus, Subject,
+    Cluster, ClusterId, ClusterSurvey, FacilityChange, MemberAcceptance, MemberStatus, Subject,
     cluster_acceptance::{member_changes, members_pending},
 };
-use crate::store::{CompoundRow, InspectionSummary, Store, StoreError};
+use crate::store::{Audit, CompoundRow, InspectionSummary, Store, StoreError};
 use crate::ui::widgets::{
     CommandButton, PASS_GREEN, command_button, eligibility_text, verdict_text,
 };
@@ -93,7 +93,18 @@ impl ClusterView {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    view: &mut ClusterView,
+    audit: Option<&Audit>,
+    commands: &mut Vec<Command>,
+) {
+    if let Some(audit) = audit {
+        crate::ui::widgets::audit_warnings(
+            ui,
+            audit.findings_of(Subject::Cluster(view.cluster.id)),
+        );
+    }
     ui.horizontal(|ui| {
         ui.heading(format!("片区：{}", view.cluster.name));
         if let Some(year) = view.cluster.plan_year {
@@ -195,11 +206,10 @@ pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Comman
                 ui.horizontal(|ui| {
                     for (value, text) in [(true, "有"), (false, "无")] {
                         let selected = facility.present == Some(value);
-                        let mut f = facility.clone();
-                        f.present = if selected { None } else { Some(value) };
                         CommandButton::new(Command::SetFacility {
                             survey: survey_id,
-                            facility: f,
+                            code: facility.code.clone(),
+                            change: FacilityChange::Present((!selected).then_some(value)),
                         })
                         .text(text)
                         .selected(selected)
@@ -214,17 +224,21 @@ pub fn show(ui: &mut egui::Ui, view: &mut ClusterView, commands: &mut Vec<Comman
                 let minutes_response = ui
                     .add(egui::TextEdit::singleline(minutes).desired_width(60.0))
                     .accessible_name(format!("{} 步行分钟", facility.kind));
-                if name_response.changed() || minutes_response.changed() {
+                if name_response.changed() {
+                    commands.push(Command::SetFacility {
+                        survey: survey_id,
+                        code: facility.code.clone(),
+                        change: FacilityChange::Name(name.trim().to_owned()),
+                    });
+                }
+                if minutes_response.changed() {
                     match parse_minutes(minutes) {
                         Ok(walking_minutes) => {
                             view.errors[index] = None;
                             commands.push(Command::SetFacility {
                                 survey: survey_id,
-                                facility: Facility {
-                                    name: name.trim().to_owned(),
-                                    walking_minutes,
-                                    ..facility.clone()
-                                },
+                                code: facility.code.clone(),
+                                change: FacilityChange::WalkingMinutes(walking_minutes),
                             });
                         }
                         Err(e) => view.errors[index] = Some(e),

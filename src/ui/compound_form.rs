@@ -10,7 +10,12 @@ use crate::ui::widgets::{CommandButton, command_button, labelled_text};
 #[derive(Debug)]
 pub struct CompoundForm {
     pub draft: CompoundDraft,
+    /// The compound as the form loaded it (when editing): a save refuses if it has changed
+    /// in the file since.
+    pub loaded: Option<crate::model::Compound>,
     pub errors: Vec<FieldError>,
+    /// Why the last save failed as a whole (e.g. the record changed meanwhile).
+    pub problem: Option<String>,
     /// Put the cursor in the first field when the form opens.
     focus_first: bool,
 }
@@ -19,7 +24,9 @@ impl CompoundForm {
     pub fn new(draft: CompoundDraft) -> Self {
         Self {
             draft,
+            loaded: None,
             errors: Vec::new(),
+            problem: None,
             focus_first: true,
         }
     }
@@ -157,6 +164,9 @@ pub fn show(
             .small()
             .weak(),
     );
+    if let Some(problem) = &form.problem {
+        ui.label(egui::RichText::new(problem).color(ui.visuals().error_fg_color));
+    }
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         command_button(ui, Command::SaveCompound, commands);

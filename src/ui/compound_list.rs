@@ -5,7 +5,7 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::command::{Command, Screen, UiCommand};
 use crate::model::{Cluster, ClusterId, Eligibility, SurveyStatus, Town, TownId};
-use crate::store::{CompoundRow, Store, StoreError};
+use crate::store::{Audit, CompoundRow, Store, StoreError};
 use crate::ui::widgets::{CommandButton, command_button, eligibility_text};
 
 /// A column the register can be sorted by.
@@ -215,7 +215,7 @@ pub fn show(
     ui: &mut egui::Ui,
     view: &mut RegisterView,
     query: &mut RegisterQuery,
-    (towns, clusters): (&[Town], &[Cluster]),
+    (towns, clusters, audit): (&[Town], &[Cluster], Option<&Audit>),
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
@@ -303,7 +303,25 @@ pub fn show(
                     let r = &view.rows[view.visible[row.index()]];
                     let c = &r.compound;
                     row.col(|ui| {
-                        ui.label(&c.name);
+                        let flagged = audit.and_then(|a| {
+                            a.findings_of(crate::model::Subject::Compound(c.id)).next()
+                        });
+                        match flagged {
+                            Some(f) => {
+                                ui.label(
+                                    egui::RichText::new(format!("【异常】{}", c.name))
+                                        .color(ui.visuals().error_fg_color),
+                                )
+                                .on_hover_text(format!(
+                                    "{}：{}",
+                                    f.what,
+                                    f.finding.explanation()
+                                ));
+                            }
+                            None => {
+                                ui.label(&c.name);
+                            }
+                        }
                     });
                     row.col(|ui| {
                         ui.label(&r.town_name);

@@ -9,7 +9,7 @@ use crate::model::{
     Compound, CompoundId, CompoundSurvey, Condition, EligibilityFacts, EligibilityReport,
     MemberStatus, NeedsGroup, Subject, SurveyCatalogue, Verdict, assess, needs_list,
 };
-use crate::store::{InspectionSummary, Store, StoreError};
+use crate::store::{Audit, InspectionSummary, Store, StoreError};
 use crate::ui::widgets::{
     CommandButton, command_button, eligibility_checks, eligibility_text, verdict_text,
 };
@@ -60,14 +60,27 @@ impl CompoundView {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    view: &CompoundView,
+    audit: Option<&Audit>,
+    commands: &mut Vec<Command>,
+) {
     egui::ScrollArea::vertical()
         .auto_shrink(false)
-        .show(ui, |ui| page(ui, view, commands));
+        .show(ui, |ui| page(ui, view, audit, commands));
 }
 
-fn page(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Command>) {
+fn page(
+    ui: &mut egui::Ui,
+    view: &CompoundView,
+    audit: Option<&Audit>,
+    commands: &mut Vec<Command>,
+) {
     let c = &view.compound;
+    if let Some(audit) = audit {
+        crate::ui::widgets::audit_warnings(ui, audit.findings_of(Subject::Compound(c.id)));
+    }
     ui.horizontal(|ui| {
         ui.heading(&c.name);
         if c.is_sample {

@@ -44,6 +44,8 @@ pub struct Shared<'a> {
     pub register_query: &'a mut RegisterQuery,
     /// A background export is running (its buttons wait).
     pub exporting: bool,
+    /// What the check of every signed record found on opening (once it has run).
+    pub audit: Option<&'a crate::store::Audit>,
 }
 
 /// One step of the breadcrumb trail: its text, and where a click goes.
@@ -167,13 +169,13 @@ impl Page {
                 ui,
                 view,
                 shared.register_query,
-                (shared.towns, shared.clusters),
+                (shared.towns, shared.clusters, shared.audit),
                 commands,
             ),
-            Self::Compound(view) => compound_page::show(ui, view, commands),
+            Self::Compound(view) => compound_page::show(ui, view, shared.audit, commands),
             Self::Inspection(view) => checklist::show(ui, view, shared.exporting, commands),
             Self::Survey(view) => survey_form::show(ui, view, commands),
-            Self::Cluster(view) => cluster_page::show(ui, view, commands),
+            Self::Cluster(view) => cluster_page::show(ui, view, shared.audit, commands),
             Self::Rectifications(view) => rectification_list::show(ui, view, commands),
         }
     }

@@ -10,3 +10,4 @@ mod clusters;
 mod register;
 mod signing;
 mod surveys;
+mod trust;

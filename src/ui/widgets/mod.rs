@@ -60,6 +60,20 @@ pub fn view_only_banner(ui: &mut egui::Ui, why: &str) {
         });
 }
 
+/// Red lines naming what the check of signed records found about this page's records.
+pub fn audit_warnings<'a>(
+    ui: &mut egui::Ui,
+    findings: impl Iterator<Item = &'a crate::store::AuditFinding>,
+) {
+    for f in findings {
+        ui.label(
+            egui::RichText::new(format!("【异常】{}：{}", f.what, f.finding.explanation()))
+                .color(ui.visuals().error_fg_color)
+                .strong(),
+        );
+    }
+}
+
 /// The green used for 合格.
 pub const PASS_GREEN: egui::Color32 = egui::Color32::from_rgb(0, 130, 60);
 
