@@ -39,7 +39,7 @@ impl App {
                 if let Some(compound) = self.read_store(|s| s.compound(id)) {
                     let mut form = CompoundForm::new(CompoundDraft::from_compound(&compound));
                     form.loaded = Some(compound);
-                    self.dialog = Some(Dialog::CompoundForm(form));
+                    self.dialog = Some(Dialog::CompoundForm(Box::new(form)));
                 }
             }
             Command::SaveCompound => self.save_compound(),
@@ -233,7 +233,7 @@ impl App {
                         town_id: self.towns.first().map(|t| t.id),
                         ..CompoundDraft::default()
                     };
-                    self.dialog = Some(Dialog::CompoundForm(CompoundForm::new(draft)));
+                    self.dialog = Some(Dialog::CompoundForm(Box::new(CompoundForm::new(draft))));
                 }
             }
             UiCommand::ShowRectifications => self.show_screen(Screen::Rectifications),

@@ -12,7 +12,7 @@ use crate::ui::{compound_form, inspection_form, path_prompt};
 
 /// The dialog shown over the screen, if any.
 pub enum Dialog {
-    CompoundForm(CompoundForm),
+    CompoundForm(Box<CompoundForm>),
     ConfirmDelete {
         id: CompoundId,
         name: String,
