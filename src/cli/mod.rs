@@ -1,6 +1,7 @@
 //! Command-line interface: the GUI by default, and headless subcommands for the office.
 
 mod bench;
+pub mod selftest;
 
 use std::path::{Path, PathBuf};
 
@@ -76,6 +77,18 @@ pub enum CliCommand {
         /// 允许混入已有正式数据的文件
         #[arg(long)]
         into_existing: bool,
+    },
+    /// 可靠性自检：强行终止、损坏文件、抢写、篡改、磁盘满、只读 / the reliability suite
+    Selftest {
+        /// 全量运行（数百次强行终止、上千个损坏文件），打印各项数字
+        #[arg(long)]
+        long: bool,
+    },
+    /// （自检用）被强行终止的子进程 / the child that `selftest` kills
+    #[command(hide = true)]
+    SelftestChild {
+        #[arg(long)]
+        scenario: String,
     },
     /// 性能测试：打印导出与保存耗时 / print benchmark figures
     Bench {
@@ -180,6 +193,13 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             Ok(())
         }
         CliCommand::Bench { iterations } => bench::run(iterations),
+        CliCommand::Selftest { long } => selftest::run(long),
+        CliCommand::SelftestChild { scenario } => {
+            let Some(scenario) = selftest::crash::Scenario::from_name(&scenario) else {
+                bail!("未知的自检场景“{scenario}”");
+            };
+            selftest::crash::child(scenario, db)
+        }
     }
 }
 

@@ -27,6 +27,9 @@ pub enum StoreError {
     #[error("数据库旁的“{}”日志文件不属于这个数据库（可能是从别处复制来的）或已损坏。文件未作任何改动。请把这个日志文件移到别处后重新打开；如有疑问，请联系县办技术人员。", path.display())]
     ForeignWal { path: PathBuf },
 
+    #[error("数据库旁有不属于它的恢复日志“{}”（上次中断或从别处复制来的）。为免用错误的日志改写数据库，程序没有打开它，文件未作任何改动。请把这个 -journal 文件移到别处后重新打开；如有疑问，请联系县办技术人员。", path.display())]
+    LeftoverJournal { path: PathBuf },
+
     #[error("“{}”已在另一个验收程序中打开并可修改（{holder}）。已等待 10 秒；请关闭那个窗口后重试。未作任何改动。", path.display())]
     InUse { path: PathBuf, holder: String },
 
@@ -72,7 +75,7 @@ pub enum StoreError {
     #[error("磁盘空间已满，刚才的操作未保存。请清理磁盘空间后重试；已保存的记录不受影响。")]
     DiskFull,
 
-    #[error("无法读取“{}”：{source}", path.display())]
+    #[error("无法读写“{}”：{}。文件未作任何改动；请检查文件和磁盘，或联系技术人员。", path.display(), describe_io(source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -114,6 +117,28 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// An operating-system error in words (the system's own text is English).
+pub fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let words = match e.kind() {
+        ErrorKind::NotFound => "文件不存在",
+        ErrorKind::PermissionDenied => "没有权限",
+        ErrorKind::IsADirectory => "这是一个文件夹",
+        ErrorKind::ReadOnlyFilesystem => "磁盘为只读",
+        ErrorKind::StorageFull => "磁盘已满",
+        ErrorKind::TimedOut | ErrorKind::WouldBlock => "等待超时",
+        _ => match e.raw_os_error() {
+            Some(40) => "符号链接形成了循环",
+            Some(5) => "磁盘读写出错（可能有坏道或 U 盘已拔出）",
+            _ => "系统读写出错",
+        },
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{words}（系统错误 {code}）"),
+        None => words.to_owned(),
+    }
+}
+
 impl From<crate::model::validate::Invalid> for StoreError {
     fn from(e: crate::model::validate::Invalid) -> Self {
         Self::Invalid(e.0)
@@ -150,6 +175,16 @@ impl StoreError {
                     },
                 }
             }
+            None if matches!(
+                e,
+                rusqlite::Error::Utf8Error(..) | rusqlite::Error::FromSqlConversionFailure(..)
+            ) =>
+            {
+                Self::Damaged {
+                    path: owned(),
+                    detail: "文件中的文字或数值已损坏".to_owned(),
+                }
+            }
             Some(ErrorCode::SystemIoFailure) if super::open::disk_nearly_full(path) => {
                 Self::DiskFull
             }
@@ -157,7 +192,18 @@ impl StoreError {
                 path: owned(),
                 detail: "读取文件时出错（可能被截断或磁盘有坏道）".to_owned(),
             },
-            _ => Self::from(e),
+            // Past the header checks, anything else SQLite refuses at opening means the
+            // structure inside is broken (a damaged schema, a page that reads wrong).
+            _ => match Self::from(e) {
+                Self::Sqlite(raw) => {
+                    tracing::warn!(path = %path.display(), "opening: {raw}");
+                    Self::Damaged {
+                        path: owned(),
+                        detail: "数据库内部结构有误".to_owned(),
+                    }
+                }
+                other => other,
+            },
         }
     }
 }

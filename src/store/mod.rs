@@ -268,6 +268,15 @@ impl Store {
                 });
             }
         };
+        // Checked before anything is written, through a read-only connection (which never
+        // checkpoints a `-wal` into the file or replays a journal): a damaged file is never
+        // migrated or written. A large file that needs no upgrade is checked in the background.
+        let later = mode == Mode::Window
+            && header.len > open::CHECK_LATER_ABOVE
+            && header.user_version == i64::from(SCHEMA_VERSION);
+        if !header.empty {
+            open::check_before_writing(path, !later)?;
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -275,14 +284,6 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open::writing_refused(path, e))?;
-        // Checked before anything is written: a damaged file is never migrated or written.
-        // A large file that needs no upgrade is checked in the background instead.
-        let later = mode == Mode::Window
-            && header.len > open::CHECK_LATER_ABOVE
-            && header.user_version == i64::from(SCHEMA_VERSION);
-        if !header.empty {
-            open::check_contents(&conn, path, !later).map_err(|e| open::blame_wal(path, e))?;
-        }
         let mut store = Self::configure(conn, Some(path.to_owned()))?;
         store._lock = Some(lock);
         if later {
@@ -394,7 +395,15 @@ impl Store {
         }
     }
 
-    fn configure(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
+    fn configure(conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
+        let result = Self::configure_inner(conn, path.clone());
+        match (result, &path) {
+            (Err(StoreError::Sqlite(e)), Some(p)) => Err(StoreError::from_open(p, e)),
+            (result, _) => result,
+        }
+    }
+
+    fn configure_inner(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
         let with_path = |e: rusqlite::Error| match &path {
             Some(p) => StoreError::from_open(p, e),
             None => StoreError::from(e),
@@ -436,10 +445,10 @@ impl Store {
         self.access == Access::View(ViewReason::Checking)
     }
 
-    /// Runs `PRAGMA quick_check` (on a reader, in the background).
+    /// Runs the full integrity check (on a reader, in the background).
     pub fn check_integrity(&self) -> Result<(), StoreError> {
         let path = self.path.clone().unwrap_or_default();
-        open::quick_check(&self.conn, &path)
+        open::full_check(&self.conn, &path)
     }
 
     /// The background check's result: writes are allowed once it passed; a damaged file stays

@@ -60,6 +60,10 @@ pub(super) fn examine(path: &Path) -> Result<Header, StoreError> {
     let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => StoreError::Missing { path: owned() },
         std::io::ErrorKind::PermissionDenied => StoreError::NoAccess { path: owned() },
+        _ if source.raw_os_error() == Some(40) => StoreError::NotARegularFile {
+            path: owned(),
+            kind: "循环的符号链接",
+        },
         _ => StoreError::Io {
             path: owned(),
             source,
@@ -107,6 +111,12 @@ pub(super) fn examine(path: &Path) -> Result<Header, StoreError> {
     let be32 = |at: usize| {
         u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
     };
+    if !(1..=4).contains(&be32(44)) {
+        return Err(damaged(path, "文件头中的结构格式号无效"));
+    }
+    if !(1..=3).contains(&be32(56)) {
+        return Err(damaged(path, "文件头中的文字编码无效"));
+    }
     let page_size = match be16(16) {
         1 => 65_536,
         n if n >= 512 && n.is_power_of_two() => u64::from(n),
@@ -116,19 +126,26 @@ pub(super) fn examine(path: &Path) -> Result<Header, StoreError> {
     if header[21..24] != [64, 32, 32] {
         return Err(damaged(path, "文件头中的固定字段被改动"));
     }
-    if meta.len() % page_size != 0 {
-        return Err(damaged(path, "文件长度不是整页，可能在复制或保存时被截断"));
-    }
-    // The page count in the header is valid when its change counters agree.
-    let pages_in_header = u64::from(be32(28));
-    if be32(24) == be32(92) && pages_in_header > meta.len() / page_size {
-        return Err(damaged(
-            path,
-            &format!(
-                "文件头记载 {pages_in_header} 页，文件只有 {} 页，已被截断",
-                meta.len() / page_size
-            ),
-        ));
+    // With a `-wal` beside it (a crash, or a checkpoint a full disk cut short), the main file
+    // is not the whole database: its size and page count are SQLite's to reconcile, and the
+    // integrity check judges the result.
+    let [wal, ..] = siblings(path);
+    let wal_holds_pages = wal.metadata().is_ok_and(|m| m.len() > 0);
+    if !wal_holds_pages {
+        if meta.len() % page_size != 0 {
+            return Err(damaged(path, "文件长度不是整页，可能在复制或保存时被截断"));
+        }
+        // The page count in the header is valid when its change counters agree.
+        let pages_in_header = u64::from(be32(28));
+        if be32(24) == be32(92) && pages_in_header > meta.len() / page_size {
+            return Err(damaged(
+                path,
+                &format!(
+                    "文件头记载 {pages_in_header} 页，文件只有 {} 页，已被截断",
+                    meta.len() / page_size
+                ),
+            ));
+        }
     }
     let user_version = i64::from(be32(60) as i32);
     let application_id = be32(68) as i32;
@@ -192,7 +209,7 @@ pub(super) fn damaged(path: &Path, detail: &str) -> StoreError {
 }
 
 /// Checks an open connection to an existing file: ours, its schema what its version says,
-/// and (with `integrity`) every page readable and consistent (`PRAGMA quick_check`).
+/// and (with `integrity`) every page readable and consistent (`full_check`).
 pub(super) fn check_contents(
     conn: &Connection,
     path: &Path,
@@ -231,27 +248,60 @@ pub(super) fn check_contents(
         }
     }
     if integrity {
-        quick_check(conn, path)?;
+        full_check(conn, path)?;
     }
     Ok(())
 }
 
-/// `PRAGMA quick_check`: every page readable, the b-trees and indexes consistent.
-pub(super) fn quick_check(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    let mut stmt = conn
-        .prepare("PRAGMA quick_check(5)")
-        .map_err(|e| StoreError::from_open(path, e))?;
-    let findings: Vec<String> = stmt
-        .query_map([], |r| r.get(0))
-        .and_then(Iterator::collect)
-        .map_err(|e| StoreError::from_open(path, e))?;
-    match findings.as_slice() {
-        [ok] if ok == "ok" => Ok(()),
-        _ => Err(damaged(
-            path,
-            &format!("完整性检查未通过：{}", findings.join("；")),
-        )),
+/// Everything checked before a file is opened for writing, through a read-only connection.
+/// A `-journal` beside one of our files (always in WAL mode) is not ours: SQLite would replay
+/// it into the file, so it is refused. A `-wal` beside it (after a crash, or copied in) is
+/// checked with it even when the rest of the check runs later: a `-wal` of another database
+/// replays that database's pages into this one, and only the full check sees the mixture.
+pub(super) fn check_before_writing(path: &Path, integrity: bool) -> Result<(), StoreError> {
+    let [wal, _, journal] = siblings(path);
+    if journal.metadata().is_ok_and(|m| m.len() > 0) {
+        return Err(StoreError::LeftoverJournal { path: journal });
     }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| StoreError::from_open(path, e))?;
+    let with_wal = wal.metadata().is_ok_and(|m| m.len() > 0);
+    check_contents(&conn, path, integrity || with_wal).map_err(|e| blame_wal(path, e))
+}
+
+/// The full check: `PRAGMA integrity_check` (every page, every index against its table) and
+/// the foreign keys. SQLite's findings are logged; the message says how many.
+pub(super) fn full_check(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let findings: Vec<String> = conn
+        .prepare("PRAGMA integrity_check(20)")
+        .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect())
+        .map_err(|e| StoreError::from_open(path, e))?;
+    if findings != ["ok"] {
+        tracing::warn!(path = %path.display(), ?findings, "integrity check failed");
+        return Err(damaged(
+            path,
+            &format!(
+                "完整性检查发现 {} 处错误",
+                if findings.len() >= 20 {
+                    "20 多".to_owned()
+                } else {
+                    findings.len().to_string()
+                }
+            ),
+        ));
+    }
+    let broken: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .map_err(|e| StoreError::from_open(path, e))?;
+    if broken > 0 {
+        return Err(damaged(path, &format!("{broken} 条记录的关联不一致")));
+    }
+    Ok(())
 }
 
 /// The tables of a database with their columns, as a comparable set. (Indexes and triggers

@@ -1,0 +1,355 @@
+//! kill -9 in the middle of work: a child process writes (ticks, survey edits, photos,
+//! sign-offs, the sample set) and says "ACK n" after each write it was told is saved; the
+//! parent kills it at a random moment, reopens the file and checks that every acknowledged
+//! write is there, that nothing half-done is, and that the file is whole.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rand::{Rng, SeedableRng, rngs::StdRng};
+
+use crate::model::{
+    Catalogue, Compound, CompoundId, InspectionId, ItemResult, SealCheck, SignMethod, Subject,
+    SurveyCatalogue, SurveyField, SurveyValue, catalogue::COMPOUND_STANDARD,
+};
+use crate::store::Store;
+
+/// What is written until the kill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    Ticks,
+    SurveyEdits,
+    Photos,
+    SignOff,
+    Sample,
+}
+
+impl Scenario {
+    pub const ALL: [Self; 5] = [
+        Self::Ticks,
+        Self::SurveyEdits,
+        Self::Photos,
+        Self::SignOff,
+        Self::Sample,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ticks => "ticks",
+            Self::SurveyEdits => "survey",
+            Self::Photos => "photos",
+            Self::SignOff => "signoff",
+            Self::Sample => "sample",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ticks => "逐项勾选",
+            Self::SurveyEdits => "调查表填写",
+            Self::Photos => "照片导入",
+            Self::SignOff => "签字锁定",
+            Self::Sample => "写入示例数据",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// The figures of one scenario's trials.
+#[derive(Debug, Default)]
+pub struct CrashReport {
+    pub trials: usize,
+    /// Writes the child was told were saved.
+    pub acknowledged: usize,
+    /// Of those, missing after the kill (must be 0).
+    pub lost: usize,
+    /// Files that failed to reopen or failed their check afterwards (must be 0).
+    pub broken: Vec<String>,
+}
+
+/// The 13 compound standard items' codes.
+fn codes() -> Vec<String> {
+    Catalogue::current()
+        .items_of(COMPOUND_STANDARD)
+        .iter()
+        .map(|i| i.code.clone())
+        .collect()
+}
+
+/// The value op `n` writes into its item: 合格 and 不合格 by turns.
+fn tick_value(n: usize, items: usize) -> ItemResult {
+    if (n / items).is_multiple_of(2) {
+        ItemResult::Pass
+    } else {
+        ItemResult::Fail
+    }
+}
+
+fn sample_compound(name: &str) -> Compound {
+    Compound {
+        id: CompoundId::new(),
+        name: name.to_owned(),
+        address: "永宁大道 1 号".to_owned(),
+        town_id: None,
+        owner_unit: "县直单位".to_owned(),
+        year_built: Some(1995),
+        buildings: Some(3),
+        households: Some(60),
+        cluster_id: None,
+        is_sample: false,
+    }
+}
+
+/// Prepares the file a scenario's child writes to.
+fn prepare(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
+    let mut store = Store::open(db)?;
+    if scenario == Scenario::Sample {
+        return Ok(());
+    }
+    let compound = sample_compound("自检小区");
+    store.save_compound(&compound)?;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
+    store.start_inspection(
+        Subject::Compound(compound.id),
+        Catalogue::current(),
+        day,
+        "自检",
+        &["建设单位".to_owned()],
+    )?;
+    store.start_survey(compound.id, day, "", SurveyCatalogue::current())?;
+    Ok(())
+}
+
+/// The child: writes without end, saying "ACK n" after each saved write.
+pub fn child(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
+    let mut store = Store::open_existing(db)?;
+    let inspection = store.all_inspections()?.first().map(|l| l.summary.id);
+    let compound = store.compound_rows()?.first().map(|r| r.compound.id);
+    println!("READY");
+    match scenario {
+        Scenario::Ticks => {
+            let inspection = inspection.ok_or_else(|| anyhow::anyhow!("没有验收记录"))?;
+            let codes = codes();
+            for n in 0.. {
+                let code = &codes[n % codes.len()];
+                store.record_result(inspection, code, Some(tick_value(n, codes.len())))?;
+                println!("ACK {n}");
+            }
+        }
+        Scenario::SurveyEdits => {
+            let compound = compound.ok_or_else(|| anyhow::anyhow!("没有小区"))?;
+            let survey = store.surveys_of(compound)?[0].id;
+            for n in 0.. {
+                store.set_survey_field(
+                    survey,
+                    SurveyField::Surveyors,
+                    &SurveyValue::Text(format!("调查人{n}")),
+                )?;
+                println!("ACK {n}");
+            }
+        }
+        Scenario::Photos => {
+            let inspection = inspection.ok_or_else(|| anyhow::anyhow!("没有验收记录"))?;
+            let photo = small_photo()?;
+            for n in 0.. {
+                store.add_photos(inspection, "XQ-SR-01", std::slice::from_ref(&photo))?;
+                println!("ACK {n}");
+            }
+        }
+        Scenario::SignOff => {
+            let parties = ["建设单位".to_owned(), "施工单位".to_owned()];
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
+            for n in 0.. {
+                let c = sample_compound(&format!("签字小区{n}"));
+                store.save_compound(&c)?;
+                let id = store.start_inspection(
+                    Subject::Compound(c.id),
+                    Catalogue::current(),
+                    day,
+                    "自检",
+                    &parties,
+                )?;
+                for code in codes() {
+                    store.record_result(id, &code, Some(ItemResult::Pass))?;
+                }
+                for position in 0..2 {
+                    store.sign(id, position, "签字人", &SignMethod::WetInk)?;
+                }
+                store.sign_off(id)?;
+                println!("ACK {id}");
+            }
+        }
+        Scenario::Sample => {
+            crate::store::sample::write_sample(&mut store, false)?;
+            println!("ACK sample");
+            // Stay alive until killed, as the others do.
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
+    Ok(())
+}
+
+fn small_photo() -> anyhow::Result<crate::model::PreparedPhoto> {
+    let picture = image::RgbImage::from_fn(320, 240, |x, y| {
+        image::Rgb([(x % 200) as u8, (y % 200) as u8, 90])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut bytes, image::ImageFormat::Jpeg)?;
+    Ok(crate::import::photo::prepare(
+        &bytes.into_inner(),
+        "现场.jpg",
+    )?)
+}
+
+/// Runs `trials` kills of a `scenario` child (the program at `exe`).
+pub fn run(
+    exe: &Path,
+    scenario: Scenario,
+    trials: usize,
+    seed: u64,
+) -> anyhow::Result<CrashReport> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut report = CrashReport::default();
+    for trial in 0..trials {
+        let dir = tempfile::tempdir()?;
+        let db = dir.path().join("crash.db");
+        prepare(scenario, &db)?;
+        let mut child = Command::new(exe)
+            .arg("--db")
+            .arg(&db)
+            .args(["selftest-child", "--scenario", scenario.name()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("子进程没有输出"))?;
+        // Read the child's lines on a thread, so the kill comes at a random moment.
+        let (sender, lines) = std::sync::mpsc::channel::<String>();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut acks = Vec::new();
+        let mut ready = false;
+        let start = Instant::now();
+        // Sample and sign-off need longer to get anywhere.
+        let budget = match scenario {
+            Scenario::Sample => Duration::from_millis(rng.random_range(0..15)),
+            Scenario::SignOff => Duration::from_millis(rng.random_range(20..600)),
+            _ => Duration::from_millis(rng.random_range(1..250)),
+        };
+        while start.elapsed() < Duration::from_secs(20) {
+            match lines.recv_timeout(Duration::from_millis(1)) {
+                Ok(line) if line == "READY" => ready = true,
+                Ok(line) => {
+                    if let Some(ack) = line.strip_prefix("ACK ") {
+                        acks.push(ack.to_owned());
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+            if ready && start.elapsed() >= budget {
+                break;
+            }
+        }
+        // SIGKILL: no destructor, no flush, no chance to finish the write under way.
+        child.kill()?;
+        let _ = child.wait();
+        let _ = reader.join();
+        while let Ok(line) = lines.try_recv() {
+            if let Some(ack) = line.strip_prefix("ACK ") {
+                acks.push(ack.to_owned());
+            }
+        }
+        report.trials += 1;
+        report.acknowledged += acks.len();
+        match verify(scenario, &db, &acks) {
+            Ok(lost) => report.lost += lost,
+            Err(e) => report
+                .broken
+                .push(format!("{} 第 {trial} 次：{e:#}", scenario.label())),
+        }
+    }
+    Ok(report)
+}
+
+/// After the kill: the file reopens whole, and holds every acknowledged write. Returns how
+/// many acknowledged writes are missing.
+fn verify(scenario: Scenario, db: &Path, acks: &[String]) -> anyhow::Result<usize> {
+    let store = Store::open_existing(db)?;
+    store.check_integrity()?;
+    let in_flight = acks.len();
+    let lost = match scenario {
+        Scenario::Ticks => {
+            let codes = codes();
+            let inspection = store.all_inspections()?[0].summary.id;
+            let round = store.inspection(inspection)?;
+            let mut lost = 0;
+            for (k, code) in codes.iter().enumerate() {
+                let stored = round.item(code).and_then(|i| i.result);
+                // The last acknowledged op on this item, and the one under way at the kill.
+                let acked = (0..in_flight).rev().find(|n| n % codes.len() == k);
+                let expected = acked.map(|n| tick_value(n, codes.len()));
+                let pending =
+                    (in_flight % codes.len() == k).then(|| tick_value(in_flight, codes.len()));
+                let kept = stored == expected || (pending.is_some() && stored == pending);
+                if !kept {
+                    lost += 1;
+                }
+            }
+            lost
+        }
+        Scenario::SurveyEdits => {
+            let compound = store.compound_rows()?[0].compound.id;
+            let surveyors = store.surveys_of(compound)?[0].surveyors.clone();
+            let stored: Option<usize> = surveyors
+                .strip_prefix("调查人")
+                .and_then(|n| n.parse().ok());
+            match (in_flight.checked_sub(1), stored) {
+                (None, _) => 0,
+                (Some(last), Some(n)) if n == last || n == last + 1 => 0,
+                _ => 1,
+            }
+        }
+        Scenario::Photos => {
+            let inspection = store.all_inspections()?[0].summary.id;
+            let stored = store.photos_of(inspection)?.len();
+            usize::from(stored != in_flight && stored != in_flight + 1)
+        }
+        Scenario::SignOff => {
+            let mut lost = 0;
+            for ack in acks {
+                let id: InspectionId = ack.parse()?;
+                if !matches!(store.check_seal(id)?, SealCheck::Intact { .. }) {
+                    lost += 1;
+                }
+            }
+            // Nothing half signed: whatever is signed is whole and logged.
+            let audit = store.audit()?;
+            anyhow::ensure!(audit.is_clean(), "核验发现问题：{:?}", audit.lines());
+            lost
+        }
+        Scenario::Sample => {
+            let (_, samples) = store.compound_counts()?;
+            let whole = samples == 4 && store.all_inspections()?.len() == 3;
+            anyhow::ensure!(
+                samples == 0 || whole,
+                "示例数据只写了一部分（{samples} 个小区）"
+            );
+            usize::from(!acks.is_empty() && !whole)
+        }
+    };
+    Ok(lost)
+}

@@ -1,0 +1,148 @@
+//! `yanshou selftest`: the reliability suite, tried as a hostile and a careless user would.
+//! `cargo test` runs each part small (tests/reliability.rs); `yanshou selftest --long` runs it
+//! at full size and prints each figure (the README quotes them).
+
+pub mod crash;
+pub mod damage;
+pub mod disk;
+pub mod race;
+pub mod tamper;
+
+use std::time::Instant;
+
+/// How large each part runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Sizes {
+    pub damaged_files: usize,
+    /// kill -9 trials of each scenario.
+    pub kills: usize,
+    /// Sign-offs raced by a second writer.
+    pub races: usize,
+}
+
+impl Sizes {
+    /// The full suite.
+    pub const LONG: Self = Self {
+        damaged_files: 1_200,
+        kills: 50,
+        races: 400,
+    };
+    /// A quick pass.
+    pub const SHORT: Self = Self {
+        damaged_files: 300,
+        kills: 5,
+        races: 20,
+    };
+}
+
+/// Runs every part and prints its figures; fails if any part found a fault.
+pub fn run(long: bool) -> anyhow::Result<()> {
+    let sizes = if long { Sizes::LONG } else { Sizes::SHORT };
+    let mut faults = 0;
+
+    let exe = std::env::current_exe()?;
+    let mut trials = 0;
+    let mut acknowledged = 0;
+    for scenario in crash::Scenario::ALL {
+        let start = Instant::now();
+        let report = crash::run(&exe, scenario, sizes.kills, 2026)?;
+        println!(
+            "kill -9（{}）：{} 次，确认保存的写入 {} 次，丢失 {}，重新打开后不完整 {}；用时 {:.1} s",
+            scenario.label(),
+            report.trials,
+            report.acknowledged,
+            report.lost,
+            report.broken.len(),
+            start.elapsed().as_secs_f64()
+        );
+        for bad in report.broken.iter().take(10) {
+            println!("　问题：{bad}");
+        }
+        trials += report.trials;
+        acknowledged += report.acknowledged;
+        if report.lost > 0 || !report.broken.is_empty() {
+            faults += 1;
+        }
+    }
+    println!("kill -9 合计：{trials} 次，确认保存的写入 {acknowledged} 次。");
+
+    let start = Instant::now();
+    let damage = damage::run(sizes.damaged_files, 2026)?;
+    println!(
+        "损坏的文件：{} 个，拒绝 {}（均有中文原因、文件未改动、旁边未留新文件），打开 {}（打开后完整性检查均通过），打开时已损坏 {}，被改动 {}，原因不明 {}，崩溃 {}；用时 {:.1} s",
+        damage.files,
+        damage.refused,
+        damage.opened_intact,
+        damage.opened_corrupt.len(),
+        damage.modified.len(),
+        damage.unclear.len(),
+        damage.panics.len(),
+        start.elapsed().as_secs_f64()
+    );
+    let causes: Vec<String> = damage
+        .causes
+        .iter()
+        .map(|(cause, n)| format!("{cause} {n}"))
+        .collect();
+    println!("　拒绝的原因：{}", causes.join("，"));
+    for bad in damage
+        .opened_corrupt
+        .iter()
+        .chain(&damage.modified)
+        .chain(&damage.unclear)
+        .chain(&damage.panics)
+        .take(80)
+    {
+        println!("　问题：{bad}");
+    }
+    if !damage.is_clean() {
+        faults += 1;
+    }
+
+    let start = Instant::now();
+    let race = race::run(sizes.races)?;
+    println!(
+        "两个写入者抢签字：签字锁定 {} 次，另一程序同时写入 {} 次，校验码与记录不符 {}；用时 {:.1} s",
+        race.sign_offs,
+        race.other_writes,
+        race.broken_seals,
+        start.elapsed().as_secs_f64()
+    );
+    if race.broken_seals > 0 {
+        faults += 1;
+    }
+
+    let (tried, missed) = tamper::run()?;
+    println!(
+        "篡改已签字的记录：{tried} 种，发现 {}，漏掉 {}",
+        tried - missed.len().min(tried),
+        missed.len()
+    );
+    for m in &missed {
+        println!("　问题：{m}");
+    }
+    if !missed.is_empty() {
+        faults += 1;
+    }
+
+    let disk = disk::run()?;
+    println!(
+        "磁盘满与只读：通过 {} 项（{}），失败 {}，跳过 {}",
+        disk.passed.len(),
+        disk.passed.join("、"),
+        disk.failed.len(),
+        disk.skipped.len()
+    );
+    for line in disk.failed.iter().chain(&disk.skipped) {
+        println!("　{line}");
+    }
+    if !disk.failed.is_empty() {
+        faults += 1;
+    }
+
+    if faults > 0 {
+        anyhow::bail!("自检发现 {faults} 类问题（见上）");
+    }
+    println!("自检通过。");
+    Ok(())
+}

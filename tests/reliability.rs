@@ -1,0 +1,60 @@
+//! The reliability suite, small: kill -9 during every kind of write, damaged files at the
+//! door, a second writer racing sign-off, a full disk and read-only media. `yanshou selftest
+//! --long` runs the same parts at full size and prints the figures (README).
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+use std::path::Path;
+
+use yanshou::cli::selftest::{crash, damage, disk, race};
+
+#[test]
+fn no_acknowledged_write_is_lost_to_kill_9() {
+    let exe = Path::new(env!("CARGO_BIN_EXE_yanshou"));
+    for scenario in crash::Scenario::ALL {
+        let report = crash::run(exe, scenario, 4, 7).unwrap();
+        assert_eq!(report.trials, 4);
+        assert_eq!(report.lost, 0, "{}: {report:?}", scenario.label());
+        assert!(report.broken.is_empty(), "{:?}", report.broken);
+        if scenario != crash::Scenario::Sample {
+            assert!(
+                report.acknowledged > 0,
+                "{} wrote nothing",
+                scenario.label()
+            );
+        }
+    }
+}
+
+#[test]
+fn damaged_files_are_refused_untouched_with_a_reason() {
+    for seed in [1, 2] {
+        let report = damage::run(600, seed).unwrap();
+        assert!(report.files >= 600);
+        assert!(report.is_clean(), "seed {seed}: {report:#?}");
+        assert!(report.refused > 300, "{report:#?}");
+        for cause in [
+            "已损坏",
+            "不是数据库",
+            "其他程序的数据库",
+            "不是普通文件",
+            "更新版本写入",
+        ] {
+            assert!(report.causes.contains_key(cause), "no {cause}: {report:#?}");
+        }
+    }
+}
+
+#[test]
+fn a_second_writer_racing_sign_off_breaks_no_seal() {
+    let report = race::run(15).unwrap();
+    assert_eq!(report.sign_offs, 15);
+    assert_eq!(report.broken_seals, 0);
+}
+
+#[test]
+fn a_full_disk_and_read_only_media_lose_nothing() {
+    let report = disk::run().unwrap();
+    assert!(report.failed.is_empty(), "{report:#?}");
+    // The injected cases run everywhere; the mounts and permissions where they can.
+    assert!(report.passed.len() >= 2, "{report:#?}");
+}
