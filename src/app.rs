@@ -224,7 +224,7 @@ impl App {
     /// keys as `Command::kb_shortcuts` lists them. A key without a modifier is text while a
     /// field has the focus.
     fn keyboard_shortcuts(&mut self, ui: &egui::Ui) {
-        if self.dialog.is_some() || self.store.is_none() {
+        if self.dialog.is_some() {
             return;
         }
         let typing = ui.ctx().text_edit_focused();

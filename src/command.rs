@@ -275,8 +275,8 @@ pub enum Command {
     Export(Document),
     /// Write a document to a path in the background.
     ExportTo(Document, PathBuf),
-    /// Stop a running batch export after the current document.
-    CancelExport,
+    /// Stop a running job (a batch export, a photo import) after the step under way.
+    CancelJob(crate::job::JobId),
 
     // --- dialogs and messages
     /// Use the path typed into the path prompt.
@@ -348,7 +348,7 @@ impl Command {
             | Self::SetFacility { .. } => "保存",
             Self::StartClusterSurvey(_) => "开始片区调查",
             Self::Export(document) | Self::ExportTo(document, _) => document.label(),
-            Self::CancelExport => "取消",
+            Self::CancelJob(_) => "取消",
             Self::SubmitPathPrompt => "确定",
             Self::CloseDialog => "关闭",
             Self::DismissMessage => "知道了",
@@ -372,7 +372,7 @@ impl Command {
             Self::StartClusterSurvey(_) => "调查片区 15 分钟生活圈内的“九有”设施",
             Self::AddPhotos { .. } => "从文件选择一张或多张照片（JPEG、PNG），自动缩小并存入数据库",
             Self::Export(document) | Self::ExportTo(document, _) => document.tooltip(),
-            Self::CancelExport => "在当前文件写完后停止；已写好的文件保留",
+            Self::CancelJob(_) => "在当前这一份完成后停止；已完成的保留",
             Self::Sign {
                 method: SignMethod::WetInk,
                 ..
@@ -454,7 +454,7 @@ impl Command {
             | Self::StartClusterSurvey(_)
             | Self::SetFacility { .. }
             | Self::ExportTo(..)
-            | Self::CancelExport
+            | Self::CancelJob(_)
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => Vec::new(),

@@ -3,7 +3,7 @@
 //! UI thread only polls; it never waits.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 /// Called from the worker whenever there is something new to show (the app asks egui to
@@ -76,6 +76,17 @@ impl Progress {
     }
 }
 
+/// Names a running job (to stop it from the status bar).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct JobId(u64);
+
+impl JobId {
+    fn next() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
 /// The worker ended without a result: it panicked.
 #[derive(Debug, thiserror::Error)]
 #[error("后台任务意外中止，未完成。请重试；如反复出现，请把日志发给技术支持。")]
@@ -84,6 +95,7 @@ pub struct JobLost;
 /// A running job that will produce a `T`.
 #[derive(Debug)]
 pub struct Job<T> {
+    id: JobId,
     description: String,
     progress: Arc<Progress>,
     receiver: Receiver<T>,
@@ -111,6 +123,7 @@ impl<T: Send + 'static> Job<T> {
                 worker.wake();
             })?;
         Ok(Self {
+            id: JobId::next(),
             description: description.into(),
             progress,
             receiver,
@@ -119,6 +132,10 @@ impl<T: Send + 'static> Job<T> {
 }
 
 impl<T> Job<T> {
+    pub fn id(&self) -> JobId {
+        self.id
+    }
+
     pub fn description(&self) -> &str {
         &self.description
     }

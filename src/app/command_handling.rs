@@ -82,9 +82,11 @@ impl App {
             Command::DeletePhoto(id) => self.write(|s| s.delete_photo(id)),
             Command::NewReinspection(parent) => self.new_round(parent, RoundKind::Reinspection),
             Command::NewCorrection(parent) => self.new_round(parent, RoundKind::Correction),
-            Command::SaveRectification { code, .. } => {
+            Command::SaveRectification { inspection, code } => {
                 let ready = match &mut self.page {
-                    Page::Inspection(view) => view.rectification_to_save(&code),
+                    Page::Inspection(view) if view.inspection.id == inspection => {
+                        view.rectification_to_save(&code)
+                    }
                     _ => None,
                 };
                 if let Some(r) = ready
@@ -193,7 +195,7 @@ impl App {
                 self.dialog = None;
                 self.start_export(document, path);
             }
-            Command::CancelExport => self.jobs.cancel_export(),
+            Command::CancelJob(id) => self.jobs.cancel(id),
 
             Command::SubmitPathPrompt => {
                 if let Some(Dialog::PathPrompt(prompt)) = &mut self.dialog {

@@ -9,6 +9,7 @@ use super::command_handling::today;
 use crate::command::Screen;
 use crate::store::{Store, StoreError};
 use crate::ui::Page;
+use crate::ui::compound_list::RegisterQuery;
 use crate::ui::no_database::NoDatabase;
 
 impl App {
@@ -24,10 +25,13 @@ impl App {
     fn use_store(&mut self, path: &Path, store: Store) {
         tracing::info!(path = %path.display(), access = ?store.access(), "opened database");
         let needs_check = store.needs_check();
+        self.forget_jobs_of_the_file();
         self.store = Some(store);
         self.db_path = path.to_owned();
         self.audit = None;
-        self.register_query.search.clear();
+        // Nothing of the previous file stays on screen or in the register's filters.
+        self.register_query = RegisterQuery::default();
+        self.page = Page::Loading(Screen::Register);
         self.show_screen(Screen::Register);
         if needs_check {
             self.start_integrity_check();
@@ -113,18 +117,29 @@ impl App {
         self.load_page(self.page.screen(), false);
     }
 
+    /// Loads `screen`: here if it reads little, else on a background thread with the page
+    /// saying it is loading (if it is new) until then.
     fn load_page(&mut self, screen: Screen, fresh: bool) {
         let Some(store) = &self.store else {
             return;
         };
-        let loaded = (|| -> Result<Page, StoreError> {
+        let loaded = (|| -> Result<Option<Page>, StoreError> {
             self.towns = store.towns()?;
             self.clusters = store.clusters()?;
-            Page::load(screen, store, today())
+            if Page::loads_slowly(screen, store)? {
+                return Ok(None);
+            }
+            Page::load(screen, store, today()).map(Some)
         })();
         match loaded {
-            Ok(page) if fresh => self.page = page,
-            Ok(page) => self.page.refresh(page),
+            Ok(None) => {
+                if fresh {
+                    self.page = Page::Loading(screen);
+                }
+                self.start_page_load(screen);
+            }
+            Ok(Some(page)) if fresh => self.page = page,
+            Ok(Some(page)) => self.page.refresh(page),
             Err(e) => {
                 if matches!(e, StoreError::NotFound { .. }) && screen != Screen::Register {
                     self.load_page(Screen::Register, true);

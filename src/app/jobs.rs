@@ -1,6 +1,6 @@
-//! The app's background jobs: exports, photo imports and opening a photo large, each a
-//! `job::Job` on a named thread that reads through its own store connection. Polled once a
-//! frame; what a finished job must write to the store goes back through `handle`.
+//! The app's background jobs. Each is a `job::Job` on a named thread that reads through its own
+//! store connection, with what to do when it is done; polled once a frame, before the frame is
+//! drawn. What a finished job must write to the store goes through `handle`.
 
 use std::path::PathBuf;
 
@@ -8,66 +8,74 @@ use eframe::egui;
 
 use super::App;
 use super::command_handling::today;
-use crate::command::Command;
-use crate::export::{Document, ExportOutcome};
+use crate::command::{Command, Screen};
+use crate::export::Document;
 use crate::import::photo::import_file;
-use crate::job::{Job, JobLost, Waker};
+use crate::job::{Job, JobId, JobLost, Progress, Waker};
 use crate::model::{InspectionId, PhotoId, PreparedPhoto, photo::decode_rgb};
-use crate::store::{Audit, StoreError};
-use crate::ui::Dialog;
+use crate::store::{Store, StoreError};
 use crate::ui::status_bar::TaskLine;
+use crate::ui::{Dialog, Page};
 
-/// A photo decoded for the large view: its title and pixels, or why it cannot be shown.
-type DecodedPhoto = Result<(String, egui::ColorImage), String>;
-
-/// Photos prepared by an import, and a message for each file that could not be taken in.
-type PreparedPhotos = (Vec<PreparedPhoto>, Vec<String>);
-
-enum Running {
-    Export(Job<ExportOutcome>),
-    PhotoImport {
-        inspection: InspectionId,
-        code: String,
-        job: Job<PreparedPhotos>,
-    },
-    PhotoView(Job<DecodedPhoto>),
-    /// The integrity check of a large file, which stays read-only until it passes.
-    IntegrityCheck(Job<Result<(), StoreError>>),
-    /// Every signed record checked against its seal and the sign-off log.
-    Audit(Job<Result<Audit, StoreError>>),
+/// What a job does, so that two of a kind do not run at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum JobKind {
+    Export,
+    PhotoImport,
+    PhotoView,
+    IntegrityCheck,
+    Audit,
+    PageLoad,
 }
 
-/// What a finished job handed back.
-enum Finished {
-    Export(Result<ExportOutcome, JobLost>),
-    Photos {
-        inspection: InspectionId,
-        code: String,
-        outcome: Result<PreparedPhotos, JobLost>,
-    },
-    View(Result<DecodedPhoto, JobLost>),
-    Checked(Result<Result<(), StoreError>, JobLost>),
-    Audited(Result<Result<Audit, StoreError>, JobLost>),
+/// What to do with a job's result, on the UI thread.
+type OnDone<T> = Box<dyn FnOnce(&mut App, Result<T, JobLost>)>;
+
+/// A finished job's effect on the app.
+type Effect = Box<dyn FnOnce(&mut App)>;
+
+/// A running job of any result type.
+trait Tracked {
+    fn id(&self) -> JobId;
+    fn line(&self, cancellable: bool) -> TaskLine;
+    fn cancel(&self);
+    /// Once done: its effect on the app.
+    fn finish(&mut self) -> Option<Effect>;
 }
 
-impl Running {
-    fn try_finish(&self) -> Option<Finished> {
-        match self {
-            Self::Export(job) => job.try_finish().map(Finished::Export),
-            Self::PhotoImport {
-                inspection,
-                code,
-                job,
-            } => job.try_finish().map(|outcome| Finished::Photos {
-                inspection: *inspection,
-                code: code.clone(),
-                outcome,
-            }),
-            Self::PhotoView(job) => job.try_finish().map(Finished::View),
-            Self::IntegrityCheck(job) => job.try_finish().map(Finished::Checked),
-            Self::Audit(job) => job.try_finish().map(Finished::Audited),
+struct WithResult<T> {
+    job: Job<T>,
+    on_done: Option<OnDone<T>>,
+}
+
+impl<T: 'static> Tracked for WithResult<T> {
+    fn id(&self) -> JobId {
+        self.job.id()
+    }
+
+    fn line(&self, cancellable: bool) -> TaskLine {
+        TaskLine {
+            description: self.job.description().to_owned(),
+            progress: self.job.progress(),
+            cancel: cancellable.then(|| Command::CancelJob(self.job.id())),
         }
     }
+
+    fn cancel(&self) {
+        self.job.cancel();
+    }
+
+    fn finish(&mut self) -> Option<Effect> {
+        let result = self.job.try_finish()?;
+        let on_done = self.on_done.take()?;
+        Some(Box::new(move |app: &mut App| on_done(app, result)))
+    }
+}
+
+struct Running {
+    kind: JobKind,
+    cancellable: bool,
+    job: Box<dyn Tracked>,
 }
 
 /// The jobs running now.
@@ -77,62 +85,45 @@ pub(super) struct Jobs {
 }
 
 impl Jobs {
+    fn has(&self, kind: JobKind) -> bool {
+        self.running.iter().any(|r| r.kind == kind)
+    }
+
     pub(super) fn is_exporting(&self) -> bool {
-        self.running.iter().any(|r| matches!(r, Running::Export(_)))
+        self.has(JobKind::Export)
     }
 
     pub(super) fn is_importing(&self) -> bool {
-        self.running
-            .iter()
-            .any(|r| matches!(r, Running::PhotoImport { .. }))
+        self.has(JobKind::PhotoImport)
     }
 
     pub(super) fn is_empty(&self) -> bool {
         self.running.is_empty()
     }
 
-    pub(super) fn cancel_export(&self) {
-        for running in &self.running {
-            if let Running::Export(job) = running {
-                job.cancel();
+    /// Asks a job to stop after the step under way.
+    pub(super) fn cancel(&self, id: JobId) {
+        for r in &self.running {
+            if r.job.id() == id {
+                r.job.cancel();
             }
         }
+    }
+
+    /// Forgets the jobs of `kind`: their results, when they come, are dropped.
+    fn forget(&mut self, kind: JobKind) {
+        for r in self.running.iter().filter(|r| r.kind == kind) {
+            r.job.cancel();
+        }
+        self.running.retain(|r| r.kind != kind);
     }
 
     /// What the status bar shows.
     pub(super) fn lines(&self) -> Vec<TaskLine> {
         self.running
             .iter()
-            .map(|running| match running {
-                Running::Export(job) => TaskLine {
-                    description: job.description().to_owned(),
-                    progress: job.progress(),
-                    cancel: Some(Command::CancelExport),
-                },
-                Running::PhotoImport { job, .. } => {
-                    let (done, total) = job.progress();
-                    TaskLine {
-                        description: format!("正在导入照片 {done}/{total}…"),
-                        progress: (done, total),
-                        cancel: None,
-                    }
-                }
-                Running::PhotoView(job) => TaskLine {
-                    description: job.description().to_owned(),
-                    progress: job.progress(),
-                    cancel: None,
-                },
-                Running::IntegrityCheck(job) => TaskLine {
-                    description: job.description().to_owned(),
-                    progress: job.progress(),
-                    cancel: None,
-                },
-                Running::Audit(job) => TaskLine {
-                    description: job.description().to_owned(),
-                    progress: job.progress(),
-                    cancel: None,
-                },
-            })
+            .filter(|r| r.kind != JobKind::PageLoad)
+            .map(|r| r.job.line(r.cancellable))
             .collect()
     }
 }
@@ -144,31 +135,82 @@ impl App {
         Some(std::sync::Arc::new(move || ctx.request_repaint()))
     }
 
-    /// Writes `document` to `path` on the `export` thread, reading through its own connection.
+    /// Starts `work` on a thread named `thread`; `on_done` gets its result on the UI thread.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is a different part of a job"
+    )]
+    fn spawn_job<T: Send + 'static>(
+        &mut self,
+        kind: JobKind,
+        thread: &str,
+        description: impl Into<String>,
+        total: usize,
+        cancellable: bool,
+        work: impl FnOnce(&Progress) -> T + Send + 'static,
+        on_done: impl FnOnce(&mut App, Result<T, JobLost>) + 'static,
+    ) {
+        match Job::spawn(thread, description, total, self.waker(), work) {
+            Ok(job) => self.jobs.running.push(Running {
+                kind,
+                cancellable,
+                job: Box::new(WithResult {
+                    job,
+                    on_done: Some(Box::new(on_done)),
+                }),
+            }),
+            Err(e) => self.error(format!("无法启动后台任务：{e}")),
+        }
+    }
+
+    /// A connection for a job, reading one consistent state of the file from its first read.
+    fn job_reader(&mut self) -> Option<Store> {
+        self.read_store(Store::snapshot_reader)
+    }
+
+    /// Picks up finished jobs (before the frame is drawn, so it shows their results).
+    pub(super) fn poll_jobs(&mut self) {
+        let mut finished = Vec::new();
+        self.jobs.running.retain_mut(|r| match r.job.finish() {
+            Some(effect) => {
+                finished.push(effect);
+                false
+            }
+            None => true,
+        });
+        for effect in finished {
+            effect(self);
+        }
+    }
+
+    /// Writes `document` to `path` on the `export` thread.
     pub(super) fn start_export(&mut self, document: Document, path: PathBuf) {
         if self.jobs.is_exporting() {
             self.error("上一份文件仍在导出，请稍候。");
             return;
         }
-        let Some(reader) = self.read_store(crate::store::Store::reader) else {
+        let Some(reader) = self.job_reader() else {
             return;
         };
         let today = today();
-        let spawned = Job::spawn(
+        let batch = document.is_batch();
+        self.spawn_job(
+            JobKind::Export,
             "export",
             document.progress_text(),
             0,
-            self.waker(),
+            batch,
             move |progress| document.write(&reader, &path, today, progress),
+            |app, outcome| match outcome {
+                Ok(outcome) if outcome.error.is_some() => app.error(outcome.summary()),
+                Ok(outcome) => app.info(outcome.summary()),
+                Err(lost) => app.error(lost.to_string()),
+            },
         );
-        match spawned {
-            Ok(job) => self.jobs.running.push(Running::Export(job)),
-            Err(e) => self.error(format!("无法启动导出任务：{e}")),
-        }
     }
 
-    /// Prepares photo files for an item on the `photo-import` thread (checked, turned
-    /// upright, shrunk, hashed); the store takes them when it is done.
+    /// Prepares photo files for an item on the `photo-import` thread (checked, turned upright,
+    /// shrunk, hashed); the store takes them when it is done. Stops between files if asked.
     pub(super) fn start_photo_import(
         &mut self,
         inspection: InspectionId,
@@ -180,15 +222,20 @@ impl App {
             return;
         }
         let total = paths.len();
-        let spawned = Job::spawn(
+        self.spawn_job(
+            JobKind::PhotoImport,
             "photo-import",
             "正在导入照片…",
             total,
-            self.waker(),
+            true,
             move |progress| {
                 let mut ready = Vec::new();
                 let mut failed = Vec::new();
                 for path in paths {
+                    if progress.is_cancelled() {
+                        failed.push("已取消其余照片。".to_owned());
+                        break;
+                    }
                     match import_file(&path) {
                         Ok(photo) => ready.push(photo),
                         Err(e) => failed.push(e.to_string()),
@@ -197,27 +244,33 @@ impl App {
                 }
                 (ready, failed)
             },
+            move |app, outcome| match outcome {
+                Ok((photos, failed)) => app.handle(Command::StorePhotos {
+                    inspection,
+                    code,
+                    photos,
+                    failed,
+                }),
+                Err(lost) => app.error(lost.to_string()),
+            },
         );
-        match spawned {
-            Ok(job) => self.jobs.running.push(Running::PhotoImport {
-                inspection,
-                code,
-                job,
-            }),
-            Err(e) => self.error(format!("无法启动照片导入：{e}")),
-        }
     }
 
-    /// Reads and decodes a photo for the large view on the `photo-view` thread.
+    /// Reads and decodes a photo for the large view on the `photo-view` thread; a later click
+    /// replaces an earlier one. Shown only if the user is still on that round and no other
+    /// dialog has opened meanwhile.
     pub(super) fn start_photo_view(&mut self, id: PhotoId) {
-        let Some(reader) = self.read_store(crate::store::Store::reader) else {
+        let Some(reader) = self.job_reader() else {
             return;
         };
-        let spawned = Job::spawn(
+        self.jobs.forget(JobKind::PhotoView);
+        let screen = self.page.screen();
+        self.spawn_job(
+            JobKind::PhotoView,
             "photo-view",
             "正在打开照片…",
             0,
-            self.waker(),
+            false,
             move |_| {
                 let jpeg = reader
                     .photo_jpeg(id)
@@ -225,127 +278,18 @@ impl App {
                 let (w, h, rgb) =
                     decode_rgb(&jpeg).ok_or_else(|| "照片无法显示：数据已损坏。".to_owned())?;
                 let image = egui::ColorImage::from_rgb([w as usize, h as usize], &rgb);
-                Ok((format!("照片（{w}×{h}）"), image))
+                Ok::<_, String>((format!("照片（{w}×{h}）"), image))
+            },
+            move |app, outcome| match outcome {
+                Ok(Ok((title, image))) => {
+                    if app.dialog.is_none() && app.page.screen() == screen {
+                        app.show_photo(title, image);
+                    }
+                }
+                Ok(Err(message)) => app.error(message),
+                Err(lost) => app.error(lost.to_string()),
             },
         );
-        match spawned {
-            Ok(job) => self.jobs.running.push(Running::PhotoView(job)),
-            Err(e) => self.error(format!("无法打开照片：{e}")),
-        }
-    }
-
-    /// Picks up finished jobs (before the frame is drawn, so it shows their results): says
-    /// what they did, shows what they made, and stores what they prepared through `handle`.
-    pub(super) fn poll_jobs(&mut self) {
-        let mut finished = Vec::new();
-        self.jobs
-            .running
-            .retain(|running| match running.try_finish() {
-                Some(done) => {
-                    finished.push(done);
-                    false
-                }
-                None => true,
-            });
-        for done in finished {
-            match done {
-                Finished::Export(Ok(outcome)) => self.export_done(&outcome),
-                Finished::Photos {
-                    inspection,
-                    code,
-                    outcome: Ok((photos, failed)),
-                } => self.handle(Command::StorePhotos {
-                    inspection,
-                    code,
-                    photos,
-                    failed,
-                }),
-                Finished::View(Ok(Ok((title, image)))) => self.show_photo(title, image),
-                Finished::View(Ok(Err(message))) => self.error(message),
-                Finished::Checked(result) => self.integrity_checked(result),
-                Finished::Audited(result) => self.audited(result),
-                Finished::Export(Err(lost))
-                | Finished::Photos {
-                    outcome: Err(lost), ..
-                }
-                | Finished::View(Err(lost)) => self.error(lost.to_string()),
-            }
-        }
-    }
-
-    /// Checks a large file's integrity on the `integrity-check` thread.
-    pub(super) fn start_integrity_check(&mut self) {
-        let Some(reader) = self.read_store(crate::store::Store::reader) else {
-            return;
-        };
-        let spawned = Job::spawn(
-            "integrity-check",
-            "正在检查数据库是否完好…",
-            0,
-            self.waker(),
-            move |_| reader.check_integrity(),
-        );
-        match spawned {
-            Ok(job) => self.jobs.running.push(Running::IntegrityCheck(job)),
-            Err(e) => self.error(format!("无法启动完整性检查：{e}")),
-        }
-    }
-
-    /// Checks every signed record against its seal and the sign-off log, on the `audit` thread.
-    pub(super) fn start_audit(&mut self) {
-        let Some(reader) = self.read_store(crate::store::Store::reader) else {
-            return;
-        };
-        let spawned = Job::spawn(
-            "audit",
-            "正在核验已签字的记录…",
-            0,
-            self.waker(),
-            move |_| reader.audit(),
-        );
-        match spawned {
-            Ok(job) => self.jobs.running.push(Running::Audit(job)),
-            Err(e) => self.error(format!("无法启动核验：{e}")),
-        }
-    }
-
-    fn audited(&mut self, result: Result<Result<Audit, StoreError>, JobLost>) {
-        match result {
-            Ok(Ok(audit)) => {
-                if !audit.is_clean() {
-                    let lines = audit.lines();
-                    self.error(format!(
-                        "核验发现 {} 处问题：{}",
-                        lines.len(),
-                        lines.join(" ")
-                    ));
-                }
-                self.audit = Some(audit);
-            }
-            Ok(Err(e)) => self.error(format!("核验未能完成：{e}")),
-            Err(lost) => self.error(lost.to_string()),
-        }
-    }
-
-    fn integrity_checked(&mut self, result: Result<Result<(), StoreError>, JobLost>) {
-        let result = result.unwrap_or_else(|lost| Err(StoreError::Corrupt(lost.to_string())));
-        let Some(store) = &mut self.store else {
-            return;
-        };
-        store.finish_check(&result);
-        match result {
-            Ok(()) => self.info("数据库检查完毕，完好，可以修改。"),
-            Err(e) => self.error(e.to_string()),
-        }
-    }
-
-    fn export_done(&mut self, outcome: &ExportOutcome) {
-        let text = outcome.summary();
-        if outcome.error.is_some() {
-            self.error(text);
-        } else {
-            self.info(text);
-        }
     }
 
     fn show_photo(&mut self, title: String, image: egui::ColorImage) {
@@ -354,6 +298,92 @@ impl App {
         };
         let texture = ctx.load_texture("photo-large", image, Default::default());
         self.dialog = Some(Dialog::Photo { title, texture });
+    }
+
+    /// Checks a large file's integrity on the `integrity-check` thread; it stays read-only
+    /// until this passes.
+    pub(super) fn start_integrity_check(&mut self) {
+        let Some(reader) = self.job_reader() else {
+            return;
+        };
+        self.spawn_job(
+            JobKind::IntegrityCheck,
+            "integrity-check",
+            "正在检查数据库是否完好…",
+            0,
+            false,
+            move |_| reader.check_integrity(),
+            |app, result| {
+                let result =
+                    result.unwrap_or_else(|lost| Err(StoreError::Corrupt(lost.to_string())));
+                let Some(store) = &mut app.store else {
+                    return;
+                };
+                store.finish_check(&result);
+                match result {
+                    Ok(()) => app.info("数据库检查完毕，完好，可以修改。"),
+                    Err(e) => app.error(e.to_string()),
+                }
+            },
+        );
+    }
+
+    /// Checks every signed record against its seal and the sign-off log, on the `audit` thread.
+    pub(super) fn start_audit(&mut self) {
+        let Some(reader) = self.job_reader() else {
+            return;
+        };
+        self.spawn_job(
+            JobKind::Audit,
+            "audit",
+            "正在核验已签字的记录…",
+            0,
+            false,
+            move |_| reader.audit(),
+            |app, result| match result {
+                Ok(Ok(audit)) => {
+                    if !audit.is_clean() {
+                        let lines = audit.lines();
+                        app.error(format!(
+                            "核验发现 {} 处问题：{}",
+                            lines.len(),
+                            lines.join(" ")
+                        ));
+                    }
+                    app.audit = Some(audit);
+                }
+                Ok(Err(e)) => app.error(format!("核验未能完成：{e}")),
+                Err(lost) => app.error(lost.to_string()),
+            },
+        );
+    }
+
+    /// Loads a screen that reads many records on the `page-load` thread; the page shows that
+    /// it is loading until then. A newer load replaces an older one.
+    pub(super) fn start_page_load(&mut self, screen: Screen) {
+        let Some(reader) = self.job_reader() else {
+            return;
+        };
+        self.jobs.forget(JobKind::PageLoad);
+        let today = today();
+        self.spawn_job(
+            JobKind::PageLoad,
+            "page-load",
+            "正在读取…",
+            0,
+            false,
+            move |_| Page::load(screen, &reader, today),
+            move |app, loaded| {
+                if app.page.screen() != screen {
+                    return;
+                }
+                match loaded {
+                    Ok(Ok(page)) => app.page.refresh(page),
+                    Ok(Err(e)) => app.error(e.to_string()),
+                    Err(lost) => app.error(lost.to_string()),
+                }
+            },
+        );
     }
 
     /// Stores the photos of a finished import in one transaction, and says what happened.
@@ -379,5 +409,17 @@ impl App {
             self.error(text);
         }
         self.reload();
+    }
+
+    /// Drops what a store of another file's jobs would report.
+    pub(super) fn forget_jobs_of_the_file(&mut self) {
+        for kind in [
+            JobKind::PhotoView,
+            JobKind::PageLoad,
+            JobKind::Audit,
+            JobKind::IntegrityCheck,
+        ] {
+            self.jobs.forget(kind);
+        }
     }
 }

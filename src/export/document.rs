@@ -204,7 +204,10 @@ impl Document {
                 }
                 Ok(parts)
             }
-            single => Ok(vec![single.clone()]),
+            Self::AcceptanceSheet(_)
+            | Self::RectificationNotice(_)
+            | Self::SurveyForm(_)
+            | Self::OverallSummary(_) => Ok(vec![self.clone()]),
         }
     }
 

@@ -2,7 +2,7 @@
 //! and the SHA-256 the seal covers), and how a stored picture is read back.
 
 /// A photo ready to store.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PreparedPhoto {
     pub file_name: String,
     /// When it was taken, from EXIF DateTimeOriginal ("2024-05-08 10:12:33"), if present.
@@ -14,6 +14,19 @@ pub struct PreparedPhoto {
     pub thumbnail: Vec<u8>,
     /// SHA-256 of `jpeg`, lowercase hex.
     pub sha256: String,
+}
+
+/// Its bytes stay out of logs.
+impl std::fmt::Debug for PreparedPhoto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedPhoto")
+            .field("file_name", &self.file_name)
+            .field("taken_at", &self.taken_at)
+            .field("size", &(self.width, self.height))
+            .field("jpeg_bytes", &self.jpeg.len())
+            .field("sha256", &self.sha256)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Decodes a stored JPEG (for display and the PDF): (width, height, RGB bytes).

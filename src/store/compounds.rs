@@ -9,6 +9,16 @@ use crate::model::{
     SurveyId, SurveyStatus, Town, TownId, assess,
 };
 
+/// What `count_of` counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counted {
+    Compounds,
+    Inspections,
+    /// The photos of every round of the acceptance a round belongs to (its subject's).
+    PhotosOfRound(crate::model::InspectionId),
+    MembersOf(ClusterId),
+}
+
 /// A compound as the register lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompoundRow {
@@ -297,6 +307,30 @@ impl Store {
             .conn
             .query_row("SELECT name FROM cluster WHERE id = ?1", [id], |r| r.get(0))
             .optional()?)
+    }
+
+    /// How many rows a screen of `what` would read: compounds, inspections, one round's
+    /// photos, or one cluster's members (to decide whether it loads in the background).
+    pub fn count_of(&self, what: Counted) -> Result<i64, StoreError> {
+        let (sql, key) = match what {
+            Counted::Compounds => ("SELECT count(*) FROM compound", None),
+            Counted::Inspections => ("SELECT count(*) FROM inspection", None),
+            Counted::PhotosOfRound(id) => (
+                "SELECT count(*) FROM photo WHERE inspection_id IN
+                 (SELECT id FROM inspection WHERE compound_id =
+                    (SELECT compound_id FROM inspection WHERE id = ?1)
+                  OR cluster_id = (SELECT cluster_id FROM inspection WHERE id = ?1))",
+                Some(id.to_string()),
+            ),
+            Counted::MembersOf(id) => (
+                "SELECT count(*) FROM compound WHERE cluster_id = ?1",
+                Some(id.to_string()),
+            ),
+        };
+        Ok(match key {
+            Some(key) => self.conn.query_row(sql, [key], |r| r.get(0))?,
+            None => self.conn.query_row(sql, [], |r| r.get(0))?,
+        })
     }
 
     /// How many compounds there are, and how many of them are sample data.

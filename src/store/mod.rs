@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use compounds::CompoundRow;
+pub use compounds::{CompoundRow, Counted};
 pub use error::StoreError;
 pub use inspection_lists::{InspectionListing, InspectionSummary};
 pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
@@ -211,19 +211,22 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         open::check_contents(&conn, path, true).map_err(|e| open::blame_wal(path, e))?;
         let mut conn = conn;
+        let mut memory_uri = None;
         if header.user_version < i64::from(SCHEMA_VERSION) {
-            // An older file is read through an upgraded copy in memory; the file is untouched.
-            let mut memory = Connection::open_in_memory()?;
+            // An older file is read through an upgraded copy in memory (shared, so background
+            // readers see the copy too); the file is untouched.
+            let (mut memory, uri) = shared_memory()?;
             rusqlite::backup::Backup::new(&conn, &mut memory)
                 .and_then(|b| b.run_to_completion(1024, Duration::ZERO, None))
                 .map_err(|e| StoreError::from_open(path, e))?;
             migrations::migrate(&mut memory)?;
             conn = memory;
+            memory_uri = Some(uri);
         }
         Ok(Self {
             conn,
             path: Some(path.to_owned()),
-            memory_uri: None,
+            memory_uri,
             access: Access::View(ViewReason::Requested),
             _lock: None,
         })
@@ -302,17 +305,7 @@ impl Store {
     /// A fresh database in memory, for tests and benchmarks. Background readers (`reader`)
     /// share it through SQLite's shared cache; it lives while any connection to it is open.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        let uri = format!(
-            "file:yanshou-{}?mode=memory&cache=shared",
-            uuid::Uuid::now_v7().simple()
-        );
-        let conn = Connection::open_with_flags(
-            &uri,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_URI
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let (conn, uri) = shared_memory()?;
         let mut store = Self::configure(conn, None)?;
         store.memory_uri = Some(uri);
         Ok(store)
@@ -322,7 +315,20 @@ impl Store {
     /// large screens and package exchange read through it while the UI thread keeps writing.
     pub fn reader(&self) -> Result<Self, StoreError> {
         let conn = match (&self.path, &self.memory_uri) {
-            (Some(path), _) => {
+            (_, Some(uri)) => {
+                let conn = Connection::open_with_flags(
+                    uri,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_URI
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                conn.busy_timeout(BUSY_TIMEOUT)?;
+                // Shared-cache readers would otherwise lock tables against the writer (tests
+                // and upgraded copies only: a file's readers have WAL snapshots instead).
+                conn.pragma_update(None, "read_uncommitted", true)?;
+                conn
+            }
+            (Some(path), None) => {
                 let conn = Connection::open_with_flags(
                     path,
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -331,18 +337,11 @@ impl Store {
                 conn.busy_timeout(BUSY_TIMEOUT)?;
                 conn
             }
-            (None, Some(uri)) => {
-                let conn = Connection::open_with_flags(
-                    uri,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | OpenFlags::SQLITE_OPEN_URI
-                        | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                // Shared-cache readers would otherwise lock tables against the writer.
-                conn.pragma_update(None, "read_uncommitted", true)?;
-                conn
+            (None, None) => {
+                return Err(StoreError::Corrupt(
+                    "无法为后台任务再打开一个连接".to_owned(),
+                ));
             }
-            (None, None) => return Err(StoreError::Corrupt("数据库没有可共享的连接".to_owned())),
         };
         Ok(Self {
             conn,
@@ -351,6 +350,15 @@ impl Store {
             access: Access::View(ViewReason::Requested),
             _lock: None,
         })
+    }
+
+    /// A reader for a background job that sees one state of the file throughout, as it was
+    /// at its first read (a read transaction: in WAL mode, a snapshot), so a sheet or a batch
+    /// never mixes states while the window goes on writing.
+    pub fn snapshot_reader(&self) -> Result<Self, StoreError> {
+        let reader = self.reader()?;
+        reader.conn.execute_batch("BEGIN")?;
+        Ok(reader)
     }
 
     /// Starts the transaction of one user action, taking the write lock at once: what it reads
@@ -475,6 +483,22 @@ impl Store {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// A new database in memory that other connections of this process can open by its URI.
+fn shared_memory() -> Result<(Connection, String), StoreError> {
+    let uri = format!(
+        "file:yanshou-{}?mode=memory&cache=shared",
+        uuid::Uuid::now_v7().simple()
+    );
+    let conn = Connection::open_with_flags(
+        &uri,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    Ok((conn, uri))
 }
 
 /// A transaction (or, inside another, a savepoint) that rolls back unless committed.

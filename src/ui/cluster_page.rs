@@ -4,7 +4,7 @@
 
 use eframe::egui;
 
-use crate::command::{Command, Screen};
+use crate::command::{Command, Screen, UiCommand};
 use crate::export::Document;
 use crate::model::{
     Cluster, ClusterId, ClusterSurvey, FacilityChange, MemberAcceptance, MemberStatus, Subject,
@@ -303,7 +303,10 @@ fn cluster_acceptance(ui: &mut egui::Ui, view: &ClusterView, commands: &mut Vec<
     }
     ui.horizontal(|ui| {
         command_button(ui, Command::NewInspection(Subject::Cluster(id)), commands);
-        command_button(ui, Command::Export(Document::OverallSummary(id)), commands);
+        // The page's main document: Ctrl+P exports it too.
+        CommandButton::new(Command::Ui(UiCommand::ExportCurrent))
+            .text(Document::OverallSummary(id).label())
+            .show(ui, commands);
     });
     if view.inspections.is_empty() {
         ui.label("尚未进行片区验收。");

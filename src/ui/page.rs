@@ -8,7 +8,7 @@ use eframe::egui;
 use crate::command::{Command, Screen, UiCommand};
 use crate::export::Document;
 use crate::model::{Cluster, Subject, Town};
-use crate::store::{Store, StoreError};
+use crate::store::{Counted, Store, StoreError};
 use crate::ui::checklist::ChecklistView;
 use crate::ui::cluster_page::ClusterView;
 use crate::ui::compound_list::{RegisterQuery, RegisterView};
@@ -32,6 +32,8 @@ pub enum Page {
     Survey(Box<SurveyView>),
     Cluster(Box<ClusterView>),
     Rectifications(RectificationsView),
+    /// A screen that reads many records, being read in the background.
+    Loading(Screen),
 }
 
 /// What every screen may read while it draws, besides its own state.
@@ -67,9 +69,22 @@ impl Page {
         })
     }
 
+    /// Whether `screen` reads so much that it loads in the background (a large register, a
+    /// checklist with many photos to decode, a large cluster).
+    pub fn loads_slowly(screen: Screen, store: &Store) -> Result<bool, StoreError> {
+        Ok(match screen {
+            Screen::Register => store.count_of(Counted::Compounds)? > 3_000,
+            Screen::Rectifications => store.count_of(Counted::Inspections)? > 3_000,
+            Screen::Inspection(id) => store.count_of(Counted::PhotosOfRound(id))? > 24,
+            Screen::Cluster(id) => store.count_of(Counted::MembersOf(id))? > 200,
+            Screen::NoDatabase | Screen::Compound(_) | Screen::Survey(_) => false,
+        })
+    }
+
     /// Where this page is.
     pub fn screen(&self) -> Screen {
         match self {
+            Self::Loading(screen) => *screen,
             Self::NoDatabase(_) => Screen::NoDatabase,
             Self::Register(_) => Screen::Register,
             Self::Compound(view) => Screen::Compound(view.compound.id),
@@ -123,6 +138,7 @@ impl Page {
             }
             Self::Cluster(view) => crumbs.push((format!("片区：{}", view.cluster.name), None)),
             Self::Rectifications(_) => crumbs.push(("整改清单".to_owned(), None)),
+            Self::Loading(_) => crumbs.push(("正在读取…".to_owned(), None)),
         }
         crumbs
     }
@@ -139,7 +155,8 @@ impl Page {
             | Self::Inspection(_)
             | Self::Survey(_)
             | Self::Cluster(_)
-            | Self::Rectifications(_) => Vec::new(),
+            | Self::Rectifications(_)
+            | Self::Loading(_) => Vec::new(),
         }
     }
 
@@ -152,7 +169,8 @@ impl Page {
             Self::NoDatabase(_)
             | Self::Register(_)
             | Self::Compound(_)
-            | Self::Rectifications(_) => None,
+            | Self::Rectifications(_)
+            | Self::Loading(_) => None,
         }
     }
 
@@ -177,6 +195,10 @@ impl Page {
             Self::Survey(view) => survey_form::show(ui, view, commands),
             Self::Cluster(view) => cluster_page::show(ui, view, shared.audit, commands),
             Self::Rectifications(view) => rectification_list::show(ui, view, commands),
+            Self::Loading(_) => {
+                ui.add_space(40.0);
+                ui.vertical_centered(|ui| ui.label("正在读取，请稍候…"));
+            }
         }
     }
 }

@@ -35,23 +35,34 @@ impl PathPurpose {
         }
     }
 
-    /// The command that carries on with `paths` (one, except for photos).
+    /// The command that carries on with the chosen `paths` (several only for photos);
+    /// `None` if none was chosen.
     pub fn command(&self, mut paths: Vec<PathBuf>) -> Option<Command> {
-        if let Self::AddPhotos { inspection, code } = self {
-            return Some(Command::ImportPhotos {
-                inspection: *inspection,
-                code: code.clone(),
-                paths,
-            });
+        match self {
+            Self::AddPhotos { inspection, code } => {
+                (!paths.is_empty()).then(|| Command::ImportPhotos {
+                    inspection: *inspection,
+                    code: code.clone(),
+                    paths,
+                })
+            }
+            _ => paths.pop().map(|path| self.file_command(path)),
         }
-        let path = paths.pop()?;
-        Some(match self {
+    }
+
+    /// The command that carries on with one chosen file.
+    fn file_command(&self, path: PathBuf) -> Command {
+        match self {
             Self::OpenDatabase => Command::OpenDatabaseAt(path),
             Self::NewDatabase => Command::CreateDatabaseAt(path),
             Self::SampleDatabase => Command::CreateSampleAt(path),
             Self::Export(document) => Command::ExportTo(document.clone(), path),
-            Self::AddPhotos { .. } => return None,
-        })
+            Self::AddPhotos { inspection, code } => Command::ImportPhotos {
+                inspection: *inspection,
+                code: code.clone(),
+                paths: vec![path],
+            },
+        }
     }
 }
 
@@ -81,7 +92,7 @@ impl PathPrompt {
 
     /// The command for the typed path, or what is wrong with it.
     pub fn command(&self) -> Result<Command, String> {
-        if let PathPurpose::AddPhotos { .. } = &self.purpose {
+        if let PathPurpose::AddPhotos { inspection, code } = &self.purpose {
             // Several files: one per line or separated by ";".
             let paths: Vec<PathBuf> = self
                 .path
@@ -96,7 +107,11 @@ impl PathPrompt {
             if paths.is_empty() {
                 return Err("请输入照片文件路径，多个文件用分号隔开。".to_owned());
             }
-            return self.purpose.command(paths).ok_or_else(String::new);
+            return Ok(Command::ImportPhotos {
+                inspection: *inspection,
+                code: code.clone(),
+                paths,
+            });
         }
         let text = self.path.trim();
         if text.is_empty() {
@@ -112,7 +127,9 @@ impl PathPrompt {
             {
                 path.set_extension(extension);
             }
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            // A batch's folder is made when it is written.
+            if !document.is_batch()
+                && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
                 && !parent.is_dir()
             {
                 return Err(format!("文件夹“{}”不存在。", parent.display()));
@@ -121,9 +138,7 @@ impl PathPrompt {
         if self.purpose == PathPurpose::OpenDatabase && !path.is_file() {
             return Err(format!("找不到文件“{}”。", path.display()));
         }
-        self.purpose
-            .command(vec![path])
-            .ok_or_else(|| "请输入文件路径。".to_owned())
+        Ok(self.purpose.file_command(path))
     }
 }
 

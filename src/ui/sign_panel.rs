@@ -156,8 +156,9 @@ pub fn show(
     blockers.extend(extra_blockers.iter().cloned());
     let sign_off = Command::SignOff(inspection.id);
     ui.horizontal(|ui| {
+        let label = sign_off.label();
         CommandButton::new(sign_off)
-            .text(egui::RichText::new("完成签字并锁定").strong())
+            .text(egui::RichText::new(label).strong())
             .enabled(blockers.is_empty())
             .min_size(egui::vec2(180.0, 36.0))
             .show(ui, commands);

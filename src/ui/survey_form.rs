@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use eframe::egui;
 
-use crate::command::Command;
+use crate::command::{Command, UiCommand};
 use crate::export::Document;
 use crate::model::survey::parse_field;
 use crate::model::{
@@ -14,7 +14,7 @@ use crate::model::{
     StructuralSafety, SurveyCatalogue, SurveyField, SurveyId, assess,
 };
 use crate::store::{Store, StoreError, SurveyText};
-use crate::ui::widgets::{CommandButton, command_button, eligibility_checks, eligibility_text};
+use crate::ui::widgets::{CommandButton, eligibility_checks, eligibility_text};
 
 /// The survey screen's state.
 #[derive(Debug)]
@@ -211,11 +211,10 @@ pub fn show(ui: &mut egui::Ui, view: &mut SurveyView, commands: &mut Vec<Command
             ui.label(egui::RichText::new("较早轮次 · 只读").color(ui.visuals().warn_fg_color));
         }
         ui.add_space(12.0);
-        command_button(
-            ui,
-            Command::Export(Document::SurveyForm(view.survey.id)),
-            commands,
-        );
+        // The page's main document: Ctrl+P exports it too.
+        CommandButton::new(Command::Ui(UiCommand::ExportCurrent))
+            .text(Document::SurveyForm(view.survey.id).label())
+            .show(ui, commands);
     });
     ui.horizontal(|ui| {
         ui.label(format!("已填 {filled}/{total}"));

@@ -82,6 +82,10 @@ impl ChecklistView {
             .iter()
             .position(|i| i.result.is_none())
             .unwrap_or(0);
+        let photos = store.photos_of(id)?;
+        // Decoded here: on the loading thread when there are many.
+        let thumbnails =
+            ThumbnailCache::decoded(photos.iter().chain(earlier_photos.iter().map(|(_, p)| p)));
         Ok(Self {
             subject_name,
             selected,
@@ -89,7 +93,7 @@ impl ChecklistView {
             scroll_to_selected: true,
             pads: vec![PartyPad::default(); inspection.parties.len()],
             member_changes: store.member_changes_since_sealed(&inspection)?,
-            photos: store.photos_of(id)?,
+            photos,
             seal_check: store.check_seal_of(&inspection, &signatures)?,
             rectifications: store.rectifications_of(&chain)?,
             inspection,
@@ -99,7 +103,7 @@ impl ChecklistView {
             earlier_photos,
             members,
             latest_members,
-            thumbnails: ThumbnailCache::default(),
+            thumbnails,
             today,
         })
     }
@@ -135,6 +139,7 @@ impl ChecklistView {
         self.latest_members = fresh.latest_members;
         self.member_changes = fresh.member_changes;
         self.today = fresh.today;
+        self.thumbnails.merge(fresh.thumbnails);
     }
 
     /// A result just saved: only that item changes on screen (and with it the verdict, which
