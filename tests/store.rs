@@ -335,3 +335,87 @@ fn a_version_1_database_is_upgraded_with_its_data_intact() {
             .is_empty()
     );
 }
+
+#[test]
+fn every_way_in_gets_the_same_checks_and_chinese_words() {
+    use yanshou::model::SignMethod;
+    let mut store = Store::open_in_memory().expect("store");
+    let refused = |result: Result<(), StoreError>, words: &str| {
+        let err = result.expect_err("must be refused");
+        assert!(
+            matches!(&err, StoreError::Invalid(m) if m.contains(words)),
+            "{words}: {err:?}"
+        );
+    };
+    let mut c = common::compound("校验小区");
+    c.year_built = Some(99_999);
+    refused(store.save_compound(&c), "建成年份 99999 晚于今年");
+    let mut c = common::compound("校验小区");
+    c.households = Some(u32::MAX);
+    refused(store.save_compound(&c), "户数 4294967295 过大");
+    let c = common::compound("\u{3000}\u{3000} ");
+    refused(store.save_compound(&c), "请填写小区名称");
+    let c = common::compound("");
+    refused(store.save_compound(&c), "请填写小区名称");
+    assert_eq!(store.compound_counts().expect("n"), (0, 0), "nothing saved");
+
+    // A signature drawn with points that are not numbers is refused, and the record stays
+    // readable and signable.
+    let (_, id) = common::store_with_inspection(&mut store, "签名小区");
+    let bad = SignMethod::Drawn(vec![vec![
+        [0.1, 0.2],
+        [f32::NAN, 0.5],
+        [0.3, f32::INFINITY],
+    ]]);
+    refused(store.sign(id, 0, "张三", &bad), "签名笔迹数据无效");
+    assert!(store.signatures(id).expect("readable").is_empty());
+    store
+        .sign(
+            id,
+            0,
+            "张三",
+            &SignMethod::Drawn(vec![vec![[0.1, 0.2], [0.4, 0.5]]]),
+        )
+        .expect("a good signature");
+    refused(
+        store.sign(id, 1, "\u{3000}", &SignMethod::WetInk),
+        "请填写签字人姓名",
+    );
+}
+
+#[test]
+fn commands_that_only_read_never_create_a_file_or_a_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("typo").join("yanshou.db");
+    let exe = env!("CARGO_BIN_EXE_yanshou");
+    for args in [
+        vec!["list"],
+        vec!["verify"],
+        vec!["verify", "--code", "ABCD-ABCD-ABCD"],
+    ] {
+        let out = std::process::Command::new(exe)
+            .arg("--db")
+            .arg(&missing)
+            .args(&args)
+            .output()
+            .expect("run");
+        assert!(!out.status.success(), "{args:?} must fail");
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert!(text.contains("找不到数据库文件"), "{args:?}: {text}");
+    }
+    assert!(!dir.path().join("typo").exists(), "no folder made");
+    // `init` makes the file (its folder must exist).
+    let new = dir.path().join("new.db");
+    let out = std::process::Command::new(exe)
+        .arg("--db")
+        .arg(&new)
+        .arg("init")
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(new.is_file());
+}

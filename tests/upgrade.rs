@@ -275,3 +275,106 @@ fn common_compound() -> yanshou::model::Compound {
         is_sample: false,
     }
 }
+
+/// A record signed by the release before the sign-off log (schema 6, seal format 1) keeps its
+/// printed code: after the upgrade it verifies as it was, and the log holds its seal.
+#[test]
+fn a_code_printed_by_the_previous_release_still_verifies() {
+    use yanshou::model::signoff::{seal, short_code};
+    use yanshou::model::{
+        Catalogue, Inspection, InspectionItem, SignMethod, Signature, catalogue::COMPOUND_STANDARD,
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v6.db");
+    let compound: CompoundId = COMPOUND.parse().unwrap();
+    let id: InspectionId = FIRST.parse().unwrap();
+    let items: Vec<InspectionItem> = Catalogue::current()
+        .items_of(COMPOUND_STANDARD)
+        .into_iter()
+        .map(|item| InspectionItem {
+            standard: item.clone(),
+            result: Some(ItemResult::Pass),
+            remark: String::new(),
+        })
+        .collect();
+    let inspection = Inspection {
+        id,
+        subject: Subject::Compound(compound),
+        standard_id: "compound".into(),
+        catalogue_version: Catalogue::current().version.clone(),
+        inspected_on: chrono::NaiveDate::from_ymd_opt(2025, 1, 2).unwrap(),
+        inspectors: "王工".into(),
+        parties: vec!["建设单位".into()],
+        items: items.clone(),
+        signed_off_at: None,
+        seal: None,
+        parent_id: None,
+        round: 1,
+        kind: RoundKind::First,
+        reason: String::new(),
+        members: Vec::new(),
+        seal_version: None,
+        sealed_header: None,
+    };
+    let signatures = vec![Signature {
+        position: 0,
+        unit: "建设单位".into(),
+        signer: "张三".into(),
+        signed_at: "2025-01-02T07:00:00.000Z".into(),
+        method: SignMethod::WetInk,
+    }];
+    let sealed = seal(&inspection, &signatures, &[]);
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        migrate_to(&mut conn, 6).unwrap();
+        conn.execute(
+            "INSERT INTO compound (id, name, created_at, updated_at) VALUES (?1, '旧版小区', 'x', 'x')",
+            [COMPOUND],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO inspection (id, compound_id, standard_id, catalogue_version, inspected_on,
+                 inspectors, created_at, updated_at)
+             VALUES (?1, ?2, 'compound', ?3, '2025-01-02', '王工', 'x', 'x')",
+            rusqlite::params![FIRST, COMPOUND, Catalogue::current().version],
+        )
+        .unwrap();
+        for (position, item) in items.iter().enumerate() {
+            let s = &item.standard;
+            conn.execute(
+                "INSERT INTO inspection_item (inspection_id, position, code, standard_id,
+                     group_name, standard_text, hint, clause, required, result, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pass', 'x')",
+                rusqlite::params![
+                    FIRST,
+                    position as i64,
+                    s.code,
+                    s.standard,
+                    s.group,
+                    s.text,
+                    s.hint,
+                    s.clause,
+                    s.required
+                ],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(&format!(
+            "INSERT INTO inspection_party VALUES ('{FIRST}', 0, '建设单位');
+             INSERT INTO signature (inspection_id, position, signer, wet_ink, strokes, signed_at)
+                 VALUES ('{FIRST}', 0, '张三', 1, '[]', '2025-01-02T07:00:00.000Z');
+             UPDATE inspection SET signed_off_at = '2025-01-02T08:00:00.000Z', seal = '{sealed}'
+                 WHERE id = '{FIRST}';"
+        ))
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let code = short_code(&sealed);
+    assert_eq!(
+        store.check_seal(id).unwrap(),
+        yanshou::model::SealCheck::Intact { code: code.clone() }
+    );
+    assert_eq!(store.find_by_code(&code).unwrap().len(), 1);
+    assert!(store.audit().unwrap().is_clean());
+    assert_eq!(store.seal_log().unwrap()[0].seal_version, 1);
+}

@@ -241,17 +241,17 @@ pub fn run(
             }
         });
         let mut acks = Vec::new();
-        let mut ready = false;
+        let mut ready: Option<Instant> = None;
         let start = Instant::now();
         // Sample and sign-off need longer to get anywhere.
         let budget = match scenario {
-            Scenario::Sample => Duration::from_millis(rng.random_range(0..15)),
+            Scenario::Sample => Duration::from_millis(rng.random_range(0..10)),
             Scenario::SignOff => Duration::from_millis(rng.random_range(20..600)),
             _ => Duration::from_millis(rng.random_range(1..250)),
         };
         while start.elapsed() < Duration::from_secs(20) {
             match lines.recv_timeout(Duration::from_millis(1)) {
-                Ok(line) if line == "READY" => ready = true,
+                Ok(line) if line == "READY" => ready = Some(Instant::now()),
                 Ok(line) => {
                     if let Some(ack) = line.strip_prefix("ACK ") {
                         acks.push(ack.to_owned());
@@ -260,7 +260,8 @@ pub fn run(
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
                 Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
             }
-            if ready && start.elapsed() >= budget {
+            // The budget counts from the first write, not from the child's start.
+            if ready.is_some_and(|at| at.elapsed() >= budget) {
                 break;
             }
         }

@@ -187,7 +187,14 @@ fn tmpfs_full() -> anyhow::Result<Option<String>> {
     };
     anyhow::ensure!(is_disk_full(&refusal), "拒绝的原因不对：{refusal}");
     drop(store);
-    // Reopening a full disk may itself be refused as full; the records are all readable.
+    // Opening on the full disk: it opens, or is refused as full in words, never with a raw
+    // I/O error.
+    match Store::open_existing(&path) {
+        Ok(_) => {}
+        Err(e) if is_disk_full(&e) => {}
+        Err(e) => anyhow::bail!("在满盘上打开：{e}"),
+    }
+    // The records are all readable.
     let reader = Store::open_read_only(&path)?;
     let (count, _) = reader.compound_counts()?;
     anyhow::ensure!(
