@@ -214,10 +214,12 @@ pub enum Command {
         code: String,
         result: Option<ItemResult>,
     },
-    /// Record one item's remark.
+    /// Record one item's remark. `before` is the remark the screen shows as saved: if the
+    /// file holds another (another program wrote it), nothing is written over it.
     SetRemark {
         inspection: InspectionId,
         code: String,
+        before: String,
         remark: String,
     },
     /// Record a party's signature.
@@ -240,9 +242,11 @@ pub enum Command {
     // --- surveys
     /// Start the next survey round of a compound (today, answers carried over).
     StartSurvey(CompoundId),
+    /// Save one survey field; `before` is its value as the screen shows it saved.
     SetSurveyField {
         survey: SurveyId,
         field: SurveyField,
+        before: SurveyValue,
         value: SurveyValue,
     },
     SetItemCondition {
@@ -256,10 +260,12 @@ pub enum Command {
         problem: String,
         seen: bool,
     },
+    /// Save an item's other-problem or note text; `before` as the screen shows it saved.
     SetItemText {
         survey: SurveyId,
         code: String,
         which: SurveyText,
+        before: String,
         text: String,
     },
     /// Start the survey of a cluster's 15-minute circle.

@@ -116,10 +116,11 @@ impl App {
             Command::SetRemark {
                 inspection,
                 code,
+                before,
                 remark,
             } => {
                 if self
-                    .with_store_mut(|s| s.record_remark(inspection, &code, &remark))
+                    .with_store_mut(|s| s.change_remark(inspection, &code, &before, &remark))
                     .is_some()
                 {
                     match &mut self.page {
@@ -162,8 +163,9 @@ impl App {
             Command::SetSurveyField {
                 survey,
                 field,
+                before,
                 value,
-            } => self.write(|s| s.set_survey_field(survey, field, &value)),
+            } => self.write(|s| s.change_survey_field(survey, field, Some(&before), &value)),
             Command::SetItemCondition {
                 survey,
                 code,
@@ -179,8 +181,9 @@ impl App {
                 survey,
                 code,
                 which,
+                before,
                 text,
-            } => self.write(|s| s.set_item_text(survey, &code, which, &text)),
+            } => self.write(|s| s.change_item_text(survey, &code, which, Some(&before), &text)),
             Command::StartClusterSurvey(cluster_id) => self.write(|s| {
                 s.start_cluster_survey(cluster_id, today(), "", crate::model::Catalogue::current())
             }),

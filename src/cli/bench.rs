@@ -187,9 +187,17 @@ fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
             });
             frame(&mut app);
             tick_times.push(start.elapsed());
+            // What the field showed as saved (the screen knows it; read here untimed).
+            let before = app
+                .store()
+                .map(|s| s.inspection(round))
+                .transpose()?
+                .and_then(|i| i.item(&code).map(|i| i.remark.clone()))
+                .unwrap_or_default();
             let start = Instant::now();
             app.handle(crate::command::Command::SetRemark {
                 inspection: round,
+                before,
                 code,
                 remark: format!("备注 {n}"),
             });

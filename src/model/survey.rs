@@ -257,6 +257,21 @@ impl CompoundSurvey {
         }
     }
 
+    /// One field's value (what `apply` sets).
+    pub fn value(&self, field: SurveyField) -> SurveyValue {
+        match field {
+            SurveyField::SurveyedOn => SurveyValue::Date(self.surveyed_on),
+            SurveyField::Surveyors => SurveyValue::Text(self.surveyors.clone()),
+            SurveyField::Floors => SurveyValue::Count(self.floors),
+            SurveyField::FloorArea => SurveyValue::Area(self.floor_area),
+            SurveyField::ManagementMode => SurveyValue::Mode(self.management_mode),
+            SurveyField::StructuralSafety => SurveyValue::Safety(self.structural_safety),
+            SurveyField::DemolitionSuitable => SurveyValue::Flag(self.demolition_suitable),
+            SurveyField::HouseholdsInFavour => SurveyValue::Count(self.households_in_favour),
+            SurveyField::WillingnessMethod => SurveyValue::Text(self.willingness_method.clone()),
+        }
+    }
+
     fn is_filled(&self, field: SurveyField) -> bool {
         match field {
             SurveyField::SurveyedOn => true,

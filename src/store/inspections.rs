@@ -429,7 +429,7 @@ impl Store {
         code: &str,
         result: Option<ItemResult>,
     ) -> Result<(), StoreError> {
-        self.update_item(id, code, "result", &result)
+        self.update_item(id, code, "result", &result, None)
     }
 
     /// Records the remark of one item. One transaction.
@@ -440,7 +440,20 @@ impl Store {
         remark: &str,
     ) -> Result<(), StoreError> {
         validate::free_text("备注", remark)?;
-        self.update_item(id, code, "remark", &remark)
+        self.update_item(id, code, "remark", &remark, None)
+    }
+
+    /// Changes a remark the screen last saw as `before`: refused (`Stale`) if the file holds
+    /// another, so a stale screen never writes over it.
+    pub fn change_remark(
+        &mut self,
+        id: InspectionId,
+        code: &str,
+        before: &str,
+        remark: &str,
+    ) -> Result<(), StoreError> {
+        validate::free_text("备注", remark)?;
+        self.update_item(id, code, "remark", &remark, Some(&before))
     }
 
     fn update_item(
@@ -449,6 +462,7 @@ impl Store {
         code: &str,
         column: &'static str,
         value: &dyn rusqlite::ToSql,
+        expected: Option<&dyn rusqlite::ToSql>,
     ) -> Result<(), StoreError> {
         const ITEMS: ItemTable = ItemTable {
             items: "inspection_item",
@@ -457,7 +471,7 @@ impl Store {
             what: "验收项目",
         };
         let tx = self.begin()?;
-        update_item_column(&tx, &ITEMS, &id, code, column, value)?;
+        update_item_column(&tx, &ITEMS, &id, code, column, value, expected)?;
         tx.commit()?;
         Ok(())
     }

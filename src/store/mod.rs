@@ -566,7 +566,8 @@ pub(crate) struct ItemTable {
 }
 
 /// Sets one column of the item `code` of parent `id` and touches the parent's `updated_at`,
-/// inside `tx`.
+/// inside `tx`. With `expected`, only if the column still holds that (else `Stale`: another
+/// program changed it since the screen read it).
 pub(crate) fn update_item_column<Id: rusqlite::ToSql + std::fmt::Display>(
     tx: &rusqlite::Connection,
     table: &ItemTable,
@@ -574,16 +575,41 @@ pub(crate) fn update_item_column<Id: rusqlite::ToSql + std::fmt::Display>(
     code: &str,
     column: &'static str,
     value: &dyn rusqlite::ToSql,
+    expected: Option<&dyn rusqlite::ToSql>,
 ) -> Result<(), StoreError> {
     let now = now();
-    let n = tx.execute(
-        &format!(
-            "UPDATE {} SET {column} = ?1, updated_at = ?2 WHERE {} = ?3 AND code = ?4",
-            table.items, table.parent_key
-        ),
-        rusqlite::params![value, now, id, code],
-    )?;
+    let n = match expected {
+        None => tx.execute(
+            &format!(
+                "UPDATE {} SET {column} = ?1, updated_at = ?2 WHERE {} = ?3 AND code = ?4",
+                table.items, table.parent_key
+            ),
+            rusqlite::params![value, now, id, code],
+        )?,
+        Some(expected) => tx.execute(
+            &format!(
+                "UPDATE {} SET {column} = ?1, updated_at = ?2
+                 WHERE {} = ?3 AND code = ?4 AND {column} IS ?5",
+                table.items, table.parent_key
+            ),
+            rusqlite::params![value, now, id, code, expected],
+        )?,
+    };
     if n == 0 {
+        let exists: bool = tx.query_row(
+            &format!(
+                "SELECT count(*) > 0 FROM {} WHERE {} = ?1 AND code = ?2",
+                table.items, table.parent_key
+            ),
+            rusqlite::params![id, code],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Err(StoreError::Stale {
+                what: table.what,
+                changes: vec![format!("{code} 的内容在别处改过")],
+            });
+        }
         return Err(StoreError::NotFound {
             what: table.what,
             id: format!("{id}/{code}"),

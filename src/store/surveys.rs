@@ -224,49 +224,48 @@ impl Store {
         }
     }
 
-    /// Saves one survey field. One transaction.
+    /// Saves one field of a survey round (the latest only). One transaction.
     pub fn set_survey_field(
         &mut self,
         id: SurveyId,
         field: SurveyField,
         value: &SurveyValue,
     ) -> Result<(), StoreError> {
+        self.change_survey_field(id, field, None, value)
+    }
+
+    /// Saves one field; with `before`, only if the file still holds that (else `Stale`).
+    pub fn change_survey_field(
+        &mut self,
+        id: SurveyId,
+        field: SurveyField,
+        before: Option<&SurveyValue>,
+        value: &SurveyValue,
+    ) -> Result<(), StoreError> {
         check_value(field, value, super::today()).map_err(StoreError::Invalid)?;
-        let (column, sql_value): (&str, Box<dyn rusqlite::ToSql>) = match (field, value) {
-            (SurveyField::SurveyedOn, SurveyValue::Date(d)) => {
-                ("surveyed_on", Box::new(d.to_string()))
-            }
-            (SurveyField::Surveyors, SurveyValue::Text(t)) => ("surveyors", Box::new(t.clone())),
-            (SurveyField::Floors, SurveyValue::Count(n)) => ("floors", Box::new(*n)),
-            (SurveyField::FloorArea, SurveyValue::Area(a)) => ("floor_area", Box::new(*a)),
-            (SurveyField::ManagementMode, SurveyValue::Mode(m)) => {
-                ("management_mode", Box::new(*m))
-            }
-            (SurveyField::StructuralSafety, SurveyValue::Safety(s)) => {
-                ("structural_safety", Box::new(*s))
-            }
-            (SurveyField::DemolitionSuitable, SurveyValue::Flag(f)) => {
-                ("demolition_suitable", Box::new(*f))
-            }
-            (SurveyField::HouseholdsInFavour, SurveyValue::Count(n)) => {
-                ("households_in_favour", Box::new(*n))
-            }
-            (SurveyField::WillingnessMethod, SurveyValue::Text(t)) => {
-                ("willingness_method", Box::new(t.clone()))
-            }
-            _ => {
-                return Err(StoreError::Corrupt(format!(
-                    "字段 {} 的取值类型不对",
-                    field.label()
-                )));
-            }
-        };
+        let (column, sql_value) = field_column(field, value)?;
+        let expected = before.map(|b| field_column(field, b)).transpose()?;
         let tx = self.begin()?;
         Self::ensure_latest(&tx, id)?;
-        tx.execute(
-            &format!("UPDATE survey SET {column} = ?1, updated_at = ?2 WHERE id = ?3"),
-            params![sql_value, now(), id],
-        )?;
+        let n = match &expected {
+            None => tx.execute(
+                &format!("UPDATE survey SET {column} = ?1, updated_at = ?2 WHERE id = ?3"),
+                params![sql_value, now(), id],
+            )?,
+            Some((_, expected)) => tx.execute(
+                &format!(
+                    "UPDATE survey SET {column} = ?1, updated_at = ?2
+                     WHERE id = ?3 AND {column} IS ?4"
+                ),
+                params![sql_value, now(), id, expected],
+            )?,
+        };
+        if n == 0 {
+            return Err(StoreError::Stale {
+                what: "调查表",
+                changes: vec![format!("“{}”在别处改过", field.label())],
+            });
+        }
         tx.commit()?;
         Ok(())
     }
@@ -278,7 +277,7 @@ impl Store {
         code: &str,
         condition: Option<Condition>,
     ) -> Result<(), StoreError> {
-        self.update_survey_item(id, code, "condition", &condition)
+        self.update_survey_item(id, code, "condition", &condition, None)
     }
 
     /// Ticks or unticks one of the policy's problems on an item.
@@ -311,7 +310,7 @@ impl Store {
         } else {
             problems.remove(problem);
         }
-        self.update_survey_item(id, code, "problems", &problems_to_text(&problems))
+        self.update_survey_item(id, code, "problems", &problems_to_text(&problems), None)
     }
 
     /// Saves an item's other-problem or note text.
@@ -322,12 +321,26 @@ impl Store {
         which: SurveyText,
         text: &str,
     ) -> Result<(), StoreError> {
+        self.change_item_text(id, code, which, None, text)
+    }
+
+    /// Saves an item's text; with `before`, only if the file still holds that.
+    pub fn change_item_text(
+        &mut self,
+        id: SurveyId,
+        code: &str,
+        which: SurveyText,
+        before: Option<&str>,
+        text: &str,
+    ) -> Result<(), StoreError> {
         let (column, what) = match which {
             SurveyText::OtherProblem => ("other_problem", "其他问题"),
             SurveyText::Note => ("note", "备注"),
         };
         validate::free_text(what, text)?;
-        self.update_survey_item(id, code, column, &text)
+        let before = before.map(str::to_owned);
+        let expected = before.as_ref().map(|b| b as &dyn rusqlite::ToSql);
+        self.update_survey_item(id, code, column, &text, expected)
     }
 
     fn update_survey_item(
@@ -336,6 +349,7 @@ impl Store {
         code: &str,
         column: &'static str,
         value: &dyn rusqlite::ToSql,
+        expected: Option<&dyn rusqlite::ToSql>,
     ) -> Result<(), StoreError> {
         const ITEMS: ItemTable = ItemTable {
             items: "survey_item",
@@ -345,7 +359,7 @@ impl Store {
         };
         let tx = self.begin()?;
         Self::ensure_latest(&tx, id)?;
-        update_item_column(&tx, &ITEMS, &id, code, column, value)?;
+        update_item_column(&tx, &ITEMS, &id, code, column, value, expected)?;
         tx.commit()?;
         Ok(())
     }
@@ -513,4 +527,36 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The column of a survey field and its value as stored.
+fn field_column(
+    field: SurveyField,
+    value: &SurveyValue,
+) -> Result<(&'static str, Box<dyn rusqlite::ToSql>), StoreError> {
+    Ok(match (field, value) {
+        (SurveyField::SurveyedOn, SurveyValue::Date(d)) => ("surveyed_on", Box::new(d.to_string())),
+        (SurveyField::Surveyors, SurveyValue::Text(t)) => ("surveyors", Box::new(t.clone())),
+        (SurveyField::Floors, SurveyValue::Count(n)) => ("floors", Box::new(*n)),
+        (SurveyField::FloorArea, SurveyValue::Area(a)) => ("floor_area", Box::new(*a)),
+        (SurveyField::ManagementMode, SurveyValue::Mode(m)) => ("management_mode", Box::new(*m)),
+        (SurveyField::StructuralSafety, SurveyValue::Safety(s)) => {
+            ("structural_safety", Box::new(*s))
+        }
+        (SurveyField::DemolitionSuitable, SurveyValue::Flag(f)) => {
+            ("demolition_suitable", Box::new(*f))
+        }
+        (SurveyField::HouseholdsInFavour, SurveyValue::Count(n)) => {
+            ("households_in_favour", Box::new(*n))
+        }
+        (SurveyField::WillingnessMethod, SurveyValue::Text(t)) => {
+            ("willingness_method", Box::new(t.clone()))
+        }
+        _ => {
+            return Err(StoreError::Corrupt(format!(
+                "字段 {} 的取值类型不对",
+                field.label()
+            )));
+        }
+    })
 }

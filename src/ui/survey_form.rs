@@ -152,6 +152,7 @@ fn text_field(
                 commands.push(Command::SetSurveyField {
                     survey: view.survey.id,
                     field,
+                    before: view.survey.value(field),
                     value,
                 });
             }
@@ -184,6 +185,7 @@ fn choice_row<T: Choice + PartialEq>(
             CommandButton::new(Command::SetSurveyField {
                 survey: view.survey.id,
                 field,
+                before: view.survey.value(field),
                 value: to_value(if selected { None } else { Some(choice) }),
             })
             .text(choice.label())
@@ -339,6 +341,7 @@ fn eligibility_section(
                     CommandButton::new(Command::SetSurveyField {
                         survey: view.survey.id,
                         field: SurveyField::DemolitionSuitable,
+                        before: view.survey.value(SurveyField::DemolitionSuitable),
                         value: crate::model::SurveyValue::Flag(if selected {
                             None
                         } else {
@@ -437,10 +440,15 @@ fn item_row(
                         )
                         .accessible_name(format!("{} {label}", item.name));
                     if response.changed() {
+                        let before = match which {
+                            SurveyText::OtherProblem => state.other_problem.clone(),
+                            SurveyText::Note => state.note.clone(),
+                        };
                         commands.push(Command::SetItemText {
                             survey: survey_id,
                             code: state.code.clone(),
                             which,
+                            before,
                             text: text.clone(),
                         });
                     }

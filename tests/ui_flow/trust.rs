@@ -136,3 +136,40 @@ fn a_record_changed_after_sign_off_is_marked_in_the_register_and_on_its_page() {
         h.state().message()
     );
 }
+
+#[test]
+fn a_remark_typed_on_a_stale_screen_never_overwrites_a_newer_one() {
+    let (_dir, path, _, id) = file_with_inspection();
+    let mut app = App::open(path.clone(), false);
+    app.handle(Command::Show(Screen::Inspection(id)));
+    let mut h = harness(app);
+    wait_until(&mut h, |h| !h.state().is_busy());
+    type_into(&mut h, "供水管路畅通 备注", "水压");
+    // Another program rewrites the remark meanwhile.
+    rusqlite::Connection::open(&path)
+        .expect("second connection")
+        .execute(
+            "UPDATE inspection_item SET remark = '另一程序的记录' WHERE code = 'XQ-ST-01'",
+            [],
+        )
+        .expect("write");
+    h.get_by_role_and_label(Role::TextInput, "供水管路畅通 备注")
+        .type_text("偏低");
+    h.run();
+    let message = h.state().message().expect("a message").clone();
+    assert!(
+        message.is_error && message.text.contains("已被其他程序修改"),
+        "{message:?}"
+    );
+    let stored = h
+        .state()
+        .store()
+        .expect("store")
+        .inspection(id)
+        .expect("round")
+        .item("XQ-ST-01")
+        .expect("item")
+        .remark
+        .clone();
+    assert_eq!(stored, "另一程序的记录");
+}

@@ -90,6 +90,7 @@ pub(super) fn item_card(
                 commands.push(Command::SetRemark {
                     inspection: view.inspection.id,
                     code: item.standard.code.clone(),
+                    before: item.remark.clone(),
                     remark: view.remarks[index].clone(),
                 });
             }
