@@ -234,6 +234,8 @@ pub enum Command {
         inspection: InspectionId,
         position: u32,
     },
+    /// Ask before completing the inspection (it cannot be undone).
+    RequestSignOff(InspectionId),
     /// Complete the inspection: seal it; read-only from then on.
     SignOff(InspectionId),
     /// Check the code typed into the verify dialog.
@@ -344,7 +346,8 @@ impl Command {
                 ..
             } => "纸质签字",
             Self::Unsign { .. } => "撤回",
-            Self::SignOff(_) => "完成签字并锁定",
+            Self::RequestSignOff(_) => "完成签字并锁定",
+            Self::SignOff(_) => "确认锁定",
             Self::CheckCode => "核验",
             Self::StartSurvey(_) => "开始调查",
             Self::SetSurveyField { .. }
@@ -373,7 +376,10 @@ impl Command {
                 "已签字的记录不能修改：更正将新建一轮，沿用原结果逐项核对并注明更正原因，需重新签字"
             }
             Self::NewReinspection(_) => "整改完成后，只复验仍不合格的项目",
-            Self::SignOff(_) => "所有单位签字后锁定验收记录并生成校验码；之后只能查看，不能修改",
+            Self::RequestSignOff(_) => {
+                "所有单位签字后锁定验收记录并生成校验码；之后只能查看，不能修改"
+            }
+            Self::SignOff(_) => "锁定后不能撤销；发现错误只能“更正（新建一轮）”",
             Self::StartSurvey(_) => "新建一轮调查（沿用上一轮的填写内容）；较早的轮次保留为只读",
             Self::StartClusterSurvey(_) => "调查片区 15 分钟生活圈内的“九有”设施",
             Self::AddPhotos { .. } => "从文件选择一张或多张照片（JPEG、PNG），自动缩小并存入数据库",
@@ -450,6 +456,7 @@ impl Command {
             | Self::SetRemark { .. }
             | Self::Sign { .. }
             | Self::Unsign { .. }
+            | Self::RequestSignOff(_)
             | Self::SignOff(_)
             | Self::CheckCode
             | Self::StartSurvey(_)

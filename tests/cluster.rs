@@ -478,17 +478,27 @@ fn a_compound_is_accepted_only_when_every_round_of_its_acceptance_is_signed() {
         .unwrap();
     store.record_remark(round1, "XQ-LZ-01", "塌陷").unwrap();
     assert_eq!(store.acceptance_of(first).unwrap().0, MemberStatus::Failed);
-    // Round 2 re-checks the failed item, passes and is signed; round 1 still is not.
+    // Rounds close in order: no re-inspection while round 1 is open.
+    assert!(
+        store
+            .start_reinspection(round1, date(15), "王工", &parties())
+            .is_err()
+    );
+    common::sign_off_as_is(&mut store, round1);
+    assert_eq!(store.acceptance_of(first).unwrap().0, MemberStatus::Failed);
+    // Round 2 re-checks the failed item and passes: not handed over until it is signed.
     let round2 = store
         .start_reinspection(round1, date(15), "王工", &parties())
         .unwrap();
-    decide_sign_off(&mut store, round2, ItemResult::Pass);
+    store
+        .record_result(round2, "XQ-LZ-01", Some(ItemResult::Pass))
+        .unwrap();
     assert_eq!(
         store.acceptance_of(first).unwrap().0,
         MemberStatus::InProgress,
         "an unsigned round is not handed over"
     );
-    common::sign_off_as_is(&mut store, round1);
+    common::sign_off_as_is(&mut store, round2);
     let (status, code) = store.acceptance_of(first).unwrap();
     assert_eq!(status, MemberStatus::Accepted);
     assert_eq!(

@@ -199,6 +199,7 @@ fn a_reinspection_shows_photos_before_and_after() {
     use yanshou::export::{AcceptanceSheet, render_acceptance_sheet};
     let mut store = Store::open_in_memory().unwrap();
     let (_, first) = common::store_with_inspection(&mut store, "前后小区");
+    common::pass_every_item(&mut store, first);
     store
         .record_result(first, "XQ-LZ-02", Some(ItemResult::Fail))
         .unwrap();
@@ -211,6 +212,7 @@ fn a_reinspection_shows_photos_before_and_after() {
         .unwrap();
     let parties = vec!["建设单位".to_owned()];
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    common::sign_off_as_is(&mut store, first);
     let second = store
         .start_reinspection(first, date, "王工", &parties)
         .unwrap();

@@ -55,6 +55,13 @@ fn a_reinspection_rechecks_only_open_items_and_the_verdict_follows_the_latest_ro
         RectificationStatus::Overdue
     );
 
+    // Rounds close in order: round 1 is signed before round 2 starts.
+    assert!(matches!(
+        store.start_reinspection(first, day(26), "王工", &parties()),
+        Err(StoreError::Invalid(ref m)) if m.contains("尚未签字锁定")
+    ));
+    common::sign_off_as_is(&mut store, first);
+
     // Round 2 re-checks the two open items only; one passes.
     let second = store
         .start_reinspection(first, day(26), "王工", &parties())
@@ -91,6 +98,7 @@ fn a_reinspection_rechecks_only_open_items_and_the_verdict_follows_the_latest_ro
     ));
 
     // Round 3 fixes the last item: the acceptance is 合格.
+    common::sign_off_as_is(&mut store, second);
     let third = store
         .start_reinspection(second, day(28), "王工", &parties())
         .unwrap();

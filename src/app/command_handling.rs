@@ -141,7 +141,21 @@ impl App {
                 inspection,
                 position,
             } => self.write(|s| s.unsign(inspection, position)),
+            Command::RequestSignOff(id) => {
+                let what = match &self.page {
+                    Page::Inspection(view) if view.inspection.id == id => format!(
+                        "“{}”{} 第 {} 轮的验收记录（{}）",
+                        view.subject_name,
+                        view.inspection.inspected_on,
+                        view.inspection.round,
+                        view.verdict().label()
+                    ),
+                    _ => "这份验收记录".to_owned(),
+                };
+                self.dialog = Some(Dialog::ConfirmSignOff { id, what });
+            }
             Command::SignOff(id) => {
+                self.dialog = None;
                 if let Some(seal) = self.with_store_mut(|s| s.sign_off(id)) {
                     self.info(format!(
                         "已完成签字并锁定。校验码：{}",

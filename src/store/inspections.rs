@@ -60,8 +60,9 @@ impl Store {
         self.insert_round(&head, &items, inspected_on, inspectors, parties)
     }
 
-    /// Starts a re-inspection (复验) after `parent`, the latest round: it re-checks only the
-    /// items still failing, each under the same code as in the first round.
+    /// Starts a re-inspection (复验) after `parent`, the latest round, once it is signed off
+    /// (rounds close in order: no earlier round can change once a later one exists): it
+    /// re-checks only the items still failing, each under the same code as in the first round.
     pub fn start_reinspection(
         &mut self,
         parent: InspectionId,
@@ -75,6 +76,12 @@ impl Store {
             return Err(StoreError::NotReady(vec![
                 "没有不合格项目需要复验".to_owned(),
             ]));
+        }
+        if !latest.is_signed_off() {
+            return Err(StoreError::Invalid(format!(
+                "第 {} 轮尚未签字锁定：请各方签字并“完成签字并锁定”后再开始复验，以免前一轮在复验后被改动。",
+                latest.round
+            )));
         }
         let open: Vec<InspectionItem> = open.into_iter().map(InspectionItem::new).collect();
         let head = NewRound {

@@ -3,7 +3,7 @@
 use eframe::egui;
 
 use crate::command::Command;
-use crate::model::{Cluster, CompoundId, Town};
+use crate::model::{Cluster, CompoundId, InspectionId, Town};
 use crate::ui::compound_form::CompoundForm;
 use crate::ui::inspection_form::InspectionForm;
 use crate::ui::path_prompt::PathPrompt;
@@ -25,6 +25,8 @@ pub enum Dialog {
         title: String,
         texture: egui::TextureHandle,
     },
+    /// Sign-off cannot be undone: say so, and what it locks, before doing it.
+    ConfirmSignOff { id: InspectionId, what: String },
     /// Check a printed sheet's code: what was typed, and the finding.
     Verify {
         code: String,
@@ -41,6 +43,7 @@ impl std::fmt::Debug for Dialog {
             Self::PathPrompt(_) => "PathPrompt",
             Self::Photo { .. } => "Photo",
             Self::Verify { .. } => "Verify",
+            Self::ConfirmSignOff { .. } => "ConfirmSignOff",
         };
         f.write_str(name)
     }
@@ -88,6 +91,24 @@ pub fn show(
                 if entered {
                     commands.push(Command::CheckCode);
                 }
+            }
+            Dialog::ConfirmSignOff { id, what } => {
+                ui.heading("确认签字锁定");
+                ui.add_space(6.0);
+                ui.label(format!("即将锁定{what}。"));
+                ui.label(
+                    egui::RichText::new(
+                        "锁定后不能再修改、撤回签字或补充照片；发现错误只能“更正（新建一轮）”，原记录保持不变。",
+                    )
+                    .color(ui.visuals().warn_fg_color),
+                );
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    command_button(ui, Command::SignOff(*id), commands);
+                    CommandButton::new(Command::CloseDialog)
+                        .text("取消")
+                        .show(ui, commands);
+                });
             }
             Dialog::ConfirmDelete {
                 id,

@@ -154,7 +154,7 @@ pub fn show(
     ui.add_space(6.0);
     let mut blockers = sign_off_blockers(inspection, signatures);
     blockers.extend(extra_blockers.iter().cloned());
-    let sign_off = Command::SignOff(inspection.id);
+    let sign_off = Command::RequestSignOff(inspection.id);
     ui.horizontal(|ui| {
         let label = sign_off.label();
         CommandButton::new(sign_off)

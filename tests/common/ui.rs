@@ -146,6 +146,19 @@ pub fn sign_on_paper(h: &mut Harness<'_, App>, unit: &str, signer: &str) {
     h.run();
 }
 
+/// Every unit signs on paper, then the round is signed off, confirming the question first.
+pub fn sign_off_on_paper(h: &mut Harness<'_, App>, units: &[&str]) {
+    for unit in units {
+        sign_on_paper(h, unit, "签字人");
+    }
+    h.get_by_role_and_label(Role::Button, "完成签字并锁定")
+        .click();
+    h.run();
+    h.get_by_label_contains("锁定后不能再修改");
+    h.get_by_role_and_label(Role::Button, "确认锁定").click();
+    h.run();
+}
+
 /// A small JPEG photo, prepared for the store.
 pub fn prepared_photo(name: &str) -> yanshou::model::PreparedPhoto {
     let mut bytes = std::io::Cursor::new(Vec::new());

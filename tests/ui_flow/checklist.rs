@@ -114,6 +114,18 @@ fn a_failed_item_gets_a_rectification_and_a_reinspection_closes_it() {
     assert_eq!(rects.len(), 1);
     assert_eq!(rects[0].responsible_unit, "施工单位");
 
+    // Rounds close in order: no re-inspection before this round is signed and locked.
+    assert!(h.query_by_label("开始复验").is_none());
+    sign_off_on_paper(&mut h, &["建设单位", "施工单位", "监理单位"]);
+    assert!(
+        h.state()
+            .store()
+            .expect("store")
+            .inspection(first)
+            .expect("round 1")
+            .is_signed_off()
+    );
+
     // Re-inspection: only the open item, and the verdict follows it.
     start_round(&mut h, "开始复验", None);
     let Screen::Inspection(second) = h.state().screen() else {
@@ -189,12 +201,14 @@ fn photos_are_added_from_files_in_the_background_and_shown() {
 fn a_reinspection_shows_each_items_photos_from_before() {
     let mut store = Store::open_in_memory().expect("store");
     let (_, first) = common::store_with_inspection(&mut store, "前后小区");
+    common::pass_every_item(&mut store, first);
     store
         .record_result(first, "XQ-LZ-02", Some(ItemResult::Fail))
         .expect("fail");
     store
         .add_photos(first, "XQ-LZ-02", &[prepared_photo("破损.jpg")])
         .expect("before");
+    common::sign_off_as_is(&mut store, first);
     let second = store
         .start_reinspection(
             first,

@@ -42,6 +42,18 @@ fn every_party_signs_and_the_inspection_is_locked() {
     h.get_by_role_and_label(Role::Button, "完成签字并锁定")
         .click();
     h.run();
+    // It cannot be undone: the app asks first, and nothing is locked until confirmed.
+    h.get_by_label_contains("锁定后不能再修改");
+    assert!(
+        !h.state()
+            .store()
+            .expect("store")
+            .inspection(id)
+            .expect("inspection")
+            .is_signed_off()
+    );
+    h.get_by_role_and_label(Role::Button, "确认锁定").click();
+    h.run();
     let inspection = h
         .state()
         .store()

@@ -171,6 +171,11 @@ impl ChecklistView {
         }
     }
 
+    /// This round's verdict (for a cluster, with its members' acceptances).
+    pub fn verdict(&self) -> crate::model::Verdict {
+        round_verdict(&self.inspection.items, self.members.as_deref())
+    }
+
     /// Is this the latest round of its acceptance?
     fn is_latest(&self) -> bool {
         self.chain
@@ -274,18 +279,14 @@ pub fn show(
     if view.inspection.kind == RoundKind::Correction {
         ui.label(format!("更正原因：{}", view.inspection.reason));
     }
-    if view.is_latest() {
+    // Rounds close in order: the next one starts once this one is signed and locked (which
+    // needs every item decided).
+    if view.is_latest() && view.inspection.is_signed_off() {
         ui.horizontal(|ui| {
-            let mut next = Vec::new();
             if !view.chain.open_items().is_empty() {
-                next.push(Command::NewReinspection(inspection_id));
+                CommandButton::new(Command::NewReinspection(inspection_id)).show(ui, commands);
             }
-            if view.inspection.is_signed_off() {
-                next.push(Command::NewCorrection(inspection_id));
-            }
-            for command in next {
-                CommandButton::new(command).show(ui, commands);
-            }
+            CommandButton::new(Command::NewCorrection(inspection_id)).show(ui, commands);
         });
     }
     if let Some(members) = &view.members {
