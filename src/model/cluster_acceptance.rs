@@ -5,7 +5,6 @@
 
 use super::inspection::{Inspection, InspectionItem};
 use super::member::{MemberAcceptance, MemberStatus};
-use super::rectification::InspectionChain;
 use super::verdict::{Verdict, verdict_of};
 
 /// The members whose acceptance stands in the way of a cluster 合格, as "name（status）".
@@ -91,23 +90,6 @@ pub fn member_changes(sealed: &[MemberAcceptance], live: &[MemberAcceptance]) ->
         }
     }
     changes
-}
-
-/// Where a compound's own acceptance stands after every round of it so far (复验, 更正), with
-/// the latest round's 校验码 once signed: accepted (已交付) only when the rounds come out 合格
-/// and every one of them is signed off (四、（二）4: 改造一个、合格一个、交付一个).
-pub fn handover_status(chain: &InspectionChain) -> (MemberStatus, Option<String>) {
-    let Some(latest) = chain.latest() else {
-        return (MemberStatus::NotInspected, None);
-    };
-    let code = latest.seal.as_deref().map(super::signoff::short_code);
-    let all_signed = chain.rounds.iter().all(Inspection::is_signed_off);
-    let status = match verdict_of(&chain.effective_items()) {
-        Verdict::Passed if all_signed => MemberStatus::Accepted,
-        Verdict::Failed { .. } => MemberStatus::Failed,
-        _ => MemberStatus::InProgress,
-    };
-    (status, code)
 }
 
 /// Which member acceptances a round is judged by.

@@ -6,6 +6,7 @@ pub mod cluster_acceptance;
 pub mod cluster_survey;
 pub mod compound;
 pub mod eligibility;
+pub mod handover;
 pub mod header;
 pub mod ids;
 pub mod inspection;
@@ -22,10 +23,11 @@ pub mod verdict;
 
 pub use catalogue::{Catalogue, CatalogueError, StandardItem};
 pub use cluster::Cluster;
-pub use cluster_acceptance::{RoundMembers, cluster_verdict, handover_status};
+pub use cluster_acceptance::{RoundMembers, cluster_verdict};
 pub use cluster_survey::{ClusterSurvey, Facility, FacilityChange};
 pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
 pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding, assess};
+pub use handover::{handover_conditions, handover_status};
 pub use header::SubjectHeader;
 pub use ids::{
     ClusterId, ClusterSurveyId, CompoundId, InspectionId, PhotoId, RectificationId, SurveyId,

@@ -10,6 +10,24 @@ use crate::model::{
 };
 
 impl Store {
+    /// What a compound's hand-over still needs (see `handover_conditions`); empty once it is
+    /// handed over.
+    pub fn handover_conditions_of(
+        &self,
+        compound_id: CompoundId,
+    ) -> Result<Vec<crate::model::handover::Condition>, StoreError> {
+        let chain = match self.newest_inspection(Subject::Compound(compound_id))? {
+            Some(newest) => self.chain_of(newest)?,
+            None => crate::model::InspectionChain { rounds: Vec::new() },
+        };
+        let signatures = chain
+            .rounds
+            .iter()
+            .map(|round| self.signatures(round.id))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(crate::model::handover_conditions(&chain, &signatures))
+    }
+
     /// Where each member compound of a cluster stands in its own acceptance, by name (see
     /// `acceptance_of`).
     pub fn member_acceptances(

@@ -23,6 +23,8 @@ pub struct CompoundView {
     pub inspections: Vec<InspectionSummary>,
     /// Where its acceptance stands (合格 and every round signed = 已交付).
     pub acceptance: MemberStatus,
+    /// What hand-over still needs, met or not (empty once handed over).
+    pub handover: Vec<crate::model::handover::Condition>,
     /// Survey rounds, newest first.
     pub surveys: Vec<CompoundSurvey>,
     pub eligibility: EligibilityReport,
@@ -50,6 +52,7 @@ impl CompoundView {
         Ok(Self {
             inspections: store.inspections_of(Subject::Compound(id))?,
             acceptance: store.acceptance_of(id)?.0,
+            handover: store.handover_conditions_of(id)?,
             compound,
             town_name,
             cluster_name,
@@ -147,6 +150,17 @@ fn page(
             .min_size(egui::vec2(120.0, 32.0))
             .show(ui, commands);
     });
+    if !view.handover.is_empty() {
+        ui.label(egui::RichText::new("交付前还需：").strong());
+        for condition in &view.handover {
+            let (mark, color) = if condition.met {
+                ("✔", crate::ui::widgets::PASS_GREEN)
+            } else {
+                ("✘", ui.visuals().warn_fg_color)
+            };
+            ui.label(egui::RichText::new(format!("{mark} {}", condition.text)).color(color));
+        }
+    }
     ui.add_space(6.0);
     if view.inspections.is_empty() {
         ui.label("尚无验收记录。改造完工后，点击“开始验收”逐项检查。");

@@ -26,7 +26,10 @@ pub enum Dialog {
         texture: egui::TextureHandle,
     },
     /// Sign-off cannot be undone: say so, and what it locks, before doing it.
-    ConfirmSignOff { id: InspectionId, what: String },
+    ConfirmSignOff {
+        id: InspectionId,
+        what: String,
+    },
     /// Check a printed sheet's code: what was typed, and the finding.
     Verify {
         code: String,

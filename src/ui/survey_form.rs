@@ -31,6 +31,47 @@ pub struct SurveyView {
     errors: HashMap<SurveyField, String>,
     /// (other problem, note) per item, as typed.
     item_texts: Vec<(String, String)>,
+    /// Where Enter moves the cursor.
+    enter: EnterOrder,
+}
+
+/// Enter in a single-line field moves the cursor to the next text field. It never lands on a
+/// button, where the next Enter would record an answer.
+#[derive(Debug, Default)]
+struct EnterOrder {
+    /// The text fields in the order this frame draws them.
+    fields: Vec<egui::Id>,
+    /// The field Enter was pressed in: the next text field gets the cursor.
+    from: Option<egui::Id>,
+}
+
+impl EnterOrder {
+    fn begin_frame(&mut self) {
+        self.fields.clear();
+    }
+
+    fn note(&mut self, ui: &egui::Ui, response: &egui::Response) {
+        self.fields.push(response.id);
+        if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            self.from = Some(response.id);
+        }
+    }
+
+    /// Gives the cursor to the text field after the one Enter was pressed in (or to none after
+    /// the last), once the frame has drawn them all.
+    fn end_frame(&mut self, ui: &egui::Ui) {
+        let Some(from) = self.from.take() else {
+            return;
+        };
+        let next = self
+            .fields
+            .iter()
+            .position(|id| *id == from)
+            .and_then(|i| self.fields.get(i + 1).copied());
+        if let Some(next) = next {
+            ui.memory_mut(|m| m.request_focus(next));
+        }
+    }
 }
 
 const TEXT_FIELDS: [SurveyField; 6] = [
@@ -95,6 +136,7 @@ impl SurveyView {
             texts,
             errors: HashMap::new(),
             item_texts,
+            enter: EnterOrder::default(),
         }
     }
 
@@ -115,13 +157,6 @@ impl SurveyView {
             self.compound.households,
             Some(&self.survey),
         ))
-    }
-}
-
-/// Enter in a single-line field moves to the next field, as Tab does.
-fn enter_moves_on(ui: &egui::Ui, response: &egui::Response) {
-    if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-        ui.memory_mut(|m| m.move_focus(egui::FocusDirection::Next));
     }
 }
 
@@ -161,7 +196,7 @@ fn text_field(
             }
         }
     }
-    enter_moves_on(ui, &response);
+    view.enter.note(ui, &response);
     ui.end_row();
     if let Some(error) = view.errors.get(&field) {
         ui.label("");
@@ -199,6 +234,12 @@ fn choice_row<T: Choice + PartialEq>(
 }
 
 pub fn show(ui: &mut egui::Ui, view: &mut SurveyView, commands: &mut Vec<Command>) {
+    view.enter.begin_frame();
+    show_form(ui, view, commands);
+    view.enter.end_frame(ui);
+}
+
+fn show_form(ui: &mut egui::Ui, view: &mut SurveyView, commands: &mut Vec<Command>) {
     let catalogue = SurveyCatalogue::version(&view.survey.catalogue_version)
         .unwrap_or_else(SurveyCatalogue::current);
     let (filled, total) = view.survey.completeness();
@@ -452,7 +493,7 @@ fn item_row(
                             text: text.clone(),
                         });
                     }
-                    enter_moves_on(ui, &response);
+                    view.enter.note(ui, &response);
                 }
             });
         });

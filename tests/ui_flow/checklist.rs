@@ -227,3 +227,19 @@ fn a_reinspection_shows_each_items_photos_from_before() {
     h.get_by_label("整改后：");
     h.get_by_label("路沿齐整 照片 1");
 }
+
+#[test]
+fn the_compound_page_says_what_is_still_needed_before_hand_over() {
+    let mut store = Store::open_in_memory().expect("store");
+    let (compound, id) = common::store_with_inspection(&mut store, "交付小区");
+    common::pass_every_item(&mut store, id);
+    store
+        .sign(id, 0, "张三", &yanshou::model::SignMethod::WetInk)
+        .expect("sign");
+    let app = app_on(store, Screen::Compound(compound));
+    let h = harness(app);
+    h.get_by_label("交付前还需：");
+    h.get_by_label_contains("✔ 验收结论合格");
+    h.get_by_label_contains("✘ 第 1 轮（2026-11-20）尚未签字锁定：施工单位、监理单位尚未签字");
+    assert!(h.query_by_label("已交付").is_none());
+}

@@ -116,3 +116,51 @@ fn a_cluster_survey_records_the_fifteen_minute_circle() {
         "bad input not saved"
     );
 }
+
+#[test]
+fn enter_in_a_survey_text_field_records_no_answer() {
+    let mut store = Store::open_in_memory().expect("store");
+    let c = common::compound("回车小区");
+    store.save_compound(&c).expect("save");
+    let survey = store
+        .start_survey(
+            c.id,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date"),
+            "",
+            yanshou::model::SurveyCatalogue::current(),
+        )
+        .expect("survey")
+        .id;
+    let app = app_on(store, Screen::Survey(survey));
+    let mut h = harness_sized(app, 6000.0);
+    let before = h
+        .state()
+        .store()
+        .expect("store")
+        .survey(survey)
+        .expect("survey");
+    for field in ["意愿征集方式", "照明 备注", "照明 其他问题", "供水 备注"] {
+        type_into(&mut h, field, "见附件");
+        h.key_press(egui::Key::Enter);
+        h.run();
+        h.key_press(egui::Key::Enter);
+        h.run();
+    }
+    let after = h
+        .state()
+        .store()
+        .expect("store")
+        .survey(survey)
+        .expect("survey");
+    let changed: Vec<&str> = before
+        .items
+        .iter()
+        .zip(&after.items)
+        .filter(|(a, b)| a.condition != b.condition || a.problems != b.problems)
+        .map(|(a, _)| a.code.as_str())
+        .collect();
+    assert!(changed.is_empty(), "Enter set an answer: {changed:?}");
+    assert_eq!(before.management_mode, after.management_mode);
+    assert_eq!(before.structural_safety, after.structural_safety);
+    assert_eq!(before.demolition_suitable, after.demolition_suitable);
+}

@@ -1,0 +1,99 @@
+//! Hand-over (交付): a compound is handed over when its acceptance, after every round so far
+//! (复验, 更正), comes out 合格 and every round is signed off by every party (四、（二）4:
+//! 改造一个、合格一个、交付一个). What is still missing is said line by line.
+
+use super::inspection::Inspection;
+use super::member::MemberStatus;
+use super::rectification::InspectionChain;
+use super::signoff::{Signature, short_code};
+use super::verdict::{Verdict, verdict_of};
+
+/// Where a compound's own acceptance stands after every round of it so far, with the latest
+/// round's 校验码 once signed: accepted (已交付) only when the rounds come out 合格 and every
+/// one of them is signed off.
+pub fn handover_status(chain: &InspectionChain) -> (MemberStatus, Option<String>) {
+    let Some(latest) = chain.latest() else {
+        return (MemberStatus::NotInspected, None);
+    };
+    let code = latest.seal.as_deref().map(short_code);
+    let all_signed = chain.rounds.iter().all(Inspection::is_signed_off);
+    let status = match verdict_of(&chain.effective_items()) {
+        Verdict::Passed if all_signed => MemberStatus::Accepted,
+        Verdict::Failed { .. } => MemberStatus::Failed,
+        _ => MemberStatus::InProgress,
+    };
+    (status, code)
+}
+
+/// One condition of hand-over: met or not, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    pub met: bool,
+    pub text: String,
+}
+
+/// What hand-over needs, met or not: the verdict after every round, and each round signed and
+/// locked (naming the parties who have not signed). `signatures` holds each round's, in the
+/// chain's order. Empty once nothing is missing, and before any inspection (the page says so
+/// itself).
+pub fn handover_conditions(
+    chain: &InspectionChain,
+    signatures: &[Vec<Signature>],
+) -> Vec<Condition> {
+    if chain.rounds.is_empty() {
+        return Vec::new();
+    }
+    let mut conditions = Vec::new();
+    match verdict_of(&chain.effective_items()) {
+        Verdict::Passed => conditions.push(Condition {
+            met: true,
+            text: "验收结论合格（按最新一轮）".to_owned(),
+        }),
+        failed @ Verdict::Failed { .. } => conditions.push(Condition {
+            met: false,
+            text: format!("验收结论不合格：{}；整改后复验", failed.explanation()),
+        }),
+        incomplete @ Verdict::Incomplete { .. } => conditions.push(Condition {
+            met: false,
+            text: format!("验收尚未完成：{}", incomplete.explanation()),
+        }),
+    }
+    let mut all_signed = true;
+    for (index, round) in chain.rounds.iter().enumerate() {
+        if round.is_signed_off() {
+            continue;
+        }
+        all_signed = false;
+        let signed = signatures.get(index).map_or(&[][..], Vec::as_slice);
+        let missing: Vec<&str> = round
+            .parties
+            .iter()
+            .enumerate()
+            .filter(|(p, _)| !signed.iter().any(|s| s.position as usize == *p))
+            .map(|(_, unit)| unit.as_str())
+            .collect();
+        let why = if missing.is_empty() {
+            "各方已签字，请“完成签字并锁定”".to_owned()
+        } else {
+            format!("{}尚未签字", missing.join("、"))
+        };
+        conditions.push(Condition {
+            met: false,
+            text: format!(
+                "第 {} 轮（{}）尚未签字锁定：{why}",
+                round.round, round.inspected_on
+            ),
+        });
+    }
+    if all_signed {
+        conditions.push(Condition {
+            met: true,
+            text: "各轮均已签字锁定".to_owned(),
+        });
+    }
+    if conditions.iter().all(|c| c.met) {
+        Vec::new()
+    } else {
+        conditions
+    }
+}
