@@ -3,8 +3,10 @@
 
 use super::App;
 use crate::command::{Command, Screen, UiCommand};
+use crate::model::InspectionId;
 use crate::model::{CompoundDraft, InspectionDraft, RoundKind, SurveyCatalogue};
 use crate::store::{Store, StoreError};
+use crate::ui::checklist::Spot;
 use crate::ui::compound_form::CompoundForm;
 use crate::ui::inspection_form::InspectionForm;
 use crate::ui::path_prompt::PathPurpose;
@@ -90,7 +92,11 @@ impl App {
                     _ => None,
                 };
                 if let Some(r) = ready
-                    && self.with_store_mut(|s| s.save_rectification(&r)).is_some()
+                    && self
+                        .write_at(inspection, Spot::Rectification(code), |s| {
+                            s.save_rectification(&r)
+                        })
+                        .is_some()
                 {
                     self.info("已保存整改要求。");
                     self.reload();
@@ -102,7 +108,9 @@ impl App {
                 result,
             } => {
                 if self
-                    .with_store_mut(|s| s.record_result(inspection, &code, result))
+                    .write_at(inspection, Spot::Item(code.clone()), |s| {
+                        s.record_result(inspection, &code, result)
+                    })
                     .is_some()
                 {
                     match &mut self.page {
@@ -120,7 +128,9 @@ impl App {
                 remark,
             } => {
                 if self
-                    .with_store_mut(|s| s.change_remark(inspection, &code, &before, &remark))
+                    .write_at(inspection, Spot::Item(code.clone()), |s| {
+                        s.change_remark(inspection, &code, &before, &remark)
+                    })
                     .is_some()
                 {
                     match &mut self.page {
@@ -136,11 +146,27 @@ impl App {
                 position,
                 signer,
                 method,
-            } => self.write(|s| s.sign(inspection, position, &signer, &method)),
+            } => {
+                let spot = Spot::Party(position);
+                let done = self.write_at(inspection, spot, |s| {
+                    s.sign(inspection, position, &signer, &method)
+                });
+                if done.is_some() {
+                    self.reload();
+                }
+            }
             Command::Unsign {
                 inspection,
                 position,
-            } => self.write(|s| s.unsign(inspection, position)),
+            } => {
+                let spot = Spot::Party(position);
+                if self
+                    .write_at(inspection, spot, |s| s.unsign(inspection, position))
+                    .is_some()
+                {
+                    self.reload();
+                }
+            }
             Command::RequestSignOff(id) => {
                 let what = match &self.page {
                     Page::Inspection(view) if view.inspection.id == id => format!(
@@ -156,7 +182,7 @@ impl App {
             }
             Command::SignOff(id) => {
                 self.dialog = None;
-                if let Some(seal) = self.with_store_mut(|s| s.sign_off(id)) {
+                if let Some(seal) = self.write_at(id, Spot::Round, |s| s.sign_off(id)) {
                     self.info(format!(
                         "已完成签字并锁定。校验码：{}",
                         crate::model::signoff::short_code(&seal)
@@ -302,6 +328,39 @@ impl App {
     ) -> Option<T> {
         let result = f(self.store.as_mut()?);
         result.map_err(|e| self.error(e.to_string())).ok()
+    }
+
+    /// One write from the checklist of round `inspection`: a refusal is said at `spot` on that
+    /// checklist (and in the status bar too when it is about the file or the disk, or when
+    /// another page is open); a success clears the spot.
+    pub(super) fn write_at<T>(
+        &mut self,
+        inspection: InspectionId,
+        spot: Spot,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Option<T> {
+        let result = f(self.store.as_mut()?);
+        let error = result.as_ref().err();
+        let text = error.map(ToString::to_string);
+        let whole_window = error.is_some_and(|e| !e.is_about_the_input());
+        match &mut self.page {
+            Page::Inspection(view) if view.inspection.id == inspection => {
+                view.set_error(spot, text.clone());
+                if let Some(text) = text {
+                    if whole_window {
+                        self.error(text);
+                    } else {
+                        tracing::warn!("refused: {text}");
+                    }
+                }
+            }
+            _ => {
+                if let Some(text) = text {
+                    self.error(text);
+                }
+            }
+        }
+        result.ok()
     }
 
     /// One write (one transaction), then the page re-reads what changed.

@@ -97,22 +97,34 @@ impl App {
         let subject = form.draft.subject;
         let follows = form.draft.follows;
         let reason = form.draft.reason.clone();
-        let started = self.with_store_mut(|s| match follows {
+        let Some(store) = self.store.as_mut() else {
+            return;
+        };
+        let started = match follows {
             Some((parent, RoundKind::Correction)) => {
-                s.start_correction(parent, &reason, date, &inspectors, &parties)
+                store.start_correction(parent, &reason, date, &inspectors, &parties)
             }
-            Some((parent, _)) => s.start_reinspection(parent, date, &inspectors, &parties),
-            None => s.start_inspection(
+            Some((parent, _)) => store.start_reinspection(parent, date, &inspectors, &parties),
+            None => store.start_inspection(
                 subject,
                 crate::model::Catalogue::current(),
                 date,
                 &inspectors,
                 &parties,
             ),
-        });
-        if let Some(id) = started {
-            self.dialog = None;
-            self.show_screen(Screen::Inspection(id));
+        };
+        match started {
+            Ok(id) => {
+                self.dialog = None;
+                self.show_screen(Screen::Inspection(id));
+            }
+            // Said in the form, which stays open with what was typed.
+            Err(e) => {
+                tracing::warn!("round not started: {e}");
+                if let Some(Dialog::NewInspection(form)) = &mut self.dialog {
+                    form.errors = vec![e.to_string()];
+                }
+            }
         }
     }
 

@@ -14,6 +14,7 @@ use crate::import::photo::import_file;
 use crate::job::{Job, JobId, JobLost, Progress, Waker};
 use crate::model::{InspectionId, PhotoId, PreparedPhoto, photo::decode_rgb};
 use crate::store::{Store, StoreError};
+use crate::ui::checklist::Spot;
 use crate::ui::status_bar::TaskLine;
 use crate::ui::{Dialog, Page};
 
@@ -394,19 +395,24 @@ impl App {
         photos: &[PreparedPhoto],
         failed: Vec<String>,
     ) {
-        let mut lines = failed;
-        let all_taken = lines.is_empty();
+        let spot = Spot::Item(code.to_owned());
         if !photos.is_empty() {
-            match self.with_store_mut(|s| s.add_photos(inspection, code, photos)) {
-                Some(ids) => lines.insert(0, format!("已添加 {} 张照片。", ids.len())),
+            match self.write_at(inspection, spot.clone(), |s| {
+                s.add_photos(inspection, code, photos)
+            }) {
+                Some(ids) => self.info(format!("已添加 {} 张照片。", ids.len())),
                 None => return,
             }
         }
-        let text = lines.join(" ");
-        if all_taken {
-            self.info(text);
-        } else {
-            self.error(text);
+        // Photos that could not be taken are named beside the item they were meant for.
+        if !failed.is_empty() {
+            let text = failed.join(" ");
+            match &mut self.page {
+                Page::Inspection(view) if view.inspection.id == inspection => {
+                    view.set_error(spot, Some(text));
+                }
+                _ => self.error(text),
+            }
         }
         self.reload();
     }

@@ -97,6 +97,21 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
 }
 
+impl StoreError {
+    /// Is this about what was typed or clicked (said beside it), rather than about the file or
+    /// the disk (which the whole window needs to know)?
+    pub fn is_about_the_input(&self) -> bool {
+        matches!(
+            self,
+            Self::Invalid(_)
+                | Self::Stale { .. }
+                | Self::NotFound { .. }
+                | Self::ReadOnlyRecord(_)
+                | Self::NotReady(_)
+        )
+    }
+}
+
 /// What the read-only triggers raise (migration 3).
 const SIGNED_OFF: &str = "yanshou: signed off";
 

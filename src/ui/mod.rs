@@ -14,7 +14,6 @@ pub mod no_database;
 pub mod page;
 pub mod path_prompt;
 pub mod rectification_list;
-pub mod sign_panel;
 pub mod status_bar;
 pub mod survey_form;
 pub mod top_bar;

@@ -156,3 +156,54 @@ fn a_signed_inspection_is_corrected_by_a_new_round() {
         yanshou::model::SealCheck::Intact { .. }
     ));
 }
+
+#[test]
+fn a_refusal_is_said_beside_its_field_and_goes_once_put_right() {
+    use yanshou::model::ItemResult;
+    let mut store = Store::open_in_memory().expect("store");
+    let (_, id) = common::store_with_inspection(&mut store, "提示小区");
+    common::pass_every_item(&mut store, id);
+    store
+        .record_result(id, "XQ-LZ-02", Some(ItemResult::Fail))
+        .expect("fail");
+    let app = app_on(store, Screen::Inspection(id));
+    let mut h = harness_sized(app, 3600.0);
+
+    // A rectification without its requirement: said under its form, in its own words.
+    h.get_by_label("路沿齐整：下达整改").click();
+    h.run();
+    h.get_by_label("路沿齐整：保存整改").click();
+    h.run();
+    h.get_by_label_contains("整改未保存：请填写整改要求");
+    assert!(h.query_by_label_contains("还不能完成签字").is_none());
+    assert!(h.state().message().is_none(), "{:?}", h.state().message());
+    type_into(&mut h, "路沿齐整 整改要求", "更换破损路缘石");
+    type_into(&mut h, "路沿齐整 责任单位", "施工单位");
+    h.get_by_label("路沿齐整：保存整改").click();
+    h.run();
+    assert!(h.query_by_label_contains("整改未保存").is_none());
+    h.get_by_label_contains("整改：更换破损路缘石（施工单位");
+
+    // A signature without the signer's name: said at that unit, and gone once it has signed.
+    h.get_by_label("施工单位：纸质签字").click();
+    h.run();
+    h.get_by_label_contains("请填写签字人姓名");
+    assert!(
+        h.state().message().is_none_or(|m| !m.is_error),
+        "{:?}",
+        h.state().message()
+    );
+    for unit in ["建设单位", "施工单位", "监理单位"] {
+        sign_on_paper(&mut h, unit, "王五");
+    }
+    assert!(h.query_by_label_contains("请填写签字人姓名").is_none());
+    assert_eq!(
+        h.state()
+            .store()
+            .expect("store")
+            .signatures(id)
+            .expect("signatures")
+            .len(),
+        3
+    );
+}

@@ -3,8 +3,8 @@
 
 use eframe::egui;
 
-use super::ChecklistView;
 use super::rectification_row::rectification_row;
+use super::{ChecklistView, Spot};
 use crate::command::{Command, UiCommand};
 use crate::model::{ItemResult, RoundKind};
 use crate::store::PhotoMeta;
@@ -108,6 +108,9 @@ pub(super) fn item_card(
         );
         if item.result == Some(ItemResult::Fail) {
             rectification_row(ui, view, &item.standard.code, &item.standard.text, commands);
+        }
+        if let Some(error) = view.error_at(&Spot::Item(item.standard.code.clone())) {
+            ui.label(egui::RichText::new(error).color(ui.visuals().error_fg_color));
         }
         if item.result == Some(ItemResult::NotApplicable) && item.remark.trim().is_empty() {
             ui.label(

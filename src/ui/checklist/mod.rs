@@ -4,6 +4,7 @@
 
 mod item_card;
 mod rectification_row;
+mod sign_panel;
 
 use std::collections::HashMap;
 
@@ -18,12 +19,26 @@ use crate::model::{
     cluster_acceptance::{cluster_sign_off_blocker, round_verdict},
 };
 use crate::store::{PhotoMeta, Store, StoreError};
-use crate::ui::sign_panel::{self, PartyPad};
 use crate::ui::widgets::thumbnails::ThumbnailCache;
 use crate::ui::widgets::{CommandButton, verdict_text};
 
 use item_card::item_card;
 use rectification_row::RectificationDraft;
+use sign_panel::PartyPad;
+
+/// Where on the checklist a refused action's reason is shown: beside what was done, not in the
+/// status bar far away. It goes when the same action next succeeds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Spot {
+    /// An item's result, remark or photos.
+    Item(String),
+    /// An item's rectification form.
+    Rectification(String),
+    /// A participating unit's signature.
+    Party(u32),
+    /// 完成签字并锁定 and the next round.
+    Round,
+}
 
 /// The checklist's state: the round as stored with what surrounds it (signatures, seal, the
 /// acceptance's other rounds and rectifications, photos, members), the selected item and what
@@ -60,6 +75,8 @@ pub struct ChecklistView {
     thumbnails: ThumbnailCache,
     /// The day rectification deadlines are judged against.
     today: NaiveDate,
+    /// Why the last action at each spot was refused.
+    errors: HashMap<Spot, String>,
 }
 
 impl ChecklistView {
@@ -105,6 +122,7 @@ impl ChecklistView {
             latest_members,
             thumbnails,
             today,
+            errors: HashMap::new(),
         })
     }
 
@@ -140,6 +158,23 @@ impl ChecklistView {
         self.member_changes = fresh.member_changes;
         self.today = fresh.today;
         self.thumbnails.merge(fresh.thumbnails);
+    }
+
+    /// Shows why an action at `spot` was refused, or (`None`) clears it after it succeeded.
+    pub fn set_error(&mut self, spot: Spot, error: Option<String>) {
+        match error {
+            Some(error) => {
+                self.errors.insert(spot, error);
+            }
+            None => {
+                self.errors.remove(&spot);
+            }
+        }
+    }
+
+    /// Why the last action at `spot` was refused.
+    fn error_at(&self, spot: &Spot) -> Option<&str> {
+        self.errors.get(spot).map(String::as_str)
     }
 
     /// A result just saved: only that item changes on screen (and with it the verdict, which
@@ -357,14 +392,7 @@ pub fn show(
                 .and_then(|m| cluster_sign_off_blocker(&view.chain.effective_items(), m))
                 .into_iter()
                 .collect();
-            sign_panel::show(
-                ui,
-                &view.inspection,
-                &view.signatures,
-                &mut view.pads,
-                &extra_blockers,
-                commands,
-            );
+            sign_panel::show(ui, view, &extra_blockers, commands);
         });
 }
 

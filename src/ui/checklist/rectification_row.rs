@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use eframe::egui;
 
-use super::ChecklistView;
+use super::{ChecklistView, Spot};
 use crate::command::Command;
 use crate::model::{Rectification, RectificationId};
 use crate::ui::widgets::CommandButton;
@@ -15,7 +15,6 @@ pub(super) struct RectificationDraft {
     requirement: String,
     unit: String,
     deadline: String,
-    error: Option<String>,
 }
 
 impl ChecklistView {
@@ -28,21 +27,21 @@ impl ChecklistView {
             .find(|r| r.inspection_id == self.inspection.id && r.item_code == code)
             .map(|r| r.id);
         let inspection_id = self.inspection.id;
-        let draft = self.drafts.get_mut(code)?;
+        let draft = self.drafts.get(code)?;
         match NaiveDate::parse_from_str(draft.deadline.trim(), "%Y-%m-%d") {
-            Ok(deadline) => {
-                draft.error = None;
-                Some(Rectification {
-                    id: existing.unwrap_or_else(RectificationId::new),
-                    inspection_id,
-                    item_code: code.to_owned(),
-                    requirement: draft.requirement.clone(),
-                    responsible_unit: draft.unit.clone(),
-                    deadline,
-                })
-            }
+            Ok(deadline) => Some(Rectification {
+                id: existing.unwrap_or_else(RectificationId::new),
+                inspection_id,
+                item_code: code.to_owned(),
+                requirement: draft.requirement.clone(),
+                responsible_unit: draft.unit.clone(),
+                deadline,
+            }),
             Err(_) => {
-                draft.error = Some("期限格式应为 年-月-日，如 2026-12-15".to_owned());
+                self.set_error(
+                    Spot::Rectification(code.to_owned()),
+                    Some("整改未保存：期限格式应为 年-月-日，如 2026-12-15。".to_owned()),
+                );
                 None
             }
         }
@@ -93,7 +92,6 @@ pub(super) fn rectification_row(
                         requirement: r.requirement.clone(),
                         unit: r.responsible_unit.clone(),
                         deadline: r.deadline.to_string(),
-                        error: None,
                     },
                 );
             }
@@ -168,10 +166,11 @@ pub(super) fn rectification_row(
             cancel = true;
         }
     });
+    let spot = Spot::Rectification(code.to_owned());
     if cancel {
         view.drafts.remove(code);
-    }
-    if let Some(error) = view.drafts.get(code).and_then(|d| d.error.clone()) {
+        view.set_error(spot, None);
+    } else if let Some(error) = view.error_at(&spot) {
         ui.label(egui::RichText::new(error).color(ui.visuals().error_fg_color));
     }
 }

@@ -3,21 +3,22 @@
 
 use eframe::egui;
 
+use super::{ChecklistView, Spot};
 use crate::command::Command;
 use crate::model::signoff::sign_off_blockers;
-use crate::model::{Inspection, SealCheck, SignMethod, Signature};
+use crate::model::{Inspection, SealCheck, SignMethod};
 use crate::ui::widgets::signature_pad::{PadState, signature_pad};
 use crate::ui::widgets::{CommandButton, PASS_GREEN};
 
 /// One unit's pad and the signer's name, as entered.
 #[derive(Clone, Debug, Default)]
-pub struct PartyPad {
+pub(super) struct PartyPad {
     pub signer: String,
     pub pad: PadState,
 }
 
 /// The banner over a signed-off checklist: sealed and unchanged, or changed since.
-pub fn seal_banner(ui: &mut egui::Ui, inspection: &Inspection, check: &SealCheck) {
+pub(super) fn seal_banner(ui: &mut egui::Ui, inspection: &Inspection, check: &SealCheck) {
     let at = inspection
         .signed_off_at
         .as_deref()
@@ -46,14 +47,16 @@ pub fn seal_banner(ui: &mut egui::Ui, inspection: &Inspection, check: &SealCheck
 }
 
 /// `extra_blockers`: what else stops sign-off (a cluster's members not yet accepted).
-pub fn show(
+pub(super) fn show(
     ui: &mut egui::Ui,
-    inspection: &Inspection,
-    signatures: &[Signature],
-    pads: &mut [PartyPad],
+    view: &mut ChecklistView,
     extra_blockers: &[String],
     commands: &mut Vec<Command>,
 ) {
+    let inspection = &view.inspection;
+    let signatures = &view.signatures;
+    let pads = &mut view.pads;
+    let errors = &view.errors;
     let signed_off = inspection.is_signed_off();
     ui.add_space(10.0);
     ui.label(egui::RichText::new("参加单位签字").heading().size(18.0));
@@ -146,7 +149,13 @@ pub fn show(
                         });
                     }
                 }
+                if let Some(error) = errors.get(&Spot::Party(position_u32)) {
+                    ui.label(egui::RichText::new(error).color(ui.visuals().error_fg_color));
+                }
             });
+    }
+    if let Some(error) = errors.get(&Spot::Round) {
+        ui.label(egui::RichText::new(error).color(ui.visuals().error_fg_color));
     }
     if signed_off {
         return;
