@@ -433,7 +433,11 @@ impl Command {
                 | Document::SurveyForm(_)
                 | Document::OverallSummary(_),
             ) => vec![KeyboardShortcut::new(Modifiers::COMMAND, Key::P)],
-            Self::Export(Document::RectificationNotice(_) | Document::SignedSheets(_))
+            Self::Export(
+                Document::RectificationNotice(_)
+                | Document::FinalSheet(_)
+                | Document::SignedSheets(_),
+            )
             | Self::OpenDatabaseAt(_)
             | Self::CreateSampleAt(_)
             | Self::CreateDatabaseAt(_)

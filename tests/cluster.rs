@@ -337,7 +337,7 @@ fn a_signed_round_is_corrected_by_a_new_linked_round_never_edited() {
         .unwrap();
     let second = common::sign_off_as_is(&mut store, correction);
     assert_ne!(second, sealed);
-    let sheet = AcceptanceSheet::load(&store, correction).unwrap();
+    let sheet = AcceptanceSheet::load(&store, correction, yanshou::model::Clock::local()).unwrap();
     let text = common::pdf_text(&render_acceptance_sheet(&sheet).unwrap());
     assert!(text.contains("第2轮更正"), "{text}");
     assert!(text.contains("更正原因"), "{text}");
@@ -352,7 +352,7 @@ fn the_cluster_sheet_and_the_overall_summary_show_every_member() {
     let id = start_cluster(&mut store, cluster);
     pass_all(&mut store, id);
 
-    let sheet = AcceptanceSheet::load(&store, id).unwrap();
+    let sheet = AcceptanceSheet::load(&store, id, yanshou::model::Clock::local()).unwrap();
     assert_eq!(sheet.subject_name, "永宁片区");
     let text = common::pdf_text(&render_acceptance_sheet(&sheet).unwrap());
     assert!(text.contains(CLUSTER_SHEET_TITLE), "{text}");
@@ -373,7 +373,7 @@ fn the_cluster_sheet_and_the_overall_summary_show_every_member() {
         assert!(text.contains(expected), "{expected} missing in {text}");
     }
 
-    let overall = OverallSheet::load(&store, cluster, date(28)).unwrap();
+    let overall = OverallSheet::load(&store, cluster, common::noon_on(date(28))).unwrap();
     assert_eq!(overall.members.len(), 2);
     let text = common::pdf_text(&render_overall_sheet(&overall).unwrap());
     assert!(text.contains(OVERALL_TITLE), "{text}");
@@ -390,7 +390,7 @@ fn the_cluster_sheet_and_the_overall_summary_show_every_member() {
         "九位一体",
         "片区验收结论：未完成",
         "尚未签字确认",
-        "汇总日期2026-11-28",
+        "汇总日期2026年11月28日",
     ] {
         assert!(text.contains(expected), "{expected} missing in {text}");
     }
@@ -557,7 +557,7 @@ fn changes_among_the_members_after_sign_off_are_shown_not_hidden() {
         store.check_seal(id).unwrap(),
         SealCheck::Intact { .. }
     ));
-    let summary = OverallSheet::load(&store, cluster, date(28)).unwrap();
+    let summary = OverallSheet::load(&store, cluster, common::noon_on(date(28))).unwrap();
     let text = common::pdf_text(&render_overall_sheet(&summary).unwrap());
     assert!(text.contains("签字确认后小区情况已有变化"), "{text}");
     assert!(text.contains("乙小区已不在片区内"), "{text}");

@@ -57,7 +57,7 @@ fn the_sheet_holds_the_compound_every_item_and_the_verdict() {
         .record_remark(id, "XQ-SY-02", "3 号楼出入口无门禁，监控未接入社区平台")
         .expect("remark");
 
-    let sheet = AcceptanceSheet::load(&store, id).expect("load");
+    let sheet = AcceptanceSheet::load(&store, id, yanshou::model::Clock::local()).expect("load");
     let bytes = render_acceptance_sheet(&sheet).expect("render");
     assert!(
         bytes.len() < 200 * 1024,
@@ -100,8 +100,10 @@ fn the_sheet_holds_the_compound_every_item_and_the_verdict() {
 fn the_font_is_embedded_as_a_subset() {
     let mut store = Store::open_in_memory().expect("open");
     let (_, id) = common::store_with_inspection(&mut store, "甲");
-    let bytes =
-        render_acceptance_sheet(&AcceptanceSheet::load(&store, id).expect("load")).expect("render");
+    let bytes = render_acceptance_sheet(
+        &AcceptanceSheet::load(&store, id, yanshou::model::Clock::local()).expect("load"),
+    )
+    .expect("render");
     let (_dir, pdf) = write_pdf(&bytes);
     let fonts = pdffonts(&pdf);
     let line = fonts
@@ -132,8 +134,10 @@ fn a_long_table_continues_with_its_header_and_page_numbers() {
             .expect("tick");
         store.record_remark(id, &item.code, &long).expect("remark");
     }
-    let bytes =
-        render_acceptance_sheet(&AcceptanceSheet::load(&store, id).expect("load")).expect("render");
+    let bytes = render_acceptance_sheet(
+        &AcceptanceSheet::load(&store, id, yanshou::model::Clock::local()).expect("load"),
+    )
+    .expect("render");
     let (_dir, pdf) = write_pdf(&bytes);
     let all = poppler("pdftotext", &[], &pdf);
     let pages = all.matches('\u{c}').count();
@@ -249,10 +253,10 @@ fn a_batch_export_reports_progress_and_can_be_cancelled() {
     let (go, gate) = channel::<()>();
     let out = dir.path().join("批量");
     let folder = out.clone();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
+    let clock = common::noon_on(chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"));
     let task = Job::spawn("export", "测试", 0, None, move |progress| {
         gate.recv().ok();
-        Document::SignedSheets(cluster.id).write(&reader, &folder, today, progress)
+        Document::SignedSheets(cluster.id).write(&reader, &folder, &clock, progress)
     })
     .expect("spawn");
     assert_eq!(task.progress(), (0, 0));
@@ -315,8 +319,10 @@ fn a_ten_thousand_character_remark_is_printed_whole_and_never_over_the_footer() 
     store
         .record_remark(id, "XQ-SR-02", &remark)
         .expect("a long remark is kept");
-    let bytes =
-        render_acceptance_sheet(&AcceptanceSheet::load(&store, id).expect("load")).expect("render");
+    let bytes = render_acceptance_sheet(
+        &AcceptanceSheet::load(&store, id, yanshou::model::Clock::local()).expect("load"),
+    )
+    .expect("render");
     let (_dir, path) = write_pdf(&bytes);
 
     // Every character of the remark is on the sheet, in order (page breaks put the footer,

@@ -167,7 +167,10 @@ fn the_sheet_has_a_photo_appendix() {
             &[prepare(&jpeg_with_exif(300, 100), "路沿.jpg").unwrap()],
         )
         .unwrap();
-    let bytes = render_acceptance_sheet(&AcceptanceSheet::load(&store, id).unwrap()).unwrap();
+    let bytes = render_acceptance_sheet(
+        &AcceptanceSheet::load(&store, id, yanshou::model::Clock::local()).unwrap(),
+    )
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("photos.pdf");
     std::fs::write(&pdf, &bytes).unwrap();
@@ -223,7 +226,7 @@ fn a_reinspection_shows_photos_before_and_after() {
             &[prepare(&encoded(800, 600, ImageFormat::Jpeg), "修复.jpg").unwrap()],
         )
         .unwrap();
-    let sheet = AcceptanceSheet::load(&store, second).unwrap();
+    let sheet = AcceptanceSheet::load(&store, second, yanshou::model::Clock::local()).unwrap();
     assert_eq!(sheet.earlier_photos.len(), 1);
     assert_eq!(sheet.earlier_photos[0].0, 1);
     let text = common::pdf_text(&render_acceptance_sheet(&sheet).unwrap());

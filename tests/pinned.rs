@@ -119,13 +119,15 @@ fn seals_of_fixed_records_never_change() {
 /// Volatile parts of a sheet's text, masked: record ids, codes, times, today's date.
 fn masked(text: &str) -> String {
     let mut out = text.to_owned();
-    let patterns: [(&str, &str); 4] = [
+    let patterns: [(&str, &str); 6] = [
         (
             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
             "<编号>",
         ),
         (r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", "<校验码>"),
         (r"\d{4}-\d\d-\d\d \d\d:\d\d", "<时间>"),
+        (r"\d{4}年\d\d月\d\d日 ?\d\d:\d\d（UTC\+8）", "<时间>"),
+        (r"\d{8}-[0-9A-F]{6}", "<记录编号>"),
         (r"\d{4}-\d\d-\d\dT[0-9:.]+Z", "<时间>"),
     ];
     for (pattern, with) in patterns {

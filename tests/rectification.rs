@@ -163,7 +163,7 @@ fn the_notice_lists_the_open_rectifications() {
             deadline: day(30),
         })
         .unwrap();
-    let sheet = AcceptanceSheet::load(&store, id).unwrap();
+    let sheet = AcceptanceSheet::load(&store, id, yanshou::model::Clock::local()).unwrap();
     let bytes = render_rectification_notice(&sheet).unwrap();
     let text = common::pdf_text(&bytes);
     for expected in [
@@ -173,7 +173,7 @@ fn the_notice_lists_the_open_rectifications() {
         "电表箱锈蚀",
         "更换电表箱",
         "国网洛宁县供电公司",
-        "2026-11-30",
+        "2026年11月30日",
     ] {
         assert!(text.contains(expected), "missing {expected} in {text}");
     }

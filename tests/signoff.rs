@@ -221,7 +221,10 @@ fn a_signed_sheet_prints_the_code_on_every_page_and_who_signed() {
     use yanshou::export::{AcceptanceSheet, render_acceptance_sheet};
     let (mut store, id) = signed_ready();
     let code = short_code(&store.sign_off(id).unwrap());
-    let bytes = render_acceptance_sheet(&AcceptanceSheet::load(&store, id).unwrap()).unwrap();
+    let bytes = render_acceptance_sheet(
+        &AcceptanceSheet::load(&store, id, yanshou::model::Clock::local()).unwrap(),
+    )
+    .unwrap();
     let text = common::pdf_text_raw(&bytes);
     let pages: Vec<&str> = text
         .split('\u{c}')
@@ -243,7 +246,10 @@ fn a_signed_sheet_prints_the_code_on_every_page_and_who_signed() {
     // An unsigned sheet carries no code.
     let mut store2 = Store::open_in_memory().unwrap();
     let (_, open_id) = common::store_with_inspection(&mut store2, "未签小区");
-    let bytes = render_acceptance_sheet(&AcceptanceSheet::load(&store2, open_id).unwrap()).unwrap();
+    let bytes = render_acceptance_sheet(
+        &AcceptanceSheet::load(&store2, open_id, yanshou::model::Clock::local()).unwrap(),
+    )
+    .unwrap();
     assert!(!common::pdf_text(&bytes).contains("校验码"));
 }
 

@@ -446,7 +446,10 @@ fn the_printed_survey_form_holds_every_answer_the_finding_and_the_needs() {
         .set_item_condition(s.id, "GL-05", Some(Condition::Missing))
         .unwrap();
 
-    let bytes = render_survey_sheet(&SurveySheet::load(&store, s.id).unwrap()).unwrap();
+    let bytes = render_survey_sheet(
+        &SurveySheet::load(&store, s.id, yanshou::model::Clock::local()).unwrap(),
+    )
+    .unwrap();
     let text = common::pdf_text(&bytes);
     for expected in [
         "洛宁县城镇老旧小区改造调查表",

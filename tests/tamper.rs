@@ -204,7 +204,8 @@ fn editing_the_compound_later_leaves_the_signed_sheet_as_signed() {
     compound.address = "新地址 9 号".into();
     store.save_compound(&compound).unwrap();
     assert_eq!(store.check_seal(id).unwrap(), SealCheck::Intact { code });
-    let sheet = yanshou::export::AcceptanceSheet::load(&store, id).unwrap();
+    let sheet =
+        yanshou::export::AcceptanceSheet::load(&store, id, yanshou::model::Clock::local()).unwrap();
     let text = common::pdf_text(&yanshou::export::render_acceptance_sheet(&sheet).unwrap());
     assert!(text.contains("自检小区"), "the signed head is printed");
     assert!(!text.contains("改名后的小区"));

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use super::App;
-use super::command_handling::today;
 use crate::ui::Dialog;
 use crate::ui::path_prompt::{PathPrompt, PathPurpose};
 
@@ -72,7 +71,7 @@ impl App {
                     .and_then(|d| d.document_dir().map(Path::to_owned))
                     .unwrap_or(db_dir);
                 let name = self
-                    .read_store(|s| document.suggested_name(s, today()))
+                    .read_store(|s| document.suggested_name(s, &crate::model::Clock::local()))
                     .unwrap_or_else(|| format!("导出.{}", document.format().extension()));
                 folder.join(name)
             }

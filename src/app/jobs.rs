@@ -193,7 +193,7 @@ impl App {
         let Some(reader) = self.job_reader() else {
             return;
         };
-        let today = today();
+        let clock = crate::model::Clock::local();
         let batch = document.is_batch();
         self.spawn_job(
             JobKind::Export,
@@ -201,7 +201,7 @@ impl App {
             document.progress_text(),
             0,
             batch,
-            move |progress| document.write(&reader, &path, today, progress),
+            move |progress| document.write(&reader, &path, &clock, progress),
             |app, outcome| match outcome {
                 Ok(outcome) if outcome.error.is_some() => app.error(outcome.summary()),
                 Ok(outcome) => app.info(outcome.summary()),

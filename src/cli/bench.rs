@@ -6,7 +6,7 @@ use crate::export::{AcceptanceSheet, render_acceptance_sheet};
 use eframe::egui;
 
 use crate::model::{
-    Catalogue, Compound, CompoundId, ItemResult, Subject, SurveyCatalogue,
+    Catalogue, Clock, Compound, CompoundId, ItemResult, Subject, SurveyCatalogue,
     catalogue::COMPOUND_STANDARD,
 };
 use crate::store::Store;
@@ -61,7 +61,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     );
 
     // Exporting one 13-item sheet.
-    let sheet = AcceptanceSheet::load(&store, finished)?;
+    let sheet = AcceptanceSheet::load(&store, finished, Clock::local())?;
     let first = Instant::now();
     let bytes = render_acceptance_sheet(&sheet)?;
     let first = first.elapsed();
@@ -91,7 +91,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
             .map(|s| s.id);
         if let Some(round) = round {
             let start = Instant::now();
-            let sheet = AcceptanceSheet::load(&store, round)?;
+            let sheet = AcceptanceSheet::load(&store, round, Clock::local())?;
             let bytes = render_acceptance_sheet(&sheet)?;
             println!(
                 "导出一份 {} 项片区验收单 PDF（含读取）：{}，文件 {} KB",
@@ -101,7 +101,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
             );
         }
         let start = Instant::now();
-        let summary = crate::export::OverallSheet::load(&store, cluster, today)?;
+        let summary = crate::export::OverallSheet::load(&store, cluster, Clock::local())?;
         let bytes = crate::export::render_overall_sheet(&summary)?;
         println!(
             "导出综合验收汇总表 PDF（{} 个小区，含读取）：{}，文件 {} KB",
@@ -269,7 +269,7 @@ fn photo_benchmarks() -> anyhow::Result<()> {
         let code = &items[n % items.len()].code;
         store.add_photos(id, code, std::slice::from_ref(photo))?;
     }
-    let sheet = AcceptanceSheet::load(&store, id)?;
+    let sheet = AcceptanceSheet::load(&store, id, Clock::local())?;
     let start = Instant::now();
     let bytes = render_acceptance_sheet(&sheet)?;
     println!(
@@ -278,7 +278,11 @@ fn photo_benchmarks() -> anyhow::Result<()> {
         bytes.len().div_ceil(1024)
     );
 
-    let plain = AcceptanceSheet::load(&store, store.all_inspections()?[0].summary.id)?;
+    let plain = AcceptanceSheet::load(
+        &store,
+        store.all_inspections()?[0].summary.id,
+        Clock::local(),
+    )?;
     let dir = tempfile_dir()?;
     let start = Instant::now();
     for i in 0..100 {

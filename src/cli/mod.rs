@@ -41,8 +41,11 @@ pub enum CliCommand {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
         /// 改为导出该轮的整改通知单
-        #[arg(long)]
+        #[arg(long, conflicts_with = "whole")]
         notice: bool,
+        /// 改为导出这次验收全部轮次的验收总表
+        #[arg(long = "final")]
+        whole: bool,
     },
     /// 导出片区综合验收汇总表 PDF / export a cluster's overall acceptance summary
     ExportOverall {
@@ -124,6 +127,7 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             inspection,
             out,
             notice,
+            whole,
         } => {
             let store = open(db)?;
             let Ok(id) = inspection.parse::<InspectionId>() else {
@@ -132,10 +136,10 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
                     db.display()
                 );
             };
-            let document = if notice {
-                Document::RectificationNotice(id)
-            } else {
-                Document::AcceptanceSheet(id)
+            let document = match (notice, whole) {
+                (true, _) => Document::RectificationNotice(id),
+                (false, true) => Document::FinalSheet(id),
+                (false, false) => Document::AcceptanceSheet(id),
             };
             export(&store, &document, &out)
         }
@@ -235,8 +239,8 @@ fn verify(store: &Store, code: Option<&str>) -> anyhow::Result<()> {
 
 /// Writes a document, and says where and how large.
 fn export(store: &Store, document: &Document, out: &Path) -> anyhow::Result<()> {
-    let today = chrono::Local::now().date_naive();
-    let outcome = document.write(store, out, today, &Progress::unobserved());
+    let clock = crate::model::Clock::local();
+    let outcome = document.write(store, out, &clock, &Progress::unobserved());
     if let Some(error) = outcome.error {
         return Err(error.into());
     }

@@ -5,13 +5,13 @@
 use super::ExportError;
 use super::canvas::{Canvas, Ink, PAGE_WIDTH};
 use super::layout::{
-    Cell, MARGIN, SealMark, SignerBox, details_grid, ensure_space, footers, placeholder_row,
-    signature_boxes, table, text_box, title_block,
+    Cell, MARGIN, PageMark, SealMark, SignerBox, captioned_table, details_grid, ensure_space,
+    footers, placeholder_row, signature_boxes, table, text_box, title_block,
 };
 use crate::model::{
-    Catalogue, Inspection, InspectionId, ItemResult, MemberAcceptance, MemberStatus, Rectification,
-    RectificationStatus, RoundKind, SealCheck, SignMethod, Signature, Subject, Verdict,
-    cluster_acceptance::round_verdict,
+    Catalogue, Clock, Inspection, InspectionId, ItemResult, MemberAcceptance, MemberStatus,
+    Rectification, RectificationStatus, RoundKind, SealCheck, SignMethod, Signature, Subject,
+    Verdict, cluster_acceptance::round_verdict, date_text,
 };
 use crate::store::{PhotoMeta, Store, StoreError};
 
@@ -56,61 +56,27 @@ pub struct AcceptanceSheet {
     pub photos: Vec<PhotoMeta>,
     /// For a re-inspection: the photos of earlier rounds of the re-checked items (整改前).
     pub earlier_photos: Vec<(u32, PhotoMeta)>,
+    /// When it is printed, and in which time zone times are shown.
+    pub clock: Clock,
 }
 
 impl AcceptanceSheet {
-    /// Reads what the sheet of inspection `id` needs.
-    pub fn load(store: &Store, id: InspectionId) -> Result<Self, StoreError> {
+    /// Reads what the sheet of inspection `id` needs, printed at `clock`'s moment.
+    pub fn load(store: &Store, id: InspectionId, clock: Clock) -> Result<Self, StoreError> {
         let inspection = store.inspection(id)?;
         // The head as printed: frozen at sign-off, so a signed sheet reprints as it was signed.
         let header = store.printed_header(&inspection)?;
         let members = store.members_for(&inspection)?;
         let mut fields = header.fields.clone();
         fields.push(("标准版本".to_owned(), inspection.catalogue_version.clone()));
-        fields.push((
-            "验收日期".to_owned(),
-            inspection.inspected_on.format("%Y年%m月%d日").to_string(),
-        ));
+        fields.push(("验收日期".to_owned(), date_text(inspection.inspected_on)));
         fields.push(("验收人员".to_owned(), inspection.inspectors.clone()));
-        let details: Vec<[(String, String); 2]> = fields
-            .chunks(2)
-            .map(|pair| match pair {
-                [a, b] => [a.clone(), b.clone()],
-                [a] => [a.clone(), (String::new(), String::new())],
-                _ => unreachable!("chunks of two"),
-            })
-            .collect();
+        let details = in_pairs(fields);
         let (subject_name, is_sample) = (header.name.clone(), header.is_sample);
-        let (standard_title, standard_clause) =
-            match Catalogue::version(&inspection.catalogue_version) {
-                Some(catalogue) => {
-                    let standards: Vec<_> = catalogue
-                        .standards
-                        .iter()
-                        .filter(|s| s.applies_to == inspection.subject.kind())
-                        .collect();
-                    let title = standards
-                        .iter()
-                        .map(|s| {
-                            if s.name.contains(&s.motto) {
-                                s.name.clone()
-                            } else {
-                                format!("{}「{}」", s.name, s.motto)
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join("、");
-                    let clause = standards
-                        .first()
-                        .map(|s| s.clause.clone())
-                        .unwrap_or_default();
-                    (title, clause)
-                }
-                None => (inspection.standard_id.clone(), String::new()),
-            };
+        let (standard_title, standard_clause) = standard_heading(&inspection);
         let verdict = round_verdict(&inspection.items, members.as_deref());
         let chain = store.chain_of(id)?;
-        let today = chrono::Local::now().date_naive();
+        let today = clock.today();
         let rectifications = store
             .rectifications_of(&chain)?
             .into_iter()
@@ -145,8 +111,50 @@ impl AcceptanceSheet {
             inspection,
             standard_title,
             standard_clause,
+            clock,
         })
     }
+}
+
+/// (label, value) fields two to a row, for `details_grid`.
+pub(super) fn in_pairs(fields: Vec<(String, String)>) -> Vec<[(String, String); 2]> {
+    fields
+        .chunks(2)
+        .map(|pair| match pair {
+            [a, b] => [a.clone(), b.clone()],
+            [a] => [a.clone(), (String::new(), String::new())],
+            _ => unreachable!("chunks of two"),
+        })
+        .collect()
+}
+
+/// The standards a round was judged by, e.g. 小区改造标准「三入、四通、四有、两整」, and the
+/// clause they come from.
+pub(super) fn standard_heading(round: &Inspection) -> (String, String) {
+    let Some(catalogue) = Catalogue::version(&round.catalogue_version) else {
+        return (round.standard_id.clone(), String::new());
+    };
+    let standards: Vec<_> = catalogue
+        .standards
+        .iter()
+        .filter(|s| s.applies_to == round.subject.kind())
+        .collect();
+    let title = standards
+        .iter()
+        .map(|s| {
+            if s.name.contains(&s.motto) {
+                s.name.clone()
+            } else {
+                format!("{}「{}」", s.name, s.motto)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、");
+    let clause = standards
+        .first()
+        .map(|s| s.clause.clone())
+        .unwrap_or_default();
+    (title, clause)
 }
 
 /// Renders the sheet to PDF bytes.
@@ -155,7 +163,7 @@ pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, Expor
         Subject::Compound(_) => SHEET_TITLE,
         Subject::Cluster(_) => CLUSTER_SHEET_TITLE,
     };
-    let mut c = Canvas::new(title)?;
+    let mut c = Canvas::new(title, &sheet.clock)?;
     let round = match sheet.inspection.kind {
         RoundKind::First => String::new(),
         kind => format!("第 {} 轮{}　", sheet.inspection.round, kind.label()),
@@ -182,7 +190,7 @@ pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, Expor
         y + 4.0,
         7.5,
         Ink::Grey,
-        &format!("记录编号：{}", sheet.inspection.id),
+        &format!("记录编号：{}", sheet.inspection.id.number()),
     );
     y += 9.0;
     y = table(&mut c, y, &COLUMNS, &item_rows(sheet));
@@ -194,9 +202,13 @@ pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, Expor
         } else {
             "片区内小区验收情况"
         };
-        y = ensure_space(&mut c, y + 4.0, 16.0);
-        c.text(MARGIN, y + 4.0, 10.0, Ink::Black, heading);
-        y = table(&mut c, y + 6.0, &MEMBER_COLUMNS, &member_rows(members));
+        y = captioned_table(
+            &mut c,
+            y + 4.0,
+            heading,
+            &MEMBER_COLUMNS,
+            &member_rows(members),
+        );
     }
     if !sheet.rectifications.is_empty() {
         y = table(
@@ -206,12 +218,21 @@ pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, Expor
             &rectification_rows(sheet),
         );
     }
-    signature_boxes(&mut c, y + 4.0, "参加验收单位签字", &signer_boxes(sheet));
+    signature_boxes(
+        &mut c,
+        y + 4.0,
+        "参加验收单位签字",
+        &signer_boxes(&sheet.inspection, &sheet.signatures, &sheet.clock),
+    );
     if !sheet.photos.is_empty() || !sheet.earlier_photos.is_empty() {
         photo_appendix(&mut c, sheet);
     }
     let footer = format!("{title} · {}", sheet.subject_name);
-    footers(&mut c, &footer, seal_mark(sheet).as_ref());
+    footers(
+        &mut c,
+        &footer,
+        &page_mark(&sheet.inspection, &sheet.seal_check),
+    );
     Ok(c.finish())
 }
 
@@ -265,7 +286,7 @@ fn photo_appendix(c: &mut Canvas, sheet: &AcceptanceSheet) {
                 y + tallest + 8.0,
                 6.5,
                 Ink::Grey,
-                &format!("{when} · {}", photo.file_name),
+                &format!("拍摄 {when} · {}", photo.file_name),
             );
         }
         y += row_h;
@@ -273,12 +294,12 @@ fn photo_appendix(c: &mut Canvas, sheet: &AcceptanceSheet) {
 }
 
 /// The rectification list's columns (sums to the content width).
-const RECTIFICATION_COLUMNS: [(&str, f32); 5] = [
-    ("整改项目", 34.0),
-    ("问题", 46.0),
-    ("整改要求", 50.0),
-    ("责任单位", 26.0),
-    ("期限", 24.0),
+pub(super) const RECTIFICATION_COLUMNS: [(&str, f32); 5] = [
+    ("整改项目", 32.0),
+    ("问题", 42.0),
+    ("整改要求", 48.0),
+    ("责任单位", 28.0),
+    ("期限", 30.0),
 ];
 
 fn rectification_rows(sheet: &AcceptanceSheet) -> Vec<Vec<Cell>> {
@@ -301,7 +322,10 @@ fn rectification_rows(sheet: &AcceptanceSheet) -> Vec<Vec<Cell>> {
                 (problem, Ink::Black),
                 (r.requirement.clone(), Ink::Black),
                 (r.responsible_unit.clone(), Ink::Black),
-                (format!("{}\n{}", r.deadline, status.label()), ink),
+                (
+                    format!("{}\n{}", date_text(r.deadline), status.label()),
+                    ink,
+                ),
             ]
         })
         .collect()
@@ -310,10 +334,11 @@ fn rectification_rows(sheet: &AcceptanceSheet) -> Vec<Vec<Cell>> {
 /// The 整改通知单: the open rectifications of a round, to hand to the responsible units.
 pub fn render_rectification_notice(sheet: &AcceptanceSheet) -> Result<Vec<u8>, ExportError> {
     const NOTICE_TITLE: &str = "洛宁县城镇老旧小区改造提质工程整改通知单";
-    let mut c = Canvas::new(NOTICE_TITLE)?;
+    let mut c = Canvas::new(NOTICE_TITLE, &sheet.clock)?;
     let subtitle = format!(
         "依据：宁政办〔2021〕17号 四、（二）4“发现问题及时整改”　验收日期 {}　第 {} 轮",
-        sheet.inspection.inspected_on, sheet.inspection.round
+        date_text(sheet.inspection.inspected_on),
+        sheet.inspection.round
     );
     let mut y = title_block(&mut c, NOTICE_TITLE, &subtitle, sheet.is_sample);
     y = details_grid(&mut c, y, &sheet.details[..2]);
@@ -347,22 +372,25 @@ pub fn render_rectification_notice(sheet: &AcceptanceSheet) -> Result<Vec<u8>, E
     footers(
         &mut c,
         &format!("{NOTICE_TITLE} · {}", sheet.subject_name),
-        None,
+        &PageMark::Plain,
     );
     Ok(c.finish())
 }
 
-fn signer_boxes(sheet: &AcceptanceSheet) -> Vec<SignerBox> {
-    sheet
-        .inspection
+/// One box per participating unit of `round`: who signed, how and when (in local time), and
+/// the strokes and the date of a signature made on screen.
+pub(super) fn signer_boxes(
+    round: &Inspection,
+    signatures: &[Signature],
+    clock: &Clock,
+) -> Vec<SignerBox> {
+    round
         .parties
         .iter()
         .enumerate()
         .map(|(position, unit)| {
-            let signature = sheet
-                .signatures
-                .iter()
-                .find(|s| s.position as usize == position);
+            let signature = signatures.iter().find(|s| s.position as usize == position);
+            let on_screen = |s: &&Signature| matches!(s.method, SignMethod::Drawn(_));
             SignerBox {
                 title: format!("{unit}（盖章）"),
                 signed: signature.map(|s| {
@@ -370,44 +398,52 @@ fn signer_boxes(sheet: &AcceptanceSheet) -> Vec<SignerBox> {
                         SignMethod::Drawn(_) => "屏幕签字",
                         SignMethod::WetInk => "纸质签字",
                     };
-                    let at = s
-                        .signed_at
-                        .get(..16)
-                        .unwrap_or(&s.signed_at)
-                        .replace('T', " ");
-                    format!("{} · {how} · {at} UTC", s.signer)
+                    format!("{} · {how} · {}", s.signer, clock.time_text(&s.signed_at))
                 }),
                 strokes: match signature.map(|s| &s.method) {
                     Some(SignMethod::Drawn(strokes)) => strokes.clone(),
                     _ => Vec::new(),
                 },
+                date: signature
+                    .filter(on_screen)
+                    .and_then(|s| clock.date_of(&s.signed_at))
+                    .map(date_text),
             }
         })
         .collect()
 }
 
-/// The seal printed on every page of a signed-off sheet.
-fn seal_mark(sheet: &AcceptanceSheet) -> Option<SealMark> {
-    let qr_text = |code: &str| format!("YANSHOU:{code}:{}", sheet.inspection.id);
-    match &sheet.seal_check {
-        SealCheck::NotSealed => None,
-        SealCheck::Intact { code } => Some(SealMark {
+/// What every page of `round`'s sheet is marked with: its seal once signed off, else that it
+/// is a draft.
+pub(super) fn page_mark(round: &Inspection, check: &SealCheck) -> PageMark {
+    let qr_text = |code: &str| format!("YANSHOU:{code}:{}", round.id);
+    match check {
+        SealCheck::NotSealed => {
+            let undecided = round.items.len() - round.decided_count();
+            PageMark::Draft(if undecided > 0 {
+                format!("草稿 · 尚有 {undecided} 项未判定 · 未签字确认")
+            } else {
+                "草稿 · 未签字确认".to_owned()
+            })
+        }
+        SealCheck::Intact { code } => PageMark::Sealed(SealMark {
             code: code.clone(),
             qr_text: qr_text(code),
             warning: None,
         }),
         other => {
-            let finding = other.finding()?;
+            let Some(finding) = other.finding() else {
+                return PageMark::Plain;
+            };
             let code = match finding.code() {
                 Some(code) => code.to_owned(),
-                None => sheet
-                    .inspection
+                None => round
                     .seal
                     .as_deref()
                     .map(crate::model::signoff::short_code)
                     .unwrap_or_default(),
             };
-            Some(SealMark {
+            PageMark::Sealed(SealMark {
                 qr_text: qr_text(&code),
                 code,
                 warning: Some(format!("警告：记录{}，与签字时不符", finding.summary())),
@@ -417,7 +453,7 @@ fn seal_mark(sheet: &AcceptanceSheet) -> Option<SealMark> {
 }
 
 /// The member table's columns (sums to the content width).
-const MEMBER_COLUMNS: [(&str, f32); 4] = [
+pub(super) const MEMBER_COLUMNS: [(&str, f32); 4] = [
     ("序号", 12.0),
     ("小区名称", 78.0),
     ("小区验收情况", 50.0),
@@ -433,7 +469,7 @@ pub(super) fn member_status_ink(status: MemberStatus) -> Ink {
     }
 }
 
-fn member_rows(members: &[MemberAcceptance]) -> Vec<Vec<Cell>> {
+pub(super) fn member_rows(members: &[MemberAcceptance]) -> Vec<Vec<Cell>> {
     if members.is_empty() {
         return vec![placeholder_row(MEMBER_COLUMNS.len(), "片区内还没有小区")];
     }

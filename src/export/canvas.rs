@@ -12,6 +12,7 @@ use printpdf::{
 use super::ExportError;
 use super::text_wrap::wrap_text;
 use crate::assets::{CJK_FONT, CJK_FONT_INDEX};
+use crate::model::Clock;
 
 pub const PAGE_WIDTH: f32 = 210.0;
 pub const PAGE_HEIGHT: f32 = 297.0;
@@ -60,9 +61,17 @@ pub struct Canvas {
 }
 
 impl Canvas {
-    pub fn new(title: &str) -> Result<Self, ExportError> {
+    /// A document titled `title`, made at `clock`'s moment (its creation date).
+    pub fn new(title: &str, clock: &Clock) -> Result<Self, ExportError> {
         let font = font()?;
         let mut doc = PdfDocument::new(title);
+        // printpdf writes these as UTC, so it gets the UTC instant.
+        if let Ok(made) = printpdf::DateTime::from_unix_timestamp(clock.now().timestamp()) {
+            let info = &mut doc.metadata.info;
+            info.creation_date = made;
+            info.modification_date = made;
+            info.metadata_date = made;
+        }
         let font_id = doc.add_font(font);
         Ok(Self {
             doc,
@@ -79,6 +88,12 @@ impl Canvas {
 
     pub fn page_count(&self) -> usize {
         self.pages.len()
+    }
+
+    /// How many drawing operations page `index` has (tests of the layout).
+    #[cfg(test)]
+    pub fn ops_on(&self, index: usize) -> usize {
+        self.pages.get(index).map_or(0, Vec::len)
     }
 
     /// Selects the page that later drawing goes to (for footers drawn at the end).

@@ -5,14 +5,13 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
-
 use super::{
-    AcceptanceSheet, ExportError, OverallSheet, SurveySheet, render_acceptance_sheet,
-    render_overall_sheet, render_rectification_notice, render_survey_sheet, write_file_atomically,
+    AcceptanceSheet, ExportError, FinalSheet, OverallSheet, SurveySheet, render_acceptance_sheet,
+    render_final_sheet, render_overall_sheet, render_rectification_notice, render_survey_sheet,
+    write_file_atomically,
 };
 use crate::job::Progress;
-use crate::model::{ClusterId, Inspection, InspectionId, Subject, SurveyId};
+use crate::model::{Clock, ClusterId, Inspection, InspectionId, Subject, SurveyId};
 use crate::store::{Store, StoreError};
 
 /// A document the app can write.
@@ -22,6 +21,8 @@ pub enum Document {
     AcceptanceSheet(InspectionId),
     /// 整改通知单 of one round.
     RectificationNotice(InspectionId),
+    /// 验收总表 of the acceptance a round belongs to: every round on one sheet.
+    FinalSheet(InspectionId),
     /// 调查表 of one compound survey round.
     SurveyForm(SurveyId),
     /// 综合验收汇总表 of a cluster.
@@ -91,6 +92,7 @@ impl Document {
         match self {
             Self::AcceptanceSheet(_) => "导出验收单 PDF",
             Self::RectificationNotice(_) => "导出整改通知单 PDF",
+            Self::FinalSheet(_) => "导出验收总表 PDF",
             Self::SurveyForm(_) => "导出调查表 PDF",
             Self::OverallSummary(_) => "导出综合验收汇总表 PDF",
             Self::SignedSheets(_) => "选择导出文件夹",
@@ -102,6 +104,7 @@ impl Document {
         match self {
             Self::AcceptanceSheet(_) => "导出验收单 PDF…",
             Self::RectificationNotice(_) => "导出整改通知单 PDF…",
+            Self::FinalSheet(_) => "导出验收总表 PDF…",
             Self::SurveyForm(_) => "导出调查表 PDF…",
             Self::OverallSummary(_) => "导出综合验收汇总表 PDF…",
             Self::SignedSheets(_) => "批量导出已签字验收单…",
@@ -113,6 +116,9 @@ impl Document {
         match self {
             Self::AcceptanceSheet(_) => "生成可打印、签字的 A4 验收单",
             Self::RectificationNotice(_) => "本轮不合格项目的整改要求、责任单位和期限",
+            Self::FinalSheet(_) => {
+                "这次验收的全部轮次汇成一张：逐项各轮结果与最终结果、整改情况、各轮校验码，最后签字"
+            }
             Self::SurveyForm(_) => "生成可打印的 A4 调查表，含资格结论与改造需求",
             Self::OverallSummary(_) => {
                 "片区内各小区的验收结论、校验码与整改情况，以及片区验收结论，一张汇总表"
@@ -126,6 +132,7 @@ impl Document {
         match self {
             Self::AcceptanceSheet(_) => "正在导出验收单…",
             Self::RectificationNotice(_) => "正在导出整改通知单…",
+            Self::FinalSheet(_) => "正在导出验收总表…",
             Self::SurveyForm(_) => "正在导出调查表…",
             Self::OverallSummary(_) => "正在导出综合验收汇总表…",
             Self::SignedSheets(_) => "正在批量导出验收单…",
@@ -136,6 +143,7 @@ impl Document {
         match self {
             Self::AcceptanceSheet(_)
             | Self::RectificationNotice(_)
+            | Self::FinalSheet(_)
             | Self::SurveyForm(_)
             | Self::OverallSummary(_)
             | Self::SignedSheets(_) => Format::Pdf,
@@ -148,6 +156,7 @@ impl Document {
             Self::SignedSheets(_) => true,
             Self::AcceptanceSheet(_)
             | Self::RectificationNotice(_)
+            | Self::FinalSheet(_)
             | Self::SurveyForm(_)
             | Self::OverallSummary(_) => false,
         }
@@ -155,7 +164,7 @@ impl Document {
 
     /// The name it suggests for its file (or, for a batch, its folder), safe for any file
     /// system. A few small reads.
-    pub fn suggested_name(&self, store: &Store, today: NaiveDate) -> Result<String, StoreError> {
+    pub fn suggested_name(&self, store: &Store, clock: &Clock) -> Result<String, StoreError> {
         let name = match self {
             Self::AcceptanceSheet(id) => {
                 let round = store.inspection(*id)?;
@@ -170,13 +179,36 @@ impl Document {
                     round.round
                 )
             }
+            Self::FinalSheet(id) => {
+                let chain = store.chain_of(*id)?;
+                let (first, latest) = match (chain.rounds.first(), chain.latest()) {
+                    (Some(first), Some(latest)) => (first, latest),
+                    _ => {
+                        return Err(StoreError::NotFound {
+                            what: "验收记录",
+                            id: id.to_string(),
+                        });
+                    }
+                };
+                format!(
+                    "{}验收总表-{}-{}-共{}轮.pdf",
+                    latest.subject.kind_label(),
+                    store.subject_name(latest.subject)?,
+                    first.inspected_on,
+                    latest.round
+                )
+            }
             Self::SurveyForm(id) => {
                 let survey = store.survey(*id)?;
                 let compound = store.compound(survey.compound_id)?;
                 format!("调查表-{}-第{}轮.pdf", compound.name, survey.round)
             }
             Self::OverallSummary(id) => {
-                format!("综合验收汇总表-{}-{today}.pdf", store.cluster(*id)?.name)
+                format!(
+                    "综合验收汇总表-{}-{}.pdf",
+                    store.cluster(*id)?.name,
+                    clock.today()
+                )
             }
             Self::SignedSheets(_) => "验收单".to_owned(),
         };
@@ -197,8 +229,15 @@ impl Document {
                 let mut parts = Vec::new();
                 for subject in subjects {
                     for round in store.inspections_of(subject)? {
-                        if round.signed_off {
-                            parts.push(Self::AcceptanceSheet(round.id));
+                        if !round.signed_off {
+                            continue;
+                        }
+                        parts.push(Self::AcceptanceSheet(round.id));
+                        // An acceptance of several rounds, closed by this one: its 验收总表.
+                        if round.round > 1
+                            && store.chain_of(round.id)?.latest().map(|l| l.id) == Some(round.id)
+                        {
+                            parts.push(Self::FinalSheet(round.id));
                         }
                     }
                 }
@@ -206,23 +245,27 @@ impl Document {
             }
             Self::AcceptanceSheet(_)
             | Self::RectificationNotice(_)
+            | Self::FinalSheet(_)
             | Self::SurveyForm(_)
             | Self::OverallSummary(_) => Ok(vec![self.clone()]),
         }
     }
 
-    /// Reads the owned snapshot of a single document and renders it.
-    pub fn render(&self, store: &Store, today: NaiveDate) -> Result<Vec<u8>, ExportError> {
+    /// Reads the owned snapshot of a single document and renders it, as printed at `clock`'s
+    /// moment.
+    pub fn render(&self, store: &Store, clock: &Clock) -> Result<Vec<u8>, ExportError> {
+        let clock = *clock;
         match self {
             Self::AcceptanceSheet(id) => {
-                render_acceptance_sheet(&AcceptanceSheet::load(store, *id)?)
+                render_acceptance_sheet(&AcceptanceSheet::load(store, *id, clock)?)
             }
             Self::RectificationNotice(id) => {
-                render_rectification_notice(&AcceptanceSheet::load(store, *id)?)
+                render_rectification_notice(&AcceptanceSheet::load(store, *id, clock)?)
             }
-            Self::SurveyForm(id) => render_survey_sheet(&SurveySheet::load(store, *id)?),
+            Self::FinalSheet(id) => render_final_sheet(&FinalSheet::load(store, *id, clock)?),
+            Self::SurveyForm(id) => render_survey_sheet(&SurveySheet::load(store, *id, clock)?),
             Self::OverallSummary(id) => {
-                render_overall_sheet(&OverallSheet::load(store, *id, today)?)
+                render_overall_sheet(&OverallSheet::load(store, *id, clock)?)
             }
             Self::SignedSheets(_) => Err(ExportError::NotASingleFile),
         }
@@ -235,14 +278,14 @@ impl Document {
         &self,
         store: &Store,
         path: &Path,
-        today: NaiveDate,
+        clock: &Clock,
         progress: &Progress,
     ) -> ExportOutcome {
         let mut outcome = ExportOutcome::default();
         let result = (|| -> Result<(), ExportError> {
             if !self.is_batch() {
                 progress.set_total(1);
-                let bytes = self.render(store, today)?;
+                let bytes = self.render(store, clock)?;
                 write_file_atomically(path, &bytes)?;
                 outcome.written.push((path.to_owned(), bytes.len()));
                 progress.advance();
@@ -264,8 +307,8 @@ impl Document {
                     outcome.cancelled = true;
                     break;
                 }
-                let target = path.join(part.suggested_name(store, today)?);
-                let bytes = part.render(store, today)?;
+                let target = path.join(part.suggested_name(store, clock)?);
+                let bytes = part.render(store, clock)?;
                 write_file_atomically(&target, &bytes)?;
                 outcome.written.push((target, bytes.len()));
                 progress.advance();

@@ -104,7 +104,7 @@ pub fn details_grid<L: AsRef<str>>(c: &mut Canvas, top: f32, rows: &[[(L, String
 }
 
 fn table_header(c: &mut Canvas, top: f32, columns: &[(&str, f32)]) -> f32 {
-    let h = line_height(BODY_SIZE) + 2.0 * CELL_PAD;
+    let h = header_height();
     let mut x = MARGIN;
     for (title, w) in columns {
         c.rect(x, top, *w, h, PaintMode::FillStroke, Ink::LightFill);
@@ -120,21 +120,78 @@ fn table_header(c: &mut Canvas, top: f32, columns: &[(&str, f32)]) -> f32 {
     top + h
 }
 
+/// Each cell of each row wrapped to its column.
+fn wrap_rows(c: &Canvas, columns: &[(&str, f32)], rows: &[Vec<Cell>]) -> Vec<Vec<Vec<String>>> {
+    rows.iter()
+        .map(|row| {
+            row.iter()
+                .zip(columns)
+                .map(|((text, _), (_, w))| c.wrap(text, BODY_SIZE, w - 2.0 * CELL_PAD))
+                .collect()
+        })
+        .collect()
+}
+
+fn header_height() -> f32 {
+    line_height(BODY_SIZE) + 2.0 * CELL_PAD
+}
+
+/// How many lines of a row fit on a fresh page under the header.
+fn fresh_page_lines() -> usize {
+    let step = line_height(BODY_SIZE);
+    ((CONTENT_BOTTOM - MARGIN - header_height() - 2.0 * CELL_PAD) / step).floor() as usize
+}
+
+/// The room a table needs where it starts: its header and its first row (or, for a row too
+/// tall for any page, two of its lines), so a header is never left alone at a page's end.
+fn start_height(wrapped: &[Vec<Vec<String>>]) -> f32 {
+    let first = wrapped
+        .first()
+        .map_or(1, |row| row.iter().map(Vec::len).max().unwrap_or(1).max(1));
+    let lines = if first <= fresh_page_lines() {
+        first
+    } else {
+        2
+    };
+    header_height() + lines as f32 * line_height(BODY_SIZE) + 2.0 * CELL_PAD
+}
+
+/// A table under a caption line; the caption, the header and the first row start together on
+/// a new page when they do not fit here.
+pub fn captioned_table(
+    c: &mut Canvas,
+    top: f32,
+    caption: &str,
+    columns: &[(&str, f32)],
+    rows: &[Vec<Cell>],
+) -> f32 {
+    const CAPTION: f32 = 6.0;
+    let wrapped = wrap_rows(c, columns, rows);
+    let y = ensure_space(c, top, CAPTION + start_height(&wrapped));
+    c.text(MARGIN, y + 4.0, 10.0, Ink::Black, caption);
+    draw_table(c, y + CAPTION, columns, rows, &wrapped)
+}
+
 /// A table with wrapped cells; continues on new pages with the header repeated. A row taller
 /// than the room left is split between pages (its cells continue under the repeated header,
 /// the first cell marked 续), so nothing is cut and the footer is never written over.
 /// `columns` widths should add up to `CONTENT_WIDTH`.
 pub fn table(c: &mut Canvas, top: f32, columns: &[(&str, f32)], rows: &[Vec<Cell>]) -> f32 {
-    let header_h = line_height(BODY_SIZE) + 2.0 * CELL_PAD;
+    let wrapped = wrap_rows(c, columns, rows);
+    let top = ensure_space(c, top, start_height(&wrapped));
+    draw_table(c, top, columns, rows, &wrapped)
+}
+
+fn draw_table(
+    c: &mut Canvas,
+    top: f32,
+    columns: &[(&str, f32)],
+    rows: &[Vec<Cell>],
+    wrapped_rows: &[Vec<Vec<String>>],
+) -> f32 {
     let step = line_height(BODY_SIZE);
-    let top = ensure_space(c, top, 2.0 * header_h);
     let mut y = table_header(c, top, columns);
-    for row in rows {
-        let wrapped: Vec<Vec<String>> = row
-            .iter()
-            .zip(columns)
-            .map(|((text, _), (_, w))| c.wrap(text, BODY_SIZE, w - 2.0 * CELL_PAD))
-            .collect();
+    for (row, wrapped) in rows.iter().zip(wrapped_rows) {
         let total = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let mut from = 0;
         while from < total {
@@ -142,9 +199,7 @@ pub fn table(c: &mut Canvas, top: f32, columns: &[(&str, f32)], rows: &[Vec<Cell
             let fits = if room < 1.0 { 0 } else { room as usize };
             let left = total - from;
             // A row that fits on a fresh page starts on one rather than being split.
-            let fresh_page_lines =
-                ((CONTENT_BOTTOM - MARGIN - header_h - 2.0 * CELL_PAD) / step).floor() as usize;
-            if fits < left.min(2) || (from == 0 && fits < left && left <= fresh_page_lines) {
+            if fits < left.min(2) || (from == 0 && fits < left && left <= fresh_page_lines()) {
                 c.new_page();
                 y = table_header(c, MARGIN, columns);
                 continue;
@@ -153,7 +208,7 @@ pub fn table(c: &mut Canvas, top: f32, columns: &[(&str, f32)], rows: &[Vec<Cell
             let h = count as f32 * step + 2.0 * CELL_PAD;
             let mut x = MARGIN;
             for (index, (((_, w), lines), (_, ink))) in
-                columns.iter().zip(&wrapped).zip(row).enumerate()
+                columns.iter().zip(wrapped).zip(row).enumerate()
             {
                 c.rect(x, y, *w, h, PaintMode::Stroke, Ink::Black);
                 let end = lines.len().min(from + count);
@@ -224,6 +279,8 @@ pub struct SignerBox {
     pub signed: Option<String>,
     /// Strokes drawn on screen, in 0..=1 pad coordinates.
     pub strokes: Vec<Stroke>,
+    /// The date signed on screen, printed on the 日期 line (a paper signer writes it by hand).
+    pub date: Option<String>,
 }
 
 /// One box per signer (two a row) with 签字 and 日期 lines, under `heading`; strokes signed on
@@ -257,13 +314,8 @@ pub fn signature_boxes(c: &mut Canvas, top: f32, heading: &str, signers: &[Signe
                 }
             }
             c.text(x + 2.5, y + 23.5, 10.0, Ink::Black, "日期：");
-            c.text(
-                x + 16.0,
-                y + 23.5,
-                10.0,
-                Ink::Black,
-                "　　　　年　　月　　日",
-            );
+            let date = signer.date.as_deref().unwrap_or("　　　　年　　月　　日");
+            c.text(x + 16.0, y + 23.5, 10.0, Ink::Black, date);
             if let Some(signed) = &signer.signed {
                 c.text(x + 2.5, y + 27.0, 6.5, Ink::Grey, signed);
             }
@@ -317,10 +369,25 @@ pub struct SealMark {
     pub warning: Option<String>,
 }
 
-/// `left`, "第 x 页 共 y 页" and, for a sealed record, the seal at the foot of every page
-/// and its QR code in the top-right corner.
-pub fn footers(c: &mut Canvas, left: &str, seal: Option<&SealMark>) {
+/// What every page of a sheet is marked with, beside its page number.
+#[derive(Clone, Debug)]
+pub enum PageMark {
+    /// Nothing: a form that is not signed off (a survey, a notice, a summary).
+    Plain,
+    /// A record not yet signed and locked: says so in red at the top of every page, so a
+    /// printout is never taken for the signed sheet.
+    Draft(String),
+    /// A signed record: its 校验码 at the foot and QR code at the top of every page.
+    Sealed(SealMark),
+}
+
+/// `left`, "第 x 页 共 y 页" and the page mark on every page.
+pub fn footers(c: &mut Canvas, left: &str, mark: &PageMark) {
     let total = c.page_count();
+    let seal = match mark {
+        PageMark::Sealed(seal) => Some(seal),
+        PageMark::Plain | PageMark::Draft(_) => None,
+    };
     let code_text = seal.map(|s| match &s.warning {
         Some(w) => format!("校验码：{}（{w}）", s.code),
         None => format!("校验码：{}", s.code),
@@ -328,6 +395,10 @@ pub fn footers(c: &mut Canvas, left: &str, seal: Option<&SealMark>) {
     let code_x = code_text
         .as_ref()
         .map(|t| PAGE_WIDTH - MARGIN - c.text_width(t, 8.0));
+    let draft = match mark {
+        PageMark::Draft(text) => Some((text, PAGE_WIDTH - MARGIN - c.text_width(text, 10.0))),
+        PageMark::Plain | PageMark::Sealed(_) => None,
+    };
     for index in 0..total {
         let right = format!("第 {} 页 共 {} 页", index + 1, total);
         let right_x = PAGE_WIDTH - MARGIN - c.text_width(&right, 8.0);
@@ -342,6 +413,10 @@ pub fn footers(c: &mut Canvas, left: &str, seal: Option<&SealMark>) {
         );
         page.text(MARGIN, baseline, 8.0, Ink::Grey, left);
         page.text(right_x, baseline, 8.0, Ink::Grey, &right);
+        if let Some((text, x)) = draft {
+            page.text(x, 8.0, 10.0, Ink::Red, text);
+            page.text(MARGIN, baseline + 4.5, 8.0, Ink::Red, text);
+        }
         if let (Some(seal), Some(text), Some(x)) = (seal, &code_text, code_x) {
             let ink = if seal.warning.is_some() {
                 Ink::Red
@@ -357,5 +432,54 @@ pub fn footers(c: &mut Canvas, left: &str, seal: Option<&SealMark>) {
                 &seal.qr_text,
             );
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
+mod tests {
+    use super::*;
+    use crate::model::Clock;
+
+    fn canvas() -> Canvas {
+        Canvas::new("版式", &Clock::local()).expect("font")
+    }
+
+    const COLUMNS: [(&str, f32); 2] = [("甲", 90.0), ("乙", 90.0)];
+
+    fn tall_row() -> Vec<Cell> {
+        vec![
+            ("很长的一段整改说明文字".repeat(20), Ink::Black),
+            (String::new(), Ink::Black),
+        ]
+    }
+
+    #[test]
+    fn a_table_never_leaves_its_header_alone_at_the_foot_of_a_page() {
+        let mut c = canvas();
+        // Room for the header and a line and a bit: not for the first row.
+        let top = CONTENT_BOTTOM - 2.0 * header_height() - 1.0;
+        let end = table(&mut c, top, &COLUMNS, &[tall_row()]);
+        assert_eq!(c.page_count(), 2);
+        assert_eq!(c.ops_on(0), 0, "the header was drawn alone on page 1");
+        assert!(end > MARGIN + header_height(), "{end}");
+    }
+
+    #[test]
+    fn a_caption_starts_on_the_same_page_as_its_table() {
+        let mut c = canvas();
+        let top = CONTENT_BOTTOM - 12.0;
+        captioned_table(&mut c, top, "二、整改情况", &COLUMNS, &[tall_row()]);
+        assert_eq!(c.page_count(), 2);
+        assert_eq!(c.ops_on(0), 0, "the caption was left alone on page 1");
+    }
+
+    #[test]
+    fn a_table_that_fits_starts_where_it_is() {
+        let mut c = canvas();
+        let short = vec![("短".to_owned(), Ink::Black), ("行".to_owned(), Ink::Black)];
+        table(&mut c, MARGIN + 10.0, &COLUMNS, &[short]);
+        assert_eq!(c.page_count(), 1);
+        assert!(c.ops_on(0) > 0);
     }
 }

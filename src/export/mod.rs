@@ -3,6 +3,7 @@
 mod acceptance_sheet;
 mod canvas;
 mod document;
+mod final_sheet;
 mod layout;
 mod overall_sheet;
 mod survey_sheet;
@@ -16,6 +17,7 @@ pub use acceptance_sheet::{
     render_rectification_notice,
 };
 pub use document::{Document, ExportOutcome, Format, sanitize_file_name};
+pub use final_sheet::{CLUSTER_FINAL_TITLE, FINAL_TITLE, FinalSheet, render_final_sheet};
 pub use overall_sheet::{OVERALL_TITLE, OverallSheet, render_overall_sheet};
 pub use survey_sheet::{SurveySheet, render_survey_sheet};
 

@@ -9,12 +9,13 @@ use super::ExportError;
 use super::acceptance_sheet::member_status_ink;
 use super::canvas::{Canvas, Ink};
 use super::layout::{
-    Cell, MARGIN, SignerBox, details_grid, ensure_space, footers, placeholder_row, signature_boxes,
-    table, text_box, title_block,
+    Cell, MARGIN, PageMark, SignerBox, captioned_table, details_grid, ensure_space, footers,
+    placeholder_row, signature_boxes, text_box, title_block,
 };
 use crate::model::{
-    Catalogue, Cluster, ClusterId, ItemResult, MemberStatus, RectificationStatus, RoundKind,
-    Subject, Verdict, cluster_acceptance::member_changes, cluster_verdict, signoff::short_code,
+    Catalogue, Clock, Cluster, ClusterId, ItemResult, MemberStatus, RectificationStatus, RoundKind,
+    Subject, Verdict, cluster_acceptance::member_changes, cluster_verdict, date_text,
+    signoff::short_code,
 };
 use crate::store::{Store, StoreError};
 
@@ -64,15 +65,17 @@ pub struct ClusterAcceptanceLine {
 pub struct OverallSheet {
     pub cluster: Cluster,
     pub town_name: String,
-    pub generated_on: NaiveDate,
+    /// When it is drawn up: the day open rectifications are judged against.
+    pub clock: Clock,
     pub is_sample: bool,
     pub members: Vec<OverallMember>,
     pub acceptance: Option<ClusterAcceptanceLine>,
 }
 
 impl OverallSheet {
-    /// Reads what the summary of cluster `id` needs, as it stands on `today`.
-    pub fn load(store: &Store, id: ClusterId, today: NaiveDate) -> Result<Self, StoreError> {
+    /// Reads what the summary of cluster `id` needs, as it stands at `clock`'s moment.
+    pub fn load(store: &Store, id: ClusterId, clock: Clock) -> Result<Self, StoreError> {
+        let today = clock.today();
         let cluster = store.cluster(id)?;
         let town_name = match cluster.town_id {
             Some(t) => store.town_name(t)?.unwrap_or_default(),
@@ -171,7 +174,7 @@ impl OverallSheet {
         Ok(Self {
             cluster,
             town_name,
-            generated_on: today,
+            clock,
             is_sample,
             members,
             acceptance,
@@ -202,12 +205,10 @@ const GROUP_COLUMNS: [(&str, f32); 6] = [
 
 /// Renders the summary to PDF bytes.
 pub fn render_overall_sheet(sheet: &OverallSheet) -> Result<Vec<u8>, ExportError> {
-    let mut c = Canvas::new(OVERALL_TITLE)?;
-    let subtitle = format!(
-        "依据：宁政办〔2021〕17号 二、（四）改造提质标准；四、（二）4 改造一个、合格一个、交付一个　汇总日期 {}",
-        sheet.generated_on
-    );
-    let mut y = title_block(&mut c, OVERALL_TITLE, &subtitle, sheet.is_sample);
+    let mut c = Canvas::new(OVERALL_TITLE, &sheet.clock)?;
+    let subtitle =
+        "依据：宁政办〔2021〕17号 二、（四）改造提质标准；四、（二）4 改造一个、合格一个、交付一个";
+    let mut y = title_block(&mut c, OVERALL_TITLE, subtitle, sheet.is_sample);
     let accepted = sheet
         .members
         .iter()
@@ -239,41 +240,44 @@ pub fn render_overall_sheet(sheet: &OverallSheet) -> Result<Vec<u8>, ExportError
                 format!("{} 个 / {households} 户", sheet.members.len()),
             ),
         ],
+        [
+            ("汇总日期", date_text(sheet.clock.today())),
+            (
+                "验收标准",
+                "小区“三入、四通、四有、两整”；片区“三合、三整、九有”".to_owned(),
+            ),
+        ],
     ];
     y = details_grid(&mut c, y, &details);
 
-    y = ensure_space(&mut c, y + 4.0, 16.0);
-    c.text(
-        MARGIN,
+    y = captioned_table(
+        &mut c,
         y + 4.0,
-        10.0,
-        Ink::Black,
         &format!(
             "一、小区验收（合格并交付 {accepted}/{} 个）",
             sheet.members.len()
         ),
+        &MEMBER_COLUMNS,
+        &member_rows(sheet),
     );
-    y = table(&mut c, y + 6.0, &MEMBER_COLUMNS, &member_rows(sheet));
 
-    y = ensure_space(&mut c, y + 4.0, 16.0);
-    c.text(
-        MARGIN,
-        y + 4.0,
-        10.0,
-        Ink::Black,
-        "二、片区验收（片区标准“三合、三整、九有”、绿色社区，总要求“五全”“九位一体”）",
-    );
-    y += 6.0;
+    const CLUSTER_CAPTION: &str =
+        "二、片区验收（片区标准“三合、三整、九有”、绿色社区，总要求“五全”“九位一体”）";
     y = match &sheet.acceptance {
-        None => text_box(
-            &mut c,
-            y,
-            &[
-                ("片区验收：".to_owned(), Ink::Black),
-                ("尚未进行".to_owned(), Ink::Black),
-            ],
-            "各小区均验收合格并签字后，由县住建局组织片区验收。",
-        ),
+        None => {
+            // The caption and its box start together.
+            let y = ensure_space(&mut c, y + 4.0, 30.0);
+            c.text(MARGIN, y + 4.0, 10.0, Ink::Black, CLUSTER_CAPTION);
+            text_box(
+                &mut c,
+                y + 6.0,
+                &[
+                    ("片区验收：".to_owned(), Ink::Black),
+                    ("尚未进行".to_owned(), Ink::Black),
+                ],
+                "各小区均验收合格并签字后，由县住建局组织片区验收。",
+            )
+        }
         Some(a) => {
             let rows: Vec<Vec<Cell>> = a
                 .groups
@@ -291,7 +295,7 @@ pub fn render_overall_sheet(sheet: &OverallSheet) -> Result<Vec<u8>, ExportError
                     ]
                 })
                 .collect();
-            let y = table(&mut c, y, &GROUP_COLUMNS, &rows);
+            let y = captioned_table(&mut c, y + 4.0, CLUSTER_CAPTION, &GROUP_COLUMNS, &rows);
             let ink = match a.verdict {
                 Verdict::Passed => Ink::Green,
                 Verdict::Failed { .. } => Ink::Red,
@@ -310,7 +314,7 @@ pub fn render_overall_sheet(sheet: &OverallSheet) -> Result<Vec<u8>, ExportError
                 ],
                 &format!(
                     "最近一轮：{}，第 {} 轮（{}），{signed}。\n{}{}",
-                    a.inspected_on,
+                    date_text(a.inspected_on),
                     a.round,
                     a.kind.label(),
                     a.verdict.explanation(),
@@ -337,7 +341,7 @@ pub fn render_overall_sheet(sheet: &OverallSheet) -> Result<Vec<u8>, ExportError
     footers(
         &mut c,
         &format!("{OVERALL_TITLE} · {}", sheet.cluster.name),
-        None,
+        &PageMark::Plain,
     );
     Ok(c.finish())
 }
@@ -352,7 +356,7 @@ fn member_rows(sheet: &OverallSheet) -> Vec<Vec<Cell>> {
         .enumerate()
         .map(|(index, m)| {
             let latest = m.latest.map_or("—".to_owned(), |(date, round, kind)| {
-                format!("{date}\n第 {round} 轮{}", kind.label())
+                format!("{}\n第 {round} 轮{}", date_text(date), kind.label())
             });
             let (open, overdue) = m.open_rectifications;
             let rectifications = match (open, overdue) {

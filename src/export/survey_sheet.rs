@@ -4,12 +4,12 @@
 use super::ExportError;
 use super::canvas::{Canvas, Ink};
 use super::layout::{
-    Cell, SignerBox, details_grid, footers, signature_boxes, table, text_box, title_block,
+    Cell, PageMark, SignerBox, details_grid, footers, signature_boxes, table, text_box, title_block,
 };
 use crate::model::eligibility::CLAUSE as ELIGIBILITY_CLAUSE;
 use crate::model::{
-    Choice, Compound, CompoundSurvey, Condition, Eligibility, EligibilityFacts, EligibilityReport,
-    Finding, SurveyCatalogue, SurveyId, assess, needs_list,
+    Choice, Clock, Compound, CompoundSurvey, Condition, Eligibility, EligibilityFacts,
+    EligibilityReport, Finding, SurveyCatalogue, SurveyId, assess, date_text, needs_list,
 };
 use crate::store::{Store, StoreError};
 
@@ -23,10 +23,12 @@ pub struct SurveySheet {
     pub cluster_name: String,
     pub survey: CompoundSurvey,
     pub eligibility: EligibilityReport,
+    /// When it is printed.
+    pub clock: Clock,
 }
 
 impl SurveySheet {
-    pub fn load(store: &Store, id: SurveyId) -> Result<Self, StoreError> {
+    pub fn load(store: &Store, id: SurveyId, clock: Clock) -> Result<Self, StoreError> {
         let survey = store.survey(id)?;
         let compound = store.compound(survey.compound_id)?;
         let (town_name, cluster_name) = store.places_of(&compound)?;
@@ -42,6 +44,7 @@ impl SurveySheet {
             cluster_name,
             survey,
             eligibility,
+            clock,
         })
     }
 }
@@ -68,7 +71,7 @@ pub fn render_survey_sheet(sheet: &SurveySheet) -> Result<Vec<u8>, ExportError> 
         .unwrap_or_else(SurveyCatalogue::current);
     let s = &sheet.survey;
     let c0 = &sheet.compound;
-    let mut c = Canvas::new(SURVEY_TITLE)?;
+    let mut c = Canvas::new(SURVEY_TITLE, &sheet.clock)?;
     let subtitle = format!(
         "第 {} 轮调查　依据：宁政办〔2021〕17号 二、（一）（三）　目录版本 {}",
         s.round, s.catalogue_version
@@ -130,7 +133,7 @@ pub fn render_survey_sheet(sheet: &SurveySheet) -> Result<Vec<u8>, ExportError> 
             ("填写进度", format!("已填 {filled}/{total}")),
         ],
         [
-            ("调查日期", s.surveyed_on.format("%Y年%m月%d日").to_string()),
+            ("调查日期", date_text(s.surveyed_on)),
             ("调查人", or_dash(s.surveyors.clone())),
         ],
     ];
@@ -227,6 +230,6 @@ pub fn render_survey_sheet(sheet: &SurveySheet) -> Result<Vec<u8>, ExportError> 
     });
     signature_boxes(&mut c, y + 4.0, "签字确认", &signers);
     let footer = format!("{} · {} · 第 {} 轮", SURVEY_TITLE, c0.name, s.round);
-    footers(&mut c, &footer, None);
+    footers(&mut c, &footer, &PageMark::Plain);
     Ok(c.finish())
 }

@@ -15,6 +15,13 @@ macro_rules! uuid_id {
             pub fn new() -> Self {
                 Self(uuid::Uuid::now_v7())
             }
+
+            /// A number people can read out and type: the day the record was made (UTC) and
+            /// six hex digits of its random part, e.g. 20261129-3F2A91. The full id stays in
+            /// the file and the QR code.
+            pub fn number(&self) -> String {
+                short_number(&self.0)
+            }
         }
 
         impl Default for $name {
@@ -36,6 +43,23 @@ macro_rules! uuid_id {
             }
         }
     };
+}
+
+fn short_number(id: &uuid::Uuid) -> String {
+    let day = id
+        .get_timestamp()
+        .and_then(|t| {
+            let (seconds, _) = t.to_unix();
+            chrono::DateTime::from_timestamp(i64::try_from(seconds).ok()?, 0)
+        })
+        .map(|t| t.format("%Y%m%d").to_string());
+    let hex = id.simple().to_string().to_uppercase();
+    let tail = &hex[hex.len() - 6..];
+    match day {
+        Some(day) => format!("{day}-{tail}"),
+        // Not a v7 id (made by hand): the start of the id instead of a day.
+        None => format!("{}-{tail}", &hex[..8]),
+    }
 }
 
 uuid_id!(
@@ -70,3 +94,17 @@ uuid_id!(
     /// A photo kept as evidence for an inspection item.
     PhotoId
 );
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_number_is_its_day_and_six_digits() {
+        let id: InspectionId = "019ad0a4-6f00-7000-8000-00000a3f9c2b".parse().expect("id");
+        assert_eq!(id.number(), "20251129-3F9C2B");
+        let old: InspectionId = "6f9619ff-8b86-4011-b42d-00c04fc964ff".parse().expect("id");
+        assert_eq!(old.number(), "6F9619FF-C964FF");
+    }
+}

@@ -1,6 +1,7 @@
 //! The domain: pure types and rules. No egui, no SQL.
 
 pub mod catalogue;
+pub mod clock;
 pub mod cluster;
 pub mod cluster_acceptance;
 pub mod cluster_survey;
@@ -22,6 +23,7 @@ pub mod validate;
 pub mod verdict;
 
 pub use catalogue::{Catalogue, CatalogueError, StandardItem};
+pub use clock::{Clock, date_text};
 pub use cluster::Cluster;
 pub use cluster_acceptance::{RoundMembers, cluster_verdict};
 pub use cluster_survey::{ClusterSurvey, Facility, FacilityChange};

@@ -93,16 +93,34 @@ pub fn sign_off_as_is(store: &mut Store, id: InspectionId) -> String {
     store.sign_off(id).expect("sign off")
 }
 
+/// Now, in Luoning's time zone (UTC+8) whatever the machine's: sheets print the same times.
+pub fn china_now() -> yanshou::model::Clock {
+    let zone = chrono::FixedOffset::east_opt(8 * 3600).expect("zone");
+    yanshou::model::Clock::at(chrono::Utc::now().with_timezone(&zone))
+}
+
+/// Noon of `date` in UTC+8.
+pub fn noon_on(date: chrono::NaiveDate) -> yanshou::model::Clock {
+    let zone = chrono::FixedOffset::east_opt(8 * 3600).expect("zone");
+    let noon = date
+        .and_hms_opt(12, 0, 0)
+        .expect("noon")
+        .and_local_timezone(zone)
+        .single()
+        .expect("one noon");
+    yanshou::model::Clock::at(noon)
+}
+
 /// Every document of the sample data set, rendered, with a stable name: each inspection's
 /// acceptance sheet, the 整改通知单 of the failed one, the survey form and the cluster summary.
 pub fn sample_documents() -> Vec<(String, Vec<u8>)> {
     use yanshou::export::Document;
     let mut store = Store::open_in_memory().expect("store");
     yanshou::store::sample::write_sample(&mut store, false).expect("sample");
-    let today = chrono::Local::now().date_naive();
+    let clock = china_now();
     let mut documents = Vec::new();
     let mut add = |name: String, document: Document| {
-        let bytes = document.render(&store, today).expect("render");
+        let bytes = document.render(&store, &clock).expect("render");
         documents.push((name, bytes));
     };
     for listing in store.all_inspections().expect("inspections") {

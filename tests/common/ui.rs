@@ -60,6 +60,9 @@ pub fn submit_path(h: &mut Harness<'_, App>, text: &str) {
 
 /// Clicks an export button, types the path into the path field and waits for the export.
 pub fn export_to(h: &mut Harness<'_, App>, button: &str, path: &std::path::Path) {
+    // The export's own message is what is waited for.
+    h.state_mut()
+        .handle(yanshou::command::Command::DismissMessage);
     h.get_by_role_and_label(Role::Button, button).click();
     h.run();
     submit_path(h, path.to_str().expect("utf-8"));

@@ -114,6 +114,18 @@ fn a_failed_item_gets_a_rectification_and_a_reinspection_closes_it() {
     assert_eq!(rects.len(), 1);
     assert_eq!(rects[0].responsible_unit, "施工单位");
 
+    // The notice for the units goes out from here.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let notice = dir.path().join("整改通知单.pdf");
+    export_to(&mut h, "导出整改通知单 PDF…", &notice);
+    let text = common::pdf_text(&std::fs::read(&notice).expect("notice written"));
+    assert!(
+        text.contains("整改通知单") && text.contains("更换破损路缘石"),
+        "{text}"
+    );
+    // A single round has no 验收总表 yet: its sheet is the whole story.
+    assert!(h.query_by_label("导出验收总表 PDF…").is_none());
+
     // Rounds close in order: no re-inspection before this round is signed and locked.
     assert!(h.query_by_label("开始复验").is_none());
     sign_off_on_paper(&mut h, &["建设单位", "施工单位", "监理单位"]);
@@ -153,6 +165,20 @@ fn a_failed_item_gets_a_rectification_and_a_reinspection_closes_it() {
             .is_empty(),
         "the rectification is closed by the passing re-inspection"
     );
+
+    // The whole acceptance on one sheet: every item, each round's finding, the final verdict.
+    let whole = dir.path().join("验收总表.pdf");
+    export_to(&mut h, "导出验收总表 PDF…", &whole);
+    let text = common::pdf_text(&std::fs::read(&whole).expect("final sheet written"));
+    for expected in [
+        "验收总表",
+        "经2轮验收，共13项",
+        "最终结论：合格",
+        "已复验合格",
+        "草稿",
+    ] {
+        assert!(text.contains(expected), "{expected} missing in {text}");
+    }
 }
 
 #[test]

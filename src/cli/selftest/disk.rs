@@ -228,7 +228,7 @@ fn read_only_filesystem() -> anyhow::Result<Option<String>> {
     let outcome = Document::AcceptanceSheet(id).write(
         &store,
         &out.path().join("sheet.pdf"),
-        chrono::Local::now().date_naive(),
+        &crate::model::Clock::local(),
         &Progress::unobserved(),
     );
     anyhow::ensure!(outcome.error.is_none(), "导出失败：{:?}", outcome.error);

@@ -342,6 +342,24 @@ pub fn show(
             .text(Document::AcceptanceSheet(inspection_id).label())
             .enabled(!exporting)
             .show(ui, commands);
+        // The notice for the units that must rectify what this round found.
+        if view
+            .rectifications
+            .iter()
+            .any(|r| r.inspection_id == inspection_id)
+        {
+            CommandButton::new(Command::Export(Document::RectificationNotice(
+                inspection_id,
+            )))
+            .enabled(!exporting)
+            .show(ui, commands);
+        }
+        // After a re-inspection or a correction: the whole acceptance on one sheet.
+        if view.chain.rounds.len() > 1 {
+            CommandButton::new(Command::Export(Document::FinalSheet(inspection_id)))
+                .enabled(!exporting)
+                .show(ui, commands);
+        }
         ui.label(
             egui::RichText::new(
                 "键盘：↑/↓ 选择项目　1 合格　2 不合格　3 不适用　0 清除　· 每次勾选即时保存",

@@ -6,7 +6,7 @@ use eframe::egui;
 use super::{ChecklistView, Spot};
 use crate::command::Command;
 use crate::model::signoff::sign_off_blockers;
-use crate::model::{Inspection, SealCheck, SignMethod};
+use crate::model::{Clock, Inspection, SealCheck, SignMethod};
 use crate::ui::widgets::signature_pad::{PadState, signature_pad};
 use crate::ui::widgets::{CommandButton, PASS_GREEN};
 
@@ -22,14 +22,14 @@ pub(super) fn seal_banner(ui: &mut egui::Ui, inspection: &Inspection, check: &Se
     let at = inspection
         .signed_off_at
         .as_deref()
-        .map(|t| t.get(..16).unwrap_or(t).replace('T', " "))
+        .map(|t| Clock::local().time_text(t))
         .unwrap_or_default();
     match check {
         SealCheck::NotSealed => {}
         SealCheck::Intact { code } => {
             ui.label(
                 egui::RichText::new(format!(
-                    "已签字确认（{at} UTC）· 校验码 {code} · 只读：如需更正，请点“更正（新建一轮）”"
+                    "已签字确认（{at}）· 校验码 {code} · 只读：如需更正，请点“更正（新建一轮）”"
                 ))
                 .color(PASS_GREEN)
                 .strong(),
