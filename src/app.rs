@@ -20,6 +20,7 @@ use crate::ui::compound_list::RegisterQuery;
 use crate::ui::no_database::NoDatabase;
 use crate::ui::{self, Dialog, Message, Page, Shared};
 
+pub use file_choice::{FileChooser, FileKind, FileRequest};
 use jobs::Jobs;
 
 /// The whole application state.
@@ -37,8 +38,10 @@ pub struct App {
     dialog: Option<Dialog>,
     message: Option<Message>,
     jobs: Jobs,
-    /// Whether native file dialogs can be shown; otherwise a path field is offered.
-    file_dialogs: bool,
+    /// Shows file dialogs (on their own thread); without one, a path field is offered.
+    file_chooser: Option<FileChooser>,
+    /// Where file dialogs open next.
+    last_folders: file_choice::LastFolders,
     commands: Vec<Command>,
     /// The egui context, for background threads' repaints and for closing the window.
     egui_ctx: Option<egui::Context>,
@@ -111,7 +114,8 @@ impl App {
             dialog: None,
             message: None,
             jobs: Jobs::default(),
-            file_dialogs,
+            file_chooser: file_dialogs.then(file_choice::native_chooser),
+            last_folders: file_choice::LastFolders::default(),
             commands: Vec::new(),
             egui_ctx: None,
         }

@@ -27,6 +27,8 @@ pub(super) enum JobKind {
     IntegrityCheck,
     Audit,
     PageLoad,
+    /// A file dialog waiting for the user.
+    FileChoice,
 }
 
 /// What to do with a job's result, on the UI thread.
@@ -86,7 +88,7 @@ pub(super) struct Jobs {
 }
 
 impl Jobs {
-    fn has(&self, kind: JobKind) -> bool {
+    pub(super) fn has(&self, kind: JobKind) -> bool {
         self.running.iter().any(|r| r.kind == kind)
     }
 
@@ -141,7 +143,7 @@ impl App {
         clippy::too_many_arguments,
         reason = "each is a different part of a job"
     )]
-    fn spawn_job<T: Send + 'static>(
+    pub(super) fn spawn_job<T: Send + 'static>(
         &mut self,
         kind: JobKind,
         thread: &str,

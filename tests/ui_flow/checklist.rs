@@ -4,7 +4,8 @@ use crate::common::{self, ui::*};
 use eframe::egui;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
-use yanshou::app::Screen;
+use yanshou::app::{App, Screen};
+use yanshou::command::Command;
 use yanshou::model::{ItemResult, Verdict, verdict_of};
 use yanshou::store::Store;
 
@@ -267,4 +268,93 @@ fn the_compound_page_says_what_is_still_needed_before_hand_over() {
     h.get_by_label_contains("✔ 验收结论合格");
     h.get_by_label_contains("✘ 第 1 轮（2026-11-20）尚未签字锁定：施工单位、监理单位尚未签字");
     assert!(h.query_by_label("已交付").is_none());
+}
+
+#[test]
+fn a_file_dialog_waits_on_its_own_thread_and_opens_beside_the_database() {
+    use std::sync::mpsc::channel;
+    use std::sync::{Arc, Mutex};
+    use yanshou::app::{FileKind, FileRequest};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("验收.db");
+    let mut store = Store::open(&path).expect("store");
+    let (_, id) = common::store_with_inspection(&mut store, "对话框小区");
+    drop(store);
+    let mut app = App::open(path.clone(), false);
+    // The user's side of the dialog: the request comes here, the answer goes back. A chooser
+    // on the UI thread would block the window; this one gives up after a while instead.
+    let (asked, requests) = channel::<FileRequest>();
+    let (answer, answers) = channel::<Option<Vec<std::path::PathBuf>>>();
+    let asked = Mutex::new(asked);
+    let answers = Mutex::new(answers);
+    app.set_file_chooser(Arc::new(move |request: &FileRequest| {
+        asked.lock().ok()?.send(request.clone()).ok()?;
+        answers
+            .lock()
+            .ok()?
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .ok()
+            .flatten()
+    }));
+    app.handle(Command::Show(Screen::Inspection(id)));
+    let mut h = harness(app);
+    wait_until(&mut h, |h| !h.state().is_busy());
+
+    h.get_by_role_and_label(Role::Button, "导出验收单 PDF…")
+        .click();
+    // The status bar's spinner keeps the window repainting while the dialog is open.
+    h.run_steps(3);
+    let request = requests
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .expect("the dialog was asked for");
+    assert_eq!(request.directory, dir.path(), "opens beside the database");
+    assert!(
+        request
+            .file_name
+            .starts_with("小区验收单-对话框小区-2026-11-20-第1轮"),
+        "{request:?}"
+    );
+    assert_eq!(
+        request.kind,
+        FileKind::SaveDocument {
+            filter: "PDF",
+            extension: "pdf"
+        }
+    );
+
+    // While the dialog waits, the window draws and takes ticks.
+    h.get_by_label_contains("请在文件对话框中选择");
+    h.get_by_label("供水管路畅通：合格").click();
+    h.run_steps(3);
+    assert_eq!(
+        the_inspection(h.state())
+            .item("XQ-ST-01")
+            .expect("item")
+            .result,
+        Some(ItemResult::Pass)
+    );
+
+    let chosen = dir.path().join("导出").join("单.pdf");
+    std::fs::create_dir(chosen.parent().expect("folder")).expect("folder");
+    answer.send(Some(vec![chosen.clone()])).expect("answer");
+    wait_until(&mut h, |h| {
+        h.state()
+            .message()
+            .is_some_and(|m| m.text.contains("已导出"))
+    });
+    assert!(chosen.is_file());
+
+    // The next export opens where this one went.
+    h.get_by_role_and_label(Role::Button, "导出验收单 PDF…")
+        .click();
+    // The status bar's spinner keeps the window repainting while the dialog is open.
+    h.run_steps(3);
+    let request = requests
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .expect("asked again");
+    assert_eq!(request.directory, dir.path().join("导出"));
+    answer.send(None).expect("cancel");
+    wait_until(&mut h, |h| !h.state().is_busy());
+    assert!(h.query_by_label_contains("请在文件对话框中选择").is_none());
 }
