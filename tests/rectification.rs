@@ -185,3 +185,93 @@ fn the_notice_lists_the_open_rectifications() {
         "{text}"
     );
 }
+
+#[test]
+fn the_register_places_every_compound_at_its_stage_by_the_pages_rule() {
+    use yanshou::model::Stage;
+    let mut store = Store::open_in_memory().unwrap();
+    let rectify = |store: &mut Store, id| {
+        store
+            .save_rectification(&Rectification {
+                id: RectificationId::new(),
+                inspection_id: id,
+                item_code: "XQ-LZ-01".into(),
+                requirement: "重新铺设".into(),
+                responsible_unit: "施工单位".into(),
+                deadline: chrono::Local::now().date_naive() + chrono::Days::new(10),
+            })
+            .unwrap();
+    };
+    let mut expected = Vec::new();
+
+    store.save_compound(&common::compound("未验小区")).unwrap();
+    expected.push(("未验小区", Stage::NotInspected));
+
+    let (_, id) = common::store_with_inspection(&mut store, "半途小区");
+    store
+        .record_result(id, "XQ-ST-01", Some(ItemResult::Pass))
+        .unwrap();
+    expected.push(("半途小区", Stage::InProgress));
+
+    let (_, id) = common::store_with_inspection(&mut store, "待签小区");
+    common::pass_every_item(&mut store, id);
+    expected.push(("待签小区", Stage::InProgress));
+
+    let (_, id) = common::store_with_inspection(&mut store, "交付小区");
+    common::pass_every_item(&mut store, id);
+    common::sign_off_as_is(&mut store, id);
+    expected.push(("交付小区", Stage::Delivered));
+
+    let (_, id) = common::store_with_inspection(&mut store, "不合格小区");
+    common::pass_every_item(&mut store, id);
+    store
+        .record_result(id, "XQ-LZ-01", Some(ItemResult::Fail))
+        .unwrap();
+    expected.push(("不合格小区", Stage::Failed));
+
+    let (_, id) = common::store_with_inspection(&mut store, "整改小区");
+    common::pass_every_item(&mut store, id);
+    store
+        .record_result(id, "XQ-LZ-01", Some(ItemResult::Fail))
+        .unwrap();
+    rectify(&mut store, id);
+    expected.push(("整改小区", Stage::Rectifying));
+
+    // Signed with its rectification, then re-inspected: still 整改中 until the re-inspection
+    // decides; 验收中 once it passes but is unsigned; 已交付 once that is signed too.
+    let (_, first) = common::store_with_inspection(&mut store, "复验小区");
+    common::pass_every_item(&mut store, first);
+    store
+        .record_result(first, "XQ-LZ-01", Some(ItemResult::Fail))
+        .unwrap();
+    rectify(&mut store, first);
+    common::sign_off_as_is(&mut store, first);
+    let second = store
+        .start_reinspection(first, day(28), "王工", &parties())
+        .unwrap();
+    let stage_of = |store: &Store, name: &str| {
+        store
+            .compound_rows()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.compound.name == name)
+            .unwrap()
+            .stage
+    };
+    assert_eq!(stage_of(&store, "复验小区"), Stage::Rectifying);
+    store
+        .record_result(second, "XQ-LZ-01", Some(ItemResult::Pass))
+        .unwrap();
+    assert_eq!(stage_of(&store, "复验小区"), Stage::InProgress);
+    common::sign_off_as_is(&mut store, second);
+    expected.push(("复验小区", Stage::Delivered));
+
+    let rows = store.compound_rows().unwrap();
+    for (name, stage) in expected {
+        let row = rows.iter().find(|r| r.compound.name == name).unwrap();
+        assert_eq!(row.stage, stage, "{name}");
+        // The register and the compound's own page agree.
+        let (status, _) = store.acceptance_of(row.compound.id).unwrap();
+        assert_eq!(status, stage.member_status(), "{name}");
+    }
+}

@@ -34,6 +34,20 @@ impl App {
         let Some(store) = &mut self.store else {
             return;
         };
+        // A likely slip is asked about once; saving again with the same warnings saves.
+        match store.warnings_for(&compound) {
+            Ok(warnings) if warnings != form.warnings => {
+                form.warnings = warnings;
+                if !form.warnings.is_empty() {
+                    return;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                form.problem = Some(e.to_string());
+                return;
+            }
+        }
         let saved = match &loaded {
             Some(loaded) => store.save_compound_edit(&compound, new_cluster.as_ref(), loaded),
             None => store.save_compound_with_cluster(&compound, new_cluster.as_ref()),

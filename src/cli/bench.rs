@@ -299,7 +299,8 @@ fn photo_benchmarks() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A register of `n` compounds spread over the three towns, every tenth with a survey.
+/// A register of `n` compounds spread over the three towns, every tenth with a survey and every
+/// fiftieth inspected (every item decided, one in five failing), so the stage column has work.
 fn register_store(n: usize) -> anyhow::Result<Store> {
     let mut store = Store::open_in_memory()?;
     let towns = store.towns()?;
@@ -321,6 +322,22 @@ fn register_store(n: usize) -> anyhow::Result<Store> {
     let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
     for c in compounds.iter().step_by(10).take(1000) {
         store.start_survey(c.id, date, "bench", SurveyCatalogue::current())?;
+    }
+    let codes: Vec<String> = Catalogue::current()
+        .items_of(COMPOUND_STANDARD)
+        .into_iter()
+        .map(|i| i.code.clone())
+        .collect();
+    for (n, c) in compounds.iter().step_by(50).enumerate() {
+        let id = start_bench_inspection(&mut store, c.id, date)?;
+        for (k, code) in codes.iter().enumerate() {
+            let result = if n % 5 == 0 && k == 0 {
+                ItemResult::Fail
+            } else {
+                ItemResult::Pass
+            };
+            store.record_result(id, code, Some(result))?;
+        }
     }
     Ok(store)
 }

@@ -167,6 +167,9 @@ impl CompoundDraft {
     }
 }
 
+/// Households per building above which a count is probably a slip.
+pub const HOUSEHOLDS_PER_BUILDING: u32 = 100;
+
 impl Compound {
     /// What differs from `earlier`, one phrase per field ("户数 40 → 999").
     pub fn changes_from(&self, earlier: &Self) -> Vec<String> {
@@ -208,6 +211,25 @@ impl Compound {
             changes.push("所属片区已改".to_owned());
         }
         changes
+    }
+
+    /// What is allowed but probably a slip, to be confirmed before saving: no households, or
+    /// more households than its buildings could hold (an old compound's building rarely has
+    /// more than 100).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.households == Some(0) {
+            warnings.push("户数为 0：请核对，小区应登记实际居住户数".to_owned());
+        }
+        if let (Some(households), Some(buildings)) = (self.households, self.buildings)
+            && buildings > 0
+            && households > buildings.saturating_mul(HOUSEHOLDS_PER_BUILDING)
+        {
+            warnings.push(format!(
+                "户数 {households} 户远多于 {buildings} 栋楼通常能容纳的户数（每栋约 {HOUSEHOLDS_PER_BUILDING} 户以内）：请核对户数和楼栋数"
+            ));
+        }
+        warnings
     }
 
     /// The rules every compound keeps, however it comes in (the form, an import, the sample):

@@ -2,6 +2,7 @@
 //! (复验, 更正), comes out 合格 and every round is signed off by every party (四、（二）4:
 //! 改造一个、合格一个、交付一个). What is still missing is said line by line.
 
+use super::clock::date_text;
 use super::inspection::Inspection;
 use super::member::MemberStatus;
 use super::rectification::InspectionChain;
@@ -12,17 +13,79 @@ use super::verdict::{Verdict, verdict_of};
 /// round's 校验码 once signed: accepted (已交付) only when the rounds come out 合格 and every
 /// one of them is signed off.
 pub fn handover_status(chain: &InspectionChain) -> (MemberStatus, Option<String>) {
-    let Some(latest) = chain.latest() else {
-        return (MemberStatus::NotInspected, None);
-    };
-    let code = latest.seal.as_deref().map(short_code);
+    let code = chain
+        .latest()
+        .and_then(|l| l.seal.as_deref())
+        .map(short_code);
+    (stage_of(chain, |_, _| false).member_status(), code)
+}
+
+/// Where a compound's acceptance stands, as the register shows and filters it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    /// No acceptance inspection yet.
+    NotInspected,
+    /// Items undecided, or 合格 but not every round signed and locked.
+    InProgress,
+    /// 不合格, and rectification ordered for what failed.
+    Rectifying,
+    /// 不合格, no rectification ordered yet.
+    Failed,
+    /// 合格 and every round signed and locked: handed over.
+    Delivered,
+}
+
+impl Stage {
+    pub const ALL: [Self; 5] = [
+        Self::NotInspected,
+        Self::InProgress,
+        Self::Rectifying,
+        Self::Failed,
+        Self::Delivered,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotInspected => "尚未验收",
+            Self::InProgress => "验收中",
+            Self::Rectifying => "整改中",
+            Self::Failed => "不合格",
+            Self::Delivered => "已交付",
+        }
+    }
+
+    /// The same, as a cluster counts its members.
+    pub fn member_status(self) -> MemberStatus {
+        match self {
+            Self::NotInspected => MemberStatus::NotInspected,
+            Self::InProgress => MemberStatus::InProgress,
+            Self::Rectifying | Self::Failed => MemberStatus::Failed,
+            Self::Delivered => MemberStatus::Accepted,
+        }
+    }
+}
+
+/// The stage of the acceptance `chain` (empty: not inspected). `rectified(round, code)`: was
+/// a rectification of item `code` ordered in that round.
+pub fn stage_of(chain: &InspectionChain, rectified: impl Fn(&Inspection, &str) -> bool) -> Stage {
+    if chain.rounds.is_empty() {
+        return Stage::NotInspected;
+    }
     let all_signed = chain.rounds.iter().all(Inspection::is_signed_off);
-    let status = match verdict_of(&chain.effective_items()) {
-        Verdict::Passed if all_signed => MemberStatus::Accepted,
-        Verdict::Failed { .. } => MemberStatus::Failed,
-        _ => MemberStatus::InProgress,
-    };
-    (status, code)
+    match verdict_of(&chain.effective_items()) {
+        Verdict::Passed if all_signed => Stage::Delivered,
+        Verdict::Failed { failing } => {
+            let ordered = failing
+                .iter()
+                .any(|(code, _)| chain.rounds.iter().any(|r| rectified(r, code)));
+            if ordered {
+                Stage::Rectifying
+            } else {
+                Stage::Failed
+            }
+        }
+        Verdict::Passed | Verdict::Incomplete { .. } => Stage::InProgress,
+    }
 }
 
 /// One condition of hand-over: met or not, in words.
@@ -81,7 +144,8 @@ pub fn handover_conditions(
             met: false,
             text: format!(
                 "第 {} 轮（{}）尚未签字锁定：{why}",
-                round.round, round.inspected_on
+                round.round,
+                date_text(round.inspected_on)
             ),
         });
     }

@@ -29,7 +29,7 @@ pub use cluster_acceptance::{RoundMembers, cluster_verdict};
 pub use cluster_survey::{ClusterSurvey, Facility, FacilityChange};
 pub use compound::{Compound, CompoundDraft, CompoundField, FieldError};
 pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding, assess};
-pub use handover::{handover_conditions, handover_status};
+pub use handover::{Stage, handover_conditions, handover_status, stage_of};
 pub use header::SubjectHeader;
 pub use ids::{
     ClusterId, ClusterSurveyId, CompoundId, InspectionId, PhotoId, RectificationId, SurveyId,

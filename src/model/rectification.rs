@@ -48,7 +48,54 @@ pub struct InspectionChain {
     pub rounds: Vec<Inspection>,
 }
 
+/// How many rounds a chain may have: a corrupt file with a cycle cannot hang the app.
+const MAX_ROUNDS: usize = 100;
+
 impl InspectionChain {
+    /// The acceptance round `id` belongs to, among `rounds` (a subject's rounds, in any
+    /// order): from its first round, each next round the earliest one that follows the one
+    /// before. `None` if `id` is not among them.
+    pub fn containing(rounds: Vec<Inspection>, id: InspectionId) -> Option<Self> {
+        let by_id: std::collections::HashMap<InspectionId, &Inspection> =
+            rounds.iter().map(|r| (r.id, r)).collect();
+        let mut root = *by_id.get(&id)?;
+        for _ in 0..MAX_ROUNDS {
+            match root.parent_id.and_then(|p| by_id.get(&p)) {
+                Some(parent) => root = parent,
+                None => break,
+            }
+        }
+        let mut order = vec![root.id];
+        while order.len() < MAX_ROUNDS {
+            let last = order[order.len() - 1];
+            let next = rounds
+                .iter()
+                .filter(|r| r.parent_id == Some(last))
+                .min_by_key(|r| r.round);
+            match next {
+                Some(next) => order.push(next.id),
+                None => break,
+            }
+        }
+        let mut rounds = rounds;
+        let mut chain = Vec::with_capacity(order.len());
+        for id in order {
+            let at = rounds.iter().position(|r| r.id == id)?;
+            chain.push(rounds.swap_remove(at));
+        }
+        Some(Self { rounds: chain })
+    }
+
+    /// The acceptance of the newest of a subject's `rounds` (latest date, then round), which
+    /// is where the subject stands.
+    pub fn newest(rounds: Vec<Inspection>) -> Option<Self> {
+        let newest = rounds
+            .iter()
+            .max_by(|a, b| (a.inspected_on, a.round, a.id).cmp(&(b.inspected_on, b.round, b.id)))?
+            .id;
+        Self::containing(rounds, newest)
+    }
+
     /// Every item of the first round with its latest finding: a later round's decided result
     /// replaces the earlier one for the same code.
     pub fn effective_items(&self) -> Vec<InspectionItem> {

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Store, StoreError, now};
 use crate::model::validate;
 use crate::model::{
-    Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Eligibility, EligibilityFacts,
+    Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Eligibility, EligibilityFacts, Stage,
     SurveyId, SurveyStatus, Town, TownId, assess,
 };
 
@@ -32,6 +32,8 @@ pub struct CompoundRow {
     /// (filled, total) of the latest survey round.
     pub survey_completeness: Option<(usize, usize)>,
     pub eligibility: Eligibility,
+    /// Where its acceptance stands (已交付, 整改中, …).
+    pub stage: Stage,
 }
 
 const COMPOUND_COLUMNS: &str = "c.id, c.name, c.address, c.town_id, c.owner_unit, c.year_built, \
@@ -69,19 +71,20 @@ impl Store {
 
     /// The register: every compound with its town and inspection summary, by name.
     pub fn compound_rows(&self) -> Result<Vec<CompoundRow>, StoreError> {
-        self.rows_where("", [])
+        self.rows_where("", &[])
     }
 
     /// The register rows of one cluster's member compounds, by name.
     pub fn cluster_rows(&self, cluster: ClusterId) -> Result<Vec<CompoundRow>, StoreError> {
-        self.rows_where("WHERE c.cluster_id = ?1", [cluster.to_string()])
+        self.rows_where("WHERE c.cluster_id = ?1", &[&cluster])
     }
 
-    fn rows_where<P: rusqlite::Params>(
+    fn rows_where(
         &self,
         filter: &str,
-        params: P,
+        params: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<CompoundRow>, StoreError> {
+        let stages = self.stages_where(filter, params)?;
         let sql = format!(
             "SELECT {COMPOUND_COLUMNS}, coalesce(t.name, ''), coalesce(k.name, ''),
                     (SELECT count(*) FROM inspection i WHERE i.compound_id = c.id),
@@ -152,6 +155,10 @@ impl Store {
                 }),
                 survey_completeness: completeness,
                 eligibility: assess(&facts).status,
+                stage: stages
+                    .get(&compound.id)
+                    .copied()
+                    .unwrap_or(Stage::NotInspected),
                 compound,
             })
         })?;
@@ -168,6 +175,36 @@ impl Store {
                 what: "小区",
                 id: id.to_string(),
             })
+    }
+
+    /// What to confirm before saving `compound`: its own likely slips, and another compound
+    /// of the same name in the same town (registered twice?).
+    pub fn warnings_for(&self, compound: &Compound) -> Result<Vec<String>, StoreError> {
+        let mut warnings = compound.warnings();
+        let sql = format!(
+            "SELECT {COMPOUND_COLUMNS} FROM compound c
+             WHERE c.name = ?1 AND c.town_id IS ?2 AND c.id <> ?3"
+        );
+        let twins = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(
+                params![compound.name.trim(), compound.town_id, compound.id],
+                compound_from_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        for twin in twins {
+            let address = if twin.address.is_empty() {
+                "未填地址".to_owned()
+            } else {
+                format!("地址：{}", twin.address)
+            };
+            warnings.push(format!(
+                "同一乡镇已有同名小区“{}”（{address}）：如是同一小区，请勿重复登记",
+                twin.name
+            ));
+        }
+        Ok(warnings)
     }
 
     /// The name of a town, if it exists.

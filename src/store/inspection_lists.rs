@@ -58,7 +58,11 @@ impl Store {
     }
 
     /// The ids of a subject's rounds, newest first (the order every list uses).
-    fn round_ids(&self, subject: Subject, limit: &str) -> Result<Vec<InspectionId>, StoreError> {
+    pub(super) fn round_ids(
+        &self,
+        subject: Subject,
+        limit: &str,
+    ) -> Result<Vec<InspectionId>, StoreError> {
         let (column, key) = match subject {
             Subject::Compound(id) => ("compound_id", id.to_string()),
             Subject::Cluster(id) => ("cluster_id", id.to_string()),

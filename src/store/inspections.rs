@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
+use super::sql_types::parse_date;
 use super::{ItemTable, Store, StoreError, now, update_item_column};
 use crate::model::validate;
 use crate::model::{
@@ -243,27 +244,16 @@ impl Store {
 
     /// Every round of the acceptance `id` belongs to, first round first.
     pub fn chain_of(&self, id: InspectionId) -> Result<InspectionChain, StoreError> {
-        let mut root = self.inspection(id)?;
-        while let Some(parent) = root.parent_id {
-            root = self.inspection(parent)?;
-        }
-        let mut last = root.id;
-        let mut rounds = vec![root];
-        // Bounded, so a corrupt file with a cycle cannot hang the app.
-        while rounds.len() < 100 {
-            let child: Option<InspectionId> = self
-                .conn
-                .query_row(
-                    "SELECT id FROM inspection WHERE parent_id = ?1 ORDER BY round LIMIT 1",
-                    [last],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let Some(child) = child else { break };
-            last = child;
-            rounds.push(self.inspection(child)?);
-        }
-        Ok(InspectionChain { rounds })
+        let subject = self.inspection(id)?.subject;
+        let rounds = self
+            .round_ids(subject, "")?
+            .into_iter()
+            .map(|round| self.inspection(round))
+            .collect::<Result<Vec<_>, _>>()?;
+        InspectionChain::containing(rounds, id).ok_or_else(|| StoreError::NotFound {
+            what: "验收记录",
+            id: id.to_string(),
+        })
     }
 
     /// One inspection with all its items, as it was filled in.
@@ -482,9 +472,4 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
-}
-
-fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt(format!("日期“{text}”格式不对")))
 }

@@ -15,6 +15,7 @@ pub mod sample;
 mod seal;
 mod signoff;
 mod sql_types;
+mod stages;
 mod surveys;
 
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
+use super::sql_types::parse_date;
 use super::{Store, StoreError, now};
 use crate::model::validate;
 use crate::model::{
@@ -18,11 +19,6 @@ pub struct RectificationListing {
     pub item_text: String,
     pub rectification: Rectification,
     pub status: RectificationStatus,
-}
-
-fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt(format!("日期“{text}”格式不对")))
 }
 
 impl Store {

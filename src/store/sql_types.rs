@@ -1,11 +1,20 @@
 //! How model types are written to and read from SQLite columns.
 
+use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+use super::StoreError;
 
 use crate::model::{
     Choice, ClusterId, ClusterSurveyId, CompoundId, Condition, InspectionId, ItemResult,
     ManagementMode, PhotoId, RectificationId, StructuralSafety, SurveyId, TownId,
 };
+
+/// A date column (YYYY-MM-DD); another shape means the file was changed by hand.
+pub(super) fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| StoreError::Corrupt(format!("日期“{text}”格式不对")))
+}
 
 macro_rules! sql_id {
     ($($name:ident),*) => {$(

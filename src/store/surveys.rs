@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::sql_types::parse_date;
 use super::{ItemTable, Store, StoreError, now, update_item_column};
 use crate::model::cluster_survey::facility_kinds;
 use crate::model::survey::check_value;
@@ -47,11 +48,6 @@ fn survey_head(r: &Row<'_>) -> rusqlite::Result<(CompoundSurvey, String)> {
         },
         date,
     ))
-}
-
-fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt(format!("日期“{text}”格式不对")))
 }
 
 fn problems_to_text(problems: &BTreeSet<String>) -> String {

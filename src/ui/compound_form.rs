@@ -16,6 +16,9 @@ pub struct CompoundForm {
     pub errors: Vec<FieldError>,
     /// Why the last save failed as a whole (e.g. the record changed meanwhile).
     pub problem: Option<String>,
+    /// What the last save asked to confirm (a likely slip, a twin); saving again with the
+    /// same warnings saves.
+    pub warnings: Vec<String>,
     /// Put the cursor in the first field when the form opens.
     focus_first: bool,
 }
@@ -27,6 +30,7 @@ impl CompoundForm {
             loaded: None,
             errors: Vec::new(),
             problem: None,
+            warnings: Vec::new(),
             focus_first: true,
         }
     }
@@ -167,9 +171,27 @@ pub fn show(
     if let Some(problem) = &form.problem {
         ui.label(egui::RichText::new(problem).color(ui.visuals().error_fg_color));
     }
+    if !form.warnings.is_empty() {
+        ui.add_space(4.0);
+        ui.label(egui::RichText::new("请确认：").strong());
+        for warning in &form.warnings {
+            ui.label(egui::RichText::new(format!("！{warning}")).color(ui.visuals().warn_fg_color));
+        }
+        ui.label(
+            egui::RichText::new("核对无误请点“仍然保存”，否则修改后再保存。")
+                .small()
+                .weak(),
+        );
+    }
     ui.add_space(8.0);
     ui.horizontal(|ui| {
-        command_button(ui, Command::SaveCompound, commands);
+        if form.warnings.is_empty() {
+            command_button(ui, Command::SaveCompound, commands);
+        } else {
+            CommandButton::new(Command::SaveCompound)
+                .text("仍然保存")
+                .show(ui, commands);
+        }
         CommandButton::new(Command::CloseDialog)
             .text("取消")
             .show(ui, commands);

@@ -1,10 +1,10 @@
 //! The compound register: a searchable, sortable table.
 
 use eframe::egui;
-use egui_extras::{Column, TableBuilder};
+use egui_extras::TableBuilder;
 
 use crate::command::{Command, Screen, UiCommand};
-use crate::model::{Cluster, ClusterId, Eligibility, SurveyStatus, Town, TownId};
+use crate::model::{Cluster, ClusterId, Eligibility, Stage, SurveyStatus, Town, TownId};
 use crate::store::{Audit, CompoundRow, Store, StoreError};
 use crate::ui::widgets::{CommandButton, command_button, eligibility_text};
 
@@ -17,6 +17,7 @@ pub enum SortColumn {
     YearBuilt,
     Households,
     LastInspected,
+    Stage,
     Eligibility,
     Survey,
 }
@@ -58,6 +59,7 @@ pub struct RegisterFilter {
     pub cluster: Option<ClusterId>,
     pub eligibility: Option<Eligibility>,
     pub survey_status: Option<SurveyStatus>,
+    pub stage: Option<Stage>,
 }
 
 impl RegisterFilter {
@@ -68,6 +70,7 @@ impl RegisterFilter {
                 .is_none_or(|k| r.compound.cluster_id == Some(k))
             && self.eligibility.is_none_or(|e| r.eligibility == e)
             && self.survey_status.is_none_or(|s| r.survey_status == s)
+            && self.stage.is_none_or(|s| r.stage == s)
     }
 }
 
@@ -117,6 +120,7 @@ impl RegisterView {
                     SortColumn::YearBuilt => a.compound.year_built.cmp(&b.compound.year_built),
                     SortColumn::Households => a.compound.households.cmp(&b.compound.households),
                     SortColumn::LastInspected => a.last_inspected_on.cmp(&b.last_inspected_on),
+                    SortColumn::Stage => a.stage.cmp(&b.stage),
                     SortColumn::Eligibility => a.eligibility.label().cmp(b.eligibility.label()),
                     SortColumn::Survey => a.survey_completeness.cmp(&b.survey_completeness),
                 };
@@ -190,7 +194,7 @@ fn filter_combo<T: Clone + PartialEq>(
 }
 
 fn filters(ui: &mut egui::Ui, query: &mut RegisterQuery, towns: &[Town], clusters: &[Cluster]) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let towns: Vec<_> = towns.iter().map(|t| (t.id, t.name.clone())).collect();
         filter_combo(ui, "乡镇", &mut query.filter.town, &towns);
         let clusters: Vec<_> = clusters.iter().map(|k| (k.id, k.name.clone())).collect();
@@ -205,6 +209,11 @@ fn filters(ui: &mut egui::Ui, query: &mut RegisterQuery, towns: &[Town], cluster
             .map(|s| (*s, s.label().to_owned()))
             .collect();
         filter_combo(ui, "调查状态", &mut query.filter.survey_status, &status);
+        let stages: Vec<_> = Stage::ALL
+            .iter()
+            .map(|s| (*s, s.label().to_owned()))
+            .collect();
+        filter_combo(ui, "验收状态", &mut query.filter.stage, &stages);
         if query.filter != RegisterFilter::default() && ui.button("清除筛选").clicked() {
             query.filter = RegisterFilter::default();
         }
@@ -253,120 +262,231 @@ pub fn show(
 
     // Make sure the cached order is current; the body reads it without copying.
     view.visible(query);
+    // On a narrow window the columns the compound's page also shows give way; narrower
+    // still, the table scrolls sideways.
+    let columns = if ui.available_width() >= 1_240.0 {
+        Column::WIDE.as_slice()
+    } else {
+        Column::NARROW.as_slice()
+    };
     let row_height = 30.0;
-    ui.scope(|ui| {
-        ui.style_mut().interaction.selectable_labels = false;
-        TableBuilder::new(ui)
-            .id_salt("register")
-            .striped(true)
-            .sense(egui::Sense::click())
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(
-                Column::initial(190.0)
-                    .at_least(120.0)
-                    .resizable(true)
-                    .clip(true),
-            )
-            .column(Column::initial(64.0).resizable(true))
-            .column(Column::initial(110.0).resizable(true).clip(true))
-            .column(
-                Column::initial(170.0)
-                    .at_least(80.0)
-                    .resizable(true)
-                    .clip(true),
-            )
-            .column(Column::initial(76.0))
-            .column(Column::initial(56.0))
-            .column(Column::initial(96.0))
-            .column(Column::initial(100.0))
-            .column(Column::initial(96.0))
-            .column(Column::remainder().at_least(170.0))
-            .header(row_height, |mut header| {
-                header.col(|ui| query.sort_header(ui, "小区名称", SortColumn::Name));
-                header.col(|ui| query.sort_header(ui, "乡镇", SortColumn::Town));
-                header.col(|ui| query.sort_header(ui, "片区", SortColumn::Cluster));
-                header.col(|ui| {
-                    ui.strong("地址");
-                });
-                header.col(|ui| query.sort_header(ui, "建成年份", SortColumn::YearBuilt));
-                header.col(|ui| query.sort_header(ui, "户数", SortColumn::Households));
-                header.col(|ui| query.sort_header(ui, "最近验收", SortColumn::LastInspected));
-                header.col(|ui| query.sort_header(ui, "资格", SortColumn::Eligibility));
-                header.col(|ui| query.sort_header(ui, "调查", SortColumn::Survey));
-                header.col(|ui| {
-                    ui.strong("操作");
-                });
-            })
-            .body(|body| {
-                // Only the rows on screen are laid out: smooth with 100,000 compounds.
-                body.rows(row_height, view.visible.len(), |mut row| {
-                    let r = &view.rows[view.visible[row.index()]];
-                    let c = &r.compound;
-                    row.col(|ui| {
-                        let flagged = audit.and_then(|a| {
-                            a.findings_of(crate::model::Subject::Compound(c.id)).next()
-                        });
-                        match flagged {
-                            Some(f) => {
-                                ui.label(
-                                    egui::RichText::new(format!("【异常】{}", c.name))
-                                        .color(ui.visuals().error_fg_color),
-                                )
-                                .on_hover_text(format!(
-                                    "{}：{}",
-                                    f.what,
-                                    f.finding.explanation()
-                                ));
-                            }
+    egui::ScrollArea::horizontal()
+        .id_salt("register_sideways")
+        .show(ui, |ui| {
+            ui.style_mut().interaction.selectable_labels = false;
+            let mut table = TableBuilder::new(ui)
+                .id_salt("register")
+                .striped(true)
+                .sense(egui::Sense::click())
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+            for column in columns {
+                table = table.column(column.size());
+            }
+            table
+                .header(row_height, |mut header| {
+                    for column in columns {
+                        header.col(|ui| match column.sort() {
+                            Some(sort) => query.sort_header(ui, column.title(), sort),
                             None => {
-                                ui.label(&c.name);
+                                ui.strong(column.title());
                             }
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(&r.town_name);
-                    });
-                    row.col(|ui| {
-                        ui.label(&r.cluster_name);
-                    });
-                    row.col(|ui| {
-                        ui.label(&c.address);
-                    });
-                    row.col(|ui| {
-                        ui.label(opt_number(c.year_built));
-                    });
-                    row.col(|ui| {
-                        ui.label(opt_number(c.households));
-                    });
-                    row.col(|ui| {
-                        ui.label(r.last_inspected_on.as_deref().unwrap_or("未验收"));
-                    });
-                    row.col(|ui| {
-                        ui.label(eligibility_text(r.eligibility, ui.visuals()));
-                    });
-                    row.col(|ui| {
-                        ui.label(match r.survey_completeness {
-                            Some((f, t)) if f < t => format!("调查中 {f}/{t}"),
-                            Some(_) => SurveyStatus::Complete.label().to_owned(),
-                            None => SurveyStatus::NotSurveyed.label().to_owned(),
                         });
-                    });
-                    row.col(|ui| {
-                        for command in [
-                            Command::Show(Screen::Compound(c.id)),
-                            Command::EditCompound(c.id),
-                            Command::RequestDeleteCompound(c.id),
-                        ] {
-                            let name = format!("{} {}", command.label(), c.name);
-                            CommandButton::new(command)
-                                .accessible_name(name)
-                                .show(ui, commands);
+                    }
+                })
+                .body(|body| {
+                    // Only the rows on screen are laid out: smooth with 100,000 compounds.
+                    body.rows(row_height, view.visible.len(), |mut row| {
+                        let r = &view.rows[view.visible[row.index()]];
+                        for column in columns {
+                            row.col(|ui| column.cell(ui, r, audit, commands));
+                        }
+                        if row.response().double_clicked() {
+                            commands.push(Command::Show(Screen::Compound(r.compound.id)));
                         }
                     });
-                    if row.response().double_clicked() {
-                        commands.push(Command::Show(Screen::Compound(c.id)));
-                    }
                 });
-            });
-    });
+        });
+}
+
+/// A column of the register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Name,
+    Town,
+    Cluster,
+    Address,
+    YearBuilt,
+    Households,
+    LastInspected,
+    Stage,
+    Eligibility,
+    Survey,
+    Actions,
+}
+
+impl Column {
+    const WIDE: [Self; 11] = [
+        Self::Name,
+        Self::Town,
+        Self::Cluster,
+        Self::Address,
+        Self::YearBuilt,
+        Self::Households,
+        Self::LastInspected,
+        Self::Stage,
+        Self::Eligibility,
+        Self::Survey,
+        Self::Actions,
+    ];
+    /// What fits 900 pixels: the rest is on the compound's page.
+    const NARROW: [Self; 8] = [
+        Self::Name,
+        Self::Town,
+        Self::Stage,
+        Self::YearBuilt,
+        Self::Households,
+        Self::Eligibility,
+        Self::Survey,
+        Self::Actions,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            Self::Name => "小区名称",
+            Self::Town => "乡镇",
+            Self::Cluster => "片区",
+            Self::Address => "地址",
+            Self::YearBuilt => "建成年份",
+            Self::Households => "户数",
+            Self::LastInspected => "最近验收",
+            Self::Stage => "验收状态",
+            Self::Eligibility => "资格",
+            Self::Survey => "调查",
+            Self::Actions => "操作",
+        }
+    }
+
+    fn sort(self) -> Option<SortColumn> {
+        Some(match self {
+            Self::Name => SortColumn::Name,
+            Self::Town => SortColumn::Town,
+            Self::Cluster => SortColumn::Cluster,
+            Self::YearBuilt => SortColumn::YearBuilt,
+            Self::Households => SortColumn::Households,
+            Self::LastInspected => SortColumn::LastInspected,
+            Self::Stage => SortColumn::Stage,
+            Self::Eligibility => SortColumn::Eligibility,
+            Self::Survey => SortColumn::Survey,
+            Self::Address | Self::Actions => return None,
+        })
+    }
+
+    fn size(self) -> egui_extras::Column {
+        use egui_extras::Column as Size;
+        match self {
+            Self::Name => Size::initial(180.0)
+                .at_least(110.0)
+                .resizable(true)
+                .clip(true),
+            Self::Town => Size::initial(64.0).resizable(true).clip(true),
+            Self::Cluster => Size::initial(110.0).resizable(true).clip(true),
+            Self::Address => Size::initial(160.0)
+                .at_least(80.0)
+                .resizable(true)
+                .clip(true),
+            Self::YearBuilt => Size::initial(70.0),
+            Self::Households => Size::initial(52.0),
+            Self::LastInspected => Size::initial(92.0),
+            Self::Stage => Size::initial(76.0),
+            Self::Eligibility => Size::initial(96.0),
+            Self::Survey => Size::initial(92.0),
+            Self::Actions => Size::remainder().at_least(160.0),
+        }
+    }
+
+    fn cell(
+        self,
+        ui: &mut egui::Ui,
+        r: &CompoundRow,
+        audit: Option<&Audit>,
+        commands: &mut Vec<Command>,
+    ) {
+        let c = &r.compound;
+        match self {
+            Self::Name => {
+                let flagged =
+                    audit.and_then(|a| a.findings_of(crate::model::Subject::Compound(c.id)).next());
+                match flagged {
+                    Some(f) => {
+                        ui.label(
+                            egui::RichText::new(format!("【异常】{}", c.name))
+                                .color(ui.visuals().error_fg_color),
+                        )
+                        .on_hover_text(format!(
+                            "{}：{}",
+                            f.what,
+                            f.finding.explanation()
+                        ));
+                    }
+                    None => {
+                        ui.label(&c.name);
+                    }
+                }
+            }
+            Self::Town => {
+                ui.label(&r.town_name);
+            }
+            Self::Cluster => {
+                ui.label(&r.cluster_name);
+            }
+            Self::Address => {
+                ui.label(&c.address);
+            }
+            Self::YearBuilt => {
+                ui.label(opt_number(c.year_built));
+            }
+            Self::Households => {
+                ui.label(opt_number(c.households));
+            }
+            Self::LastInspected => {
+                ui.label(r.last_inspected_on.as_deref().unwrap_or("未验收"));
+            }
+            Self::Stage => {
+                ui.label(stage_text(r.stage, ui.visuals()));
+            }
+            Self::Eligibility => {
+                ui.label(eligibility_text(r.eligibility, ui.visuals()));
+            }
+            Self::Survey => {
+                ui.label(match r.survey_completeness {
+                    Some((f, t)) if f < t => format!("调查中 {f}/{t}"),
+                    Some(_) => SurveyStatus::Complete.label().to_owned(),
+                    None => SurveyStatus::NotSurveyed.label().to_owned(),
+                });
+            }
+            Self::Actions => {
+                for command in [
+                    Command::Show(Screen::Compound(c.id)),
+                    Command::EditCompound(c.id),
+                    Command::RequestDeleteCompound(c.id),
+                ] {
+                    let name = format!("{} {}", command.label(), c.name);
+                    CommandButton::new(command)
+                        .accessible_name(name)
+                        .show(ui, commands);
+                }
+            }
+        }
+    }
+}
+
+/// A stage in its colour: green handed over, red failed, amber rectifying.
+fn stage_text(stage: Stage, visuals: &egui::Visuals) -> egui::RichText {
+    let text = egui::RichText::new(stage.label());
+    match stage {
+        Stage::Delivered => text.color(crate::ui::widgets::PASS_GREEN),
+        Stage::Failed => text.color(visuals.error_fg_color),
+        Stage::Rectifying => text.color(visuals.warn_fg_color),
+        Stage::NotInspected | Stage::InProgress => text,
+    }
 }

@@ -207,3 +207,112 @@ fn the_register_filters_by_town_and_eligibility() {
     h.get_by_label("丙小区");
     assert!(h.query_by_label("甲小区").is_none());
 }
+
+#[test]
+fn at_900_pixels_the_register_shows_each_compounds_stage_and_every_action() {
+    use yanshou::model::{Rectification, RectificationId};
+    let mut store = Store::open_in_memory().expect("store");
+    store
+        .save_compound(&common::compound("未验小区"))
+        .expect("save");
+    let (_, id) = common::store_with_inspection(&mut store, "整改小区");
+    common::pass_every_item(&mut store, id);
+    store
+        .record_result(id, "XQ-LZ-01", Some(ItemResult::Fail))
+        .expect("fail");
+    store
+        .save_rectification(&Rectification {
+            id: RectificationId::new(),
+            inspection_id: id,
+            item_code: "XQ-LZ-01".into(),
+            requirement: "重新铺设".into(),
+            responsible_unit: "施工单位".into(),
+            deadline: chrono::Local::now().date_naive() + chrono::Days::new(10),
+        })
+        .expect("rectification");
+    let (compound, done) = common::store_with_inspection(&mut store, "交付小区");
+    common::pass_every_item(&mut store, done);
+    common::sign_off_as_is(&mut store, done);
+
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(900.0, 700.0))
+        .with_context_setup(yanshou::ui::setup)
+        .build_ui_state(
+            |ui, app: &mut App| app.show(ui),
+            App::with_store(store, false),
+        );
+    h.run();
+    for stage in ["尚未验收", "整改中", "已交付"] {
+        h.get_by_label(stage);
+    }
+    // Every row's actions are on screen, inside the window.
+    let delete = h.get_by_label("删除 交付小区").rect();
+    assert!(delete.max.x <= 900.0, "{delete:?} is off the window");
+
+    // Filtering by stage.
+    h.get_by_role_and_label(Role::ComboBox, "验收状态").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "整改中").click();
+    h.run();
+    h.get_by_label("显示 1 / 3 个小区");
+    h.get_by_label("整改小区");
+    assert!(h.query_by_label("交付小区").is_none());
+
+    // 打开 opens the compound's page.
+    h.get_by_role_and_label(Role::ComboBox, "验收状态").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "已交付").click();
+    h.run();
+    h.get_by_label("打开 交付小区").click();
+    h.run();
+    assert_eq!(h.state().screen(), Screen::Compound(compound));
+}
+
+#[test]
+fn a_likely_slip_or_a_twin_is_asked_about_before_saving() {
+    let mut store = Store::open_in_memory().expect("store");
+    let towns = store.towns().expect("towns");
+    let mut existing = common::compound("供销社家属楼");
+    existing.town_id = Some(towns[0].id);
+    existing.address = "东街 3 号".to_owned();
+    store.save_compound(&existing).expect("save");
+    let mut h = harness(App::with_store(store, false));
+    let count = |h: &egui_kittest::Harness<'_, App>| {
+        h.state()
+            .store()
+            .expect("store")
+            .compound_counts()
+            .expect("n")
+            .0
+    };
+
+    // The same name in the same town, with 0 households and 500 in 2 buildings: asked first.
+    h.get_by_role_and_label(Role::Button, "新增小区").click();
+    h.run();
+    type_into(&mut h, "小区名称 *", "供销社家属楼");
+    h.get_by_role_and_label(Role::ComboBox, "所属乡镇").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, &towns[0].name)
+        .click();
+    h.run();
+    type_into(&mut h, "楼栋数", "2");
+    type_into(&mut h, "户数", "0");
+    h.get_by_role_and_label(Role::Button, "保存").click();
+    h.run();
+    h.get_by_label_contains("同一乡镇已有同名小区“供销社家属楼”（地址：东街 3 号）");
+    h.get_by_label_contains("户数为 0");
+    assert_eq!(count(&h), 1, "nothing saved yet");
+
+    // Changing the households asks again about what is left.
+    replace_text(&mut h, "户数", "500");
+    h.get_by_role_and_label(Role::Button, "仍然保存").click();
+    h.run();
+    h.get_by_label_contains("户数 500 户远多于 2 栋楼");
+    assert!(h.query_by_label_contains("户数为 0").is_none());
+    assert_eq!(count(&h), 1, "a new warning is asked about first");
+
+    // Confirmed: saved as typed.
+    h.get_by_role_and_label(Role::Button, "仍然保存").click();
+    h.run();
+    assert_eq!(count(&h), 2);
+}
