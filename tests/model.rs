@@ -177,9 +177,32 @@ fn compound_validation_accepts_good_input() {
 #[test]
 fn inspection_draft_validation() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
-    let mut d = InspectionDraft::new(yanshou::model::Subject::Compound(CompoundId::new()), today);
+    let subject = yanshou::model::Subject::Compound(CompoundId::new());
+    let parties = yanshou::model::inspection::default_parties(subject, Some("王范回族镇"));
+    let mut d = InspectionDraft::new(subject, today, &parties);
     assert_eq!(d.inspected_on, "2026-11-28");
-    assert_eq!(d.parties.lines().count(), 6, "six default parties");
+    assert_eq!(
+        d.parties.lines().collect::<Vec<_>>(),
+        vec![
+            "洛宁县住房和城乡建设局",
+            "王范回族镇人民政府",
+            "施工单位",
+            "监理单位",
+            "社区居民委员会",
+            "居民代表"
+        ],
+        "the units by their names, the compound's town among them"
+    );
+    let cluster = yanshou::model::Subject::Cluster(yanshou::model::ClusterId::new());
+    let units = yanshou::model::inspection::default_parties(cluster, None);
+    assert!(
+        units.contains(&"洛宁县发展和改革委员会".to_owned()),
+        "{units:?}"
+    );
+    assert!(
+        units.contains(&"属地乡（镇）人民政府".to_owned()),
+        "{units:?}"
+    );
     let errors = d.validate(today).expect_err("no inspectors");
     assert_eq!(errors, vec!["请填写验收人员".to_owned()]);
     d.inspectors = "王工".to_owned();

@@ -28,6 +28,12 @@ fn records(version: u32) -> Vec<String> {
              VALUES ('{COMPOUND}', '旧版小区', '永宁大道 1 号', '县水利局', 1992, 4, 96,
                  '{CLUSTER}', 'x', 'x')"
         ),
+        // In the town the policy calls 回族镇 (every version before 8 has it by that name).
+        format!(
+            "UPDATE compound SET town_id =
+                 (SELECT id FROM town WHERE name IN ('回族镇', '王范回族镇'))
+             WHERE id = '{COMPOUND}'"
+        ),
         format!(
             "INSERT INTO inspection (id, compound_id, standard_id, catalogue_version,
                  inspected_on, inspectors, created_at, updated_at)
@@ -197,6 +203,12 @@ fn every_older_version_upgrades_with_its_records_intact() {
             "v{version}"
         );
         assert_eq!(store.cluster(cluster).unwrap().plan_year, Some(2022));
+        // The town keeps its id and takes its full name; the county's other towns are added.
+        let towns = store.towns().unwrap();
+        let town = towns.iter().find(|t| Some(t.id) == c.town_id).unwrap();
+        assert_eq!(town.name, "王范回族镇", "v{version}");
+        assert_eq!(towns.len(), 19, "v{version}");
+        assert!(towns.iter().all(|t| t.name != "回族镇"), "v{version}");
 
         // The first inspection, its items, remarks and parties.
         let round = store.inspection(first).unwrap();

@@ -4,7 +4,9 @@
 use super::App;
 use crate::command::{Command, Screen, UiCommand};
 use crate::model::InspectionId;
-use crate::model::{CompoundDraft, InspectionDraft, RoundKind, SurveyCatalogue};
+use crate::model::{
+    CompoundDraft, InspectionDraft, RoundKind, SurveyCatalogue, inspection::default_parties,
+};
 use crate::store::{Store, StoreError};
 use crate::ui::checklist::Spot;
 use crate::ui::compound_form::CompoundForm;
@@ -59,7 +61,9 @@ impl App {
             }
 
             Command::NewInspection(subject) => {
-                let draft = InspectionDraft::new(subject, today());
+                let town = self.read_store(|s| s.town_of(subject)).flatten();
+                let parties = default_parties(subject, town.as_deref());
+                let draft = InspectionDraft::new(subject, today(), &parties);
                 self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
             }
             Command::StartInspection => self.start_inspection(),

@@ -88,9 +88,9 @@ impl App {
     /// Opens the form for a round after `parent`: a re-inspection or a correction.
     pub(super) fn new_round(&mut self, parent: InspectionId, kind: RoundKind) {
         if let Some(round) = self.read_store(|s| s.inspection(parent)) {
-            let mut draft = InspectionDraft::new(round.subject, today());
+            // The same units sign every round of an acceptance.
+            let mut draft = InspectionDraft::new(round.subject, today(), &round.parties);
             draft.inspectors.clone_from(&round.inspectors);
-            draft.parties = round.parties.join("\n");
             draft.follows = Some((parent, kind));
             self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
         }

@@ -5,15 +5,35 @@ use chrono::NaiveDate;
 use super::catalogue::StandardItem;
 use super::ids::{ClusterId, CompoundId, InspectionId};
 
-/// The units that take part in an acceptance by default (二、（四）; 四、（二）4 工程验收).
-pub const DEFAULT_PARTIES: [&str; 6] = [
-    "建设单位",
-    "施工单位",
-    "监理单位",
-    "属地乡镇",
-    "社区",
-    "居民代表",
-];
+/// The units that take part in an acceptance, by their names (宁政办〔2021〕17号 附件1: the
+/// county housing bureau leads and organises it; the town 参与改造工程施工管理和验收; for a
+/// cluster the development and reform commission and the finance bureau take part; residents
+/// 共同验收项目, 四、（一）). The contractor and the supervisor are named by role: their seal
+/// names the company. `town`: the subject's town, if known.
+pub fn default_parties(subject: Subject, town: Option<&str>) -> Vec<String> {
+    let town = match town {
+        Some(town) if !town.trim().is_empty() => format!("{}人民政府", town.trim()),
+        _ => "属地乡（镇）人民政府".to_owned(),
+    };
+    match subject {
+        Subject::Compound(_) => vec![
+            "洛宁县住房和城乡建设局".to_owned(),
+            town,
+            "施工单位".to_owned(),
+            "监理单位".to_owned(),
+            "社区居民委员会".to_owned(),
+            "居民代表".to_owned(),
+        ],
+        Subject::Cluster(_) => vec![
+            "洛宁县住房和城乡建设局".to_owned(),
+            "洛宁县发展和改革委员会".to_owned(),
+            "洛宁县财政局".to_owned(),
+            town,
+            "施工单位".to_owned(),
+            "监理单位".to_owned(),
+        ],
+    }
+}
 
 /// An inspector's finding on one item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -212,13 +232,13 @@ pub struct InspectionDraft {
 }
 
 impl InspectionDraft {
-    /// A draft for today with the default parties.
-    pub fn new(subject: Subject, today: NaiveDate) -> Self {
+    /// A draft for today with the given parties (`default_parties` for a first round).
+    pub fn new(subject: Subject, today: NaiveDate, parties: &[String]) -> Self {
         Self {
             subject,
             inspected_on: today.format("%Y-%m-%d").to_string(),
             inspectors: String::new(),
-            parties: DEFAULT_PARTIES.join("\n"),
+            parties: parties.join("\n"),
             follows: None,
             reason: String::new(),
         }

@@ -207,6 +207,18 @@ impl Store {
         Ok(warnings)
     }
 
+    /// The town of a compound or a cluster, if it has one.
+    pub fn town_of(&self, subject: crate::model::Subject) -> Result<Option<String>, StoreError> {
+        let town = match subject {
+            crate::model::Subject::Compound(id) => self.compound(id)?.town_id,
+            crate::model::Subject::Cluster(id) => self.cluster(id)?.town_id,
+        };
+        match town {
+            Some(town) => self.town_name(town),
+            None => Ok(None),
+        }
+    }
+
     /// The name of a town, if it exists.
     pub fn town_name(&self, id: TownId) -> Result<Option<String>, StoreError> {
         Ok(self

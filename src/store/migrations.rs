@@ -5,7 +5,8 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
-use crate::model::{DEFAULT_TOWNS, TownId};
+use crate::model::TownId;
+use crate::model::town::{LUONING_TOWNS, POLICY_TOWNS_AS_FIRST_WRITTEN, WANGFAN};
 
 /// `PRAGMA application_id`: "YSHU". Marks a file as ours.
 pub const APPLICATION_ID: i32 = 0x5953_4855;
@@ -415,6 +416,8 @@ const MIGRATIONS: &[&str] = &[
       OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
     BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
     "#,
+    // 8: the towns by their full names, and every town of the county (written by `apply`).
+    "",
 ];
 
 /// The schema version this build writes.
@@ -438,6 +441,25 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> 
     result
 }
 
+/// Migration 8: 回族镇 takes its full name 王范回族镇 (unless a town of that name exists), and
+/// the county's other towns are added after the ones the file has.
+fn complete_the_towns(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let (short, full) = WANGFAN;
+    tx.execute(
+        "UPDATE town SET name = ?2, updated_at = ?3
+         WHERE name = ?1 AND NOT EXISTS (SELECT 1 FROM town WHERE name = ?2)",
+        (short, full, super::now()),
+    )?;
+    let now = super::now();
+    for name in LUONING_TOWNS {
+        tx.execute(
+            "INSERT OR IGNORE INTO town (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+            (TownId::new().to_string(), name, &now),
+        )?;
+    }
+    Ok(())
+}
+
 fn apply(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version > i64::from(SCHEMA_VERSION) {
@@ -455,7 +477,7 @@ fn apply(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
         if index == 0 {
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
             let now = super::now();
-            for name in DEFAULT_TOWNS {
+            for name in POLICY_TOWNS_AS_FIRST_WRITTEN {
                 tx.execute(
                     "INSERT INTO town (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
                     (TownId::new().to_string(), name, &now),
@@ -465,6 +487,9 @@ fn apply(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
         if index + 1 == 7 {
             // Seals issued before the log existed enter it, oldest first.
             super::seal::log_existing_seals(&tx)?;
+        }
+        if index + 1 == 8 {
+            complete_the_towns(&tx)?;
         }
         let broken: Option<String> = tx
             .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))

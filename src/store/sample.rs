@@ -7,7 +7,7 @@ use crate::model::{
     Catalogue, Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Condition, InspectionId,
     ItemResult, ManagementMode, Rectification, RectificationId, SignMethod, Stroke,
     StructuralSafety, Subject, SurveyCatalogue, catalogue::COMPOUND_STANDARD,
-    inspection::DEFAULT_PARTIES,
+    inspection::default_parties,
 };
 use crate::store::{Store, StoreError};
 
@@ -46,9 +46,9 @@ const COMPOUNDS: [(&str, &str, &str, &str, i32, u32, u32); 4] = [
     ),
     (
         "示例·建设路小区",
-        "回族镇",
-        "回族镇建设路 8 号",
-        "回族镇人民政府",
+        "王范回族镇",
+        "王范回族镇建设路 8 号",
+        "王范回族镇人民政府",
         1999,
         6,
         180,
@@ -115,7 +115,7 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
     // One finished inspection: every item 合格, heating 不适用 with its reason.
     let catalogue = Catalogue::current();
     let date = NaiveDate::from_ymd_opt(2023, 10, 16).unwrap_or_default();
-    let parties: Vec<String> = DEFAULT_PARTIES.iter().map(|s| (*s).to_owned()).collect();
+    let parties = default_parties(Subject::Compound(first), Some("城关镇"));
     let id = store.start_inspection(
         Subject::Compound(first),
         catalogue,
@@ -137,7 +137,7 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
     }
     store.record_remark(id, "XQ-SY-01", "社区保障性物业，服务合同已备案。")?;
     sign_sample(store, id, parties.len())?;
-    write_failed_inspection(store, failed, &parties)?;
+    write_failed_inspection(store, failed)?;
     write_cluster_acceptance(store, cluster.id)?;
     Ok(first)
 }
@@ -145,10 +145,7 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
 /// A cluster acceptance under way: every item checked, but the cluster's second compound has
 /// no acceptance yet, so the verdict stays 未完成 and it cannot be signed off as 合格.
 fn write_cluster_acceptance(store: &mut Store, cluster: ClusterId) -> Result<(), StoreError> {
-    let parties: Vec<String> = ["县住房和城乡建设局", "属地乡镇", "社区", "居民代表"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let parties = default_parties(Subject::Cluster(cluster), Some("城关镇"));
     let date = NaiveDate::from_ymd_opt(2024, 6, 18).unwrap_or_default();
     let id = store.start_inspection(
         Subject::Cluster(cluster),
@@ -244,11 +241,8 @@ fn sample_strokes(seed: usize) -> Vec<Stroke> {
 }
 
 /// A failed inspection with rectifications ordered: one already overdue.
-fn write_failed_inspection(
-    store: &mut Store,
-    compound: CompoundId,
-    parties: &[String],
-) -> Result<(), StoreError> {
+fn write_failed_inspection(store: &mut Store, compound: CompoundId) -> Result<(), StoreError> {
+    let parties = default_parties(Subject::Compound(compound), Some("王范回族镇"));
     let catalogue = Catalogue::current();
     let date = NaiveDate::from_ymd_opt(2024, 5, 8).unwrap_or_default();
     let id = store.start_inspection(
@@ -256,7 +250,7 @@ fn write_failed_inspection(
         catalogue,
         date,
         "示例·张建国、王海燕",
-        parties,
+        &parties,
     )?;
     for item in catalogue.items_of(COMPOUND_STANDARD) {
         store.record_result(id, &item.code, Some(ItemResult::Pass))?;

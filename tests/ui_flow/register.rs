@@ -316,3 +316,52 @@ fn a_likely_slip_or_a_twin_is_asked_about_before_saving() {
     h.run();
     assert_eq!(count(&h), 2);
 }
+
+#[test]
+fn ctrl_n_adds_a_compound_wherever_the_menu_offers_it() {
+    let mut store = Store::open_in_memory().expect("store");
+    let (compound, id) = common::store_with_inspection(&mut store, "快捷键小区");
+    let survey = store
+        .start_survey(
+            compound,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
+            "",
+            yanshou::model::SurveyCatalogue::current(),
+        )
+        .expect("survey");
+    let cluster = yanshou::model::Cluster {
+        id: yanshou::model::ClusterId::new(),
+        name: "快捷键片区".to_owned(),
+        town_id: None,
+        plan_year: None,
+    };
+    store.save_cluster(&cluster).expect("cluster");
+    let mut app = App::with_store(store, false);
+    for screen in [
+        Screen::Register,
+        Screen::Compound(compound),
+        Screen::Inspection(id),
+        Screen::Rectifications,
+        Screen::Survey(survey.id),
+        Screen::Cluster(cluster.id),
+    ] {
+        app.handle(yanshou::command::Command::Show(screen));
+        let mut h = harness(app);
+        wait_until(&mut h, |h| !h.state().is_busy());
+        if let Screen::Inspection(_) = screen {
+            // Even while typing a remark.
+            h.get_by_role_and_label(Role::TextInput, "供水管路畅通 备注")
+                .click();
+            h.run();
+        }
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+        h.run();
+        assert!(
+            h.query_by_role_and_label(Role::TextInput, "小区名称 *")
+                .is_some(),
+            "{screen:?}: the form is open"
+        );
+        app = h.into_state();
+        app.handle(yanshou::command::Command::CloseDialog);
+    }
+}
