@@ -275,3 +275,35 @@ fn the_register_places_every_compound_at_its_stage_by_the_pages_rule() {
         assert_eq!(status, stage.member_status(), "{name}");
     }
 }
+
+#[test]
+fn a_new_acceptance_starts_only_once_every_round_so_far_is_locked() {
+    use yanshou::model::{Catalogue, Subject};
+    let mut store = Store::open_in_memory().unwrap();
+    let (compound, first) = common::store_with_inspection(&mut store, "一次一验小区");
+    let again = |store: &mut Store| {
+        store.start_inspection(
+            Subject::Compound(compound),
+            Catalogue::current(),
+            day(28),
+            "王工",
+            &parties(),
+        )
+    };
+    let refused = again(&mut store).unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::Invalid(m) if m.contains("2026年11月20日第 1 轮）尚未签字锁定")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store
+            .inspections_of(Subject::Compound(compound))
+            .unwrap()
+            .len(),
+        1
+    );
+    common::pass_every_item(&mut store, first);
+    common::sign_off_as_is(&mut store, first);
+    let second = again(&mut store).expect("a new acceptance once the first is locked");
+    assert_ne!(second, first);
+}

@@ -139,6 +139,28 @@ fn the_final_sheet_tells_the_whole_story_of_an_acceptance() {
         .suggested_name(&store, &clock)
         .unwrap();
     assert_eq!(name, "小区验收总表-总表小区-2026-11-20-共3轮.pdf");
+    // Every round's sheet and notice has a file name of its own.
+    let names: Vec<String> = rounds
+        .iter()
+        .flat_map(|id| {
+            [
+                Document::AcceptanceSheet(*id),
+                Document::RectificationNotice(*id),
+            ]
+        })
+        .map(|d| d.suggested_name(&store, &clock).unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "小区验收单-总表小区-2026-11-20-第1轮.pdf",
+            "整改通知单-总表小区-2026-11-20-第1轮.pdf",
+            "小区验收单-总表小区-2026-11-25-第2轮.pdf",
+            "整改通知单-总表小区-2026-11-25-第2轮.pdf",
+            "小区验收单-总表小区-2026-11-28-第3轮.pdf",
+            "整改通知单-总表小区-2026-11-28-第3轮.pdf",
+        ]
+    );
 }
 
 #[test]

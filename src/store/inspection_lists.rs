@@ -52,6 +52,18 @@ impl Store {
             .collect()
     }
 
+    /// A round of the subject's not yet signed and locked, newest first: while there is one,
+    /// no new acceptance starts.
+    pub fn unsigned_round_of(
+        &self,
+        subject: Subject,
+    ) -> Result<Option<InspectionSummary>, StoreError> {
+        Ok(self
+            .inspections_of(subject)?
+            .into_iter()
+            .find(|r| !r.signed_off))
+    }
+
     /// The newest round of a compound or cluster, if it has any.
     pub fn newest_inspection(&self, subject: Subject) -> Result<Option<InspectionId>, StoreError> {
         Ok(self.round_ids(subject, "LIMIT 1")?.into_iter().next())

@@ -47,7 +47,15 @@ impl Store {
             )));
         }
         // Fails with 未找到 rather than a foreign-key error when the subject is gone.
-        self.subject_name(subject)?;
+        let name = self.subject_name(subject)?;
+        // One acceptance at a time: a new one starts once every round so far is locked.
+        if let Some(open) = self.unsigned_round_of(subject)? {
+            return Err(StoreError::Invalid(format!(
+                "“{name}”还有一轮验收（{}第 {} 轮）尚未签字锁定：请打开它继续验收、签字锁定后，再开始新的验收",
+                crate::model::date_text(open.inspected_on),
+                open.round
+            )));
+        }
         let head = NewRound {
             subject,
             standard_id,

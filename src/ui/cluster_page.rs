@@ -186,7 +186,7 @@ pub fn show(
     };
     ui.label(format!(
         "{}　调查人：{}　具备 {}/{} 项（步行 15 分钟内）",
-        survey.surveyed_on,
+        crate::model::date_text(survey.surveyed_on),
         survey.surveyors,
         survey.within_circle(),
         survey.facilities.len()
@@ -302,7 +302,12 @@ fn cluster_acceptance(ui: &mut egui::Ui, view: &ClusterView, commands: &mut Vec<
         );
     }
     ui.horizontal(|ui| {
-        command_button(ui, Command::NewInspection(Subject::Cluster(id)), commands);
+        crate::ui::widgets::start_or_continue(
+            ui,
+            Subject::Cluster(id),
+            &view.inspections,
+            commands,
+        );
         // The page's main document: Ctrl+P exports it too.
         CommandButton::new(Command::Ui(UiCommand::ExportCurrent))
             .text(Document::OverallSummary(id).label())
@@ -321,7 +326,7 @@ fn cluster_acceptance(ui: &mut egui::Ui, view: &ClusterView, commands: &mut Vec<
             }
             ui.end_row();
             for s in &view.inspections {
-                ui.label(s.inspected_on.to_string());
+                ui.label(crate::model::date_text(s.inspected_on));
                 ui.label(format!("第 {} 轮 · {}", s.round, s.kind.label()));
                 ui.label(format!("{}/{}", s.decided, s.total));
                 ui.label(verdict_text(&s.verdict, ui.visuals()));

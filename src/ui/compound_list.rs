@@ -275,7 +275,7 @@ pub fn show(
         .show(ui, |ui| {
             ui.style_mut().interaction.selectable_labels = false;
             let mut table = TableBuilder::new(ui)
-                .id_salt("register")
+                .id_salt(("register", columns.len()))
                 .striped(true)
                 .sense(egui::Sense::click())
                 .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
@@ -388,7 +388,7 @@ impl Column {
                 .at_least(110.0)
                 .resizable(true)
                 .clip(true),
-            Self::Town => Size::initial(64.0).resizable(true).clip(true),
+            Self::Town => Size::initial(84.0).resizable(true).clip(true),
             Self::Cluster => Size::initial(110.0).resizable(true).clip(true),
             Self::Address => Size::initial(160.0)
                 .at_least(80.0)
@@ -396,7 +396,7 @@ impl Column {
                 .clip(true),
             Self::YearBuilt => Size::initial(70.0),
             Self::Households => Size::initial(52.0),
-            Self::LastInspected => Size::initial(92.0),
+            Self::LastInspected => Size::initial(104.0),
             Self::Stage => Size::initial(76.0),
             Self::Eligibility => Size::initial(96.0),
             Self::Survey => Size::initial(92.0),
@@ -449,7 +449,11 @@ impl Column {
                 ui.label(opt_number(c.households));
             }
             Self::LastInspected => {
-                ui.label(r.last_inspected_on.as_deref().unwrap_or("未验收"));
+                let date = r.last_inspected_on.as_deref().map(|d| {
+                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                        .map_or_else(|_| d.to_owned(), crate::model::date_text)
+                });
+                ui.label(date.as_deref().unwrap_or("未验收"));
             }
             Self::Stage => {
                 ui.label(stage_text(r.stage, ui.visuals()));

@@ -146,9 +146,12 @@ fn page(
     ui.horizontal(|ui| {
         ui.heading("验收记录");
         ui.add_space(16.0);
-        CommandButton::new(Command::NewInspection(Subject::Compound(c.id)))
-            .min_size(egui::vec2(120.0, 32.0))
-            .show(ui, commands);
+        crate::ui::widgets::start_or_continue(
+            ui,
+            Subject::Compound(c.id),
+            &view.inspections,
+            commands,
+        );
     });
     if !view.handover.is_empty() {
         ui.label(egui::RichText::new("交付前还需：").strong());
@@ -188,7 +191,7 @@ fn page(
                 for s in &view.inspections {
                     body.row(30.0, |mut row| {
                         row.col(|ui| {
-                            ui.label(s.inspected_on.to_string());
+                            ui.label(crate::model::date_text(s.inspected_on));
                             if s.round > 1 {
                                 ui.label(format!("第 {} 轮{}", s.round, s.kind.label()));
                             }
@@ -250,7 +253,7 @@ fn survey_section(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Com
             ui.label(format!(
                 "第 {} 轮　{}　{}　已填 {filled}/{total}{}",
                 survey.round,
-                survey.surveyed_on,
+                crate::model::date_text(survey.surveyed_on),
                 survey.surveyors,
                 if i == 0 { "" } else { "（只读）" }
             ));

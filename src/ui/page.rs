@@ -127,7 +127,13 @@ impl Page {
                     Subject::Cluster(id) => Screen::Cluster(id),
                 };
                 crumbs.push((view.subject_name.clone(), Some(Command::Show(back))));
-                crumbs.push((format!("验收 {}", view.inspection.inspected_on), None));
+                crumbs.push((
+                    format!(
+                        "验收 {}",
+                        crate::model::date_text(view.inspection.inspected_on)
+                    ),
+                    None,
+                ));
             }
             Self::Survey(view) => {
                 crumbs.push((

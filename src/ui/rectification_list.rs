@@ -64,7 +64,7 @@ pub fn show(ui: &mut egui::Ui, view: &RectificationsView, commands: &mut Vec<Com
                         ui.label(&l.item_text);
                         ui.label(&l.rectification.requirement);
                         ui.label(&l.rectification.responsible_unit);
-                        ui.label(l.rectification.deadline.to_string());
+                        ui.label(crate::model::date_text(l.rectification.deadline));
                         let text = egui::RichText::new(l.status.label());
                         ui.label(match l.status {
                             RectificationStatus::Overdue => {

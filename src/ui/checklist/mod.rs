@@ -278,7 +278,8 @@ pub fn show(
         ui.add_space(12.0);
         ui.label(format!(
             "{}　验收人员：{}",
-            view.inspection.inspected_on, view.inspection.inspectors
+            crate::model::date_text(view.inspection.inspected_on),
+            view.inspection.inspectors
         ));
     });
     ui.horizontal(|ui| {

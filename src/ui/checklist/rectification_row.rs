@@ -71,7 +71,7 @@ pub(super) fn rectification_row(
                 "整改：{}（{}，{} 前）· {}",
                 r.requirement,
                 r.responsible_unit,
-                r.deadline,
+                crate::model::date_text(r.deadline),
                 status.label()
             );
             let rich = egui::RichText::new(line);
@@ -122,7 +122,7 @@ pub(super) fn rectification_row(
                 "第 {round} 轮已下达整改：{}（{}，{} 前）· {}",
                 r.requirement,
                 r.responsible_unit,
-                r.deadline,
+                crate::model::date_text(r.deadline),
                 status.label()
             ));
             order = "重新下达整改";

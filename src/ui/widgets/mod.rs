@@ -107,3 +107,32 @@ pub fn eligibility_checks(ui: &mut egui::Ui, report: &crate::model::EligibilityR
         });
     }
 }
+
+/// 开始验收, or, while a round of the subject is not yet signed and locked, 继续验收 that
+/// round: one acceptance at a time.
+pub fn start_or_continue(
+    ui: &mut egui::Ui,
+    subject: crate::model::Subject,
+    rounds: &[crate::store::InspectionSummary],
+    commands: &mut Vec<crate::command::Command>,
+) {
+    use crate::command::{Command, Screen};
+    match rounds.iter().find(|r| !r.signed_off) {
+        Some(open) => {
+            CommandButton::new(Command::Show(Screen::Inspection(open.id)))
+                .text(format!(
+                    "继续验收（{} 第 {} 轮）",
+                    crate::model::date_text(open.inspected_on),
+                    open.round
+                ))
+                .hint("这一轮签字锁定后，才能开始新的验收")
+                .min_size(egui::vec2(120.0, 32.0))
+                .show(ui, commands);
+        }
+        None => {
+            CommandButton::new(Command::NewInspection(subject))
+                .min_size(egui::vec2(120.0, 32.0))
+                .show(ui, commands);
+        }
+    }
+}
