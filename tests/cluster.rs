@@ -274,7 +274,11 @@ fn a_signed_round_is_corrected_by_a_new_linked_round_never_edited() {
     let err = store
         .start_correction(id, "误记", date(1), "王工", &parties())
         .unwrap_err();
-    assert!(err.to_string().contains("早于上一轮"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("验收日期 2026年11月01日 早于最近一轮的验收日期 2026年11月20日"),
+        "{err}"
+    );
 
     // A reason is required.
     let err = store

@@ -190,7 +190,7 @@ fn the_sheet_has_a_photo_appendix() {
         "照片附录",
         "XQ-SY-03有健身娱乐设施",
         "XQ-LZ-02路沿齐整",
-        "2024-05-0810:12:33·路沿.jpg",
+        "拍摄2024年05月08日10:12（相机时间）·路沿.jpg",
         "拍摄时间不详·现场0.jpg",
     ] {
         assert!(text.contains(expected), "missing {expected} in {text}");

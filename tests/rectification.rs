@@ -94,7 +94,7 @@ fn a_reinspection_rechecks_only_open_items_and_the_verdict_follows_the_latest_ro
     // Only the latest round can be re-inspected.
     assert!(matches!(
         store.start_reinspection(first, day(27), "王工", &parties()),
-        Err(StoreError::NotReady(_))
+        Err(StoreError::Invalid(m)) if m.contains("已有更新的第 2 轮")
     ));
 
     // Round 3 fixes the last item: the acceptance is 合格.
@@ -112,7 +112,7 @@ fn a_reinspection_rechecks_only_open_items_and_the_verdict_follows_the_latest_ro
     assert!(chain.open_items().is_empty());
     assert!(matches!(
         store.start_reinspection(third, day(28), "王工", &parties()),
-        Err(StoreError::NotReady(_))
+        Err(StoreError::Invalid(m)) if m.contains("没有不合格项目需要复验")
     ));
 }
 
@@ -292,7 +292,7 @@ fn a_new_acceptance_starts_only_once_every_round_so_far_is_locked() {
     };
     let refused = again(&mut store).unwrap_err();
     assert!(
-        matches!(&refused, StoreError::Invalid(m) if m.contains("2026年11月20日第 1 轮）尚未签字锁定")),
+        matches!(&refused, StoreError::Invalid(m) if m.contains("2026年11月20日 第 1 轮）尚未签字锁定")),
         "{refused:?}"
     );
     assert_eq!(
@@ -306,4 +306,46 @@ fn a_new_acceptance_starts_only_once_every_round_so_far_is_locked() {
     common::sign_off_as_is(&mut store, first);
     let second = again(&mut store).expect("a new acceptance once the first is locked");
     assert_ne!(second, first);
+}
+
+#[test]
+fn no_round_of_an_older_acceptance_starts_while_a_newer_one_is_open() {
+    use yanshou::model::{Catalogue, Subject};
+    let mut store = Store::open_in_memory().unwrap();
+    let (compound, first) = common::store_with_inspection(&mut store, "新旧小区");
+    common::pass_every_item(&mut store, first);
+    common::sign_off_as_is(&mut store, first);
+    // A second acceptance, not yet signed.
+    let newer = store
+        .start_inspection(
+            Subject::Compound(compound),
+            Catalogue::current(),
+            day(25),
+            "王工",
+            &parties(),
+        )
+        .unwrap();
+    // Correcting the first acceptance now would make two open at once.
+    let refused = store
+        .start_correction(first, "误记", day(26), "王工", &parties())
+        .unwrap_err();
+    assert!(refused.to_string().contains("尚未签字锁定"), "{refused}");
+    // And a new one dated before the newest round is refused too.
+    common::pass_every_item(&mut store, newer);
+    common::sign_off_as_is(&mut store, newer);
+    let refused = store
+        .start_inspection(
+            Subject::Compound(compound),
+            Catalogue::current(),
+            day(21),
+            "王工",
+            &parties(),
+        )
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("验收日期 2026年11月21日 早于最近一轮的验收日期 2026年11月25日"),
+        "{refused}"
+    );
 }

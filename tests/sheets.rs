@@ -105,7 +105,7 @@ fn the_final_sheet_tells_the_whole_story_of_an_acceptance() {
         "2026年11月25日",
         // The last round is not yet signed: the sheet says it is a draft.
         "第3轮尚未签字确认，本表为草稿",
-        "草稿·未签字确认",
+        "草稿·第3轮未签字确认",
     ] {
         let expected = expected.replace("第1轮发现", "第一轮发现");
         assert!(

@@ -176,7 +176,7 @@ impl App {
                     Page::Inspection(view) if view.inspection.id == id => format!(
                         "“{}”{} 第 {} 轮的验收记录（{}）",
                         view.subject_name,
-                        view.inspection.inspected_on,
+                        crate::model::date_text(view.inspection.inspected_on),
                         view.inspection.round,
                         view.verdict().label()
                     ),

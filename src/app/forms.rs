@@ -132,11 +132,15 @@ impl App {
                 self.dialog = None;
                 self.show_screen(Screen::Inspection(id));
             }
-            // Said in the form, which stays open with what was typed.
+            // Said in the form, which stays open with what was typed (and, when it is about
+            // the file or the disk, in the status bar too).
             Err(e) => {
                 tracing::warn!("round not started: {e}");
                 if let Some(Dialog::NewInspection(form)) = &mut self.dialog {
                     form.errors = vec![e.to_string()];
+                }
+                if !e.is_about_the_input() {
+                    self.error(e.to_string());
                 }
             }
         }

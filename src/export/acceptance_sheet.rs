@@ -22,10 +22,10 @@ pub const CLUSTER_SHEET_TITLE: &str = "洛宁县城镇老旧小区组团连片�
 
 /// Item table columns: title and width in mm (sums to `CONTENT_WIDTH`).
 const COLUMNS: [(&str, f32); 6] = [
-    ("序号", 9.0),
+    ("序号", 10.0),
     ("类别", 12.0),
     ("验收标准", 40.0),
-    ("依据条款", 58.0),
+    ("依据条款", 57.0),
     ("结果", 14.0),
     ("备注", 47.0),
 ];
@@ -280,13 +280,18 @@ fn photo_appendix(c: &mut Canvas, sheet: &AcceptanceSheet) {
                 .map_or(String::new(), |i| i.standard.text.clone());
             let caption = format!("{label}{} {item}", photo.item_code);
             c.text(x, y + tallest + 4.0, 7.5, Ink::Black, &caption);
-            let when = photo.taken_at.as_deref().unwrap_or("拍摄时间不详");
+            let when = photo
+                .taken_at
+                .as_deref()
+                .map_or("拍摄时间不详".to_owned(), |t| {
+                    format!("拍摄 {}", crate::model::camera_time_text(t))
+                });
             c.text(
                 x,
                 y + tallest + 8.0,
                 6.5,
                 Ink::Grey,
-                &format!("拍摄 {when} · {}", photo.file_name),
+                &format!("{when} · {}", photo.file_name),
             );
         }
         y += row_h;
@@ -294,7 +299,7 @@ fn photo_appendix(c: &mut Canvas, sheet: &AcceptanceSheet) {
 }
 
 /// The rectification list's columns (sums to the content width).
-pub(super) const RECTIFICATION_COLUMNS: [(&str, f32); 5] = [
+const RECTIFICATION_COLUMNS: [(&str, f32); 5] = [
     ("整改项目", 32.0),
     ("问题", 42.0),
     ("整改要求", 48.0),

@@ -302,12 +302,16 @@ impl Document {
                 source,
             })?;
             progress.set_total(parts.len());
+            let mut used = std::collections::HashSet::new();
             for (index, part) in parts.iter().enumerate() {
                 if index > 0 && progress.is_cancelled() {
                     outcome.cancelled = true;
                     break;
                 }
-                let target = path.join(part.suggested_name(store, clock)?);
+                // Two sheets that would share a name (two compounds of one name, two
+                // acceptances on one day) each get a file.
+                let name = unique_name(&part.suggested_name(store, clock)?, &mut used);
+                let target = path.join(name);
                 let bytes = part.render(store, clock)?;
                 write_file_atomically(&target, &bytes)?;
                 outcome.written.push((target, bytes.len()));
@@ -331,6 +335,21 @@ fn acceptance_sheet_name(round: &Inspection, subject_name: &str) -> String {
     )
 }
 
+/// `name`, or `name` with -2, -3, … before its extension when a file of this batch has it.
+fn unique_name(name: &str, used: &mut std::collections::HashSet<String>) -> String {
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, extension)) => (stem, format!(".{extension}")),
+        None => (name, String::new()),
+    };
+    let mut candidate = name.to_owned();
+    let mut n = 2;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{stem}-{n}{extension}");
+        n += 1;
+    }
+    candidate
+}
+
 /// Replaces characters that file systems refuse.
 pub fn sanitize_file_name(name: &str) -> String {
     name.chars()
@@ -342,4 +361,19 @@ pub fn sanitize_file_name(name: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique_name;
+
+    #[test]
+    fn names_in_a_batch_never_collide() {
+        let mut used = std::collections::HashSet::new();
+        assert_eq!(unique_name("甲.pdf", &mut used), "甲.pdf");
+        assert_eq!(unique_name("甲.pdf", &mut used), "甲-2.pdf");
+        assert_eq!(unique_name("甲.pdf", &mut used), "甲-3.pdf");
+        assert_eq!(unique_name("乙", &mut used), "乙");
+        assert_eq!(unique_name("乙", &mut used), "乙-2");
+    }
 }

@@ -9,8 +9,8 @@ use super::acceptance_sheet::{
 };
 use super::canvas::{Canvas, Ink};
 use super::layout::{
-    CONTENT_WIDTH, Cell, MARGIN, captioned_table, details_grid, footers, signature_boxes, text_box,
-    title_block,
+    CONTENT_WIDTH, Cell, MARGIN, PageMark, captioned_table, details_grid, footers, signature_boxes,
+    text_box, title_block,
 };
 use crate::model::{
     Clock, Inspection, InspectionId, InspectionItem, ItemResult, MemberAcceptance, Rectification,
@@ -213,15 +213,43 @@ pub fn render_final_sheet(sheet: &FinalSheet) -> Result<Vec<u8>, ExportError> {
         &signer_boxes(&latest.round, &sheet.signatures, &sheet.clock),
     );
     let footer = format!("{title} · {}", sheet.subject_name);
-    footers(&mut c, &footer, &page_mark(&latest.round, &latest.check));
+    footers(&mut c, &footer, &whole_mark(sheet, latest));
     Ok(c.finish())
+}
+
+/// The sheet is as good as its weakest round: a draft while any round is unsigned, and the
+/// latest round's seal with a warning when an earlier round is not as it was signed.
+fn whole_mark(sheet: &FinalSheet, latest: &RoundLine) -> PageMark {
+    let unsigned: Vec<String> = sheet
+        .rounds
+        .iter()
+        .filter(|l| !l.round.is_signed_off())
+        .map(|l| format!("第 {} 轮", l.round.round))
+        .collect();
+    if !unsigned.is_empty() {
+        return PageMark::Draft(format!("草稿 · {}未签字确认", unsigned.join("、")));
+    }
+    let mut mark = page_mark(&latest.round, &latest.check);
+    let earlier: Vec<String> = sheet
+        .rounds
+        .iter()
+        .filter(|l| l.round.id != latest.round.id && l.check.finding().is_some())
+        .map(|l| format!("第 {} 轮", l.round.round))
+        .collect();
+    if let PageMark::Sealed(seal) = &mut mark
+        && seal.warning.is_none()
+        && !earlier.is_empty()
+    {
+        seal.warning = Some(format!("警告：{}记录与签字时不符", earlier.join("、")));
+    }
+    mark
 }
 
 /// 序号, 验收标准, 依据, one column per round, 最终结果, 备注: the widths share the page, the
 /// round columns narrowing when there are many rounds.
 fn item_columns(rounds: usize) -> Vec<(String, f32)> {
-    let fixed = [("序号", 8.0), ("验收标准", 42.0), ("依据条款", 30.0)];
-    let final_w = 14.0;
+    let fixed = [("序号", 10.0), ("验收标准", 40.0), ("依据条款", 30.0)];
+    let final_w = 16.0;
     let min_notes = 24.0;
     let used: f32 = fixed.iter().map(|(_, w)| w).sum::<f32>() + final_w;
     let round_w = ((CONTENT_WIDTH - used - min_notes) / rounds.max(1) as f32).min(14.0);

@@ -103,21 +103,62 @@ pub fn details_grid<L: AsRef<str>>(c: &mut Canvas, top: f32, rows: &[[(L, String
     y
 }
 
-fn table_header(c: &mut Canvas, top: f32, columns: &[(&str, f32)]) -> f32 {
-    let h = header_height();
-    let mut x = MARGIN;
-    for (title, w) in columns {
-        c.rect(x, top, *w, h, PaintMode::FillStroke, Ink::LightFill);
-        c.lines(
-            x + CELL_PAD,
-            top + CELL_PAD,
-            BODY_SIZE,
-            Ink::Black,
-            &[(*title).to_owned()],
-        );
-        x += w;
+/// A table's header: each title wrapped to its column, and the height of the tallest.
+struct Header {
+    titles: Vec<Vec<String>>,
+    height: f32,
+}
+
+impl Header {
+    fn wrap(c: &Canvas, columns: &[(&str, f32)]) -> Self {
+        let titles: Vec<Vec<String>> = columns
+            .iter()
+            .map(|(title, w)| c.wrap(title, BODY_SIZE, w - 2.0 * CELL_PAD))
+            .collect();
+        let lines = titles.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        Self {
+            titles,
+            height: lines as f32 * line_height(BODY_SIZE) + 2.0 * CELL_PAD,
+        }
     }
-    top + h
+
+    fn draw(&self, c: &mut Canvas, top: f32, columns: &[(&str, f32)]) -> f32 {
+        let mut x = MARGIN;
+        for ((_, w), title) in columns.iter().zip(&self.titles) {
+            c.rect(
+                x,
+                top,
+                *w,
+                self.height,
+                PaintMode::FillStroke,
+                Ink::LightFill,
+            );
+            c.lines(x + CELL_PAD, top + CELL_PAD, BODY_SIZE, Ink::Black, title);
+            x += w;
+        }
+        top + self.height
+    }
+
+    /// How many lines of a row fit on a fresh page under this header.
+    fn fresh_page_lines(&self) -> usize {
+        let step = line_height(BODY_SIZE);
+        ((CONTENT_BOTTOM - MARGIN - self.height - 2.0 * CELL_PAD) / step).floor() as usize
+    }
+
+    /// The room a table needs where it starts: this header and its first row (or, for a row
+    /// too tall for any page, two of its lines), so a header is never left alone at a page's
+    /// end.
+    fn start_height(&self, wrapped: &[Vec<Vec<String>>]) -> f32 {
+        let first = wrapped
+            .first()
+            .map_or(1, |row| row.iter().map(Vec::len).max().unwrap_or(1).max(1));
+        let lines = if first <= self.fresh_page_lines() {
+            first
+        } else {
+            2
+        };
+        self.height + lines as f32 * line_height(BODY_SIZE) + 2.0 * CELL_PAD
+    }
 }
 
 /// Each cell of each row wrapped to its column.
@@ -132,30 +173,6 @@ fn wrap_rows(c: &Canvas, columns: &[(&str, f32)], rows: &[Vec<Cell>]) -> Vec<Vec
         .collect()
 }
 
-fn header_height() -> f32 {
-    line_height(BODY_SIZE) + 2.0 * CELL_PAD
-}
-
-/// How many lines of a row fit on a fresh page under the header.
-fn fresh_page_lines() -> usize {
-    let step = line_height(BODY_SIZE);
-    ((CONTENT_BOTTOM - MARGIN - header_height() - 2.0 * CELL_PAD) / step).floor() as usize
-}
-
-/// The room a table needs where it starts: its header and its first row (or, for a row too
-/// tall for any page, two of its lines), so a header is never left alone at a page's end.
-fn start_height(wrapped: &[Vec<Vec<String>>]) -> f32 {
-    let first = wrapped
-        .first()
-        .map_or(1, |row| row.iter().map(Vec::len).max().unwrap_or(1).max(1));
-    let lines = if first <= fresh_page_lines() {
-        first
-    } else {
-        2
-    };
-    header_height() + lines as f32 * line_height(BODY_SIZE) + 2.0 * CELL_PAD
-}
-
 /// A table under a caption line; the caption, the header and the first row start together on
 /// a new page when they do not fit here.
 pub fn captioned_table(
@@ -166,10 +183,11 @@ pub fn captioned_table(
     rows: &[Vec<Cell>],
 ) -> f32 {
     const CAPTION: f32 = 6.0;
+    let header = Header::wrap(c, columns);
     let wrapped = wrap_rows(c, columns, rows);
-    let y = ensure_space(c, top, CAPTION + start_height(&wrapped));
+    let y = ensure_space(c, top, CAPTION + header.start_height(&wrapped));
     c.text(MARGIN, y + 4.0, 10.0, Ink::Black, caption);
-    draw_table(c, y + CAPTION, columns, rows, &wrapped)
+    draw_table(c, y + CAPTION, columns, &header, rows, &wrapped)
 }
 
 /// A table with wrapped cells; continues on new pages with the header repeated. A row taller
@@ -177,20 +195,22 @@ pub fn captioned_table(
 /// the first cell marked 续), so nothing is cut and the footer is never written over.
 /// `columns` widths should add up to `CONTENT_WIDTH`.
 pub fn table(c: &mut Canvas, top: f32, columns: &[(&str, f32)], rows: &[Vec<Cell>]) -> f32 {
+    let header = Header::wrap(c, columns);
     let wrapped = wrap_rows(c, columns, rows);
-    let top = ensure_space(c, top, start_height(&wrapped));
-    draw_table(c, top, columns, rows, &wrapped)
+    let top = ensure_space(c, top, header.start_height(&wrapped));
+    draw_table(c, top, columns, &header, rows, &wrapped)
 }
 
 fn draw_table(
     c: &mut Canvas,
     top: f32,
     columns: &[(&str, f32)],
+    header: &Header,
     rows: &[Vec<Cell>],
     wrapped_rows: &[Vec<Vec<String>>],
 ) -> f32 {
     let step = line_height(BODY_SIZE);
-    let mut y = table_header(c, top, columns);
+    let mut y = header.draw(c, top, columns);
     for (row, wrapped) in rows.iter().zip(wrapped_rows) {
         let total = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let mut from = 0;
@@ -199,9 +219,10 @@ fn draw_table(
             let fits = if room < 1.0 { 0 } else { room as usize };
             let left = total - from;
             // A row that fits on a fresh page starts on one rather than being split.
-            if fits < left.min(2) || (from == 0 && fits < left && left <= fresh_page_lines()) {
+            if fits < left.min(2) || (from == 0 && fits < left && left <= header.fresh_page_lines())
+            {
                 c.new_page();
-                y = table_header(c, MARGIN, columns);
+                y = header.draw(c, MARGIN, columns);
                 continue;
             }
             let count = left.min(fits);
@@ -458,11 +479,12 @@ mod tests {
     fn a_table_never_leaves_its_header_alone_at_the_foot_of_a_page() {
         let mut c = canvas();
         // Room for the header and a line and a bit: not for the first row.
-        let top = CONTENT_BOTTOM - 2.0 * header_height() - 1.0;
+        let one_line = line_height(BODY_SIZE) + 2.0 * CELL_PAD;
+        let top = CONTENT_BOTTOM - 2.0 * one_line - 1.0;
         let end = table(&mut c, top, &COLUMNS, &[tall_row()]);
         assert_eq!(c.page_count(), 2);
         assert_eq!(c.ops_on(0), 0, "the header was drawn alone on page 1");
-        assert!(end > MARGIN + header_height(), "{end}");
+        assert!(end > MARGIN + one_line, "{end}");
     }
 
     #[test]
@@ -472,6 +494,15 @@ mod tests {
         captioned_table(&mut c, top, "二、整改情况", &COLUMNS, &[tall_row()]);
         assert_eq!(c.page_count(), 2);
         assert_eq!(c.ops_on(0), 0, "the caption was left alone on page 1");
+    }
+
+    #[test]
+    fn a_long_title_wraps_inside_its_header_cell() {
+        let c = canvas();
+        let header = Header::wrap(&c, &[("最终结果", 12.0), ("备注", 168.0)]);
+        assert_eq!(header.titles[0].len(), 2, "{:?}", header.titles);
+        assert_eq!(header.titles[1], vec!["备注".to_owned()]);
+        assert!(header.height > 2.0 * line_height(BODY_SIZE));
     }
 
     #[test]

@@ -9,6 +9,15 @@ pub fn date_text(date: NaiveDate) -> String {
     date.format("%Y年%m月%d日").to_string()
 }
 
+/// When a camera says a photo was taken (its EXIF time, "2026-11-29 14:05:09", in the camera's
+/// own clock and zone), in the sheets' format: 2026年11月29日 14:05（相机时间）.
+pub fn camera_time_text(taken_at: &str) -> String {
+    match chrono::NaiveDateTime::parse_from_str(taken_at, "%Y-%m-%d %H:%M:%S") {
+        Ok(t) => format!("{} {}（相机时间）", date_text(t.date()), t.format("%H:%M")),
+        Err(_) => taken_at.to_owned(),
+    }
+}
+
 /// "Now" and the local time zone, fixed once for a whole document or screen: the day that
 /// deadlines are judged against, the zone times are shown in, the moment a PDF was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +122,15 @@ mod tests {
         let half =
             Clock::at(DateTime::parse_from_rfc3339("2026-11-29T08:00:00-03:30").expect("time"));
         assert_eq!(half.zone_text(), "UTC-3:30");
+    }
+
+    #[test]
+    fn a_cameras_time_is_shown_as_the_camera_said() {
+        assert_eq!(
+            camera_time_text("2026-11-29 14:05:09"),
+            "2026年11月29日 14:05（相机时间）"
+        );
+        assert_eq!(camera_time_text("yesterday"), "yesterday");
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub fn stage_of(chain: &InspectionChain, rectified: impl Fn(&Inspection, &str) -
 
 /// One condition of hand-over: met or not, in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Condition {
+pub struct HandoverCondition {
     pub met: bool,
     pub text: String,
 }
@@ -102,21 +102,21 @@ pub struct Condition {
 pub fn handover_conditions(
     chain: &InspectionChain,
     signatures: &[Vec<Signature>],
-) -> Vec<Condition> {
+) -> Vec<HandoverCondition> {
     if chain.rounds.is_empty() {
         return Vec::new();
     }
     let mut conditions = Vec::new();
     match verdict_of(&chain.effective_items()) {
-        Verdict::Passed => conditions.push(Condition {
+        Verdict::Passed => conditions.push(HandoverCondition {
             met: true,
             text: "验收结论合格（按最新一轮）".to_owned(),
         }),
-        failed @ Verdict::Failed { .. } => conditions.push(Condition {
+        failed @ Verdict::Failed { .. } => conditions.push(HandoverCondition {
             met: false,
             text: format!("验收结论不合格：{}；整改后复验", failed.explanation()),
         }),
-        incomplete @ Verdict::Incomplete { .. } => conditions.push(Condition {
+        incomplete @ Verdict::Incomplete { .. } => conditions.push(HandoverCondition {
             met: false,
             text: format!("验收尚未完成：{}", incomplete.explanation()),
         }),
@@ -128,19 +128,14 @@ pub fn handover_conditions(
         }
         all_signed = false;
         let signed = signatures.get(index).map_or(&[][..], Vec::as_slice);
-        let missing: Vec<&str> = round
-            .parties
-            .iter()
-            .enumerate()
-            .filter(|(p, _)| !signed.iter().any(|s| s.position as usize == *p))
-            .map(|(_, unit)| unit.as_str())
-            .collect();
-        let why = if missing.is_empty() {
+        // What this round's sign-off still waits for (undecided items, missing signatures).
+        let blockers = super::signoff::sign_off_blockers(round, signed);
+        let why = if blockers.is_empty() {
             "各方已签字，请“完成签字并锁定”".to_owned()
         } else {
-            format!("{}尚未签字", missing.join("、"))
+            blockers.join("；")
         };
-        conditions.push(Condition {
+        conditions.push(HandoverCondition {
             met: false,
             text: format!(
                 "第 {} 轮（{}）尚未签字锁定：{why}",
@@ -150,7 +145,7 @@ pub fn handover_conditions(
         });
     }
     if all_signed {
-        conditions.push(Condition {
+        conditions.push(HandoverCondition {
             met: true,
             text: "各轮均已签字锁定".to_owned(),
         });

@@ -23,7 +23,7 @@ pub mod validate;
 pub mod verdict;
 
 pub use catalogue::{Catalogue, CatalogueError, StandardItem};
-pub use clock::{Clock, date_text};
+pub use clock::{Clock, camera_time_text, date_text};
 pub use cluster::Cluster;
 pub use cluster_acceptance::{RoundMembers, cluster_verdict};
 pub use cluster_survey::{ClusterSurvey, Facility, FacilityChange};

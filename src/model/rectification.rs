@@ -71,7 +71,7 @@ impl InspectionChain {
             let next = rounds
                 .iter()
                 .filter(|r| r.parent_id == Some(last))
-                .min_by_key(|r| r.round);
+                .min_by_key(|r| (r.round, r.id));
             match next {
                 Some(next) => order.push(next.id),
                 None => break,

@@ -10,16 +10,26 @@ use crate::model::{
 };
 
 impl Store {
+    /// The acceptance a compound or cluster stands by: the chain of its newest round.
+    pub fn current_chain(
+        &self,
+        subject: Subject,
+    ) -> Result<Option<crate::model::InspectionChain>, StoreError> {
+        match self.newest_inspection(subject)? {
+            Some(newest) => self.chain_of(newest).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// What a compound's hand-over still needs (see `handover_conditions`); empty once it is
     /// handed over.
     pub fn handover_conditions_of(
         &self,
         compound_id: CompoundId,
-    ) -> Result<Vec<crate::model::handover::Condition>, StoreError> {
-        let chain = match self.newest_inspection(Subject::Compound(compound_id))? {
-            Some(newest) => self.chain_of(newest)?,
-            None => crate::model::InspectionChain { rounds: Vec::new() },
-        };
+    ) -> Result<Vec<crate::model::handover::HandoverCondition>, StoreError> {
+        let chain = self
+            .current_chain(Subject::Compound(compound_id))?
+            .unwrap_or(crate::model::InspectionChain { rounds: Vec::new() });
         let signatures = chain
             .rounds
             .iter()
@@ -62,8 +72,8 @@ impl Store {
         &self,
         compound_id: CompoundId,
     ) -> Result<(MemberStatus, Option<String>), StoreError> {
-        match self.newest_inspection(Subject::Compound(compound_id))? {
-            Some(newest) => Ok(handover_status(&self.chain_of(newest)?)),
+        match self.current_chain(Subject::Compound(compound_id))? {
+            Some(chain) => Ok(handover_status(&chain)),
             None => Ok((MemberStatus::NotInspected, None)),
         }
     }

@@ -26,8 +26,8 @@ pub struct CompoundRow {
     pub town_name: String,
     pub cluster_name: String,
     pub inspection_count: u32,
-    /// Date of the latest inspection (YYYY-MM-DD).
-    pub last_inspected_on: Option<String>,
+    /// Date of the latest inspection.
+    pub last_inspected_on: Option<chrono::NaiveDate>,
     pub survey_status: SurveyStatus,
     /// (filled, total) of the latest survey round.
     pub survey_completeness: Option<(usize, usize)>,
@@ -149,7 +149,10 @@ impl Store {
                 town_name: r.get(10)?,
                 cluster_name: r.get(11)?,
                 inspection_count: r.get(12)?,
-                last_inspected_on: r.get(13)?,
+                // A date that does not read shows as none rather than hiding the register.
+                last_inspected_on: r
+                    .get::<_, Option<String>>(13)?
+                    .and_then(|d| super::sql_types::parse_date(&d).ok()),
                 survey_status: completeness.map_or(SurveyStatus::NotSurveyed, |(f, t)| {
                     SurveyStatus::from_completeness(f, t)
                 }),

@@ -34,11 +34,13 @@ pub struct InspectionListing {
 }
 
 impl InspectionListing {
-    /// How messages name the record: "县水利局家属院 2024-05-08 第 1 轮验收记录".
+    /// How messages name the record: "县水利局家属院 2024年05月08日 第 1 轮验收记录".
     pub fn describe(&self) -> String {
         format!(
             "{} {} 第 {} 轮验收记录",
-            self.subject_name, self.summary.inspected_on, self.summary.round
+            self.subject_name,
+            crate::model::date_text(self.summary.inspected_on),
+            self.summary.round
         )
     }
 }
@@ -50,18 +52,6 @@ impl Store {
             .into_iter()
             .map(|id| self.summarize(&self.inspection(id)?))
             .collect()
-    }
-
-    /// A round of the subject's not yet signed and locked, newest first: while there is one,
-    /// no new acceptance starts.
-    pub fn unsigned_round_of(
-        &self,
-        subject: Subject,
-    ) -> Result<Option<InspectionSummary>, StoreError> {
-        Ok(self
-            .inspections_of(subject)?
-            .into_iter()
-            .find(|r| !r.signed_off))
     }
 
     /// The newest round of a compound or cluster, if it has any.

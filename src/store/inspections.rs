@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::sql_types::parse_date;
 use super::{ItemTable, Store, StoreError, now, update_item_column};
+use crate::model::date_text;
 use crate::model::validate;
 use crate::model::{
     Catalogue, ClusterId, CompoundId, Inspection, InspectionChain, InspectionId, InspectionItem,
@@ -47,15 +48,7 @@ impl Store {
             )));
         }
         // Fails with 未找到 rather than a foreign-key error when the subject is gone.
-        let name = self.subject_name(subject)?;
-        // One acceptance at a time: a new one starts once every round so far is locked.
-        if let Some(open) = self.unsigned_round_of(subject)? {
-            return Err(StoreError::Invalid(format!(
-                "“{name}”还有一轮验收（{}第 {} 轮）尚未签字锁定：请打开它继续验收、签字锁定后，再开始新的验收",
-                crate::model::date_text(open.inspected_on),
-                open.round
-            )));
-        }
+        self.subject_name(subject)?;
         let head = NewRound {
             subject,
             standard_id,
@@ -79,12 +72,10 @@ impl Store {
         inspectors: &str,
         parties: &[String],
     ) -> Result<InspectionId, StoreError> {
-        let (chain, latest) = self.latest_chain(parent, "复验", inspected_on)?;
+        let (chain, latest) = self.latest_chain(parent, "复验")?;
         let open: Vec<StandardItem> = chain.open_items().into_iter().map(|i| i.standard).collect();
         if open.is_empty() {
-            return Err(StoreError::NotReady(vec![
-                "没有不合格项目需要复验".to_owned(),
-            ]));
+            return Err(StoreError::Invalid("没有不合格项目需要复验".to_owned()));
         }
         if !latest.is_signed_off() {
             return Err(StoreError::Invalid(format!(
@@ -118,13 +109,13 @@ impl Store {
     ) -> Result<InspectionId, StoreError> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(StoreError::NotReady(vec!["请填写更正原因".to_owned()]));
+            return Err(StoreError::Invalid("请填写更正原因".to_owned()));
         }
-        let (chain, latest) = self.latest_chain(parent, "更正", inspected_on)?;
+        let (chain, latest) = self.latest_chain(parent, "更正")?;
         if !latest.is_signed_off() {
-            return Err(StoreError::NotReady(vec![
+            return Err(StoreError::Invalid(
                 "这一轮尚未签字确认，可直接修改，无需更正".to_owned(),
-            ]));
+            ));
         }
         let items = chain.effective_items();
         let head = NewRound {
@@ -139,32 +130,49 @@ impl Store {
         self.insert_round(&head, &items, inspected_on, inspectors, parties)
     }
 
-    /// The chain `id` belongs to, if `id` is its latest round (a new round follows the latest,
-    /// on the same day or later).
+    /// The chain `id` belongs to, if `id` is its latest round (a new round follows the latest).
     fn latest_chain(
         &self,
         id: InspectionId,
         what: &str,
-        inspected_on: NaiveDate,
     ) -> Result<(InspectionChain, Inspection), StoreError> {
         let chain = self.chain_of(id)?;
         match chain.latest().cloned() {
-            Some(latest) if latest.id == id && inspected_on < latest.inspected_on => {
-                Err(StoreError::NotReady(vec![format!(
-                    "{what}日期 {inspected_on} 早于上一轮的验收日期 {}，请核对",
-                    latest.inspected_on
-                )]))
-            }
             Some(latest) if latest.id == id => Ok((chain, latest)),
-            Some(latest) => Err(StoreError::NotReady(vec![format!(
+            Some(latest) => Err(StoreError::Invalid(format!(
                 "已有更新的第 {} 轮，请在最新一轮之后{what}",
                 latest.round
-            )])),
+            ))),
             None => Err(StoreError::NotFound {
                 what: "验收记录",
                 id: id.to_string(),
             }),
         }
+    }
+
+    /// One acceptance at a time, in date order: a round starts (a first round, a re-inspection
+    /// or a correction) only when every round of the subject so far is signed and locked, and
+    /// on the day of the newest round or later. Read inside the round's transaction.
+    fn may_start_round(&self, subject: Subject, inspected_on: NaiveDate) -> Result<(), StoreError> {
+        let rounds = self.inspections_of(subject)?;
+        if let Some(open) = rounds.iter().find(|r| !r.signed_off) {
+            return Err(StoreError::Invalid(format!(
+                "“{}”还有一轮验收（{} 第 {} 轮）尚未签字锁定：请打开它继续验收、签字锁定后，再开始新的一轮",
+                self.subject_name(subject)?,
+                date_text(open.inspected_on),
+                open.round
+            )));
+        }
+        if let Some(newest) = rounds.first()
+            && inspected_on < newest.inspected_on
+        {
+            return Err(StoreError::Invalid(format!(
+                "验收日期 {} 早于最近一轮的验收日期 {}，请核对",
+                date_text(inspected_on),
+                date_text(newest.inspected_on)
+            )));
+        }
+        Ok(())
     }
 
     fn insert_round(
@@ -189,6 +197,7 @@ impl Store {
         let id = InspectionId::new();
         let now = now();
         let tx = self.begin()?;
+        self.may_start_round(head.subject, inspected_on)?;
         tx.execute(
             "INSERT INTO inspection (id, compound_id, cluster_id, standard_id, catalogue_version,
                          inspected_on, inspectors, parent_id, round, kind, reason,
@@ -258,10 +267,12 @@ impl Store {
             .into_iter()
             .map(|round| self.inspection(round))
             .collect::<Result<Vec<_>, _>>()?;
-        InspectionChain::containing(rounds, id).ok_or_else(|| StoreError::NotFound {
-            what: "验收记录",
-            id: id.to_string(),
-        })
+        match InspectionChain::containing(rounds, id) {
+            Some(chain) if chain.rounds.iter().any(|r| r.id == id) => Ok(chain),
+            _ => Err(StoreError::Corrupt(format!(
+                "验收记录 {id} 的轮次关系有误（上一轮指向不存在或形成循环）"
+            ))),
+        }
     }
 
     /// One inspection with all its items, as it was filled in.

@@ -26,7 +26,7 @@ impl Store {
                     trim(it.remark) <> ''
              FROM compound c
              JOIN inspection i ON i.compound_id = c.id
-             JOIN inspection_item it ON it.inspection_id = i.id
+             LEFT JOIN inspection_item it ON it.inspection_id = i.id
              {filter}
              ORDER BY i.id, it.position"
         );
@@ -37,21 +37,26 @@ impl Store {
             let id: InspectionId = r.get(1)?;
             let list = rounds.entry(compound).or_default();
             if list.last().is_none_or(|last| last.id != id) {
+                // A date that does not read places the round first rather than hiding the
+                // whole register (the compound's own page says what is wrong).
                 let inspected_on: String = r.get(4)?;
                 list.push(outline(
                     id,
                     compound,
                     r.get(2)?,
                     r.get(3)?,
-                    parse_date(&inspected_on)?,
+                    parse_date(&inspected_on).unwrap_or_default(),
                     r.get(5)?,
                 ));
             }
+            let Some(code) = r.get::<_, Option<String>>(6)? else {
+                continue; // a round without items
+            };
             let has_remark: bool = r.get(9)?;
             if let Some(round) = list.last_mut() {
                 round.items.push(InspectionItem {
                     standard: StandardItem {
-                        code: r.get(6)?,
+                        code,
                         standard: String::new(),
                         group: String::new(),
                         text: String::new(),
@@ -59,7 +64,7 @@ impl Store {
                         clause: String::new(),
                         required: r.get(7)?,
                     },
-                    result: r.get::<_, Option<ItemResult>>(8)?,
+                    result: r.get::<_, Option<ItemResult>>(8).ok().flatten(),
                     remark: if has_remark { "·" } else { "" }.to_owned(),
                 });
             }

@@ -449,11 +449,10 @@ impl Column {
                 ui.label(opt_number(c.households));
             }
             Self::LastInspected => {
-                let date = r.last_inspected_on.as_deref().map(|d| {
-                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                        .map_or_else(|_| d.to_owned(), crate::model::date_text)
-                });
-                ui.label(date.as_deref().unwrap_or("未验收"));
+                ui.label(
+                    r.last_inspected_on
+                        .map_or_else(|| "未验收".to_owned(), crate::model::date_text),
+                );
             }
             Self::Stage => {
                 ui.label(stage_text(r.stage, ui.visuals()));

@@ -24,7 +24,7 @@ pub struct CompoundView {
     /// Where its acceptance stands (合格 and every round signed = 已交付).
     pub acceptance: MemberStatus,
     /// What hand-over still needs, met or not (empty once handed over).
-    pub handover: Vec<crate::model::handover::Condition>,
+    pub handover: Vec<crate::model::handover::HandoverCondition>,
     /// Survey rounds, newest first.
     pub surveys: Vec<CompoundSurvey>,
     pub eligibility: EligibilityReport,
@@ -213,7 +213,12 @@ fn page(
                             }
                         });
                         row.col(|ui| {
-                            let name = s.inspected_on.to_string();
+                            // Two acceptances may share a day: the round tells them apart.
+                            let name = format!(
+                                "{} 第 {} 轮",
+                                crate::model::date_text(s.inspected_on),
+                                s.round
+                            );
                             CommandButton::new(Command::Show(Screen::Inspection(s.id)))
                                 .accessible_name(format!("打开验收 {name}"))
                                 .show(ui, commands);

@@ -266,7 +266,9 @@ fn the_compound_page_says_what_is_still_needed_before_hand_over() {
     let h = harness(app);
     h.get_by_label("交付前还需：");
     h.get_by_label_contains("✔ 验收结论合格");
-    h.get_by_label_contains("✘ 第 1 轮（2026年11月20日）尚未签字锁定：施工单位、监理单位尚未签字");
+    h.get_by_label_contains(
+        "✘ 第 1 轮（2026年11月20日）尚未签字锁定：施工单位尚未签字；监理单位尚未签字",
+    );
     assert!(h.query_by_label("已交付").is_none());
 }
 

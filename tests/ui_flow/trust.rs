@@ -121,7 +121,7 @@ fn a_record_changed_after_sign_off_is_marked_in_the_register_and_on_its_page() {
     h.state_mut()
         .handle(Command::Show(Screen::Compound(compound)));
     h.run();
-    h.get_by_label_contains("【异常】两窗小区 2026-11-20 第 1 轮验收记录：签字后被改动");
+    h.get_by_label_contains("【异常】两窗小区 2026年11月20日 第 1 轮验收记录：签字后被改动");
     // The app put the dropped guard back: it cannot change the record either.
     h.state_mut().handle(Command::SetResult {
         inspection: id,

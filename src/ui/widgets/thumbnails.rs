@@ -76,7 +76,10 @@ impl ThumbnailCache {
                 .on_hover_text(format!(
                     "{} · {}",
                     photo.file_name,
-                    photo.taken_at.as_deref().unwrap_or("拍摄时间不详")
+                    photo
+                        .taken_at
+                        .as_deref()
+                        .map_or("拍摄时间不详".to_owned(), crate::model::camera_time_text)
                 )),
             None => ui.label("（照片损坏）"),
         }
