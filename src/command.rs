@@ -436,7 +436,8 @@ impl Command {
             Self::Export(
                 Document::RectificationNotice(_)
                 | Document::FinalSheet(_)
-                | Document::SignedSheets(_),
+                | Document::SignedSheets(_)
+                | Document::FieldPackage { .. },
             )
             | Self::OpenDatabaseAt(_)
             | Self::CreateSampleAt(_)

@@ -1,6 +1,7 @@
 //! Command-line interface: the GUI by default, and headless subcommands for the office.
 
 mod bench;
+mod package;
 pub mod selftest;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +76,38 @@ pub enum CliCommand {
         #[arg(long, value_name = "CODE")]
         code: Option<String>,
     },
+    /// 导出外业数据包（本机尚未发给对方的变更）/ export a field package
+    ExportPackage {
+        /// 输出文件（.yspkg）
+        #[arg(long, value_name = "FILE.yspkg")]
+        out: PathBuf,
+        /// 接收方（电脑编号或名称，见 `yanshou peers`）；不填则为新的接收方
+        #[arg(long, value_name = "PEER")]
+        to: Option<String>,
+        /// 导出全部数据（设置新电脑用）
+        #[arg(long)]
+        all: bool,
+        /// 只导出这个乡镇的小区（连同全部乡镇和片区），用于设置新电脑
+        #[arg(long, value_name = "TOWN")]
+        town: Option<String>,
+    },
+    /// 导入数据包：全部导入或完全不导入；两边都改过的字段留待选择 / import a field package
+    ImportPackage {
+        /// 数据包文件（.yspkg）
+        #[arg(value_name = "FILE.yspkg")]
+        package: PathBuf,
+    },
+    /// 显示或设置本机身份（名称、县办/外业）/ show or set this file's identity
+    Identity {
+        /// 新名称，如 城关镇-王海燕的笔记本
+        #[arg(long)]
+        name: Option<String>,
+        /// office（县办）或 field（外业）
+        #[arg(long)]
+        role: Option<String>,
+    },
+    /// 列出交换过数据包的电脑 / list the machines packages were exchanged with
+    Peers,
     /// 写入示例数据（培训用）/ write the training sample data set
     Sample {
         /// 允许混入已有正式数据的文件
@@ -196,6 +229,20 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             println!("已写入示例数据：{}", db.display());
             Ok(())
         }
+        CliCommand::ExportPackage { out, to, all, town } => package::export_package(
+            &mut open_for_writing(db)?,
+            &out,
+            to.as_deref(),
+            all,
+            town.as_deref(),
+        ),
+        CliCommand::ImportPackage { package } => {
+            package::import_package(&mut open_for_writing(db)?, &package)
+        }
+        CliCommand::Identity { name, role } => {
+            package::identity(&mut open_for_writing(db)?, name.as_deref(), role.as_deref())
+        }
+        CliCommand::Peers => package::peers(&open(db)?),
         CliCommand::Bench { iterations } => bench::run(iterations),
         CliCommand::Selftest { long } => selftest::run(long),
         CliCommand::SelftestChild { scenario } => {

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::job::Progress;
 use crate::model::{Clock, ClusterId, Inspection, InspectionId, Subject, SurveyId};
+use crate::store::sync::Scope;
 use crate::store::{Store, StoreError};
 
 /// A document the app can write.
@@ -30,12 +31,19 @@ pub enum Document {
     /// Every signed-off acceptance sheet of a cluster and its compounds, one file each, into
     /// a folder.
     SignedSheets(ClusterId),
+    /// A field package for a peer (its id; `None` for a machine not met yet).
+    FieldPackage {
+        destination: Option<String>,
+        scope: Scope,
+    },
 }
 
 /// A document's file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Pdf,
+    /// A field package (`.yspkg`).
+    Package,
 }
 
 impl Format {
@@ -43,6 +51,7 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Self::Pdf => "pdf",
+            Self::Package => "yspkg",
         }
     }
 
@@ -50,6 +59,7 @@ impl Format {
     pub fn filter_name(self) -> &'static str {
         match self {
             Self::Pdf => "PDF",
+            Self::Package => "验收数据包",
         }
     }
 }
@@ -61,6 +71,8 @@ pub struct ExportOutcome {
     pub written: Vec<(PathBuf, usize)>,
     pub cancelled: bool,
     pub error: Option<ExportError>,
+    /// For a field package: what it holds (the file then records it as sent).
+    pub package: Option<Box<crate::model::sync::Manifest>>,
 }
 
 impl ExportOutcome {
@@ -96,6 +108,7 @@ impl Document {
             Self::SurveyForm(_) => "导出调查表 PDF",
             Self::OverallSummary(_) => "导出综合验收汇总表 PDF",
             Self::SignedSheets(_) => "选择导出文件夹",
+            Self::FieldPackage { .. } => "导出外业数据包",
         }
     }
 
@@ -108,6 +121,11 @@ impl Document {
             Self::SurveyForm(_) => "导出调查表 PDF…",
             Self::OverallSummary(_) => "导出综合验收汇总表 PDF…",
             Self::SignedSheets(_) => "批量导出已签字验收单…",
+            Self::FieldPackage {
+                scope: Scope::Everything { .. },
+                ..
+            } => "导出全部数据（新电脑）…",
+            Self::FieldPackage { .. } => "导出外业数据包…",
         }
     }
 
@@ -124,6 +142,9 @@ impl Document {
                 "片区内各小区的验收结论、校验码与整改情况，以及片区验收结论，一张汇总表"
             }
             Self::SignedSheets(_) => "片区及其各小区所有已签字的验收单，每份一个文件",
+            Self::FieldPackage { .. } => {
+                "本机尚未发给对方的全部变更（含照片），一个文件：用 U 盘或微信带给对方导入"
+            }
         }
     }
 
@@ -136,6 +157,7 @@ impl Document {
             Self::SurveyForm(_) => "正在导出调查表…",
             Self::OverallSummary(_) => "正在导出综合验收汇总表…",
             Self::SignedSheets(_) => "正在批量导出验收单…",
+            Self::FieldPackage { .. } => "正在导出数据包…",
         }
     }
 
@@ -147,6 +169,7 @@ impl Document {
             | Self::SurveyForm(_)
             | Self::OverallSummary(_)
             | Self::SignedSheets(_) => Format::Pdf,
+            Self::FieldPackage { .. } => Format::Package,
         }
     }
 
@@ -158,7 +181,8 @@ impl Document {
             | Self::RectificationNotice(_)
             | Self::FinalSheet(_)
             | Self::SurveyForm(_)
-            | Self::OverallSummary(_) => false,
+            | Self::OverallSummary(_)
+            | Self::FieldPackage { .. } => false,
         }
     }
 
@@ -211,6 +235,15 @@ impl Document {
                 )
             }
             Self::SignedSheets(_) => "验收单".to_owned(),
+            Self::FieldPackage { scope, .. } => {
+                let me = store.identity()?.map(|i| i.name).unwrap_or_default();
+                let stamp = clock.now().format("%Y%m%d-%H%M").to_string();
+                let range = match scope {
+                    Scope::Everything { .. } => None,
+                    Scope::Changes => store.unsent_range(self.destination())?,
+                };
+                crate::model::sync::package_file_name(&me, &stamp, range)
+            }
         };
         Ok(sanitize_file_name(&name))
     }
@@ -247,7 +280,8 @@ impl Document {
             | Self::RectificationNotice(_)
             | Self::FinalSheet(_)
             | Self::SurveyForm(_)
-            | Self::OverallSummary(_) => Ok(vec![self.clone()]),
+            | Self::OverallSummary(_)
+            | Self::FieldPackage { .. } => Ok(vec![self.clone()]),
         }
     }
 
@@ -267,7 +301,15 @@ impl Document {
             Self::OverallSummary(id) => {
                 render_overall_sheet(&OverallSheet::load(store, *id, clock)?)
             }
-            Self::SignedSheets(_) => Err(ExportError::NotASingleFile),
+            Self::SignedSheets(_) | Self::FieldPackage { .. } => Err(ExportError::NotASingleFile),
+        }
+    }
+
+    /// A field package's destination.
+    fn destination(&self) -> Option<&str> {
+        match self {
+            Self::FieldPackage { destination, .. } => destination.as_deref(),
+            _ => None,
         }
     }
 
@@ -283,6 +325,18 @@ impl Document {
     ) -> ExportOutcome {
         let mut outcome = ExportOutcome::default();
         let result = (|| -> Result<(), ExportError> {
+            if let Self::FieldPackage { destination, scope } = self {
+                progress.set_total(2);
+                let out = store.outgoing(destination.as_deref(), scope, clock)?;
+                progress.advance();
+                let size = super::package::write_package(path, &out.manifest, &out.entries)?;
+                outcome
+                    .written
+                    .push((path.to_owned(), usize::try_from(size).unwrap_or(usize::MAX)));
+                outcome.package = Some(Box::new(out.manifest));
+                progress.advance();
+                return Ok(());
+            }
             if !self.is_batch() {
                 progress.set_total(1);
                 let bytes = self.render(store, clock)?;

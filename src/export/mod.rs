@@ -6,6 +6,7 @@ mod document;
 mod final_sheet;
 mod layout;
 mod overall_sheet;
+pub mod package;
 mod survey_sheet;
 mod text_wrap;
 

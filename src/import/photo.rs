@@ -7,7 +7,6 @@ use std::io::Cursor;
 use std::path::Path;
 
 use image::{DynamicImage, ImageDecoder, ImageReader, imageops::FilterType};
-use sha2::{Digest, Sha256};
 
 use crate::model::PreparedPhoto;
 
@@ -116,10 +115,7 @@ pub fn prepare(bytes: &[u8], name: &str) -> Result<PreparedPhoto, PhotoError> {
     let thumbnail = shrink(picture.clone(), THUMB_SIDE);
     let jpeg = encode_jpeg(&picture, 85).map_err(corrupt)?;
     let thumbnail = encode_jpeg(&thumbnail, 80).map_err(corrupt)?;
-    let sha256 = Sha256::digest(&jpeg)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = crate::model::seal::sha256_hex(&jpeg);
     Ok(PreparedPhoto {
         file_name: owned(),
         taken_at,

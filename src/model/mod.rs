@@ -18,6 +18,7 @@ pub mod seal;
 pub mod signoff;
 pub mod survey;
 pub mod survey_catalogue;
+pub mod sync;
 pub mod town;
 pub mod validate;
 pub mod verdict;

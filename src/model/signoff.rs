@@ -4,7 +4,6 @@
 //! checked against the database and any later change to the record shows.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::inspection::{Inspection, RoundKind};
 
@@ -168,8 +167,7 @@ pub fn canonical_form(
 
 /// SHA-256 of the canonical form, as lowercase hex.
 pub fn seal(inspection: &Inspection, signatures: &[Signature], photos: &[PhotoHash]) -> String {
-    let digest = Sha256::digest(canonical_form(inspection, signatures, photos).as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    super::seal::sha256_hex(canonical_form(inspection, signatures, photos).as_bytes())
 }
 
 /// The printed short code: the first 12 hex digits of the seal, upper case, in groups of

@@ -40,3 +40,14 @@ pub struct Town {
     pub id: TownId,
     pub name: String,
 }
+
+/// The id a town's name gives it: the same on every laptop, so a town made on two of them is
+/// one town when their packages meet (UUID v5 of the name).
+pub fn town_id_for(name: &str) -> TownId {
+    const LUONING_TOWNS_NS: uuid::Uuid =
+        uuid::Uuid::from_u128(0x7961_6e73_686f_5f74_6f77_6e73_0000_0001);
+    TownId(uuid::Uuid::new_v5(
+        &LUONING_TOWNS_NS,
+        name.trim().as_bytes(),
+    ))
+}

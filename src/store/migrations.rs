@@ -418,6 +418,102 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 8: the towns by their full names, and every town of the county (written by `apply`).
     "",
+    // 9: several laptops and one office. Towns are keyed by their names (re-keyed by `apply`,
+    // so the same town made on two laptops is one town); this file's identity; its own
+    // changes, each captured with its action (and, at the office, the changes it applied from
+    // others, with where they came from); its peers (how far their changes are applied here and
+    // ours sent there); the packages sent and received; conflicts kept until a user picks, and
+    // the picks' times; records that look like one, offered for merging.
+    r#"
+    CREATE TABLE device (
+        only        INTEGER PRIMARY KEY CHECK (only = 1),
+        id          TEXT NOT NULL,
+        name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        role        TEXT NOT NULL CHECK (role IN ('office', 'field')),
+        host        TEXT NOT NULL DEFAULT '',
+        had_records INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE change_log (
+        origin        TEXT NOT NULL,
+        seq           INTEGER NOT NULL CHECK (seq >= 1),
+        kind          TEXT NOT NULL CHECK (kind IN ('edit', 'snapshot', 'resolution')),
+        made_at       TEXT NOT NULL,
+        author        TEXT NOT NULL,
+        changeset     BLOB NOT NULL,
+        source_origin TEXT,
+        source_seq    INTEGER,
+        adjusted      INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (origin, seq)
+    ) STRICT;
+
+    CREATE TABLE peer (
+        id            TEXT PRIMARY KEY NOT NULL,
+        name          TEXT NOT NULL,
+        role          TEXT NOT NULL,
+        applied_up_to INTEGER NOT NULL DEFAULT 0,
+        sent_up_to    INTEGER NOT NULL DEFAULT 0,
+        snapshot_sent INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+
+    CREATE TABLE package_log (
+        id         TEXT PRIMARY KEY NOT NULL,
+        direction  TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+        peer_id    TEXT NOT NULL,
+        peer_name  TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        file_name  TEXT NOT NULL,
+        first_seq  INTEGER,
+        last_seq   INTEGER,
+        snapshot   INTEGER NOT NULL DEFAULT 0,
+        counts     TEXT NOT NULL,
+        applied    INTEGER NOT NULL DEFAULT 0,
+        skipped    INTEGER NOT NULL DEFAULT 0,
+        conflicts  INTEGER NOT NULL DEFAULT 0,
+        note       TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+
+    CREATE TABLE conflict (
+        id          TEXT PRIMARY KEY NOT NULL,
+        table_name  TEXT NOT NULL,
+        row_key     TEXT NOT NULL,
+        compound_id TEXT,
+        record      TEXT NOT NULL,
+        column_name TEXT NOT NULL,
+        ours        ANY,
+        theirs      ANY,
+        origin      TEXT NOT NULL,
+        origin_name TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        their_time  TEXT NOT NULL,
+        package_id  TEXT,
+        detected_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution  TEXT CHECK (resolution IN ('ours', 'theirs')),
+        resolved_by TEXT
+    ) STRICT;
+    CREATE INDEX conflict_open ON conflict(resolved_at, compound_id);
+
+    CREATE TABLE resolution_stamp (
+        table_name  TEXT NOT NULL,
+        row_key     TEXT NOT NULL,
+        column_name TEXT NOT NULL,
+        stamp       TEXT NOT NULL,
+        PRIMARY KEY (table_name, row_key, column_name)
+    ) STRICT;
+
+    CREATE TABLE duplicate (
+        id          TEXT PRIMARY KEY NOT NULL,
+        kept        TEXT NOT NULL,
+        other       TEXT NOT NULL,
+        package_id  TEXT,
+        detected_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution  TEXT CHECK (resolution IN ('merged', 'both')),
+        resolved_by TEXT
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -460,6 +556,31 @@ fn complete_the_towns(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> 
     Ok(())
 }
 
+/// Migration 9: every town takes the id its name gives (`town_id_for`), and the compounds and
+/// clusters in it follow. (Foreign keys are off while migrations run; the check follows.)
+fn key_towns_by_name(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let towns: Vec<(String, String)> = tx
+        .prepare("SELECT id, name FROM town")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (old, name) in towns {
+        let new = crate::model::town::town_id_for(&name).to_string();
+        if new == old {
+            continue;
+        }
+        tx.execute("UPDATE town SET id = ?2 WHERE id = ?1", (&old, &new))?;
+        tx.execute(
+            "UPDATE compound SET town_id = ?2 WHERE town_id = ?1",
+            (&old, &new),
+        )?;
+        tx.execute(
+            "UPDATE cluster SET town_id = ?2 WHERE town_id = ?1",
+            (&old, &new),
+        )?;
+    }
+    Ok(())
+}
+
 fn apply(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version > i64::from(SCHEMA_VERSION) {
@@ -490,6 +611,9 @@ fn apply(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
         }
         if index + 1 == 8 {
             complete_the_towns(&tx)?;
+        }
+        if index + 1 == 9 {
+            key_towns_by_name(&tx)?;
         }
         let broken: Option<String> = tx
             .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))

@@ -17,6 +17,8 @@ mod signoff;
 mod sql_types;
 mod stages;
 mod surveys;
+pub mod sync;
+mod tx;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -27,11 +29,12 @@ pub use compounds::{CompoundRow, Counted};
 pub use error::StoreError;
 pub use inspection_lists::{InspectionListing, InspectionSummary};
 pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
-pub use open::CHECK_LATER_ABOVE;
+pub use open::{CHECK_LATER_ABOVE, file_uri};
 pub use photos::PhotoMeta;
 pub use rectifications::RectificationListing;
 pub use seal::{Audit, AuditFinding};
 pub use surveys::SurveyText;
+pub(crate) use tx::Tx;
 
 /// How long a write waits for another connection's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -50,6 +53,14 @@ pub struct Store {
     access: Access,
     /// Held while this store is the file's writer. Dropped after the connection.
     _lock: Option<lock::WriterLock>,
+    /// Who this file's captured changes are from (`None` for a reader).
+    origin: Option<sync::Origin>,
+    /// Whether a write transaction records its changes (an import's do not: they travel as
+    /// the entries they came in).
+    capturing: std::cell::Cell<bool>,
+    /// Whether a write transaction that records its changes is under way (one nested in it
+    /// does not record them again).
+    recording: std::cell::Cell<bool>,
 }
 
 /// Whether a store may write.
@@ -230,6 +241,9 @@ impl Store {
             memory_uri,
             access: Access::View(ViewReason::Requested),
             _lock: None,
+            origin: None,
+            capturing: std::cell::Cell::new(false),
+            recording: std::cell::Cell::new(false),
         })
     }
 
@@ -350,6 +364,9 @@ impl Store {
             memory_uri: self.memory_uri.clone(),
             access: Access::View(ViewReason::Requested),
             _lock: None,
+            origin: None,
+            capturing: std::cell::Cell::new(false),
+            recording: std::cell::Cell::new(false),
         })
     }
 
@@ -369,7 +386,20 @@ impl Store {
         if let Access::View(reason) = &self.access {
             return Err(StoreError::ViewOnly(reason.explanation()));
         }
-        Tx::begin(&self.conn)
+        let origin = match &self.origin {
+            Some(origin) if self.capturing.get() && !self.recording.get() => Some(origin.clone()),
+            _ => None,
+        };
+        Tx::begin(&self.conn, origin, &self.recording)
+    }
+
+    /// Runs `f` with its writes not recorded as this file's changes (an import applies what
+    /// came in; what it writes travels as the entries it came in).
+    pub(crate) fn without_capture<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        let was = self.capturing.replace(false);
+        let result = f(self);
+        self.capturing.set(was);
+        result
     }
 
     /// Runs several writes as one: all of them are saved, or none (the sample set, an import).
@@ -435,12 +465,16 @@ impl Store {
         if restored > 0 {
             tracing::warn!(restored, "lock triggers were missing or altered; restored");
         }
+        let origin = sync::ensure_identity(&conn)?;
         Ok(Self {
             conn,
             path,
             memory_uri: None,
             access: Access::Write,
             _lock: None,
+            origin: Some(origin),
+            capturing: std::cell::Cell::new(true),
+            recording: std::cell::Cell::new(false),
         })
     }
 
@@ -500,61 +534,6 @@ fn shared_memory() -> Result<(Connection, String), StoreError> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     Ok((conn, uri))
-}
-
-/// A transaction (or, inside another, a savepoint) that rolls back unless committed.
-pub(crate) struct Tx<'a> {
-    conn: &'a Connection,
-    nested: bool,
-    done: bool,
-}
-
-impl<'a> Tx<'a> {
-    fn begin(conn: &'a Connection) -> Result<Self, StoreError> {
-        let nested = !conn.is_autocommit();
-        conn.execute_batch(if nested {
-            "SAVEPOINT yanshou_write"
-        } else {
-            "BEGIN IMMEDIATE"
-        })?;
-        Ok(Self {
-            conn,
-            nested,
-            done: false,
-        })
-    }
-
-    /// Saves what was written (for a savepoint: into the outer transaction).
-    pub(crate) fn commit(mut self) -> Result<(), StoreError> {
-        self.done = true;
-        self.conn.execute_batch(if self.nested {
-            "RELEASE yanshou_write"
-        } else {
-            "COMMIT"
-        })?;
-        Ok(())
-    }
-}
-
-impl Drop for Tx<'_> {
-    fn drop(&mut self) {
-        if !self.done {
-            // Nothing to report to: the error that stopped the write is already on its way.
-            let _ = self.conn.execute_batch(if self.nested {
-                "ROLLBACK TO yanshou_write; RELEASE yanshou_write"
-            } else {
-                "ROLLBACK"
-            });
-        }
-    }
-}
-
-impl std::ops::Deref for Tx<'_> {
-    type Target = Connection;
-
-    fn deref(&self) -> &Connection {
-        self.conn
-    }
 }
 
 /// Where an item row lives: the item table, its parent table and the column naming the parent.

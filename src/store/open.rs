@@ -432,7 +432,7 @@ pub(super) fn blame_wal(path: &Path, error: StoreError) -> StoreError {
 }
 
 /// `path` as a `file:` URI (for SQLite's URI parameters).
-pub(super) fn file_uri(path: &Path) -> String {
+pub fn file_uri(path: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     let mut uri = String::from("file://");
     let text = absolute.to_string_lossy().replace('\\', "/");

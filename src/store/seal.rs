@@ -438,7 +438,7 @@ fn log_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
 }
 
 /// Appends a seal to the sign-off log, chained to the entry before.
-fn append_log(
+pub(super) fn append_log(
     tx: &rusqlite::Connection,
     id: InspectionId,
     seal: &str,

@@ -193,4 +193,5 @@ pub fn signed_cluster(
     }
     (cluster, members)
 }
+pub mod sync;
 pub mod ui;

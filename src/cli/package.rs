@@ -1,0 +1,131 @@
+//! Field packages from the command line: `export-package`, `import-package`, `identity`,
+//! `peers`. The same store calls as the window's.
+
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+
+use crate::export::Document;
+use crate::job::Progress;
+use crate::model::sync::{Role, short_device_id};
+use crate::store::Store;
+use crate::store::sync::Scope;
+
+/// Writes a package for `to` (a peer's id or name; none for a machine not met yet).
+pub fn export_package(
+    store: &mut Store,
+    out: &Path,
+    to: Option<&str>,
+    all: bool,
+    town: Option<&str>,
+) -> anyhow::Result<()> {
+    let destination = match to {
+        Some(to) => {
+            let peers = store.peers()?;
+            let Some(peer) = peers.iter().find(|p| p.id == to || p.name == to) else {
+                bail!("不认识接收方“{to}”：用 `yanshou peers` 查看与本机交换过数据包的电脑。");
+            };
+            Some(peer.id.clone())
+        }
+        None => None,
+    };
+    let town = match town {
+        Some(name) => {
+            let towns = store.towns()?;
+            let Some(t) = towns.iter().find(|t| t.name == name) else {
+                bail!("没有乡镇“{name}”");
+            };
+            Some(t.id)
+        }
+        None => None,
+    };
+    let scope = if all || town.is_some() {
+        Scope::Everything { town }
+    } else {
+        Scope::Changes
+    };
+    let document = Document::FieldPackage { destination, scope };
+    let clock = crate::model::Clock::local();
+    let outcome = document.write(store, out, &clock, &Progress::unobserved());
+    if let Some(error) = outcome.error {
+        return Err(error.into());
+    }
+    let Some(manifest) = outcome.package else {
+        bail!("数据包没有写出");
+    };
+    store.record_sent(&manifest, &file_name(out))?;
+    let rows: u64 = manifest
+        .counts
+        .values()
+        .map(|c| c.inserts + c.updates + c.deletes)
+        .sum();
+    let what = match (manifest.snapshot_covers, manifest.range) {
+        (Some(_), _) => "全部数据".to_owned(),
+        (None, Some((first, last))) => format!("第 {first}-{last} 号变更"),
+        (None, None) => "没有新的变更".to_owned(),
+    };
+    println!(
+        "已导出数据包 {}：{what}，{rows} 行记录，{} 张照片（{} KB）",
+        out.display(),
+        manifest.photos,
+        outcome.written.first().map_or(0, |(_, s)| s.div_ceil(1024))
+    );
+    Ok(())
+}
+
+/// Imports the package at `package`.
+pub fn import_package(store: &mut Store, package: &Path) -> anyhow::Result<()> {
+    let read = crate::import::package::read_package(package)?;
+    let outcome = store
+        .import_package(&read, &file_name(package))
+        .with_context(|| format!("导入数据包 {}", package.display()))?;
+    println!("{}", outcome.summary());
+    Ok(())
+}
+
+/// Shows this file's identity, or sets its name and role.
+pub fn identity(store: &mut Store, name: Option<&str>, role: Option<&str>) -> anyhow::Result<()> {
+    let Some(current) = store.identity()? else {
+        bail!("此文件没有本机身份（只读打开）");
+    };
+    let role = match role {
+        Some("office" | "县办") => Role::Office,
+        Some("field" | "外业") => Role::Field,
+        Some(other) => bail!("角色“{other}”无法识别：请用 office（县办）或 field（外业）"),
+        None => current.role,
+    };
+    let identity = if name.is_some() || role != current.role {
+        store.set_identity(name.unwrap_or(&current.name), role)?
+    } else {
+        current
+    };
+    println!(
+        "本机：{}（编号 {}）",
+        identity.describe(),
+        short_device_id(&identity.id)
+    );
+    Ok(())
+}
+
+/// The machines this file has exchanged packages with.
+pub fn peers(store: &Store) -> anyhow::Result<()> {
+    let peers = store.peers()?;
+    println!("交换过数据包的电脑（{} 台）", peers.len());
+    for p in peers {
+        println!(
+            "  {}  {}（{}）  已收到对方第 1-{} 号变更，已发出本机第 1-{} 号变更",
+            p.id,
+            p.name,
+            p.role.label(),
+            p.applied_up_to,
+            p.sent_up_to
+        );
+    }
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,95 @@
+//! A field package on disk: a small SQLite file (`.yspkg`) with the manifest as JSON and the
+//! entries in order. Written to a temporary file beside the target and renamed into place, so
+//! a full USB stick or a crash never leaves half a package under the real name.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::ExportError;
+use crate::model::sync::{Entry, Manifest};
+
+/// `PRAGMA application_id` of a package: "YSPK".
+pub const PACKAGE_APPLICATION_ID: i32 = 0x5953_504B;
+
+/// The package file's tables.
+pub const PACKAGE_SCHEMA: &str = "
+    CREATE TABLE manifest (json TEXT NOT NULL);
+    CREATE TABLE entry (
+        ord           INTEGER PRIMARY KEY,
+        origin        TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        kind          TEXT NOT NULL,
+        made_at       TEXT NOT NULL,
+        author        TEXT NOT NULL,
+        changeset     BLOB NOT NULL,
+        source_origin TEXT,
+        source_seq    INTEGER,
+        adjusted      INTEGER NOT NULL
+    );
+";
+
+/// Writes a package to `path`; returns its size in bytes.
+pub fn write_package(
+    path: &Path,
+    manifest: &Manifest,
+    entries: &[Entry],
+) -> Result<u64, ExportError> {
+    let fail = |source: std::io::Error| ExportError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let db_fail = |e: rusqlite::Error| fail(std::io::Error::other(e.to_string()));
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let tmp = dir.join(format!(".yspkg-{}.tmp", uuid::Uuid::now_v7().simple()));
+    let result = (|| {
+        let mut conn = Connection::open(&tmp).map_err(db_fail)?;
+        conn.pragma_update(None, "journal_mode", "OFF")
+            .map_err(db_fail)?;
+        conn.pragma_update(None, "application_id", PACKAGE_APPLICATION_ID)
+            .map_err(db_fail)?;
+        let tx = conn.transaction().map_err(db_fail)?;
+        tx.execute_batch(PACKAGE_SCHEMA).map_err(db_fail)?;
+        let json = serde_json::to_string(manifest).map_err(|e| fail(std::io::Error::other(e)))?;
+        tx.execute("INSERT INTO manifest (json) VALUES (?1)", [json])
+            .map_err(db_fail)?;
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO entry (origin, seq, kind, made_at, author, changeset,
+                                        source_origin, source_seq, adjusted)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )
+                .map_err(db_fail)?;
+            for e in entries {
+                insert
+                    .execute(rusqlite::params![
+                        e.origin,
+                        e.seq,
+                        e.kind.code(),
+                        e.made_at,
+                        e.author,
+                        e.changeset,
+                        e.source.as_ref().map(|(o, _)| o),
+                        e.source.as_ref().map(|(_, s)| s),
+                        e.adjusted
+                    ])
+                    .map_err(db_fail)?;
+            }
+        }
+        tx.commit().map_err(db_fail)?;
+        drop(conn);
+        std::fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(fail)?;
+        std::fs::rename(&tmp, path).map_err(fail)?;
+        std::fs::metadata(path).map(|m| m.len()).map_err(fail)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,108 @@
+//! Reading a field package and checking it against its own manifest, before the store is
+//! touched: a damaged, truncated, foreign or altered file is refused here with a message that
+//! says what to do, and the database is never opened for it.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use crate::export::package::PACKAGE_APPLICATION_ID;
+use crate::model::sync::{Entry, EntryKind, Manifest, PACKAGE_FORMAT, Package, payload_hash};
+
+/// Why a package file cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    #[error("找不到数据包“{0}”。")]
+    Missing(String),
+    #[error("“{0}”不是验收数据包（.yspkg）。请选择用“导出外业数据包”生成的文件。")]
+    NotAPackage(String),
+    #[error("数据包“{0}”已损坏或不完整（可能复制时中断）：请让对方重新导出一份。本机数据未改动。")]
+    Damaged(String),
+    #[error(
+        "数据包“{name}”的内容与其校验值不符（可能在传输中损坏或被改动）：请让对方重新导出一份。本机数据未改动。"
+    )]
+    HashMismatch { name: String },
+    #[error("数据包“{name}”的格式是“{format}”，本程序读不了：请先升级本机程序。本机数据未改动。")]
+    UnknownFormat { name: String, format: String },
+}
+
+/// Reads and checks the package at `path`.
+pub fn read_package(path: &Path) -> Result<Package, PackageError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    if !path.is_file() {
+        return Err(PackageError::Missing(path.display().to_string()));
+    }
+    let mut head = [0u8; 16];
+    let is_sqlite = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && &head == b"SQLite format 3\0";
+    if !is_sqlite {
+        return Err(PackageError::NotAPackage(name));
+    }
+    // Read as it is, on a read-only stick too, leaving nothing beside it.
+    let uri = format!("{}?immutable=1", crate::store::file_uri(path));
+    let conn = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(|_| PackageError::Damaged(name.clone()))?;
+    let damaged = |_| PackageError::Damaged(name.clone());
+    let app_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(damaged)?;
+    if app_id != PACKAGE_APPLICATION_ID {
+        return Err(PackageError::NotAPackage(name));
+    }
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(damaged)?;
+    if check != "ok" {
+        return Err(PackageError::Damaged(name));
+    }
+    let json: Option<String> = conn
+        .query_row("SELECT json FROM manifest", [], |r| r.get(0))
+        .optional()
+        .map_err(damaged)?;
+    let manifest: Manifest = json
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .ok_or_else(|| PackageError::Damaged(name.clone()))?;
+    if manifest.format != PACKAGE_FORMAT {
+        return Err(PackageError::UnknownFormat {
+            name,
+            format: manifest.format,
+        });
+    }
+    let entries = read_entries(&conn).map_err(damaged)?;
+    if payload_hash(&entries) != manifest.payload_sha256 {
+        return Err(PackageError::HashMismatch { name });
+    }
+    Ok(Package { manifest, entries })
+}
+
+fn read_entries(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
+    let mut stmt = conn.prepare(
+        "SELECT origin, seq, kind, made_at, author, changeset, source_origin, source_seq,
+                adjusted
+         FROM entry ORDER BY ord",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let kind: String = r.get(2)?;
+        let source: Option<String> = r.get(6)?;
+        let source_seq: Option<i64> = r.get(7)?;
+        Ok(Entry {
+            origin: r.get(0)?,
+            seq: r.get(1)?,
+            kind: EntryKind::from_code(&kind).ok_or(rusqlite::Error::InvalidQuery)?,
+            made_at: r.get(3)?,
+            author: r.get(4)?,
+            changeset: r.get(5)?,
+            source: source.zip(source_seq),
+            adjusted: r.get(8)?,
+        })
+    })?;
+    rows.collect()
+}

@@ -1,0 +1,109 @@
+//! Change capture. Every write transaction (and every nested one) records its changes with
+//! SQLite's session extension and, just before it commits, appends them to `change_log` as this
+//! file's next numbered entry: in the same transaction, so a crash can never leave a change
+//! saved but not queued, or queued but not saved. A nested write that rolls back takes its
+//! session with it. The bookkeeping tables are not captured.
+
+use rusqlite::Connection;
+use rusqlite::session::Session;
+
+use crate::model::sync::EntryKind;
+use crate::store::{StoreError, now};
+
+/// The tables whose rows travel, children before parents: the order an import applies a
+/// changeset's rows in (a child's row before its parent's sign-off locks it).
+pub(crate) const CAPTURED: [&str; 14] = [
+    "photo",
+    "signature",
+    "inspection_party",
+    "inspection_member",
+    "inspection_item",
+    "rectification",
+    "inspection",
+    "survey_item",
+    "survey",
+    "cluster_facility",
+    "cluster_survey",
+    "compound",
+    "cluster",
+    "town",
+];
+
+/// Who the captured changes are from.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub id: String,
+    pub name: String,
+}
+
+/// A transaction's session, until it commits.
+pub(crate) struct Capture<'a> {
+    session: Session<'a>,
+    origin: Origin,
+}
+
+impl<'a> Capture<'a> {
+    /// Starts recording the changes `conn` makes to the captured tables.
+    pub(crate) fn start(conn: &'a Connection, origin: Origin) -> Result<Self, StoreError> {
+        let mut session = Session::new(conn)?;
+        session.table_filter(Some(|table: &str| CAPTURED.contains(&table)));
+        session.attach(None::<&str>)?;
+        Ok(Self { session, origin })
+    }
+
+    /// Appends what was recorded (if anything) as the origin's next entry: a user's edit.
+    pub(crate) fn finish(self, conn: &Connection) -> Result<(), StoreError> {
+        self.finish_as(conn, EntryKind::Edit, None, false)
+    }
+
+    /// Appends what was recorded (if anything) as the origin's next entry of `kind`; at the
+    /// office, with the change it applied (`source`) and whether it applied it otherwise.
+    pub(crate) fn finish_as(
+        mut self,
+        conn: &Connection,
+        kind: EntryKind,
+        source: Option<(&str, i64)>,
+        adjusted: bool,
+    ) -> Result<(), StoreError> {
+        if self.session.is_empty() {
+            return Ok(());
+        }
+        let mut changeset = Vec::new();
+        self.session.changeset_strm(&mut changeset)?;
+        drop(self.session);
+        append(conn, &self.origin, kind, &changeset, source, adjusted).map(drop)
+    }
+}
+
+/// Appends `changeset` as `origin`'s next entry; its number is the last one plus one.
+pub(crate) fn append(
+    conn: &Connection,
+    origin: &Origin,
+    kind: EntryKind,
+    changeset: &[u8],
+    source: Option<(&str, i64)>,
+    adjusted: bool,
+) -> Result<i64, StoreError> {
+    let seq: i64 = conn.query_row(
+        "SELECT coalesce(max(seq), 0) + 1 FROM change_log WHERE origin = ?1",
+        [&origin.id],
+        |r| r.get(0),
+    )?;
+    conn.execute(
+        "INSERT INTO change_log (origin, seq, kind, made_at, author, changeset, source_origin,
+                                 source_seq, adjusted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![
+            origin.id,
+            seq,
+            kind.code(),
+            now(),
+            origin.name,
+            changeset,
+            source.map(|(o, _)| o),
+            source.map(|(_, s)| s),
+            adjusted
+        ],
+    )?;
+    Ok(seq)
+}

@@ -1,0 +1,371 @@
+//! Conflicts and look-alike compounds, for a user to settle. A pick is itself a change that
+//! travels: a resolution entry, made with a session on a scratch copy of the row, that replaces
+//! whatever the other machines have for that field (unless they took a later pick).
+
+use std::collections::HashSet;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+
+use super::capture::append;
+use super::rows::{Table, key_from_text, value_text};
+use crate::model::CompoundId;
+use crate::model::sync::{EntryKind, column_label};
+use crate::store::{Store, StoreError, now};
+
+/// One field changed on two machines since they last agreed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConflictField {
+    pub id: String,
+    /// `*` for a record deleted on one machine and changed on the other.
+    pub column: String,
+    pub label: String,
+    pub ours: String,
+    pub theirs: String,
+    /// Who changed it there, and when (RFC 3339).
+    pub origin_name: String,
+    pub their_time: String,
+    /// A record deleted here and changed there can only stay deleted (its whole other
+    /// version did not travel).
+    pub theirs_available: bool,
+}
+
+/// A record with fields in conflict.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConflictRecord {
+    pub table: String,
+    pub record: String,
+    pub compound_id: Option<CompoundId>,
+    pub fields: Vec<ConflictField>,
+}
+
+/// A user's pick for a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldPick {
+    /// Keep this machine's value.
+    Ours,
+    /// Take the other machine's value.
+    Theirs,
+}
+
+/// Two compounds that look like one (same name, town and address), offered for merging.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateOffer {
+    pub id: String,
+    pub kept: CompoundId,
+    pub other: CompoundId,
+    pub name: String,
+    pub address: String,
+    /// Rounds (surveys and inspections) each has.
+    pub kept_rounds: usize,
+    pub other_rounds: usize,
+}
+
+impl Store {
+    /// The conflicts no user has settled, by record.
+    pub fn open_conflicts(&self) -> Result<Vec<ConflictRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, table_name, row_key, record, compound_id, column_name, ours, theirs,
+                    origin_name, their_time
+             FROM conflict WHERE resolved_at IS NULL
+             ORDER BY record, table_name, row_key, detected_at",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut records: Vec<(String, ConflictRecord)> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let table: String = r.get(1)?;
+            let row_key: String = r.get(2)?;
+            let column: String = r.get(5)?;
+            let ours: Value = r.get(6)?;
+            let theirs: Value = r.get(7)?;
+            let field = ConflictField {
+                id: r.get(0)?,
+                label: column_label(&table, &column),
+                theirs_available: !(column == "*" && ours == Value::Null),
+                ours: if column == "*" && ours == Value::Null {
+                    "本机已删除".to_owned()
+                } else {
+                    value_text(&ours)
+                },
+                theirs: value_text(&theirs),
+                column,
+                origin_name: r.get(8)?,
+                their_time: r.get(9)?,
+            };
+            let key = format!("{table}|{row_key}");
+            match records.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, record)) => record.fields.push(field),
+                None => records.push((
+                    key,
+                    ConflictRecord {
+                        table,
+                        record: r.get(3)?,
+                        compound_id: r
+                            .get::<_, Option<String>>(4)?
+                            .and_then(|id| id.parse().ok()),
+                        fields: vec![field],
+                    },
+                )),
+            }
+        }
+        Ok(records.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// How many conflicts and look-alike compounds wait for a user.
+    pub fn pending_reviews(&self) -> Result<usize, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM conflict WHERE resolved_at IS NULL)
+                  + (SELECT count(*) FROM duplicate WHERE resolved_at IS NULL)",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
+    }
+
+    /// The compounds with a conflict not yet settled: the register marks them.
+    pub fn compounds_in_conflict(&self) -> Result<HashSet<CompoundId>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT compound_id FROM conflict
+             WHERE resolved_at IS NULL AND compound_id IS NOT NULL",
+        )?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .filter_map(|id| id.ok().and_then(|id| id.parse().ok()))
+            .collect();
+        Ok(ids)
+    }
+
+    /// Settles a conflict with the user's pick; the pick travels as a resolution.
+    pub fn resolve_conflict(&mut self, id: &str, pick: FieldPick) -> Result<(), StoreError> {
+        let (table_name, row_key, column, ours, theirs): (String, String, String, Value, Value) =
+            self.conn
+                .query_row(
+                    "SELECT table_name, row_key, column_name, ours, theirs FROM conflict
+                     WHERE id = ?1 AND resolved_at IS NULL",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "冲突",
+                    id: id.to_owned(),
+                })?;
+        let origin = self.origin()?.clone();
+        let table = Table::read(&self.conn, &table_name)?;
+        let key = key_from_text(&row_key)?;
+        let deleted_here = column == "*" && ours == Value::Null;
+        if deleted_here && pick == FieldPick::Theirs {
+            return Err(StoreError::Invalid(
+                "本机已删除这条记录，对方的完整版本没有随数据包传来，只能保留删除：请选“以本机为准”，或请对方重新登记。"
+                    .to_owned(),
+            ));
+        }
+        self.without_capture(|store| {
+            let tx = store.begin()?;
+            let current = table.row(&tx, &key)?;
+            let changeset = match (column.as_str(), pick, &current) {
+                // Deleted there, kept here: the whole record travels back.
+                ("*", FieldPick::Ours, Some(row)) => scratch_change(&table, row, None)?,
+                // Deleted there and now here too.
+                ("*", FieldPick::Theirs, Some(row)) => {
+                    let changeset = scratch_change(&table, row, Some(Change::Delete))?;
+                    table.delete(&tx, &key)?;
+                    changeset
+                }
+                // Deleted here, stays deleted: the other machines delete it too.
+                ("*", _, None) => {
+                    let mut row = vec![Value::Null; table.columns.len()];
+                    let mut k = key.iter();
+                    for (c, pk) in table.pk.iter().enumerate() {
+                        if *pk && let Some(v) = k.next() {
+                            row[c] = v.clone();
+                        }
+                    }
+                    scratch_change(&table, &row, Some(Change::Delete))?
+                }
+                (_, _, Some(row)) => {
+                    let c = table.index_of(&column).ok_or_else(|| {
+                        StoreError::Corrupt(format!("冲突记录的字段 {column} 不存在"))
+                    })?;
+                    let (chosen, other) = match pick {
+                        FieldPick::Ours => (row[c].clone(), theirs.clone()),
+                        FieldPick::Theirs => (theirs.clone(), row[c].clone()),
+                    };
+                    if pick == FieldPick::Theirs {
+                        table.update(&tx, &key, &[(c, chosen.clone())])?;
+                    }
+                    let mut before = row.clone();
+                    before[c] = other;
+                    scratch_change(&table, &before, Some(Change::Set(c, chosen)))?
+                }
+                (_, _, None) => Vec::new(),
+            };
+            tx.execute(
+                "UPDATE conflict SET resolved_at = ?2, resolution = ?3, resolved_by = ?4
+                 WHERE id = ?1",
+                (
+                    id,
+                    now(),
+                    match pick {
+                        FieldPick::Ours => "ours",
+                        FieldPick::Theirs => "theirs",
+                    },
+                    &origin.name,
+                ),
+            )?;
+            if !changeset.is_empty() {
+                let seq = append(&tx, &origin, EntryKind::Resolution, &changeset, None, false)?;
+                let made_at: String = tx.query_row(
+                    "SELECT made_at FROM change_log WHERE origin = ?1 AND seq = ?2",
+                    (&origin.id, seq),
+                    |r| r.get(0),
+                )?;
+                tx.execute(
+                    "INSERT INTO resolution_stamp (table_name, row_key, column_name, stamp)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT DO UPDATE SET stamp = excluded.stamp",
+                    (
+                        &table_name,
+                        &row_key,
+                        &column,
+                        format!("{made_at}|{}", origin.id),
+                    ),
+                )?;
+            }
+            tx.commit()
+        })
+    }
+
+    /// Compounds that look like ones already here, not yet settled.
+    pub fn duplicates(&self) -> Result<Vec<DuplicateOffer>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.id, d.kept, d.other, k.name, k.address,
+                    (SELECT count(*) FROM survey WHERE compound_id = d.kept)
+                  + (SELECT count(*) FROM inspection WHERE compound_id = d.kept),
+                    (SELECT count(*) FROM survey WHERE compound_id = d.other)
+                  + (SELECT count(*) FROM inspection WHERE compound_id = d.other)
+             FROM duplicate d JOIN compound k ON k.id = d.kept
+             WHERE d.resolved_at IS NULL AND EXISTS (SELECT 1 FROM compound WHERE id = d.other)
+             ORDER BY k.name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DuplicateOffer {
+                id: r.get(0)?,
+                kept: r.get(1)?,
+                other: r.get(2)?,
+                name: r.get(3)?,
+                address: r.get(4)?,
+                kept_rounds: r.get::<_, i64>(5)? as usize,
+                other_rounds: r.get::<_, i64>(6)? as usize,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Settles a look-alike: `merge` moves the other compound's surveys and inspections to the
+    /// kept one and deletes it (a change that travels); otherwise both stay.
+    pub fn resolve_duplicate(&mut self, id: &str, merge: bool) -> Result<(), StoreError> {
+        let offer = self
+            .duplicates()?
+            .into_iter()
+            .find(|d| d.id == id)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "疑似重复的小区",
+                id: id.to_owned(),
+            })?;
+        let name = self.origin()?.name.clone();
+        let tx = self.begin()?;
+        if merge {
+            let signed: i64 = tx.query_row(
+                "SELECT count(*) FROM inspection WHERE compound_id = ?1
+                     AND (signed_off_at IS NOT NULL
+                          OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = inspection.id))",
+                [offer.other],
+                |r| r.get(0),
+            )?;
+            if signed > 0 {
+                return Err(StoreError::Invalid(format!(
+                    "另一条“{}”有 {signed} 份已签字的验收记录，签字记录不能改动，不能合并：请选“保留两条”。",
+                    offer.name
+                )));
+            }
+            // Its survey rounds follow the kept compound's.
+            tx.execute(
+                "UPDATE survey SET round = round + (SELECT coalesce(max(round), 0)
+                                                    FROM survey WHERE compound_id = ?1)
+                 WHERE compound_id = ?2",
+                (offer.kept, offer.other),
+            )?;
+            tx.execute(
+                "UPDATE survey SET compound_id = ?1 WHERE compound_id = ?2",
+                (offer.kept, offer.other),
+            )?;
+            tx.execute(
+                "UPDATE inspection SET compound_id = ?1 WHERE compound_id = ?2",
+                (offer.kept, offer.other),
+            )?;
+            tx.execute("DELETE FROM compound WHERE id = ?1", [offer.other])?;
+        }
+        tx.execute(
+            "UPDATE duplicate SET resolved_at = ?2, resolution = ?3, resolved_by = ?4
+             WHERE id = ?1",
+            (id, now(), if merge { "merged" } else { "both" }, name),
+        )?;
+        tx.commit()
+    }
+}
+
+/// What a resolution does to a row.
+enum Change {
+    /// Sets column `.0` to `.1`.
+    Set(usize, Value),
+    Delete,
+}
+
+/// A one-row changeset made with a session on a scratch table of `table`'s shape: inserting
+/// `row` (`None`), setting a column of it, or deleting it. The scratch table has no
+/// constraints, so a row known only by its key can be deleted too.
+fn scratch_change(
+    table: &Table,
+    row: &[Value],
+    change: Option<Change>,
+) -> Result<Vec<u8>, StoreError> {
+    let scratch = Connection::open_in_memory()?;
+    let keys: Vec<String> = table
+        .columns
+        .iter()
+        .zip(&table.pk)
+        .filter(|(_, pk)| **pk)
+        .map(|(c, _)| format!("\"{c}\""))
+        .collect();
+    scratch.execute_batch(&format!(
+        "CREATE TABLE \"{}\" ({}, PRIMARY KEY ({}))",
+        table.name,
+        table.column_list(),
+        keys.join(", ")
+    ))?;
+    let marks = (1..=row.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let insert = format!(
+        "INSERT INTO \"{}\" ({}) VALUES ({marks})",
+        table.name,
+        table.column_list()
+    );
+    if change.is_some() {
+        scratch.execute(&insert, params_from_iter(row.iter()))?;
+    }
+    let mut session = rusqlite::session::Session::new(&scratch)?;
+    session.attach(None::<&str>)?;
+    let key = table.key_of(row);
+    match change {
+        None => {
+            scratch.execute(&insert, params_from_iter(row.iter()))?;
+        }
+        Some(Change::Set(c, value)) => table.update(&scratch, &key, &[(c, value)])?,
+        Some(Change::Delete) => table.delete(&scratch, &key)?,
+    }
+    let mut changeset = Vec::new();
+    session.changeset_strm(&mut changeset)?;
+    Ok(changeset)
+}

@@ -1,0 +1,331 @@
+//! Importing a package. Everything that can refuse it is checked before anything is written
+//! (this file's own package, a newer schema, a catalogue this build lacks, a gap in the
+//! sender's numbering); then it applies in one transaction, all of it or none. The same
+//! package, or the same changes again, change nothing. At the office, what a package changed
+//! becomes the office's own numbered changes, which it passes on to the other laptops.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::apply::{Applier, Source, count, decode};
+use super::capture::Capture;
+use super::rows::Tables;
+use crate::model::sync::{Counts, EntryKind, Package, Role};
+use crate::model::{InspectionId, SealCheck};
+use crate::store::{SCHEMA_VERSION, Store, StoreError, now};
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub source_name: String,
+    /// Changes applied.
+    pub applied: usize,
+    /// Changes this file had already (an overlapping or repeated package).
+    pub already_here: usize,
+    /// Fields changed on both machines, kept for a user to pick.
+    pub conflicts: usize,
+    /// Compounds that look like ones already here, offered for merging.
+    pub duplicates: usize,
+    /// Signed records that arrived, their seals checked and logged here.
+    pub sealed: usize,
+    /// Rows inserted, updated and deleted per table, as the package brought them.
+    pub counts: BTreeMap<String, Counts>,
+    /// Survey rounds renumbered and the like.
+    pub notes: Vec<String>,
+    /// The package was imported before: nothing was written.
+    pub repeated: bool,
+}
+
+impl ImportOutcome {
+    /// One line for the status bar.
+    pub fn summary(&self) -> String {
+        if self.repeated {
+            return format!(
+                "此数据包（来自{}）以前已导入过，本次没有改动。",
+                self.source_name
+            );
+        }
+        if self.applied == 0 {
+            return format!(
+                "来自{}的数据包没有新内容（{} 项变更本机已有），本次没有改动。",
+                self.source_name, self.already_here
+            );
+        }
+        let mut text = format!("已导入来自{}的 {} 项变更", self.source_name, self.applied);
+        if self.already_here > 0 {
+            text.push_str(&format!("（另有 {} 项本机已有）", self.already_here));
+        }
+        if self.sealed > 0 {
+            text.push_str(&format!("，{} 份已签字记录核验一致", self.sealed));
+        }
+        if self.conflicts > 0 || self.duplicates > 0 {
+            text.push_str(&format!(
+                "。待处理：{} 处冲突、{} 对疑似重复小区，请在“冲突处理”中逐项选择",
+                self.conflicts, self.duplicates
+            ));
+        }
+        text.push('。');
+        for note in &self.notes {
+            text.push_str(note);
+            text.push('。');
+        }
+        text
+    }
+}
+
+impl Store {
+    /// Imports `package` (read from `file_name`): all of it or nothing.
+    pub fn import_package(
+        &mut self,
+        package: &Package,
+        file_name: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        let me = self
+            .identity()?
+            .ok_or_else(|| StoreError::ViewOnly("此文件只能查看，不能导入数据包".to_owned()))?;
+        let m = &package.manifest;
+        let refuse = |why: String| Err(StoreError::Invalid(format!("{why}本机数据未改动。")));
+        if m.source_id == me.id {
+            return refuse("这是本机自己导出的数据包，不能导入本机。".to_owned());
+        }
+        if m.schema_version > SCHEMA_VERSION {
+            return refuse(format!(
+                "数据包由更新版本的程序导出（数据版本 {}，本机 {SCHEMA_VERSION}）：请先升级本机程序再导入。",
+                m.schema_version
+            ));
+        }
+        if let Some(unknown) = m.catalogue_versions.iter().find(|v| !catalogue_known(v)) {
+            return refuse(format!(
+                "数据包中的记录用的是本机没有的标准目录“{unknown}”：请先升级本机程序再导入。"
+            ));
+        }
+        let mut outcome = ImportOutcome {
+            source_name: m.source_name.clone(),
+            ..ImportOutcome::default()
+        };
+        let imported_at: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT at FROM package_log WHERE id = ?1 AND direction = 'received'",
+                [&m.package_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if imported_at.is_some() {
+            outcome.repeated = true;
+            outcome.already_here = package.entries.len();
+            return Ok(outcome);
+        }
+        // The sender's changes must come without a gap after what is here.
+        let progress = self.applied_up_to(&m.source_id)?;
+        let start = progress.max(m.snapshot_covers.unwrap_or(0));
+        if let Some(first) = package
+            .entries
+            .iter()
+            .filter(|e| e.seq > start)
+            .map(|e| e.seq)
+            .min()
+            && first > start + 1
+        {
+            return refuse(format!(
+                "缺少{}的第 {} 至 {} 号变更（本机只收到第 {start} 号为止）：请先导入更早的数据包，或请对方导出“全部数据”。",
+                m.source_name,
+                start + 1,
+                first - 1
+            ));
+        }
+        let capture_as_office = me.role == Role::Office;
+        let origin = self.origin()?.clone();
+        self.without_capture(|store| {
+            store.in_one_transaction(|store| {
+                let conn = &store.conn;
+                conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+                let mut tables = Tables::default();
+                let mut last = progress;
+                for entry in &package.entries {
+                    if entry.seq > 0 && entry.seq <= start {
+                        outcome.already_here += 1;
+                        continue;
+                    }
+                    let echo = entry.source.as_ref().is_some_and(|(o, _)| *o == me.id);
+                    if echo && !entry.adjusted {
+                        // This file's own change, as the office applied it: already here.
+                        outcome.already_here += 1;
+                        last = last.max(entry.seq);
+                        continue;
+                    }
+                    let changes = decode(&entry.changeset)?;
+                    count(&changes, &mut outcome.counts);
+                    let capture = if capture_as_office && !echo {
+                        Some(Capture::start(conn, origin.clone())?)
+                    } else {
+                        None
+                    };
+                    let source = Source {
+                        origin: &entry.origin,
+                        origin_name: &entry.author,
+                        seq: entry.seq,
+                        made_at: &entry.made_at,
+                        kind: entry.kind,
+                        package_id: &m.package_id,
+                        echo,
+                        at_office: capture_as_office,
+                    };
+                    let applied = Applier::new(conn, &mut tables, source).apply(changes)?;
+                    if let Some(capture) = capture {
+                        let kind = match entry.kind {
+                            EntryKind::Resolution => EntryKind::Resolution,
+                            EntryKind::Edit | EntryKind::Snapshot => EntryKind::Edit,
+                        };
+                        let from = (entry.seq > 0).then_some((entry.origin.as_str(), entry.seq));
+                        capture.finish_as(conn, kind, from, applied.adjusted)?;
+                    }
+                    outcome.applied += 1;
+                    outcome.conflicts += applied.conflicts;
+                    outcome.duplicates += applied.duplicates;
+                    outcome.notes.extend(applied.notes);
+                    last = last.max(entry.seq);
+                }
+                last = last.max(m.snapshot_covers.unwrap_or(0));
+                outcome.sealed = log_arrived_seals(store)?;
+                check_links(conn)?;
+                record_received(conn, package, file_name, last, &outcome, &me.id)?;
+                Ok::<_, StoreError>(())
+            })
+        })?;
+        Ok(outcome)
+    }
+
+    /// How far `origin`'s numbered changes are applied here.
+    pub(crate) fn applied_up_to(&self, origin: &str) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT applied_up_to FROM peer WHERE id = ?1",
+                [origin],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+    }
+}
+
+fn catalogue_known(version: &str) -> bool {
+    crate::model::Catalogue::version(version).is_some()
+        || crate::model::SurveyCatalogue::version(version).is_some()
+}
+
+/// Signed records that arrived: each seal is checked against the record as it arrived and
+/// entered in this file's sign-off log; one that does not match refuses the package.
+fn log_arrived_seals(store: &Store) -> Result<usize, StoreError> {
+    let arrived: Vec<(InspectionId, String, Option<u32>, Option<String>)> = store
+        .conn
+        .prepare(
+            "SELECT id, seal, seal_version, signed_off_at FROM inspection
+             WHERE seal IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM seal_log l WHERE l.inspection_id = inspection.id)",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, seal, version, signed_off_at) in &arrived {
+        crate::store::seal::append_log(
+            &store.conn,
+            *id,
+            seal,
+            version.unwrap_or(1),
+            signed_off_at.as_deref().unwrap_or_default(),
+        )?;
+        let inspection = store.inspection(*id)?;
+        let signatures = store.signatures(*id)?;
+        match store.check_seal_of(&inspection, &signatures)? {
+            SealCheck::Intact { .. } => {}
+            SealCheck::Tampered {
+                sealed_code,
+                current_code,
+            } => {
+                return Err(StoreError::Invalid(format!(
+                    "数据包中的已签字记录“{}”与其校验码不符（签字时 {sealed_code}，数据包中 {current_code}），判定为篡改：整个数据包未导入，本机数据未改动。",
+                    store.inspection_listing(*id)?.describe()
+                )));
+            }
+            other => {
+                let why = other.finding().map(|f| f.explanation()).unwrap_or_default();
+                return Err(StoreError::Invalid(format!(
+                    "数据包中的已签字记录“{}”{why}：整个数据包未导入，本机数据未改动。",
+                    store.inspection_listing(*id)?.describe()
+                )));
+            }
+        }
+    }
+    Ok(arrived.len())
+}
+
+/// Every row's links hold once the package is in (checked before the commit, which would
+/// refuse anyway, so the message can say what is missing).
+fn check_links(conn: &Connection) -> Result<(), StoreError> {
+    let broken: Option<String> = conn
+        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .optional()?;
+    match broken {
+        Some(table) => Err(StoreError::Invalid(format!(
+            "数据包不完整：其中的{}缺少它所属的记录（可能漏导了更早的数据包）。整个数据包未导入，本机数据未改动。",
+            crate::model::sync::table_label(&table)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The sender as a peer (how far its changes are applied here, and how far ours are there,
+/// as it acknowledges), and the package in the history.
+fn record_received(
+    conn: &Connection,
+    package: &Package,
+    file_name: &str,
+    applied_up_to: i64,
+    outcome: &ImportOutcome,
+    me: &str,
+) -> Result<(), StoreError> {
+    let m = &package.manifest;
+    let ack = if m.destination_id.as_deref() == Some(me) {
+        m.ack.unwrap_or(0)
+    } else {
+        0
+    };
+    conn.execute(
+        "INSERT INTO peer (id, name, role, applied_up_to, sent_up_to)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
+             applied_up_to = max(applied_up_to, excluded.applied_up_to),
+             sent_up_to = max(sent_up_to, excluded.sent_up_to)",
+        rusqlite::params![
+            m.source_id,
+            m.source_name,
+            m.source_role.code(),
+            applied_up_to,
+            ack
+        ],
+    )?;
+    let counts = serde_json::to_string(&outcome.counts).unwrap_or_default();
+    conn.execute(
+        "INSERT INTO package_log (id, direction, peer_id, peer_name, at, file_name, first_seq,
+             last_seq, snapshot, counts, applied, skipped, conflicts, note)
+         VALUES (?1, 'received', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        rusqlite::params![
+            m.package_id,
+            m.source_id,
+            m.source_name,
+            now(),
+            file_name,
+            m.range.map(|(f, _)| f),
+            m.range.map(|(_, l)| l),
+            m.snapshot_covers.is_some(),
+            counts,
+            outcome.applied as i64,
+            outcome.already_here as i64,
+            (outcome.conflicts + outcome.duplicates) as i64,
+            outcome.notes.join("；")
+        ],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! Several laptops, one county office. This file's identity; its changes captured as SQLite
+//! session changesets in the same transaction as each action (`capture`); the entries a peer
+//! has not had yet and snapshots (`outgoing`); applying a package's entries, all or nothing,
+//! keeping both versions of what was changed on two machines (`incoming`); conflicts and the
+//! user's picks, which travel too (`conflicts`); the history of packages (`history`).
+
+mod apply;
+mod capture;
+mod conflicts;
+mod history;
+mod identity;
+mod incoming;
+mod outgoing;
+mod rows;
+
+pub(crate) use capture::{Capture, Origin};
+pub use conflicts::{ConflictField, ConflictRecord, DuplicateOffer, FieldPick};
+pub use history::PackageRecord;
+pub(crate) use identity::ensure_identity;
+pub use incoming::ImportOutcome;
+pub use outgoing::{Outgoing, Peer, Scope};

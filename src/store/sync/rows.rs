@@ -1,0 +1,277 @@
+//! Rows by table and primary key, with values as SQLite holds them: what applying a change and
+//! keeping a conflict need. Column names come from the schema, so every captured table is
+//! handled the same way.
+
+use std::collections::HashMap;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+
+use crate::store::StoreError;
+
+/// A captured table's columns, in order, and which of them form its primary key.
+#[derive(Clone, Debug)]
+pub(super) struct Table {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub pk: Vec<bool>,
+}
+
+impl Table {
+    pub fn read(conn: &Connection, name: &str) -> Result<Self, StoreError> {
+        let mut stmt = conn.prepare(&format!("PRAGMA table_info(\"{name}\")"))?;
+        let mut columns = Vec::new();
+        let mut pk = Vec::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            columns.push(r.get::<_, String>(1)?);
+            pk.push(r.get::<_, i64>(5)? > 0);
+        }
+        if columns.is_empty() {
+            return Err(StoreError::Corrupt(format!("没有表 {name}")));
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            columns,
+            pk,
+        })
+    }
+
+    /// The primary key's values out of a full row.
+    pub fn key_of(&self, row: &[Value]) -> Vec<Value> {
+        row.iter()
+            .zip(&self.pk)
+            .filter(|(_, pk)| **pk)
+            .map(|(v, _)| v.clone())
+            .collect()
+    }
+
+    fn key_condition(&self) -> String {
+        self.columns
+            .iter()
+            .zip(&self.pk)
+            .filter(|(_, pk)| **pk)
+            .enumerate()
+            .map(|(i, (c, _))| format!("\"{c}\" = ?{}", i + 1))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// The row with primary key `key`, every column.
+    pub fn row(&self, conn: &Connection, key: &[Value]) -> Result<Option<Vec<Value>>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM \"{}\" WHERE {}",
+            self.column_list(),
+            self.name,
+            self.key_condition()
+        );
+        let n = self.columns.len();
+        Ok(conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(key.iter()), |r| {
+                (0..n).map(|i| r.get::<_, Value>(i)).collect()
+            })
+            .optional()?)
+    }
+
+    pub fn insert(&self, conn: &Connection, row: &[Value]) -> Result<(), StoreError> {
+        let marks = (1..=row.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO \"{}\" ({}) VALUES ({marks})",
+            self.name,
+            self.column_list()
+        );
+        conn.prepare_cached(&sql)?
+            .execute(params_from_iter(row.iter()))?;
+        Ok(())
+    }
+
+    /// Sets `changes` (column index → value) on the row with primary key `key`.
+    pub fn update(
+        &self,
+        conn: &Connection,
+        key: &[Value],
+        changes: &[(usize, Value)],
+    ) -> Result<(), StoreError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let keys = key.len();
+        let sets = changes
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| format!("\"{}\" = ?{}", self.columns[*c], keys + i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE \"{}\" SET {sets} WHERE {}",
+            self.name,
+            self.key_condition()
+        );
+        let values = key.iter().chain(changes.iter().map(|(_, v)| v));
+        conn.prepare_cached(&sql)?
+            .execute(params_from_iter(values))?;
+        Ok(())
+    }
+
+    pub fn delete(&self, conn: &Connection, key: &[Value]) -> Result<(), StoreError> {
+        let sql = format!(
+            "DELETE FROM \"{}\" WHERE {}",
+            self.name,
+            self.key_condition()
+        );
+        conn.prepare_cached(&sql)?
+            .execute(params_from_iter(key.iter()))?;
+        Ok(())
+    }
+
+    pub fn column_list(&self) -> String {
+        self.columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn index_of(&self, column: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == column)
+    }
+
+    /// Columns whose differences are bookkeeping, not content: when a row was made and last
+    /// changed.
+    pub fn is_bookkeeping(&self, column: usize) -> bool {
+        matches!(self.columns[column].as_str(), "created_at" | "updated_at")
+    }
+}
+
+/// The captured tables' layouts, read once.
+#[derive(Debug, Default)]
+pub(super) struct Tables {
+    tables: HashMap<String, Table>,
+}
+
+impl Tables {
+    pub fn get(&mut self, conn: &Connection, name: &str) -> Result<&Table, StoreError> {
+        if !self.tables.contains_key(name) {
+            let table = Table::read(conn, name)?;
+            self.tables.insert(name.to_owned(), table);
+        }
+        self.tables
+            .get(name)
+            .ok_or_else(|| StoreError::Corrupt(format!("没有表 {name}")))
+    }
+}
+
+/// A value as the conflict screen shows it.
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::Null => "（空）".to_owned(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(r) => r.to_string(),
+        Value::Text(t) => t.clone(),
+        Value::Blob(b) => format!("（{} 字节的数据）", b.len()),
+    }
+}
+
+/// A primary key as text, for the conflict table and messages.
+pub(super) fn key_text(key: &[Value]) -> String {
+    let parts: Vec<serde_json::Value> = key
+        .iter()
+        .map(|v| match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Integer(i) => serde_json::Value::from(*i),
+            Value::Real(r) => serde_json::Value::from(*r),
+            Value::Text(t) => serde_json::Value::from(t.clone()),
+            Value::Blob(b) => serde_json::Value::from(crate::model::seal::hex(b)),
+        })
+        .collect();
+    serde_json::Value::Array(parts).to_string()
+}
+
+/// The key back from `key_text` (blobs are not keys of any captured table).
+pub(super) fn key_from_text(text: &str) -> Result<Vec<Value>, StoreError> {
+    let parts: Vec<serde_json::Value> = serde_json::from_str(text)
+        .map_err(|_| StoreError::Corrupt(format!("冲突记录的主键“{text}”无法读取")))?;
+    Ok(parts
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Number(n) => n
+                .as_i64()
+                .map(Value::Integer)
+                .or_else(|| n.as_f64().map(Value::Real))
+                .unwrap_or(Value::Null),
+            serde_json::Value::String(s) => Value::Text(s),
+            other => Value::Text(other.to_string()),
+        })
+        .collect())
+}
+
+/// The compound a captured row belongs to, if any: the conflict mark in the register goes on
+/// it.
+pub(super) fn compound_of(
+    conn: &Connection,
+    table: &Table,
+    row: &[Value],
+) -> Result<Option<String>, StoreError> {
+    let column = |name: &str| table.index_of(name).map(|i| &row[i]);
+    let text = |v: Option<&Value>| match v {
+        Some(Value::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let via = |sql: &str, id: Option<String>| -> Result<Option<String>, StoreError> {
+        match id {
+            Some(id) => Ok(conn
+                .query_row(sql, [id], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+                .flatten()),
+            None => Ok(None),
+        }
+    };
+    match table.name.as_str() {
+        "compound" => Ok(text(column("id"))),
+        "inspection" | "survey" => Ok(text(column("compound_id"))),
+        "survey_item" => via(
+            "SELECT compound_id FROM survey WHERE id = ?1",
+            text(column("survey_id")),
+        ),
+        "inspection_item" | "inspection_party" | "inspection_member" | "signature" | "photo"
+        | "rectification" => via(
+            "SELECT compound_id FROM inspection WHERE id = ?1",
+            text(column("inspection_id")),
+        ),
+        _ => Ok(None),
+    }
+}
+
+/// What people call a row: its table's name and, where it has one, its own name or the name
+/// of the compound it belongs to.
+pub(super) fn record_label(
+    conn: &Connection,
+    table: &Table,
+    row: &[Value],
+) -> Result<String, StoreError> {
+    let kind = crate::model::sync::table_label(&table.name);
+    if let Some(Value::Text(name)) = table.index_of("name").map(|i| &row[i]) {
+        return Ok(format!("{kind}“{name}”"));
+    }
+    let compound = compound_of(conn, table, row)?;
+    let name: Option<String> = match compound {
+        Some(id) => conn
+            .query_row("SELECT name FROM compound WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?,
+        None => None,
+    };
+    let code = table.index_of("code").map(|i| value_text(&row[i]));
+    Ok(match (name, code) {
+        (Some(name), Some(code)) => format!("{name} · {kind} {code}"),
+        (Some(name), None) => format!("{name} · {kind}"),
+        (None, Some(code)) => format!("{kind} {code}"),
+        (None, None) => kind.to_owned(),
+    })
+}

@@ -1,0 +1,325 @@
+//! Several laptops and one county office: packages carry every change, apply all or nothing,
+//! never twice, never over a signed record; what both sides changed waits for a user.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+mod common;
+
+use common::sync::{Machine, content, file_bytes};
+use yanshou::model::sync::Role;
+use yanshou::model::{Catalogue, ItemResult, Subject};
+use yanshou::store::StoreError;
+use yanshou::store::sync::FieldPick;
+
+fn day(d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+}
+
+#[test]
+fn a_laptops_records_reach_the_office_once_and_come_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "城关镇-王海燕", Role::Field);
+
+    let (compound, inspection) = common::store_with_inspection(&mut laptop.store, "外业小区");
+    common::pass_every_item(&mut laptop.store, inspection);
+    laptop
+        .store
+        .record_remark(inspection, "XQ-ST-01", "水压正常")
+        .unwrap();
+    let package = laptop.send(None);
+    let outcome = office.receive(&package).unwrap();
+    assert!(outcome.applied > 10, "{outcome:?}");
+    assert_eq!(outcome.conflicts, 0);
+    assert_eq!(office.store.compound(compound).unwrap().name, "外业小区");
+    let at_office = office.store.inspection(inspection).unwrap();
+    assert_eq!(at_office.decided_count(), 13);
+    assert_eq!(at_office.item("XQ-ST-01").unwrap().remark, "水压正常");
+
+    // The same package again: nothing changes, and it says so.
+    let before = file_bytes(&office.path);
+    let again = office.receive(&package).unwrap();
+    assert!(again.repeated, "{again:?}");
+    assert!(
+        again.summary().contains("以前已导入过"),
+        "{}",
+        again.summary()
+    );
+    assert_eq!(file_bytes(&office.path), before);
+
+    // The office passes them back: the laptop has them already.
+    let back = office.send(Some(&laptop));
+    let outcome = laptop.receive(&back).unwrap();
+    assert_eq!(outcome.conflicts, 0, "{outcome:?}");
+    assert_eq!(content(&laptop.store), content(&office.store));
+    // And the laptop knows what the office has: its next package holds only what is new.
+    laptop
+        .store
+        .record_remark(inspection, "XQ-ST-02", "电表已更换")
+        .unwrap();
+    let next = laptop.send(Some(&office));
+    let read = yanshou::import::package::read_package(&next).unwrap();
+    assert_eq!(read.entries.len(), 1, "{:?}", read.manifest);
+    office.receive(&next).unwrap();
+    assert_eq!(
+        office
+            .store
+            .inspection(inspection)
+            .unwrap()
+            .item("XQ-ST-02")
+            .unwrap()
+            .remark,
+        "电表已更换"
+    );
+}
+
+#[test]
+fn a_field_changed_on_two_machines_waits_for_a_pick_which_travels() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业甲", Role::Field);
+    let mut c = common::compound("冲突小区");
+    laptop.store.save_compound(&c).unwrap();
+    office.receive(&laptop.send(None)).unwrap();
+    laptop.receive(&office.send(Some(&laptop))).unwrap();
+
+    // Both change the households, differently.
+    c.households = Some(80);
+    laptop.store.save_compound(&c).unwrap();
+    let mut at_office = office.store.compound(c.id).unwrap();
+    at_office.households = Some(90);
+    at_office.address = "新地址 2 号".to_owned();
+    office.store.save_compound(&at_office).unwrap();
+
+    let outcome = office.receive(&laptop.send(Some(&office))).unwrap();
+    assert_eq!(outcome.conflicts, 1, "{outcome:?}");
+    // Not applied: the office's value stays until someone picks.
+    assert_eq!(office.store.compound(c.id).unwrap().households, Some(90));
+    let conflicts = office.store.open_conflicts().unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let field = &conflicts[0].fields[0];
+    assert_eq!(
+        (
+            field.label.as_str(),
+            field.ours.as_str(),
+            field.theirs.as_str()
+        ),
+        ("户数", "90", "80")
+    );
+    assert_eq!(field.origin_name, "外业甲");
+    assert!(
+        office
+            .store
+            .compounds_in_conflict()
+            .unwrap()
+            .contains(&c.id)
+    );
+
+    // The office takes the laptop's value; the pick goes back to the laptop.
+    office
+        .store
+        .resolve_conflict(&field.id, FieldPick::Theirs)
+        .unwrap();
+    assert_eq!(office.store.compound(c.id).unwrap().households, Some(80));
+    assert!(office.store.open_conflicts().unwrap().is_empty());
+    laptop.receive(&office.send(Some(&laptop))).unwrap();
+    assert_eq!(
+        laptop.store.compound(c.id).unwrap().address,
+        "新地址 2 号",
+        "the office's other change came through"
+    );
+    assert_eq!(content(&laptop.store), content(&office.store));
+    assert!(laptop.store.open_conflicts().unwrap().is_empty());
+}
+
+#[test]
+fn a_signed_record_verifies_at_the_office_and_a_changed_copy_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业乙", Role::Field);
+    let (_, inspection) = common::store_with_inspection(&mut laptop.store, "签字小区");
+    common::pass_every_item(&mut laptop.store, inspection);
+    let seal = common::sign_off_as_is(&mut laptop.store, inspection);
+    let outcome = office.receive(&laptop.send(None)).unwrap();
+    assert_eq!(outcome.sealed, 1, "{outcome:?}");
+    let code = yanshou::model::signoff::short_code(&seal);
+    let found = office.store.find_by_code(&code).unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(
+        matches!(found[0].1, yanshou::model::SealCheck::Intact { .. }),
+        "{:?}",
+        found[0].1
+    );
+    assert!(office.store.audit().unwrap().is_clean());
+
+    // Someone changes the signed record behind the laptop's back and sends everything again.
+    let raw = rusqlite::Connection::open(&laptop.path).unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER inspection_item_locked;
+         UPDATE inspection_item SET result = 'fail' WHERE code = 'XQ-ST-01';",
+    )
+    .unwrap();
+    drop(raw);
+    let forged = laptop.send_scope(
+        Some(&office),
+        yanshou::store::sync::Scope::Everything { town: None },
+    );
+    let before = file_bytes(&office.path);
+    let refused = office.receive(&forged).unwrap_err();
+    let words = refused.to_string();
+    assert!(words.contains("篡改") && words.contains(&code), "{words}");
+    assert_eq!(
+        file_bytes(&office.path),
+        before,
+        "the office file is untouched"
+    );
+}
+
+#[test]
+fn refused_packages_leave_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业丙", Role::Field);
+    laptop
+        .store
+        .save_compound(&common::compound("第一次"))
+        .unwrap();
+    let first = laptop.send(None);
+    laptop
+        .store
+        .save_compound(&common::compound("第二次"))
+        .unwrap();
+    let second = laptop.send(None);
+    let second_only = dir.path().join("second-only.yspkg");
+    // A package that starts after the first one was exported to the same (unknown) peer
+    // holds everything: make one that does not, by dropping its first entry.
+    std::fs::copy(&second, &second_only).unwrap();
+    {
+        let conn = rusqlite::Connection::open(&second_only).unwrap();
+        conn.execute("DELETE FROM entry WHERE seq = 1", []).unwrap();
+        let mut manifest: yanshou::model::sync::Manifest = serde_json::from_str(
+            &conn
+                .query_row("SELECT json FROM manifest", [], |r| r.get::<_, String>(0))
+                .unwrap(),
+        )
+        .unwrap();
+        let entries = yanshou::import::package::read_package(&second)
+            .unwrap()
+            .entries
+            .into_iter()
+            .filter(|e| e.seq != 1)
+            .collect::<Vec<_>>();
+        manifest.payload_sha256 = yanshou::model::sync::payload_hash(&entries);
+        manifest.range = Some((2, 2));
+        conn.execute(
+            "UPDATE manifest SET json = ?1",
+            [serde_json::to_string(&manifest).unwrap()],
+        )
+        .unwrap();
+    }
+
+    let mut refused = Vec::new();
+    let before = file_bytes(&office.path);
+    // A gap in the sender's numbering.
+    refused.push(office.receive(&second_only).unwrap_err().to_string());
+    // Truncated.
+    let truncated = dir.path().join("truncated.yspkg");
+    let bytes = std::fs::read(&first).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    refused.push(office.receive(&truncated).unwrap_err().to_string());
+    // A changed byte in a change.
+    let altered = dir.path().join("altered.yspkg");
+    std::fs::copy(&first, &altered).unwrap();
+    rusqlite::Connection::open(&altered)
+        .unwrap()
+        .execute(
+            "UPDATE entry SET author = '别人' WHERE ord = (SELECT min(ord) FROM entry)",
+            [],
+        )
+        .unwrap();
+    refused.push(office.receive(&altered).unwrap_err().to_string());
+    // From a newer version.
+    let newer = dir.path().join("newer.yspkg");
+    std::fs::copy(&first, &newer).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .execute(
+            "UPDATE manifest SET json = json_set(json, '$.schema_version', 999)",
+            [],
+        )
+        .unwrap();
+    refused.push(office.receive(&newer).unwrap_err().to_string());
+    // Not a package at all.
+    let foreign = dir.path().join("foreign.yspkg");
+    std::fs::write(&foreign, b"hello").unwrap();
+    refused.push(office.receive(&foreign).unwrap_err().to_string());
+    assert_eq!(file_bytes(&office.path), before, "{refused:?}");
+    for (words, expected) in refused.iter().zip([
+        "缺少外业丙的第 1 至 1 号变更",
+        "已损坏或不完整",
+        "与其校验值不符",
+        "更新版本",
+        "不是验收数据包",
+    ]) {
+        assert!(words.contains(expected), "{expected}: {words}");
+    }
+    // Its own package.
+    let own = laptop.receive(&first).unwrap_err().to_string();
+    assert!(own.contains("本机自己导出"), "{own}");
+
+    // In order, both apply; the overlapping second changes nothing new.
+    assert!(office.receive(&first).unwrap().applied > 0);
+    let outcome = office.receive(&second).unwrap();
+    assert_eq!(outcome.applied, 1, "{outcome:?}");
+    assert_eq!(outcome.already_here, 1);
+    assert_eq!(office.store.compound_counts().unwrap().0, 2);
+}
+
+#[test]
+fn two_laptops_meet_at_the_office_towns_merge_and_survey_rounds_are_renumbered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut a = Machine::new(dir.path(), "外业A", Role::Field);
+    let mut b = Machine::new(dir.path(), "外业B", Role::Field);
+    // The same town on both laptops is one town: its id is its name's.
+    let towns_a = a.store.towns().unwrap();
+    assert_eq!(towns_a, b.store.towns().unwrap());
+    let mut c = common::compound("共同小区");
+    c.town_id = Some(towns_a[0].id);
+    a.store.save_compound(&c).unwrap();
+    office.receive(&a.send(None)).unwrap();
+    b.receive(&office.send_scope(None, yanshou::store::sync::Scope::Everything { town: None }))
+        .unwrap();
+    // Both start survey round 1 of the compound.
+    let catalogue = yanshou::model::SurveyCatalogue::current();
+    a.store
+        .start_survey(c.id, day(10), "甲", catalogue)
+        .unwrap();
+    b.store
+        .start_survey(c.id, day(11), "乙", catalogue)
+        .unwrap();
+    office.receive(&a.send(Some(&office))).unwrap();
+    let outcome = office.receive(&b.send(None)).unwrap();
+    assert!(
+        outcome.summary().contains("已改为第 2 轮"),
+        "{}",
+        outcome.summary()
+    );
+    let rounds: Vec<u32> = office
+        .store
+        .surveys_of(c.id)
+        .unwrap()
+        .iter()
+        .map(|s| s.round)
+        .collect();
+    assert_eq!(rounds.len(), 2);
+    assert!(rounds.contains(&1) && rounds.contains(&2), "{rounds:?}");
+    // Everyone ends with the same rounds.
+    a.receive(&office.send(Some(&a))).unwrap();
+    b.receive(&office.send(Some(&b))).unwrap();
+    assert_eq!(content(&a.store), content(&office.store));
+    assert_eq!(content(&b.store), content(&office.store));
+    let _ = Catalogue::current();
+    let _ = ItemResult::Pass;
+    let _ = Subject::Compound(c.id);
+    let _: Option<StoreError> = None;
+}
