@@ -69,6 +69,9 @@ pub enum EntryKind {
     /// A user's pick in a conflict: it replaces whatever the receiver has, and closes the same
     /// conflict there.
     Resolution,
+    /// A record as it was signed, whole (sent with its sign-off): its signature decides its
+    /// content, over changes made elsewhere before it was signed.
+    Signed,
 }
 
 impl EntryKind {
@@ -77,11 +80,12 @@ impl EntryKind {
             Self::Edit => "edit",
             Self::Snapshot => "snapshot",
             Self::Resolution => "resolution",
+            Self::Signed => "signed",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Edit, Self::Snapshot, Self::Resolution]
+        [Self::Edit, Self::Snapshot, Self::Resolution, Self::Signed]
             .into_iter()
             .find(|k| k.code() == code)
     }

@@ -438,7 +438,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE change_log (
         origin        TEXT NOT NULL,
         seq           INTEGER NOT NULL CHECK (seq >= 1),
-        kind          TEXT NOT NULL CHECK (kind IN ('edit', 'snapshot', 'resolution')),
+        kind          TEXT NOT NULL
+                      CHECK (kind IN ('edit', 'snapshot', 'resolution', 'signed')),
         made_at       TEXT NOT NULL,
         author        TEXT NOT NULL,
         changeset     BLOB NOT NULL,
@@ -491,7 +492,8 @@ const MIGRATIONS: &[&str] = &[
         detected_at TEXT NOT NULL,
         resolved_at TEXT,
         resolution  TEXT CHECK (resolution IN ('ours', 'theirs')),
-        resolved_by TEXT
+        resolved_by TEXT,
+        only_ours   INTEGER NOT NULL DEFAULT 0
     ) STRICT;
     CREATE INDEX conflict_open ON conflict(resolved_at, compound_id);
 

@@ -393,6 +393,11 @@ impl Store {
         Tx::begin(&self.conn, origin, &self.recording)
     }
 
+    /// The origin this file's changes are recorded under now (`None` while they are not).
+    pub(crate) fn capturing_origin(&self) -> Option<sync::Origin> {
+        self.origin.clone().filter(|_| self.capturing.get())
+    }
+
     /// Runs `f` with its writes not recorded as this file's changes (an import applies what
     /// came in; what it writes travels as the entries it came in).
     pub(crate) fn without_capture<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {

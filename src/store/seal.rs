@@ -13,6 +13,7 @@ use crate::model::seal::{
     broken_entries, entry_hash, seal_v2, sha256_hex,
 };
 use crate::model::signoff::{normalize_code, seal as seal_v1, short_code, sign_off_blockers};
+use crate::model::sync::EntryKind;
 use crate::model::{Inspection, InspectionId, MemberAcceptance, SealCheck, Signature, Subject};
 
 /// What an audit of the whole file found.
@@ -99,6 +100,12 @@ impl Store {
             let items = self.chain_of(id)?.effective_items();
             blockers.extend(cluster_sign_off_blocker(&items, &inspection.members));
         }
+        let conflicts = self.open_conflicts_in(id)?;
+        if conflicts > 0 {
+            blockers.push(format!(
+                "本轮有 {conflicts} 处两台电脑的不同修改待选择：请先在“冲突处理”中逐项选定"
+            ));
+        }
         if !blockers.is_empty() {
             return Err(StoreError::NotReady(blockers));
         }
@@ -142,6 +149,12 @@ impl Store {
             return Err(StoreError::ReadOnlyRecord(SIGNED_OFF_MESSAGE.to_owned()));
         }
         append_log(&tx, id, &sealed, CURRENT_SEAL_VERSION, &signed_off_at)?;
+        // The record as signed travels whole, ahead of the sign-off itself: a machine that
+        // changed it before it was signed takes the signed version.
+        if let Some(origin) = self.capturing_origin() {
+            let record = self.snapshot(super::sync::Rows::Inspection(id))?;
+            super::sync::append_entry(&tx, &origin, EntryKind::Signed, &record)?;
+        }
         tx.commit()?;
         Ok(sealed)
     }

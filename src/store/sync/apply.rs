@@ -1,7 +1,12 @@
 //! Applying one changeset from another machine, row by row, children before parents. A change
 //! applies where this file still has what the other machine had before it; where both changed
 //! the same field since they last agreed, both values are kept as a conflict for a user to
-//! pick (never last-writer-wins); a signed record that would change refuses the whole package.
+//! pick (never last-writer-wins). A signed record decides its own content: arriving whole with
+//! its signature it replaces what was changed here before it was signed (the values it
+//! replaces are kept in the conflict list as settled by the signature); a change made
+//! elsewhere to a record signed here is not taken (and said); a signed record that arrives
+//! different from the one signed here refuses the whole package as tampering. The keeping of
+//! conflicts and the natural-key rules are in `keep.rs`.
 
 use std::collections::HashSet;
 
@@ -12,9 +17,9 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::capture::CAPTURED;
-use super::rows::{Table, Tables, compound_of, key_text, record_label, value_text};
+use super::rows::{Table, Tables, compound_of, record_label, value_text};
 use crate::model::sync::{Counts, EntryKind};
-use crate::store::{StoreError, now};
+use crate::store::StoreError;
 
 /// One row's change as a changeset holds it: full rows for inserts and deletes, the changed
 /// columns (and the key) for updates.
@@ -85,6 +90,9 @@ pub(super) struct Source<'a> {
     pub origin_name: &'a str,
     pub seq: i64,
     pub made_at: &'a str,
+    /// Which change a pick is, wherever it travelled through: its first origin and number
+    /// (the office passes a pick on as its own change, keeping when it was made).
+    pub first: (&'a str, i64),
     pub kind: EntryKind,
     pub package_id: &'a str,
     /// The change came back to the machine that made it (at the office it was applied
@@ -92,6 +100,19 @@ pub(super) struct Source<'a> {
     pub echo: bool,
     /// This file is the office, whose numbering of survey rounds the laptops follow.
     pub at_office: bool,
+}
+
+/// How a row's change is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Weight {
+    /// An edit (or a snapshot's row): applies where nothing changed here since.
+    Edit,
+    /// A user's pick: replaces what is here.
+    Pick,
+    /// A row of a record as signed: replaces unsigned changes here.
+    Signed,
+    /// The subject a signed record brings along: taken only where it is missing here.
+    IfMissing,
 }
 
 /// What applying one changeset did.
@@ -103,6 +124,12 @@ pub(super) struct Applied {
     pub duplicates: usize,
     /// Whether it applied otherwise than it came (conflicts, renumbering).
     pub adjusted: bool,
+    /// Changes made elsewhere to records signed here: not taken.
+    pub stale: usize,
+    /// Fields changed here that a record's signature replaced.
+    pub superseded: usize,
+    /// Rows added elsewhere to records deleted here: the deletion stands.
+    pub orphaned: usize,
     pub notes: Vec<String>,
 }
 
@@ -113,7 +140,18 @@ pub(super) struct Applier<'a> {
     pub from: Source<'a>,
     pub applied: Applied,
     /// Compounds with a conflict in this changeset: their deletion waits for a user too.
-    touched: HashSet<String>,
+    pub(super) touched: HashSet<String>,
+    /// In a snapshot: the inspections that arrive signed (their rows are taken as signed).
+    signed_here: HashSet<String>,
+    /// The seals the changes bring for inspections, by id.
+    incoming_seals: std::collections::HashMap<String, String>,
+    /// Inspections signed on two machines, already kept as a conflict in this changeset.
+    signed_twice: HashSet<String>,
+    /// Compounds this changeset deletes, with how many of their rows it deletes per table:
+    /// their rows go with them (or stay with them, when the deletion waits for a user).
+    deleted_compounds: std::collections::HashMap<String, std::collections::HashMap<String, usize>>,
+    /// Deleted compounds with a row changed here: the deletion waits for a user.
+    kept_compounds: HashSet<String>,
 }
 
 impl<'a> Applier<'a> {
@@ -124,6 +162,11 @@ impl<'a> Applier<'a> {
             from,
             applied: Applied::default(),
             touched: HashSet::new(),
+            signed_here: HashSet::new(),
+            incoming_seals: std::collections::HashMap::new(),
+            signed_twice: HashSet::new(),
+            deleted_compounds: std::collections::HashMap::new(),
+            kept_compounds: HashSet::new(),
         }
     }
 
@@ -136,6 +179,19 @@ impl<'a> Applier<'a> {
                 .unwrap_or(usize::MAX)
         };
         changes.sort_by_key(|c| rank(&c.table));
+        self.incoming_seals = arriving_seals(self.conn, self.tables, &changes)?;
+        if self.from.kind == EntryKind::Snapshot {
+            self.signed_here = self.incoming_seals.keys().cloned().collect();
+        }
+        for change in &changes {
+            if change.table == "compound"
+                && change.op == Action::SQLITE_DELETE
+                && let Some(Some(Value::Text(id))) = change.old.first()
+            {
+                self.deleted_compounds
+                    .insert(id.clone(), Default::default());
+            }
+        }
         for change in changes {
             if rank(&change.table) == usize::MAX {
                 continue; // not a table that travels
@@ -157,7 +213,86 @@ impl<'a> Applier<'a> {
                 _ => self.delete(&table, &change)?,
             }
         }
+        self.sweep_orphans()?;
+        self.settle_by_signatures()?;
         Ok(self.applied)
+    }
+
+    /// A round that arrived signed decides the conflicts kept in it before: each is settled
+    /// as the signed record has it.
+    fn settle_by_signatures(&mut self) -> Result<(), StoreError> {
+        let by = format!("签字记录为准（{}）", self.from.origin_name);
+        let arrived: Vec<String> = self.incoming_seals.keys().cloned().collect();
+        for inspection in arrived {
+            for found in super::conflicts::conflicts_in_round(self.conn, &inspection)? {
+                let now_theirs = found
+                    .table
+                    .index_of(&found.column)
+                    .is_some_and(|c| found.row[c] == found.theirs);
+                self.conn.execute(
+                    "UPDATE conflict SET resolved_at = ?2, resolution = ?3, resolved_by = ?4
+                     WHERE id = ?1",
+                    rusqlite::params![
+                        found.id,
+                        crate::store::now(),
+                        if now_theirs { "theirs" } else { "ours" },
+                        by
+                    ],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Rows the other machine added to a record deleted here (a survey of a compound deleted
+    /// here before the survey arrived): the deletion stands, by the link's own rule (the row
+    /// goes, or its link is cleared), and the count is said. A signed record's subject comes
+    /// with it, so a signed record is never left without one.
+    fn sweep_orphans(&mut self) -> Result<(), StoreError> {
+        for _ in 0..4 {
+            let orphans: Vec<(String, i64, i64)> = self
+                .conn
+                .prepare("PRAGMA foreign_key_check")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(3)?)))?
+                .collect::<Result<_, _>>()?;
+            if orphans.is_empty() {
+                return Ok(());
+            }
+            for (table, rowid, link) in orphans {
+                let (column, on_delete): (String, String) = self.conn.query_row(
+                    "SELECT \"from\", on_delete FROM pragma_foreign_key_list(?1) WHERE id = ?2",
+                    rusqlite::params![table, link],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let sql = if on_delete == "SET NULL" {
+                    format!("UPDATE \"{table}\" SET \"{column}\" = NULL WHERE rowid = ?1")
+                } else {
+                    format!("DELETE FROM \"{table}\" WHERE rowid = ?1")
+                };
+                if self.conn.execute(&sql, [rowid]).is_err() {
+                    return Err(missing_parent(&table));
+                }
+                self.applied.orphaned += 1;
+                self.applied.adjusted = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// How `row` of `table` is taken.
+    fn weight(&self, table: &Table, row: &[Value]) -> Weight {
+        let signed_part = inspection_of(table, row).is_some();
+        match self.from.kind {
+            EntryKind::Resolution => Weight::Pick,
+            EntryKind::Signed if signed_part => Weight::Signed,
+            EntryKind::Signed => Weight::IfMissing,
+            EntryKind::Snapshot
+                if inspection_of(table, row).is_some_and(|i| self.signed_here.contains(&i)) =>
+            {
+                Weight::Signed
+            }
+            EntryKind::Edit | EntryKind::Snapshot => Weight::Edit,
+        }
     }
 
     fn insert(&mut self, table: &Table, change: &Change) -> Result<(), StoreError> {
@@ -168,39 +303,54 @@ impl<'a> Applier<'a> {
             .collect();
         // A changeset from an older schema has fewer columns: the rest take their defaults.
         row.resize(table.columns.len(), Value::Null);
+        let weight = self.weight(table, &row);
         let key = table.key_of(&row);
-        match table.row(self.conn, &key)? {
-            None => {
-                self.renumber_round(table, &mut row)?;
-                table
-                    .insert(self.conn, &row)
-                    .map_err(|e| locked(e, table, &row))?;
-                if table.name == "compound" {
-                    self.offer_merge(table, &row)?;
+        let Some(current) = table.row(self.conn, &key)? else {
+            self.renumber_round(table, &mut row)?;
+            match table.insert(self.conn, &row) {
+                Ok(()) if table.name == "compound" => self.offer_merge(table, &row)?,
+                Ok(()) => {}
+                // A part of a record signed here.
+                Err(StoreError::ReadOnlyRecord(_)) if weight == Weight::Signed => {
+                    return self.signed_elsewhere(table, &row, &row);
                 }
+                Err(StoreError::ReadOnlyRecord(_)) => self.applied.stale += 1,
+                Err(e) => return Err(e),
             }
-            Some(current) => {
-                let differing: Vec<usize> = (0..table.columns.len())
-                    .filter(|&c| !table.is_bookkeeping(c) && current[c] != row[c])
+            return Ok(());
+        };
+        if weight == Weight::IfMissing {
+            return Ok(());
+        }
+        let differing: Vec<usize> = (0..table.columns.len())
+            .filter(|&c| !table.is_bookkeeping(c) && current[c] != row[c])
+            .collect();
+        if self.sealed_here(table, &current)?.is_some() {
+            match (differing.is_empty(), weight) {
+                (true, _) => {}
+                (false, Weight::Signed) => return self.signed_elsewhere(table, &current, &row),
+                (false, _) => self.applied.stale += 1,
+            }
+            return Ok(());
+        }
+        let sets: Vec<(usize, Value)> = differing.iter().map(|&c| (c, row[c].clone())).collect();
+        match weight {
+            Weight::Pick => {
+                // Every field the pick names (the same ones too: it settles them here).
+                let named = (0..table.columns.len())
+                    .filter(|&c| !table.is_bookkeeping(c) && !table.pk[c])
+                    .map(|c| (c, row[c].clone()))
                     .collect();
-                if self.from.kind == EntryKind::Resolution {
-                    // Every field the pick names (the same ones too: it settles them here).
-                    let sets = (0..table.columns.len())
-                        .filter(|&c| !table.is_bookkeeping(c) && !table.pk[c])
-                        .map(|c| (c, row[c].clone()))
-                        .collect();
-                    return self.force(table, &key, &current, sets);
+                self.force(table, &key, &current, named)
+            }
+            Weight::Signed => self.supersede(table, &key, &current, sets),
+            Weight::Edit | Weight::IfMissing => {
+                for (c, theirs) in sets {
+                    self.conflict(table, &current, c, current[c].clone(), theirs)?;
                 }
-                if differing.is_empty() {
-                    return Ok(());
-                }
-                self.refuse_if_locked(table, &current, &row)?;
-                for c in differing {
-                    self.conflict(table, &current, c, current[c].clone(), row[c].clone())?;
-                }
+                Ok(())
             }
         }
-        Ok(())
     }
 
     fn update(&mut self, table: &Table, change: &Change) -> Result<(), StoreError> {
@@ -215,45 +365,51 @@ impl<'a> Applier<'a> {
             if self.from.kind != EntryKind::Resolution {
                 // Deleted here, changed there.
                 let theirs = changed_fields(table, change);
-                self.whole_row_conflict(table, &key, None, Value::Text(theirs))?;
+                self.whole_row_conflict(table, &key, None, Value::Text(theirs), false)?;
             }
             return Ok(());
         };
-        let forced = self.from.kind == EntryKind::Resolution;
-        if forced {
-            let sets = change
-                .new
-                .iter()
-                .enumerate()
-                .filter(|(c, _)| *c < current.len() && !table.is_bookkeeping(*c))
-                .filter_map(|(c, v)| v.clone().map(|v| (c, v)))
+        let named: Vec<(usize, Value)> = change
+            .new
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| *c < current.len())
+            .filter_map(|(c, v)| v.clone().map(|v| (c, v)))
+            .collect();
+        let content_changes = named
+            .iter()
+            .any(|(c, v)| !table.is_bookkeeping(*c) && current[*c] != *v);
+        if self.sealed_here(table, &current)?.is_some() {
+            if content_changes {
+                self.applied.stale += 1;
+            }
+            return Ok(());
+        }
+        if self.weight(table, &current) == Weight::Pick {
+            let named = named
+                .into_iter()
+                .filter(|(c, _)| !table.is_bookkeeping(*c))
                 .collect();
-            return self.force(table, &key, &current, sets);
+            return self.force(table, &key, &current, named);
         }
         let mut sets = Vec::new();
         let mut content = false;
-        for (c, new) in change.new.iter().enumerate() {
-            let Some(new) = new else { continue };
-            if c >= current.len() || &current[c] == new {
+        for (c, new) in named {
+            if current[c] == new {
                 continue;
             }
             let old = change.old.get(c).cloned().flatten();
             if old.as_ref() == Some(&current[c]) {
                 content |= !table.is_bookkeeping(c);
-                sets.push((c, new.clone()));
+                sets.push((c, new));
             } else if !table.is_bookkeeping(c) {
-                self.refuse_if_locked(table, &current, &with(&current, c, new))?;
-                self.conflict(table, &current, c, current[c].clone(), new.clone())?;
+                self.conflict(table, &current, c, current[c].clone(), new)?;
             }
         }
         if !content {
             return Ok(()); // only when it changed: nothing of substance to take
         }
-        let changed = apply_sets(&current, &sets);
-        self.refuse_if_locked(table, &current, &changed)?;
-        table
-            .update(self.conn, &key, &sets)
-            .map_err(|e| locked(e, table, &changed))
+        table.update(self.conn, &key, &sets)
     }
 
     fn delete(&mut self, table: &Table, change: &Change) -> Result<(), StoreError> {
@@ -266,375 +422,192 @@ impl<'a> Applier<'a> {
         let Some(current) = table.row(self.conn, &key)? else {
             return Ok(()); // gone here too
         };
+        let pick = self.from.kind == EntryKind::Resolution;
+        if self.sealed_here(table, &current)?.is_some() {
+            // A signed record is never deleted; the other machine gets it back if a user
+            // keeps it here.
+            if !pick {
+                self.whole_row_conflict(table, &key, Some(&current), Value::Null, true)?;
+            }
+            return Ok(());
+        }
         let changed_here = (0..table.columns.len().min(old.len()))
             .any(|c| !table.is_bookkeeping(c) && current[c] != old[c]);
+        if table.name != "compound"
+            && let Some(compound) = compound_of(self.conn, table, &current)?
+            && let Some(deleting) = self.deleted_compounds.get_mut(&compound)
+        {
+            // A row of a compound this changeset deletes: it goes with its compound, or stays
+            // with it when the compound's deletion waits for a user.
+            *deleting.entry(table.name.clone()).or_default() += 1;
+            if changed_here {
+                self.kept_compounds.insert(compound);
+            }
+            return Ok(());
+        }
+        let changed_here =
+            changed_here || (table.name == "compound" && self.compound_grew_here(&key)?);
         let holds_a_conflict = compound_of(self.conn, table, &current)?
             .is_some_and(|compound| self.touched.contains(&compound));
-        if self.from.kind != EntryKind::Resolution && (changed_here || holds_a_conflict) {
+        if !pick && (changed_here || holds_a_conflict) {
             // Changed here (or a part of it is in conflict), deleted there: a user decides.
-            return self.whole_row_conflict(table, &key, Some(&current), Value::Null);
+            return self.whole_row_conflict(table, &key, Some(&current), Value::Null, false);
         }
-        self.refuse_if_locked(table, &current, &[])?;
-        table
-            .delete(self.conn, &key)
-            .map_err(|e| locked(e, table, &current))
+        match table.delete(self.conn, &key) {
+            // Its deletion would take a signed record with it (a compound with a signed
+            // inspection): it stays, and a user keeps it.
+            Err(StoreError::ReadOnlyRecord(_)) if !pick => {
+                self.whole_row_conflict(table, &key, Some(&current), Value::Null, true)
+            }
+            Err(StoreError::ReadOnlyRecord(_)) => {
+                self.applied.stale += 1;
+                Ok(())
+            }
+            other => other,
+        }
     }
 
-    /// A user's pick from another machine: it replaces what is here unless a later pick on the
-    /// same field was taken here already, and closes the same conflict here.
-    fn force(
-        &mut self,
-        table: &Table,
-        key: &[Value],
-        current: &[Value],
-        sets: Vec<(usize, Value)>,
-    ) -> Result<(), StoreError> {
-        let stamp = format!("{}|{}", self.from.made_at, self.from.origin);
-        let row_key = key_text(key);
-        let mut taken = Vec::new();
-        for (c, value) in sets {
-            let column = &table.columns[c];
-            let later: Option<String> = self
-                .conn
-                .query_row(
-                    "SELECT stamp FROM resolution_stamp
-                     WHERE table_name = ?1 AND row_key = ?2 AND column_name = ?3",
-                    (&table.name, &row_key, column),
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if later.is_some_and(|l| l >= stamp) {
+    /// Whether a compound this changeset deletes has a row changed or added here since the
+    /// other machine had it.
+    fn compound_grew_here(&self, key: &[Value]) -> Result<bool, StoreError> {
+        let Some(Value::Text(id)) = key.first() else {
+            return Ok(false);
+        };
+        if self.kept_compounds.contains(id) {
+            return Ok(true);
+        }
+        let Ok(compound) = id.parse() else {
+            return Ok(false);
+        };
+        let deleting = self.deleted_compounds.get(id);
+        for table in CAPTURED {
+            if matches!(
+                table,
+                "town" | "cluster" | "compound" | "cluster_survey" | "cluster_facility"
+            ) {
                 continue;
             }
-            self.conn.execute(
-                "INSERT INTO resolution_stamp (table_name, row_key, column_name, stamp)
-                 VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT DO UPDATE SET stamp = excluded.stamp",
-                (&table.name, &row_key, column, &stamp),
-            )?;
-            self.conn.execute(
-                "UPDATE conflict SET resolved_at = ?4, resolved_by = ?5,
-                     resolution = CASE WHEN ours IS ?6 THEN 'ours' ELSE 'theirs' END
-                 WHERE table_name = ?1 AND row_key = ?2 AND column_name = ?3
-                   AND resolved_at IS NULL",
-                rusqlite::params![
-                    table.name,
-                    row_key,
-                    column,
-                    now(),
-                    format!("{}（对方的选择）", self.from.origin_name),
-                    value
-                ],
-            )?;
-            if current[c] != value {
-                taken.push((c, value));
-            }
-        }
-        if taken.is_empty() {
-            return Ok(());
-        }
-        let changed = apply_sets(current, &taken);
-        self.refuse_if_locked(table, current, &changed)?;
-        table
-            .update(self.conn, key, &taken)
-            .map_err(|e| locked(e, table, &changed))
-    }
-
-    /// Keeps both values of a field for a user to pick.
-    fn conflict(
-        &mut self,
-        table: &Table,
-        current: &[Value],
-        column: usize,
-        ours: Value,
-        theirs: Value,
-    ) -> Result<(), StoreError> {
-        let key = table.key_of(current);
-        let compound = compound_of(self.conn, table, current)?;
-        let record = record_label(self.conn, table, current)?;
-        self.keep(
-            table,
-            &key,
-            compound,
-            &record,
-            &table.columns[column],
-            ours,
-            theirs,
-        )
-    }
-
-    /// Deleted on one side, changed on the other: the whole row waits for a user.
-    fn whole_row_conflict(
-        &mut self,
-        table: &Table,
-        key: &[Value],
-        current: Option<&[Value]>,
-        theirs: Value,
-    ) -> Result<(), StoreError> {
-        let (compound, record, ours) = match current {
-            Some(row) => (
-                compound_of(self.conn, table, row)?,
-                record_label(self.conn, table, row)?,
-                Value::Text("本机已修改（对方已删除）".to_owned()),
-            ),
-            None => (
-                None,
-                format!(
-                    "{}（本机已删除）",
-                    crate::model::sync::table_label(&table.name)
-                ),
-                Value::Null,
-            ),
-        };
-        let theirs = match theirs {
-            Value::Null => Value::Text("删除".to_owned()),
-            other => other,
-        };
-        self.keep(table, key, compound, &record, "*", ours, theirs)
-    }
-
-    #[expect(clippy::too_many_arguments, reason = "one conflict row's fields")]
-    fn keep(
-        &mut self,
-        table: &Table,
-        key: &[Value],
-        compound: Option<String>,
-        record: &str,
-        column: &str,
-        ours: Value,
-        theirs: Value,
-    ) -> Result<(), StoreError> {
-        let row_key = key_text(key);
-        // The same conflict still open is not kept twice; its other side is brought up to date.
-        let open: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT id FROM conflict WHERE table_name = ?1 AND row_key = ?2
-                     AND column_name = ?3 AND resolved_at IS NULL",
-                (&table.name, &row_key, column),
+            let filter = super::outgoing::snapshot_filter(table, super::Rows::Compound(compound));
+            let here: i64 = self.conn.query_row(
+                &format!("SELECT count(*) FROM \"{table}\" WHERE {filter}"),
+                rusqlite::named_params! { ":town": None::<String>, ":key": id },
                 |r| r.get(0),
-            )
-            .optional()?;
-        match open {
-            Some(id) => {
-                self.conn.execute(
-                    "UPDATE conflict SET theirs = ?2, origin = ?3, origin_name = ?4, seq = ?5,
-                         their_time = ?6, package_id = ?7
-                     WHERE id = ?1",
-                    rusqlite::params![
-                        id,
-                        theirs,
-                        self.from.origin,
-                        self.from.origin_name,
-                        self.from.seq,
-                        self.from.made_at,
-                        self.from.package_id
-                    ],
-                )?;
-            }
-            None => {
-                self.conn.execute(
-                    "INSERT INTO conflict (id, table_name, row_key, compound_id, record,
-                         column_name, ours, theirs, origin, origin_name, seq, their_time,
-                         package_id, detected_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                    rusqlite::params![
-                        uuid::Uuid::now_v7().to_string(),
-                        table.name,
-                        row_key,
-                        compound,
-                        record,
-                        column,
-                        ours,
-                        theirs,
-                        self.from.origin,
-                        self.from.origin_name,
-                        self.from.seq,
-                        self.from.made_at,
-                        self.from.package_id,
-                        now()
-                    ],
-                )?;
-            }
-        }
-        if let Some(compound) = compound {
-            self.touched.insert(compound);
-        }
-        self.applied.conflicts += 1;
-        self.applied.adjusted = true;
-        Ok(())
-    }
-
-    /// Two machines both started survey round N of one compound: at the office, the one that
-    /// comes second becomes the next round, with a note; a laptop follows the office's
-    /// numbering, moving its own round out of the way until the office's word on it arrives.
-    fn renumber_round(&mut self, table: &Table, row: &mut [Value]) -> Result<(), StoreError> {
-        let owner = match table.name.as_str() {
-            "survey" => "compound_id",
-            _ => return Ok(()),
-        };
-        let (Some(o), Some(r)) = (table.index_of(owner), table.index_of("round")) else {
-            return Ok(());
-        };
-        let taken: bool = self.conn.query_row(
-            &format!(
-                "SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE \"{owner}\" = ?1 AND round = ?2)",
-                table.name
-            ),
-            (&row[o], &row[r]),
-            |q| q.get(0),
-        )?;
-        if !taken {
-            return Ok(());
-        }
-        let next: i64 = self.conn.query_row(
-            &format!(
-                "SELECT coalesce(max(round), 0) + 1 FROM \"{}\" WHERE \"{owner}\" = ?1",
-                table.name
-            ),
-            [&row[o]],
-            |q| q.get(0),
-        )?;
-        if !self.from.at_office {
-            self.conn.execute(
-                &format!(
-                    "UPDATE \"{}\" SET round = ?3 WHERE \"{owner}\" = ?1 AND round = ?2",
-                    table.name
-                ),
-                (&row[o], &row[r], next),
             )?;
-            return Ok(());
+            let there = deleting.and_then(|d| d.get(table)).copied().unwrap_or(0);
+            if here as usize > there {
+                return Ok(true);
+            }
         }
-        self.applied.notes.push(format!(
-            "{}的{}第 {} 轮与本机已有的一轮同号，已改为第 {next} 轮",
-            self.from.origin_name,
-            crate::model::sync::table_label(&table.name),
-            value_text(&row[r])
-        ));
-        row[r] = Value::Integer(next);
-        self.applied.adjusted = true;
-        Ok(())
+        Ok(false)
     }
 
-    /// A change that came back to the machine that made it, which the office renumbered.
-    fn take_back_renumbering(&mut self, table: &Table, change: &Change) -> Result<(), StoreError> {
-        if change.op != Action::SQLITE_INSERT || table.name != "survey" {
-            return Ok(());
-        }
-        let row: Vec<Value> = change
-            .new
-            .iter()
-            .map(|v| v.clone().unwrap_or(Value::Null))
-            .collect();
-        let (Some(r), key) = (table.index_of("round"), table.key_of(&row)) else {
-            return Ok(());
-        };
-        if let Some(current) = table.row(self.conn, &key)?
-            && current[r] != row[r]
-        {
-            table.update(self.conn, &key, &[(r, row[r].clone())])?;
-        }
-        Ok(())
-    }
-
-    /// A compound that arrives with the name, town and address of one already here: both are
-    /// kept, and a user is offered to merge them.
-    fn offer_merge(&mut self, table: &Table, row: &[Value]) -> Result<(), StoreError> {
-        let get = |c: &str| {
-            table
-                .index_of(c)
-                .map(|i| row[i].clone())
-                .unwrap_or(Value::Null)
-        };
-        let twin: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT id FROM compound WHERE name = ?1 AND town_id IS ?2 AND address = ?3
-                     AND id <> ?4 AND is_sample = 0
-                 ORDER BY created_at LIMIT 1",
-                (get("name"), get("town_id"), get("address"), get("id")),
-                |r| r.get(0),
-            )
-            .optional()?;
-        let (Some(kept), Value::Text(other)) = (twin, get("id")) else {
-            return Ok(());
-        };
-        self.conn.execute(
-            "INSERT INTO duplicate (id, kept, other, package_id, detected_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            (
-                uuid::Uuid::now_v7().to_string(),
-                kept,
-                other,
-                self.from.package_id,
-                now(),
-            ),
-        )?;
-        self.applied.duplicates += 1;
-        Ok(())
-    }
-
-    /// A signed record (or a part of one) never changes: a package that would change one is
-    /// refused whole, naming both codes.
-    fn refuse_if_locked(
+    /// The seal of the signed record a row belongs to here, if it is signed.
+    pub(super) fn sealed_here(
         &self,
         table: &Table,
         current: &[Value],
-        theirs: &[Value],
-    ) -> Result<(), StoreError> {
-        let inspection = match table.name.as_str() {
-            "inspection" => table.index_of("id").map(|i| current[i].clone()),
-            "inspection_item" | "inspection_party" | "inspection_member" | "signature"
-            | "photo" | "rectification" => {
-                table.index_of("inspection_id").map(|i| current[i].clone())
-            }
-            _ => None,
+    ) -> Result<Option<String>, StoreError> {
+        let Some(inspection) = inspection_of(table, current) else {
+            return Ok(None);
         };
-        let Some(Value::Text(inspection)) = inspection else {
-            return Ok(());
-        };
-        let sealed: Option<Option<String>> = self
+        Ok(self
             .conn
             .query_row(
                 "SELECT coalesce(seal, (SELECT seal FROM seal_log l WHERE l.inspection_id = i.id
                                          ORDER BY seq DESC LIMIT 1))
                  FROM inspection i WHERE id = ?1",
                 [&inspection],
-                |r| r.get(0),
+                |r| r.get::<_, Option<String>>(0),
             )
-            .optional()?;
-        let Some(Some(ours)) = sealed else {
-            return Ok(());
-        };
-        let theirs_code = match (table.index_of("seal"), table.name.as_str()) {
-            (Some(s), "inspection") => match theirs.get(s) {
-                Some(Value::Text(seal)) => crate::model::signoff::short_code(seal),
-                _ => "（无校验码）".to_owned(),
-            },
-            _ => "（改动了已签字的内容）".to_owned(),
-        };
-        Err(StoreError::Invalid(format!(
-            "数据包要改动本机已签字锁定的{}（本机校验码 {}，数据包中 {theirs_code}），判定为篡改：整个数据包未导入，本机数据未改动。请与{}核对。",
-            record_label(self.conn, table, current)?,
-            crate::model::signoff::short_code(&ours),
-            self.from.origin_name
-        )))
+            .optional()?
+            .flatten())
+    }
+
+    /// A signed record arriving different from the one signed here. Under the same seal, it
+    /// is tampering: the package is refused whole, naming the code. Under another seal, the
+    /// same round was signed on two machines: neither signed record can change, so this one
+    /// stays, and the clash is kept for the users to see (a correction round settles it).
+    fn signed_elsewhere(
+        &mut self,
+        table: &Table,
+        current: &[Value],
+        theirs: &[Value],
+    ) -> Result<(), StoreError> {
+        let code = |seal: &str| crate::model::signoff::short_code(seal);
+        let ours = self.sealed_here(table, current)?.unwrap_or_default();
+        let inspection = inspection_of(table, current).unwrap_or_default();
+        match self.incoming_seals.get(&inspection) {
+            Some(seal) if *seal != ours => {
+                if self.signed_twice.insert(inspection.clone()) {
+                    let layout = self.tables.get(self.conn, "inspection")?.clone();
+                    let key = vec![Value::Text(inspection)];
+                    let row = layout.row(self.conn, &key)?.unwrap_or_default();
+                    let (ours, theirs) = (code(&ours), code(seal));
+                    self.keep_signed_twice(&layout, &key, &row, ours, theirs)?;
+                }
+                Ok(())
+            }
+            _ => {
+                let _ = theirs;
+                Err(StoreError::Invalid(format!(
+                    "数据包中的{}与本机已签字锁定的记录内容不同，而校验码相同（{}），判定为篡改：整个数据包未导入，本机数据未改动。请与{}核对。",
+                    record_label(self.conn, table, current)?,
+                    code(&ours),
+                    self.from.origin_name
+                )))
+            }
+        }
     }
 }
 
-/// A row with column `c` set to `value`.
-fn with(row: &[Value], c: usize, value: &Value) -> Vec<Value> {
-    let mut row = row.to_vec();
-    row[c] = value.clone();
-    row
+/// A package whose rows lack what they belong to, which this file cannot settle.
+pub(super) fn missing_parent(table: &str) -> StoreError {
+    StoreError::Invalid(format!(
+        "数据包不完整：其中的{}缺少它所属的记录（可能漏导了更早的数据包）。整个数据包未导入，本机数据未改动。",
+        crate::model::sync::table_label(table)
+    ))
 }
 
-fn apply_sets(row: &[Value], sets: &[(usize, Value)]) -> Vec<Value> {
-    let mut row = row.to_vec();
-    for (c, v) in sets {
-        row[*c] = v.clone();
+/// The inspection a row belongs to (its own id for an inspection row).
+pub(super) fn inspection_of(table: &Table, row: &[Value]) -> Option<String> {
+    let column = match table.name.as_str() {
+        "inspection" => "id",
+        "inspection_item" | "inspection_party" | "inspection_member" | "signature" | "photo"
+        | "rectification" => "inspection_id",
+        _ => return None,
+    };
+    match table.index_of(column).map(|i| &row[i]) {
+        Some(Value::Text(id)) => Some(id.clone()),
+        _ => None,
     }
-    row
+}
+
+/// The seals the changes bring for inspections (an inspection arriving signed, or signed off).
+fn arriving_seals(
+    conn: &Connection,
+    tables: &mut Tables,
+    changes: &[Change],
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    let table = tables.get(conn, "inspection")?.clone();
+    let (Some(id), Some(seal)) = (table.index_of("id"), table.index_of("seal")) else {
+        return Ok(std::collections::HashMap::new());
+    };
+    Ok(changes
+        .iter()
+        .filter(|c| c.table == "inspection" && c.op != Action::SQLITE_DELETE)
+        .filter_map(|c| {
+            let key = c
+                .new
+                .get(id)
+                .cloned()
+                .flatten()
+                .or_else(|| c.old.get(id).cloned().flatten());
+            match (key, c.new.get(seal)) {
+                (Some(Value::Text(id)), Some(Some(Value::Text(seal)))) => Some((id, seal.clone())),
+                _ => None,
+            }
+        })
+        .collect())
 }
 
 /// The fields an update changes, in words, for a row no longer here.
@@ -656,15 +629,4 @@ fn changed_fields(table: &Table, change: &Change) -> String {
         })
         .collect::<Vec<_>>()
         .join("；")
-}
-
-/// A write that a lock trigger stopped is a signed record being changed.
-fn locked(e: StoreError, table: &Table, _row: &[Value]) -> StoreError {
-    match e {
-        StoreError::ReadOnlyRecord(_) => StoreError::Invalid(format!(
-            "数据包要改动本机已签字锁定的{}，判定为篡改：整个数据包未导入，本机数据未改动。",
-            crate::model::sync::table_label(&table.name)
-        )),
-        other => other,
-    }
 }

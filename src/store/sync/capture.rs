@@ -53,25 +53,26 @@ impl<'a> Capture<'a> {
 
     /// Appends what was recorded (if anything) as the origin's next entry: a user's edit.
     pub(crate) fn finish(self, conn: &Connection) -> Result<(), StoreError> {
-        self.finish_as(conn, EntryKind::Edit, None, false)
+        self.finish_as(conn, EntryKind::Edit, None, false).map(drop)
     }
 
     /// Appends what was recorded (if anything) as the origin's next entry of `kind`; at the
-    /// office, with the change it applied (`source`) and whether it applied it otherwise.
+    /// office, with the change it applied (`source`) and whether it applied it otherwise. The
+    /// entry's number, if there was anything to record.
     pub(crate) fn finish_as(
         mut self,
         conn: &Connection,
         kind: EntryKind,
         source: Option<(&str, i64)>,
         adjusted: bool,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         if self.session.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let mut changeset = Vec::new();
         self.session.changeset_strm(&mut changeset)?;
         drop(self.session);
-        append(conn, &self.origin, kind, &changeset, source, adjusted).map(drop)
+        append(conn, &self.origin, kind, &changeset, source, adjusted).map(Some)
     }
 }
 

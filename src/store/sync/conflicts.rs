@@ -61,12 +61,28 @@ pub struct DuplicateOffer {
     pub other_rounds: usize,
 }
 
+/// Why a record holding a signed one is not deleted by a pick.
+const ONLY_OURS: &str =
+    "本机这条记录含已签字锁定的验收记录，不能删除：请选“以本机为准”，它会随数据包回到对方。";
+
 impl Store {
+    /// How many unsettled conflicts lie in the rows of an inspection round: a round is not
+    /// signed while a user still has to pick between two versions of it.
+    pub(crate) fn open_conflicts_in(
+        &self,
+        inspection: crate::model::InspectionId,
+    ) -> Result<usize, StoreError> {
+        Ok(conflicts_in_round(&self.conn, &inspection.to_string())?.len())
+    }
+
     /// The conflicts no user has settled, by record.
     pub fn open_conflicts(&self) -> Result<Vec<ConflictRecord>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, table_name, row_key, record, compound_id, column_name, ours, theirs,
-                    origin_name, their_time
+                    origin_name, their_time, only_ours,
+                    column_name = '*' AND table_name IN ('compound', 'cluster') AND EXISTS (
+                        SELECT 1 FROM inspection i WHERE i.seal IS NOT NULL
+                        AND json_extract(row_key, '$[0]') IN (i.compound_id, i.cluster_id))
              FROM conflict WHERE resolved_at IS NULL
              ORDER BY record, table_name, row_key, detected_at",
         )?;
@@ -81,7 +97,13 @@ impl Store {
             let field = ConflictField {
                 id: r.get(0)?,
                 label: column_label(&table, &column),
-                theirs_available: !(column == "*" && ours == Value::Null),
+                // Deleted here, or holding a signed record now: it can only stay as here.
+                theirs_available: {
+                    let deleted_here = column == "*" && ours == Value::Null;
+                    let only_ours: bool = r.get(10)?;
+                    let holds_signed: bool = r.get(11)?;
+                    !(deleted_here || only_ours || holds_signed)
+                },
                 ours: if column == "*" && ours == Value::Null {
                     "本机已删除".to_owned()
                 } else {
@@ -136,23 +158,42 @@ impl Store {
 
     /// Settles a conflict with the user's pick; the pick travels as a resolution.
     pub fn resolve_conflict(&mut self, id: &str, pick: FieldPick) -> Result<(), StoreError> {
-        let (table_name, row_key, column, ours, theirs): (String, String, String, Value, Value) =
-            self.conn
-                .query_row(
-                    "SELECT table_name, row_key, column_name, ours, theirs FROM conflict
+        let (table_name, row_key, column, ours, theirs, only_ours): (
+            String,
+            String,
+            String,
+            Value,
+            Value,
+            bool,
+        ) = self
+            .conn
+            .query_row(
+                "SELECT table_name, row_key, column_name, ours, theirs, only_ours FROM conflict
                      WHERE id = ?1 AND resolved_at IS NULL",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound {
-                    what: "冲突",
-                    id: id.to_owned(),
-                })?;
+                [id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "冲突",
+                id: id.to_owned(),
+            })?;
         let origin = self.origin()?.clone();
         let table = Table::read(&self.conn, &table_name)?;
         let key = key_from_text(&row_key)?;
         let deleted_here = column == "*" && ours == Value::Null;
+        if only_ours && pick == FieldPick::Theirs {
+            return Err(StoreError::Invalid(ONLY_OURS.to_owned()));
+        }
         if deleted_here && pick == FieldPick::Theirs {
             return Err(StoreError::Invalid(
                 "本机已删除这条记录，对方的完整版本没有随数据包传来，只能保留删除：请选“以本机为准”，或请对方重新登记。"
@@ -161,14 +202,40 @@ impl Store {
         }
         self.without_capture(|store| {
             let tx = store.begin()?;
+            if only_ours && column != "*" {
+                // A round signed on two machines: nothing to send, each keeps its own.
+                tx.execute(
+                    "UPDATE conflict SET resolved_at = ?2, resolution = 'ours', resolved_by = ?3
+                     WHERE id = ?1",
+                    (id, now(), &origin.name),
+                )?;
+                return tx.commit();
+            }
             let current = table.row(&tx, &key)?;
             let changeset = match (column.as_str(), pick, &current) {
-                // Deleted there, kept here: the whole record travels back.
+                // Deleted there, kept here: the whole record travels back (a compound with
+                // its surveys and inspections).
+                ("*", FieldPick::Ours, Some(row)) if table_name == "compound" => {
+                    match key.first() {
+                        Some(Value::Text(id)) => {
+                            let id = id.parse().map_err(|_| {
+                                StoreError::Corrupt(format!("小区编号“{id}”无法读取"))
+                            })?;
+                            store.snapshot(super::Rows::Compound(id))?
+                        }
+                        _ => scratch_change(&table, row, None)?,
+                    }
+                }
                 ("*", FieldPick::Ours, Some(row)) => scratch_change(&table, row, None)?,
                 // Deleted there and now here too.
                 ("*", FieldPick::Theirs, Some(row)) => {
                     let changeset = scratch_change(&table, row, Some(Change::Delete))?;
-                    table.delete(&tx, &key)?;
+                    match table.delete(&tx, &key) {
+                        Err(StoreError::ReadOnlyRecord(_)) => {
+                            return Err(StoreError::Invalid(ONLY_OURS.to_owned()));
+                        }
+                        other => other?,
+                    }
                     changeset
                 }
                 // Deleted here, stays deleted: the other machines delete it too.
@@ -227,7 +294,7 @@ impl Store {
                         &table_name,
                         &row_key,
                         &column,
-                        format!("{made_at}|{}", origin.id),
+                        format!("{made_at}|{}|{seq:012}", origin.id),
                     ),
                 )?;
             }
@@ -330,6 +397,7 @@ fn scratch_change(
     change: Option<Change>,
 ) -> Result<Vec<u8>, StoreError> {
     let scratch = Connection::open_in_memory()?;
+    scratch.pragma_update(None, "foreign_keys", false)?;
     let keys: Vec<String> = table
         .columns
         .iter()
@@ -368,4 +436,49 @@ fn scratch_change(
     let mut changeset = Vec::new();
     session.changeset_strm(&mut changeset)?;
     Ok(changeset)
+}
+
+/// An unsettled conflict in a row of an inspection round.
+pub(super) struct RoundConflict {
+    pub id: String,
+    pub column: String,
+    /// The value the other machine had.
+    pub theirs: Value,
+    /// The row as it is here.
+    pub row: Vec<Value>,
+    pub table: Table,
+}
+
+/// The unsettled conflicts in the rows of an inspection round.
+pub(super) fn conflicts_in_round(
+    conn: &Connection,
+    inspection: &str,
+) -> Result<Vec<RoundConflict>, StoreError> {
+    let open: Vec<(String, String, String, String, Value)> = conn
+        .prepare(
+            "SELECT id, table_name, row_key, column_name, theirs FROM conflict
+             WHERE resolved_at IS NULL
+               AND table_name IN ('inspection', 'inspection_item', 'inspection_party',
+                   'inspection_member', 'signature', 'photo', 'rectification')",
+        )?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut found = Vec::new();
+    for (id, table, key, column, theirs) in open {
+        let table = Table::read(conn, &table)?;
+        if let Some(row) = table.row(conn, &key_from_text(&key)?)?
+            && super::apply::inspection_of(&table, &row).as_deref() == Some(inspection)
+        {
+            found.push(RoundConflict {
+                id,
+                column,
+                theirs,
+                row,
+                table,
+            });
+        }
+    }
+    Ok(found)
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::apply::{Applier, Source, count, decode};
-use super::capture::Capture;
+use super::capture::{Capture, append};
 use super::rows::Tables;
 use crate::model::sync::{Counts, EntryKind, Package, Role};
 use crate::model::{InspectionId, SealCheck};
@@ -31,6 +31,13 @@ pub struct ImportOutcome {
     pub sealed: usize,
     /// Rows inserted, updated and deleted per table, as the package brought them.
     pub counts: BTreeMap<String, Counts>,
+    /// Changes made elsewhere to records signed here: not taken.
+    pub stale: usize,
+    /// Fields changed here before a record was signed elsewhere, replaced by the signed
+    /// version.
+    pub superseded: usize,
+    /// Rows added elsewhere to records deleted here: not taken, the deletion stands.
+    pub orphaned: usize,
     /// Survey rounds renumbered and the like.
     pub notes: Vec<String>,
     /// The package was imported before: nothing was written.
@@ -66,6 +73,24 @@ impl ImportOutcome {
             ));
         }
         text.push('。');
+        if self.stale > 0 {
+            text.push_str(&format!(
+                "{} 项改动针对本机已签字锁定的记录，未采用（签字记录不能改动，如需更正请新建一轮）。",
+                self.stale
+            ));
+        }
+        if self.superseded > 0 {
+            text.push_str(&format!(
+                "{} 项本机在签字前的改动已由对方的签字记录取代（见“冲突处理”的已处理记录）。",
+                self.superseded
+            ));
+        }
+        if self.orphaned > 0 {
+            text.push_str(&format!(
+                "{} 项对方新增的内容所属的小区或记录已在本机删除，未采用（删除保持有效）。",
+                self.orphaned
+            ));
+        }
         for note in &self.notes {
             text.push_str(note);
             text.push('。');
@@ -157,7 +182,9 @@ impl Store {
                     }
                     let changes = decode(&entry.changeset)?;
                     count(&changes, &mut outcome.counts);
-                    let capture = if capture_as_office && !echo {
+                    // A signed record is passed on as it came; other changes as what they did
+                    // here.
+                    let capture = if capture_as_office && !echo && entry.kind != EntryKind::Signed {
                         Some(Capture::start(conn, origin.clone())?)
                     } else {
                         None
@@ -167,21 +194,46 @@ impl Store {
                         origin_name: &entry.author,
                         seq: entry.seq,
                         made_at: &entry.made_at,
+                        first: match &entry.source {
+                            Some((origin, seq)) => (origin.as_str(), *seq),
+                            None => (entry.origin.as_str(), entry.seq),
+                        },
                         kind: entry.kind,
                         package_id: &m.package_id,
                         echo,
                         at_office: capture_as_office,
                     };
                     let applied = Applier::new(conn, &mut tables, source).apply(changes)?;
+                    let from = (entry.seq > 0).then_some((entry.origin.as_str(), entry.seq));
                     if let Some(capture) = capture {
                         let kind = match entry.kind {
                             EntryKind::Resolution => EntryKind::Resolution,
-                            EntryKind::Edit | EntryKind::Snapshot => EntryKind::Edit,
+                            EntryKind::Edit | EntryKind::Snapshot | EntryKind::Signed => {
+                                EntryKind::Edit
+                            }
                         };
-                        let from = (entry.seq > 0).then_some((entry.origin.as_str(), entry.seq));
-                        capture.finish_as(conn, kind, from, applied.adjusted)?;
+                        let seq = capture.finish_as(conn, kind, from, applied.adjusted)?;
+                        if let (Some(seq), EntryKind::Resolution) = (seq, kind) {
+                            // A pick keeps when it was made: picks are ordered by it.
+                            conn.execute(
+                                "UPDATE change_log SET made_at = ?3 WHERE origin = ?1 AND seq = ?2",
+                                rusqlite::params![origin.id, seq, entry.made_at],
+                            )?;
+                        }
+                    } else if capture_as_office && !echo {
+                        append(
+                            conn,
+                            &origin,
+                            EntryKind::Signed,
+                            &entry.changeset,
+                            from,
+                            false,
+                        )?;
                     }
                     outcome.applied += 1;
+                    outcome.stale += applied.stale;
+                    outcome.superseded += applied.superseded;
+                    outcome.orphaned += applied.orphaned;
                     outcome.conflicts += applied.conflicts;
                     outcome.duplicates += applied.duplicates;
                     outcome.notes.extend(applied.notes);
@@ -268,10 +320,7 @@ fn check_links(conn: &Connection) -> Result<(), StoreError> {
         .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
         .optional()?;
     match broken {
-        Some(table) => Err(StoreError::Invalid(format!(
-            "数据包不完整：其中的{}缺少它所属的记录（可能漏导了更早的数据包）。整个数据包未导入，本机数据未改动。",
-            crate::model::sync::table_label(&table)
-        ))),
+        Some(table) => Err(super::apply::missing_parent(&table)),
         None => Ok(()),
     }
 }

@@ -10,12 +10,24 @@ mod conflicts;
 mod history;
 mod identity;
 mod incoming;
+mod keep;
 mod outgoing;
 mod rows;
 
 pub(crate) use capture::{Capture, Origin};
+
+/// Appends an entry of this file's own (not captured by a session: a signed record, whole).
+pub(crate) fn append_entry(
+    conn: &rusqlite::Connection,
+    origin: &Origin,
+    kind: crate::model::sync::EntryKind,
+    changeset: &[u8],
+) -> Result<i64, crate::store::StoreError> {
+    capture::append(conn, origin, kind, changeset, None, false)
+}
 pub use conflicts::{ConflictField, ConflictRecord, DuplicateOffer, FieldPick};
 pub use history::PackageRecord;
 pub(crate) use identity::ensure_identity;
 pub use incoming::ImportOutcome;
+pub(crate) use outgoing::Rows;
 pub use outgoing::{Outgoing, Peer, Scope};

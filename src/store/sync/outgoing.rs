@@ -122,7 +122,7 @@ impl Store {
                 kind: EntryKind::Snapshot,
                 made_at: now(),
                 author: me.name.clone(),
-                changeset: self.snapshot(town)?,
+                changeset: self.snapshot(Rows::All { town })?,
                 source: None,
                 adjusted: false,
             });
@@ -275,10 +275,11 @@ impl Store {
         Ok(versions)
     }
 
-    /// Every record (with a town, that town's compounds and every town and cluster) as one
-    /// changeset of inserts: copied into a scratch database under a session.
-    pub(crate) fn snapshot(&self, town: Option<TownId>) -> Result<Vec<u8>, StoreError> {
+    /// The `rows` as one changeset of inserts: copied into a scratch database under a session.
+    pub(crate) fn snapshot(&self, rows: Rows) -> Result<Vec<u8>, StoreError> {
         let scratch = Connection::open_in_memory()?;
+        // A part of the file (one record) need not bring what it refers to.
+        scratch.pragma_update(None, "foreign_keys", false)?;
         for table in CAPTURED {
             let sql: String = self
                 .conn
@@ -293,9 +294,13 @@ impl Store {
         }
         let mut session = rusqlite::session::Session::new(&scratch)?;
         session.attach(None::<&str>)?;
-        let town = town.map(|t| t.to_string());
+        let (town, key) = match rows {
+            Rows::All { town } => (town.map(|t| t.to_string()), None),
+            Rows::Compound(id) => (None, Some(id.to_string())),
+            Rows::Inspection(id) => (None, Some(id.to_string())),
+        };
         for table in CAPTURED.iter().rev() {
-            let filter = snapshot_filter(table);
+            let filter = snapshot_filter(table, rows);
             let layout = super::rows::Table::read(&self.conn, table)?;
             let sql = format!(
                 "SELECT {} FROM \"{table}\" WHERE {filter}",
@@ -303,8 +308,8 @@ impl Store {
             );
             let mut stmt = self.conn.prepare(&sql)?;
             let n = layout.columns.len();
-            let mut rows = stmt.query(rusqlite::named_params! { ":town": town })?;
-            while let Some(r) = rows.next()? {
+            let mut found = stmt.query(rusqlite::named_params! { ":town": town, ":key": key })?;
+            while let Some(r) = found.next()? {
                 let row: Vec<Value> = (0..n)
                     .map(|i| r.get::<_, Value>(i))
                     .collect::<Result<_, _>>()?;
@@ -326,26 +331,60 @@ impl Store {
     }
 }
 
-/// Which rows of `table` a snapshot holds (`:town` NULL for every compound).
-fn snapshot_filter(table: &str) -> String {
-    const COMPOUNDS: &str =
-        "SELECT id FROM compound WHERE is_sample = 0 AND (:town IS NULL OR town_id = :town)";
-    let clusters = format!(
-        "SELECT id FROM cluster WHERE :town IS NULL OR town_id = :town
-             OR id IN (SELECT cluster_id FROM compound WHERE id IN ({COMPOUNDS}))"
-    );
-    let inspections = format!(
-        "SELECT id FROM inspection WHERE compound_id IN ({COMPOUNDS})
-             OR cluster_id IN ({clusters})"
-    );
-    match table {
-        "town" => "(:town IS NULL OR 1)".to_owned(),
+/// Which records a snapshot holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rows {
+    /// Every record (with a town, only that town's compounds, and every town and cluster).
+    All { town: Option<TownId> },
+    /// A compound with its surveys and inspections.
+    Compound(crate::model::CompoundId),
+    /// One inspection round with its items, parties, members, signatures, photos and
+    /// rectifications: a signed record, whole (with its compound or cluster's row, taken only
+    /// where that is missing).
+    Inspection(crate::model::InspectionId),
+}
+
+/// Which rows of `table` a snapshot holds; `:town` and `:key` are bound by the caller.
+pub(super) fn snapshot_filter(table: &str, rows: Rows) -> String {
+    let compounds = match rows {
+        Rows::All { .. } => {
+            "SELECT id FROM compound WHERE is_sample = 0 AND (:town IS NULL OR town_id = :town)"
+        }
+        Rows::Compound(_) => "SELECT :key",
+        Rows::Inspection(_) => "SELECT NULL WHERE 0",
+    };
+    let clusters = match rows {
+        Rows::All { .. } => format!(
+            "SELECT id FROM cluster WHERE :town IS NULL OR town_id = :town
+                 OR id IN (SELECT cluster_id FROM compound WHERE id IN ({compounds}))"
+        ),
+        Rows::Compound(_) | Rows::Inspection(_) => "SELECT NULL WHERE 0".to_owned(),
+    };
+    let inspections = match rows {
+        Rows::Inspection(_) => "SELECT :key".to_owned(),
+        Rows::All { .. } | Rows::Compound(_) => format!(
+            "SELECT id FROM inspection WHERE compound_id IN ({compounds})
+                 OR cluster_id IN ({clusters})"
+        ),
+    };
+    let filter = match table {
+        "town" => match rows {
+            Rows::All { .. } => "1".to_owned(),
+            Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),
+        },
+        // A signed record brings its subject along, for a file where it was deleted.
+        "cluster" if matches!(rows, Rows::Inspection(_)) => {
+            "id IN (SELECT cluster_id FROM inspection WHERE id = :key)".to_owned()
+        }
+        "compound" if matches!(rows, Rows::Inspection(_)) => {
+            "id IN (SELECT compound_id FROM inspection WHERE id = :key)".to_owned()
+        }
         "cluster" => format!("id IN ({clusters})"),
-        "compound" => format!("id IN ({COMPOUNDS})"),
+        "compound" => format!("id IN ({compounds})"),
         "inspection" => format!("id IN ({inspections})"),
-        "survey" => format!("compound_id IN ({COMPOUNDS})"),
+        "survey" => format!("compound_id IN ({compounds})"),
         "survey_item" => {
-            format!("survey_id IN (SELECT id FROM survey WHERE compound_id IN ({COMPOUNDS}))")
+            format!("survey_id IN (SELECT id FROM survey WHERE compound_id IN ({compounds}))")
         }
         "cluster_survey" => format!("cluster_id IN ({clusters})"),
         "cluster_facility" => {
@@ -353,5 +392,7 @@ fn snapshot_filter(table: &str) -> String {
         }
         // The rows of an inspection.
         _ => format!("inspection_id IN ({inspections})"),
-    }
+    };
+    // Every statement names both parameters, whether it needs them or not.
+    format!("({filter}) AND (:town IS :town) AND (:key IS :key)")
 }

@@ -1,0 +1,425 @@
+//! Keeping what a user must settle (conflicts, look-alikes), settling what a pick or a
+//! signature decides, and the natural-key rules (survey rounds that clash).
+
+use rusqlite::OptionalExtension;
+use rusqlite::hooks::Action;
+use rusqlite::types::Value;
+
+use super::apply::{Applier, Change};
+use super::rows::{Table, compound_of, key_text, record_label, value_text};
+use crate::store::{StoreError, now};
+
+impl Applier<'_> {
+    /// A user's pick from another machine: it replaces what is here unless a later pick on the
+    /// same field was taken here already, and closes the same conflict here.
+    pub(super) fn force(
+        &mut self,
+        table: &Table,
+        key: &[Value],
+        current: &[Value],
+        sets: Vec<(usize, Value)>,
+    ) -> Result<(), StoreError> {
+        // Picks are ordered by when, then by whom and which change (two in one millisecond).
+        let (first_origin, first_seq) = self.from.first;
+        let stamp = format!("{}|{first_origin}|{first_seq:012}", self.from.made_at);
+        let row_key = key_text(key);
+        let mut taken = Vec::new();
+        for (c, value) in sets {
+            let column = &table.columns[c];
+            let later: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT stamp FROM resolution_stamp
+                     WHERE table_name = ?1 AND row_key = ?2 AND column_name = ?3",
+                    (&table.name, &row_key, column),
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if later.is_some_and(|l| l >= stamp) {
+                continue;
+            }
+            self.conn.execute(
+                "INSERT INTO resolution_stamp (table_name, row_key, column_name, stamp)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO UPDATE SET stamp = excluded.stamp",
+                (&table.name, &row_key, column, &stamp),
+            )?;
+            self.conn.execute(
+                "UPDATE conflict SET resolved_at = ?4, resolved_by = ?5,
+                     resolution = CASE WHEN ours IS ?6 THEN 'ours' ELSE 'theirs' END
+                 WHERE table_name = ?1 AND row_key = ?2 AND column_name = ?3
+                   AND resolved_at IS NULL",
+                rusqlite::params![
+                    table.name,
+                    row_key,
+                    column,
+                    now(),
+                    format!("{}（对方的选择）", self.from.origin_name),
+                    value
+                ],
+            )?;
+            if current[c] != value {
+                taken.push((c, value));
+            }
+        }
+        if taken.is_empty() {
+            return Ok(());
+        }
+        table.update(self.conn, key, &taken)
+    }
+
+    /// A record as signed replaces what was changed here before it was signed; the values it
+    /// replaces stay in the conflict list, settled by the signature.
+    pub(super) fn supersede(
+        &mut self,
+        table: &Table,
+        key: &[Value],
+        current: &[Value],
+        sets: Vec<(usize, Value)>,
+    ) -> Result<(), StoreError> {
+        if sets.is_empty() {
+            return Ok(());
+        }
+        let row_key = key_text(key);
+        let compound = compound_of(self.conn, table, current)?;
+        let record = record_label(self.conn, table, current)?;
+        let by = format!("签字记录为准（{}）", self.from.origin_name);
+        for (c, theirs) in &sets {
+            if table.is_bookkeeping(*c) {
+                continue;
+            }
+            let column = &table.columns[*c];
+            let closed = self.conn.execute(
+                "UPDATE conflict SET resolved_at = ?4, resolution = 'theirs', resolved_by = ?5
+                 WHERE table_name = ?1 AND row_key = ?2 AND column_name = ?3
+                   AND resolved_at IS NULL",
+                (&table.name, &row_key, column, now(), &by),
+            )?;
+            // What the signing itself writes, or a field empty here, was not changed here.
+            let signing = matches!(
+                column.as_str(),
+                "signed_off_at" | "seal" | "seal_version" | "sealed_header"
+            );
+            if closed == 0 && (signing || current[*c] == Value::Null) {
+                continue;
+            }
+            if closed == 0 {
+                self.conn.execute(
+                    "INSERT INTO conflict (id, table_name, row_key, compound_id, record,
+                         column_name, ours, theirs, origin, origin_name, seq, their_time,
+                         package_id, detected_at, resolved_at, resolution, resolved_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14,
+                             'theirs', ?15)",
+                    rusqlite::params![
+                        uuid::Uuid::now_v7().to_string(),
+                        table.name,
+                        row_key,
+                        compound,
+                        record,
+                        column,
+                        current[*c],
+                        theirs,
+                        self.from.origin,
+                        self.from.origin_name,
+                        self.from.seq,
+                        self.from.made_at,
+                        self.from.package_id,
+                        now(),
+                        by
+                    ],
+                )?;
+            }
+            self.applied.superseded += 1;
+        }
+        self.applied.adjusted = true;
+        table.update(self.conn, key, &sets)
+    }
+
+    /// Keeps both values of a field for a user to pick.
+    pub(super) fn conflict(
+        &mut self,
+        table: &Table,
+        current: &[Value],
+        column: usize,
+        ours: Value,
+        theirs: Value,
+    ) -> Result<(), StoreError> {
+        let key = table.key_of(current);
+        let compound = compound_of(self.conn, table, current)?;
+        let record = record_label(self.conn, table, current)?;
+        self.keep(
+            table,
+            &key,
+            compound,
+            &record,
+            &table.columns[column],
+            ours,
+            theirs,
+            false,
+        )
+    }
+
+    /// The same round signed on two machines: this file keeps its own (a signed record never
+    /// changes); the clash is kept for the users, who can only keep it and settle it with a
+    /// correction round.
+    pub(super) fn keep_signed_twice(
+        &mut self,
+        layout: &Table,
+        key: &[Value],
+        row: &[Value],
+        ours: String,
+        theirs: String,
+    ) -> Result<(), StoreError> {
+        let compound = compound_of(self.conn, layout, row)?;
+        let record = record_label(self.conn, layout, row)?;
+        self.keep(
+            layout,
+            key,
+            compound,
+            &format!("{record}（两台电脑分别签字）"),
+            "seal",
+            Value::Text(format!("本机签字，校验码 {ours}")),
+            Value::Text(format!("对方签字，校验码 {theirs}")),
+            true,
+        )
+    }
+
+    /// Deleted on one side, changed on the other: the whole row waits for a user. With
+    /// `only_ours`, this file's row cannot go (it is, or holds, a signed record): the user can
+    /// only keep it, and it travels back.
+    pub(super) fn whole_row_conflict(
+        &mut self,
+        table: &Table,
+        key: &[Value],
+        current: Option<&[Value]>,
+        theirs: Value,
+        only_ours: bool,
+    ) -> Result<(), StoreError> {
+        let (compound, record, ours) = match current {
+            Some(row) => (
+                compound_of(self.conn, table, row)?,
+                record_label(self.conn, table, row)?,
+                Value::Text(if only_ours {
+                    "本机保留（含已签字记录，不能删除）".to_owned()
+                } else {
+                    "本机已修改（对方已删除）".to_owned()
+                }),
+            ),
+            None => (
+                None,
+                format!(
+                    "{}（本机已删除）",
+                    crate::model::sync::table_label(&table.name)
+                ),
+                Value::Null,
+            ),
+        };
+        let theirs = match theirs {
+            Value::Null => Value::Text("删除".to_owned()),
+            other => other,
+        };
+        self.keep(table, key, compound, &record, "*", ours, theirs, only_ours)
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "one conflict row's fields")]
+    fn keep(
+        &mut self,
+        table: &Table,
+        key: &[Value],
+        compound: Option<String>,
+        record: &str,
+        column: &str,
+        ours: Value,
+        theirs: Value,
+        only_ours: bool,
+    ) -> Result<(), StoreError> {
+        let row_key = key_text(key);
+        // The same conflict still open is not kept twice; its other side is brought up to date.
+        let open: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM conflict WHERE table_name = ?1 AND row_key = ?2
+                     AND column_name = ?3 AND resolved_at IS NULL",
+                (&table.name, &row_key, column),
+                |r| r.get(0),
+            )
+            .optional()?;
+        match open {
+            Some(id) => {
+                self.conn.execute(
+                    "UPDATE conflict SET theirs = ?2, origin = ?3, origin_name = ?4, seq = ?5,
+                         their_time = ?6, package_id = ?7
+                     WHERE id = ?1",
+                    rusqlite::params![
+                        id,
+                        theirs,
+                        self.from.origin,
+                        self.from.origin_name,
+                        self.from.seq,
+                        self.from.made_at,
+                        self.from.package_id
+                    ],
+                )?;
+            }
+            None => {
+                self.conn.execute(
+                    "INSERT INTO conflict (id, table_name, row_key, compound_id, record,
+                         column_name, ours, theirs, origin, origin_name, seq, their_time,
+                         package_id, detected_at, only_ours)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    rusqlite::params![
+                        uuid::Uuid::now_v7().to_string(),
+                        table.name,
+                        row_key,
+                        compound,
+                        record,
+                        column,
+                        ours,
+                        theirs,
+                        self.from.origin,
+                        self.from.origin_name,
+                        self.from.seq,
+                        self.from.made_at,
+                        self.from.package_id,
+                        now(),
+                        only_ours
+                    ],
+                )?;
+            }
+        }
+        if let Some(compound) = compound {
+            self.touched.insert(compound);
+        }
+        self.applied.conflicts += 1;
+        self.applied.adjusted = true;
+        Ok(())
+    }
+
+    /// Two machines both started survey round N of one compound: at the office, the one that
+    /// comes second becomes the next round, with a note; a laptop follows the office's
+    /// numbering, moving its own round out of the way until the office's word on it arrives.
+    /// numbering, moving its own round out of the way until the office's word on it arrives.
+    pub(super) fn renumber_round(
+        &mut self,
+        table: &Table,
+        row: &mut [Value],
+    ) -> Result<(), StoreError> {
+        let owner = match table.name.as_str() {
+            "survey" => "compound_id",
+            _ => return Ok(()),
+        };
+        let (Some(o), Some(r)) = (table.index_of(owner), table.index_of("round")) else {
+            return Ok(());
+        };
+        let taken: bool = self.conn.query_row(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE \"{owner}\" = ?1 AND round = ?2)",
+                table.name
+            ),
+            (&row[o], &row[r]),
+            |q| q.get(0),
+        )?;
+        if !taken {
+            return Ok(());
+        }
+        let next: i64 = self.conn.query_row(
+            &format!(
+                "SELECT coalesce(max(round), 0) + 1 FROM \"{}\" WHERE \"{owner}\" = ?1",
+                table.name
+            ),
+            [&row[o]],
+            |q| q.get(0),
+        )?;
+        if !self.from.at_office {
+            self.conn.execute(
+                &format!(
+                    "UPDATE \"{}\" SET round = ?3 WHERE \"{owner}\" = ?1 AND round = ?2",
+                    table.name
+                ),
+                (&row[o], &row[r], next),
+            )?;
+            return Ok(());
+        }
+        self.applied.notes.push(format!(
+            "{}的{}第 {} 轮与本机已有的一轮同号，已改为第 {next} 轮",
+            self.from.origin_name,
+            crate::model::sync::table_label(&table.name),
+            value_text(&row[r])
+        ));
+        row[r] = Value::Integer(next);
+        self.applied.adjusted = true;
+        Ok(())
+    }
+
+    /// A change that came back to the machine that made it, which the office renumbered.
+    pub(super) fn take_back_renumbering(
+        &mut self,
+        table: &Table,
+        change: &Change,
+    ) -> Result<(), StoreError> {
+        if change.op != Action::SQLITE_INSERT || table.name != "survey" {
+            return Ok(());
+        }
+        let row: Vec<Value> = change
+            .new
+            .iter()
+            .map(|v| v.clone().unwrap_or(Value::Null))
+            .collect();
+        let (Some(r), key) = (table.index_of("round"), table.key_of(&row)) else {
+            return Ok(());
+        };
+        if let Some(current) = table.row(self.conn, &key)?
+            && current[r] != row[r]
+        {
+            // A round of this file not yet numbered at the office may hold that number: it
+            // moves on (the office numbers it when it gets there).
+            if let (Some(o), Some(id)) = (table.index_of("compound_id"), table.index_of("id")) {
+                self.conn.execute(
+                    "UPDATE survey SET round = (SELECT max(round) + 1 FROM survey
+                                                WHERE compound_id = ?1)
+                     WHERE compound_id = ?1 AND round = ?2 AND id <> ?3",
+                    (&current[o], &row[r], &current[id]),
+                )?;
+            }
+            table.update(self.conn, &key, &[(r, row[r].clone())])?;
+        }
+        Ok(())
+    }
+
+    /// A compound that arrives with the name, town and address of one already here: both are
+    /// kept, and a user is offered to merge them.
+    pub(super) fn offer_merge(&mut self, table: &Table, row: &[Value]) -> Result<(), StoreError> {
+        let get = |c: &str| {
+            table
+                .index_of(c)
+                .map(|i| row[i].clone())
+                .unwrap_or(Value::Null)
+        };
+        let twin: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM compound WHERE name = ?1 AND town_id IS ?2 AND address = ?3
+                     AND id <> ?4 AND is_sample = 0
+                 ORDER BY created_at LIMIT 1",
+                (get("name"), get("town_id"), get("address"), get("id")),
+                |r| r.get(0),
+            )
+            .optional()?;
+        let (Some(kept), Value::Text(other)) = (twin, get("id")) else {
+            return Ok(());
+        };
+        self.conn.execute(
+            "INSERT INTO duplicate (id, kept, other, package_id, detected_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            (
+                uuid::Uuid::now_v7().to_string(),
+                kept,
+                other,
+                self.from.package_id,
+                now(),
+            ),
+        )?;
+        self.applied.duplicates += 1;
+        Ok(())
+    }
+}
