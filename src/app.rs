@@ -7,6 +7,7 @@ mod database;
 mod file_choice;
 mod forms;
 mod jobs;
+mod packages;
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,8 @@ pub struct App {
     page: Page,
     towns: Vec<Town>,
     clusters: Vec<Cluster>,
+    /// This file's device and what waits for a user, for the status bar.
+    station: ui::status_bar::Station,
     /// The register's search, sort and filters, kept while other screens are shown.
     register_query: RegisterQuery,
     /// What checking every signed record against its seal and the sign-off log found.
@@ -109,6 +112,7 @@ impl App {
             page: Page::NoDatabase(NoDatabase::Missing),
             towns: Vec::new(),
             clusters: Vec::new(),
+            station: ui::status_bar::Station::default(),
             register_query: RegisterQuery::default(),
             audit: None,
             dialog: None,
@@ -184,6 +188,7 @@ impl App {
                 ui,
                 self.message.as_ref(),
                 &self.jobs.lines(),
+                &self.station,
                 &mut self.commands,
             );
         });

@@ -29,6 +29,9 @@ pub enum Screen {
     Cluster(ClusterId),
     /// Open rectifications across the file.
     Rectifications,
+    /// This file's identity, the machines it exchanges packages with, the conflicts and
+    /// look-alikes to settle, and every package sent and received.
+    Exchange,
 }
 
 /// A menu or keyboard command: no data.
@@ -42,6 +45,12 @@ pub enum UiCommand {
     ShowRegister,
     AddCompound,
     ShowRectifications,
+    /// Export a field package for the usual destination (the office, from a laptop).
+    ExportPackage,
+    /// Choose a field package and import it.
+    ImportPackage,
+    /// The exchange screen: identity, packages, conflicts.
+    ShowExchange,
     /// The main document of the screen on show (the checklist's acceptance sheet, the survey
     /// form, the cluster's summary).
     ExportCurrent,
@@ -87,6 +96,18 @@ impl UiCommand {
             Self::ShowRegister => ("小区名册", "所有登记的小区"),
             Self::AddCompound => ("新增小区", "在名册中登记一个小区"),
             Self::ShowRectifications => ("整改清单", "所有未完成的整改，逾期的排在前面"),
+            Self::ExportPackage => (
+                "导出外业数据包…",
+                "把本机上次发送以来的所有改动（含照片）写成一个数据包文件，用U盘或微信交给县办；县办电脑在“数据交换”中选择发给哪台电脑",
+            ),
+            Self::ImportPackage => (
+                "导入数据包…",
+                "导入另一台电脑发来的数据包：要么全部导入，要么不改动；两边都改过的内容列入“冲突处理”由您选择",
+            ),
+            Self::ShowExchange => (
+                "数据交换与冲突处理",
+                "本机身份、往来电脑、待处理的冲突和疑似重复小区、数据包记录",
+            ),
             Self::ExportCurrent => (
                 "导出本页文档 PDF…",
                 "验收页面导出验收单，调查页面导出调查表，片区页面导出综合验收汇总表",
@@ -119,7 +140,10 @@ impl UiCommand {
             | Self::VerifyCode
             | Self::Quit
             | Self::ShowRegister
-            | Self::ShowRectifications => Vec::new(),
+            | Self::ShowRectifications
+            | Self::ExportPackage
+            | Self::ImportPackage
+            | Self::ShowExchange => Vec::new(),
         }
     }
 
@@ -138,6 +162,9 @@ impl UiCommand {
             | Self::ShowRegister
             | Self::AddCompound
             | Self::ShowRectifications
+            | Self::ExportPackage
+            | Self::ImportPackage
+            | Self::ShowExchange
             | Self::ExportCurrent
             | Self::SelectNextItem
             | Self::SelectPreviousItem => None,
@@ -286,6 +313,27 @@ pub enum Command {
     /// Stop a running job (a batch export, a photo import) after the step under way.
     CancelJob(crate::job::JobId),
 
+    // --- field packages
+    /// Import the package at a path (in the background).
+    ImportPackage(PathBuf),
+    /// A package was written: remember what it carried to its destination.
+    PackageWritten {
+        manifest: Box<crate::model::sync::Manifest>,
+        file_name: String,
+    },
+    /// Rename this file's device, or change its role.
+    SetIdentity {
+        name: String,
+        role: crate::model::sync::Role,
+    },
+    /// Settle conflicts: each field's id and the version kept.
+    ResolveConflicts(Vec<(String, crate::store::sync::FieldPick)>),
+    /// Settle a look-alike compound: merge it into the one kept, or keep both.
+    ResolveDuplicate {
+        id: String,
+        merge: bool,
+    },
+
     // --- dialogs and messages
     /// Use the path typed into the path prompt.
     SubmitPathPrompt,
@@ -312,6 +360,7 @@ impl Command {
                 Screen::NoDatabase => "未打开数据库",
                 Screen::Register => "小区名册",
                 Screen::Rectifications => "整改清单",
+                Screen::Exchange => "数据交换",
                 Screen::Compound(_)
                 | Screen::Inspection(_)
                 | Screen::Survey(_)
@@ -358,6 +407,15 @@ impl Command {
             Self::StartClusterSurvey(_) => "开始片区调查",
             Self::Export(document) | Self::ExportTo(document, _) => document.label(),
             Self::CancelJob(_) => "取消",
+            Self::ImportPackage(_) => "导入数据包",
+            Self::PackageWritten { .. } => "记录已发送",
+            Self::SetIdentity { .. } => "保存本机身份",
+            Self::ResolveConflicts(picks) => match picks.first().map(|(_, p)| *p) {
+                Some(crate::store::sync::FieldPick::Theirs) => "以对方为准",
+                _ => "以本机为准",
+            },
+            Self::ResolveDuplicate { merge: true, .. } => "合并为一个小区",
+            Self::ResolveDuplicate { merge: false, .. } => "保留两个",
             Self::SubmitPathPrompt => "确定",
             Self::CloseDialog => "关闭",
             Self::DismissMessage => "知道了",
@@ -416,6 +474,11 @@ impl Command {
             | Self::SetItemProblem { .. }
             | Self::SetItemText { .. }
             | Self::SetFacility { .. }
+            | Self::ImportPackage(_)
+            | Self::PackageWritten { .. }
+            | Self::SetIdentity { .. }
+            | Self::ResolveConflicts(_)
+            | Self::ResolveDuplicate { .. }
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => "",
@@ -473,6 +536,11 @@ impl Command {
             | Self::SetFacility { .. }
             | Self::ExportTo(..)
             | Self::CancelJob(_)
+            | Self::ImportPackage(_)
+            | Self::PackageWritten { .. }
+            | Self::SetIdentity { .. }
+            | Self::ResolveConflicts(_)
+            | Self::ResolveDuplicate { .. }
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => Vec::new(),

@@ -244,6 +244,15 @@ impl App {
             }
             Command::CancelJob(id) => self.jobs.cancel(id),
 
+            Command::ImportPackage(path) => self.start_package_import(path),
+            Command::PackageWritten {
+                manifest,
+                file_name,
+            } => self.package_written(&manifest, &file_name),
+            Command::SetIdentity { name, role } => self.set_identity(&name, role),
+            Command::ResolveConflicts(picks) => self.resolve_conflicts(&picks),
+            Command::ResolveDuplicate { id, merge } => self.resolve_duplicate(&id, merge),
+
             Command::SubmitPathPrompt => {
                 if let Some(Dialog::PathPrompt(prompt)) = &mut self.dialog {
                     match prompt.command() {
@@ -286,6 +295,9 @@ impl App {
                 }
             }
             UiCommand::ShowRectifications => self.show_screen(Screen::Rectifications),
+            UiCommand::ExportPackage => self.export_package(),
+            UiCommand::ImportPackage => self.choose_path(PathPurpose::ImportPackage),
+            UiCommand::ShowExchange => self.show_screen(Screen::Exchange),
             UiCommand::ExportCurrent => match self.page.main_document() {
                 Some(document) => self.choose_path(PathPurpose::Export(document)),
                 None => self.info("本页没有可导出的文档：请打开一次验收、一份调查或一个片区。"),

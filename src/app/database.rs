@@ -126,6 +126,13 @@ impl App {
         let loaded = (|| -> Result<Option<Page>, StoreError> {
             self.towns = store.towns()?;
             self.clusters = store.clusters()?;
+            self.station = crate::ui::status_bar::Station {
+                device: store
+                    .identity()?
+                    .map(|i| format!("{}（{}）", i.name, i.role.label()))
+                    .unwrap_or_default(),
+                pending: store.pending_reviews()?,
+            };
             if Page::loads_slowly(screen, store)? {
                 return Ok(None);
             }

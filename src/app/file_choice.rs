@@ -29,6 +29,8 @@ pub enum FileKind {
     SaveDatabase,
     /// Several photos at once.
     Photos,
+    /// A field package to import.
+    OpenPackage,
     Folder,
     /// Saving a document of this type (filter name, extension).
     SaveDocument {
@@ -60,6 +62,10 @@ pub fn native_chooser() -> FileChooser {
             FileKind::Photos => dialog
                 .add_filter("照片", &["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"])
                 .pick_files(),
+            FileKind::OpenPackage => dialog
+                .add_filter("验收数据包", &["yspkg"])
+                .pick_file()
+                .map(|p| vec![p]),
             FileKind::Folder => dialog.pick_folder().map(|p| vec![p]),
             FileKind::SaveDocument { filter, extension } => dialog
                 .add_filter(*filter, &[*extension])
@@ -106,6 +112,7 @@ impl App {
                 PathPurpose::OpenDatabase => FileKind::OpenDatabase,
                 PathPurpose::NewDatabase | PathPurpose::SampleDatabase => FileKind::SaveDatabase,
                 PathPurpose::AddPhotos { .. } => FileKind::Photos,
+                PathPurpose::ImportPackage => FileKind::OpenPackage,
                 PathPurpose::Export(document) if document.is_batch() => FileKind::Folder,
                 PathPurpose::Export(document) => FileKind::SaveDocument {
                     filter: document.format().filter_name(),
@@ -142,7 +149,9 @@ impl App {
         };
         match purpose {
             PathPurpose::AddPhotos { .. } => self.last_folders.photos = Some(folder),
-            PathPurpose::Export(_) => self.last_folders.exports = Some(folder),
+            PathPurpose::Export(_) | PathPurpose::ImportPackage => {
+                self.last_folders.exports = Some(folder);
+            }
             PathPurpose::OpenDatabase | PathPurpose::NewDatabase | PathPurpose::SampleDatabase => {}
         }
     }
@@ -165,6 +174,10 @@ impl App {
             PathPurpose::SampleDatabase => (db_dir, "示例数据.db".to_owned()),
             PathPurpose::AddPhotos { .. } => (
                 self.last_folders.photos.clone().unwrap_or(db_dir),
+                String::new(),
+            ),
+            PathPurpose::ImportPackage => (
+                self.last_folders.exports.clone().unwrap_or(db_dir),
                 String::new(),
             ),
             PathPurpose::Export(document) => {

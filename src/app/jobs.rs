@@ -29,6 +29,8 @@ pub(super) enum JobKind {
     PageLoad,
     /// A file dialog waiting for the user.
     FileChoice,
+    /// A field package being read and checked.
+    PackageRead,
 }
 
 /// What to do with a job's result, on the UI thread.
@@ -206,7 +208,21 @@ impl App {
             move |progress| document.write(&reader, &path, &clock, progress),
             |app, outcome| match outcome {
                 Ok(outcome) if outcome.error.is_some() => app.error(outcome.summary()),
-                Ok(outcome) => app.info(outcome.summary()),
+                Ok(outcome) => {
+                    app.info(outcome.summary());
+                    // A package is sent once written: the next one starts after it.
+                    if let (Some(manifest), Some((path, _))) =
+                        (outcome.package, outcome.written.first())
+                    {
+                        app.handle(Command::PackageWritten {
+                            manifest,
+                            file_name: path
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default(),
+                        });
+                    }
+                }
                 Err(lost) => app.error(lost.to_string()),
             },
         );

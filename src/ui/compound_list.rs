@@ -50,6 +50,8 @@ pub struct RegisterView {
     /// Indices into `rows` in display order, for `visible_key`.
     visible: Vec<usize>,
     visible_key: Option<RegisterQuery>,
+    /// Compounds with a conflict from a field package not yet settled: marked.
+    in_conflict: std::collections::HashSet<crate::model::CompoundId>,
 }
 
 /// The register's filters; `None` shows all.
@@ -77,7 +79,9 @@ impl RegisterFilter {
 impl RegisterView {
     /// Every compound of the register.
     pub fn load(store: &Store) -> Result<Self, StoreError> {
-        Ok(Self::with_rows(store.compound_rows()?))
+        let mut view = Self::with_rows(store.compound_rows()?);
+        view.in_conflict = store.compounds_in_conflict()?;
+        Ok(view)
     }
 
     pub fn with_rows(rows: Vec<CompoundRow>) -> Self {
@@ -85,6 +89,7 @@ impl RegisterView {
             rows,
             visible: Vec::new(),
             visible_key: None,
+            in_conflict: std::collections::HashSet::new(),
         }
     }
 
@@ -298,7 +303,8 @@ pub fn show(
                     body.rows(row_height, view.visible.len(), |mut row| {
                         let r = &view.rows[view.visible[row.index()]];
                         for column in columns {
-                            row.col(|ui| column.cell(ui, r, audit, commands));
+                            let marks = (audit, view.in_conflict.contains(&r.compound.id));
+                            row.col(|ui| column.cell(ui, r, marks, commands));
                         }
                         if row.response().double_clicked() {
                             commands.push(Command::Show(Screen::Compound(r.compound.id)));
@@ -408,7 +414,7 @@ impl Column {
         self,
         ui: &mut egui::Ui,
         r: &CompoundRow,
-        audit: Option<&Audit>,
+        (audit, in_conflict): (Option<&Audit>, bool),
         commands: &mut Vec<Command>,
     ) {
         let c = &r.compound;
@@ -427,6 +433,13 @@ impl Column {
                             f.what,
                             f.finding.explanation()
                         ));
+                    }
+                    None if in_conflict => {
+                        ui.label(
+                            egui::RichText::new(format!("【冲突】{}", c.name))
+                                .color(ui.visuals().warn_fg_color),
+                        )
+                        .on_hover_text("两台电脑都改过这个小区的记录：请在“数据交换与冲突处理”中选择保留哪一方");
                     }
                     None => {
                         ui.label(&c.name);

@@ -8,6 +8,7 @@ pub mod compound_form;
 pub mod compound_list;
 pub mod compound_page;
 pub mod dialogs;
+pub mod exchange;
 pub mod fonts;
 pub mod inspection_form;
 pub mod no_database;

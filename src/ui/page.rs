@@ -13,12 +13,13 @@ use crate::ui::checklist::ChecklistView;
 use crate::ui::cluster_page::ClusterView;
 use crate::ui::compound_list::{RegisterQuery, RegisterView};
 use crate::ui::compound_page::CompoundView;
+use crate::ui::exchange::ExchangeView;
 use crate::ui::no_database::NoDatabase;
 use crate::ui::rectification_list::RectificationsView;
 use crate::ui::survey_form::SurveyView;
 use crate::ui::{
-    checklist, cluster_page, compound_list, compound_page, no_database, rectification_list,
-    survey_form,
+    checklist, cluster_page, compound_list, compound_page, exchange, no_database,
+    rectification_list, survey_form,
 };
 
 /// The screen on show with its state.
@@ -32,6 +33,7 @@ pub enum Page {
     Survey(Box<SurveyView>),
     Cluster(Box<ClusterView>),
     Rectifications(RectificationsView),
+    Exchange(Box<ExchangeView>),
     /// A screen that reads many records, being read in the background.
     Loading(Screen),
 }
@@ -66,6 +68,7 @@ impl Page {
             Screen::Survey(id) => Self::Survey(Box::new(SurveyView::load(store, id)?)),
             Screen::Cluster(id) => Self::Cluster(Box::new(ClusterView::load(store, id)?)),
             Screen::Rectifications => Self::Rectifications(RectificationsView::load(store, today)?),
+            Screen::Exchange => Self::Exchange(Box::new(ExchangeView::load(store)?)),
         })
     }
 
@@ -77,7 +80,9 @@ impl Page {
             Screen::Rectifications => store.count_of(Counted::Inspections)? > 3_000,
             Screen::Inspection(id) => store.count_of(Counted::PhotosOfRound(id))? > 24,
             Screen::Cluster(id) => store.count_of(Counted::MembersOf(id))? > 200,
-            Screen::NoDatabase | Screen::Compound(_) | Screen::Survey(_) => false,
+            Screen::NoDatabase | Screen::Compound(_) | Screen::Survey(_) | Screen::Exchange => {
+                false
+            }
         })
     }
 
@@ -92,6 +97,7 @@ impl Page {
             Self::Survey(view) => Screen::Survey(view.survey.id),
             Self::Cluster(view) => Screen::Cluster(view.cluster.id),
             Self::Rectifications(_) => Screen::Rectifications,
+            Self::Exchange(_) => Screen::Exchange,
         }
     }
 
@@ -110,6 +116,7 @@ impl Page {
             (Self::Cluster(view), Self::Cluster(fresh)) if view.cluster.id == fresh.cluster.id => {
                 view.update(*fresh);
             }
+            (Self::Exchange(view), Self::Exchange(fresh)) => view.update(*fresh),
             (page, fresh) => *page = fresh,
         }
     }
@@ -144,6 +151,7 @@ impl Page {
             }
             Self::Cluster(view) => crumbs.push((format!("片区：{}", view.cluster.name), None)),
             Self::Rectifications(_) => crumbs.push(("整改清单".to_owned(), None)),
+            Self::Exchange(_) => crumbs.push(("数据交换".to_owned(), None)),
             Self::Loading(_) => crumbs.push(("正在读取…".to_owned(), None)),
         }
         crumbs
@@ -162,6 +170,7 @@ impl Page {
             | Self::Survey(_)
             | Self::Cluster(_)
             | Self::Rectifications(_)
+            | Self::Exchange(_)
             | Self::Loading(_) => Vec::new(),
         }
     }
@@ -176,6 +185,7 @@ impl Page {
             | Self::Register(_)
             | Self::Compound(_)
             | Self::Rectifications(_)
+            | Self::Exchange(_)
             | Self::Loading(_) => None,
         }
     }
@@ -201,6 +211,7 @@ impl Page {
             Self::Survey(view) => survey_form::show(ui, view, commands),
             Self::Cluster(view) => cluster_page::show(ui, view, shared.audit, commands),
             Self::Rectifications(view) => rectification_list::show(ui, view, commands),
+            Self::Exchange(view) => exchange::show(ui, view, commands),
             Self::Loading(_) => {
                 ui.add_space(40.0);
                 ui.vertical_centered(|ui| ui.label("正在读取，请稍候…"));

@@ -17,6 +17,8 @@ pub enum PathPurpose {
     SampleDatabase,
     /// Where a document goes (a file, or a folder for a batch).
     Export(Document),
+    /// A field package to import.
+    ImportPackage,
     /// Photo files for an item (several at once).
     AddPhotos {
         inspection: InspectionId,
@@ -31,6 +33,7 @@ impl PathPurpose {
             Self::NewDatabase => "新建数据库",
             Self::SampleDatabase => "新建示例数据库",
             Self::Export(document) => document.title(),
+            Self::ImportPackage => "导入数据包",
             Self::AddPhotos { .. } => "添加照片",
         }
     }
@@ -57,6 +60,7 @@ impl PathPurpose {
             Self::NewDatabase => Command::CreateDatabaseAt(path),
             Self::SampleDatabase => Command::CreateSampleAt(path),
             Self::Export(document) => Command::ExportTo(document.clone(), path),
+            Self::ImportPackage => Command::ImportPackage(path),
             Self::AddPhotos { inspection, code } => Command::ImportPhotos {
                 inspection: *inspection,
                 code: code.clone(),
@@ -135,7 +139,11 @@ impl PathPrompt {
                 return Err(format!("文件夹“{}”不存在。", parent.display()));
             }
         }
-        if self.purpose == PathPurpose::OpenDatabase && !path.is_file() {
+        if matches!(
+            self.purpose,
+            PathPurpose::OpenDatabase | PathPurpose::ImportPackage
+        ) && !path.is_file()
+        {
             return Err(format!("找不到文件“{}”。", path.display()));
         }
         Ok(self.purpose.file_command(path))

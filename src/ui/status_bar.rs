@@ -22,13 +22,38 @@ pub struct TaskLine {
     pub cancel: Option<Command>,
 }
 
+/// This file's device and what waits for a user after an import, as the status bar shows
+/// them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Station {
+    /// e.g. 城关镇-王海燕的笔记本（外业）
+    pub device: String,
+    /// Conflicts and look-alike compounds not yet settled.
+    pub pending: usize,
+}
+
 pub fn show(
     ui: &mut egui::Ui,
     message: Option<&Message>,
     tasks: &[TaskLine],
+    station: &Station,
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
+        if !station.device.is_empty() {
+            ui.label(egui::RichText::new(format!("本机：{}", station.device)).weak())
+                .on_hover_text("在“文件 › 数据交换与冲突处理”中修改本机名称和用途");
+            if station.pending > 0 {
+                CommandButton::new(Command::Ui(crate::command::UiCommand::ShowExchange))
+                    .text(
+                        egui::RichText::new(format!("！{} 处冲突待处理", station.pending))
+                            .color(ui.visuals().warn_fg_color),
+                    )
+                    .small()
+                    .show(ui, commands);
+            }
+            ui.separator();
+        }
         for task in tasks {
             ui.spinner();
             ui.label(&task.description);

@@ -27,6 +27,10 @@ pub fn show(
                 menu_item(ui, UiCommand::ExportCurrent, commands);
                 menu_item(ui, UiCommand::VerifyCode, commands);
                 ui.separator();
+                menu_item(ui, UiCommand::ExportPackage, commands);
+                menu_item(ui, UiCommand::ImportPackage, commands);
+                menu_item(ui, UiCommand::ShowExchange, commands);
+                ui.separator();
             }
             menu_item(ui, UiCommand::Quit, commands);
         });

@@ -7,6 +7,7 @@ mod common;
 
 mod checklist;
 mod clusters;
+mod exchange;
 mod register;
 mod signing;
 mod surveys;

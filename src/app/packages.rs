@@ -1,0 +1,141 @@
+//! Field packages in the app: a package is read and checked on the `package-read` thread,
+//! then applied in one transaction; what was sent is remembered; identity, conflicts and
+//! look-alikes are settled from the exchange screen.
+
+use std::path::PathBuf;
+
+use super::App;
+use super::jobs::JobKind;
+use crate::command::Screen;
+use crate::import::package::read_package;
+use crate::model::sync::{Manifest, Role};
+use crate::store::sync::FieldPick;
+
+impl App {
+    /// Reads and checks the package at `path` in the background (its hash, its format), then
+    /// applies it.
+    pub(super) fn start_package_import(&mut self, path: PathBuf) {
+        self.dialog = None;
+        if self.store.is_none() || self.jobs.has(JobKind::PackageRead) {
+            self.error("上一个数据包仍在导入，请稍候。");
+            return;
+        }
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.spawn_job(
+            JobKind::PackageRead,
+            "package-read",
+            "正在读取并核对数据包…",
+            0,
+            false,
+            move |_| read_package(&path),
+            move |app, read| match read {
+                Ok(Ok(package)) => app.apply_package(&package, &file_name),
+                Ok(Err(refused)) => app.error(format!("{refused}本机数据未改动。")),
+                Err(lost) => app.error(lost.to_string()),
+            },
+        );
+    }
+
+    /// Applies a checked package: all of it or nothing.
+    fn apply_package(&mut self, package: &crate::model::sync::Package, file_name: &str) {
+        let Some(outcome) = self.with_store_mut(|s| s.import_package(package, file_name)) else {
+            return;
+        };
+        self.info(outcome.summary());
+        if outcome.conflicts + outcome.duplicates > 0 {
+            self.show_screen(Screen::Exchange);
+        } else {
+            self.reload();
+        }
+    }
+
+    /// Remembers that a package was written for its destination.
+    pub(super) fn package_written(&mut self, manifest: &Manifest, file_name: &str) {
+        self.write(|s| s.record_sent(manifest, file_name));
+    }
+
+    /// 文件 › 导出外业数据包: from a laptop, to the office it exchanges with (or a first
+    /// package to whoever imports it); at the office, the exchange screen, to choose a laptop.
+    pub(super) fn export_package(&mut self) {
+        let Some((role, peers)) = self.read_store(|s| {
+            let role = s.identity()?.map(|i| i.role);
+            Ok((role, s.peers()?))
+        }) else {
+            return;
+        };
+        let offices: Vec<_> = peers.iter().filter(|p| p.role == Role::Office).collect();
+        match (role, offices.as_slice()) {
+            (Some(Role::Field), [office]) => {
+                self.handle(crate::command::Command::Export(
+                    crate::export::Document::FieldPackage {
+                        destination: Some(office.id.clone()),
+                        scope: crate::store::sync::Scope::Changes,
+                    },
+                ));
+            }
+            (Some(Role::Field), []) => {
+                self.handle(crate::command::Command::Export(
+                    crate::export::Document::FieldPackage {
+                        destination: None,
+                        scope: crate::store::sync::Scope::Changes,
+                    },
+                ));
+            }
+            _ => {
+                self.show_screen(Screen::Exchange);
+                self.info("请在“数据交换”中选择发给哪台电脑。");
+            }
+        }
+    }
+
+    pub(super) fn set_identity(&mut self, name: &str, role: Role) {
+        if name.trim().is_empty() {
+            self.error("本机名称不能为空：请填写如“城关镇-王海燕的笔记本”。");
+            return;
+        }
+        if self
+            .with_store_mut(|s| s.set_identity(name, role))
+            .is_some()
+        {
+            self.info(format!("本机身份已保存：{name}（{}）。", role.label()));
+            self.reload();
+        }
+    }
+
+    /// Settles conflicts, one pick each; stops at the first refusal (said in the status bar).
+    pub(super) fn resolve_conflicts(&mut self, picks: &[(String, FieldPick)]) {
+        let mut settled = 0;
+        for (id, pick) in picks {
+            if self
+                .with_store_mut(|s| s.resolve_conflict(id, *pick))
+                .is_none()
+            {
+                break;
+            }
+            settled += 1;
+        }
+        if settled > 0 {
+            self.info(format!(
+                "已处理 {settled} 处冲突；您的选择会随下一个数据包发出。"
+            ));
+        }
+        self.reload();
+    }
+
+    pub(super) fn resolve_duplicate(&mut self, id: &str, merge: bool) {
+        if self
+            .with_store_mut(|s| s.resolve_duplicate(id, merge))
+            .is_some()
+        {
+            self.info(if merge {
+                "已合并为一个小区。"
+            } else {
+                "已保留两个小区。"
+            });
+        }
+        self.reload();
+    }
+}

@@ -1,0 +1,294 @@
+//! 数据交换: this file's identity, the machines it exchanges field packages with (a package
+//! for each, or everything for a new laptop), the conflicts and look-alike compounds a user
+//! settles, and every package sent and received.
+
+use eframe::egui;
+
+use crate::command::{Command, UiCommand};
+use crate::export::Document;
+use crate::model::sync::{Identity, Role, short_device_id};
+use crate::store::sync::{ConflictRecord, DuplicateOffer, FieldPick, PackageRecord, Peer, Scope};
+use crate::store::{Store, StoreError};
+use crate::ui::widgets::CommandButton;
+
+/// What the exchange screen shows, and the identity being edited.
+#[derive(Debug)]
+pub struct ExchangeView {
+    pub identity: Identity,
+    pub peers: Vec<Peer>,
+    pub conflicts: Vec<ConflictRecord>,
+    pub duplicates: Vec<DuplicateOffer>,
+    pub history: Vec<PackageRecord>,
+    /// The name and role as typed, until saved.
+    pub name: String,
+    pub role: Role,
+}
+
+impl ExchangeView {
+    pub fn load(store: &Store) -> Result<Self, StoreError> {
+        let identity = store.identity()?.ok_or_else(|| {
+            StoreError::Invalid("本机尚无身份：请重新打开数据库文件。".to_owned())
+        })?;
+        Ok(Self {
+            name: identity.name.clone(),
+            role: identity.role,
+            identity,
+            peers: store.peers()?,
+            conflicts: store.open_conflicts()?,
+            duplicates: store.duplicates()?,
+            history: store.package_history()?,
+        })
+    }
+
+    /// Takes fresh records and keeps what is being typed (unless the identity changed).
+    pub fn update(&mut self, fresh: Self) {
+        let typed = (self.name != self.identity.name || self.role != self.identity.role)
+            && fresh.identity == self.identity;
+        let (name, role) = (self.name.clone(), self.role);
+        *self = fresh;
+        if typed {
+            self.name = name;
+            self.role = role;
+        }
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, view: &mut ExchangeView, commands: &mut Vec<Command>) {
+    ui.heading("数据交换");
+    ui.label("外业电脑把数据包交给县办，县办导入后再把汇总的数据包发回各台电脑：改动不会重复，也不会被悄悄覆盖。");
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            identity(ui, view, commands);
+            ui.add_space(8.0);
+            packages(ui, view, commands);
+            ui.add_space(8.0);
+            conflicts(ui, &view.conflicts, commands);
+            duplicates(ui, &view.duplicates, commands);
+            ui.add_space(8.0);
+            history(ui, &view.history);
+        });
+}
+
+fn identity(ui: &mut egui::Ui, view: &mut ExchangeView, commands: &mut Vec<Command>) {
+    ui.strong("本机身份");
+    egui::Grid::new("identity")
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let label = ui.label("名称");
+            ui.add(
+                egui::TextEdit::singleline(&mut view.name)
+                    .hint_text("如：城关镇-王海燕的笔记本")
+                    .desired_width(280.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            ui.label("用途");
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut view.role, Role::Field, "外业（乡镇、验收人员的电脑）");
+                ui.radio_value(&mut view.role, Role::Office, "县办（县住建局改造办）");
+            });
+            ui.end_row();
+            ui.label("编号");
+            ui.label(short_device_id(&view.identity.id));
+            ui.end_row();
+        });
+    let changed = view.name.trim() != view.identity.name || view.role != view.identity.role;
+    if changed {
+        CommandButton::new(Command::SetIdentity {
+            name: view.name.trim().to_owned(),
+            role: view.role,
+        })
+        .show(ui, commands);
+    }
+}
+
+fn packages(ui: &mut egui::Ui, view: &ExchangeView, commands: &mut Vec<Command>) {
+    ui.strong("数据包");
+    ui.horizontal(|ui| {
+        CommandButton::new(Command::Ui(UiCommand::ImportPackage)).show(ui, commands);
+        CommandButton::new(Command::Export(Document::FieldPackage {
+            destination: None,
+            scope: Scope::Changes,
+        }))
+        .text("导出数据包（发给新的电脑）…")
+        .show(ui, commands);
+        if view.identity.role == Role::Office {
+            CommandButton::new(Command::Export(Document::FieldPackage {
+                destination: None,
+                scope: Scope::Everything { town: None },
+            }))
+            .text("导出全部数据（设置新电脑）…")
+            .show(ui, commands);
+        }
+    });
+    if view.peers.is_empty() {
+        ui.label("尚未与其他电脑交换过数据包。");
+        return;
+    }
+    egui::Grid::new("peers")
+        .striped(true)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            for title in ["往来电脑", "用途", "已收到其改动", "已发给它", ""] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for peer in &view.peers {
+                ui.label(&peer.name);
+                ui.label(peer.role.label());
+                ui.label(format!("至第 {} 项", peer.applied_up_to));
+                ui.label(format!("至第 {} 项", peer.sent_up_to));
+                CommandButton::new(Command::Export(Document::FieldPackage {
+                    destination: Some(peer.id.clone()),
+                    scope: Scope::Changes,
+                }))
+                .text(format!("导出发给“{}”的数据包…", peer.name))
+                .show(ui, commands);
+                ui.end_row();
+            }
+        });
+}
+
+fn conflicts(ui: &mut egui::Ui, records: &[ConflictRecord], commands: &mut Vec<Command>) {
+    let fields: usize = records.iter().map(|r| r.fields.len()).sum();
+    ui.strong(format!("冲突处理（待选择 {fields} 处）"));
+    if records.is_empty() {
+        ui.label("没有待处理的冲突。");
+        return;
+    }
+    ui.label(
+        "同一记录在两台电脑上都改过：请逐项选择保留哪一方。您的选择也会随数据包发给其他电脑。",
+    );
+    for (r, record) in records.iter().enumerate() {
+        ui.group(|ui| {
+            ui.horizontal(|ui| {
+                ui.strong(&record.record);
+                let all = |pick| {
+                    Command::ResolveConflicts(
+                        record
+                            .fields
+                            .iter()
+                            .filter(|f| pick == FieldPick::Ours || f.theirs_available)
+                            .map(|f| (f.id.clone(), pick))
+                            .collect(),
+                    )
+                };
+                CommandButton::new(all(FieldPick::Ours))
+                    .text("全部以本机为准")
+                    .show(ui, commands);
+                if record.fields.iter().all(|f| f.theirs_available) {
+                    CommandButton::new(all(FieldPick::Theirs))
+                        .text("全部以对方为准")
+                        .show(ui, commands);
+                }
+            });
+            egui::Grid::new(("conflict", r))
+                .striped(true)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    for title in ["项目", "本机", "对方", "对方修改者与时间", ""] {
+                        ui.strong(title);
+                    }
+                    ui.end_row();
+                    for field in &record.fields {
+                        ui.label(&field.label);
+                        ui.label(&field.ours);
+                        ui.label(&field.theirs);
+                        ui.label(format!(
+                            "{}，{}",
+                            field.origin_name,
+                            crate::model::Clock::local().time_text(&field.their_time)
+                        ));
+                        ui.horizontal(|ui| {
+                            let pick = |p| Command::ResolveConflicts(vec![(field.id.clone(), p)]);
+                            CommandButton::new(pick(FieldPick::Ours)).show(ui, commands);
+                            if field.theirs_available {
+                                CommandButton::new(pick(FieldPick::Theirs)).show(ui, commands);
+                            }
+                        });
+                        ui.end_row();
+                    }
+                });
+        });
+    }
+}
+
+fn duplicates(ui: &mut egui::Ui, offers: &[DuplicateOffer], commands: &mut Vec<Command>) {
+    if offers.is_empty() {
+        return;
+    }
+    ui.add_space(8.0);
+    ui.strong(format!("疑似重复的小区（{} 对）", offers.len()));
+    ui.label("两台电脑分别登记了名称、乡镇、地址都相同的小区。合并后只保留一个，另一个的调查和验收记录归入保留的小区。");
+    egui::Grid::new("duplicates")
+        .striped(true)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            for offer in offers {
+                ui.label(format!("{}（{}）", offer.name, offer.address));
+                ui.label(format!(
+                    "本机已有：{} 轮记录；新到：{} 轮记录",
+                    offer.kept_rounds, offer.other_rounds
+                ));
+                CommandButton::new(Command::ResolveDuplicate {
+                    id: offer.id.clone(),
+                    merge: true,
+                })
+                .show(ui, commands);
+                CommandButton::new(Command::ResolveDuplicate {
+                    id: offer.id.clone(),
+                    merge: false,
+                })
+                .show(ui, commands);
+                ui.end_row();
+            }
+        });
+}
+
+fn history(ui: &mut egui::Ui, records: &[PackageRecord]) {
+    ui.strong("数据包记录");
+    if records.is_empty() {
+        ui.label("还没有发送或收到过数据包。");
+        return;
+    }
+    let clock = crate::model::Clock::local();
+    egui::Grid::new("package_history")
+        .striped(true)
+        .spacing([14.0, 4.0])
+        .show(ui, |ui| {
+            for title in [
+                "时间",
+                "方向",
+                "对方",
+                "范围",
+                "记录数",
+                "冲突",
+                "处理人",
+                "文件",
+            ] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for r in records {
+                ui.label(clock.time_text(&r.at));
+                ui.label(if r.sent { "发出" } else { "收到" });
+                ui.label(&r.peer_name);
+                ui.label(match (r.range, r.snapshot) {
+                    (_, true) => "全部数据".to_owned(),
+                    (Some((first, last)), false) => format!("第 {first}–{last} 项"),
+                    (None, false) => "无新改动".to_owned(),
+                });
+                ui.label(r.rows().to_string());
+                ui.label(if r.sent {
+                    String::new()
+                } else {
+                    format!("{} 处，已处理 {}", r.conflicts, r.settled)
+                });
+                ui.label(r.settled_by.join("、"));
+                ui.label(&r.file_name);
+                ui.end_row();
+            }
+        });
+}
