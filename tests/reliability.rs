@@ -15,7 +15,8 @@ fn no_acknowledged_write_is_lost_to_kill_9() {
         assert_eq!(report.trials, 4);
         assert_eq!(report.lost, 0, "{}: {report:?}", scenario.label());
         assert!(report.broken.is_empty(), "{:?}", report.broken);
-        if scenario != crash::Scenario::Sample {
+        // The sample set and an import are one write each: a kill may come before it.
+        if !matches!(scenario, crash::Scenario::Sample | crash::Scenario::Import) {
             assert!(
                 report.acknowledged > 0,
                 "{} wrote nothing",

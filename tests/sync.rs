@@ -634,3 +634,14 @@ fn resolved_conflicts(machine: &Machine) -> Vec<(String, String)> {
         .collect::<Result<_, _>>()
         .unwrap()
 }
+
+#[test]
+fn a_kill_9_during_an_import_leaves_the_file_as_it_was_or_with_all_of_the_package() {
+    use yanshou::cli::selftest::crash;
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_yanshou"));
+    let report = crash::run(exe, crash::Scenario::Import, 10, 11).unwrap();
+    assert_eq!(report.trials, 10);
+    assert!(report.broken.is_empty(), "{:?}", report.broken);
+    assert_eq!(report.lost, 0, "{report:?}");
+    eprintln!("{report:?}");
+}

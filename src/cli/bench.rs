@@ -18,7 +18,7 @@ fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
     (at(0.5), at(0.99))
 }
 
-fn ms(d: Duration) -> String {
+pub(super) fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
 
@@ -36,7 +36,9 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
 
     // Saving one tick: one transaction with a full sync, on a real file.
     let today = chrono::Local::now().date_naive();
-    let inspection = start_bench_inspection(&mut store, compound, today)?;
+    let _ = compound;
+    let fresh = fresh_compound(&mut store)?;
+    let inspection = start_bench_inspection(&mut store, fresh, today)?;
     let codes: Vec<String> = Catalogue::current()
         .items_of(COMPOUND_STANDARD)
         .iter()
@@ -116,7 +118,15 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     tick_frame_benchmarks(iterations.min(100))?;
     register_benchmarks(iterations.min(100))?;
     photo_benchmarks()?;
-    Ok(())
+    packages()
+}
+
+/// The field package figures alone (`yanshou bench --packages`).
+pub fn packages() -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let packages = super::package_bench::run(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    packages
 }
 
 /// From a tick (or a remark keystroke) on the checklist to the next frame being ready: the
@@ -133,15 +143,18 @@ fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
         .map(|k| k.id)
         .ok_or_else(|| anyhow::anyhow!("示例数据中没有片区"))?;
     let parties = vec!["建设单位".to_owned(), "施工单位".to_owned()];
+    let _ = (compound, &parties);
+    let fresh = fresh_compound(&mut store)?;
+    // The sample cluster's round under way (one round at a time).
+    let cluster_round = store
+        .inspections_of(Subject::Cluster(cluster))?
+        .into_iter()
+        .find(|r| !r.signed_off)
+        .map(|r| r.id)
+        .ok_or_else(|| anyhow::anyhow!("示例片区没有进行中的验收"))?;
     let rounds = [
-        start_bench_inspection(&mut store, compound, today)?,
-        store.start_inspection(
-            Subject::Cluster(cluster),
-            Catalogue::current(),
-            today,
-            "bench",
-            &parties,
-        )?,
+        start_bench_inspection(&mut store, fresh, today)?,
+        cluster_round,
     ];
     let mut app = crate::app::App::with_store(store, false);
     let ctx = egui::Context::default();
@@ -221,6 +234,13 @@ fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
 }
 
 /// A compound inspection for the benchmarks to fill in.
+/// A compound of its own for a benchmark's round (the sample's compounds have rounds open).
+fn fresh_compound(store: &mut Store) -> anyhow::Result<CompoundId> {
+    let compound = bench_compound(0);
+    store.save_compound(&compound)?;
+    Ok(compound.id)
+}
+
 fn start_bench_inspection(
     store: &mut Store,
     compound: CompoundId,
@@ -263,7 +283,9 @@ fn photo_benchmarks() -> anyhow::Result<()> {
     let mut store = Store::open_in_memory()?;
     let compound = crate::store::sample::write_sample(&mut store, false)?;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
-    let id = start_bench_inspection(&mut store, compound, today)?;
+    let _ = compound;
+    let fresh = fresh_compound(&mut store)?;
+    let id = start_bench_inspection(&mut store, fresh, today)?;
     let items = Catalogue::current().items_of(COMPOUND_STANDARD);
     for (n, photo) in prepared.iter().enumerate() {
         let code = &items[n % items.len()].code;
@@ -301,21 +323,29 @@ fn photo_benchmarks() -> anyhow::Result<()> {
 
 /// A register of `n` compounds spread over the three towns, every tenth with a survey and every
 /// fiftieth inspected (every item decided, one in five failing), so the stage column has work.
+/// The `i`th compound of a benchmark's register.
+pub(super) fn bench_compound(i: usize) -> Compound {
+    Compound {
+        id: CompoundId::new(),
+        name: format!("第{i:06}号小区"),
+        address: format!("永宁大道 {} 号", i % 997),
+        town_id: None,
+        owner_unit: "县直单位".to_owned(),
+        year_built: Some(1980 + (i % 30) as i32),
+        buildings: Some((i % 12) as u32 + 1),
+        households: Some((i % 300) as u32 + 10),
+        cluster_id: None,
+        is_sample: false,
+    }
+}
+
 fn register_store(n: usize) -> anyhow::Result<Store> {
     let mut store = Store::open_in_memory()?;
     let towns = store.towns()?;
     let compounds: Vec<Compound> = (0..n)
         .map(|i| Compound {
-            id: CompoundId::new(),
-            name: format!("第{i:06}号小区"),
-            address: format!("永宁大道 {} 号", i % 997),
             town_id: Some(towns[i % towns.len()].id),
-            owner_unit: "县直单位".to_owned(),
-            year_built: Some(1980 + (i % 30) as i32),
-            buildings: Some((i % 12) as u32 + 1),
-            households: Some((i % 300) as u32 + 10),
-            cluster_id: None,
-            is_sample: false,
+            ..bench_compound(i)
         })
         .collect();
     store.insert_compounds(&compounds)?;

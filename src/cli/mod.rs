@@ -2,6 +2,7 @@
 
 mod bench;
 mod package;
+mod package_bench;
 pub mod selftest;
 
 use std::path::{Path, PathBuf};
@@ -131,6 +132,9 @@ pub enum CliCommand {
         /// 每项重复次数
         #[arg(long, default_value_t = 200)]
         iterations: usize,
+        /// 只测数据包的导出与导入 / only the field package figures
+        #[arg(long)]
+        packages: bool,
     },
 }
 
@@ -243,7 +247,11 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             package::identity(&mut open_for_writing(db)?, name.as_deref(), role.as_deref())
         }
         CliCommand::Peers => package::peers(&open(db)?),
-        CliCommand::Bench { iterations } => bench::run(iterations),
+        CliCommand::Bench {
+            iterations,
+            packages: false,
+        } => bench::run(iterations),
+        CliCommand::Bench { packages: true, .. } => bench::packages(),
         CliCommand::Selftest { long } => selftest::run(long),
         CliCommand::SelftestChild { scenario } => {
             let Some(scenario) = selftest::crash::Scenario::from_name(&scenario) else {

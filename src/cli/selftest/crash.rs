@@ -1,5 +1,5 @@
 //! kill -9 in the middle of work: a child process writes (ticks, survey edits, photos,
-//! sign-offs, the sample set) and says "ACK n" after each write it was told is saved; the
+//! sign-offs, the sample set, a field package's import) and says "ACK n" after each write it was told is saved; the
 //! parent kills it at a random moment, reopens the file and checks that every acknowledged
 //! write is there, that nothing half-done is, and that the file is whole.
 
@@ -24,15 +24,18 @@ pub enum Scenario {
     Photos,
     SignOff,
     Sample,
+    /// A field package from a laptop, imported at the office: all of it or none.
+    Import,
 }
 
 impl Scenario {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Ticks,
         Self::SurveyEdits,
         Self::Photos,
         Self::SignOff,
         Self::Sample,
+        Self::Import,
     ];
 
     pub fn name(self) -> &'static str {
@@ -42,6 +45,7 @@ impl Scenario {
             Self::Photos => "photos",
             Self::SignOff => "signoff",
             Self::Sample => "sample",
+            Self::Import => "import",
         }
     }
 
@@ -52,6 +56,7 @@ impl Scenario {
             Self::Photos => "照片导入",
             Self::SignOff => "签字锁定",
             Self::Sample => "写入示例数据",
+            Self::Import => "数据包导入",
         }
     }
 
@@ -107,6 +112,9 @@ fn sample_compound(name: &str) -> Compound {
 
 /// Prepares the file a scenario's child writes to.
 fn prepare(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
+    if scenario == Scenario::Import {
+        return prepare_package(db);
+    }
     let mut store = Store::open(db)?;
     if scenario == Scenario::Sample {
         return Ok(());
@@ -122,6 +130,48 @@ fn prepare(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
         &["建设单位".to_owned()],
     )?;
     store.start_survey(compound.id, day, "", SurveyCatalogue::current())?;
+    Ok(())
+}
+
+/// Compounds in the package the import scenario brings.
+const PACKAGE_COMPOUNDS: usize = 60;
+
+/// The package a laptop sends (compounds, each with a round and ticks), beside the office's
+/// empty file.
+fn prepare_package(db: &Path) -> anyhow::Result<()> {
+    let mut laptop = Store::open(&db.with_file_name("laptop.db"))?;
+    laptop.set_identity("自检外业", crate::model::sync::Role::Field)?;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
+    let codes = codes();
+    for n in 0..PACKAGE_COMPOUNDS {
+        let compound = sample_compound(&format!("外业小区{n}"));
+        laptop.save_compound(&compound)?;
+        let id = laptop.start_inspection(
+            Subject::Compound(compound.id),
+            Catalogue::current(),
+            day,
+            "自检",
+            &["建设单位".to_owned()],
+        )?;
+        for code in &codes[..4] {
+            laptop.record_result(id, code, Some(ItemResult::Pass))?;
+        }
+    }
+    let document = crate::export::Document::FieldPackage {
+        destination: None,
+        scope: crate::store::sync::Scope::Changes,
+    };
+    let written = document.write(
+        &laptop,
+        &db.with_file_name("crash.yspkg"),
+        &crate::model::Clock::local(),
+        &crate::job::Progress::unobserved(),
+    );
+    if let Some(e) = written.error {
+        anyhow::bail!("{e}");
+    }
+    let mut office = Store::open(db)?;
+    office.set_identity("自检县办", crate::model::sync::Role::Office)?;
     Ok(())
 }
 
@@ -190,6 +240,12 @@ pub fn child(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
             // Stay alive until killed, as the others do.
             std::thread::sleep(Duration::from_secs(3600));
         }
+        Scenario::Import => {
+            let package = crate::import::package::read_package(&db.with_file_name("crash.yspkg"))?;
+            let outcome = store.import_package(&package, "crash.yspkg")?;
+            println!("ACK {}", outcome.applied);
+            std::thread::sleep(Duration::from_secs(3600));
+        }
     }
     Ok(())
 }
@@ -246,6 +302,7 @@ pub fn run(
         // Sample and sign-off need longer to get anywhere.
         let budget = match scenario {
             Scenario::Sample => Duration::from_millis(rng.random_range(0..10)),
+            Scenario::Import => Duration::from_millis(rng.random_range(0..120)),
             Scenario::SignOff => Duration::from_millis(rng.random_range(20..600)),
             _ => Duration::from_millis(rng.random_range(1..250)),
         };
@@ -348,6 +405,21 @@ fn verify(scenario: Scenario, db: &Path, acks: &[String]) -> anyhow::Result<usiz
             anyhow::ensure!(
                 samples == 0 || whole,
                 "示例数据只写了一部分（{samples} 个小区）"
+            );
+            usize::from(!acks.is_empty() && !whole)
+        }
+        Scenario::Import => {
+            let (compounds, _) = store.compound_counts()?;
+            let logged: i64 = store.connection().query_row(
+                "SELECT (SELECT count(*) FROM package_log) + (SELECT count(*) FROM peer)",
+                [],
+                |r| r.get(0),
+            )?;
+            let whole = compounds as usize == PACKAGE_COMPOUNDS && logged == 2;
+            let untouched = compounds == 0 && logged == 0;
+            anyhow::ensure!(
+                whole || untouched,
+                "数据包只导入了一部分（{compounds} 个小区，{logged} 条记录）"
             );
             usize::from(!acks.is_empty() && !whole)
         }

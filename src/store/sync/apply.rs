@@ -192,6 +192,7 @@ impl<'a> Applier<'a> {
                     .insert(id.clone(), Default::default());
             }
         }
+        let mut written = Vec::new();
         for change in changes {
             if rank(&change.table) == usize::MAX {
                 continue; // not a table that travels
@@ -207,13 +208,33 @@ impl<'a> Applier<'a> {
                 self.take_back_renumbering(&table, &change)?;
                 continue;
             }
+            if change.op != Action::SQLITE_DELETE {
+                let row: Vec<Value> = if change.op == Action::SQLITE_INSERT {
+                    change
+                        .new
+                        .iter()
+                        .map(|v| v.clone().unwrap_or(Value::Null))
+                        .collect()
+                } else {
+                    change
+                        .old
+                        .iter()
+                        .map(|v| v.clone().unwrap_or(Value::Null))
+                        .collect()
+                };
+                if row.len() == table.columns.len() || change.op == Action::SQLITE_UPDATE {
+                    let mut row = row;
+                    row.resize(table.columns.len(), Value::Null);
+                    written.push((table.name.clone(), table.key_of(&row)));
+                }
+            }
             match change.op {
                 Action::SQLITE_INSERT => self.insert(&table, &change)?,
                 Action::SQLITE_UPDATE => self.update(&table, &change)?,
                 _ => self.delete(&table, &change)?,
             }
         }
-        self.sweep_orphans()?;
+        self.sweep_orphans(&written)?;
         self.settle_by_signatures()?;
         Ok(self.applied)
     }
@@ -247,33 +268,46 @@ impl<'a> Applier<'a> {
     /// Rows the other machine added to a record deleted here (a survey of a compound deleted
     /// here before the survey arrived): the deletion stands, by the link's own rule (the row
     /// goes, or its link is cleared), and the count is said. A signed record's subject comes
-    /// with it, so a signed record is never left without one.
-    fn sweep_orphans(&mut self) -> Result<(), StoreError> {
-        for _ in 0..4 {
-            let orphans: Vec<(String, i64, i64)> = self
-                .conn
-                .prepare("PRAGMA foreign_key_check")?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(3)?)))?
-                .collect::<Result<_, _>>()?;
-            if orphans.is_empty() {
-                return Ok(());
+    /// with it, so a signed record is never left without one. Only the rows this changeset
+    /// wrote are looked at.
+    fn sweep_orphans(&mut self, written: &[(String, Vec<Value>)]) -> Result<(), StoreError> {
+        for (name, key) in written {
+            let table = self.tables.get(self.conn, name)?.clone();
+            if table.links.is_empty() {
+                continue;
             }
-            for (table, rowid, link) in orphans {
-                let (column, on_delete): (String, String) = self.conn.query_row(
-                    "SELECT \"from\", on_delete FROM pragma_foreign_key_list(?1) WHERE id = ?2",
-                    rusqlite::params![table, link],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+            let Some(row) = table.row(self.conn, key)? else {
+                continue;
+            };
+            for link in &table.links {
+                let value = &row[link.column];
+                if *value == Value::Null {
+                    continue;
+                }
+                let there: bool = self.conn.query_row(
+                    &format!(
+                        "SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE \"{}\" = ?1)",
+                        link.parent, link.parent_column
+                    ),
+                    [value],
+                    |r| r.get(0),
                 )?;
-                let sql = if on_delete == "SET NULL" {
-                    format!("UPDATE \"{table}\" SET \"{column}\" = NULL WHERE rowid = ?1")
+                if there {
+                    continue;
+                }
+                let gone = if link.set_null {
+                    table.update(self.conn, key, &[(link.column, Value::Null)])
                 } else {
-                    format!("DELETE FROM \"{table}\" WHERE rowid = ?1")
+                    table.delete(self.conn, key)
                 };
-                if self.conn.execute(&sql, [rowid]).is_err() {
-                    return Err(missing_parent(&table));
+                if gone.is_err() {
+                    return Err(missing_parent(&table.name));
                 }
                 self.applied.orphaned += 1;
                 self.applied.adjusted = true;
+                if !link.set_null {
+                    break;
+                }
             }
         }
         Ok(())

@@ -15,6 +15,18 @@ pub(super) struct Table {
     pub name: String,
     pub columns: Vec<String>,
     pub pk: Vec<bool>,
+    /// Its links to the rows it belongs to.
+    pub links: Vec<Link>,
+}
+
+/// A column that refers to a row of another table (a foreign key).
+#[derive(Clone, Debug)]
+pub(super) struct Link {
+    pub column: usize,
+    pub parent: String,
+    pub parent_column: String,
+    /// When the row it refers to goes, the link is cleared (else the row goes too).
+    pub set_null: bool,
 }
 
 impl Table {
@@ -30,10 +42,28 @@ impl Table {
         if columns.is_empty() {
             return Err(StoreError::Corrupt(format!("没有表 {name}")));
         }
+        let mut links = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT \"from\", \"table\", coalesce(\"to\", 'id'), on_delete
+             FROM pragma_foreign_key_list(?1)",
+        )?;
+        let mut rows = stmt.query([name])?;
+        while let Some(r) = rows.next()? {
+            let from: String = r.get(0)?;
+            if let Some(column) = columns.iter().position(|c| *c == from) {
+                links.push(Link {
+                    column,
+                    parent: r.get(1)?,
+                    parent_column: r.get(2)?,
+                    set_null: r.get::<_, String>(3)? == "SET NULL",
+                });
+            }
+        }
         Ok(Self {
             name: name.to_owned(),
             columns,
             pk,
+            links,
         })
     }
 

@@ -1,0 +1,119 @@
+//! `yanshou bench`, field packages: a laptop's package with 1,000 compounds, 10,000 ticks and
+//! 200 photos, written, read and checked, and imported at an office file.
+
+use std::time::Instant;
+
+use crate::export::Document;
+use crate::model::sync::Role;
+use crate::model::{Catalogue, ItemResult, Subject, catalogue::COMPOUND_STANDARD};
+use crate::store::Store;
+
+const COMPOUNDS: usize = 1_000;
+const TICKS_PER_ROUND: usize = 10;
+const PHOTOS: usize = 200;
+
+pub(super) fn run(dir: &std::path::Path) -> anyhow::Result<()> {
+    let mut laptop = Store::open(&dir.join("laptop.db"))?;
+    // Setting up is not what is measured: no fsync per write while it is built.
+    laptop
+        .connection()
+        .execute_batch("PRAGMA synchronous = OFF")?;
+    laptop.set_identity("城关镇-测试笔记本", Role::Field)?;
+    let photos = distinct_photos(10)?;
+    let codes: Vec<String> = Catalogue::current()
+        .items_of(COMPOUND_STANDARD)
+        .iter()
+        .map(|i| i.code.clone())
+        .collect();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
+    let mut photos_added = 0;
+    for n in 0..COMPOUNDS {
+        let mut compound = super::bench::bench_compound(n);
+        compound.households = Some(40 + (n % 200) as u32);
+        laptop.save_compound(&compound)?;
+        let round = laptop.start_inspection(
+            Subject::Compound(compound.id),
+            Catalogue::current(),
+            day,
+            "测试",
+            &["建设单位".to_owned()],
+        )?;
+        for code in codes.iter().take(TICKS_PER_ROUND) {
+            laptop.record_result(round, code, Some(ItemResult::Pass))?;
+        }
+        if photos_added < PHOTOS && n % (COMPOUNDS / PHOTOS) == 0 {
+            let photo = &photos[photos_added % photos.len()];
+            laptop.add_photos(round, &codes[0], std::slice::from_ref(photo))?;
+            photos_added += 1;
+        }
+    }
+    laptop
+        .connection()
+        .execute_batch("PRAGMA synchronous = FULL")?;
+
+    let package_path = dir.join("bench.yspkg");
+    let start = Instant::now();
+    let written = Document::FieldPackage {
+        destination: None,
+        scope: crate::store::sync::Scope::Changes,
+    }
+    .write(
+        &laptop,
+        &package_path,
+        &crate::model::Clock::local(),
+        &crate::job::Progress::unobserved(),
+    );
+    let export = start.elapsed();
+    if let Some(e) = written.error {
+        anyhow::bail!("{e}");
+    }
+    let size = std::fs::metadata(&package_path)?.len();
+
+    let start = Instant::now();
+    let package = crate::import::package::read_package(&package_path)?;
+    let read = start.elapsed();
+
+    let mut office = Store::open(&dir.join("office.db"))?;
+    office.set_identity("县办", Role::Office)?;
+    let start = Instant::now();
+    let outcome = office.import_package(&package, "bench.yspkg")?;
+    let import = start.elapsed();
+    let (compounds, _) = office.compound_counts()?;
+    anyhow::ensure!(
+        compounds as usize == COMPOUNDS,
+        "导入后只有 {compounds} 个小区"
+    );
+
+    println!(
+        "外业数据包（{COMPOUNDS} 个小区、{} 次勾选、{photos_added} 张照片，{} 项变更，{:.1} MB）：导出 {}，读取核对 {}，导入 {}（目标各 < 5 s）",
+        COMPOUNDS * TICKS_PER_ROUND,
+        package.entries.len(),
+        size as f64 / 1_048_576.0,
+        super::bench::ms(export),
+        super::bench::ms(read),
+        super::bench::ms(import),
+    );
+    let _ = outcome;
+    Ok(())
+}
+
+/// `n` different site photos, prepared as the app stores them.
+fn distinct_photos(n: usize) -> anyhow::Result<Vec<crate::model::PreparedPhoto>> {
+    (0..n)
+        .map(|k| {
+            let picture = image::RgbImage::from_fn(1600, 1200, |x, y| {
+                image::Rgb([
+                    ((x + k as u32 * 17) % 251) as u8,
+                    ((y * 3 + k as u32) % 241) as u8,
+                    ((x ^ y) % 239) as u8,
+                ])
+            });
+            let mut bytes = std::io::Cursor::new(Vec::new());
+            picture.write_to(&mut bytes, image::ImageFormat::Jpeg)?;
+            Ok(crate::import::photo::prepare(
+                &bytes.into_inner(),
+                &format!("现场{k}.jpg"),
+            )?)
+        })
+        .collect()
+}
