@@ -645,3 +645,40 @@ fn a_kill_9_during_an_import_leaves_the_file_as_it_was_or_with_all_of_the_packag
     assert_eq!(report.lost, 0, "{report:?}");
     eprintln!("{report:?}");
 }
+
+#[test]
+fn a_new_laptop_is_set_up_from_one_office_package_with_its_towns_compounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let towns = office.store.towns().unwrap();
+    for (name, town) in [("城关小区", towns[0].id), ("镇上小区", towns[1].id)] {
+        let mut c = common::compound(name);
+        c.town_id = Some(town);
+        office.store.save_compound(&c).unwrap();
+    }
+    let mut laptop = Machine::new(dir.path(), "新笔记本", Role::Field);
+    let scope = yanshou::store::sync::Scope::Everything {
+        town: Some(towns[0].id),
+    };
+    let outcome = laptop.receive(&office.send_scope(None, scope)).unwrap();
+    assert!(outcome.conflicts == 0 && outcome.duplicates == 0, "{}", outcome.summary());
+    let names: Vec<String> = laptop
+        .store
+        .compound_rows()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.compound.name)
+        .collect();
+    assert_eq!(names, vec!["城关小区".to_owned()]);
+    assert_eq!(laptop.store.towns().unwrap(), towns);
+    // The laptop knows the office from then on: its next package goes there, and back.
+    let peers = laptop.store.peers().unwrap();
+    assert_eq!(peers.len(), 1);
+    assert_eq!(peers[0].role, Role::Office);
+    let mut c = common::compound("新登记");
+    c.town_id = Some(towns[0].id);
+    laptop.store.save_compound(&c).unwrap();
+    let outcome = office.receive(&laptop.send(Some(&office))).unwrap();
+    assert_eq!(outcome.applied, 1, "{}", outcome.summary());
+    assert_eq!(office.store.compound_rows().unwrap().len(), 3);
+}

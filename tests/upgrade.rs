@@ -128,6 +128,33 @@ fn records(version: u32) -> Vec<String> {
              VALUES ('{CLUSTER_ROUND}', 0, '{COMPOUND}', '旧版小区', 'accepted', 'AAAA-BBBB-CCCC')"
         ));
     }
+    // From version 9 a file has an identity, a change log, peers and a package history.
+    if version >= 9 {
+        sql.push(
+            "INSERT INTO device (only, id, name, role, host, had_records, created_at)
+             VALUES (1, '01900000-0000-7000-8000-0000000000aa', '旧版笔记本', 'field', 'pc', 1,
+                 '2025-01-01T00:00:00Z')"
+                .to_owned(),
+        );
+        sql.push(
+            "INSERT INTO change_log (origin, seq, kind, made_at, author, changeset)
+             VALUES ('01900000-0000-7000-8000-0000000000aa', 1, 'edit', '2025-01-01T00:00:00Z',
+                 '旧版笔记本', x'')"
+                .to_owned(),
+        );
+        sql.push(
+            "INSERT INTO peer (id, name, role, applied_up_to, sent_up_to)
+             VALUES ('01900000-0000-7000-8000-0000000000bb', '县办', 'office', 4, 1)"
+                .to_owned(),
+        );
+        sql.push(
+            "INSERT INTO package_log (id, direction, peer_id, peer_name, at, file_name,
+                 first_seq, last_seq, counts)
+             VALUES ('p1', 'sent', '01900000-0000-7000-8000-0000000000bb', '县办',
+                 '2025-01-02T00:00:00Z', '旧包.yspkg', 1, 1, '{}')"
+                .to_owned(),
+        );
+    }
     // Sealed last: from version 3 on, a sealed round's rows are locked.
     if version >= 7 {
         sql.push(format!(
@@ -265,11 +292,35 @@ fn every_older_version_upgrades_with_its_records_intact() {
             let rounds = store.inspections_of(Subject::Cluster(cluster)).unwrap();
             assert_eq!(rounds.len(), 1, "v{version}");
         }
+        // Every file has an identity once opened: older ones get one, marked as having had
+        // records before the change log began; a newer one keeps its own and its history.
+        let identity = store.identity().unwrap().expect("an identity");
+        assert!(!identity.name.trim().is_empty(), "v{version}");
+        if version >= 9 {
+            assert_eq!(identity.name, "旧版笔记本");
+            let peers = store.peers().unwrap();
+            assert_eq!(peers.len(), 1);
+            assert_eq!((peers[0].applied_up_to, peers[0].sent_up_to), (4, 1));
+            assert_eq!(store.package_history().unwrap()[0].file_name, "旧包.yspkg");
+        } else {
+            assert_eq!(identity.role, yanshou::model::sync::Role::Field, "v{version}");
+            assert!(store.peers().unwrap().is_empty());
+        }
+        let logged_before: i64 = store
+            .connection()
+            .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))
+            .unwrap();
         // And the upgraded file takes new records.
         let mut other = common_compound();
         other.cluster_id = Some(cluster);
         store.save_compound(&other).unwrap();
         assert_eq!(store.compound_counts().unwrap().0, 2);
+        // ... each one a numbered change, ready for the next package.
+        let logged: i64 = store
+            .connection()
+            .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(logged, logged_before + 1, "v{version}");
     }
 }
 

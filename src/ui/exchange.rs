@@ -22,6 +22,9 @@ pub struct ExchangeView {
     /// The name and role as typed, until saved.
     pub name: String,
     pub role: Role,
+    /// The towns, and the one whose compounds a new laptop's package holds (`None`: all).
+    pub towns: Vec<crate::model::Town>,
+    pub town: Option<crate::model::TownId>,
 }
 
 impl ExchangeView {
@@ -37,6 +40,8 @@ impl ExchangeView {
             conflicts: store.open_conflicts()?,
             duplicates: store.duplicates()?,
             history: store.package_history()?,
+            towns: store.towns()?,
+            town: None,
         })
     }
 
@@ -44,8 +49,9 @@ impl ExchangeView {
     pub fn update(&mut self, fresh: Self) {
         let typed = (self.name != self.identity.name || self.role != self.identity.role)
             && fresh.identity == self.identity;
-        let (name, role) = (self.name.clone(), self.role);
+        let (name, role, town) = (self.name.clone(), self.role, self.town);
         *self = fresh;
+        self.town = town;
         if typed {
             self.name = name;
             self.role = role;
@@ -104,7 +110,7 @@ fn identity(ui: &mut egui::Ui, view: &mut ExchangeView, commands: &mut Vec<Comma
     }
 }
 
-fn packages(ui: &mut egui::Ui, view: &ExchangeView, commands: &mut Vec<Command>) {
+fn packages(ui: &mut egui::Ui, view: &mut ExchangeView, commands: &mut Vec<Command>) {
     ui.strong("数据包");
     ui.horizontal(|ui| {
         CommandButton::new(Command::Ui(UiCommand::ImportPackage)).show(ui, commands);
@@ -114,15 +120,36 @@ fn packages(ui: &mut egui::Ui, view: &ExchangeView, commands: &mut Vec<Command>)
         }))
         .text("导出数据包（发给新的电脑）…")
         .show(ui, commands);
-        if view.identity.role == Role::Office {
+    });
+    if view.identity.role == Role::Office {
+        // A new laptop is set up from one package: every town and cluster, and the compounds
+        // of its town (or all).
+        ui.horizontal(|ui| {
+            let label = ui.label("设置新电脑：小区范围");
+            let selected = view
+                .towns
+                .iter()
+                .find(|t| Some(t.id) == view.town)
+                .map_or("全县", |t| t.name.as_str())
+                .to_owned();
+            egui::ComboBox::from_id_salt("new_laptop_town")
+                .selected_text(selected)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut view.town, None, "全县");
+                    for town in &view.towns {
+                        ui.selectable_value(&mut view.town, Some(town.id), &town.name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
             CommandButton::new(Command::Export(Document::FieldPackage {
                 destination: None,
-                scope: Scope::Everything { town: None },
+                scope: Scope::Everything { town: view.town },
             }))
             .text("导出全部数据（设置新电脑）…")
             .show(ui, commands);
-        }
-    });
+        });
+    }
     if view.peers.is_empty() {
         ui.label("尚未与其他电脑交换过数据包。");
         return;
