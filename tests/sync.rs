@@ -661,7 +661,11 @@ fn a_new_laptop_is_set_up_from_one_office_package_with_its_towns_compounds() {
         town: Some(towns[0].id),
     };
     let outcome = laptop.receive(&office.send_scope(None, scope)).unwrap();
-    assert!(outcome.conflicts == 0 && outcome.duplicates == 0, "{}", outcome.summary());
+    assert!(
+        outcome.conflicts == 0 && outcome.duplicates == 0,
+        "{}",
+        outcome.summary()
+    );
     let names: Vec<String> = laptop
         .store
         .compound_rows()
@@ -681,4 +685,69 @@ fn a_new_laptop_is_set_up_from_one_office_package_with_its_towns_compounds() {
     let outcome = office.receive(&laptop.send(Some(&office))).unwrap();
     assert_eq!(outcome.applied, 1, "{}", outcome.summary());
     assert_eq!(office.store.compound_rows().unwrap().len(), 3);
+}
+
+#[test]
+fn overlapping_packages_apply_once_and_deletions_travel_unless_changed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业", Role::Field);
+    let town = laptop.store.towns().unwrap()[0].id;
+    let mut kept = common::compound("改过的小区");
+    kept.town_id = Some(town);
+    let mut dropped = common::compound("撤销的小区");
+    dropped.town_id = Some(town);
+    laptop.store.save_compound(&kept).unwrap();
+    laptop.store.save_compound(&dropped).unwrap();
+    // A first package (changes 1–2), then one for a machine not met (everything from 1).
+    let first = laptop.send(None);
+    let mut third = common::compound("第三个小区");
+    third.town_id = Some(town);
+    laptop.store.save_compound(&third).unwrap();
+    let overlapping = laptop.send(None);
+    office.receive(&first).unwrap();
+    let outcome = office.receive(&overlapping).unwrap();
+    assert_eq!(
+        (outcome.applied, outcome.already_here),
+        (1, 2),
+        "{}",
+        outcome.summary()
+    );
+    assert_eq!(office.store.compound_rows().unwrap().len(), 3);
+    laptop.receive(&office.send(Some(&laptop))).unwrap();
+
+    // Both deleted on the laptop; one of them changed at the office meanwhile.
+    kept.households = Some(99);
+    office.store.save_compound(&kept).unwrap();
+    laptop.store.delete_compound(kept.id).unwrap();
+    laptop.store.delete_compound(dropped.id).unwrap();
+    let outcome = office.receive(&laptop.send(Some(&office))).unwrap();
+    let names: Vec<String> = office
+        .store
+        .compound_rows()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.compound.name)
+        .collect();
+    assert!(!names.contains(&"撤销的小区".to_owned()), "{names:?}");
+    assert!(names.contains(&"改过的小区".to_owned()), "{names:?}");
+    assert_eq!(outcome.conflicts, 1, "{}", outcome.summary());
+    let open = office.store.open_conflicts().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].fields[0].column, "*");
+    assert!(
+        office
+            .store
+            .compounds_in_conflict()
+            .unwrap()
+            .contains(&kept.id)
+    );
+    // The office confirms the deletion: it is gone everywhere.
+    office
+        .store
+        .resolve_conflict(&open[0].fields[0].id, FieldPick::Theirs)
+        .unwrap();
+    laptop.receive(&office.send(Some(&laptop))).unwrap();
+    assert_eq!(content(&laptop.store), content(&office.store));
+    assert_eq!(office.store.compound_rows().unwrap().len(), 1);
 }

@@ -303,7 +303,11 @@ fn every_older_version_upgrades_with_its_records_intact() {
             assert_eq!((peers[0].applied_up_to, peers[0].sent_up_to), (4, 1));
             assert_eq!(store.package_history().unwrap()[0].file_name, "旧包.yspkg");
         } else {
-            assert_eq!(identity.role, yanshou::model::sync::Role::Field, "v{version}");
+            assert_eq!(
+                identity.role,
+                yanshou::model::sync::Role::Field,
+                "v{version}"
+            );
             assert!(store.peers().unwrap().is_empty());
         }
         let logged_before: i64 = store
