@@ -2,7 +2,6 @@
 
 mod bench;
 mod package;
-mod package_bench;
 pub mod selftest;
 
 use std::path::{Path, PathBuf};

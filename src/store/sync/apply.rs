@@ -10,79 +10,15 @@
 
 use std::collections::HashSet;
 
-use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
 use rusqlite::hooks::Action;
-use rusqlite::session::ChangesetIter;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::capture::CAPTURED;
-use super::rows::{Table, Tables, compound_of, record_label, value_text};
-use crate::model::sync::{Counts, EntryKind};
+use super::changeset::Change;
+use super::rows::{Table, Tables, compound_of, inspection_of, record_label, value_text};
+use crate::model::sync::EntryKind;
 use crate::store::StoreError;
-
-/// One row's change as a changeset holds it: full rows for inserts and deletes, the changed
-/// columns (and the key) for updates.
-#[derive(Clone, Debug)]
-pub(super) struct Change {
-    pub table: String,
-    pub op: Action,
-    pub old: Vec<Option<Value>>,
-    pub new: Vec<Option<Value>>,
-}
-
-/// A changeset's rows.
-pub(super) fn decode(changeset: &[u8]) -> Result<Vec<Change>, StoreError> {
-    let mut reader: &[u8] = changeset;
-    let input: &mut dyn std::io::Read = &mut reader;
-    let mut iter = ChangesetIter::start_strm(&input)?;
-    let mut changes = Vec::new();
-    while let Some(item) = iter.next()? {
-        let op = item.op()?;
-        let columns = usize::try_from(op.number_of_columns()).unwrap_or(0);
-        let code = op.code();
-        let table = op.table_name().to_owned();
-        let value = |v: rusqlite::Result<rusqlite::types::ValueRef<'_>>| {
-            v.ok().and_then(|v| Value::try_from(v).ok())
-        };
-        let (old, new) = match code {
-            Action::SQLITE_INSERT => (
-                vec![None; columns],
-                (0..columns).map(|c| value(item.new_value(c))).collect(),
-            ),
-            Action::SQLITE_DELETE => (
-                (0..columns).map(|c| value(item.old_value(c))).collect(),
-                vec![None; columns],
-            ),
-            Action::SQLITE_UPDATE => (
-                (0..columns).map(|c| value(item.old_value(c))).collect(),
-                (0..columns).map(|c| value(item.new_value(c))).collect(),
-            ),
-            _ => {
-                return Err(StoreError::Corrupt("数据包中有无法识别的变更".to_owned()));
-            }
-        };
-        changes.push(Change {
-            table,
-            op: code,
-            old,
-            new,
-        });
-    }
-    Ok(changes)
-}
-
-/// How many inserts, updates and deletes a changeset holds, per table.
-pub(super) fn count(changes: &[Change], counts: &mut std::collections::BTreeMap<String, Counts>) {
-    for change in changes {
-        let c = counts.entry(change.table.clone()).or_default();
-        match change.op {
-            Action::SQLITE_INSERT => c.inserts += 1,
-            Action::SQLITE_DELETE => c.deletes += 1,
-            _ => c.updates += 1,
-        }
-    }
-}
 
 /// Who a changeset is from, for the conflicts it leaves.
 pub(super) struct Source<'a> {
@@ -521,7 +457,7 @@ impl<'a> Applier<'a> {
             ) {
                 continue;
             }
-            let filter = super::outgoing::snapshot_filter(table, super::Rows::Compound(compound));
+            let filter = super::rows::snapshot_filter(table, super::Rows::Compound(compound));
             let here: i64 = self.conn.query_row(
                 &format!("SELECT count(*) FROM \"{table}\" WHERE {filter}"),
                 rusqlite::named_params! { ":town": None::<String>, ":key": id },
@@ -600,20 +536,6 @@ pub(super) fn missing_parent(table: &str) -> StoreError {
         "数据包不完整：其中的{}缺少它所属的记录（可能漏导了更早的数据包）。整个数据包未导入，本机数据未改动。",
         crate::model::sync::table_label(table)
     ))
-}
-
-/// The inspection a row belongs to (its own id for an inspection row).
-pub(super) fn inspection_of(table: &Table, row: &[Value]) -> Option<String> {
-    let column = match table.name.as_str() {
-        "inspection" => "id",
-        "inspection_item" | "inspection_party" | "inspection_member" | "signature" | "photo"
-        | "rectification" => "inspection_id",
-        _ => return None,
-    };
-    match table.index_of(column).map(|i| &row[i]) {
-        Some(Value::Text(id)) => Some(id.clone()),
-        _ => None,
-    }
 }
 
 /// The seals the changes bring for inspections (an inspection arriving signed, or signed off).

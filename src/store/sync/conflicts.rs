@@ -469,7 +469,7 @@ pub(super) fn conflicts_in_round(
     for (id, table, key, column, theirs) in open {
         let table = Table::read(conn, &table)?;
         if let Some(row) = table.row(conn, &key_from_text(&key)?)?
-            && super::apply::inspection_of(&table, &row).as_deref() == Some(inspection)
+            && super::rows::inspection_of(&table, &row).as_deref() == Some(inspection)
         {
             found.push(RoundConflict {
                 id,

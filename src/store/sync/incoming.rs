@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::apply::{Applier, Source, count, decode};
+use super::apply::{Applier, Source};
 use super::capture::{Capture, append};
+use super::changeset::{count, decode};
 use super::rows::Tables;
 use crate::model::sync::{Counts, EntryKind, Package, Role};
 use crate::model::{InspectionId, SealCheck};

@@ -5,7 +5,8 @@ use rusqlite::OptionalExtension;
 use rusqlite::hooks::Action;
 use rusqlite::types::Value;
 
-use super::apply::{Applier, Change};
+use super::apply::Applier;
+use super::changeset::Change;
 use super::rows::{Table, compound_of, key_text, record_label, value_text};
 use crate::store::{StoreError, now};
 

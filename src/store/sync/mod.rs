@@ -6,6 +6,7 @@
 
 mod apply;
 mod capture;
+mod changeset;
 mod conflicts;
 mod history;
 mod identity;
@@ -29,5 +30,5 @@ pub use conflicts::{ConflictField, ConflictRecord, DuplicateOffer, FieldPick};
 pub use history::PackageRecord;
 pub(crate) use identity::ensure_identity;
 pub use incoming::ImportOutcome;
-pub(crate) use outgoing::Rows;
 pub use outgoing::{Outgoing, Peer, Scope};
+pub(crate) use rows::Rows;

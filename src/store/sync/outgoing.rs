@@ -5,8 +5,9 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
-use super::apply::{count, decode};
 use super::capture::CAPTURED;
+use super::changeset::{count, decode};
+use super::rows::{Rows, snapshot_filter};
 use crate::model::sync::{Entry, EntryKind, Manifest, PACKAGE_FORMAT, Role, payload_hash};
 use crate::model::{Clock, TownId};
 use crate::store::{SCHEMA_VERSION, Store, StoreError, now};
@@ -329,70 +330,4 @@ impl Store {
         session.changeset_strm(&mut changeset)?;
         Ok(changeset)
     }
-}
-
-/// Which records a snapshot holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Rows {
-    /// Every record (with a town, only that town's compounds, and every town and cluster).
-    All { town: Option<TownId> },
-    /// A compound with its surveys and inspections.
-    Compound(crate::model::CompoundId),
-    /// One inspection round with its items, parties, members, signatures, photos and
-    /// rectifications: a signed record, whole (with its compound or cluster's row, taken only
-    /// where that is missing).
-    Inspection(crate::model::InspectionId),
-}
-
-/// Which rows of `table` a snapshot holds; `:town` and `:key` are bound by the caller.
-pub(super) fn snapshot_filter(table: &str, rows: Rows) -> String {
-    let compounds = match rows {
-        Rows::All { .. } => {
-            "SELECT id FROM compound WHERE is_sample = 0 AND (:town IS NULL OR town_id = :town)"
-        }
-        Rows::Compound(_) => "SELECT :key",
-        Rows::Inspection(_) => "SELECT NULL WHERE 0",
-    };
-    let clusters = match rows {
-        Rows::All { .. } => format!(
-            "SELECT id FROM cluster WHERE :town IS NULL OR town_id = :town
-                 OR id IN (SELECT cluster_id FROM compound WHERE id IN ({compounds}))"
-        ),
-        Rows::Compound(_) | Rows::Inspection(_) => "SELECT NULL WHERE 0".to_owned(),
-    };
-    let inspections = match rows {
-        Rows::Inspection(_) => "SELECT :key".to_owned(),
-        Rows::All { .. } | Rows::Compound(_) => format!(
-            "SELECT id FROM inspection WHERE compound_id IN ({compounds})
-                 OR cluster_id IN ({clusters})"
-        ),
-    };
-    let filter = match table {
-        "town" => match rows {
-            Rows::All { .. } => "1".to_owned(),
-            Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),
-        },
-        // A signed record brings its subject along, for a file where it was deleted.
-        "cluster" if matches!(rows, Rows::Inspection(_)) => {
-            "id IN (SELECT cluster_id FROM inspection WHERE id = :key)".to_owned()
-        }
-        "compound" if matches!(rows, Rows::Inspection(_)) => {
-            "id IN (SELECT compound_id FROM inspection WHERE id = :key)".to_owned()
-        }
-        "cluster" => format!("id IN ({clusters})"),
-        "compound" => format!("id IN ({compounds})"),
-        "inspection" => format!("id IN ({inspections})"),
-        "survey" => format!("compound_id IN ({compounds})"),
-        "survey_item" => {
-            format!("survey_id IN (SELECT id FROM survey WHERE compound_id IN ({compounds}))")
-        }
-        "cluster_survey" => format!("cluster_id IN ({clusters})"),
-        "cluster_facility" => {
-            format!("survey_id IN (SELECT id FROM cluster_survey WHERE cluster_id IN ({clusters}))")
-        }
-        // The rows of an inspection.
-        _ => format!("inspection_id IN ({inspections})"),
-    };
-    // Every statement names both parameters, whether it needs them or not.
-    format!("({filter}) AND (:town IS :town) AND (:key IS :key)")
 }

@@ -12,15 +12,10 @@ use crate::model::{
 use crate::store::Store;
 use crate::ui::compound_list::RegisterView;
 
-fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
-    samples.sort();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    (at(0.5), at(0.99))
-}
+mod figures;
+mod packages;
 
-pub(super) fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
-}
+use figures::{bench_compound, ms, stats, tempfile_dir};
 
 /// Runs every benchmark on a temporary database file (fsync included, as in the field).
 pub fn run(iterations: usize) -> anyhow::Result<()> {
@@ -28,7 +23,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     let dir = tempfile_dir()?;
     let path = dir.join("bench.db");
     let mut store = Store::open(&path)?;
-    let compound = crate::store::sample::write_sample(&mut store, false)?;
+    crate::store::sample::write_sample(&mut store, false)?;
     let listing = store.all_inspections()?;
     let Some(finished) = listing.first().map(|l| l.summary.id) else {
         anyhow::bail!("示例数据中没有验收记录");
@@ -36,7 +31,6 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
 
     // Saving one tick: one transaction with a full sync, on a real file.
     let today = chrono::Local::now().date_naive();
-    let _ = compound;
     let fresh = fresh_compound(&mut store)?;
     let inspection = start_bench_inspection(&mut store, fresh, today)?;
     let codes: Vec<String> = Catalogue::current()
@@ -124,7 +118,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
 /// The field package figures alone (`yanshou bench --packages`).
 pub fn packages() -> anyhow::Result<()> {
     let dir = tempfile_dir()?;
-    let packages = super::package_bench::run(&dir);
+    let packages = packages::run(&dir);
     let _ = std::fs::remove_dir_all(&dir);
     packages
 }
@@ -135,15 +129,13 @@ pub fn packages() -> anyhow::Result<()> {
 fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
     let dir = tempfile_dir()?;
     let mut store = Store::open(&dir.join("ticks.db"))?;
-    let compound = crate::store::sample::write_sample(&mut store, false)?;
+    crate::store::sample::write_sample(&mut store, false)?;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
     let cluster = store
         .clusters()?
         .first()
         .map(|k| k.id)
         .ok_or_else(|| anyhow::anyhow!("示例数据中没有片区"))?;
-    let parties = vec!["建设单位".to_owned(), "施工单位".to_owned()];
-    let _ = (compound, &parties);
     let fresh = fresh_compound(&mut store)?;
     // The sample cluster's round under way (one round at a time).
     let cluster_round = store
@@ -233,7 +225,6 @@ fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A compound inspection for the benchmarks to fill in.
 /// A compound of its own for a benchmark's round (the sample's compounds have rounds open).
 fn fresh_compound(store: &mut Store) -> anyhow::Result<CompoundId> {
     let compound = bench_compound(0);
@@ -241,6 +232,7 @@ fn fresh_compound(store: &mut Store) -> anyhow::Result<CompoundId> {
     Ok(compound.id)
 }
 
+/// A compound inspection for the benchmarks to fill in.
 fn start_bench_inspection(
     store: &mut Store,
     compound: CompoundId,
@@ -281,9 +273,8 @@ fn photo_benchmarks() -> anyhow::Result<()> {
     );
 
     let mut store = Store::open_in_memory()?;
-    let compound = crate::store::sample::write_sample(&mut store, false)?;
+    crate::store::sample::write_sample(&mut store, false)?;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
-    let _ = compound;
     let fresh = fresh_compound(&mut store)?;
     let id = start_bench_inspection(&mut store, fresh, today)?;
     let items = Catalogue::current().items_of(COMPOUND_STANDARD);
@@ -323,22 +314,6 @@ fn photo_benchmarks() -> anyhow::Result<()> {
 
 /// A register of `n` compounds spread over the three towns, every tenth with a survey and every
 /// fiftieth inspected (every item decided, one in five failing), so the stage column has work.
-/// The `i`th compound of a benchmark's register.
-pub(super) fn bench_compound(i: usize) -> Compound {
-    Compound {
-        id: CompoundId::new(),
-        name: format!("第{i:06}号小区"),
-        address: format!("永宁大道 {} 号", i % 997),
-        town_id: None,
-        owner_unit: "县直单位".to_owned(),
-        year_built: Some(1980 + (i % 30) as i32),
-        buildings: Some((i % 12) as u32 + 1),
-        households: Some((i % 300) as u32 + 10),
-        cluster_id: None,
-        is_sample: false,
-    }
-}
-
 fn register_store(n: usize) -> anyhow::Result<Store> {
     let mut store = Store::open_in_memory()?;
     let towns = store.towns()?;
@@ -447,10 +422,4 @@ fn register_benchmarks(frames: usize) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("yanshou-bench-{}", uuid::Uuid::now_v7().simple()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }

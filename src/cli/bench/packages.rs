@@ -28,7 +28,7 @@ pub(super) fn run(dir: &std::path::Path) -> anyhow::Result<()> {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
     let mut photos_added = 0;
     for n in 0..COMPOUNDS {
-        let mut compound = super::bench::bench_compound(n);
+        let mut compound = super::figures::bench_compound(n);
         compound.households = Some(40 + (n % 200) as u32);
         laptop.save_compound(&compound)?;
         let round = laptop.start_inspection(
@@ -89,9 +89,9 @@ pub(super) fn run(dir: &std::path::Path) -> anyhow::Result<()> {
         COMPOUNDS * TICKS_PER_ROUND,
         package.entries.len(),
         size as f64 / 1_048_576.0,
-        super::bench::ms(export),
-        super::bench::ms(read),
-        super::bench::ms(import),
+        super::figures::ms(export),
+        super::figures::ms(read),
+        super::figures::ms(import),
     );
     let _ = outcome;
     Ok(())
