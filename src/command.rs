@@ -51,6 +51,8 @@ pub enum UiCommand {
     ImportPackage,
     /// The exchange screen: identity, packages, conflicts.
     ShowExchange,
+    /// Choose a spreadsheet of compounds and preview it for import.
+    ImportRegisterFile,
     /// The main document of the screen on show (the checklist's acceptance sheet, the survey
     /// form, the cluster's summary).
     ExportCurrent,
@@ -108,6 +110,10 @@ impl UiCommand {
                 "数据交换与冲突处理",
                 "本机身份、往来电脑、待处理的冲突和疑似重复小区、数据包记录",
             ),
+            Self::ImportRegisterFile => (
+                "导入小区名册（Excel/WPS）…",
+                "从 .xlsx、.xls、.csv 表格登记小区：自动识别表头，逐行列出问题，确认后一次全部登记",
+            ),
             Self::ExportCurrent => (
                 "导出本页文档 PDF…",
                 "验收页面导出验收单，调查页面导出调查表，片区页面导出综合验收汇总表",
@@ -143,7 +149,8 @@ impl UiCommand {
             | Self::ShowRectifications
             | Self::ExportPackage
             | Self::ImportPackage
-            | Self::ShowExchange => Vec::new(),
+            | Self::ShowExchange
+            | Self::ImportRegisterFile => Vec::new(),
         }
     }
 
@@ -165,6 +172,7 @@ impl UiCommand {
             | Self::ExportPackage
             | Self::ImportPackage
             | Self::ShowExchange
+            | Self::ImportRegisterFile
             | Self::ExportCurrent
             | Self::SelectNextItem
             | Self::SelectPreviousItem => None,
@@ -334,6 +342,12 @@ pub enum Command {
         merge: bool,
     },
 
+    // --- the office's spreadsheets
+    /// Read the spreadsheet at a path (in the background) and preview it.
+    ReadRegister(PathBuf),
+    /// Register the previewed rows that have no problem.
+    ImportRegister,
+
     // --- dialogs and messages
     /// Use the path typed into the path prompt.
     SubmitPathPrompt,
@@ -416,6 +430,8 @@ impl Command {
             },
             Self::ResolveDuplicate { merge: true, .. } => "合并为一个小区",
             Self::ResolveDuplicate { merge: false, .. } => "保留两个",
+            Self::ReadRegister(_) => "读取表格",
+            Self::ImportRegister => "登记",
             Self::SubmitPathPrompt => "确定",
             Self::CloseDialog => "关闭",
             Self::DismissMessage => "知道了",
@@ -479,6 +495,8 @@ impl Command {
             | Self::SetIdentity { .. }
             | Self::ResolveConflicts(_)
             | Self::ResolveDuplicate { .. }
+            | Self::ReadRegister(_)
+            | Self::ImportRegister
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => "",
@@ -500,7 +518,8 @@ impl Command {
                 Document::RectificationNotice(_)
                 | Document::FinalSheet(_)
                 | Document::SignedSheets(_)
-                | Document::FieldPackage { .. },
+                | Document::FieldPackage { .. }
+                | Document::Ledger,
             )
             | Self::OpenDatabaseAt(_)
             | Self::CreateSampleAt(_)
@@ -541,6 +560,8 @@ impl Command {
             | Self::SetIdentity { .. }
             | Self::ResolveConflicts(_)
             | Self::ResolveDuplicate { .. }
+            | Self::ReadRegister(_)
+            | Self::ImportRegister
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => Vec::new(),

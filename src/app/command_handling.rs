@@ -252,6 +252,8 @@ impl App {
             Command::SetIdentity { name, role } => self.set_identity(&name, role),
             Command::ResolveConflicts(picks) => self.resolve_conflicts(&picks),
             Command::ResolveDuplicate { id, merge } => self.resolve_duplicate(&id, merge),
+            Command::ReadRegister(path) => self.start_register_read(path),
+            Command::ImportRegister => self.import_register(),
 
             Command::SubmitPathPrompt => {
                 if let Some(Dialog::PathPrompt(prompt)) = &mut self.dialog {
@@ -298,6 +300,7 @@ impl App {
             UiCommand::ExportPackage => self.export_package(),
             UiCommand::ImportPackage => self.choose_path(PathPurpose::ImportPackage),
             UiCommand::ShowExchange => self.show_screen(Screen::Exchange),
+            UiCommand::ImportRegisterFile => self.choose_path(PathPurpose::ImportRegister),
             UiCommand::ExportCurrent => match self.page.main_document() {
                 Some(document) => self.choose_path(PathPurpose::Export(document)),
                 None => self.info("本页没有可导出的文档：请打开一次验收、一份调查或一个片区。"),

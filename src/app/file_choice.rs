@@ -31,6 +31,8 @@ pub enum FileKind {
     Photos,
     /// A field package to import.
     OpenPackage,
+    /// A spreadsheet to import.
+    OpenSpreadsheet,
     Folder,
     /// Saving a document of this type (filter name, extension).
     SaveDocument {
@@ -64,6 +66,13 @@ pub fn native_chooser() -> FileChooser {
                 .pick_files(),
             FileKind::OpenPackage => dialog
                 .add_filter("验收数据包", &["yspkg"])
+                .pick_file()
+                .map(|p| vec![p]),
+            FileKind::OpenSpreadsheet => dialog
+                .add_filter(
+                    "表格",
+                    &["xlsx", "xls", "xlsb", "ods", "csv", "XLSX", "XLS", "CSV"],
+                )
                 .pick_file()
                 .map(|p| vec![p]),
             FileKind::Folder => dialog.pick_folder().map(|p| vec![p]),
@@ -113,6 +122,7 @@ impl App {
                 PathPurpose::NewDatabase | PathPurpose::SampleDatabase => FileKind::SaveDatabase,
                 PathPurpose::AddPhotos { .. } => FileKind::Photos,
                 PathPurpose::ImportPackage => FileKind::OpenPackage,
+                PathPurpose::ImportRegister => FileKind::OpenSpreadsheet,
                 PathPurpose::Export(document) if document.is_batch() => FileKind::Folder,
                 PathPurpose::Export(document) => FileKind::SaveDocument {
                     filter: document.format().filter_name(),
@@ -149,7 +159,7 @@ impl App {
         };
         match purpose {
             PathPurpose::AddPhotos { .. } => self.last_folders.photos = Some(folder),
-            PathPurpose::Export(_) | PathPurpose::ImportPackage => {
+            PathPurpose::Export(_) | PathPurpose::ImportPackage | PathPurpose::ImportRegister => {
                 self.last_folders.exports = Some(folder);
             }
             PathPurpose::OpenDatabase | PathPurpose::NewDatabase | PathPurpose::SampleDatabase => {}
@@ -176,7 +186,7 @@ impl App {
                 self.last_folders.photos.clone().unwrap_or(db_dir),
                 String::new(),
             ),
-            PathPurpose::ImportPackage => (
+            PathPurpose::ImportPackage | PathPurpose::ImportRegister => (
                 self.last_folders.exports.clone().unwrap_or(db_dir),
                 String::new(),
             ),

@@ -31,6 +31,8 @@ pub(super) enum JobKind {
     FileChoice,
     /// A field package being read and checked.
     PackageRead,
+    /// A spreadsheet being read.
+    RegisterRead,
 }
 
 /// What to do with a job's result, on the UI thread.

@@ -33,7 +33,7 @@ impl App {
             move |_| read_package(&path),
             move |app, read| match read {
                 Ok(Ok(package)) => app.apply_package(&package, &file_name),
-                Ok(Err(refused)) => app.error(format!("{refused}本机数据未改动。")),
+                Ok(Err(refused)) => app.error(refused.to_string()),
                 Err(lost) => app.error(lost.to_string()),
             },
         );

@@ -1,6 +1,7 @@
 //! Command-line interface: the GUI by default, and headless subcommands for the office.
 
 mod bench;
+mod ledger;
 mod package;
 pub mod selftest;
 
@@ -108,6 +109,21 @@ pub enum CliCommand {
     },
     /// 列出交换过数据包的电脑 / list the machines packages were exchanged with
     Peers,
+    /// 从 Excel/WPS 表格登记小区（.xlsx .xls .csv）/ register compounds from a spreadsheet
+    ImportRegister {
+        /// 表格文件
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// 跳过有问题的行，登记其余的
+        #[arg(long)]
+        skip_bad: bool,
+    },
+    /// 导出台账（.xlsx）/ export the ledger workbook
+    ExportLedger {
+        /// 输出文件（.xlsx）
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 写入示例数据（培训用）/ write the training sample data set
     Sample {
         /// 允许混入已有正式数据的文件
@@ -246,6 +262,10 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             package::identity(&mut open_for_writing(db)?, name.as_deref(), role.as_deref())
         }
         CliCommand::Peers => package::peers(&open(db)?),
+        CliCommand::ImportRegister { file, skip_bad } => {
+            ledger::import_register(&mut open_for_writing(db)?, &file, skip_bad)
+        }
+        CliCommand::ExportLedger { out } => ledger::export_ledger(&open(db)?, &out),
         CliCommand::Bench {
             iterations,
             packages: false,

@@ -36,6 +36,8 @@ pub enum Document {
         destination: Option<String>,
         scope: Scope,
     },
+    /// The office's 台账 of every compound (.xlsx).
+    Ledger,
 }
 
 /// A document's file format.
@@ -44,6 +46,8 @@ pub enum Format {
     Pdf,
     /// A field package (`.yspkg`).
     Package,
+    /// An Excel workbook (`.xlsx`), for WPS, Excel and LibreOffice.
+    Xlsx,
 }
 
 impl Format {
@@ -52,6 +56,7 @@ impl Format {
         match self {
             Self::Pdf => "pdf",
             Self::Package => "yspkg",
+            Self::Xlsx => "xlsx",
         }
     }
 
@@ -60,6 +65,7 @@ impl Format {
         match self {
             Self::Pdf => "PDF",
             Self::Package => "验收数据包",
+            Self::Xlsx => "Excel 工作簿",
         }
     }
 }
@@ -109,6 +115,7 @@ impl Document {
             Self::OverallSummary(_) => "导出综合验收汇总表 PDF",
             Self::SignedSheets(_) => "选择导出文件夹",
             Self::FieldPackage { .. } => "导出外业数据包",
+            Self::Ledger => "导出台账（Excel）",
         }
     }
 
@@ -126,6 +133,7 @@ impl Document {
                 ..
             } => "导出全部数据（新电脑）…",
             Self::FieldPackage { .. } => "导出外业数据包…",
+            Self::Ledger => "导出台账（Excel）…",
         }
     }
 
@@ -145,6 +153,9 @@ impl Document {
             Self::FieldPackage { .. } => {
                 "本机尚未发给对方的全部变更（含照片），一个文件：用 U 盘或微信带给对方导入"
             }
+            Self::Ledger => {
+                "全部小区一行一个：名册、改造资格、调查、验收阶段；可在 WPS、Excel 中打开，也可再导入"
+            }
         }
     }
 
@@ -158,6 +169,7 @@ impl Document {
             Self::OverallSummary(_) => "正在导出综合验收汇总表…",
             Self::SignedSheets(_) => "正在批量导出验收单…",
             Self::FieldPackage { .. } => "正在导出数据包…",
+            Self::Ledger => "正在导出台账…",
         }
     }
 
@@ -170,6 +182,7 @@ impl Document {
             | Self::OverallSummary(_)
             | Self::SignedSheets(_) => Format::Pdf,
             Self::FieldPackage { .. } => Format::Package,
+            Self::Ledger => Format::Xlsx,
         }
     }
 
@@ -182,7 +195,8 @@ impl Document {
             | Self::FinalSheet(_)
             | Self::SurveyForm(_)
             | Self::OverallSummary(_)
-            | Self::FieldPackage { .. } => false,
+            | Self::FieldPackage { .. }
+            | Self::Ledger => false,
         }
     }
 
@@ -244,6 +258,7 @@ impl Document {
                 };
                 crate::model::sync::package_file_name(&me, &stamp, range)
             }
+            Self::Ledger => format!("老旧小区改造台账-{}.xlsx", clock.today()),
         };
         Ok(sanitize_file_name(&name))
     }
@@ -281,7 +296,8 @@ impl Document {
             | Self::FinalSheet(_)
             | Self::SurveyForm(_)
             | Self::OverallSummary(_)
-            | Self::FieldPackage { .. } => Ok(vec![self.clone()]),
+            | Self::FieldPackage { .. }
+            | Self::Ledger => Ok(vec![self.clone()]),
         }
     }
 
@@ -301,6 +317,8 @@ impl Document {
             Self::OverallSummary(id) => {
                 render_overall_sheet(&OverallSheet::load(store, *id, clock)?)
             }
+            Self::Ledger => super::ledger::render_ledger(&super::ledger::Ledger::load(store)?)
+                .map_err(|e| ExportError::Workbook(e.to_string())),
             Self::SignedSheets(_) | Self::FieldPackage { .. } => Err(ExportError::NotASingleFile),
         }
     }

@@ -5,6 +5,7 @@ mod canvas;
 mod document;
 mod final_sheet;
 mod layout;
+mod ledger;
 mod overall_sheet;
 pub mod package;
 mod survey_sheet;
@@ -19,6 +20,7 @@ pub use acceptance_sheet::{
 };
 pub use document::{Document, ExportOutcome, Format, sanitize_file_name};
 pub use final_sheet::{CLUSTER_FINAL_TITLE, FINAL_TITLE, FinalSheet, render_final_sheet};
+pub use ledger::{Ledger, render_ledger};
 pub use overall_sheet::{OVERALL_TITLE, OverallSheet, render_overall_sheet};
 pub use survey_sheet::{SurveySheet, render_survey_sheet};
 
@@ -37,6 +39,8 @@ pub enum ExportError {
     NothingToExport(String),
     #[error("这一项是一批文件，请选择文件夹导出。")]
     NotASingleFile,
+    #[error("无法生成 Excel 文件：{0}")]
+    Workbook(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -14,6 +14,7 @@ pub mod inspection;
 pub mod member;
 pub mod photo;
 pub mod rectification;
+pub mod register_import;
 pub mod seal;
 pub mod signoff;
 pub mod survey;

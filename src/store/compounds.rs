@@ -316,6 +316,42 @@ impl Store {
         Ok(())
     }
 
+    /// Registers the rows of a spreadsheet that have no problem (and the clusters they name
+    /// that do not exist yet), in one transaction: all of them or none. A row that became a
+    /// duplicate since the preview (another window registered the same compound) refuses the
+    /// whole import. Returns how many compounds were registered.
+    pub fn import_register(
+        &mut self,
+        plans: &[crate::model::register_import::RowPlan],
+    ) -> Result<usize, StoreError> {
+        let now = now();
+        let tx = self.begin()?;
+        let mut count = 0;
+        for plan in plans {
+            let Some(c) = &plan.compound else {
+                continue;
+            };
+            let twin: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM compound WHERE name = ?1 AND town_id IS ?2)",
+                rusqlite::params![c.name, c.town_id],
+                |r| r.get(0),
+            )?;
+            if twin {
+                return Err(StoreError::Invalid(format!(
+                    "第 {} 行的“{}”在预览之后已登记过：整个表格未导入，请重新预览。",
+                    plan.line, c.name
+                )));
+            }
+            if let Some(k) = &plan.new_cluster {
+                insert_cluster(&tx, k)?;
+            }
+            upsert_compound(&tx, c, &now)?;
+            count += 1;
+        }
+        tx.commit()?;
+        Ok(count)
+    }
+
     /// Deletes a compound and, with it, its inspections.
     pub fn delete_compound(&mut self, id: CompoundId) -> Result<(), StoreError> {
         let tx = self.begin()?;

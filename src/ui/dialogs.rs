@@ -35,6 +35,8 @@ pub enum Dialog {
         code: String,
         finding: Option<(bool, String)>,
     },
+    /// A compound register from a spreadsheet, before it is registered.
+    RegisterImport(Box<crate::ui::register_import::RegisterImport>),
 }
 
 impl std::fmt::Debug for Dialog {
@@ -47,6 +49,7 @@ impl std::fmt::Debug for Dialog {
             Self::Photo { .. } => "Photo",
             Self::Verify { .. } => "Verify",
             Self::ConfirmSignOff { .. } => "ConfirmSignOff",
+            Self::RegisterImport(_) => "RegisterImport",
         };
         f.write_str(name)
     }
@@ -65,6 +68,7 @@ pub fn show(
             Dialog::CompoundForm(form) => compound_form::show(ui, form, towns, clusters, commands),
             Dialog::NewInspection(form) => inspection_form::show(ui, form, commands),
             Dialog::PathPrompt(prompt) => path_prompt::show(ui, prompt, commands),
+            Dialog::RegisterImport(view) => crate::ui::register_import::show(ui, view, commands),
             Dialog::Photo { title, texture } => {
                 ui.heading(title.as_str());
                 ui.add(egui::Image::new(&*texture).max_size(egui::vec2(1000.0, 680.0)));

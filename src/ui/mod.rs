@@ -15,6 +15,7 @@ pub mod no_database;
 pub mod page;
 pub mod path_prompt;
 pub mod rectification_list;
+pub mod register_import;
 pub mod status_bar;
 pub mod survey_form;
 pub mod top_bar;

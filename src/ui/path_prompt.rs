@@ -19,6 +19,8 @@ pub enum PathPurpose {
     Export(Document),
     /// A field package to import.
     ImportPackage,
+    /// A spreadsheet of compounds to import.
+    ImportRegister,
     /// Photo files for an item (several at once).
     AddPhotos {
         inspection: InspectionId,
@@ -34,6 +36,7 @@ impl PathPurpose {
             Self::SampleDatabase => "新建示例数据库",
             Self::Export(document) => document.title(),
             Self::ImportPackage => "导入数据包",
+            Self::ImportRegister => "导入小区名册",
             Self::AddPhotos { .. } => "添加照片",
         }
     }
@@ -61,6 +64,7 @@ impl PathPurpose {
             Self::SampleDatabase => Command::CreateSampleAt(path),
             Self::Export(document) => Command::ExportTo(document.clone(), path),
             Self::ImportPackage => Command::ImportPackage(path),
+            Self::ImportRegister => Command::ReadRegister(path),
             Self::AddPhotos { inspection, code } => Command::ImportPhotos {
                 inspection: *inspection,
                 code: code.clone(),
@@ -141,7 +145,7 @@ impl PathPrompt {
         }
         if matches!(
             self.purpose,
-            PathPurpose::OpenDatabase | PathPurpose::ImportPackage
+            PathPurpose::OpenDatabase | PathPurpose::ImportPackage | PathPurpose::ImportRegister
         ) && !path.is_file()
         {
             return Err(format!("找不到文件“{}”。", path.display()));

@@ -31,6 +31,13 @@ pub fn show(
                 menu_item(ui, UiCommand::ImportPackage, commands);
                 menu_item(ui, UiCommand::ShowExchange, commands);
                 ui.separator();
+                menu_item(ui, UiCommand::ImportRegisterFile, commands);
+                menu_item(
+                    ui,
+                    Command::Export(crate::export::Document::Ledger),
+                    commands,
+                );
+                ui.separator();
             }
             menu_item(ui, UiCommand::Quit, commands);
         });

@@ -10,5 +10,6 @@ mod clusters;
 mod exchange;
 mod register;
 mod signing;
+mod spreadsheets;
 mod surveys;
 mod trust;

@@ -1,0 +1,65 @@
+//! The office's spreadsheets in the app: a register is read on the `register-read` thread,
+//! previewed in its dialog, and registered in one transaction.
+
+use std::path::PathBuf;
+
+use super::App;
+use super::command_handling::today;
+use super::jobs::JobKind;
+use crate::import::register::read_register;
+use crate::ui::Dialog;
+use crate::ui::register_import::RegisterImport;
+
+impl App {
+    pub(super) fn start_register_read(&mut self, path: PathBuf) {
+        self.dialog = None;
+        if self.store.is_none() || self.jobs.has(JobKind::RegisterRead) {
+            return;
+        }
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.spawn_job(
+            JobKind::RegisterRead,
+            "register-read",
+            "正在读取表格…",
+            0,
+            false,
+            move |_| read_register(&path),
+            move |app, read| match read {
+                Ok(Ok(grid)) => {
+                    let known = app.read_store(|s| {
+                        let compounds =
+                            s.compound_rows()?.into_iter().map(|r| r.compound).collect();
+                        Ok((s.towns()?, s.clusters()?, compounds))
+                    });
+                    if let Some(known) = known {
+                        let view = RegisterImport::new(file_name, grid, known, today());
+                        app.dialog = Some(Dialog::RegisterImport(Box::new(view)));
+                    }
+                }
+                Ok(Err(e)) => app.error(e.to_string()),
+                Err(lost) => app.error(lost.to_string()),
+            },
+        );
+    }
+
+    /// Registers the previewed rows that have no problem, all or none.
+    pub(super) fn import_register(&mut self) {
+        let Some(Dialog::RegisterImport(view)) = &self.dialog else {
+            return;
+        };
+        let plans = view.plans.clone();
+        let (_, bad) = view.counts();
+        if let Some(n) = self.with_store_mut(|s| s.import_register(&plans)) {
+            self.dialog = None;
+            self.info(if bad > 0 {
+                format!("已登记 {n} 个小区；{bad} 行有问题，未导入。")
+            } else {
+                format!("已登记 {n} 个小区。")
+            });
+            self.reload();
+        }
+    }
+}

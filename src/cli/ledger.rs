@@ -1,0 +1,63 @@
+//! The office's spreadsheets from the command line: `import-register`, `export-ledger`. The
+//! same reading, checks and transaction as the window's.
+
+use std::path::Path;
+
+use anyhow::bail;
+
+use crate::export::Document;
+use crate::import::register::read_register;
+use crate::job::Progress;
+use crate::model::Clock;
+use crate::model::register_import::{Known, guess_mapping, header_row, plan};
+use crate::store::Store;
+
+/// Registers the compounds of a spreadsheet. Rows with problems are listed; without
+/// `skip_bad` nothing is registered while any row has one.
+pub fn import_register(store: &mut Store, file: &Path, skip_bad: bool) -> anyhow::Result<()> {
+    let grid = read_register(file)?;
+    let header = header_row(&grid.rows);
+    let mapping = guess_mapping(grid.rows.get(header).map_or(&[][..], |r| r));
+    let columns: Vec<String> = mapping
+        .iter()
+        .enumerate()
+        .filter_map(|(c, f)| f.map(|f| format!("{}=第{}列", f.label(), c + 1)))
+        .collect();
+    println!("表头在第 {} 行：{}", header + 1, columns.join("，"));
+    let compounds: Vec<_> = store
+        .compound_rows()?
+        .into_iter()
+        .map(|r| r.compound)
+        .collect();
+    let (towns, clusters) = (store.towns()?, store.clusters()?);
+    let known = Known {
+        towns: &towns,
+        clusters: &clusters,
+        compounds: &compounds,
+    };
+    let plans = plan(&grid.rows, header, &mapping, known, Clock::local().today());
+    let bad: Vec<_> = plans.iter().filter(|p| !p.problems.is_empty()).collect();
+    for p in &bad {
+        println!("第 {} 行 {}：{}", p.line, p.name, p.problems.join("；"));
+    }
+    let good = plans.len() - bad.len();
+    if !bad.is_empty() && !skip_bad {
+        bail!(
+            "{} 行有问题，未登记任何小区：改正表格后再导入，或加 --skip-bad 只登记其余 {good} 个。",
+            bad.len()
+        );
+    }
+    let n = store.import_register(&plans)?;
+    println!("已登记 {n} 个小区。");
+    Ok(())
+}
+
+/// Writes the 台账 (.xlsx).
+pub fn export_ledger(store: &Store, out: &Path) -> anyhow::Result<()> {
+    let outcome = Document::Ledger.write(store, out, &Clock::local(), &Progress::unobserved());
+    if let Some(e) = outcome.error {
+        bail!("{e}");
+    }
+    println!("{}", outcome.summary());
+    Ok(())
+}

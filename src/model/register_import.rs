@@ -1,0 +1,357 @@
+//! A compound register as offices keep it in Excel or WPS, read into compounds: which column
+//! is which (guessed from its Chinese header, changed by the user), and every row's problems,
+//! before anything is written. Pure: the cells come in as text, the towns, clusters and
+//! compounds already registered as values.
+
+use chrono::NaiveDate;
+
+use super::cluster::Cluster;
+use super::compound::{Compound, CompoundDraft};
+use super::ids::ClusterId;
+use super::town::Town;
+
+/// A field of the register a column can hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RegisterField {
+    Name,
+    Town,
+    Address,
+    OwnerUnit,
+    YearBuilt,
+    Buildings,
+    Households,
+    Cluster,
+}
+
+impl RegisterField {
+    pub const ALL: [Self; 8] = [
+        Self::Name,
+        Self::Town,
+        Self::Address,
+        Self::OwnerUnit,
+        Self::YearBuilt,
+        Self::Buildings,
+        Self::Households,
+        Self::Cluster,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Name => "小区名称",
+            Self::Town => "所属乡镇",
+            Self::Address => "地址",
+            Self::OwnerUnit => "产权单位",
+            Self::YearBuilt => "建成年代",
+            Self::Buildings => "栋数",
+            Self::Households => "户数",
+            Self::Cluster => "所属片区",
+        }
+    }
+
+    /// Headers offices use for it, the most telling first.
+    fn headers(self) -> &'static [&'static str] {
+        match self {
+            Self::Name => &["小区名称", "小区名", "项目名称", "院落名称", "名称", "小区"],
+            Self::Town => &["所属乡镇", "乡镇街道", "乡镇", "街道", "镇"],
+            Self::Address => &["小区地址", "详细地址", "地址", "坐落", "位置"],
+            Self::OwnerUnit => &["产权单位", "原产权单位", "管理单位", "产权"],
+            Self::YearBuilt => &[
+                "建成年代",
+                "建成年份",
+                "建成时间",
+                "建设年代",
+                "竣工时间",
+                "建成",
+                "年代",
+            ],
+            Self::Buildings => &["楼栋数", "栋数", "幢数", "楼栋"],
+            Self::Households => &["总户数", "户数", "住户数", "住户"],
+            Self::Cluster => &["所属片区", "片区名称", "片区"],
+        }
+    }
+
+    /// How well `header` names this field (0: not at all; longer matches count more).
+    fn score(self, header: &str) -> usize {
+        let header = normalize(header);
+        self.headers()
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| header.contains(*h))
+            .map(|(rank, h)| 100 * h.chars().count() - rank)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// Full-width digits, letters and spaces to their ordinary forms, spaces collapsed.
+pub fn normalize(text: &str) -> String {
+    let converted: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    converted.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The row that holds the headers: of the first rows, the one naming the most fields (title
+/// rows and notes above it are common).
+pub fn header_row(rows: &[Vec<String>]) -> usize {
+    rows.iter()
+        .take(20)
+        .enumerate()
+        .max_by_key(|(i, row)| {
+            let named = RegisterField::ALL
+                .iter()
+                .filter(|f| row.iter().any(|cell| f.score(cell) > 0))
+                .count();
+            (named, usize::MAX - i)
+        })
+        .map_or(0, |(i, _)| i)
+}
+
+/// Which column holds each field, guessed from the headers: each field at most once, each
+/// column at most one field, the best match first.
+pub fn guess_mapping(headers: &[String]) -> Vec<Option<RegisterField>> {
+    let mut candidates: Vec<(usize, usize, RegisterField)> = Vec::new();
+    for (column, header) in headers.iter().enumerate() {
+        for field in RegisterField::ALL {
+            let score = field.score(header);
+            if score > 0 {
+                candidates.push((score, column, field));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut mapping = vec![None; headers.len()];
+    let mut taken = Vec::new();
+    for (_, column, field) in candidates {
+        if mapping[column].is_none() && !taken.contains(&field) {
+            mapping[column] = Some(field);
+            taken.push(field);
+        }
+    }
+    mapping
+}
+
+/// One data row of the sheet, as it would be registered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowPlan {
+    /// The row's number in the sheet, as the spreadsheet shows it (from 1).
+    pub line: usize,
+    pub name: String,
+    /// The compound to register, if the row has no problem.
+    pub compound: Option<Compound>,
+    /// A cluster that does not exist yet, to create with it.
+    pub new_cluster: Option<Cluster>,
+    pub problems: Vec<String>,
+}
+
+/// What is registered already: the towns, the clusters and the (name, town) of every compound.
+#[derive(Clone, Copy, Debug)]
+pub struct Known<'a> {
+    pub towns: &'a [Town],
+    pub clusters: &'a [Cluster],
+    pub compounds: &'a [Compound],
+}
+
+/// Every data row below `header` read with `mapping`: a compound each, or its problems. Empty
+/// rows and total rows (合计, 小计) are left out.
+pub fn plan(
+    rows: &[Vec<String>],
+    header: usize,
+    mapping: &[Option<RegisterField>],
+    known: Known<'_>,
+    today: NaiveDate,
+) -> Vec<RowPlan> {
+    let mut plans: Vec<RowPlan> = Vec::new();
+    let mut new_clusters: Vec<Cluster> = Vec::new();
+    for (index, row) in rows.iter().enumerate().skip(header + 1) {
+        let cell = |field: RegisterField| -> String {
+            mapping
+                .iter()
+                .position(|m| *m == Some(field))
+                .and_then(|c| row.get(c))
+                .map(|t| normalize(t))
+                .unwrap_or_default()
+        };
+        if RegisterField::ALL.iter().all(|f| cell(*f).is_empty()) {
+            continue;
+        }
+        let name = cell(RegisterField::Name);
+        let total = |text: &String| {
+            let text = normalize(text);
+            ["合计", "小计", "总计"].iter().any(|t| text.starts_with(t))
+        };
+        if row.iter().any(total) {
+            continue;
+        }
+        let mut problems = Vec::new();
+        let town_text = cell(RegisterField::Town);
+        let town = match_town(&town_text, known.towns);
+        if town.is_none() && !town_text.is_empty() {
+            problems.push(format!("乡镇“{town_text}”不在本县乡镇名单中"));
+        }
+        let (year_built, year_problem) = year_text(&cell(RegisterField::YearBuilt));
+        problems.extend(year_problem);
+        let mut draft = CompoundDraft {
+            name: name.clone(),
+            address: cell(RegisterField::Address),
+            town_id: town,
+            owner_unit: cell(RegisterField::OwnerUnit),
+            year_built,
+            buildings: count_text(&cell(RegisterField::Buildings), &["栋", "幢"]),
+            households: count_text(&cell(RegisterField::Households), &["户"]),
+            ..CompoundDraft::default()
+        };
+        let cluster_name = cell(RegisterField::Cluster);
+        let mut new_cluster = None;
+        if !cluster_name.is_empty() {
+            let existing = known
+                .clusters
+                .iter()
+                .chain(&new_clusters)
+                .find(|k| k.name == cluster_name);
+            match existing {
+                Some(k) => draft.cluster_id = Some(k.id),
+                None => {
+                    let cluster = Cluster {
+                        id: ClusterId::new(),
+                        name: cluster_name.clone(),
+                        town_id: town,
+                        plan_year: None,
+                    };
+                    draft.cluster_id = Some(cluster.id);
+                    new_clusters.push(cluster.clone());
+                    new_cluster = Some(cluster);
+                }
+            }
+        }
+        let compound = match draft.validate(today) {
+            Ok(c) => Some(c),
+            Err(errors) => {
+                problems.extend(errors.into_iter().map(|e| e.message));
+                None
+            }
+        };
+        let same = |c_name: &str, c_town| c_name == name && c_town == town;
+        if known.compounds.iter().any(|c| same(&c.name, c.town_id)) {
+            problems.push("与名册中已有的小区重复（同名、同乡镇）".to_owned());
+        } else if let Some(earlier) = plans.iter().find(|p| {
+            p.compound
+                .as_ref()
+                .is_some_and(|c| same(&c.name, c.town_id))
+        }) {
+            problems.push(format!("与本表第 {} 行重复（同名、同乡镇）", earlier.line));
+        }
+        plans.push(RowPlan {
+            line: index + 1,
+            name,
+            compound: compound.filter(|_| problems.is_empty()),
+            new_cluster: new_cluster.filter(|_| problems.is_empty()),
+            problems,
+        });
+    }
+    plans
+}
+
+/// The town a cell names: its full name, or a name it is part of (城关 for 城关镇, 回族镇 for
+/// 王范回族镇).
+fn match_town(text: &str, towns: &[Town]) -> Option<super::ids::TownId> {
+    if text.is_empty() {
+        return None;
+    }
+    towns
+        .iter()
+        .find(|t| t.name == text)
+        .or_else(|| {
+            let short = text.trim_end_matches(['镇', '乡']);
+            let mut found = towns
+                .iter()
+                .filter(|t| t.name.contains(short) && short.chars().count() >= 2);
+            match (found.next(), found.next()) {
+                (Some(t), None) => Some(t),
+                _ => None,
+            }
+        })
+        .map(|t| t.id)
+}
+
+/// A year as the form takes it: "1995", "1995年", "1995.0", "1995-06-01", "1995年6月" all give
+/// 1995; "90年代" is not a year.
+fn year_text(text: &str) -> (String, Option<String>) {
+    if text.is_empty() {
+        return (String::new(), None);
+    }
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    let rest = &text[digits.len()..];
+    let plain_rest = rest.is_empty()
+        || rest.starts_with('年')
+        || rest.starts_with(".0")
+        || rest.starts_with('-')
+        || rest.starts_with('/')
+        || rest.starts_with('.');
+    if digits.len() == 4 && plain_rest {
+        return (digits, None);
+    }
+    (
+        String::new(),
+        Some(format!("建成年代“{text}”不是年份，请写成如 1995")),
+    )
+}
+
+/// A count as the form takes it: "96", "96户", "96.0", "９６" give 96; anything else is kept as
+/// typed, for the form's check to name.
+fn count_text(text: &str, units: &[&str]) -> String {
+    let mut t = text.trim().to_owned();
+    for unit in units {
+        t = t.trim_end_matches(unit).trim().to_owned();
+    }
+    match t.strip_suffix(".0") {
+        Some(whole) if whole.chars().all(|c| c.is_ascii_digit()) => whole.to_owned(),
+        _ => t,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| (*c).to_owned()).collect()
+    }
+
+    #[test]
+    fn headers_are_found_below_a_title_and_guessed_from_their_words() {
+        let rows = vec![
+            row(&["洛宁县老旧小区台账（2024年）", "", "", ""]),
+            row(&["", "", "", ""]),
+            row(&["序号", "小区名称", "所属乡镇", "建成年代", "总户数"]),
+        ];
+        assert_eq!(header_row(&rows), 2);
+        let mapping = guess_mapping(&rows[2]);
+        assert_eq!(
+            mapping,
+            vec![
+                None,
+                Some(RegisterField::Name),
+                Some(RegisterField::Town),
+                Some(RegisterField::YearBuilt),
+                Some(RegisterField::Households),
+            ]
+        );
+    }
+
+    #[test]
+    fn full_width_digits_units_and_year_forms_are_read() {
+        assert_eq!(normalize("１９９５年"), "1995年");
+        assert_eq!(year_text("1995年").0, "1995");
+        assert_eq!(year_text("1995-06-01").0, "1995");
+        assert_eq!(year_text("1995.0").0, "1995");
+        assert!(year_text("90年代").1.is_some());
+        assert_eq!(count_text("96户", &["户"]), "96");
+        assert_eq!(count_text("12.0", &[]), "12");
+    }
+}

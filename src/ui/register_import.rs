@@ -1,0 +1,225 @@
+//! The register import dialog: which column holds what (guessed from the headers, changed
+//! here), the row the headers are on, and every row's problems, before anything is written.
+
+use eframe::egui;
+
+use crate::command::Command;
+use crate::import::register::Grid;
+use crate::model::register_import::{
+    Known, RegisterField, RowPlan, guess_mapping, header_row, plan,
+};
+use crate::model::{Cluster, Compound, Town};
+use crate::ui::widgets::CommandButton;
+
+/// Rows of the preview shown at once (problems first).
+const PREVIEW_ROWS: usize = 300;
+
+/// The dialog's state: the sheet, the choices, and the rows as they would be registered.
+#[derive(Debug)]
+pub struct RegisterImport {
+    pub file_name: String,
+    pub grid: Grid,
+    /// The row (from 0) that holds the headers.
+    pub header: usize,
+    /// Which field each column holds.
+    pub mapping: Vec<Option<RegisterField>>,
+    pub plans: Vec<RowPlan>,
+    towns: Vec<Town>,
+    clusters: Vec<Cluster>,
+    compounds: Vec<Compound>,
+    today: chrono::NaiveDate,
+}
+
+impl RegisterImport {
+    pub fn new(
+        file_name: String,
+        grid: Grid,
+        (towns, clusters, compounds): (Vec<Town>, Vec<Cluster>, Vec<Compound>),
+        today: chrono::NaiveDate,
+    ) -> Self {
+        let header = header_row(&grid.rows);
+        let mut view = Self {
+            file_name,
+            mapping: Vec::new(),
+            plans: Vec::new(),
+            header,
+            grid,
+            towns,
+            clusters,
+            compounds,
+            today,
+        };
+        view.guess();
+        view
+    }
+
+    /// Guesses the columns from the header row, and reads the rows again.
+    fn guess(&mut self) {
+        self.mapping = guess_mapping(self.grid.rows.get(self.header).map_or(&[][..], |r| r));
+        self.replan();
+    }
+
+    fn replan(&mut self) {
+        let known = Known {
+            towns: &self.towns,
+            clusters: &self.clusters,
+            compounds: &self.compounds,
+        };
+        self.plans = plan(
+            &self.grid.rows,
+            self.header,
+            &self.mapping,
+            known,
+            self.today,
+        );
+    }
+
+    /// Rows that will be registered, and rows left out for their problems.
+    pub fn counts(&self) -> (usize, usize) {
+        let good = self.plans.iter().filter(|p| p.compound.is_some()).count();
+        (good, self.plans.len() - good)
+    }
+
+    fn column_name(&self, column: usize) -> String {
+        let header = self
+            .grid
+            .rows
+            .get(self.header)
+            .and_then(|r| r.get(column))
+            .map(String::as_str)
+            .unwrap_or("");
+        format!("第 {} 列 {}", column_letters(column), header)
+    }
+}
+
+/// A, B, …, Z, AA, … as the spreadsheet names its columns.
+fn column_letters(mut column: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push((b'A' + (column % 26) as u8) as char);
+        if column < 26 {
+            break;
+        }
+        column = column / 26 - 1;
+    }
+    letters.iter().rev().collect()
+}
+
+pub fn show(ui: &mut egui::Ui, view: &mut RegisterImport, commands: &mut Vec<Command>) {
+    ui.heading(format!("导入小区名册：{}", view.file_name));
+    ui.label(format!(
+        "工作表“{}”，共 {} 行。",
+        view.grid.sheet,
+        view.grid.rows.len()
+    ));
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let label = ui.label("表头在第");
+        let mut line = view.header + 1;
+        let changed = ui
+            .add(egui::DragValue::new(&mut line).range(1..=view.grid.rows.len().max(1)))
+            .labelled_by(label.id)
+            .changed();
+        ui.label("行");
+        if changed {
+            view.header = line - 1;
+            view.guess();
+        }
+    });
+    let columns = view.grid.rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut remap = None;
+    egui::Grid::new("register_mapping")
+        .num_columns(4)
+        .spacing([10.0, 4.0])
+        .show(ui, |ui| {
+            for (i, field) in RegisterField::ALL.into_iter().enumerate() {
+                let label = ui.label(field.label());
+                let current = view.mapping.iter().position(|m| *m == Some(field));
+                let mut chosen = current;
+                let text = current.map_or("（表中没有）".to_owned(), |c| view.column_name(c));
+                egui::ComboBox::from_id_salt(("register_field", i))
+                    .selected_text(text)
+                    .width(200.0)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut chosen, None, "（表中没有）");
+                        for c in 0..columns {
+                            ui.selectable_value(&mut chosen, Some(c), view.column_name(c));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if chosen != current {
+                    remap = Some((field, chosen));
+                }
+                if i % 2 == 1 {
+                    ui.end_row();
+                }
+            }
+        });
+    if let Some((field, column)) = remap {
+        for m in &mut view.mapping {
+            if *m == Some(field) {
+                *m = None;
+            }
+        }
+        if let Some(c) = column {
+            if view.mapping.len() <= c {
+                view.mapping.resize(c + 1, None);
+            }
+            view.mapping[c] = Some(field);
+        }
+        view.replan();
+    }
+    ui.separator();
+    let (good, bad) = view.counts();
+    ui.strong(format!(
+        "可登记 {good} 个小区；{bad} 行有问题，不导入（改正表格后可再导入）。"
+    ));
+    egui::ScrollArea::vertical()
+        .max_height(320.0)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            egui::Grid::new("register_preview")
+                .striped(true)
+                .spacing([12.0, 3.0])
+                .show(ui, |ui| {
+                    ui.strong("行");
+                    ui.strong("小区名称");
+                    ui.strong("情况");
+                    ui.end_row();
+                    let problems = view.plans.iter().filter(|p| !p.problems.is_empty());
+                    let fine = view.plans.iter().filter(|p| p.problems.is_empty());
+                    for p in problems.chain(fine).take(PREVIEW_ROWS) {
+                        ui.label(p.line.to_string());
+                        ui.label(&p.name);
+                        if p.problems.is_empty() {
+                            let note = match &p.new_cluster {
+                                Some(k) => format!("可登记（新建片区“{}”）", k.name),
+                                None => "可登记".to_owned(),
+                            };
+                            ui.label(note);
+                        } else {
+                            ui.colored_label(ui.visuals().error_fg_color, p.problems.join("；"));
+                        }
+                        ui.end_row();
+                    }
+                });
+            if view.plans.len() > PREVIEW_ROWS {
+                ui.label(format!(
+                    "……另有 {} 行未列出",
+                    view.plans.len() - PREVIEW_ROWS
+                ));
+            }
+        });
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.add_enabled_ui(good > 0, |ui| {
+            CommandButton::new(Command::ImportRegister)
+                .text(format!("登记 {good} 个小区"))
+                .show(ui, commands);
+        });
+        CommandButton::new(Command::CloseDialog)
+            .text("取消")
+            .show(ui, commands);
+    });
+}

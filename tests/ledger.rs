@@ -1,0 +1,352 @@
+//! The office's Excel in and out: a register kept the way offices keep it (a title above the
+//! headers, merged cells, numbers stored as text, full-width digits, total rows) imports with
+//! every row's problems named and nothing half-done; the exported 台账 reads back with the same
+//! values and imports back as the same register.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+mod common;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use rust_xlsxwriter::{Format, Workbook};
+use yanshou::export::Document;
+use yanshou::import::register::read_register;
+use yanshou::model::register_import::{
+    Known, RegisterField, RowPlan, guess_mapping, header_row, plan,
+};
+use yanshou::model::{Clock, Compound};
+use yanshou::store::Store;
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+}
+
+/// The plan for the sheet at `path` into `store`, the way the import dialog first shows it.
+fn preview(store: &Store, path: &std::path::Path) -> Vec<RowPlan> {
+    let grid = read_register(path).unwrap();
+    let header = header_row(&grid.rows);
+    let mapping = guess_mapping(&grid.rows[header]);
+    let compounds: Vec<Compound> = store
+        .compound_rows()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.compound)
+        .collect();
+    let known = Known {
+        towns: &store.towns().unwrap(),
+        clusters: &store.clusters().unwrap(),
+        compounds: &compounds,
+    };
+    plan(&grid.rows, header, &mapping, known, today())
+}
+
+#[test]
+fn an_office_register_with_a_title_merged_cells_and_numbers_as_text_imports_with_its_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2021年台账.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let plain = Format::new();
+    sheet
+        .merge_range(0, 0, 0, 7, "洛宁县2021年老旧小区改造台账", &plain)
+        .unwrap();
+    let headers = [
+        "序号",
+        "小区名称",
+        "所属乡镇",
+        "建成年代",
+        "楼栋数",
+        "户数",
+        "产权单位",
+        "地址",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(2, c as u16, *h).unwrap();
+    }
+    // Two compounds of one town, the town written once in a merged cell.
+    sheet.merge_range(3, 2, 4, 2, "城关镇", &plain).unwrap();
+    let rows: [[&str; 8]; 7] = [
+        [
+            "1",
+            "永宁小区",
+            "",
+            "１９９５年",
+            "3",
+            "96户",
+            "县直单位",
+            "永宁大道 1 号",
+        ],
+        [
+            "2",
+            "鹿鸣小区",
+            "",
+            "1998",
+            "",
+            "120",
+            "县粮食局",
+            "鹿鸣路 8 号",
+        ],
+        ["3", "老城小区", "城郊乡", "90年代", "2", "40", "", ""],
+        ["4", "河滨小区", "回民镇", "1990", "2", "40", "", ""],
+        ["5", "已有小区", "城关镇", "1992", "2", "40", "", ""],
+        ["", "", "", "", "", "", "", ""],
+        ["合计", "", "", "", "", "256", "", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(3 + r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    // A number stored as a number (栋数 of row 2).
+    sheet.write_number(4, 4, 4.0).unwrap();
+    book.save(&path).unwrap();
+
+    let mut store = Store::open_in_memory().unwrap();
+    let chengguan = store
+        .towns()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "城关镇")
+        .unwrap();
+    let mut existing = common::compound("已有小区");
+    existing.town_id = Some(chengguan.id);
+    store.save_compound(&existing).unwrap();
+
+    let grid = read_register(&path).unwrap();
+    assert_eq!(header_row(&grid.rows), 2);
+    let mapping = guess_mapping(&grid.rows[2]);
+    assert_eq!(mapping[1], Some(RegisterField::Name));
+    assert_eq!(mapping[3], Some(RegisterField::YearBuilt));
+    assert_eq!(mapping[4], Some(RegisterField::Buildings));
+
+    let plans = preview(&store, &path);
+    // The empty row and the total row are left out; the rest keep their sheet line numbers.
+    let lines: Vec<usize> = plans.iter().map(|p| p.line).collect();
+    assert_eq!(lines, vec![4, 5, 6, 7, 8]);
+    let problems = |line: usize| {
+        plans
+            .iter()
+            .find(|p| p.line == line)
+            .unwrap()
+            .problems
+            .join("；")
+    };
+    assert_eq!(problems(4), "");
+    assert_eq!(problems(5), "");
+    assert!(problems(6).contains("90年代"), "{}", problems(6));
+    assert!(problems(7).contains("回民镇"), "{}", problems(7));
+    assert!(problems(8).contains("重复"), "{}", problems(8));
+
+    let imported = store.import_register(&plans).unwrap();
+    assert_eq!(imported, 2);
+    let rows = store.compound_rows().unwrap();
+    let yongning = rows.iter().find(|r| r.compound.name == "永宁小区").unwrap();
+    assert_eq!(yongning.town_name, "城关镇");
+    assert_eq!(yongning.compound.year_built, Some(1995));
+    assert_eq!(yongning.compound.households, Some(96));
+    assert_eq!(yongning.compound.buildings, Some(3));
+    let luming = rows.iter().find(|r| r.compound.name == "鹿鸣小区").unwrap();
+    assert_eq!(luming.town_name, "城关镇", "the merged town cell covers it");
+    assert_eq!(luming.compound.buildings, Some(4));
+    assert_eq!(luming.compound.owner_unit, "县粮食局");
+    assert_eq!(rows.len(), 3);
+
+    // Importing the same sheet again registers nothing twice: every row is now a duplicate.
+    let again = preview(&store, &path);
+    assert!(again.iter().all(|p| p.compound.is_none()));
+    assert_eq!(store.import_register(&again).unwrap(), 0);
+    assert_eq!(store.compound_rows().unwrap().len(), 3);
+}
+
+#[test]
+fn a_register_that_changed_since_its_preview_is_not_imported_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("名册.csv");
+    std::fs::write(
+        &path,
+        "小区名称,所属乡镇,户数\n甲小区,城关镇,10\n乙小区,城关镇,20\n",
+    )
+    .unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let plans = preview(&store, &path);
+    assert!(plans.iter().all(|p| p.problems.is_empty()));
+    // Meanwhile 乙小区 is registered by hand.
+    let town = store
+        .towns()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "城关镇")
+        .unwrap();
+    let mut by_hand = common::compound("乙小区");
+    by_hand.town_id = Some(town.id);
+    store.save_compound(&by_hand).unwrap();
+    let err = store.import_register(&plans).unwrap_err().to_string();
+    assert!(err.contains("第 3 行") && err.contains("未导入"), "{err}");
+    let names: Vec<String> = store
+        .compound_rows()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.compound.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec!["乙小区".to_owned()],
+        "甲小区 is not imported either"
+    );
+}
+
+#[test]
+fn a_csv_saved_by_wps_in_gbk_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("名册.csv");
+    let (bytes, _, _) =
+        encoding_rs::GBK.encode("城郊乡名册\n\n小区名称,所属乡镇,建成年代\n黄河小区,城郊乡,1988\n");
+    std::fs::write(&path, &bytes).unwrap();
+    let grid = read_register(&path).unwrap();
+    // A blank line keeps its place: rows are numbered as the file's lines.
+    assert_eq!(header_row(&grid.rows), 2);
+    assert_eq!(grid.rows[3], vec!["黄河小区", "城郊乡", "1988"]);
+    // Not a spreadsheet at all: said, not guessed.
+    let junk = dir.path().join("照片.xlsx");
+    std::fs::write(&junk, b"\xff\xd8\xff\xe0 not a workbook").unwrap();
+    let err = read_register(&junk).unwrap_err().to_string();
+    assert!(err.contains("另存为 .xlsx"), "{err}");
+}
+
+/// A register of several towns and clusters, with empty fields and an acceptance.
+fn office_store() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    let towns = store.towns().unwrap();
+    for (i, name) in ["永宁小区", "鹿鸣小区", "黄河小区", "洛河小区"]
+        .iter()
+        .enumerate()
+    {
+        let mut c = common::compound(name);
+        c.town_id = Some(towns[i % 3].id);
+        if i == 3 {
+            c.buildings = None;
+            c.owner_unit = String::new();
+        }
+        store.save_compound(&c).unwrap();
+    }
+    store
+}
+
+#[test]
+fn the_exported_ledger_reads_back_with_its_values_and_imports_back_as_the_same_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = office_store();
+    let (compound, inspection) = common::store_with_inspection(&mut office, "验收中小区");
+    let _ = (compound, inspection);
+    let path = dir.path().join("台账.xlsx");
+    let outcome = Document::Ledger.write(
+        &office,
+        &path,
+        &Clock::local(),
+        &yanshou::job::Progress::unobserved(),
+    );
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
+
+    // Read back with calamine: headers, numbers as numbers, dates as dates.
+    let mut book = open_workbook_auto(&path).unwrap();
+    assert_eq!(book.sheet_names(), vec!["台账".to_owned()]);
+    let range = book.worksheet_range("台账").unwrap();
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(header[1], "小区名称");
+    assert_eq!(header[8], "户数");
+    assert_eq!(header[13], "最近验收日期");
+    assert_eq!(range.rows().count(), 6);
+    let row = range
+        .rows()
+        .find(|r| r[1] == Data::String("验收中小区".to_owned()))
+        .unwrap();
+    assert_eq!(row[6], Data::Float(1995.0));
+    assert_eq!(row[8], Data::Float(72.0));
+    assert_eq!(row[11], Data::String("验收中".to_owned()));
+    assert!(matches!(row[13], Data::DateTime(_)), "{:?}", row[13]);
+    assert_eq!(
+        calamine::DataType::as_date(&row[13]),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+    );
+    let empty = range
+        .rows()
+        .find(|r| r[1] == Data::String("洛河小区".to_owned()))
+        .unwrap();
+    assert_eq!(empty[7], Data::Empty);
+
+    // Imported into a new file, it is the same register.
+    let mut fresh = Store::open_in_memory().unwrap();
+    let plans = preview(&fresh, &path);
+    assert!(plans.iter().all(|p| p.problems.is_empty()), "{plans:#?}");
+    assert_eq!(fresh.import_register(&plans).unwrap(), 5);
+    let register = |store: &Store| {
+        let mut rows: Vec<String> = store
+            .compound_rows()
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                let c = r.compound;
+                format!(
+                    "{}|{}|{}|{}|{}|{:?}|{:?}|{:?}",
+                    c.name,
+                    r.town_name,
+                    r.cluster_name,
+                    c.address,
+                    c.owner_unit,
+                    c.year_built,
+                    c.buildings,
+                    c.households
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(register(&fresh), register(&office));
+}
+
+#[test]
+fn the_ledger_opens_in_libreoffice_when_it_is_installed() {
+    let Ok(soffice) = which_soffice() else {
+        eprintln!("LibreOffice is not installed here: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let office = office_store();
+    let path = dir.path().join("台账.xlsx");
+    let outcome = Document::Ledger.write(
+        &office,
+        &path,
+        &Clock::local(),
+        &yanshou::job::Progress::unobserved(),
+    );
+    assert!(outcome.error.is_none());
+    let status = std::process::Command::new(soffice)
+        .args(["--headless", "--convert-to", "csv", "--outdir"])
+        .arg(dir.path())
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let csv = std::fs::read_to_string(dir.path().join("台账.csv")).unwrap();
+    assert!(csv.contains("永宁小区"), "{csv}");
+}
+
+fn which_soffice() -> Result<std::path::PathBuf, ()> {
+    [
+        "/usr/bin/soffice",
+        "/usr/bin/libreoffice",
+        "/usr/local/bin/soffice",
+    ]
+    .iter()
+    .map(std::path::PathBuf::from)
+    .find(|p| p.is_file())
+    .ok_or(())
+}
