@@ -147,9 +147,9 @@ pub enum CliCommand {
         /// 每项重复次数
         #[arg(long, default_value_t = 200)]
         iterations: usize,
-        /// 只测数据包的导出与导入 / only the field package figures
-        #[arg(long)]
-        packages: bool,
+        /// 只测一部分：packages（数据包）或 spreadsheets（名册与台账）/ only one part
+        #[arg(long, value_name = "PART")]
+        only: Option<String>,
     },
 }
 
@@ -266,11 +266,12 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             ledger::import_register(&mut open_for_writing(db)?, &file, skip_bad)
         }
         CliCommand::ExportLedger { out } => ledger::export_ledger(&open(db)?, &out),
-        CliCommand::Bench {
-            iterations,
-            packages: false,
-        } => bench::run(iterations),
-        CliCommand::Bench { packages: true, .. } => bench::packages(),
+        CliCommand::Bench { iterations, only } => match only.as_deref() {
+            None => bench::run(iterations),
+            Some("packages") => bench::packages(),
+            Some("spreadsheets") => bench::spreadsheets(),
+            Some(other) => bail!("没有“{other}”这一部分：可选 packages 或 spreadsheets"),
+        },
         CliCommand::Selftest { long } => selftest::run(long),
         CliCommand::SelftestChild { scenario } => {
             let Some(scenario) = selftest::crash::Scenario::from_name(&scenario) else {

@@ -14,6 +14,7 @@ use crate::ui::compound_list::RegisterView;
 
 mod figures;
 mod packages;
+mod spreadsheets;
 
 use figures::{bench_compound, ms, stats, tempfile_dir};
 
@@ -112,15 +113,24 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     tick_frame_benchmarks(iterations.min(100))?;
     register_benchmarks(iterations.min(100))?;
     photo_benchmarks()?;
-    packages()
+    packages()?;
+    spreadsheets()
 }
 
-/// The field package figures alone (`yanshou bench --packages`).
+/// The field package figures alone (`yanshou bench --only packages`).
 pub fn packages() -> anyhow::Result<()> {
     let dir = tempfile_dir()?;
     let packages = packages::run(&dir);
     let _ = std::fs::remove_dir_all(&dir);
     packages
+}
+
+/// The spreadsheet figures alone (`yanshou bench --only spreadsheets`).
+pub fn spreadsheets() -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let figures = spreadsheets::run(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    figures
 }
 
 /// From a tick (or a remark keystroke) on the checklist to the next frame being ready: the
