@@ -155,6 +155,18 @@ fn records(version: u32) -> Vec<String> {
                 .to_owned(),
         );
     }
+    // From version 10 a compound's programme steps and their evidence.
+    if version >= 10 {
+        sql.push(format!(
+            "INSERT INTO programme_step (compound_id, step, done_on, unit, count, note, detail,
+                 created_at, updated_at)
+             VALUES ('{COMPOUND}', 'consult', '2021-03-01', '城关镇', 86, '', '[]', 'x', 'x')"
+        ));
+        sql.push(format!(
+            "INSERT INTO step_evidence (id, compound_id, step, file_name, bytes, sha256, added_at)
+             VALUES ('e1', '{COMPOUND}', 'consult', '征求意见表.pdf', x'25504446', 'x', 'x')"
+        ));
+    }
     // Sealed last: from version 3 on, a sealed round's rows are locked.
     if version >= 7 {
         sql.push(format!(
@@ -291,6 +303,16 @@ fn every_older_version_upgrades_with_its_records_intact() {
         if version >= 6 {
             let rounds = store.inspections_of(Subject::Cluster(cluster)).unwrap();
             assert_eq!(rounds.len(), 1, "v{version}");
+        }
+        // The programme's targets are in every file; a version-10 file keeps its steps.
+        assert_eq!(store.targets().unwrap().len(), 4, "v{version}");
+        let steps = store.steps_of(compound).unwrap();
+        if version >= 10 {
+            assert_eq!(steps.len(), 1);
+            assert_eq!(steps[0].count, Some(86));
+            assert_eq!(steps[0].evidence, vec!["征求意见表.pdf".to_owned()]);
+        } else {
+            assert!(steps.is_empty(), "v{version}");
         }
         // Every file has an identity once opened: older ones get one, marked as having had
         // records before the change log began; a newer one keeps its own and its history.

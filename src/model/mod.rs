@@ -13,6 +13,8 @@ pub mod ids;
 pub mod inspection;
 pub mod member;
 pub mod photo;
+pub mod programme;
+pub mod progress;
 pub mod rectification;
 pub mod register_import;
 pub mod seal;

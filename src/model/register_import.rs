@@ -316,6 +316,7 @@ fn count_text(text: &str, units: &[&str]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 mod tests {
     use super::*;
 

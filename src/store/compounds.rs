@@ -74,6 +74,16 @@ impl Store {
         self.rows_where("", &[])
     }
 
+    /// One compound's register row.
+    pub fn compound_row(&self, id: CompoundId) -> Result<CompoundRow, StoreError> {
+        self.rows_where("WHERE c.id = ?1", &[&id])?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound {
+                what: "小区",
+                id: id.to_string(),
+            })
+    }
+
     /// The register rows of one cluster's member compounds, by name.
     pub fn cluster_rows(&self, cluster: ClusterId) -> Result<Vec<CompoundRow>, StoreError> {
         self.rows_where("WHERE c.cluster_id = ?1", &[&cluster])

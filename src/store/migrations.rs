@@ -516,6 +516,8 @@ const MIGRATIONS: &[&str] = &[
         resolved_by TEXT
     ) STRICT;
     "#,
+    // From 10 on, each migration is a file of its own.
+    include_str!("migrations/0010_programme.sql"),
 ];
 
 /// The schema version this build writes.

@@ -70,7 +70,10 @@ impl Machine {
 /// Every travelling record of a file, as text that two files with the same records share
 /// (bookkeeping times left out: a town seeded in two files was made at two times).
 pub fn content(store: &Store) -> String {
-    const TABLES: [&str; 14] = [
+    const TABLES: [&str; 17] = [
+        "programme_step",
+        "step_evidence",
+        "target",
         "town",
         "cluster",
         "compound",

@@ -276,6 +276,10 @@ impl<'a> Applier<'a> {
         let weight = self.weight(table, &row);
         let key = table.key_of(&row);
         let Some(current) = table.row(self.conn, &key)? else {
+            // A record brought back by a pick older than a later pick that deleted it here.
+            if weight == Weight::Pick && !self.latest_whole_row_pick(table, &key)? {
+                return Ok(());
+            }
             self.renumber_round(table, &mut row)?;
             match table.insert(self.conn, &row) {
                 Ok(()) if table.name == "compound" => self.offer_merge(table, &row)?,
@@ -393,6 +397,10 @@ impl<'a> Applier<'a> {
             return Ok(()); // gone here too
         };
         let pick = self.from.kind == EntryKind::Resolution;
+        // A deletion picked before a later pick that kept the record here.
+        if pick && !self.latest_whole_row_pick(table, &key)? {
+            return Ok(());
+        }
         if self.sealed_here(table, &current)?.is_some() {
             // A signed record is never deleted; the other machine gets it back if a user
             // keeps it here.

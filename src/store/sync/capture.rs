@@ -12,7 +12,10 @@ use crate::store::{StoreError, now};
 
 /// The tables whose rows travel, children before parents: the order an import applies a
 /// changeset's rows in (a child's row before its parent's sign-off locks it).
-pub(crate) const CAPTURED: [&str; 14] = [
+pub(crate) const CAPTURED: [&str; 18] = [
+    "step_evidence",
+    "programme_step",
+    "service_evaluation",
     "photo",
     "signature",
     "inspection_party",
@@ -27,6 +30,7 @@ pub(crate) const CAPTURED: [&str; 14] = [
     "compound",
     "cluster",
     "town",
+    "target",
 ];
 
 /// Who the captured changes are from.

@@ -279,6 +279,26 @@ impl Store {
                     &origin.name,
                 ),
             )?;
+            if column == "*" {
+                // A pick on the whole record settles whatever else was open on it: two
+                // conflicting picks on one record would contradict each other.
+                tx.execute(
+                    "UPDATE conflict SET resolved_at = ?2, resolution = ?3, resolved_by = ?4
+                     WHERE table_name = ?5 AND row_key = ?6 AND resolved_at IS NULL
+                       AND id <> ?1",
+                    rusqlite::params![
+                        id,
+                        now(),
+                        match pick {
+                            FieldPick::Ours => "ours",
+                            FieldPick::Theirs => "theirs",
+                        },
+                        format!("{}（随整条记录的选择）", origin.name),
+                        table_name,
+                        row_key
+                    ],
+                )?;
+            }
             if !changeset.is_empty() {
                 let seq = append(&tx, &origin, EntryKind::Resolution, &changeset, None, false)?;
                 let made_at: String = tx.query_row(

@@ -11,6 +11,38 @@ use super::rows::{Table, compound_of, key_text, record_label, value_text};
 use crate::store::{StoreError, now};
 
 impl Applier<'_> {
+    /// Whether a pick on a whole row (bringing it back, or deleting it) is the latest one on
+    /// that row here; if so it is remembered as such. Picks are ordered by when, then by whom
+    /// and which change, wherever they travelled through.
+    pub(super) fn latest_whole_row_pick(
+        &self,
+        table: &Table,
+        key: &[Value],
+    ) -> Result<bool, StoreError> {
+        let (first_origin, first_seq) = self.from.first;
+        let stamp = format!("{}|{first_origin}|{first_seq:012}", self.from.made_at);
+        let row_key = key_text(key);
+        let later: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT stamp FROM resolution_stamp
+                 WHERE table_name = ?1 AND row_key = ?2 AND column_name = '*'",
+                (&table.name, &row_key),
+                |r| r.get(0),
+            )
+            .optional()?;
+        if later.is_some_and(|l| l >= stamp) {
+            return Ok(false);
+        }
+        self.conn.execute(
+            "INSERT INTO resolution_stamp (table_name, row_key, column_name, stamp)
+             VALUES (?1, ?2, '*', ?3)
+             ON CONFLICT DO UPDATE SET stamp = excluded.stamp",
+            (&table.name, &row_key, &stamp),
+        )?;
+        Ok(true)
+    }
+
     /// A user's pick from another machine: it replaces what is here unless a later pick on the
     /// same field was taken here already, and closes the same conflict here.
     pub(super) fn force(

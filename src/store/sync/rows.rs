@@ -264,7 +264,9 @@ pub(super) fn compound_of(
     };
     match table.name.as_str() {
         "compound" => Ok(text(column("id"))),
-        "inspection" | "survey" => Ok(text(column("compound_id"))),
+        "inspection" | "survey" | "programme_step" | "step_evidence" | "service_evaluation" => {
+            Ok(text(column("compound_id")))
+        }
         "survey_item" => via(
             "SELECT compound_id FROM survey WHERE id = ?1",
             text(column("survey_id")),
@@ -363,6 +365,13 @@ pub(super) fn snapshot_filter(table: &str, rows: Rows) -> String {
             format!("survey_id IN (SELECT id FROM survey WHERE compound_id IN ({compounds}))")
         }
         "cluster_survey" => format!("cluster_id IN ({clusters})"),
+        "programme_step" | "step_evidence" | "service_evaluation" => {
+            format!("compound_id IN ({compounds})")
+        }
+        "target" => match rows {
+            Rows::All { .. } => "1".to_owned(),
+            Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),
+        },
         "cluster_facility" => {
             format!("survey_id IN (SELECT id FROM cluster_survey WHERE cluster_id IN ({clusters}))")
         }

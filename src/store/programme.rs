@@ -1,0 +1,224 @@
+//! Each compound's recorded programme steps with their evidence, property-service evaluations,
+//! the programme's targets, and each compound's dates as progress counts them.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
+
+use super::sql_types::parse_date;
+use super::{Store, StoreError, now};
+use crate::model::programme::{Step, StepRecord, date_problem};
+use crate::model::progress::{CompoundProgress, Target};
+use crate::model::{CompoundId, Stage};
+
+/// Evidence files larger than this are refused (a scan or a photo of a notice is far smaller).
+pub const MAX_EVIDENCE_BYTES: usize = 20 * 1024 * 1024;
+
+impl Store {
+    /// The steps recorded for a compound, in the programme's order, with their evidence's names.
+    pub fn steps_of(&self, compound: CompoundId) -> Result<Vec<StepRecord>, StoreError> {
+        let mut evidence: HashMap<String, Vec<String>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT step, file_name FROM step_evidence WHERE compound_id = ?1 ORDER BY added_at",
+        )?;
+        let mut rows = stmt.query([compound])?;
+        while let Some(r) = rows.next()? {
+            evidence.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT step, done_on, unit, count, note, detail FROM programme_step
+             WHERE compound_id = ?1",
+        )?;
+        let mut rows = stmt.query([compound])?;
+        let mut steps = Vec::new();
+        while let Some(r) = rows.next()? {
+            let code: String = r.get(0)?;
+            let Some(step) = Step::from_code(&code) else {
+                continue; // a step of a newer version of the program
+            };
+            let detail: String = r.get(5)?;
+            steps.push(StepRecord {
+                step,
+                done_on: parse_date(&r.get::<_, String>(1)?)?,
+                unit: r.get(2)?,
+                count: r.get(3)?,
+                note: r.get(4)?,
+                details: serde_json::from_str(&detail).unwrap_or_default(),
+                evidence: evidence.remove(&code).unwrap_or_default(),
+            });
+        }
+        steps.sort_by_key(|s| s.step);
+        Ok(steps)
+    }
+
+    /// The day a compound's acceptance came out 合格 with every round signed, if it has.
+    pub fn accepted_on(&self, compound: CompoundId) -> Result<Option<NaiveDate>, StoreError> {
+        let row = self.compound_row(compound)?;
+        Ok((row.stage == Stage::Delivered)
+            .then_some(row.last_inspected_on)
+            .flatten())
+    }
+
+    /// Records (or changes) a step of a compound, checked against its other steps and its
+    /// acceptance.
+    pub fn record_step(
+        &mut self,
+        compound: CompoundId,
+        record: &StepRecord,
+        today: NaiveDate,
+    ) -> Result<(), StoreError> {
+        for (what, text) in [("责任单位", &record.unit), ("备注", &record.note)] {
+            crate::model::validate::free_text(what, text).map_err(|e| StoreError::Invalid(e.0))?;
+        }
+        let accepted = self.accepted_on(compound)?;
+        let tx = self.begin()?;
+        let others: Vec<StepRecord> = self
+            .steps_of(compound)?
+            .into_iter()
+            .filter(|s| s.step != record.step)
+            .collect();
+        if let Some(problem) = date_problem(record.step, record.done_on, &others, accepted, today) {
+            return Err(StoreError::Invalid(problem));
+        }
+        let now = now();
+        tx.execute(
+            "INSERT INTO programme_step (compound_id, step, done_on, unit, count, note, detail,
+                                         created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+             ON CONFLICT (compound_id, step) DO UPDATE SET done_on = excluded.done_on,
+                 unit = excluded.unit, count = excluded.count, note = excluded.note,
+                 detail = excluded.detail, updated_at = excluded.updated_at",
+            rusqlite::params![
+                compound,
+                record.step.code(),
+                record.done_on.format("%Y-%m-%d").to_string(),
+                record.unit.trim(),
+                record.count,
+                record.note.trim(),
+                serde_json::to_string(&record.details).unwrap_or_else(|_| "[]".to_owned()),
+                now
+            ],
+        )?;
+        tx.commit()
+    }
+
+    /// Clears a recorded step, with its evidence.
+    pub fn clear_step(&mut self, compound: CompoundId, step: Step) -> Result<(), StoreError> {
+        let tx = self.begin()?;
+        tx.execute(
+            "DELETE FROM step_evidence WHERE compound_id = ?1 AND step = ?2",
+            rusqlite::params![compound, step.code()],
+        )?;
+        tx.execute(
+            "DELETE FROM programme_step WHERE compound_id = ?1 AND step = ?2",
+            rusqlite::params![compound, step.code()],
+        )?;
+        tx.commit()
+    }
+
+    /// Keeps a file as evidence of a recorded step (a scan, a photo of a notice, a PDF).
+    pub fn add_evidence(
+        &mut self,
+        compound: CompoundId,
+        step: Step,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        if bytes.is_empty() {
+            return Err(StoreError::Invalid(format!("“{file_name}”是空文件。")));
+        }
+        if bytes.len() > MAX_EVIDENCE_BYTES {
+            return Err(StoreError::Invalid(format!(
+                "“{file_name}”超过 20 MB：请缩小或分页扫描后再添加。"
+            )));
+        }
+        let tx = self.begin()?;
+        let recorded: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM programme_step WHERE compound_id = ?1 AND step = ?2",
+                rusqlite::params![compound, step.code()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if recorded.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "请先填写“{}”的日期，再添加证据。",
+                step.label()
+            )));
+        }
+        tx.execute(
+            "INSERT INTO step_evidence (id, compound_id, step, file_name, bytes, sha256, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                compound,
+                step.code(),
+                file_name,
+                bytes,
+                crate::model::seal::sha256_hex(bytes),
+                now()
+            ],
+        )?;
+        tx.commit()
+    }
+
+    /// The programme's targets in force.
+    pub fn targets(&self) -> Result<Vec<Target>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT year, first_year, last_year, compounds, households, clusters, source
+             FROM target ORDER BY year IS NOT NULL, year",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let span = match (r.get::<_, Option<i32>>(1)?, r.get::<_, Option<i32>>(2)?) {
+                (Some(a), Some(b)) => Some((a, b)),
+                _ => None,
+            };
+            Ok(Target {
+                year: r.get(0)?,
+                span,
+                compounds: r.get(3)?,
+                households: r.get(4)?,
+                clusters: r.get(5)?,
+                source: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every compound (but the sample's) with its dates as progress counts them: 开工 and 交付
+    /// as recorded, 验收合格 from its acceptance.
+    pub fn progress_items(&self) -> Result<Vec<CompoundProgress>, StoreError> {
+        let mut dates: HashMap<(CompoundId, String), NaiveDate> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT compound_id, step, done_on FROM programme_step
+             WHERE step IN ('works_start', 'hand_over')",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let done_on: String = r.get(2)?;
+            dates.insert((r.get(0)?, r.get(1)?), parse_date(&done_on)?);
+        }
+        Ok(self
+            .compound_rows()?
+            .into_iter()
+            .filter(|r| !r.compound.is_sample)
+            .map(|r| {
+                let id = r.compound.id;
+                let date = |step: &str| dates.get(&(id, step.to_owned())).copied();
+                CompoundProgress {
+                    id,
+                    started: date("works_start"),
+                    handed_over: date("hand_over"),
+                    accepted: (r.stage == Stage::Delivered)
+                        .then_some(r.last_inspected_on)
+                        .flatten(),
+                    households: r.compound.households.unwrap_or(0),
+                    name: r.compound.name,
+                    town: r.town_name,
+                    cluster: r.cluster_name,
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,190 @@
+//! Each compound's way from plan to hand-over: steps in their order with evidence, 工程验收
+//! read from the acceptance records, and progress against the targets counted from records.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+mod common;
+
+use chrono::NaiveDate;
+use yanshou::model::programme::{Phase, PhaseState, Step, StepRecord, phase_state};
+use yanshou::model::progress::{Milestone, by_year};
+use yanshou::store::{Store, StoreError};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn today() -> NaiveDate {
+    day(2026, 11, 29)
+}
+
+fn step(step: Step, done_on: NaiveDate) -> StepRecord {
+    StepRecord {
+        step,
+        done_on,
+        unit: "城关镇人民政府".to_owned(),
+        count: None,
+        note: String::new(),
+        details: Vec::new(),
+        evidence: Vec::new(),
+    }
+}
+
+#[test]
+fn steps_are_recorded_in_their_order_with_their_evidence() {
+    let mut store = Store::open_in_memory().unwrap();
+    let c = common::compound("永宁小区");
+    store.save_compound(&c).unwrap();
+    let mut consult = step(Step::Consult, day(2021, 3, 1));
+    consult.count = Some(86);
+    store.record_step(c.id, &consult, today()).unwrap();
+    store
+        .record_step(c.id, &step(Step::Approved, day(2021, 5, 10)), today())
+        .unwrap();
+    // 决议 between them is fine; before 征求意见 or after 审定 it is not.
+    store
+        .record_step(c.id, &step(Step::Resolve, day(2021, 4, 2)), today())
+        .unwrap();
+    let err = store
+        .record_step(c.id, &step(Step::Propose, day(2021, 2, 1)), today())
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m.contains("不能早于它之前的“一征：征求居民意见”")),
+        "{err}"
+    );
+    let err = store
+        .record_step(c.id, &step(Step::PublishPlan, day(2021, 6, 1)), today())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("不能晚于它之后的“县政府研究通过”"),
+        "{err}"
+    );
+    let err = store
+        .record_step(c.id, &step(Step::Tender, day(2027, 1, 1)), today())
+        .unwrap_err();
+    assert!(err.to_string().contains("晚于今天"), "{err}");
+
+    // Evidence: only for a recorded step; a phase is done when each step has some.
+    let err = store
+        .add_evidence(c.id, Step::Posted, "公示照片.jpg", b"jpeg")
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("请先填写“方案在小区内公示”的日期"),
+        "{err}"
+    );
+    store
+        .record_step(c.id, &step(Step::Posted, day(2021, 5, 12)), today())
+        .unwrap();
+    store
+        .add_evidence(c.id, Step::Approved, "县政府会议纪要.pdf", b"%PDF-1.4")
+        .unwrap();
+    let steps = store.steps_of(c.id).unwrap();
+    let codes: Vec<Step> = steps.iter().map(|s| s.step).collect();
+    assert_eq!(
+        codes,
+        vec![Step::Consult, Step::Resolve, Step::Approved, Step::Posted]
+    );
+    assert_eq!(steps[0].count, Some(86));
+    assert_eq!(steps[2].evidence, vec!["县政府会议纪要.pdf".to_owned()]);
+    assert_eq!(
+        phase_state(Phase::Approval, &steps, false),
+        PhaseState::DoneWithoutEvidence
+    );
+    store
+        .add_evidence(c.id, Step::Posted, "公示照片.jpg", b"jpeg")
+        .unwrap();
+    let steps = store.steps_of(c.id).unwrap();
+    assert_eq!(
+        phase_state(Phase::Approval, &steps, false),
+        PhaseState::Done
+    );
+    assert_eq!(phase_state(Phase::Plan, &steps, false), PhaseState::Under);
+
+    // Clearing a step takes its evidence with it.
+    store.clear_step(c.id, Step::Approved).unwrap();
+    let evidence: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM step_evidence WHERE step = 'approved'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(evidence, 0);
+}
+
+#[test]
+fn progress_is_counted_from_the_records_and_each_figure_names_its_compounds() {
+    let mut store = Store::open_in_memory().unwrap();
+    // Accepted: a signed, passed acceptance (inspected 2026-11-20 by the fixture).
+    let (accepted, inspection) = common::store_with_inspection(&mut store, "验收合格小区");
+    common::pass_every_item(&mut store, inspection);
+    common::sign_off_as_is(&mut store, inspection);
+    store
+        .record_step(accepted, &step(Step::WorksStart, day(2026, 3, 1)), today())
+        .unwrap();
+    // A step after 工程验收 is not dated before it.
+    let err = store
+        .record_step(accepted, &step(Step::HandOver, day(2026, 11, 1)), today())
+        .unwrap_err();
+    assert!(err.to_string().contains("工程验收合格"), "{err}");
+    store
+        .record_step(accepted, &step(Step::HandOver, day(2026, 11, 25)), today())
+        .unwrap();
+    // Started only.
+    let mut other = common::compound("施工中小区");
+    other.households = Some(50);
+    store.save_compound(&other).unwrap();
+    store
+        .record_step(other.id, &step(Step::WorksStart, day(2026, 4, 1)), today())
+        .unwrap();
+
+    let items = store.progress_items().unwrap();
+    let targets = store.targets().unwrap();
+    assert_eq!(
+        targets.len(),
+        4,
+        "the policy's targets are data in the file"
+    );
+    let rows = by_year(&items, &targets, 2021..=2026);
+    let y2026 = rows.iter().find(|r| r.year == Some(2026)).unwrap();
+    assert_eq!(y2026.tallies[&Milestone::Started].count(), 2);
+    assert_eq!(y2026.tallies[&Milestone::Started].households, 72 + 50);
+    assert_eq!(
+        y2026.tallies[&Milestone::Accepted].compounds,
+        vec![accepted]
+    );
+    assert_eq!(
+        y2026.tallies[&Milestone::HandedOver].compounds,
+        vec![accepted]
+    );
+    let y2021 = rows.iter().find(|r| r.year == Some(2021)).unwrap();
+    assert_eq!(y2021.target.as_ref().unwrap().households, 863);
+    assert_eq!(y2021.tallies[&Milestone::Started].count(), 0);
+    // The programme's own span (2019–2023) does not count 2026's work.
+    let whole = rows.last().unwrap();
+    assert_eq!(whole.target.as_ref().unwrap().compounds, 83);
+    assert_eq!(whole.tallies[&Milestone::Started].count(), 0);
+}
+
+#[test]
+fn programme_steps_travel_in_field_packages() {
+    use common::sync::Machine;
+    use yanshou::model::sync::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "城关镇", Role::Field);
+    let c = common::compound("永宁小区");
+    laptop.store.save_compound(&c).unwrap();
+    laptop
+        .store
+        .record_step(c.id, &step(Step::Consult, day(2025, 3, 1)), today())
+        .unwrap();
+    laptop
+        .store
+        .add_evidence(c.id, Step::Consult, "意见征集表.pdf", b"%PDF-1.4 ...")
+        .unwrap();
+    office.receive(&laptop.send(None)).unwrap();
+    let steps = office.store.steps_of(c.id).unwrap();
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].evidence, vec!["意见征集表.pdf".to_owned()]);
+}
