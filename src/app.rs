@@ -8,6 +8,7 @@ mod file_choice;
 mod forms;
 mod jobs;
 mod packages;
+mod programme;
 mod spreadsheets;
 
 use std::path::{Path, PathBuf};

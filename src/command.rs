@@ -32,6 +32,8 @@ pub enum Screen {
     /// This file's identity, the machines it exchanges packages with, the conflicts and
     /// look-alikes to settle, and every package sent and received.
     Exchange,
+    /// The programme against its targets.
+    Progress,
 }
 
 /// A menu or keyboard command: no data.
@@ -53,6 +55,8 @@ pub enum UiCommand {
     ShowExchange,
     /// Choose a spreadsheet of compounds and preview it for import.
     ImportRegisterFile,
+    /// The progress screen.
+    ShowProgress,
     /// The main document of the screen on show (the checklist's acceptance sheet, the survey
     /// form, the cluster's summary).
     ExportCurrent,
@@ -110,6 +114,10 @@ impl UiCommand {
                 "数据交换与冲突处理",
                 "本机身份、往来电脑、待处理的冲突和疑似重复小区、数据包记录",
             ),
+            Self::ShowProgress => (
+                "进度",
+                "对照目标任务，按年度、乡镇、片区统计开工、验收合格、交付的小区数和户数",
+            ),
             Self::ImportRegisterFile => (
                 "导入小区名册（Excel/WPS）…",
                 "从 .xlsx、.xls、.csv 表格登记小区：自动识别表头，逐行列出问题，确认后一次全部登记",
@@ -150,7 +158,8 @@ impl UiCommand {
             | Self::ExportPackage
             | Self::ImportPackage
             | Self::ShowExchange
-            | Self::ImportRegisterFile => Vec::new(),
+            | Self::ImportRegisterFile
+            | Self::ShowProgress => Vec::new(),
         }
     }
 
@@ -173,6 +182,7 @@ impl UiCommand {
             | Self::ImportPackage
             | Self::ShowExchange
             | Self::ImportRegisterFile
+            | Self::ShowProgress
             | Self::ExportCurrent
             | Self::SelectNextItem
             | Self::SelectPreviousItem => None,
@@ -342,6 +352,31 @@ pub enum Command {
         merge: bool,
     },
 
+    // --- each compound's programme steps
+    /// Open the form for one step of a compound.
+    EditStep {
+        compound: CompoundId,
+        step: crate::model::programme::Step,
+    },
+    /// Check and save the step form.
+    SaveStep,
+    /// Clear a recorded step, with its evidence.
+    ClearStep {
+        compound: CompoundId,
+        step: crate::model::programme::Step,
+    },
+    /// Choose a file as evidence of a recorded step.
+    AddEvidence {
+        compound: CompoundId,
+        step: crate::model::programme::Step,
+    },
+    /// Read the file at a path (in the background) and keep it as evidence.
+    ReadEvidence {
+        compound: CompoundId,
+        step: crate::model::programme::Step,
+        path: PathBuf,
+    },
+
     // --- the office's spreadsheets
     /// Read the spreadsheet at a path (in the background) and preview it.
     ReadRegister(PathBuf),
@@ -375,6 +410,7 @@ impl Command {
                 Screen::Register => "小区名册",
                 Screen::Rectifications => "整改清单",
                 Screen::Exchange => "数据交换",
+                Screen::Progress => "进度",
                 Screen::Compound(_)
                 | Screen::Inspection(_)
                 | Screen::Survey(_)
@@ -431,6 +467,11 @@ impl Command {
             Self::ResolveDuplicate { merge: true, .. } => "合并为一个小区",
             Self::ResolveDuplicate { merge: false, .. } => "保留两个",
             Self::ReadRegister(_) => "读取表格",
+            Self::EditStep { .. } => "登记…",
+            Self::SaveStep => "保存",
+            Self::ClearStep { .. } => "清除此步",
+            Self::AddEvidence { .. } => "添加证据…",
+            Self::ReadEvidence { .. } => "添加证据",
             Self::ImportRegister => "登记",
             Self::SubmitPathPrompt => "确定",
             Self::CloseDialog => "关闭",
@@ -497,9 +538,16 @@ impl Command {
             | Self::ResolveDuplicate { .. }
             | Self::ReadRegister(_)
             | Self::ImportRegister
+            | Self::EditStep { .. }
+            | Self::SaveStep
+            | Self::ReadEvidence { .. }
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => "",
+            Self::ClearStep { .. } => "删除这一步的日期、单位和证据",
+            Self::AddEvidence { .. } => {
+                "附上批复、公示照片、会议纪要等文件（20 MB 以内）作为这一步的证据"
+            }
         }
     }
 
@@ -562,6 +610,11 @@ impl Command {
             | Self::ResolveDuplicate { .. }
             | Self::ReadRegister(_)
             | Self::ImportRegister
+            | Self::EditStep { .. }
+            | Self::SaveStep
+            | Self::ClearStep { .. }
+            | Self::AddEvidence { .. }
+            | Self::ReadEvidence { .. }
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => Vec::new(),

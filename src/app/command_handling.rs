@@ -254,6 +254,20 @@ impl App {
             Command::ResolveDuplicate { id, merge } => self.resolve_duplicate(&id, merge),
             Command::ReadRegister(path) => self.start_register_read(path),
             Command::ImportRegister => self.import_register(),
+            Command::EditStep { compound, step } => self.edit_step(compound, step),
+            Command::SaveStep => self.save_step(),
+            Command::ClearStep { compound, step } => {
+                self.dialog = None;
+                self.write(|s| s.clear_step(compound, step));
+            }
+            Command::AddEvidence { compound, step } => {
+                self.choose_path(PathPurpose::AddEvidence { compound, step });
+            }
+            Command::ReadEvidence {
+                compound,
+                step,
+                path,
+            } => self.start_evidence_read(compound, step, path),
 
             Command::SubmitPathPrompt => {
                 if let Some(Dialog::PathPrompt(prompt)) = &mut self.dialog {
@@ -301,6 +315,7 @@ impl App {
             UiCommand::ImportPackage => self.choose_path(PathPurpose::ImportPackage),
             UiCommand::ShowExchange => self.show_screen(Screen::Exchange),
             UiCommand::ImportRegisterFile => self.choose_path(PathPurpose::ImportRegister),
+            UiCommand::ShowProgress => self.show_screen(Screen::Progress),
             UiCommand::ExportCurrent => match self.page.main_document() {
                 Some(document) => self.choose_path(PathPurpose::Export(document)),
                 None => self.info("本页没有可导出的文档：请打开一次验收、一份调查或一个片区。"),

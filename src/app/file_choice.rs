@@ -33,6 +33,8 @@ pub enum FileKind {
     OpenPackage,
     /// A spreadsheet to import.
     OpenSpreadsheet,
+    /// Any one file (evidence).
+    AnyFile,
     Folder,
     /// Saving a document of this type (filter name, extension).
     SaveDocument {
@@ -75,6 +77,7 @@ pub fn native_chooser() -> FileChooser {
                 )
                 .pick_file()
                 .map(|p| vec![p]),
+            FileKind::AnyFile => dialog.pick_file().map(|p| vec![p]),
             FileKind::Folder => dialog.pick_folder().map(|p| vec![p]),
             FileKind::SaveDocument { filter, extension } => dialog
                 .add_filter(*filter, &[*extension])
@@ -123,6 +126,7 @@ impl App {
                 PathPurpose::AddPhotos { .. } => FileKind::Photos,
                 PathPurpose::ImportPackage => FileKind::OpenPackage,
                 PathPurpose::ImportRegister => FileKind::OpenSpreadsheet,
+                PathPurpose::AddEvidence { .. } => FileKind::AnyFile,
                 PathPurpose::Export(document) if document.is_batch() => FileKind::Folder,
                 PathPurpose::Export(document) => FileKind::SaveDocument {
                     filter: document.format().filter_name(),
@@ -158,7 +162,9 @@ impl App {
             return;
         };
         match purpose {
-            PathPurpose::AddPhotos { .. } => self.last_folders.photos = Some(folder),
+            PathPurpose::AddPhotos { .. } | PathPurpose::AddEvidence { .. } => {
+                self.last_folders.photos = Some(folder);
+            }
             PathPurpose::Export(_) | PathPurpose::ImportPackage | PathPurpose::ImportRegister => {
                 self.last_folders.exports = Some(folder);
             }
@@ -182,7 +188,7 @@ impl App {
             PathPurpose::OpenDatabase => (db_dir, db_name),
             PathPurpose::NewDatabase => (db_dir, "新验收数据库.db".to_owned()),
             PathPurpose::SampleDatabase => (db_dir, "示例数据.db".to_owned()),
-            PathPurpose::AddPhotos { .. } => (
+            PathPurpose::AddPhotos { .. } | PathPurpose::AddEvidence { .. } => (
                 self.last_folders.photos.clone().unwrap_or(db_dir),
                 String::new(),
             ),

@@ -33,6 +33,8 @@ pub(super) enum JobKind {
     PackageRead,
     /// A spreadsheet being read.
     RegisterRead,
+    /// An evidence file being read.
+    EvidenceRead,
 }
 
 /// What to do with a job's result, on the UI thread.

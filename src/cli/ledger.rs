@@ -52,6 +52,44 @@ pub fn import_register(store: &mut Store, file: &Path, skip_bad: bool) -> anyhow
     Ok(())
 }
 
+/// Prints progress against the targets: each year (or `year`), then the programme's total.
+pub fn progress(store: &Store, year: Option<i32>) -> anyhow::Result<()> {
+    use crate::model::progress::{Milestone, by_year};
+    let items = store.progress_items()?;
+    let targets = store.targets()?;
+    let this_year = chrono::Datelike::year(&Clock::local().today());
+    let range = match year {
+        Some(y) if !(1990..=2100).contains(&y) => bail!("年度 {y} 不在 1990–2100 之间"),
+        Some(y) => y..=y,
+        None => 2019..=this_year.max(2019),
+    };
+    for row in by_year(&items, &targets, range) {
+        if year.is_some() && row.year.is_none() {
+            continue;
+        }
+        let name = match (row.year, row.target.as_ref().and_then(|t| t.span)) {
+            (Some(y), _) => format!("{y} 年"),
+            (None, Some((a, b))) => format!("{a}–{b} 年合计"),
+            (None, None) => "合计".to_owned(),
+        };
+        let target = row.target.as_ref().map_or("无目标".to_owned(), |t| {
+            format!(
+                "目标 {} 个小区、{} 户（{}）",
+                t.compounds, t.households, t.source
+            )
+        });
+        let done: Vec<String> = Milestone::ALL
+            .iter()
+            .map(|m| {
+                let t = &row.tallies[m];
+                format!("{} {} 个、{} 户", m.label(), t.count(), t.households)
+            })
+            .collect();
+        println!("{name}：{target}；{}", done.join("；"));
+    }
+    Ok(())
+}
+
 /// Writes the 台账 (.xlsx).
 pub fn export_ledger(store: &Store, out: &Path) -> anyhow::Result<()> {
     let outcome = Document::Ledger.write(store, out, &Clock::local(), &Progress::unobserved());

@@ -118,6 +118,12 @@ pub enum CliCommand {
         #[arg(long)]
         skip_bad: bool,
     },
+    /// 对照目标打印进度 / progress against the targets
+    Progress {
+        /// 年度（不填则打印各年度与合计）
+        #[arg(long)]
+        year: Option<i32>,
+    },
     /// 导出台账（.xlsx）/ export the ledger workbook
     ExportLedger {
         /// 输出文件（.xlsx）
@@ -266,6 +272,7 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             ledger::import_register(&mut open_for_writing(db)?, &file, skip_bad)
         }
         CliCommand::ExportLedger { out } => ledger::export_ledger(&open(db)?, &out),
+        CliCommand::Progress { year } => ledger::progress(&open(db)?, year),
         CliCommand::Bench { iterations, only } => match only.as_deref() {
             None => bench::run(iterations),
             Some("packages") => bench::packages(),

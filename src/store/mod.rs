@@ -10,7 +10,7 @@ mod lock;
 mod migrations;
 mod open;
 mod photos;
-mod programme;
+pub mod programme;
 mod rectifications;
 pub mod sample;
 mod seal;

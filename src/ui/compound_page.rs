@@ -30,6 +30,8 @@ pub struct CompoundView {
     pub eligibility: EligibilityReport,
     /// From the latest survey round.
     pub needs: Vec<NeedsGroup>,
+    /// Its recorded programme steps (四、实施步骤).
+    pub steps: Vec<crate::model::programme::StepRecord>,
 }
 
 impl CompoundView {
@@ -50,6 +52,7 @@ impl CompoundView {
             needs_list(s, catalogue)
         });
         Ok(Self {
+            steps: store.steps_of(id)?,
             inspections: store.inspections_of(Subject::Compound(id))?,
             acceptance: store.acceptance_of(id)?.0,
             handover: store.handover_conditions_of(id)?,
@@ -141,6 +144,15 @@ fn page(
     ui.add_space(10.0);
     ui.separator();
     survey_section(ui, view, commands);
+    ui.add_space(10.0);
+    ui.separator();
+    crate::ui::programme_panel::show(
+        ui,
+        c.id,
+        &view.steps,
+        view.acceptance == MemberStatus::Accepted,
+        commands,
+    );
     ui.add_space(10.0);
     ui.separator();
     ui.horizontal(|ui| {

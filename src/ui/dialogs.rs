@@ -37,6 +37,8 @@ pub enum Dialog {
     },
     /// A compound register from a spreadsheet, before it is registered.
     RegisterImport(Box<crate::ui::register_import::RegisterImport>),
+    /// One programme step of a compound.
+    Step(Box<crate::ui::step_form::StepForm>),
 }
 
 impl std::fmt::Debug for Dialog {
@@ -50,6 +52,7 @@ impl std::fmt::Debug for Dialog {
             Self::Verify { .. } => "Verify",
             Self::ConfirmSignOff { .. } => "ConfirmSignOff",
             Self::RegisterImport(_) => "RegisterImport",
+            Self::Step(_) => "Step",
         };
         f.write_str(name)
     }
@@ -69,6 +72,7 @@ pub fn show(
             Dialog::NewInspection(form) => inspection_form::show(ui, form, commands),
             Dialog::PathPrompt(prompt) => path_prompt::show(ui, prompt, commands),
             Dialog::RegisterImport(view) => crate::ui::register_import::show(ui, view, commands),
+            Dialog::Step(form) => crate::ui::step_form::show(ui, form, commands),
             Dialog::Photo { title, texture } => {
                 ui.heading(title.as_str());
                 ui.add(egui::Image::new(&*texture).max_size(egui::vec2(1000.0, 680.0)));

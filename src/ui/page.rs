@@ -15,10 +15,11 @@ use crate::ui::compound_list::{RegisterQuery, RegisterView};
 use crate::ui::compound_page::CompoundView;
 use crate::ui::exchange::ExchangeView;
 use crate::ui::no_database::NoDatabase;
+use crate::ui::progress::ProgressView;
 use crate::ui::rectification_list::RectificationsView;
 use crate::ui::survey_form::SurveyView;
 use crate::ui::{
-    checklist, cluster_page, compound_list, compound_page, exchange, no_database,
+    checklist, cluster_page, compound_list, compound_page, exchange, no_database, progress,
     rectification_list, survey_form,
 };
 
@@ -34,6 +35,7 @@ pub enum Page {
     Cluster(Box<ClusterView>),
     Rectifications(RectificationsView),
     Exchange(Box<ExchangeView>),
+    Progress(Box<ProgressView>),
     /// A screen that reads many records, being read in the background.
     Loading(Screen),
 }
@@ -69,6 +71,7 @@ impl Page {
             Screen::Cluster(id) => Self::Cluster(Box::new(ClusterView::load(store, id)?)),
             Screen::Rectifications => Self::Rectifications(RectificationsView::load(store, today)?),
             Screen::Exchange => Self::Exchange(Box::new(ExchangeView::load(store)?)),
+            Screen::Progress => Self::Progress(Box::new(ProgressView::load(store, today)?)),
         })
     }
 
@@ -78,6 +81,7 @@ impl Page {
         Ok(match screen {
             Screen::Register => store.count_of(Counted::Compounds)? > 3_000,
             Screen::Rectifications => store.count_of(Counted::Inspections)? > 3_000,
+            Screen::Progress => store.count_of(Counted::Compounds)? > 3_000,
             Screen::Inspection(id) => store.count_of(Counted::PhotosOfRound(id))? > 24,
             Screen::Cluster(id) => store.count_of(Counted::MembersOf(id))? > 200,
             Screen::NoDatabase | Screen::Compound(_) | Screen::Survey(_) | Screen::Exchange => {
@@ -98,6 +102,7 @@ impl Page {
             Self::Cluster(view) => Screen::Cluster(view.cluster.id),
             Self::Rectifications(_) => Screen::Rectifications,
             Self::Exchange(_) => Screen::Exchange,
+            Self::Progress(_) => Screen::Progress,
         }
     }
 
@@ -117,6 +122,7 @@ impl Page {
                 view.update(*fresh);
             }
             (Self::Exchange(view), Self::Exchange(fresh)) => view.update(*fresh),
+            (Self::Progress(view), Self::Progress(fresh)) => view.update(*fresh),
             (page, fresh) => *page = fresh,
         }
     }
@@ -152,6 +158,7 @@ impl Page {
             Self::Cluster(view) => crumbs.push((format!("片区：{}", view.cluster.name), None)),
             Self::Rectifications(_) => crumbs.push(("整改清单".to_owned(), None)),
             Self::Exchange(_) => crumbs.push(("数据交换".to_owned(), None)),
+            Self::Progress(_) => crumbs.push(("进度".to_owned(), None)),
             Self::Loading(_) => crumbs.push(("正在读取…".to_owned(), None)),
         }
         crumbs
@@ -171,6 +178,7 @@ impl Page {
             | Self::Cluster(_)
             | Self::Rectifications(_)
             | Self::Exchange(_)
+            | Self::Progress(_)
             | Self::Loading(_) => Vec::new(),
         }
     }
@@ -186,6 +194,7 @@ impl Page {
             | Self::Compound(_)
             | Self::Rectifications(_)
             | Self::Exchange(_)
+            | Self::Progress(_)
             | Self::Loading(_) => None,
         }
     }
@@ -212,6 +221,7 @@ impl Page {
             Self::Cluster(view) => cluster_page::show(ui, view, shared.audit, commands),
             Self::Rectifications(view) => rectification_list::show(ui, view, commands),
             Self::Exchange(view) => exchange::show(ui, view, commands),
+            Self::Progress(view) => progress::show(ui, view, commands),
             Self::Loading(_) => {
                 ui.add_space(40.0);
                 ui.vertical_centered(|ui| ui.label("正在读取，请稍候…"));

@@ -21,6 +21,11 @@ pub enum PathPurpose {
     ImportPackage,
     /// A spreadsheet of compounds to import.
     ImportRegister,
+    /// A file kept as evidence of a programme step.
+    AddEvidence {
+        compound: crate::model::CompoundId,
+        step: crate::model::programme::Step,
+    },
     /// Photo files for an item (several at once).
     AddPhotos {
         inspection: InspectionId,
@@ -37,6 +42,7 @@ impl PathPurpose {
             Self::Export(document) => document.title(),
             Self::ImportPackage => "导入数据包",
             Self::ImportRegister => "导入小区名册",
+            Self::AddEvidence { .. } => "添加证据",
             Self::AddPhotos { .. } => "添加照片",
         }
     }
@@ -65,6 +71,11 @@ impl PathPurpose {
             Self::Export(document) => Command::ExportTo(document.clone(), path),
             Self::ImportPackage => Command::ImportPackage(path),
             Self::ImportRegister => Command::ReadRegister(path),
+            Self::AddEvidence { compound, step } => Command::ReadEvidence {
+                compound: *compound,
+                step: *step,
+                path,
+            },
             Self::AddPhotos { inspection, code } => Command::ImportPhotos {
                 inspection: *inspection,
                 code: code.clone(),

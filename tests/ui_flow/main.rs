@@ -8,6 +8,7 @@ mod common;
 mod checklist;
 mod clusters;
 mod exchange;
+mod office;
 mod register;
 mod signing;
 mod spreadsheets;

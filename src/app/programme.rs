@@ -1,0 +1,99 @@
+//! Each compound's programme steps in the app: the step form, and evidence files read on the
+//! `evidence-read` thread.
+
+use std::path::PathBuf;
+
+use super::App;
+use super::command_handling::today;
+use super::jobs::JobKind;
+use crate::model::CompoundId;
+use crate::model::programme::Step;
+use crate::store::programme::MAX_EVIDENCE_BYTES;
+use crate::ui::Dialog;
+use crate::ui::step_form::StepForm;
+
+impl App {
+    pub(super) fn edit_step(&mut self, compound: CompoundId, step: Step) {
+        if let Some(steps) = self.read_store(|s| s.steps_of(compound)) {
+            let record = steps.iter().find(|r| r.step == step);
+            let form = StepForm::new(compound, step, record, today());
+            self.dialog = Some(Dialog::Step(Box::new(form)));
+        }
+    }
+
+    pub(super) fn save_step(&mut self) {
+        let Some(Dialog::Step(form)) = &mut self.dialog else {
+            return;
+        };
+        let record = match form.record() {
+            Ok(record) => record,
+            Err(problem) => {
+                form.problem = Some(problem);
+                return;
+            }
+        };
+        let compound = form.compound;
+        let result = match self.store.as_mut() {
+            Some(store) => store.record_step(compound, &record, today()),
+            None => return,
+        };
+        match result {
+            Ok(()) => {
+                self.dialog = None;
+                self.info(format!("已登记“{}”。", record.step.label()));
+                self.reload();
+            }
+            // Said in the form, beside what to change.
+            Err(e) if e.is_about_the_input() => {
+                if let Some(Dialog::Step(form)) = &mut self.dialog {
+                    form.problem = Some(e.to_string());
+                }
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    pub(super) fn start_evidence_read(&mut self, compound: CompoundId, step: Step, path: PathBuf) {
+        self.dialog = None;
+        if self.jobs.has(JobKind::EvidenceRead) {
+            self.error("上一个证据文件仍在读取，请稍候。");
+            return;
+        }
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.spawn_job(
+            JobKind::EvidenceRead,
+            "evidence-read",
+            "正在读取证据文件…",
+            0,
+            false,
+            move |_| -> Result<Vec<u8>, String> {
+                let size = std::fs::metadata(&path)
+                    .map_err(|e| format!("无法读取“{}”：{e}", path.display()))?
+                    .len();
+                if size > MAX_EVIDENCE_BYTES as u64 {
+                    return Err(format!(
+                        "“{}”超过 20 MB：请缩小或分页扫描后再添加。",
+                        path.display()
+                    ));
+                }
+                std::fs::read(&path).map_err(|e| format!("无法读取“{}”：{e}", path.display()))
+            },
+            move |app, read| match read {
+                Ok(Ok(bytes)) => {
+                    if app
+                        .with_store_mut(|s| s.add_evidence(compound, step, &file_name, &bytes))
+                        .is_some()
+                    {
+                        app.info(format!("已添加证据“{file_name}”。"));
+                        app.reload();
+                    }
+                }
+                Ok(Err(problem)) => app.error(problem),
+                Err(lost) => app.error(lost.to_string()),
+            },
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! The compound page's 改造进程: each phase of 四、实施步骤 with its clause and state, each step
+//! with its date, unit, count and evidence, and the buttons that record them.
+
+use eframe::egui;
+
+use crate::command::Command;
+use crate::model::CompoundId;
+use crate::model::programme::{Phase, PhaseState, StepRecord, phase_state};
+use crate::ui::widgets::CommandButton;
+
+pub fn show(
+    ui: &mut egui::Ui,
+    compound: CompoundId,
+    steps: &[StepRecord],
+    accepted: bool,
+    commands: &mut Vec<Command>,
+) {
+    ui.heading("改造进程");
+    ui.label(
+        egui::RichText::new(
+            "按宁政办〔2021〕17号 四、实施步骤逐步登记；每步不得早于它之前的步骤，完成的阶段须附证据。工程验收取自验收记录。",
+        )
+        .small(),
+    );
+    // One grid for every phase, so the columns line up down the page.
+    egui::Grid::new("programme_steps")
+        .num_columns(4)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for phase in Phase::ALL {
+                phase_rows(ui, phase, compound, steps, accepted, commands);
+            }
+        });
+}
+
+fn phase_rows(
+    ui: &mut egui::Ui,
+    phase: Phase,
+    compound: CompoundId,
+    steps: &[StepRecord],
+    accepted: bool,
+    commands: &mut Vec<Command>,
+) {
+    let state = phase_state(phase, steps, accepted);
+    let color = match state {
+        PhaseState::Done => crate::ui::widgets::PASS_GREEN,
+        PhaseState::DoneWithoutEvidence => ui.visuals().warn_fg_color,
+        PhaseState::Under => ui.visuals().text_color(),
+        PhaseState::NotStarted => ui.visuals().weak_text_color(),
+    };
+    ui.label(egui::RichText::new(phase.label()).strong());
+    ui.label(egui::RichText::new(phase.clause()).small().weak());
+    ui.label(egui::RichText::new(state.label()).color(color));
+    ui.end_row();
+    if phase == Phase::Acceptance {
+        ui.label("");
+        ui.label(if accepted {
+            "验收合格并经各方签字（见下方验收记录）"
+        } else {
+            "尚未验收合格（见下方验收记录）"
+        });
+        ui.end_row();
+        return;
+    }
+    for step in phase.steps() {
+        let record = steps.iter().find(|r| r.step == step);
+        ui.label(format!("　{}", step.label()))
+            .on_hover_text(step.local_rule().unwrap_or(""));
+        match record {
+            Some(r) => {
+                let mut text = crate::model::date_text(r.done_on);
+                if !r.unit.is_empty() {
+                    text.push_str(&format!("，{}", r.unit));
+                }
+                if let (Some(n), Some(what)) = (r.count, step.count_label()) {
+                    text.push_str(&format!("，{what} {n}"));
+                }
+                for (k, v) in r.details.iter().filter(|(_, v)| !v.is_empty()) {
+                    text.push_str(&format!("，{k}：{v}"));
+                }
+                ui.label(text);
+                if r.evidence.is_empty() {
+                    ui.colored_label(ui.visuals().warn_fg_color, "未附证据");
+                } else {
+                    ui.label(format!("证据：{}", r.evidence.join("、")));
+                }
+            }
+            None => {
+                ui.weak("—");
+                ui.label("");
+            }
+        }
+        ui.horizontal(|ui| {
+            CommandButton::new(Command::EditStep { compound, step })
+                .text(if record.is_some() {
+                    "修改…"
+                } else {
+                    "登记…"
+                })
+                .small()
+                .show(ui, commands);
+            if record.is_some() {
+                CommandButton::new(Command::AddEvidence { compound, step })
+                    .small()
+                    .show(ui, commands);
+            }
+        });
+        ui.end_row();
+    }
+}

@@ -1,0 +1,277 @@
+//! 进度: the programme against its targets (二、（二）) by year, then by town and cluster, with a
+//! chart; every figure is a button that lists the compounds it counts.
+
+use chrono::Datelike;
+use eframe::egui;
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use crate::command::{Command, Screen};
+use crate::model::progress::{
+    CompoundProgress, Milestone, Tally, Target, YearProgress, by_group, by_year,
+};
+use crate::store::{Store, StoreError};
+use crate::ui::widgets::CommandButton;
+
+/// What the progress screen shows, and which figure's compounds are listed.
+#[derive(Debug)]
+pub struct ProgressView {
+    pub items: Vec<CompoundProgress>,
+    pub targets: Vec<Target>,
+    pub years: Vec<YearProgress>,
+    /// The year the town and cluster tables count (`None`: every year).
+    pub year: Option<i32>,
+    /// The figure whose compounds are listed: its title and the compounds.
+    pub traced: Option<(String, Vec<crate::model::CompoundId>)>,
+    /// The chart counts households rather than compounds.
+    pub households: bool,
+}
+
+impl ProgressView {
+    pub fn load(store: &Store, today: chrono::NaiveDate) -> Result<Self, StoreError> {
+        let items = store.progress_items()?;
+        let targets = store.targets()?;
+        let first = targets
+            .iter()
+            .filter_map(|t| t.span.map(|s| s.0).or(t.year))
+            .chain(items.iter().filter_map(|c| c.started.map(|d| d.year())))
+            .min()
+            .unwrap_or(today.year());
+        let years = by_year(&items, &targets, first..=today.year().max(first));
+        Ok(Self {
+            items,
+            targets,
+            years,
+            year: None,
+            traced: None,
+            households: false,
+        })
+    }
+
+    /// Takes fresh records and keeps the choices.
+    pub fn update(&mut self, fresh: Self) {
+        let (year, households) = (self.year, self.households);
+        *self = fresh;
+        self.year = year;
+        self.households = households;
+    }
+}
+
+fn year_label(year: Option<i32>, target: Option<&Target>) -> String {
+    match (year, target.and_then(|t| t.span)) {
+        (Some(y), _) => format!("{y} 年"),
+        (None, Some((a, b))) => format!("{a}–{b} 年合计"),
+        (None, None) => "合计".to_owned(),
+    }
+}
+
+/// A figure: "3 个 / 120 户", a button that lists its compounds.
+fn tally_button(
+    ui: &mut egui::Ui,
+    tally: &Tally,
+    title: String,
+    traced: &mut Option<(String, Vec<crate::model::CompoundId>)>,
+) {
+    let text = format!("{} 个 / {} 户", tally.count(), tally.households);
+    if tally.count() == 0 {
+        ui.label(text);
+    } else if ui.link(text).on_hover_text("列出计入的小区").clicked() {
+        *traced = Some((title, tally.compounds.clone()));
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, view: &mut ProgressView, commands: &mut Vec<Command>) {
+    ui.heading("进度");
+    ui.label("对照《洛宁县老旧小区改造提质实施方案》（宁政办〔2021〕17号）二、（二）的目标；数字均由名册、改造进程和验收记录统计，点击数字可列出计入的小区。");
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            by_year_table(ui, view);
+            ui.add_space(8.0);
+            chart(ui, view);
+            ui.add_space(8.0);
+            groups(ui, view);
+            if let Some((title, ids)) = &view.traced {
+                ui.add_space(8.0);
+                ui.strong(title);
+                ui.horizontal_wrapped(|ui| {
+                    for id in ids {
+                        if let Some(c) = view.items.iter().find(|c| c.id == *id) {
+                            CommandButton::new(Command::Show(Screen::Compound(c.id)))
+                                .text(format!("{}（{} 户）", c.name, c.households))
+                                .link()
+                                .show(ui, commands);
+                        }
+                    }
+                });
+            }
+        });
+}
+
+fn by_year_table(ui: &mut egui::Ui, view: &mut ProgressView) {
+    ui.strong("按年度");
+    egui::Grid::new("progress_years")
+        .striped(true)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            for title in ["年度", "目标（小区 / 户 / 片区）"]
+                .into_iter()
+                .chain(Milestone::ALL.map(Milestone::label))
+                .chain(["片区全部验收合格"])
+            {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for row in &view.years {
+                let label = year_label(row.year, row.target.as_ref());
+                ui.label(&label);
+                match &row.target {
+                    Some(t) => ui.label(format!(
+                        "{} 个 / {} 户 / {} 个（{}）",
+                        t.compounds,
+                        t.households,
+                        t.clusters.map_or("—".to_owned(), |k| k.to_string()),
+                        t.source
+                    )),
+                    None => ui.label("—"),
+                };
+                for m in Milestone::ALL {
+                    let title = format!("{label}{}：", m.label());
+                    tally_button(ui, &row.tallies[&m], title, &mut view.traced);
+                }
+                ui.label(if row.clusters_accepted.is_empty() {
+                    "0".to_owned()
+                } else {
+                    format!(
+                        "{}（{}）",
+                        row.clusters_accepted.len(),
+                        row.clusters_accepted.join("、")
+                    )
+                });
+                ui.end_row();
+            }
+        });
+}
+
+fn chart(ui: &mut egui::Ui, view: &mut ProgressView) {
+    ui.horizontal(|ui| {
+        ui.strong("目标与完成情况");
+        ui.radio_value(&mut view.households, false, "按小区数");
+        ui.radio_value(&mut view.households, true, "按户数");
+    });
+    let years: Vec<&YearProgress> = view.years.iter().filter(|y| y.year.is_some()).collect();
+    let households = view.households;
+    let value = |t: &Tally| f64::from(if households { t.households } else { t.count() });
+    let target = |y: &YearProgress| {
+        y.target.as_ref().map_or(0.0, |t| {
+            f64::from(if households {
+                t.households
+            } else {
+                t.compounds
+            })
+        })
+    };
+    let milestone =
+        |m: Milestone| -> Vec<f64> { years.iter().map(|y| value(&y.tallies[&m])).collect() };
+    let series = [
+        (
+            "目标",
+            egui::Color32::from_gray(170),
+            years.iter().map(|y| target(y)).collect::<Vec<_>>(),
+        ),
+        (
+            Milestone::Started.label(),
+            egui::Color32::from_rgb(230, 160, 40),
+            milestone(Milestone::Started),
+        ),
+        (
+            Milestone::Accepted.label(),
+            egui::Color32::from_rgb(40, 140, 220),
+            milestone(Milestone::Accepted),
+        ),
+        (
+            Milestone::HandedOver.label(),
+            egui::Color32::from_rgb(40, 160, 90),
+            milestone(Milestone::HandedOver),
+        ),
+    ];
+    let first_year = years.first().and_then(|y| y.year).unwrap_or(2019);
+    Plot::new("progress_chart")
+        .height(220.0)
+        .legend(Legend::default())
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .x_axis_formatter(move |mark, _| {
+            let offset = mark.value.round();
+            if (mark.value - offset).abs() < 1e-6 {
+                format!("{}", first_year + offset as i32)
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            for (k, (name, color, values)) in series.iter().enumerate() {
+                let bars: Vec<Bar> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| Bar::new(i as f64 + (k as f64 - 1.5) * 0.2, *v).width(0.18))
+                    .collect();
+                plot.bar_chart(BarChart::new(*name, bars).color(*color));
+            }
+        });
+}
+
+fn groups(ui: &mut egui::Ui, view: &mut ProgressView) {
+    ui.horizontal(|ui| {
+        let label = ui.label("按乡镇、片区统计的年度");
+        let years: Vec<i32> = view.years.iter().filter_map(|y| y.year).collect();
+        egui::ComboBox::from_id_salt("progress_year")
+            .selected_text(
+                view.year
+                    .map_or("全部年度".to_owned(), |y| format!("{y} 年")),
+            )
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut view.year, None, "全部年度");
+                for y in years {
+                    ui.selectable_value(&mut view.year, Some(y), format!("{y} 年"));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    let year = view.year;
+    for (title, rows) in [
+        ("按乡镇", by_group(&view.items, |c| c.town.as_str(), year)),
+        (
+            "按片区",
+            by_group(&view.items, |c| c.cluster.as_str(), year),
+        ),
+    ] {
+        ui.strong(title);
+        egui::Grid::new(("progress_group", title))
+            .striped(true)
+            .spacing([16.0, 6.0])
+            .show(ui, |ui| {
+                ui.strong(if title == "按乡镇" {
+                    "乡镇"
+                } else {
+                    "片区"
+                });
+                for m in Milestone::ALL {
+                    ui.strong(m.label());
+                }
+                ui.end_row();
+                for (name, tallies) in &rows {
+                    ui.label(name);
+                    for m in Milestone::ALL {
+                        let when = year.map_or(String::new(), |y| format!("{y} 年"));
+                        let caption = format!("{name}{when}{}：", m.label());
+                        tally_button(ui, &tallies[&m], caption, &mut view.traced);
+                    }
+                    ui.end_row();
+                }
+            });
+    }
+}

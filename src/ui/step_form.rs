@@ -1,0 +1,134 @@
+//! The form that records one programme step of a compound: its date, responsible unit, count
+//! where it has one, details and note.
+
+use eframe::egui;
+
+use crate::command::Command;
+use crate::model::CompoundId;
+use crate::model::programme::{Step, StepRecord};
+use crate::ui::widgets::{CommandButton, command_button, labelled_text};
+
+/// The step form's state, as typed.
+#[derive(Debug)]
+pub struct StepForm {
+    pub compound: CompoundId,
+    pub step: Step,
+    pub done_on: String,
+    pub unit: String,
+    pub count: String,
+    pub details: Vec<(String, String)>,
+    pub note: String,
+    /// Whether the step is recorded already (it can be cleared).
+    pub recorded: bool,
+    pub problem: Option<String>,
+}
+
+impl StepForm {
+    /// The form for `step`, filled from its record if it has one.
+    pub fn new(
+        compound: CompoundId,
+        step: Step,
+        record: Option<&StepRecord>,
+        today: chrono::NaiveDate,
+    ) -> Self {
+        let details = step
+            .detail_fields()
+            .iter()
+            .map(|k| {
+                let v = record
+                    .and_then(|r| r.details.iter().find(|(key, _)| key == k))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                ((*k).to_owned(), v)
+            })
+            .collect();
+        Self {
+            compound,
+            step,
+            done_on: record
+                .map_or(today, |r| r.done_on)
+                .format("%Y-%m-%d")
+                .to_string(),
+            unit: record.map(|r| r.unit.clone()).unwrap_or_default(),
+            count: record
+                .and_then(|r| r.count)
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            details,
+            note: record.map(|r| r.note.clone()).unwrap_or_default(),
+            recorded: record.is_some(),
+            problem: None,
+        }
+    }
+
+    /// The record the form describes, or what is wrong with it.
+    pub fn record(&self) -> Result<StepRecord, String> {
+        let done_on = chrono::NaiveDate::parse_from_str(self.done_on.trim(), "%Y-%m-%d")
+            .map_err(|_| "日期应写成 年-月-日，如 2024-05-10".to_owned())?;
+        let count =
+            match self.count.trim() {
+                "" => None,
+                n => Some(n.parse::<u32>().map_err(|_| {
+                    format!("{}应为整数", self.step.count_label().unwrap_or("数量"))
+                })?),
+            };
+        Ok(StepRecord {
+            step: self.step,
+            done_on,
+            unit: self.unit.trim().to_owned(),
+            count,
+            note: self.note.trim().to_owned(),
+            details: self
+                .details
+                .iter()
+                .map(|(k, v)| (k.clone(), v.trim().to_owned()))
+                .collect(),
+            evidence: Vec::new(),
+        })
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, form: &mut StepForm, commands: &mut Vec<Command>) {
+    ui.heading(form.step.label());
+    ui.label(
+        egui::RichText::new(format!(
+            "{}（宁政办〔2021〕17号 {}）",
+            form.step.phase().label(),
+            form.step.phase().clause()
+        ))
+        .small(),
+    );
+    if let Some(rule) = form.step.local_rule() {
+        ui.label(egui::RichText::new(rule).small().weak());
+    }
+    ui.add_space(6.0);
+    egui::Grid::new("step_form")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            labelled_text(ui, "日期", &mut form.done_on, "年-月-日", None);
+            labelled_text(ui, "责任单位", &mut form.unit, "如：城关镇人民政府", None);
+            if let Some(what) = form.step.count_label() {
+                labelled_text(ui, what, &mut form.count, "整数", None);
+            }
+            for (key, value) in &mut form.details {
+                labelled_text(ui, key, value, "", None);
+            }
+            labelled_text(ui, "备注", &mut form.note, "", None);
+        });
+    if let Some(problem) = &form.problem {
+        ui.colored_label(ui.visuals().error_fg_color, problem);
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        command_button(ui, Command::SaveStep, commands);
+        if form.recorded {
+            CommandButton::new(Command::ClearStep {
+                compound: form.compound,
+                step: form.step,
+            })
+            .show(ui, commands);
+        }
+        command_button(ui, Command::CloseDialog, commands);
+    });
+}
