@@ -342,6 +342,24 @@ pub fn phase_state(phase: Phase, recorded: &[StepRecord], accepted: bool) -> Pha
     }
 }
 
+/// The furthest phase reached, from the codes of the recorded steps (as the register reads
+/// them) and whether the acceptance came out 合格.
+pub fn phase_of_codes<'a>(
+    codes: impl IntoIterator<Item = &'a str>,
+    accepted: bool,
+) -> Option<Phase> {
+    let recorded = codes
+        .into_iter()
+        .filter_map(Step::from_code)
+        .map(Step::phase)
+        .max();
+    match (recorded, accepted) {
+        (Some(p), true) => Some(p.max(Phase::Acceptance)),
+        (None, true) => Some(Phase::Acceptance),
+        (p, false) => p,
+    }
+}
+
 /// The furthest phase a compound has reached (the register's 进程 column): the last phase
 /// with anything done.
 pub fn current_phase(recorded: &[StepRecord], accepted: bool) -> Option<Phase> {

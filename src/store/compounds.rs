@@ -34,6 +34,8 @@ pub struct CompoundRow {
     pub eligibility: Eligibility,
     /// Where its acceptance stands (已交付, 整改中, …).
     pub stage: Stage,
+    /// The furthest phase of 四、实施步骤 it has reached (none recorded: `None`).
+    pub phase: Option<crate::model::programme::Phase>,
 }
 
 const COMPOUND_COLUMNS: &str = "c.id, c.name, c.address, c.town_id, c.owner_unit, c.year_built, \
@@ -103,7 +105,9 @@ impl Store {
                     s.demolition_suitable, s.households_in_favour, s.willingness_method,
                     (SELECT count(*) FROM survey_item si
                      WHERE si.survey_id = s.id AND si.condition IS NOT NULL),
-                    (SELECT count(*) FROM survey_item si WHERE si.survey_id = s.id)
+                    (SELECT count(*) FROM survey_item si WHERE si.survey_id = s.id),
+                    (SELECT group_concat(ps.step) FROM programme_step ps
+                     WHERE ps.compound_id = c.id)
              FROM compound c
              LEFT JOIN town t ON t.id = c.town_id
              LEFT JOIN cluster k ON k.id = c.cluster_id
@@ -172,6 +176,13 @@ impl Store {
                     .get(&compound.id)
                     .copied()
                     .unwrap_or(Stage::NotInspected),
+                phase: crate::model::programme::phase_of_codes(
+                    r.get::<_, Option<String>>(24)?
+                        .as_deref()
+                        .unwrap_or("")
+                        .split(','),
+                    stages.get(&compound.id) == Some(&Stage::Delivered),
+                ),
                 compound,
             })
         })?;

@@ -18,6 +18,7 @@ pub enum SortColumn {
     Households,
     LastInspected,
     Stage,
+    Phase,
     Eligibility,
     Survey,
 }
@@ -62,6 +63,7 @@ pub struct RegisterFilter {
     pub eligibility: Option<Eligibility>,
     pub survey_status: Option<SurveyStatus>,
     pub stage: Option<Stage>,
+    pub phase: Option<crate::model::programme::Phase>,
 }
 
 impl RegisterFilter {
@@ -73,6 +75,7 @@ impl RegisterFilter {
             && self.eligibility.is_none_or(|e| r.eligibility == e)
             && self.survey_status.is_none_or(|s| r.survey_status == s)
             && self.stage.is_none_or(|s| r.stage == s)
+            && self.phase.is_none_or(|p| r.phase == Some(p))
     }
 }
 
@@ -126,6 +129,7 @@ impl RegisterView {
                     SortColumn::Households => a.compound.households.cmp(&b.compound.households),
                     SortColumn::LastInspected => a.last_inspected_on.cmp(&b.last_inspected_on),
                     SortColumn::Stage => a.stage.cmp(&b.stage),
+                    SortColumn::Phase => a.phase.cmp(&b.phase),
                     SortColumn::Eligibility => a.eligibility.label().cmp(b.eligibility.label()),
                     SortColumn::Survey => a.survey_completeness.cmp(&b.survey_completeness),
                 };
@@ -219,6 +223,11 @@ fn filters(ui: &mut egui::Ui, query: &mut RegisterQuery, towns: &[Town], cluster
             .map(|s| (*s, s.label().to_owned()))
             .collect();
         filter_combo(ui, "验收状态", &mut query.filter.stage, &stages);
+        let phases: Vec<_> = crate::model::programme::Phase::ALL
+            .iter()
+            .map(|p| (*p, p.label().to_owned()))
+            .collect();
+        filter_combo(ui, "改造进程", &mut query.filter.phase, &phases);
         if query.filter != RegisterFilter::default() && ui.button("清除筛选").clicked() {
             query.filter = RegisterFilter::default();
         }
@@ -325,13 +334,14 @@ enum Column {
     Households,
     LastInspected,
     Stage,
+    Phase,
     Eligibility,
     Survey,
     Actions,
 }
 
 impl Column {
-    const WIDE: [Self; 11] = [
+    const WIDE: [Self; 12] = [
         Self::Name,
         Self::Town,
         Self::Cluster,
@@ -340,6 +350,7 @@ impl Column {
         Self::Households,
         Self::LastInspected,
         Self::Stage,
+        Self::Phase,
         Self::Eligibility,
         Self::Survey,
         Self::Actions,
@@ -366,6 +377,7 @@ impl Column {
             Self::Households => "户数",
             Self::LastInspected => "最近验收",
             Self::Stage => "验收状态",
+            Self::Phase => "改造进程",
             Self::Eligibility => "资格",
             Self::Survey => "调查",
             Self::Actions => "操作",
@@ -381,6 +393,7 @@ impl Column {
             Self::Households => SortColumn::Households,
             Self::LastInspected => SortColumn::LastInspected,
             Self::Stage => SortColumn::Stage,
+            Self::Phase => SortColumn::Phase,
             Self::Eligibility => SortColumn::Eligibility,
             Self::Survey => SortColumn::Survey,
             Self::Address | Self::Actions => return None,
@@ -390,13 +403,13 @@ impl Column {
     fn size(self) -> egui_extras::Column {
         use egui_extras::Column as Size;
         match self {
-            Self::Name => Size::initial(180.0)
+            Self::Name => Size::initial(160.0)
                 .at_least(110.0)
                 .resizable(true)
                 .clip(true),
             Self::Town => Size::initial(84.0).resizable(true).clip(true),
-            Self::Cluster => Size::initial(110.0).resizable(true).clip(true),
-            Self::Address => Size::initial(160.0)
+            Self::Cluster => Size::initial(96.0).resizable(true).clip(true),
+            Self::Address => Size::initial(120.0)
                 .at_least(80.0)
                 .resizable(true)
                 .clip(true),
@@ -404,7 +417,8 @@ impl Column {
             Self::Households => Size::initial(52.0),
             Self::LastInspected => Size::initial(104.0),
             Self::Stage => Size::initial(76.0),
-            Self::Eligibility => Size::initial(96.0),
+            Self::Phase => Size::initial(84.0).clip(true),
+            Self::Eligibility => Size::initial(84.0),
             Self::Survey => Size::initial(92.0),
             Self::Actions => Size::remainder().at_least(160.0),
         }
@@ -466,6 +480,12 @@ impl Column {
                     r.last_inspected_on
                         .map_or_else(|| "未验收".to_owned(), crate::model::date_text),
                 );
+            }
+            Self::Phase => {
+                match r.phase {
+                    Some(p) => ui.label(p.label()).on_hover_text(p.clause()),
+                    None => ui.weak("未登记"),
+                };
             }
             Self::Stage => {
                 ui.label(stage_text(r.stage, ui.visuals()));
