@@ -377,6 +377,13 @@ pub enum Command {
         path: PathBuf,
     },
 
+    // --- funding
+    /// Open the form to add a funding entry.
+    NewFunding(crate::store::funding::Funded),
+    /// Check and save the funding form.
+    SaveFunding,
+    DeleteFunding(String),
+
     // --- the office's spreadsheets
     /// Read the spreadsheet at a path (in the background) and preview it.
     ReadRegister(PathBuf),
@@ -468,6 +475,9 @@ impl Command {
             Self::ResolveDuplicate { merge: false, .. } => "保留两个",
             Self::ReadRegister(_) => "读取表格",
             Self::EditStep { .. } => "登记…",
+            Self::NewFunding(_) => "登记资金…",
+            Self::SaveFunding => "保存",
+            Self::DeleteFunding(_) => "删除",
             Self::SaveStep => "保存",
             Self::ClearStep { .. } => "清除此步",
             Self::AddEvidence { .. } => "添加证据…",
@@ -541,6 +551,9 @@ impl Command {
             | Self::EditStep { .. }
             | Self::SaveStep
             | Self::ReadEvidence { .. }
+            | Self::NewFunding(_)
+            | Self::SaveFunding
+            | Self::DeleteFunding(_)
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => "",
@@ -612,6 +625,9 @@ impl Command {
             | Self::ImportRegister
             | Self::EditStep { .. }
             | Self::SaveStep
+            | Self::NewFunding(_)
+            | Self::SaveFunding
+            | Self::DeleteFunding(_)
             | Self::ClearStep { .. }
             | Self::AddEvidence { .. }
             | Self::ReadEvidence { .. }

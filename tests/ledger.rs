@@ -250,7 +250,7 @@ fn the_exported_ledger_reads_back_with_its_values_and_imports_back_as_the_same_r
 
     // Read back with calamine: headers, numbers as numbers, dates as dates.
     let mut book = open_workbook_auto(&path).unwrap();
-    assert_eq!(book.sheet_names(), vec!["台账".to_owned()]);
+    assert_eq!(book.sheet_names(), vec!["台账", "资金明细", "资金汇总"]);
     let range = book.worksheet_range("台账").unwrap();
     let header: Vec<String> = range
         .rows()

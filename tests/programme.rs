@@ -99,7 +99,10 @@ fn steps_are_recorded_in_their_order_with_their_evidence() {
     );
     assert_eq!(phase_state(Phase::Plan, &steps, false), PhaseState::Under);
     // The register shows the furthest phase reached.
-    assert_eq!(store.compound_row(c.id).unwrap().phase, Some(Phase::Approval));
+    assert_eq!(
+        store.compound_row(c.id).unwrap().phase,
+        Some(Phase::Approval)
+    );
 
     // Clearing a step takes its evidence with it.
     store.clear_step(c.id, Step::Approved).unwrap();

@@ -167,6 +167,15 @@ fn records(version: u32) -> Vec<String> {
              VALUES ('e1', '{COMPOUND}', 'consult', '征求意见表.pdf', x'25504446', 'x', 'x')"
         ));
     }
+    // From version 11 the money.
+    if version >= 11 {
+        sql.push(format!(
+            "INSERT INTO funding (id, compound_id, year, source, project, red_line, amount_fen,
+                 project_total_fen, created_at, updated_at)
+             VALUES ('f1', '{COMPOUND}', 2022, 'central', '雨污分流', 'inside', 12345678, NULL,
+                 'x', 'x')"
+        ));
+    }
     // Sealed last: from version 3 on, a sealed round's rows are locked.
     if version >= 7 {
         sql.push(format!(
@@ -313,6 +322,15 @@ fn every_older_version_upgrades_with_its_records_intact() {
             assert_eq!(steps[0].evidence, vec!["征求意见表.pdf".to_owned()]);
         } else {
             assert!(steps.is_empty(), "v{version}");
+        }
+        let funding = store
+            .funding_of(yanshou::store::funding::Funded::Compound(compound))
+            .unwrap();
+        if version >= 11 {
+            assert_eq!(funding.len(), 1);
+            assert_eq!(funding[0].amount_fen, 12_345_678);
+        } else {
+            assert!(funding.is_empty(), "v{version}");
         }
         // Every file has an identity once opened: older ones get one, marked as having had
         // records before the change log began; a newer one keeps its own and its history.

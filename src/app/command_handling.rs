@@ -255,6 +255,13 @@ impl App {
             Command::ReadRegister(path) => self.start_register_read(path),
             Command::ImportRegister => self.import_register(),
             Command::EditStep { compound, step } => self.edit_step(compound, step),
+            Command::NewFunding(whose) => {
+                let year = chrono::Datelike::year(&today());
+                let form = crate::ui::funding_form::FundingForm::new(whose, year);
+                self.dialog = Some(Dialog::Funding(Box::new(form)));
+            }
+            Command::SaveFunding => self.save_funding(),
+            Command::DeleteFunding(id) => self.write(|s| s.delete_funding(&id)),
             Command::SaveStep => self.save_step(),
             Command::ClearStep { compound, step } => {
                 self.dialog = None;

@@ -53,6 +53,41 @@ impl App {
         }
     }
 
+    pub(super) fn save_funding(&mut self) {
+        let Some(Dialog::Funding(form)) = &mut self.dialog else {
+            return;
+        };
+        let funding = match form.funding() {
+            Ok(f) => f,
+            Err(problem) => {
+                form.problem = Some(problem);
+                return;
+            }
+        };
+        let whose = form.whose;
+        let result = match self.store.as_mut() {
+            Some(store) => store.add_funding(whose, &funding),
+            None => return,
+        };
+        match result {
+            Ok(()) => {
+                self.dialog = None;
+                self.info(format!(
+                    "已登记{} {}。",
+                    funding.source.label(),
+                    crate::model::funding::yuan_text(funding.amount_fen)
+                ));
+                self.reload();
+            }
+            Err(e) if e.is_about_the_input() => {
+                if let Some(Dialog::Funding(form)) = &mut self.dialog {
+                    form.problem = Some(e.to_string());
+                }
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
     pub(super) fn start_evidence_read(&mut self, compound: CompoundId, step: Step, path: PathBuf) {
         self.dialog = None;
         if self.jobs.has(JobKind::EvidenceRead) {

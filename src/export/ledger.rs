@@ -11,6 +11,8 @@ use crate::store::{CompoundRow, Store, StoreError};
 #[derive(Clone, Debug)]
 pub struct Ledger {
     pub rows: Vec<CompoundRow>,
+    /// Every funding entry, for the 资金明细 and 资金汇总 sheets.
+    pub funding: Vec<crate::store::funding::FundingRow>,
 }
 
 impl Ledger {
@@ -25,7 +27,10 @@ impl Ledger {
             (a.town_name.as_str(), a.compound.name.as_str())
                 .cmp(&(b.town_name.as_str(), b.compound.name.as_str()))
         });
-        Ok(Self { rows })
+        Ok(Self {
+            rows,
+            funding: store.funding_rows()?,
+        })
     }
 }
 
@@ -104,7 +109,87 @@ pub fn render_ledger(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
             None => sheet.write_blank(row, 13, &text)?,
         };
     }
+    funding_sheets(&mut book, ledger, &header, &text)?;
     book.save_to_buffer()
+}
+
+/// 资金明细 (every entry) and 资金汇总 (by year and source), in 元 with two decimals.
+fn funding_sheets(
+    book: &mut Workbook,
+    ledger: &Ledger,
+    header: &Format,
+    text: &Format,
+) -> Result<(), XlsxError> {
+    use crate::model::funding::{RedLine, Source, totals};
+    let money = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("#,##0.00");
+    let yuan = |fen: i64| fen as f64 / 100.0;
+    let sheet = book.add_worksheet();
+    sheet.set_name("资金明细")?;
+    let columns = [
+        ("年度", 8.0),
+        ("小区/片区", 22.0),
+        ("所属乡镇", 12.0),
+        ("资金来源", 12.0),
+        ("配套项目", 20.0),
+        ("红线", 8.0),
+        ("金额（元）", 16.0),
+        ("配套项目总投资（元）", 20.0),
+        ("用于", 16.0),
+    ];
+    for (c, (title, width)) in columns.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *title, header)?;
+        sheet.set_column_width(c as u16, *width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    for (i, r) in ledger.funding.iter().enumerate() {
+        let row = (i + 1) as u32;
+        let f = &r.funding;
+        sheet.write_number_with_format(row, 0, f64::from(f.year), text)?;
+        sheet.write_string_with_format(row, 1, &r.name, text)?;
+        sheet.write_string_with_format(row, 2, &r.town, text)?;
+        sheet.write_string_with_format(row, 3, f.source.label(), text)?;
+        sheet.write_string_with_format(row, 4, &f.project, text)?;
+        sheet.write_string_with_format(row, 5, f.red_line.map_or("", RedLine::label), text)?;
+        sheet.write_number_with_format(row, 6, yuan(f.amount_fen), &money)?;
+        match f.project_total_fen {
+            Some(t) => sheet.write_number_with_format(row, 7, yuan(t), &money)?,
+            None => sheet.write_blank(row, 7, text)?,
+        };
+        sheet.write_string_with_format(row, 8, f.works.label(), text)?;
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name("资金汇总")?;
+    let by = totals(
+        ledger
+            .funding
+            .iter()
+            .map(|r| ((r.funding.year, r.funding.source), r.funding.amount_fen)),
+    );
+    let years: std::collections::BTreeSet<i32> =
+        ledger.funding.iter().map(|r| r.funding.year).collect();
+    sheet.write_string_with_format(0, 0, "年度", header)?;
+    for (c, s) in Source::ALL.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16 + 1, s.label(), header)?;
+        sheet.set_column_width(c as u16 + 1, 14.0)?;
+    }
+    let total_column = Source::ALL.len() as u16 + 1;
+    sheet.write_string_with_format(0, total_column, "合计", header)?;
+    sheet.set_column_width(total_column, 16.0)?;
+    sheet.set_freeze_panes(1, 1)?;
+    for (i, y) in years.iter().enumerate() {
+        let row = (i + 1) as u32;
+        sheet.write_number_with_format(row, 0, f64::from(*y), text)?;
+        let mut sum = 0;
+        for (c, s) in Source::ALL.iter().enumerate() {
+            let fen = by.get(&(*y, *s)).copied().unwrap_or(0);
+            sum += fen;
+            sheet.write_number_with_format(row, c as u16 + 1, yuan(fen), &money)?;
+        }
+        sheet.write_number_with_format(row, total_column, yuan(sum), &money)?;
+    }
+    Ok(())
 }
 
 fn excel_date(d: chrono::NaiveDate) -> Option<ExcelDateTime> {

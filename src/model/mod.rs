@@ -7,6 +7,7 @@ pub mod cluster_acceptance;
 pub mod cluster_survey;
 pub mod compound;
 pub mod eligibility;
+pub mod funding;
 pub mod handover;
 pub mod header;
 pub mod ids;

@@ -262,6 +262,9 @@ pub fn column_label(table: &str, column: &str) -> String {
         (_, "score") => "评分",
         (_, "file_name") => "文件名",
         (_, "compounds") => "小区数",
+        (_, "amount_fen") => "金额（分）",
+        (_, "source") => "资金来源",
+        (_, "project") => "配套项目",
         (_, "signer") => "签字人",
         (_, "walking_minutes") => "步行分钟",
         (_, "*") => "整条记录",
@@ -291,6 +294,7 @@ pub fn table_label(table: &str) -> &'static str {
         "step_evidence" => "进程证据",
         "service_evaluation" => "物业服务评价",
         "target" => "目标任务",
+        "funding" => "资金",
         _ => "记录",
     }
 }

@@ -518,6 +518,7 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // From 10 on, each migration is a file of its own.
     include_str!("migrations/0010_programme.sql"),
+    include_str!("migrations/0011_funding.sql"),
 ];
 
 /// The schema version this build writes.

@@ -4,6 +4,7 @@
 mod acceptance;
 mod compounds;
 mod error;
+pub mod funding;
 mod inspection_lists;
 mod inspections;
 mod lock;

@@ -32,6 +32,8 @@ pub struct CompoundView {
     pub needs: Vec<NeedsGroup>,
     /// Its recorded programme steps (四、实施步骤).
     pub steps: Vec<crate::model::programme::StepRecord>,
+    /// Its funding entries.
+    pub funding: Vec<crate::model::funding::Funding>,
 }
 
 impl CompoundView {
@@ -53,6 +55,7 @@ impl CompoundView {
         });
         Ok(Self {
             steps: store.steps_of(id)?,
+            funding: store.funding_of(crate::store::funding::Funded::Compound(id))?,
             inspections: store.inspections_of(Subject::Compound(id))?,
             acceptance: store.acceptance_of(id)?.0,
             handover: store.handover_conditions_of(id)?,
@@ -151,6 +154,14 @@ fn page(
         c.id,
         &view.steps,
         view.acceptance == MemberStatus::Accepted,
+        commands,
+    );
+    ui.add_space(10.0);
+    ui.separator();
+    crate::ui::funding_form::show_section(
+        ui,
+        crate::store::funding::Funded::Compound(c.id),
+        &view.funding,
         commands,
     );
     ui.add_space(10.0);

@@ -39,6 +39,8 @@ pub enum Dialog {
     RegisterImport(Box<crate::ui::register_import::RegisterImport>),
     /// One programme step of a compound.
     Step(Box<crate::ui::step_form::StepForm>),
+    /// A funding entry.
+    Funding(Box<crate::ui::funding_form::FundingForm>),
 }
 
 impl std::fmt::Debug for Dialog {
@@ -53,6 +55,7 @@ impl std::fmt::Debug for Dialog {
             Self::ConfirmSignOff { .. } => "ConfirmSignOff",
             Self::RegisterImport(_) => "RegisterImport",
             Self::Step(_) => "Step",
+            Self::Funding(_) => "Funding",
         };
         f.write_str(name)
     }
@@ -73,6 +76,7 @@ pub fn show(
             Dialog::PathPrompt(prompt) => path_prompt::show(ui, prompt, commands),
             Dialog::RegisterImport(view) => crate::ui::register_import::show(ui, view, commands),
             Dialog::Step(form) => crate::ui::step_form::show(ui, form, commands),
+            Dialog::Funding(form) => crate::ui::funding_form::show_form(ui, form, commands),
             Dialog::Photo { title, texture } => {
                 ui.heading(title.as_str());
                 ui.add(egui::Image::new(&*texture).max_size(egui::vec2(1000.0, 680.0)));

@@ -10,6 +10,7 @@ pub mod compound_page;
 pub mod dialogs;
 pub mod exchange;
 pub mod fonts;
+pub mod funding_form;
 pub mod inspection_form;
 pub mod no_database;
 pub mod page;

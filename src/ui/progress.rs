@@ -24,6 +24,8 @@ pub struct ProgressView {
     pub traced: Option<(String, Vec<crate::model::CompoundId>)>,
     /// The chart counts households rather than compounds.
     pub households: bool,
+    /// Every funding entry, for the totals by year, source and town.
+    pub funding: Vec<crate::store::funding::FundingRow>,
 }
 
 impl ProgressView {
@@ -44,6 +46,7 @@ impl ProgressView {
             year: None,
             traced: None,
             households: false,
+            funding: store.funding_rows()?,
         })
     }
 
@@ -91,6 +94,8 @@ pub fn show(ui: &mut egui::Ui, view: &mut ProgressView, commands: &mut Vec<Comma
             chart(ui, view);
             ui.add_space(8.0);
             groups(ui, view);
+            ui.add_space(8.0);
+            funding(ui, &view.funding);
             if let Some((title, ids)) = &view.traced {
                 ui.add_space(8.0);
                 ui.strong(title);
@@ -274,4 +279,57 @@ fn groups(ui: &mut egui::Ui, view: &mut ProgressView) {
                 }
             });
     }
+}
+
+/// Funding by year and source, and by town, in 元 (from the entries in fen).
+fn funding(ui: &mut egui::Ui, rows: &[crate::store::funding::FundingRow]) {
+    use crate::model::funding::{Source, totals, yuan_text};
+    ui.strong("资金（宁政办〔2021〕17号 五、资金筹措）");
+    if rows.is_empty() {
+        ui.label("尚未登记资金。");
+        return;
+    }
+    let by_year_source = totals(
+        rows.iter()
+            .map(|r| ((r.funding.year, r.funding.source), r.funding.amount_fen)),
+    );
+    let years: std::collections::BTreeSet<i32> = rows.iter().map(|r| r.funding.year).collect();
+    let sources: Vec<Source> = Source::ALL
+        .into_iter()
+        .filter(|s| rows.iter().any(|r| r.funding.source == *s))
+        .collect();
+    egui::Grid::new("funding_by_year")
+        .striped(true)
+        .spacing([14.0, 4.0])
+        .show(ui, |ui| {
+            ui.strong("年度");
+            for s in &sources {
+                ui.strong(s.label());
+            }
+            ui.strong("合计");
+            ui.end_row();
+            for y in &years {
+                ui.label(format!("{y} 年"));
+                let mut sum = 0;
+                for s in &sources {
+                    let fen = by_year_source.get(&(*y, *s)).copied().unwrap_or(0);
+                    sum += fen;
+                    ui.label(yuan_text(fen));
+                }
+                ui.label(yuan_text(sum));
+                ui.end_row();
+            }
+        });
+    let by_town = totals(rows.iter().map(|r| (r.town.clone(), r.funding.amount_fen)));
+    ui.horizontal_wrapped(|ui| {
+        ui.label("按乡镇：");
+        for (town, fen) in by_town {
+            let town = if town.is_empty() {
+                "（未填）".to_owned()
+            } else {
+                town
+            };
+            ui.label(format!("{town} {}", yuan_text(fen)));
+        }
+    });
 }

@@ -71,3 +71,36 @@ fn a_step_is_recorded_from_the_compound_page_in_its_order_and_progress_counts_it
     assert!(h.query_by_label_contains("2022 年已开工").is_some());
     assert!(h.query_by_label("永宁小区（96 户）").is_some());
 }
+
+#[test]
+fn funding_is_entered_in_yuan_on_the_compound_page_and_the_ninety_percent_rule_shows() {
+    let mut store = Store::open_in_memory().unwrap();
+    let c = crate::common::compound("永宁小区");
+    store.save_compound(&c).unwrap();
+    let mut h = harness(app_on(store, Screen::Compound(c.id)));
+    h.run();
+    h.get_by_role_and_label(A11y::Button, "登记资金…").click();
+    h.run();
+    replace_text(&mut h, "配套项目", "雨污分流改造");
+    replace_text(&mut h, "金额（元）", "96,000");
+    replace_text(&mut h, "配套项目总投资（元）", "100000");
+    h.get_by_role_and_label(A11y::Button, "保存").click();
+    h.run();
+    let entries = h
+        .state()
+        .store()
+        .unwrap()
+        .funding_of(yanshou::store::funding::Funded::Compound(c.id))
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].amount_fen, 9_600_000);
+    assert!(h.query_by_label_contains("96.0%，超过 90%").is_some());
+    assert!(h.query_by_label("合计 96,000.00 元").is_some());
+    // A bad amount is said in the form, and nothing is written.
+    h.get_by_role_and_label(A11y::Button, "登记资金…").click();
+    h.run();
+    replace_text(&mut h, "金额（元）", "十万");
+    h.get_by_role_and_label(A11y::Button, "保存").click();
+    h.run();
+    assert!(h.query_by_label_contains("应为元，最多两位小数").is_some());
+}

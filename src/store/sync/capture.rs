@@ -12,7 +12,8 @@ use crate::store::{StoreError, now};
 
 /// The tables whose rows travel, children before parents: the order an import applies a
 /// changeset's rows in (a child's row before its parent's sign-off locks it).
-pub(crate) const CAPTURED: [&str; 18] = [
+pub(crate) const CAPTURED: [&str; 19] = [
+    "funding",
     "step_evidence",
     "programme_step",
     "service_evaluation",

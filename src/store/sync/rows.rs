@@ -264,9 +264,8 @@ pub(super) fn compound_of(
     };
     match table.name.as_str() {
         "compound" => Ok(text(column("id"))),
-        "inspection" | "survey" | "programme_step" | "step_evidence" | "service_evaluation" => {
-            Ok(text(column("compound_id")))
-        }
+        "inspection" | "survey" | "programme_step" | "step_evidence" | "service_evaluation"
+        | "funding" => Ok(text(column("compound_id"))),
         "survey_item" => via(
             "SELECT compound_id FROM survey WHERE id = ?1",
             text(column("survey_id")),
@@ -368,6 +367,7 @@ pub(super) fn snapshot_filter(table: &str, rows: Rows) -> String {
         "programme_step" | "step_evidence" | "service_evaluation" => {
             format!("compound_id IN ({compounds})")
         }
+        "funding" => format!("compound_id IN ({compounds}) OR cluster_id IN ({clusters})"),
         "target" => match rows {
             Rows::All { .. } => "1".to_owned(),
             Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),

@@ -1,0 +1,317 @@
+//! Money for the renovation (五、资金筹措): entries by source and supporting project, central
+//! money declared 红线内 or 红线外, amounts in fen (分), never floats. The rules of 五、（一）
+//! that can be checked from the entries are checked here: central money over 90% of its
+//! supporting project's total, and central money on works not tied to the compound.
+
+use std::collections::BTreeMap;
+
+/// Where money comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    Central,
+    Provincial,
+    County,
+    SpecialBond,
+    Residents,
+    OwnerUnit,
+    Utility,
+    SocialCapital,
+    Credit,
+    Other,
+}
+
+impl Source {
+    pub const ALL: [Self; 10] = [
+        Self::Central,
+        Self::Provincial,
+        Self::County,
+        Self::SpecialBond,
+        Self::Residents,
+        Self::OwnerUnit,
+        Self::Utility,
+        Self::SocialCapital,
+        Self::Credit,
+        Self::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Central => "中央补助",
+            Self::Provincial => "省级补助",
+            Self::County => "县级财政",
+            Self::SpecialBond => "专项债",
+            Self::Residents => "居民出资",
+            Self::OwnerUnit => "原产权单位",
+            Self::Utility => "专业经营单位",
+            Self::SocialCapital => "社会资本",
+            Self::Credit => "金融信贷",
+            Self::Other => "其他",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Central => "central",
+            Self::Provincial => "provincial",
+            Self::County => "county",
+            Self::SpecialBond => "special_bond",
+            Self::Residents => "residents",
+            Self::OwnerUnit => "owner_unit",
+            Self::Utility => "utility",
+            Self::SocialCapital => "social_capital",
+            Self::Credit => "credit",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// Works that central money may not pay for unless tied to the compound (五、（一）).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Works {
+    /// Works of the compound or its supporting facilities.
+    Ordinary,
+    TrunkRoad,
+    TrunkNetwork,
+    UtilityTunnel,
+    Square,
+    Park,
+}
+
+impl Works {
+    pub const ALL: [Self; 6] = [
+        Self::Ordinary,
+        Self::TrunkRoad,
+        Self::TrunkNetwork,
+        Self::UtilityTunnel,
+        Self::Square,
+        Self::Park,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ordinary => "小区及配套设施",
+            Self::TrunkRoad => "城市主干道路",
+            Self::TrunkNetwork => "主干管网",
+            Self::UtilityTunnel => "综合管廊",
+            Self::Square => "广场",
+            Self::Park => "城市公园",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Ordinary => "",
+            Self::TrunkRoad => "trunk_road",
+            Self::TrunkNetwork => "trunk_network",
+            Self::UtilityTunnel => "utility_tunnel",
+            Self::Square => "square",
+            Self::Park => "park",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|w| w.code() == code)
+    }
+}
+
+/// 红线内 or 红线外, as central money for supporting infrastructure is declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RedLine {
+    Inside,
+    Outside,
+}
+
+impl RedLine {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Inside => "红线内",
+            Self::Outside => "红线外",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Inside => "inside",
+            Self::Outside => "outside",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Inside, Self::Outside]
+            .into_iter()
+            .find(|r| r.code() == code)
+    }
+}
+
+/// One funding entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Funding {
+    pub id: String,
+    pub year: i32,
+    pub source: Source,
+    /// The supporting project it pays for (配套项目).
+    pub project: String,
+    pub red_line: Option<RedLine>,
+    pub amount_fen: i64,
+    /// The supporting project's total investment, where known.
+    pub project_total_fen: Option<i64>,
+    pub works: Works,
+    /// The works are directly tied to the compound.
+    pub tied: bool,
+    pub note: String,
+}
+
+/// Money as people write it: 1,234.56 元.
+pub fn yuan_text(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let fen = fen.unsigned_abs();
+    let yuan = (fen / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in yuan.chars().enumerate() {
+        if i > 0 && (yuan.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{:02} 元", fen % 100)
+}
+
+/// An amount typed in 元 ("12.5", "1,200", "３００万"? no: digits, commas and up to two
+/// decimals) as fen, without floating point.
+pub fn parse_yuan(text: &str) -> Result<i64, String> {
+    let t: String = super::register_import::normalize(text)
+        .trim_end_matches('元')
+        .replace([',', '，', ' '], "");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || (!frac.is_empty() && !digits(frac)) || frac.len() > 2 {
+        return Err(format!("金额“{text}”应为元，最多两位小数，如 125000.50"));
+    }
+    let whole: i64 = whole.parse().map_err(|_| format!("金额“{text}”过大"))?;
+    let frac: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .ok_or_else(|| format!("金额“{text}”过大"))
+}
+
+/// A rule of 五、（一） that an entry breaks, with the figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FundingFlag {
+    pub project: String,
+    pub message: String,
+}
+
+/// The rules of 五、（一） checked on a compound's (or cluster's) entries: per supporting
+/// project and red line, central money at most 90% of the project's total; central money not
+/// on trunk roads, trunk networks, utility tunnels, squares or parks not tied to the compound.
+pub fn flags(entries: &[Funding]) -> Vec<FundingFlag> {
+    let mut flags = Vec::new();
+    let mut groups: BTreeMap<(String, Option<RedLine>), (i64, Option<i64>)> = BTreeMap::new();
+    for e in entries.iter().filter(|e| e.source == Source::Central) {
+        let g = groups
+            .entry((e.project.clone(), e.red_line))
+            .or_insert((0, None));
+        g.0 += e.amount_fen;
+        g.1 = g.1.max(e.project_total_fen);
+        if e.works != Works::Ordinary && !e.tied {
+            flags.push(FundingFlag {
+                project: e.project.clone(),
+                message: format!(
+                    "中央补助 {} 用于与小区不直接相关的{}（五、（一）：不得用于城市主干道路、主干管网、综合管廊、广场、城市公园等）",
+                    yuan_text(e.amount_fen),
+                    e.works.label()
+                ),
+            });
+        }
+    }
+    for ((project, red_line), (central, total)) in groups {
+        let Some(total) = total.filter(|t| *t > 0) else {
+            continue;
+        };
+        // central / total > 90%, in integers.
+        if central * 10 > total * 9 {
+            let side = red_line.map_or(String::new(), |r| format!("（{}）", r.label()));
+            flags.push(FundingFlag {
+                message: format!(
+                    "配套项目“{project}”{side}中央补助 {} 占总投资 {} 的 {:.1}%，超过 90%（五、（一））",
+                    yuan_text(central),
+                    yuan_text(total),
+                    central as f64 * 100.0 / total as f64
+                ),
+                project,
+            });
+        }
+    }
+    flags
+}
+
+/// Totals by a key (year, town, source), in fen.
+pub fn totals<K: Ord>(entries: impl IntoIterator<Item = (K, i64)>) -> BTreeMap<K, i64> {
+    let mut map = BTreeMap::new();
+    for (k, fen) in entries {
+        *map.entry(k).or_insert(0) += fen;
+    }
+    map
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
+mod tests {
+    use super::*;
+
+    fn entry(source: Source, fen: i64, total: Option<i64>) -> Funding {
+        Funding {
+            id: String::new(),
+            year: 2022,
+            source,
+            project: "雨污分流".to_owned(),
+            red_line: Some(RedLine::Inside),
+            amount_fen: fen,
+            project_total_fen: total,
+            works: Works::Ordinary,
+            tied: true,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn money_is_read_and_written_in_fen() {
+        assert_eq!(parse_yuan("125000.5").unwrap(), 12_500_050);
+        assert_eq!(parse_yuan("1,200 元").unwrap(), 120_000);
+        assert_eq!(parse_yuan("１２").unwrap(), 1200);
+        assert!(parse_yuan("12.345").is_err());
+        assert!(parse_yuan("十万").is_err());
+        assert_eq!(yuan_text(123_456_789), "1,234,567.89 元");
+        assert_eq!(yuan_text(5), "0.05 元");
+    }
+
+    #[test]
+    fn central_money_over_ninety_percent_or_off_the_compound_is_flagged_with_its_figures() {
+        let fine = [entry(Source::Central, 90_000, Some(100_000))];
+        assert!(flags(&fine).is_empty(), "exactly 90% is allowed");
+        let over = [
+            entry(Source::Central, 60_000, Some(100_000)),
+            entry(Source::Central, 31_000, None),
+            entry(Source::County, 9_000, None),
+        ];
+        let found = flags(&over);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("910.00 元"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].message.contains("91.0%"), "{}", found[0].message);
+        let mut park = entry(Source::Central, 10_000, None);
+        park.works = Works::Park;
+        park.tied = false;
+        assert!(flags(&[park.clone()])[0].message.contains("城市公园"));
+        park.tied = true;
+        assert!(flags(&[park]).is_empty());
+    }
+}

@@ -1,0 +1,129 @@
+//! Funding entries per compound or cluster, and the totals the office reports.
+
+use super::{Store, StoreError, now};
+use crate::model::funding::{Funding, RedLine, Source, Works};
+use crate::model::{ClusterId, CompoundId};
+
+/// Whose money an entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Funded {
+    Compound(CompoundId),
+    Cluster(ClusterId),
+}
+
+/// An entry with where it belongs, for the summaries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FundingRow {
+    pub funding: Funding,
+    /// The compound's (or cluster's) name and town.
+    pub name: String,
+    pub town: String,
+}
+
+const COLUMNS: &str = "f.id, f.year, f.source, f.project, f.red_line, f.amount_fen, \
+     f.project_total_fen, f.works, f.tied, f.note";
+
+fn funding_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Funding> {
+    let source: String = r.get(2)?;
+    let red_line: Option<String> = r.get(4)?;
+    let works: String = r.get(7)?;
+    Ok(Funding {
+        id: r.get(0)?,
+        year: r.get(1)?,
+        source: Source::from_code(&source).unwrap_or(Source::Other),
+        project: r.get(3)?,
+        red_line: red_line.as_deref().and_then(RedLine::from_code),
+        amount_fen: r.get(5)?,
+        project_total_fen: r.get(6)?,
+        works: Works::from_code(&works).unwrap_or(Works::Ordinary),
+        tied: r.get(8)?,
+        note: r.get(9)?,
+    })
+}
+
+impl Store {
+    /// The entries of a compound or a cluster, by year.
+    pub fn funding_of(&self, whose: Funded) -> Result<Vec<Funding>, StoreError> {
+        let (column, id) = match whose {
+            Funded::Compound(id) => ("compound_id", id.to_string()),
+            Funded::Cluster(id) => ("cluster_id", id.to_string()),
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM funding f WHERE f.{column} = ?1 ORDER BY f.year, f.created_at"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([id], funding_from)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records a funding entry.
+    pub fn add_funding(&mut self, whose: Funded, f: &Funding) -> Result<(), StoreError> {
+        if f.amount_fen <= 0 {
+            return Err(StoreError::Invalid("金额应大于 0。".to_owned()));
+        }
+        if !(1990..=2100).contains(&f.year) {
+            return Err(StoreError::Invalid(format!(
+                "年度 {} 不在 1990–2100 之间。",
+                f.year
+            )));
+        }
+        crate::model::validate::short_text("配套项目", &f.project)
+            .map_err(|e| StoreError::Invalid(e.0))?;
+        let (compound, cluster) = match whose {
+            Funded::Compound(id) => (Some(id), None),
+            Funded::Cluster(id) => (None, Some(id)),
+        };
+        let now = now();
+        let tx = self.begin()?;
+        tx.execute(
+            "INSERT INTO funding (id, compound_id, cluster_id, year, source, project, red_line,
+                                  amount_fen, project_total_fen, works, tied, note, created_at,
+                                  updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                compound,
+                cluster,
+                f.year,
+                f.source.code(),
+                f.project.trim(),
+                f.red_line.map(RedLine::code),
+                f.amount_fen,
+                f.project_total_fen,
+                f.works.code(),
+                f.tied,
+                f.note.trim(),
+                now
+            ],
+        )?;
+        tx.commit()
+    }
+
+    pub fn delete_funding(&mut self, id: &str) -> Result<(), StoreError> {
+        let tx = self.begin()?;
+        tx.execute("DELETE FROM funding WHERE id = ?1", [id])?;
+        tx.commit()
+    }
+
+    /// Every entry (but the sample's), with its compound's or cluster's name and town.
+    pub fn funding_rows(&self) -> Result<Vec<FundingRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS}, coalesce(c.name, k.name, ''), coalesce(t.name, '')
+             FROM funding f
+             LEFT JOIN compound c ON c.id = f.compound_id
+             LEFT JOIN cluster k ON k.id = f.cluster_id
+             LEFT JOIN town t ON t.id = coalesce(c.town_id, k.town_id)
+             WHERE coalesce(c.is_sample, 0) = 0
+             ORDER BY f.year, t.name"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(FundingRow {
+                funding: funding_from(r)?,
+                name: r.get(10)?,
+                town: r.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,117 @@
+//! Money per compound and cluster in fen, the checks of 五、（一） where they bite, the totals
+//! by year, source and town, in the 台账 workbook and across machines.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+mod common;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use yanshou::export::Document;
+use yanshou::model::Clock;
+use yanshou::model::funding::{Funding, RedLine, Source, Works, flags};
+use yanshou::store::Store;
+use yanshou::store::funding::Funded;
+
+fn entry(year: i32, source: Source, fen: i64) -> Funding {
+    Funding {
+        id: String::new(),
+        year,
+        source,
+        project: "雨污分流".to_owned(),
+        red_line: Some(RedLine::Inside),
+        amount_fen: fen,
+        project_total_fen: None,
+        works: Works::Ordinary,
+        tied: true,
+        note: String::new(),
+    }
+}
+
+#[test]
+fn funding_is_kept_in_fen_checked_against_the_policy_and_summed_in_the_ledger() {
+    let mut store = Store::open_in_memory().unwrap();
+    let town = store.towns().unwrap()[0].clone();
+    let mut c = common::compound("永宁小区");
+    c.town_id = Some(town.id);
+    store.save_compound(&c).unwrap();
+    let whose = Funded::Compound(c.id);
+    let mut central = entry(2022, Source::Central, 95_000_00);
+    central.project_total_fen = Some(100_000_00);
+    store.add_funding(whose, &central).unwrap();
+    store
+        .add_funding(whose, &entry(2022, Source::Residents, 5_000_50))
+        .unwrap();
+    let mut park = entry(2023, Source::Central, 1_000_00);
+    park.works = Works::Park;
+    park.tied = false;
+    park.project = "沿河公园".to_owned();
+    store.add_funding(whose, &park).unwrap();
+    // Refused: nothing, or a year out of range.
+    assert!(
+        store
+            .add_funding(whose, &entry(2022, Source::County, 0))
+            .is_err()
+    );
+    assert!(
+        store
+            .add_funding(whose, &entry(1899, Source::County, 1))
+            .is_err()
+    );
+
+    let entries = store.funding_of(whose).unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[1].amount_fen, 500_050);
+    let found = flags(&entries);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.message.contains("95.0%") && f.message.contains("95,000.00 元"))
+    );
+    assert!(found.iter().any(|f| f.message.contains("城市公园")));
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("台账.xlsx");
+    let outcome = Document::Ledger.write(
+        &store,
+        &path,
+        &Clock::local(),
+        &yanshou::job::Progress::unobserved(),
+    );
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
+    let mut book = open_workbook_auto(&path).unwrap();
+    let detail = book.worksheet_range("资金明细").unwrap();
+    let rows: Vec<_> = detail.rows().collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[1][2], Data::String(town.name.clone()));
+    assert_eq!(rows[2][6], Data::Float(5000.5));
+    let summary = book.worksheet_range("资金汇总").unwrap();
+    let rows: Vec<_> = summary.rows().collect();
+    assert_eq!(rows[0][1], Data::String("中央补助".to_owned()));
+    assert_eq!(rows[1][0], Data::Float(2022.0));
+    assert_eq!(rows[1][1], Data::Float(95000.0));
+    assert_eq!(rows[1][11], Data::Float(100000.5), "2022 in all");
+    assert_eq!(rows[2][1], Data::Float(1000.0));
+}
+
+#[test]
+fn funding_travels_with_its_compound() {
+    use common::sync::Machine;
+    use yanshou::model::sync::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "城关镇", Role::Field);
+    let c = common::compound("永宁小区");
+    laptop.store.save_compound(&c).unwrap();
+    laptop
+        .store
+        .add_funding(
+            Funded::Compound(c.id),
+            &entry(2024, Source::County, 300_000_00),
+        )
+        .unwrap();
+    office.receive(&laptop.send(None)).unwrap();
+    let rows = office.store.funding_rows().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].name, "永宁小区");
+    assert_eq!(rows[0].funding.amount_fen, 30_000_000);
+}
