@@ -34,13 +34,13 @@ fn funding_is_kept_in_fen_checked_against_the_policy_and_summed_in_the_ledger() 
     c.town_id = Some(town.id);
     store.save_compound(&c).unwrap();
     let whose = Funded::Compound(c.id);
-    let mut central = entry(2022, Source::Central, 95_000_00);
-    central.project_total_fen = Some(100_000_00);
+    let mut central = entry(2022, Source::Central, 9_500_000);
+    central.project_total_fen = Some(10_000_000);
     store.add_funding(whose, &central).unwrap();
     store
-        .add_funding(whose, &entry(2022, Source::Residents, 5_000_50))
+        .add_funding(whose, &entry(2022, Source::Residents, 500_050))
         .unwrap();
-    let mut park = entry(2023, Source::Central, 1_000_00);
+    let mut park = entry(2023, Source::Central, 100_000);
     park.works = Works::Park;
     park.tied = false;
     park.project = "沿河公园".to_owned();
@@ -106,7 +106,7 @@ fn funding_travels_with_its_compound() {
         .store
         .add_funding(
             Funded::Compound(c.id),
-            &entry(2024, Source::County, 300_000_00),
+            &entry(2024, Source::County, 30_000_000),
         )
         .unwrap();
     office.receive(&laptop.send(None)).unwrap();
