@@ -193,3 +193,36 @@ fn programme_steps_travel_in_field_packages() {
     assert_eq!(steps.len(), 1);
     assert_eq!(steps[0].evidence, vec!["意见征集表.pdf".to_owned()]);
 }
+
+#[test]
+fn the_sample_shows_every_phase_state_progress_and_a_flagged_funding_entry() {
+    let mut store = Store::open_in_memory().unwrap();
+    let first = yanshou::store::sample::write_sample(&mut store, false).unwrap();
+    let steps = store.steps_of(first).unwrap();
+    assert_eq!(steps.len(), Step::ALL.len());
+    assert_eq!(
+        phase_state(Phase::Preparation, &steps, true),
+        PhaseState::DoneWithoutEvidence
+    );
+    assert_eq!(phase_state(Phase::Plan, &steps, true), PhaseState::Done);
+    assert_eq!(
+        store.compound_row(first).unwrap().phase,
+        Some(Phase::Management)
+    );
+    // A training file counts its samples.
+    let items = store.progress_items().unwrap();
+    let rows = by_year(&items, &store.targets().unwrap(), 2021..=2024);
+    assert_eq!(rows[0].tallies[&Milestone::Started].count(), 1, "2021");
+    assert_eq!(
+        rows[2].tallies[&Milestone::Accepted].compounds,
+        vec![first],
+        "2023"
+    );
+    assert_eq!(rows[3].tallies[&Milestone::Started].count(), 1, "2024");
+    let funding = store
+        .funding_of(yanshou::store::funding::Funded::Compound(first))
+        .unwrap();
+    let flagged = yanshou::model::funding::flags(&funding);
+    assert_eq!(flagged.len(), 1, "{flagged:#?}");
+    assert!(flagged[0].message.contains("雨污分流改造"));
+}

@@ -114,6 +114,7 @@ impl Store {
              LEFT JOIN cluster k ON k.id = f.cluster_id
              LEFT JOIN town t ON t.id = coalesce(c.town_id, k.town_id)
              WHERE coalesce(c.is_sample, 0) = 0
+                OR NOT EXISTS (SELECT 1 FROM compound WHERE is_sample = 0)
              ORDER BY f.year, t.name"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;

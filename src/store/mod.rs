@@ -14,6 +14,7 @@ mod photos;
 pub mod programme;
 mod rectifications;
 pub mod sample;
+mod sample_programme;
 mod seal;
 mod signoff;
 mod sql_types;

@@ -199,10 +199,12 @@ impl Store {
             let done_on: String = r.get(2)?;
             dates.insert((r.get(0)?, r.get(1)?), parse_date(&done_on)?);
         }
-        Ok(self
-            .compound_rows()?
+        let rows = self.compound_rows()?;
+        // A training file (only sample compounds) counts its samples; a real file never does.
+        let real = rows.iter().any(|r| !r.compound.is_sample);
+        Ok(rows
             .into_iter()
-            .filter(|r| !r.compound.is_sample)
+            .filter(|r| !real || !r.compound.is_sample)
             .map(|r| {
                 let id = r.compound.id;
                 let date = |step: &str| dates.get(&(id, step.to_owned())).copied();

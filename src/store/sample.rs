@@ -139,6 +139,9 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
     sign_sample(store, id, parties.len())?;
     write_failed_inspection(store, failed)?;
     write_cluster_acceptance(store, cluster.id)?;
+    if let Some(&second) = ids.get(1) {
+        super::sample_programme::write(store, first, second)?;
+    }
     Ok(first)
 }
 
