@@ -175,6 +175,43 @@ fn a_signed_record_verifies_at_the_office_and_a_changed_copy_is_refused() {
 }
 
 #[test]
+fn one_round_signed_on_two_laptops_is_refused_at_the_office_with_both_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut a = Machine::new(dir.path(), "外业甲", Role::Field);
+    let mut b = Machine::new(dir.path(), "外业乙", Role::Field);
+    // The round reaches the second laptop before it is signed; both then sign it.
+    let (_, inspection) = common::store_with_inspection(&mut a.store, "两处签字小区");
+    office.receive(&a.send(None)).unwrap();
+    b.receive(&office.send_scope(None, yanshou::store::sync::Scope::Everything { town: None }))
+        .unwrap();
+    common::pass_every_item(&mut a.store, inspection);
+    let seal_a = common::sign_off_as_is(&mut a.store, inspection);
+    common::pass_every_item(&mut b.store, inspection);
+    let seal_b = common::sign_off_as_is(&mut b.store, inspection);
+    assert_ne!(seal_a, seal_b);
+    office.receive(&a.send(Some(&office))).unwrap();
+    let before = file_bytes(&office.path);
+    let words = office
+        .receive(&b.send(Some(&office)))
+        .unwrap_err()
+        .to_string();
+    let (code_a, code_b) = (
+        yanshou::model::signoff::short_code(&seal_a),
+        yanshou::model::signoff::short_code(&seal_b),
+    );
+    assert!(
+        words.contains("篡改") && words.contains(&code_a) && words.contains(&code_b),
+        "{words}"
+    );
+    assert_eq!(
+        file_bytes(&office.path),
+        before,
+        "the office file is untouched"
+    );
+}
+
+#[test]
 fn refused_packages_leave_the_file_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let mut office = Machine::new(dir.path(), "县办", Role::Office);

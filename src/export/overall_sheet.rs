@@ -185,11 +185,12 @@ impl OverallSheet {
 /// Member table columns: title and width in mm (sums to the content width).
 const MEMBER_COLUMNS: [(&str, f32); 7] = [
     ("序号", 10.0),
-    ("小区名称", 44.0),
+    ("小区名称", 40.0),
     ("户数", 14.0),
     ("最近验收", 34.0),
     ("验收情况", 28.0),
-    ("校验码", 28.0),
+    // Wide enough for any code on one line (D and B are wider than digits).
+    ("校验码", 32.0),
     ("未完成整改", 22.0),
 ];
 

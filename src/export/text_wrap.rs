@@ -11,6 +11,15 @@ pub fn wrap_text(text: &str, max_width: f32, width_of: impl Fn(&str) -> f32) -> 
         let mut line = String::new();
         let mut start = 0;
         for (end, opportunity) in linebreaks(paragraph) {
+            // A code such as 3F2A-91C0-7B44 is never broken at its hyphens.
+            let joined = paragraph[..end].ends_with('-')
+                && paragraph[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+            if joined && opportunity != BreakOpportunity::Mandatory {
+                continue;
+            }
             let segment = &paragraph[start..end];
             start = end;
             let candidate = format!("{line}{segment}");
@@ -66,6 +75,15 @@ mod tests {
             "{lines:?}"
         );
         assert_eq!(lines.concat(), "道路平整，路沿齐整。");
+    }
+
+    #[test]
+    fn keeps_a_code_whole_at_its_hyphens() {
+        let lines = wrap_text("验收合格 3F2A-91C0-7B44", 15.0, chars);
+        assert!(
+            lines.iter().any(|l| l.contains("3F2A-91C0-7B44")),
+            "{lines:?}"
+        );
     }
 
     #[test]

@@ -81,8 +81,6 @@ pub(super) struct Applier<'a> {
     signed_here: HashSet<String>,
     /// The seals the changes bring for inspections, by id.
     incoming_seals: std::collections::HashMap<String, String>,
-    /// Inspections signed on two machines, already kept as a conflict in this changeset.
-    signed_twice: HashSet<String>,
     /// Compounds this changeset deletes, with how many of their rows it deletes per table:
     /// their rows go with them (or stay with them, when the deletion waits for a user).
     deleted_compounds: std::collections::HashMap<String, std::collections::HashMap<String, usize>>,
@@ -100,7 +98,6 @@ impl<'a> Applier<'a> {
             touched: HashSet::new(),
             signed_here: HashSet::new(),
             incoming_seals: std::collections::HashMap::new(),
-            signed_twice: HashSet::new(),
             deleted_compounds: std::collections::HashMap::new(),
             kept_compounds: HashSet::new(),
         }
@@ -501,40 +498,29 @@ impl<'a> Applier<'a> {
             .flatten())
     }
 
-    /// A signed record arriving different from the one signed here. Under the same seal, it
-    /// is tampering: the package is refused whole, naming the code. Under another seal, the
-    /// same round was signed on two machines: neither signed record can change, so this one
-    /// stays, and the clash is kept for the users to see (a correction round settles it).
+    /// A signed record arriving different from the one signed here, under the same id: it is
+    /// tampering (or the same round signed twice, which no signed record may undo): the
+    /// package is refused whole, naming both codes.
     fn signed_elsewhere(
         &mut self,
         table: &Table,
         current: &[Value],
-        theirs: &[Value],
+        _theirs: &[Value],
     ) -> Result<(), StoreError> {
         let code = |seal: &str| crate::model::signoff::short_code(seal);
         let ours = self.sealed_here(table, current)?.unwrap_or_default();
         let inspection = inspection_of(table, current).unwrap_or_default();
-        match self.incoming_seals.get(&inspection) {
+        let codes = match self.incoming_seals.get(&inspection) {
             Some(seal) if *seal != ours => {
-                if self.signed_twice.insert(inspection.clone()) {
-                    let layout = self.tables.get(self.conn, "inspection")?.clone();
-                    let key = vec![Value::Text(inspection)];
-                    let row = layout.row(self.conn, &key)?.unwrap_or_default();
-                    let (ours, theirs) = (code(&ours), code(seal));
-                    self.keep_signed_twice(&layout, &key, &row, ours, theirs)?;
-                }
-                Ok(())
+                format!("本机校验码 {}，数据包中为 {}", code(&ours), code(seal))
             }
-            _ => {
-                let _ = theirs;
-                Err(StoreError::Invalid(format!(
-                    "数据包中的{}与本机已签字锁定的记录内容不同，而校验码相同（{}），判定为篡改：整个数据包未导入，本机数据未改动。请与{}核对。",
-                    record_label(self.conn, table, current)?,
-                    code(&ours),
-                    self.from.origin_name
-                )))
-            }
-        }
+            _ => format!("校验码同为 {}", code(&ours)),
+        };
+        Err(StoreError::Invalid(format!(
+            "数据包中的{}与本机已签字锁定的记录内容不同（{codes}），判定为篡改：整个数据包未导入，本机数据未改动。请与{}核对；确需更正的，请在签字的电脑上“更正（新建一轮）”。",
+            record_label(self.conn, table, current)?,
+            self.from.origin_name
+        )))
     }
 }
 

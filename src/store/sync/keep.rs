@@ -192,31 +192,6 @@ impl Applier<'_> {
         )
     }
 
-    /// The same round signed on two machines: this file keeps its own (a signed record never
-    /// changes); the clash is kept for the users, who can only keep it and settle it with a
-    /// correction round.
-    pub(super) fn keep_signed_twice(
-        &mut self,
-        layout: &Table,
-        key: &[Value],
-        row: &[Value],
-        ours: String,
-        theirs: String,
-    ) -> Result<(), StoreError> {
-        let compound = compound_of(self.conn, layout, row)?;
-        let record = record_label(self.conn, layout, row)?;
-        self.keep(
-            layout,
-            key,
-            compound,
-            &format!("{record}（两台电脑分别签字）"),
-            "seal",
-            Value::Text(format!("本机签字，校验码 {ours}")),
-            Value::Text(format!("对方签字，校验码 {theirs}")),
-            true,
-        )
-    }
-
     /// Deleted on one side, changed on the other: the whole row waits for a user. With
     /// `only_ours`, this file's row cannot go (it is, or holds, a signed record): the user can
     /// only keep it, and it travels back.
