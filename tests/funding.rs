@@ -44,6 +44,7 @@ fn funding_is_kept_in_fen_checked_against_the_policy_and_summed_in_the_ledger() 
     park.works = Works::Park;
     park.tied = false;
     park.project = "沿河公园".to_owned();
+    park.project_total_fen = Some(50_000_000);
     store.add_funding(whose, &park).unwrap();
     // Refused: nothing, or a year out of range.
     assert!(
@@ -65,7 +66,7 @@ fn funding_is_kept_in_fen_checked_against_the_policy_and_summed_in_the_ledger() 
     assert!(
         found
             .iter()
-            .any(|f| f.message.contains("95.0%") && f.message.contains("95,000.00 元"))
+            .any(|f| f.message.contains("95.00%") && f.message.contains("95,000.00 元"))
     );
     assert!(found.iter().any(|f| f.message.contains("城市公园")));
 

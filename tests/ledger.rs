@@ -350,3 +350,22 @@ fn which_soffice() -> Result<std::path::PathBuf, ()> {
     .find(|p| p.is_file())
     .ok_or(())
 }
+
+#[test]
+fn a_new_cluster_named_first_on_a_bad_row_is_made_by_the_first_good_one_and_tabs_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("名册.txt");
+    std::fs::write(
+        &path,
+        "小区名称\t所属乡镇\t建成年代\t所属片区\n坏小区\t城关镇\t90年代\t新片区\n好小区\t城关镇\t1995\t新片区\n",
+    )
+    .unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let plans = preview(&store, &path);
+    assert_eq!(plans.len(), 2);
+    assert!(!plans[0].problems.is_empty());
+    assert!(plans[1].new_cluster.is_some(), "{plans:#?}");
+    assert_eq!(store.import_register(&plans).unwrap(), 1);
+    let rows = store.compound_rows().unwrap();
+    assert_eq!(rows[0].cluster_name, "新片区");
+}

@@ -1,6 +1,6 @@
-//! A compound register from a spreadsheet (.xlsx, .xls, .xlsb, .ods with calamine; .csv in
-//! UTF-8 or GBK), as a grid of cell texts: merged cells give their value to every cell they
-//! cover, numbers stored as numbers come out as their digits, dates as 年-月-日. Which column
+//! A compound register from a spreadsheet (.xlsx, .xls, .xlsb, .ods with calamine; .csv and
+//! tab-separated .txt in UTF-8 or GBK), as a grid of cell texts: merged cells (.xlsx, .xls) give
+//! their value to every cell they cover, numbers stored as numbers come out as their digits, dates as 年-月-日. Which column
 //! is which, and every row's problems, are the model's (`model::register_import`).
 
 use std::path::Path;
@@ -150,9 +150,13 @@ fn read_csv(path: &Path, name: &str) -> Result<Grid, RegisterError> {
         .map(|line| if line.trim().is_empty() { "," } else { line })
         .collect::<Vec<_>>()
         .join("\n");
+    // Excel and WPS save “文本文件（制表符分隔）” with tabs.
+    let tabs = text.lines().take(20).any(|l| l.contains('\t'))
+        && !text.lines().take(20).any(|l| l.contains(','));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(if tabs { b'\t' } else { b',' })
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {

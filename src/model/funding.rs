@@ -191,7 +191,12 @@ pub fn parse_yuan(text: &str) -> Result<i64, String> {
     if !digits(whole) || (!frac.is_empty() && !digits(frac)) || frac.len() > 2 {
         return Err(format!("金额“{text}”应为元，最多两位小数，如 125000.50"));
     }
-    let whole: i64 = whole.parse().map_err(|_| format!("金额“{text}”过大"))?;
+    // At most a trillion 元: sums of many entries stay far from overflowing.
+    let whole: i64 = whole
+        .parse()
+        .ok()
+        .filter(|w| *w <= 1_000_000_000_000)
+        .ok_or_else(|| format!("金额“{text}”过大"))?;
     let frac: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
     whole
         .checked_mul(100)
@@ -211,13 +216,20 @@ pub struct FundingFlag {
 /// on trunk roads, trunk networks, utility tunnels, squares or parks not tied to the compound.
 pub fn flags(entries: &[Funding]) -> Vec<FundingFlag> {
     let mut flags = Vec::new();
-    let mut groups: BTreeMap<(String, Option<RedLine>), (i64, Option<i64>)> = BTreeMap::new();
-    for e in entries.iter().filter(|e| e.source == Source::Central) {
+    // Per supporting project and red line: the central money, and the project's total as any
+    // of its entries (central or not) gives it.
+    let mut groups: BTreeMap<(String, Option<RedLine>), (i128, Option<i64>, bool)> =
+        BTreeMap::new();
+    for e in entries {
         let g = groups
             .entry((e.project.clone(), e.red_line))
-            .or_insert((0, None));
-        g.0 += e.amount_fen;
+            .or_insert((0, None, false));
         g.1 = g.1.max(e.project_total_fen);
+        if e.source != Source::Central {
+            continue;
+        }
+        g.0 += i128::from(e.amount_fen);
+        g.2 = true;
         if e.works != Works::Ordinary && !e.tied {
             flags.push(FundingFlag {
                 project: e.project.clone(),
@@ -229,19 +241,30 @@ pub fn flags(entries: &[Funding]) -> Vec<FundingFlag> {
             });
         }
     }
-    for ((project, red_line), (central, total)) in groups {
-        let Some(total) = total.filter(|t| *t > 0) else {
+    for ((project, red_line), (central, total, has_central)) in groups {
+        if !has_central {
             continue;
-        };
-        // central / total > 90%, in integers.
-        if central * 10 > total * 9 {
-            let side = red_line.map_or(String::new(), |r| format!("（{}）", r.label()));
+        }
+        let side = red_line.map_or(String::new(), |r| format!("（{}）", r.label()));
+        let Some(total) = total.filter(|t| *t > 0).map(i128::from) else {
             flags.push(FundingFlag {
                 message: format!(
-                    "配套项目“{project}”{side}中央补助 {} 占总投资 {} 的 {:.1}%，超过 90%（五、（一））",
-                    yuan_text(central),
-                    yuan_text(total),
-                    central as f64 * 100.0 / total as f64
+                    "配套项目“{project}”{side}有中央补助，但未填项目总投资，无法核对 90% 上限（五、（一））"
+                ),
+                project,
+            });
+            continue;
+        };
+        // central / total > 90%, in integers; the share in hundredths of a percent, rounded up.
+        if central * 10 > total * 9 {
+            let share = (central * 10_000 + total - 1) / total;
+            flags.push(FundingFlag {
+                message: format!(
+                    "配套项目“{project}”{side}中央补助 {} 占总投资 {} 的 {}.{:02}%，超过 90%（五、（一））",
+                    yuan_text(i64::try_from(central).unwrap_or(i64::MAX)),
+                    yuan_text(i64::try_from(total).unwrap_or(i64::MAX)),
+                    share / 100,
+                    share % 100
                 ),
                 project,
             });
@@ -306,8 +329,19 @@ mod tests {
             "{}",
             found[0].message
         );
-        assert!(found[0].message.contains("91.0%"), "{}", found[0].message);
-        let mut park = entry(Source::Central, 10_000, None);
+        assert!(found[0].message.contains("91.00%"), "{}", found[0].message);
+        // The total on another source's entry counts; none at all is said.
+        let mut county_total = entry(Source::County, 10_000, Some(100_000));
+        county_total.project = "雨污分流".to_owned();
+        let shares = [entry(Source::Central, 90_001, None), county_total];
+        assert!(
+            flags(&shares)[0].message.contains("90.01%"),
+            "{:?}",
+            flags(&shares)
+        );
+        let untold = flags(&[entry(Source::Central, 1, None)]);
+        assert!(untold[0].message.contains("未填项目总投资"), "{untold:?}");
+        let mut park = entry(Source::Central, 10_000, Some(1_000_000));
         park.works = Works::Park;
         park.tied = false;
         assert!(flags(&[park.clone()])[0].message.contains("城市公园"));

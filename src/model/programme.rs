@@ -214,9 +214,7 @@ impl Step {
     /// A reading the county's text does not fix, with where it comes from.
     pub fn local_rule(self) -> Option<&'static str> {
         match self.phase() {
-            Phase::Plan => Some(
-                "本地规则：文件只写“一征三议两公开”，六步的名称按本县通行做法（可在设置中调整）",
-            ),
+            Phase::Plan => Some("本地规则：文件只写“一征三议两公开”，六步的名称按本县通行做法"),
             _ => None,
         }
     }
@@ -250,6 +248,18 @@ pub fn date_problem(
 ) -> Option<String> {
     if done_on > today {
         return Some(format!("“{}”的日期不能晚于今天", step.label()));
+    }
+    if done_on < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default() {
+        return Some(format!(
+            "“{}”的日期早于 2000 年，请检查年份（写成如 2024-05-10）",
+            step.label()
+        ));
+    }
+    if step.phase() > Phase::Acceptance && accepted_on.is_none() {
+        return Some(format!(
+            "“{}”须在工程验收合格（各方签字）之后登记（四、（二）4“合格一个、交付一个”）",
+            step.label()
+        ));
     }
     let before = recorded
         .iter()

@@ -150,7 +150,7 @@ pub fn by_year(
     rows
 }
 
-/// Progress by a grouping (town, cluster), in `year` (or all years), largest first.
+/// Progress by a grouping (town, cluster), in `year` (or all years), by name.
 pub fn by_group(
     items: &[CompoundProgress],
     group: impl Fn(&CompoundProgress) -> &str,

@@ -224,7 +224,6 @@ pub fn plan(
                         plan_year: None,
                     };
                     draft.cluster_id = Some(cluster.id);
-                    new_clusters.push(cluster.clone());
                     new_cluster = Some(cluster);
                 }
             }
@@ -246,11 +245,16 @@ pub fn plan(
         }) {
             problems.push(format!("与本表第 {} 行重复（同名、同乡镇）", earlier.line));
         }
+        let new_cluster = new_cluster.filter(|_| problems.is_empty());
+        // A cluster is created by the first good row that names it; a later row joins it.
+        if let Some(k) = &new_cluster {
+            new_clusters.push(k.clone());
+        }
         plans.push(RowPlan {
             line: index + 1,
             name,
             compound: compound.filter(|_| problems.is_empty()),
-            new_cluster: new_cluster.filter(|_| problems.is_empty()),
+            new_cluster,
             problems,
         });
     }

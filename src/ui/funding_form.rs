@@ -35,7 +35,7 @@ impl FundingForm {
             amount: String::new(),
             project_total: String::new(),
             works: Works::Ordinary,
-            tied: true,
+            tied: false,
             note: String::new(),
             problem: None,
         }
@@ -62,7 +62,8 @@ impl FundingForm {
             amount_fen,
             project_total_fen,
             works: self.works,
-            tied: self.tied,
+            // Works of the compound itself are its own; other works are tied only if said.
+            tied: self.works == Works::Ordinary || self.tied,
             note: self.note.trim().to_owned(),
         })
     }
@@ -115,9 +116,18 @@ pub fn show_form(ui: &mut egui::Ui, form: &mut FundingForm, commands: &mut Vec<C
                 .response
                 .labelled_by(label.id);
             ui.end_row();
-            ui.label("");
-            ui.checkbox(&mut form.tied, "与本小区直接相关");
-            ui.end_row();
+            if form.works != Works::Ordinary {
+                ui.label("");
+                let whose = match form.whose {
+                    Funded::Compound(_) => "本小区",
+                    Funded::Cluster(_) => "本片区",
+                };
+                ui.checkbox(
+                    &mut form.tied,
+                    format!("与{whose}直接相关（如接入{whose}的支线）"),
+                );
+                ui.end_row();
+            }
             labelled_text(ui, "备注", &mut form.note, "", None);
         });
     if let Some(problem) = &form.problem {

@@ -63,8 +63,11 @@ impl StepForm {
 
     /// The record the form describes, or what is wrong with it.
     pub fn record(&self) -> Result<StepRecord, String> {
-        let done_on = chrono::NaiveDate::parse_from_str(self.done_on.trim(), "%Y-%m-%d")
-            .map_err(|_| "日期应写成 年-月-日，如 2024-05-10".to_owned())?;
+        let text = self.done_on.trim();
+        let done_on = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .filter(|_| text.split('-').next().is_some_and(|y| y.len() == 4))
+            .ok_or_else(|| "日期应写成 年-月-日，如 2024-05-10".to_owned())?;
         let count =
             match self.count.trim() {
                 "" => None,

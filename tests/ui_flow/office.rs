@@ -94,7 +94,7 @@ fn funding_is_entered_in_yuan_on_the_compound_page_and_the_ninety_percent_rule_s
         .unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].amount_fen, 9_600_000);
-    assert!(h.query_by_label_contains("96.0%，超过 90%").is_some());
+    assert!(h.query_by_label_contains("96.00%，超过 90%").is_some());
     assert!(h.query_by_label("合计 96,000.00 元").is_some());
     // A bad amount is said in the form, and nothing is written.
     h.get_by_role_and_label(A11y::Button, "登记资金…").click();
