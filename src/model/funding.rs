@@ -211,6 +211,11 @@ pub struct FundingFlag {
     pub message: String,
 }
 
+/// A supporting project and the side of the red line its money is declared on.
+type ProjectKey = (String, Option<RedLine>);
+/// Central money, the project's total (as any entry gives it), whether it has central money.
+type ProjectMoney = (i128, Option<i64>, bool);
+
 /// The rules of 五、（一） checked on a compound's (or cluster's) entries: per supporting
 /// project and red line, central money at most 90% of the project's total; central money not
 /// on trunk roads, trunk networks, utility tunnels, squares or parks not tied to the compound.
@@ -218,8 +223,7 @@ pub fn flags(entries: &[Funding]) -> Vec<FundingFlag> {
     let mut flags = Vec::new();
     // Per supporting project and red line: the central money, and the project's total as any
     // of its entries (central or not) gives it.
-    let mut groups: BTreeMap<(String, Option<RedLine>), (i128, Option<i64>, bool)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<ProjectKey, ProjectMoney> = BTreeMap::new();
     for e in entries {
         let g = groups
             .entry((e.project.clone(), e.red_line))
