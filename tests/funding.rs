@@ -116,3 +116,54 @@ fn funding_travels_with_its_compound() {
     assert_eq!(rows[0].name, "永宁小区");
     assert_eq!(rows[0].funding.amount_fen, 30_000_000);
 }
+
+#[test]
+fn merging_look_alike_compounds_keeps_the_others_steps_and_funding() {
+    use common::sync::Machine;
+    use yanshou::model::programme::{Step, StepRecord};
+    use yanshou::model::sync::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut a = Machine::new(dir.path(), "外业甲", Role::Field);
+    let mut b = Machine::new(dir.path(), "外业乙", Role::Field);
+    let town = a.store.towns().unwrap()[0].id;
+    let (mut first, mut second) = (common::compound("同名小区"), common::compound("同名小区"));
+    first.town_id = Some(town);
+    second.town_id = Some(town);
+    a.store.save_compound(&first).unwrap();
+    b.store.save_compound(&second).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+    let step = StepRecord {
+        step: Step::Consult,
+        done_on: chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+        unit: "居委会".to_owned(),
+        count: Some(40),
+        note: String::new(),
+        details: Vec::new(),
+        evidence: Vec::new(),
+    };
+    b.store.record_step(second.id, &step, today).unwrap();
+    b.store
+        .add_evidence(second.id, Step::Consult, "征求意见表.pdf", b"%PDF")
+        .unwrap();
+    b.store
+        .add_funding(
+            Funded::Compound(second.id),
+            &entry(2025, Source::County, 1_000_000),
+        )
+        .unwrap();
+    office.receive(&a.send(None)).unwrap();
+    let outcome = office.receive(&b.send(None)).unwrap();
+    assert_eq!(outcome.duplicates, 1, "{}", outcome.summary());
+    let offer = office.store.duplicates().unwrap().remove(0);
+    office.store.resolve_duplicate(&offer.id, true).unwrap();
+    let kept = offer.kept;
+    let steps = office.store.steps_of(kept).unwrap();
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].evidence, vec!["征求意见表.pdf".to_owned()]);
+    assert_eq!(
+        office.store.funding_of(Funded::Compound(kept)).unwrap()[0].amount_fen,
+        1_000_000
+    );
+    assert_eq!(office.store.compound_rows().unwrap().len(), 1);
+}

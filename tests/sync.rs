@@ -212,6 +212,39 @@ fn one_round_signed_on_two_laptops_is_refused_at_the_office_with_both_codes() {
 }
 
 #[test]
+fn a_round_signed_elsewhere_replaces_a_photo_added_here_meanwhile_and_its_seal_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业丁", Role::Field);
+    let (_, inspection) = common::store_with_inspection(&mut laptop.store, "补拍小区");
+    office.receive(&laptop.send(None)).unwrap();
+    // The office adds a photo to the round while the laptop finishes and signs it.
+    let picture = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    let photo = yanshou::import::photo::prepare(&jpeg.into_inner(), "补拍.jpg").unwrap();
+    office
+        .store
+        .add_photos(inspection, "XQ-SR-01", std::slice::from_ref(&photo))
+        .unwrap();
+    common::pass_every_item(&mut laptop.store, inspection);
+    let seal = common::sign_off_as_is(&mut laptop.store, inspection);
+    let outcome = office.receive(&laptop.send(Some(&office))).unwrap();
+    assert!(outcome.superseded >= 1, "{}", outcome.summary());
+    assert!(office.store.photos_of(inspection).unwrap().is_empty());
+    let code = yanshou::model::signoff::short_code(&seal);
+    let found = office.store.find_by_code(&code).unwrap();
+    assert!(
+        matches!(found[0].1, yanshou::model::SealCheck::Intact { .. }),
+        "{:?}",
+        found[0].1
+    );
+    assert!(office.store.audit().unwrap().is_clean());
+}
+
+#[test]
 fn refused_packages_leave_the_file_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let mut office = Machine::new(dir.path(), "县办", Role::Office);
@@ -734,6 +767,20 @@ fn a_new_laptop_is_set_up_from_one_office_package_with_its_towns_compounds() {
         .collect();
     assert_eq!(names, vec!["城关小区".to_owned()]);
     assert_eq!(laptop.store.towns().unwrap(), towns);
+    // A change at the office to a compound of another town is not the laptop's business: no
+    // conflict about a record it never had.
+    let mut elsewhere = office
+        .store
+        .compound_rows()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.compound.name == "镇上小区")
+        .unwrap()
+        .compound;
+    elsewhere.households = Some(99);
+    office.store.save_compound(&elsewhere).unwrap();
+    laptop.receive(&office.send(Some(&laptop))).unwrap();
+    assert!(laptop.store.open_conflicts().unwrap().is_empty());
     // The laptop knows the office from then on: its next package goes there, and back.
     let peers = laptop.store.peers().unwrap();
     assert_eq!(peers.len(), 1);

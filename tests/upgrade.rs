@@ -365,6 +365,17 @@ fn every_older_version_upgrades_with_its_records_intact() {
             .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))
             .unwrap();
         assert_eq!(logged, logged_before + 1, "v{version}");
+        // A deletion leaves its tombstone (the triggers are made on upgrade too).
+        store.delete_compound(other.id).unwrap();
+        let tombstones: i64 = store
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM tombstone WHERE table_name = 'compound' AND row_key = ?1",
+                [format!("[\"{}\"]", other.id)],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tombstones, 1, "v{version}");
     }
 }
 

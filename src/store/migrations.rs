@@ -519,6 +519,7 @@ const MIGRATIONS: &[&str] = &[
     // From 10 on, each migration is a file of its own.
     include_str!("migrations/0010_programme.sql"),
     include_str!("migrations/0011_funding.sql"),
+    include_str!("migrations/0012_tombstones.sql"),
 ];
 
 /// The schema version this build writes.
@@ -619,6 +620,9 @@ fn apply(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
         }
         if index + 1 == 9 {
             key_towns_by_name(&tx)?;
+        }
+        if index + 1 == 12 {
+            super::tombstones::make_triggers(&tx)?;
         }
         let broken: Option<String> = tx
             .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))

@@ -21,6 +21,7 @@ mod sql_types;
 mod stages;
 mod surveys;
 pub mod sync;
+mod tombstones;
 mod tx;
 
 use std::path::{Path, PathBuf};

@@ -248,7 +248,7 @@ fn duplicates(ui: &mut egui::Ui, offers: &[DuplicateOffer], commands: &mut Vec<C
     }
     ui.add_space(8.0);
     ui.strong(format!("疑似重复的小区（{} 对）", offers.len()));
-    ui.label("两台电脑分别登记了名称、乡镇、地址都相同的小区。合并后只保留一个，另一个的调查和验收记录归入保留的小区。");
+    ui.label("两台电脑分别登记了名称、乡镇、地址都相同的小区。合并后只保留一个，另一个的调查、验收、改造进程、证据和资金记录都归入保留的小区。");
     egui::Grid::new("duplicates")
         .striped(true)
         .spacing([16.0, 6.0])

@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::capture::CAPTURED;
 use super::changeset::Change;
-use super::rows::{Table, Tables, compound_of, inspection_of, record_label, value_text};
+use super::rows::{Table, Tables, compound_of, inspection_of, key_text, record_label, value_text};
 use crate::model::sync::EntryKind;
 use crate::store::StoreError;
 
@@ -36,6 +36,8 @@ pub(super) struct Source<'a> {
     pub echo: bool,
     /// This file is the office, whose numbering of survey rounds the laptops follow.
     pub at_office: bool,
+    /// A snapshot this file has had all of already: only its signed records are checked.
+    pub stale: bool,
 }
 
 /// How a row's change is taken.
@@ -80,7 +82,7 @@ pub(super) struct Applier<'a> {
     /// In a snapshot: the inspections that arrive signed (their rows are taken as signed).
     signed_here: HashSet<String>,
     /// The seals the changes bring for inspections, by id.
-    incoming_seals: std::collections::HashMap<String, String>,
+    pub(super) incoming_seals: std::collections::HashMap<String, String>,
     /// Compounds this changeset deletes, with how many of their rows it deletes per table:
     /// their rows go with them (or stay with them, when the deletion waits for a user).
     deleted_compounds: std::collections::HashMap<String, std::collections::HashMap<String, usize>>,
@@ -124,6 +126,9 @@ impl<'a> Applier<'a> {
                 self.deleted_compounds
                     .insert(id.clone(), Default::default());
             }
+        }
+        if matches!(self.from.kind, EntryKind::Signed | EntryKind::Snapshot) {
+            self.drop_rows_not_signed(&changes)?;
         }
         let mut written = Vec::new();
         for change in changes {
@@ -271,6 +276,9 @@ impl<'a> Applier<'a> {
         // A changeset from an older schema has fewer columns: the rest take their defaults.
         row.resize(table.columns.len(), Value::Null);
         let weight = self.weight(table, &row);
+        if self.from.stale && weight != Weight::Signed {
+            return Ok(());
+        }
         let key = table.key_of(&row);
         let Some(current) = table.row(self.conn, &key)? else {
             // A record brought back by a pick older than a later pick that deleted it here.
@@ -333,8 +341,10 @@ impl<'a> Applier<'a> {
             .map(|(v, _)| v.clone().unwrap_or(Value::Null))
             .collect();
         let Some(current) = table.row(self.conn, &key)? else {
-            if self.from.kind != EntryKind::Resolution {
-                // Deleted here, changed there.
+            let deleted =
+                crate::store::tombstones::deleted_here(self.conn, &table.name, &key_text(&key))?;
+            if self.from.kind != EntryKind::Resolution && deleted {
+                // Deleted here, changed there (a row this file never had is not its business).
                 let theirs = changed_fields(table, change);
                 self.whole_row_conflict(table, &key, None, Value::Text(theirs), false)?;
             }

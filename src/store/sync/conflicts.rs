@@ -375,6 +375,36 @@ impl Store {
                     offer.name
                 )));
             }
+            // A programme step both recorded would be lost: the user clears one first.
+            let clash: Option<String> = tx
+                .query_row(
+                    "SELECT o.step FROM programme_step o
+                     JOIN programme_step k ON k.step = o.step AND k.compound_id = ?1
+                     WHERE o.compound_id = ?2 LIMIT 1",
+                    (offer.kept, offer.other),
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(step) = clash {
+                let label = crate::model::programme::Step::from_code(&step)
+                    .map_or(step.clone(), |s| s.label().to_owned());
+                return Err(StoreError::Invalid(format!(
+                    "两条“{}”都登记了改造进程“{label}”：请先在其中一条中清除这一步，再合并。",
+                    offer.name
+                )));
+            }
+            // Its programme steps, evidence, evaluations and funding go with it.
+            for table in [
+                "programme_step",
+                "step_evidence",
+                "service_evaluation",
+                "funding",
+            ] {
+                tx.execute(
+                    &format!("UPDATE {table} SET compound_id = ?1 WHERE compound_id = ?2"),
+                    (offer.kept, offer.other),
+                )?;
+            }
             // Its survey rounds follow the kept compound's.
             tx.execute(
                 "UPDATE survey SET round = round + (SELECT coalesce(max(round), 0)

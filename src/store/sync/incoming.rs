@@ -174,6 +174,11 @@ impl Store {
                         outcome.already_here += 1;
                         continue;
                     }
+                    // A snapshot of what this file has already had from its sender (a repeated
+                    // first package, or an older one arriving late): only its signed records
+                    // are looked at (they must match what is here); the rest is old news.
+                    let stale = entry.seq == 0
+                        && m.snapshot_covers.is_some_and(|covers| covers <= progress);
                     let echo = entry.source.as_ref().is_some_and(|(o, _)| *o == me.id);
                     if echo && !entry.adjusted {
                         // This file's own change, as the office applied it: already here.
@@ -203,6 +208,7 @@ impl Store {
                         package_id: &m.package_id,
                         echo,
                         at_office: capture_as_office,
+                        stale,
                     };
                     let applied = Applier::new(conn, &mut tables, source).apply(changes)?;
                     let from = (entry.seq > 0).then_some((entry.origin.as_str(), entry.seq));

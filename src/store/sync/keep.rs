@@ -1,13 +1,15 @@
 //! Keeping what a user must settle (conflicts, look-alikes), settling what a pick or a
 //! signature decides, and the natural-key rules (survey rounds that clash).
 
+use std::collections::HashSet;
+
 use rusqlite::OptionalExtension;
 use rusqlite::hooks::Action;
 use rusqlite::types::Value;
 
 use super::apply::Applier;
 use super::changeset::Change;
-use super::rows::{Table, compound_of, key_text, record_label, value_text};
+use super::rows::{Table, compound_of, inspection_of, key_text, record_label, value_text};
 use crate::store::{StoreError, now};
 
 impl Applier<'_> {
@@ -166,6 +168,111 @@ impl Applier<'_> {
         }
         self.applied.adjusted = true;
         table.update(self.conn, key, &sets)
+    }
+
+    /// A round arriving signed that is not signed here: rows this file added to it that the
+    /// signed record does not hold (a photo added here meanwhile) would make its seal fail, so
+    /// they go, each kept in the conflict list as settled by the signature.
+    pub(super) fn drop_rows_not_signed(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        let arriving: Vec<String> = self.incoming_seals.keys().cloned().collect();
+        for inspection in arriving {
+            let sealed: Option<bool> = self
+                .conn
+                .query_row(
+                    "SELECT seal IS NOT NULL FROM inspection WHERE id = ?1",
+                    [&inspection],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if sealed != Some(false) {
+                continue; // not here yet, or signed here: the seal checks decide
+            }
+            let mut brought = HashSet::new();
+            for c in changes.iter().filter(|c| c.op == Action::SQLITE_INSERT) {
+                let table = self.tables.get(self.conn, &c.table)?.clone();
+                let row: Vec<Value> = c
+                    .new
+                    .iter()
+                    .map(|v| v.clone().unwrap_or(Value::Null))
+                    .collect();
+                if inspection_of(&table, &row).as_deref() == Some(inspection.as_str()) {
+                    brought.insert((table.name.clone(), key_text(&table.key_of(&row))));
+                }
+            }
+            for name in [
+                "photo",
+                "signature",
+                "inspection_party",
+                "inspection_member",
+                "inspection_item",
+                "rectification",
+            ] {
+                let table = self.tables.get(self.conn, name)?.clone();
+                let keys: Vec<String> = table
+                    .columns
+                    .iter()
+                    .zip(&table.pk)
+                    .filter(|(_, pk)| **pk)
+                    .map(|(c, _)| format!("\"{c}\""))
+                    .collect();
+                let mut stmt = self.conn.prepare(&format!(
+                    "SELECT {} FROM \"{name}\" WHERE inspection_id = ?1",
+                    keys.join(", ")
+                ))?;
+                let here: Vec<Vec<Value>> = stmt
+                    .query_map([&inspection], |r| {
+                        (0..keys.len()).map(|i| r.get::<_, Value>(i)).collect()
+                    })?
+                    .collect::<Result<_, _>>()?;
+                for key in here {
+                    if brought.contains(&(name.to_owned(), key_text(&key))) {
+                        continue;
+                    }
+                    if let Some(row) = table.row(self.conn, &key)? {
+                        self.settled_by_signature(&table, &key, &row)?;
+                    }
+                    table.delete(self.conn, &key)?;
+                    self.applied.superseded += 1;
+                    self.applied.adjusted = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A row added here to a round that arrived signed without it: kept in the conflict list
+    /// as settled by the signature.
+    pub(super) fn settled_by_signature(
+        &mut self,
+        table: &Table,
+        key: &[Value],
+        row: &[Value],
+    ) -> Result<(), StoreError> {
+        let record = record_label(self.conn, table, row)?;
+        let compound = compound_of(self.conn, table, row)?;
+        self.conn.execute(
+            "INSERT INTO conflict (id, table_name, row_key, compound_id, record, column_name,
+                 ours, theirs, origin, origin_name, seq, their_time, package_id, detected_at,
+                 resolved_at, resolution, resolved_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, '*', ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?12,
+                     'theirs', ?13)",
+            rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                table.name,
+                key_text(key),
+                compound,
+                record,
+                "本机新增（签字记录中没有，已移除）",
+                self.from.origin,
+                self.from.origin_name,
+                self.from.seq,
+                self.from.made_at,
+                self.from.package_id,
+                now(),
+                format!("签字记录为准（{}）", self.from.origin_name)
+            ],
+        )?;
+        Ok(())
     }
 
     /// Keeps both values of a field for a user to pick.

@@ -15,7 +15,7 @@ mod keep;
 mod outgoing;
 mod rows;
 
-pub(crate) use capture::{Capture, Origin};
+pub(crate) use capture::{CAPTURED, Capture, Origin};
 
 /// Appends an entry of this file's own (not captured by a session: a signed record, whole).
 pub(crate) fn append_entry(

@@ -1,0 +1,46 @@
+//! Tombstones: every deletion of a travelling row leaves its table and key (as the conflict
+//! list writes keys, a JSON array), by a trigger per table made from its primary key. A change
+//! arriving for a row that is not here is a conflict only if this file deleted it; a row it
+//! never had (a laptop set up for one town) is simply not its business.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+use super::sync::CAPTURED;
+
+/// Makes the tombstone triggers of every travelling table.
+pub(super) fn make_triggers(conn: &Connection) -> Result<(), StoreError> {
+    for table in CAPTURED {
+        let mut keys: Vec<(i64, String)> = conn
+            .prepare(&format!("PRAGMA table_info(\"{table}\")"))?
+            .query_map([], |r| Ok((r.get::<_, i64>(5)?, r.get::<_, String>(1)?)))?
+            .collect::<Result<_, _>>()?;
+        keys.retain(|(pk, _)| *pk > 0);
+        keys.sort();
+        let columns = keys
+            .iter()
+            .map(|(_, c)| format!("OLD.\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        conn.execute_batch(&format!(
+            "CREATE TRIGGER \"{table}_tombstone\" AFTER DELETE ON \"{table}\" BEGIN
+                 INSERT OR IGNORE INTO tombstone (table_name, row_key)
+                 VALUES ('{table}', json_array({columns}));
+             END;"
+        ))?;
+    }
+    Ok(())
+}
+
+/// Whether this file deleted the row of `table` with key `row_key`.
+pub(crate) fn deleted_here(
+    conn: &Connection,
+    table: &str,
+    row_key: &str,
+) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM tombstone WHERE table_name = ?1 AND row_key = ?2)",
+        (table, row_key),
+        |r| r.get(0),
+    )?)
+}
