@@ -167,3 +167,33 @@ fn merging_look_alike_compounds_keeps_the_others_steps_and_funding() {
     );
     assert_eq!(office.store.compound_rows().unwrap().len(), 1);
 }
+
+#[test]
+fn a_clusters_own_supporting_projects_are_funded_and_summed_with_the_compounds() {
+    let mut store = Store::open_in_memory().unwrap();
+    let town = store.towns().unwrap()[0].clone();
+    let cluster = yanshou::model::Cluster {
+        id: yanshou::model::ClusterId::new(),
+        name: "永宁大道片区".to_owned(),
+        town_id: Some(town.id),
+        plan_year: Some(2022),
+    };
+    store.save_cluster(&cluster).unwrap();
+    let mut road = entry(2022, Source::Central, 8_000_000);
+    road.project = "片区支路".to_owned();
+    road.red_line = Some(RedLine::Outside);
+    road.project_total_fen = Some(10_000_000);
+    store
+        .add_funding(Funded::Cluster(cluster.id), &road)
+        .unwrap();
+    let rows = store.funding_rows().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].name.as_str(), rows[0].town.as_str()),
+        ("永宁大道片区", town.name.as_str())
+    );
+    assert!(
+        flags(&store.funding_of(Funded::Cluster(cluster.id)).unwrap()).is_empty(),
+        "80% is allowed"
+    );
+}

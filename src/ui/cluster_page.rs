@@ -30,6 +30,8 @@ pub struct ClusterView {
     /// (name, walking minutes) per facility, as typed.
     texts: Vec<(String, String)>,
     errors: Vec<Option<String>>,
+    /// The cluster's own funding entries (its supporting projects).
+    pub funding: Vec<crate::model::funding::Funding>,
 }
 
 impl ClusterView {
@@ -48,6 +50,7 @@ impl ClusterView {
         };
         let mut view = Self::new(cluster, members, acceptances, inspections, survey);
         view.changes_since_signed = changes;
+        view.funding = store.funding_of(crate::store::funding::Funded::Cluster(id))?;
         Ok(view)
     }
 
@@ -79,6 +82,7 @@ impl ClusterView {
             survey,
             texts,
             errors,
+            funding: Vec::new(),
         }
     }
 
@@ -174,6 +178,14 @@ pub fn show(
     ui.add_space(10.0);
     ui.separator();
     cluster_acceptance(ui, view, commands);
+    ui.add_space(10.0);
+    ui.separator();
+    crate::ui::funding_form::show_section(
+        ui,
+        crate::store::funding::Funded::Cluster(view.cluster.id),
+        &view.funding,
+        commands,
+    );
     ui.add_space(10.0);
     ui.separator();
     ui.horizontal(|ui| {

@@ -70,7 +70,10 @@ impl FundingForm {
 }
 
 pub fn show_form(ui: &mut egui::Ui, form: &mut FundingForm, commands: &mut Vec<Command>) {
-    ui.heading("登记资金");
+    ui.heading(match form.whose {
+        Funded::Compound(_) => "登记小区资金",
+        Funded::Cluster(_) => "登记片区资金（片区配套项目）",
+    });
     ui.label(egui::RichText::new("金额以元为单位，最多两位小数；按分保存。中央补助须注明红线内/红线外和配套项目总投资，以便核对 90% 上限（宁政办〔2021〕17号 五、（一））。").small());
     ui.add_space(6.0);
     egui::Grid::new("funding_form")
