@@ -377,6 +377,11 @@ pub enum Command {
         path: PathBuf,
     },
 
+    /// Open the form for a property-service evaluation.
+    NewEvaluation(CompoundId),
+    /// Check and save the evaluation form.
+    SaveEvaluation,
+
     // --- funding
     /// Open the form to add a funding entry.
     NewFunding(crate::store::funding::Funded),
@@ -476,6 +481,8 @@ impl Command {
             Self::ReadRegister(_) => "读取表格",
             Self::EditStep { .. } => "登记…",
             Self::NewFunding(_) => "登记资金…",
+            Self::NewEvaluation(_) => "记录服务评价…",
+            Self::SaveEvaluation => "保存",
             Self::SaveFunding => "保存",
             Self::DeleteFunding(_) => "删除",
             Self::SaveStep => "保存",
@@ -554,6 +561,8 @@ impl Command {
             | Self::NewFunding(_)
             | Self::SaveFunding
             | Self::DeleteFunding(_)
+            | Self::NewEvaluation(_)
+            | Self::SaveEvaluation
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => "",
@@ -628,6 +637,8 @@ impl Command {
             | Self::NewFunding(_)
             | Self::SaveFunding
             | Self::DeleteFunding(_)
+            | Self::NewEvaluation(_)
+            | Self::SaveEvaluation
             | Self::ClearStep { .. }
             | Self::AddEvidence { .. }
             | Self::ReadEvidence { .. }

@@ -219,10 +219,61 @@ fn the_sample_shows_every_phase_state_progress_and_a_flagged_funding_entry() {
         "2023"
     );
     assert_eq!(rows[3].tallies[&Milestone::Started].count(), 1, "2024");
+    let evaluations = store.evaluations_of(first).unwrap();
+    assert_eq!(
+        evaluations.iter().map(|e| e.score).collect::<Vec<_>>(),
+        vec![91, 86]
+    );
     let funding = store
         .funding_of(yanshou::store::funding::Funded::Compound(first))
         .unwrap();
     let flagged = yanshou::model::funding::flags(&funding);
     assert_eq!(flagged.len(), 1, "{flagged:#?}");
     assert!(flagged[0].message.contains("雨污分流改造"));
+}
+
+#[test]
+fn property_service_is_evaluated_only_once_its_plan_is_in_place() {
+    use yanshou::model::programme::ServiceEvaluation;
+    let mut store = Store::open_in_memory().unwrap();
+    let (compound, inspection) = common::store_with_inspection(&mut store, "长效管理小区");
+    common::pass_every_item(&mut store, inspection);
+    common::sign_off_as_is(&mut store, inspection);
+    let evaluation = |d: NaiveDate, score| ServiceEvaluation {
+        id: String::new(),
+        evaluated_on: d,
+        unit: "县住建局".to_owned(),
+        score,
+        note: String::new(),
+    };
+    let err = store
+        .add_evaluation(compound, &evaluation(day(2026, 11, 25), 80), today())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("请先登记“物业管理方案落实”"),
+        "{err}"
+    );
+    store
+        .record_step(
+            compound,
+            &step(Step::Management, day(2026, 11, 22)),
+            today(),
+        )
+        .unwrap();
+    let err = store
+        .add_evaluation(compound, &evaluation(day(2026, 11, 21), 80), today())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("不能早于物业管理方案落实"),
+        "{err}"
+    );
+    assert!(
+        store
+            .add_evaluation(compound, &evaluation(day(2026, 11, 25), 101), today())
+            .is_err()
+    );
+    store
+        .add_evaluation(compound, &evaluation(day(2026, 11, 25), 88), today())
+        .unwrap();
+    assert_eq!(store.evaluations_of(compound).unwrap()[0].score, 88);
 }

@@ -261,6 +261,11 @@ impl App {
                 self.dialog = Some(Dialog::Funding(Box::new(form)));
             }
             Command::SaveFunding => self.save_funding(),
+            Command::NewEvaluation(compound) => {
+                let form = crate::ui::step_form::EvaluationForm::new(compound, today());
+                self.dialog = Some(Dialog::Evaluation(Box::new(form)));
+            }
+            Command::SaveEvaluation => self.save_evaluation(),
             Command::DeleteFunding(id) => self.write(|s| s.delete_funding(&id)),
             Command::SaveStep => self.save_step(),
             Command::ClearStep { compound, step } => {

@@ -53,6 +53,37 @@ impl App {
         }
     }
 
+    pub(super) fn save_evaluation(&mut self) {
+        let Some(Dialog::Evaluation(form)) = &mut self.dialog else {
+            return;
+        };
+        let evaluation = match form.evaluation() {
+            Ok(e) => e,
+            Err(problem) => {
+                form.problem = Some(problem);
+                return;
+            }
+        };
+        let compound = form.compound;
+        let result = match self.store.as_mut() {
+            Some(store) => store.add_evaluation(compound, &evaluation, today()),
+            None => return,
+        };
+        match result {
+            Ok(()) => {
+                self.dialog = None;
+                self.info(format!("已记录物业服务评价：{} 分。", evaluation.score));
+                self.reload();
+            }
+            Err(e) if e.is_about_the_input() => {
+                if let Some(Dialog::Evaluation(form)) = &mut self.dialog {
+                    form.problem = Some(e.to_string());
+                }
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
     pub(super) fn save_funding(&mut self) {
         let Some(Dialog::Funding(form)) = &mut self.dialog else {
             return;

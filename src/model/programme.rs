@@ -235,6 +235,19 @@ pub struct StepRecord {
     pub evidence: Vec<String>,
 }
 
+/// A regular evaluation of a compound's property service (四、（三）3: the result decides the
+/// subsidy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceEvaluation {
+    pub id: String,
+    pub evaluated_on: NaiveDate,
+    /// Who evaluated.
+    pub unit: String,
+    /// 0–100.
+    pub score: u32,
+    pub note: String,
+}
+
 /// Why a step cannot be recorded on that date: a step is not dated before a step it follows,
 /// and never in the future. `recorded` are the compound's other steps; `accepted_on` the date
 /// its acceptance came out 合格 (steps after 工程验收 are not dated before it, steps before it

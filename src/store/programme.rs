@@ -163,6 +163,81 @@ impl Store {
         tx.commit()
     }
 
+    /// The property-service evaluations of a compound, newest first.
+    pub fn evaluations_of(
+        &self,
+        compound: CompoundId,
+    ) -> Result<Vec<crate::model::programme::ServiceEvaluation>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, evaluated_on, unit, score, note FROM service_evaluation
+             WHERE compound_id = ?1 ORDER BY evaluated_on DESC, created_at DESC",
+        )?;
+        let mut rows = stmt.query([compound])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(crate::model::programme::ServiceEvaluation {
+                id: r.get(0)?,
+                evaluated_on: parse_date(&r.get::<_, String>(1)?)?,
+                unit: r.get(2)?,
+                score: r.get(3)?,
+                note: r.get(4)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records a property-service evaluation: only once the property-management plan is in
+    /// place (长效管理), never before it, never in the future, a score from 0 to 100.
+    pub fn add_evaluation(
+        &mut self,
+        compound: CompoundId,
+        evaluation: &crate::model::programme::ServiceEvaluation,
+        today: NaiveDate,
+    ) -> Result<(), StoreError> {
+        if evaluation.score > 100 {
+            return Err(StoreError::Invalid("评分应在 0 到 100 之间。".to_owned()));
+        }
+        if evaluation.evaluated_on > today {
+            return Err(StoreError::Invalid("评价日期不能晚于今天。".to_owned()));
+        }
+        let management = self
+            .steps_of(compound)?
+            .into_iter()
+            .find(|s| s.step == Step::Management);
+        match management {
+            None => {
+                return Err(StoreError::Invalid(
+                    "请先登记“物业管理方案落实”，再记录物业服务评价。".to_owned(),
+                ));
+            }
+            Some(m) if m.done_on > evaluation.evaluated_on => {
+                return Err(StoreError::Invalid(format!(
+                    "评价日期不能早于物业管理方案落实（{}）。",
+                    crate::model::date_text(m.done_on)
+                )));
+            }
+            Some(_) => {}
+        }
+        crate::model::validate::free_text("备注", &evaluation.note)
+            .map_err(|e| StoreError::Invalid(e.0))?;
+        let tx = self.begin()?;
+        tx.execute(
+            "INSERT INTO service_evaluation (id, compound_id, evaluated_on, unit, score, note,
+                                             created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                compound,
+                evaluation.evaluated_on.format("%Y-%m-%d").to_string(),
+                evaluation.unit.trim(),
+                evaluation.score,
+                evaluation.note.trim(),
+                now()
+            ],
+        )?;
+        tx.commit()
+    }
+
     /// The programme's targets in force.
     pub fn targets(&self) -> Result<Vec<Target>, StoreError> {
         let mut stmt = self.conn.prepare_cached(

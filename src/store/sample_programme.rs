@@ -86,6 +86,16 @@ pub(super) fn write(
             store.add_evidence(accepted, record.step, &name, text.as_bytes())?;
         }
     }
+    for (evaluated_on, score) in [(day(2024, 6, 30), 86), (day(2024, 12, 30), 91)] {
+        let evaluation = crate::model::programme::ServiceEvaluation {
+            id: String::new(),
+            evaluated_on,
+            unit: "示例·县住建局物业科".to_owned(),
+            score,
+            note: "示例数据".to_owned(),
+        };
+        store.add_evaluation(accepted, &evaluation, today)?;
+    }
     for record in [
         step(Step::Consult, day(2023, 3, 2), "示例·鹿鸣社区居委会"),
         step(Step::Approved, day(2023, 6, 1), "示例·洛宁县人民政府"),

@@ -34,6 +34,8 @@ pub struct CompoundView {
     pub steps: Vec<crate::model::programme::StepRecord>,
     /// Its funding entries.
     pub funding: Vec<crate::model::funding::Funding>,
+    /// Its property-service evaluations, newest first.
+    pub evaluations: Vec<crate::model::programme::ServiceEvaluation>,
 }
 
 impl CompoundView {
@@ -55,6 +57,7 @@ impl CompoundView {
         });
         Ok(Self {
             steps: store.steps_of(id)?,
+            evaluations: store.evaluations_of(id)?,
             funding: store.funding_of(crate::store::funding::Funded::Compound(id))?,
             inspections: store.inspections_of(Subject::Compound(id))?,
             acceptance: store.acceptance_of(id)?.0,
@@ -152,7 +155,7 @@ fn page(
     crate::ui::programme_panel::show(
         ui,
         c.id,
-        &view.steps,
+        (&view.steps, &view.evaluations),
         view.acceptance == MemberStatus::Accepted,
         commands,
     );

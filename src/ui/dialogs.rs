@@ -41,6 +41,8 @@ pub enum Dialog {
     Step(Box<crate::ui::step_form::StepForm>),
     /// A funding entry.
     Funding(Box<crate::ui::funding_form::FundingForm>),
+    /// A property-service evaluation.
+    Evaluation(Box<crate::ui::step_form::EvaluationForm>),
 }
 
 impl std::fmt::Debug for Dialog {
@@ -56,6 +58,7 @@ impl std::fmt::Debug for Dialog {
             Self::RegisterImport(_) => "RegisterImport",
             Self::Step(_) => "Step",
             Self::Funding(_) => "Funding",
+            Self::Evaluation(_) => "Evaluation",
         };
         f.write_str(name)
     }
@@ -77,6 +80,7 @@ pub fn show(
             Dialog::RegisterImport(view) => crate::ui::register_import::show(ui, view, commands),
             Dialog::Step(form) => crate::ui::step_form::show(ui, form, commands),
             Dialog::Funding(form) => crate::ui::funding_form::show_form(ui, form, commands),
+            Dialog::Evaluation(form) => crate::ui::step_form::show_evaluation(ui, form, commands),
             Dialog::Photo { title, texture } => {
                 ui.heading(title.as_str());
                 ui.add(egui::Image::new(&*texture).max_size(egui::vec2(1000.0, 680.0)));

@@ -11,7 +11,7 @@ use crate::ui::widgets::CommandButton;
 pub fn show(
     ui: &mut egui::Ui,
     compound: CompoundId,
-    steps: &[StepRecord],
+    (steps, evaluations): (&[StepRecord], &[crate::model::programme::ServiceEvaluation]),
     accepted: bool,
     commands: &mut Vec<Command>,
 ) {
@@ -31,6 +31,30 @@ pub fn show(
                 phase_rows(ui, phase, compound, steps, accepted, commands);
             }
         });
+    // 长效管理: the property service, evaluated regularly (四、（三）3).
+    if steps
+        .iter()
+        .any(|s| s.step == crate::model::programme::Step::Management)
+    {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new("物业服务评价").strong());
+            CommandButton::new(Command::NewEvaluation(compound))
+                .small()
+                .show(ui, commands);
+        });
+        if evaluations.is_empty() {
+            ui.label("尚无评价记录。");
+        }
+        for e in evaluations {
+            ui.label(format!(
+                "{}　{} 分　{}　{}",
+                crate::model::date_text(e.evaluated_on),
+                e.score,
+                e.unit,
+                e.note
+            ));
+        }
+    }
 }
 
 fn phase_rows(

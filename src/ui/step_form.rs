@@ -135,3 +135,76 @@ pub fn show(ui: &mut egui::Ui, form: &mut StepForm, commands: &mut Vec<Command>)
         command_button(ui, Command::CloseDialog, commands);
     });
 }
+
+/// The property-service evaluation form, as typed.
+#[derive(Debug)]
+pub struct EvaluationForm {
+    pub compound: CompoundId,
+    pub evaluated_on: String,
+    pub unit: String,
+    pub score: String,
+    pub note: String,
+    pub problem: Option<String>,
+}
+
+impl EvaluationForm {
+    pub fn new(compound: CompoundId, today: chrono::NaiveDate) -> Self {
+        Self {
+            compound,
+            evaluated_on: today.format("%Y-%m-%d").to_string(),
+            unit: String::new(),
+            score: String::new(),
+            note: String::new(),
+            problem: None,
+        }
+    }
+
+    pub fn evaluation(&self) -> Result<crate::model::programme::ServiceEvaluation, String> {
+        let text = self.evaluated_on.trim();
+        let evaluated_on = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .filter(|_| text.split('-').next().is_some_and(|y| y.len() == 4))
+            .ok_or_else(|| "日期应写成 年-月-日，如 2024-05-10".to_owned())?;
+        let score = self
+            .score
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|s| *s <= 100)
+            .ok_or_else(|| "评分应为 0 到 100 的整数".to_owned())?;
+        Ok(crate::model::programme::ServiceEvaluation {
+            id: String::new(),
+            evaluated_on,
+            unit: self.unit.trim().to_owned(),
+            score,
+            note: self.note.trim().to_owned(),
+        })
+    }
+}
+
+pub fn show_evaluation(ui: &mut egui::Ui, form: &mut EvaluationForm, commands: &mut Vec<Command>) {
+    ui.heading("物业服务评价");
+    ui.label(
+        egui::RichText::new(
+            "定期考核评定物业服务，评定结果作为拨付物业补贴的重要依据（宁政办〔2021〕17号 四、（三）3）。",
+        )
+        .small(),
+    );
+    ui.add_space(6.0);
+    egui::Grid::new("evaluation_form")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            labelled_text(ui, "评价日期", &mut form.evaluated_on, "年-月-日", None);
+            labelled_text(ui, "评价单位", &mut form.unit, "如：县住建局物业科", None);
+            labelled_text(ui, "评分", &mut form.score, "0–100", None);
+            labelled_text(ui, "备注", &mut form.note, "", None);
+        });
+    if let Some(problem) = &form.problem {
+        ui.colored_label(ui.visuals().error_fg_color, problem);
+    }
+    ui.horizontal(|ui| {
+        command_button(ui, Command::SaveEvaluation, commands);
+        command_button(ui, Command::CloseDialog, commands);
+    });
+}
