@@ -220,10 +220,7 @@ impl App {
                     {
                         app.handle(Command::PackageWritten {
                             manifest,
-                            file_name: path
-                                .file_name()
-                                .map(|n| n.to_string_lossy().into_owned())
-                                .unwrap_or_default(),
+                            file_name: super::file_choice::file_name_of(path),
                         });
                     }
                 }

@@ -20,10 +20,7 @@ impl App {
             self.error("上一个数据包仍在导入，请稍候。");
             return;
         }
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let file_name = super::file_choice::file_name_of(&path);
         self.spawn_job(
             JobKind::PackageRead,
             "package-read",

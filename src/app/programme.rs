@@ -33,24 +33,16 @@ impl App {
             }
         };
         let compound = form.compound;
-        let result = match self.store.as_mut() {
-            Some(store) => store.record_step(compound, &record, today()),
-            None => return,
-        };
-        match result {
-            Ok(()) => {
-                self.dialog = None;
-                self.info(format!("已登记“{}”。", record.step.label()));
-                self.reload();
-            }
-            // Said in the form, beside what to change.
-            Err(e) if e.is_about_the_input() => {
-                if let Some(Dialog::Step(form)) = &mut self.dialog {
-                    form.problem = Some(e.to_string());
+        let done = format!("已登记“{}”。", record.step.label());
+        self.form_write(
+            |s| s.record_step(compound, &record, today()),
+            done,
+            |d, problem| {
+                if let Dialog::Step(form) = d {
+                    form.problem = Some(problem);
                 }
-            }
-            Err(e) => self.error(e.to_string()),
-        }
+            },
+        );
     }
 
     pub(super) fn save_evaluation(&mut self) {
@@ -65,23 +57,16 @@ impl App {
             }
         };
         let compound = form.compound;
-        let result = match self.store.as_mut() {
-            Some(store) => store.add_evaluation(compound, &evaluation, today()),
-            None => return,
-        };
-        match result {
-            Ok(()) => {
-                self.dialog = None;
-                self.info(format!("已记录物业服务评价：{} 分。", evaluation.score));
-                self.reload();
-            }
-            Err(e) if e.is_about_the_input() => {
-                if let Some(Dialog::Evaluation(form)) = &mut self.dialog {
-                    form.problem = Some(e.to_string());
+        let done = format!("已记录物业服务评价：{} 分。", evaluation.score);
+        self.form_write(
+            |s| s.add_evaluation(compound, &evaluation, today()),
+            done,
+            |d, problem| {
+                if let Dialog::Evaluation(form) = d {
+                    form.problem = Some(problem);
                 }
-            }
-            Err(e) => self.error(e.to_string()),
-        }
+            },
+        );
     }
 
     pub(super) fn save_funding(&mut self) {
@@ -96,23 +81,42 @@ impl App {
             }
         };
         let whose = form.whose;
-        let result = match self.store.as_mut() {
-            Some(store) => store.add_funding(whose, &funding),
-            None => return,
+        let done = format!(
+            "已登记{} {}。",
+            funding.source.label(),
+            crate::model::funding::yuan_text(funding.amount_fen)
+        );
+        self.form_write(
+            |s| s.add_funding(whose, &funding),
+            done,
+            |d, problem| {
+                if let Dialog::Funding(form) = d {
+                    form.problem = Some(problem);
+                }
+            },
+        );
+    }
+
+    /// A form's write: on success the dialog closes, `done` is said and the page reloads; a
+    /// refusal about what was typed is said in the form (`say`), any other in the status bar.
+    fn form_write(
+        &mut self,
+        write: impl FnOnce(&mut crate::store::Store) -> Result<(), crate::store::StoreError>,
+        done: String,
+        say: fn(&mut Dialog, String),
+    ) {
+        let Some(store) = self.store.as_mut() else {
+            return;
         };
-        match result {
+        match write(store) {
             Ok(()) => {
                 self.dialog = None;
-                self.info(format!(
-                    "已登记{} {}。",
-                    funding.source.label(),
-                    crate::model::funding::yuan_text(funding.amount_fen)
-                ));
+                self.info(done);
                 self.reload();
             }
             Err(e) if e.is_about_the_input() => {
-                if let Some(Dialog::Funding(form)) = &mut self.dialog {
-                    form.problem = Some(e.to_string());
+                if let Some(dialog) = &mut self.dialog {
+                    say(dialog, e.to_string());
                 }
             }
             Err(e) => self.error(e.to_string()),
@@ -125,10 +129,7 @@ impl App {
             self.error("上一个证据文件仍在读取，请稍候。");
             return;
         }
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let file_name = super::file_choice::file_name_of(&path);
         self.spawn_job(
             JobKind::EvidenceRead,
             "evidence-read",

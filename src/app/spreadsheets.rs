@@ -13,13 +13,14 @@ use crate::ui::register_import::RegisterImport;
 impl App {
     pub(super) fn start_register_read(&mut self, path: PathBuf) {
         self.dialog = None;
-        if self.store.is_none() || self.jobs.has(JobKind::RegisterRead) {
+        if self.store.is_none() {
             return;
         }
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        if self.jobs.has(JobKind::RegisterRead) {
+            self.error("上一个表格仍在读取，请稍候。");
+            return;
+        }
+        let file_name = super::file_choice::file_name_of(&path);
         self.spawn_job(
             JobKind::RegisterRead,
             "register-read",

@@ -179,7 +179,7 @@ impl StoreError {
             }
             Some(ErrorCode::DiskFull) => Self::DiskFull,
             Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
-                match super::open::unwritable(path) {
+                match super::media::unwritable(path) {
                     Some(reason) => Self::NotWritable {
                         path: owned(),
                         reason,
@@ -200,7 +200,7 @@ impl StoreError {
                     detail: "文件中的文字或数值已损坏".to_owned(),
                 }
             }
-            Some(ErrorCode::SystemIoFailure) if super::open::disk_nearly_full(path) => {
+            Some(ErrorCode::SystemIoFailure) if super::media::disk_nearly_full(path) => {
                 Self::DiskFull
             }
             Some(ErrorCode::SystemIoFailure) => Self::Damaged {

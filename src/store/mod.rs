@@ -8,6 +8,7 @@ pub mod funding;
 mod inspection_lists;
 mod inspections;
 mod lock;
+mod media;
 mod migrations;
 mod open;
 mod photos;
@@ -257,7 +258,7 @@ impl Store {
         header: &open::Header,
     ) -> Result<Self, StoreError> {
         if mode == Mode::Window
-            && let Some(reason) = open::unwritable(path)
+            && let Some(reason) = media::unwritable(path)
         {
             return Self::view(path, reason);
         }
@@ -278,7 +279,7 @@ impl Store {
                 });
             }
             Err(lock::LockRefused::Io(e)) => {
-                return Err(match open::unwritable(path) {
+                return Err(match media::unwritable(path) {
                     Some(reason) => StoreError::NotWritable {
                         path: path.to_owned(),
                         reason,

@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::StoreError;
 use super::migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
-use super::{StoreError, ViewReason};
 
 /// The first 16 bytes of every SQLite 3 database file.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -382,33 +382,6 @@ fn expected_schema(version: u32) -> Result<BTreeSet<String>, StoreError> {
         .ok_or_else(|| StoreError::Corrupt(format!("没有第 {version} 版的表结构")))
 }
 
-/// Why a file that exists cannot be written here, if it cannot: the file, its folder, its
-/// filesystem. Probing leaves nothing behind.
-pub(super) fn unwritable(path: &Path) -> Option<ViewReason> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let probe = dir.join(format!(".yanshou-probe-{}", uuid::Uuid::now_v7().simple()));
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-    {
-        Ok(_) => {
-            let _ = std::fs::remove_file(&probe);
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
-            return Some(ViewReason::FilesystemReadOnly);
-        }
-        Err(_) => return Some(ViewReason::FolderReadOnly(dir)),
-    }
-    if path.exists() && std::fs::OpenOptions::new().write(true).open(path).is_err() {
-        return Some(ViewReason::FileReadOnly);
-    }
-    None
-}
-
 /// A database that opens only with what is beside it: a `-wal` that does not belong to it
 /// (copied from elsewhere) or is damaged makes it look foreign or broken. Looks at the main
 /// file alone (SQLite's `immutable` mode reads nothing else and writes nothing); if that is
@@ -448,16 +421,6 @@ pub fn file_uri(path: &Path) -> String {
         }
     }
     uri
-}
-
-/// Whether the disk holding `path` has almost no room left (SQLite then fails with an I/O
-/// error while setting up its journal, which is really a full disk).
-pub(super) fn disk_nearly_full(path: &Path) -> bool {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    fs4::available_space(dir).is_ok_and(|free| free < 1024 * 1024)
 }
 
 /// Opening for writing failed: why.

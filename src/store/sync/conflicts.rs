@@ -505,12 +505,11 @@ pub(super) fn conflicts_in_round(
     inspection: &str,
 ) -> Result<Vec<RoundConflict>, StoreError> {
     let open: Vec<(String, String, String, String, Value)> = conn
-        .prepare(
+        .prepare(&format!(
             "SELECT id, table_name, row_key, column_name, theirs FROM conflict
-             WHERE resolved_at IS NULL
-               AND table_name IN ('inspection', 'inspection_item', 'inspection_party',
-                   'inspection_member', 'signature', 'photo', 'rectification')",
-        )?
+                 WHERE resolved_at IS NULL AND table_name IN ('inspection', '{}')",
+            super::rows::ROUND_TABLES.join("', '")
+        ))?
         .query_map([], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?

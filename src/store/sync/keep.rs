@@ -9,7 +9,9 @@ use rusqlite::types::Value;
 
 use super::apply::Applier;
 use super::changeset::Change;
-use super::rows::{Table, compound_of, inspection_of, key_text, record_label, value_text};
+use super::rows::{
+    ROUND_TABLES, Table, compound_of, inspection_of, key_text, record_label, value_text,
+};
 use crate::store::{StoreError, now};
 
 impl Applier<'_> {
@@ -199,14 +201,7 @@ impl Applier<'_> {
                     brought.insert((table.name.clone(), key_text(&table.key_of(&row))));
                 }
             }
-            for name in [
-                "photo",
-                "signature",
-                "inspection_party",
-                "inspection_member",
-                "inspection_item",
-                "rectification",
-            ] {
+            for name in ROUND_TABLES {
                 let table = self.tables.get(self.conn, name)?.clone();
                 let keys: Vec<String> = table
                     .columns
@@ -412,7 +407,6 @@ impl Applier<'_> {
 
     /// Two machines both started survey round N of one compound: at the office, the one that
     /// comes second becomes the next round, with a note; a laptop follows the office's
-    /// numbering, moving its own round out of the way until the office's word on it arrives.
     /// numbering, moving its own round out of the way until the office's word on it arrives.
     pub(super) fn renumber_round(
         &mut self,

@@ -270,8 +270,7 @@ pub(super) fn compound_of(
             "SELECT compound_id FROM survey WHERE id = ?1",
             text(column("survey_id")),
         ),
-        "inspection_item" | "inspection_party" | "inspection_member" | "signature" | "photo"
-        | "rectification" => via(
+        name if ROUND_TABLES.contains(&name) => via(
             "SELECT compound_id FROM inspection WHERE id = ?1",
             text(column("inspection_id")),
         ),
@@ -382,12 +381,21 @@ pub(super) fn snapshot_filter(table: &str, rows: Rows) -> String {
     format!("({filter}) AND (:town IS :town) AND (:key IS :key)")
 }
 
+/// The tables whose rows belong to an inspection round (by `inspection_id`).
+pub(super) const ROUND_TABLES: [&str; 6] = [
+    "photo",
+    "signature",
+    "inspection_party",
+    "inspection_member",
+    "inspection_item",
+    "rectification",
+];
+
 /// The inspection a row belongs to (its own id for an inspection row).
 pub(super) fn inspection_of(table: &Table, row: &[Value]) -> Option<String> {
     let column = match table.name.as_str() {
         "inspection" => "id",
-        "inspection_item" | "inspection_party" | "inspection_member" | "signature" | "photo"
-        | "rectification" => "inspection_id",
+        name if ROUND_TABLES.contains(&name) => "inspection_id",
         _ => return None,
     };
     match table.index_of(column).map(|i| &row[i]) {
