@@ -9,6 +9,7 @@ mod forms;
 mod jobs;
 mod packages;
 mod programme;
+mod rhythm;
 mod spreadsheets;
 
 use std::path::{Path, PathBuf};

@@ -329,7 +329,12 @@ fn the_ledger_opens_in_libreoffice_when_it_is_installed() {
     );
     assert!(outcome.error.is_none());
     let status = std::process::Command::new(soffice)
-        .args(["--headless", "--convert-to", "csv", "--outdir"])
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+        ])
         .arg(dir.path())
         .arg(&path)
         .status()

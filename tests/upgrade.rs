@@ -176,6 +176,30 @@ fn records(version: u32) -> Vec<String> {
                  'x', 'x')"
         ));
     }
+    // From version 13 the rhythm of 附件2 and the local rules.
+    if version >= 13 {
+        sql.push(format!(
+            "INSERT INTO daily_report (id, report_date, unit, unit_kind, compound_id, work_done,
+                 matters, created_at, updated_at)
+             VALUES ('r1', '2026-11-20', '一标段', 'contractor', '{COMPOUND}', '开挖管沟',
+                 '电杆迁移', 'x', 'x')"
+        ));
+        sql.push(
+            "INSERT INTO meeting (id, held_on, units, progress, created_at, updated_at)
+             VALUES ('m1', '2026-11-21', '城关镇\n一标段', '过半', 'x', 'x')"
+                .to_owned(),
+        );
+        sql.push(
+            "INSERT INTO action_item (id, meeting_id, text, owner, due_on, created_at, updated_at)
+             VALUES ('a1', 'm1', '迁移电杆', '供电公司', '2026-11-25', 'x', 'x')"
+                .to_owned(),
+        );
+        sql.push(
+            "INSERT INTO policy_rule (key, value, updated_at)
+             VALUES ('willingness_share', '3/4', 'x')"
+                .to_owned(),
+        );
+    }
     // Sealed last: from version 3 on, a sealed round's rows are locked.
     if version >= 7 {
         sql.push(format!(
@@ -332,6 +356,24 @@ fn every_older_version_upgrades_with_its_records_intact() {
         } else {
             assert!(funding.is_empty(), "v{version}");
         }
+        let reports = store
+            .daily_reports_until(chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap())
+            .unwrap();
+        let meetings = store.meetings().unwrap();
+        let rules = store.policy_rules().unwrap();
+        if version >= 13 {
+            assert_eq!(reports.len(), 1);
+            assert_eq!(
+                (reports[0].matters.as_str(), reports[0].compound),
+                ("电杆迁移", Some(compound))
+            );
+            assert_eq!(meetings[0].units, ["城关镇", "一标段"]);
+            assert_eq!(meetings[0].actions[0].owner, "供电公司");
+            assert_eq!(rules.willingness.denominator, 4);
+        } else {
+            assert!(reports.is_empty() && meetings.is_empty(), "v{version}");
+            assert_eq!(rules, yanshou::model::policy_rule::PolicyRules::default());
+        }
         // Every file has an identity once opened: older ones get one, marked as having had
         // records before the change log began; a newer one keeps its own and its history.
         let identity = store.identity().unwrap().expect("an identity");
@@ -372,6 +414,26 @@ fn every_older_version_upgrades_with_its_records_intact() {
             .query_row(
                 "SELECT count(*) FROM tombstone WHERE table_name = 'compound' AND row_key = ?1",
                 [format!("[\"{}\"]", other.id)],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tombstones, 1, "v{version}");
+        // ... as do the tables migration 13 made, whatever version the file came from.
+        let report = store
+            .add_daily_report(&yanshou::model::rhythm::DailyReport {
+                date: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                unit: "城关镇".to_owned(),
+                kind: Some(yanshou::model::rhythm::UnitKind::Responsible),
+                work_done: "宣传".to_owned(),
+                ..Default::default()
+            })
+            .unwrap();
+        store.delete_daily_report(&report).unwrap();
+        let tombstones: i64 = store
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM tombstone WHERE table_name = 'daily_report' AND row_key = ?1",
+                [format!("[\"{report}\"]")],
                 |r| r.get(0),
             )
             .unwrap();

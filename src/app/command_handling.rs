@@ -238,6 +238,7 @@ impl App {
             } => self.write(|s| s.change_facility(survey, &code, &change)),
 
             Command::Export(document) => self.choose_path(PathPurpose::Export(document)),
+            Command::Rhythm(command) => self.rhythm(command),
             Command::ExportTo(document, path) => {
                 self.dialog = None;
                 self.start_export(document, path);
@@ -328,9 +329,14 @@ impl App {
             UiCommand::ShowExchange => self.show_screen(Screen::Exchange),
             UiCommand::ImportRegisterFile => self.choose_path(PathPurpose::ImportRegister),
             UiCommand::ShowProgress => self.show_screen(Screen::Progress),
+            UiCommand::ShowRhythm => self.show_screen(Screen::Rhythm(
+                crate::model::rhythm::RhythmChoice::at(today()),
+            )),
             UiCommand::ExportCurrent => match self.page.main_document() {
                 Some(document) => self.choose_path(PathPurpose::Export(document)),
-                None => self.info("本页没有可导出的文档：请打开一次验收、一份调查或一个片区。"),
+                None => self.info(
+                    "本页没有可导出的文档：请打开一次验收、一份调查、一个片区、进度或推进机制。",
+                ),
             },
             UiCommand::SelectNextItem
             | UiCommand::SelectPreviousItem

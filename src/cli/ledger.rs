@@ -92,10 +92,54 @@ pub fn progress(store: &Store, year: Option<i32>) -> anyhow::Result<()> {
 
 /// Writes the 台账 (.xlsx).
 pub fn export_ledger(store: &Store, out: &Path) -> anyhow::Result<()> {
-    let outcome = Document::Ledger.write(store, out, &Clock::local(), &Progress::unobserved());
+    write(store, &Document::Ledger, out)
+}
+
+fn write(store: &Store, document: &Document, out: &Path) -> anyhow::Result<()> {
+    let outcome = document.write(store, out, &Clock::local(), &Progress::unobserved());
     if let Some(e) = outcome.error {
         bail!("{e}");
     }
     println!("{}", outcome.summary());
     Ok(())
+}
+
+/// Whether `out` names an .xlsx file (else a PDF); anything else is refused.
+fn is_xlsx(out: &Path) -> anyhow::Result<bool> {
+    match out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("xlsx") => Ok(true),
+        Some("pdf") => Ok(false),
+        _ => bail!("输出文件应以 .pdf 或 .xlsx 结尾：{}", out.display()),
+    }
+}
+
+/// Writes the day's bulletin (today's when no date is given).
+pub fn export_bulletin(store: &Store, date: Option<&str>, out: &Path) -> anyhow::Result<()> {
+    let today = Clock::local().today();
+    let date = match date {
+        None => today,
+        Some(text) => chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| anyhow::anyhow!("日期“{text}”应写成 2026-11-27 这样"))?,
+    };
+    if date > today {
+        bail!("日期 {date} 晚于今天，还没有这一天的日报");
+    }
+    let xlsx = is_xlsx(out)?;
+    write(store, &Document::Bulletin { date, xlsx }, out)
+}
+
+/// Writes the progress report (.pdf), the progress table (.xlsx) or the funding summary.
+pub fn export_progress(store: &Store, funding: bool, out: &Path) -> anyhow::Result<()> {
+    let document = match (funding, is_xlsx(out)?) {
+        (true, true) => Document::FundingSummary,
+        (true, false) => bail!("资金汇总只导出为 .xlsx"),
+        (false, true) => Document::ProgressTable,
+        (false, false) => Document::ProgressReport,
+    };
+    write(store, &document, out)
 }

@@ -130,6 +130,24 @@ pub enum CliCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// 导出某日的日通报（PDF，或 .xlsx）/ export a day's bulletin
+    ExportBulletin {
+        /// 日期，如 2026-11-27（不填为今天）
+        #[arg(long)]
+        date: Option<String>,
+        /// 输出文件：.pdf 或 .xlsx（按扩展名）
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 导出进度报表（.pdf）、进度表或资金汇总（.xlsx）/ export the progress report or tables
+    ExportProgress {
+        /// 输出文件：.pdf 为进度报表，.xlsx 为进度表
+        #[arg(long)]
+        out: PathBuf,
+        /// 导出资金汇总（.xlsx）而非进度
+        #[arg(long)]
+        funding: bool,
+    },
     /// 写入示例数据（培训用）/ write the training sample data set
     Sample {
         /// 允许混入已有正式数据的文件
@@ -273,6 +291,12 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
         }
         CliCommand::ExportLedger { out } => ledger::export_ledger(&open(db)?, &out),
         CliCommand::Progress { year } => ledger::progress(&open(db)?, year),
+        CliCommand::ExportBulletin { date, out } => {
+            ledger::export_bulletin(&open(db)?, date.as_deref(), &out)
+        }
+        CliCommand::ExportProgress { out, funding } => {
+            ledger::export_progress(&open(db)?, funding, &out)
+        }
         CliCommand::Bench { iterations, only } => match only.as_deref() {
             None => bench::run(iterations),
             Some("packages") => bench::packages(),

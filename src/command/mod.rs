@@ -16,7 +16,9 @@ use crate::model::{
 };
 use crate::store::SurveyText;
 
+mod rhythm;
 mod ui_command;
+pub use rhythm::RhythmCommand;
 pub use ui_command::UiCommand;
 
 /// A screen the app can show: where navigation goes. The screen's loaded state is a
@@ -37,6 +39,9 @@ pub enum Screen {
     Exchange,
     /// The programme against its targets.
     Progress,
+    /// 附件2's rhythm (daily reports and bulletin, meetings, observation, quarterly scoring)
+    /// on a day, month and quarter.
+    Rhythm(crate::model::rhythm::RhythmChoice),
 }
 
 /// A user action.
@@ -244,6 +249,9 @@ pub enum Command {
     /// Register the previewed rows that have no problem.
     ImportRegister,
 
+    // --- the office's rhythm (附件2) and local rules
+    Rhythm(RhythmCommand),
+
     // --- dialogs and messages
     /// Use the path typed into the path prompt.
     SubmitPathPrompt,
@@ -272,6 +280,7 @@ impl Command {
                 Screen::Rectifications => "整改清单",
                 Screen::Exchange => "数据交换",
                 Screen::Progress => "进度",
+                Screen::Rhythm(_) => "推进机制",
                 Screen::Compound(_)
                 | Screen::Inspection(_)
                 | Screen::Survey(_)
@@ -336,6 +345,7 @@ impl Command {
             Self::DeleteFunding(_) => "删除",
             Self::SaveStep => "保存",
             Self::ClearStep { .. } => "清除此步",
+            Self::Rhythm(command) => command.label(),
             Self::AddEvidence { .. } => "添加证据…",
             Self::ReadEvidence { .. } => "添加证据",
             Self::ImportRegister => "登记",
@@ -416,6 +426,7 @@ impl Command {
             | Self::CloseDialog
             | Self::DismissMessage => "",
             Self::ClearStep { .. } => "删除这一步的日期、单位和证据",
+            Self::Rhythm(command) => command.tooltip(),
             Self::AddEvidence { .. } => {
                 "附上批复、公示照片、会议纪要等文件（20 MB 以内）作为这一步的证据"
             }
@@ -431,14 +442,21 @@ impl Command {
             Self::Export(
                 Document::AcceptanceSheet(_)
                 | Document::SurveyForm(_)
-                | Document::OverallSummary(_),
+                | Document::OverallSummary(_)
+                | Document::ProgressReport
+                | Document::Bulletin { xlsx: false, .. },
             ) => vec![KeyboardShortcut::new(Modifiers::COMMAND, Key::P)],
             Self::Export(
                 Document::RectificationNotice(_)
                 | Document::FinalSheet(_)
                 | Document::SignedSheets(_)
                 | Document::FieldPackage { .. }
-                | Document::Ledger,
+                | Document::Ledger
+                | Document::Bulletin { xlsx: true, .. }
+                | Document::ProgressTable
+                | Document::FundingSummary
+                | Document::ObservationPlan(_)
+                | Document::QuarterEvaluation(_),
             )
             | Self::OpenDatabaseAt(_)
             | Self::CreateSampleAt(_)
@@ -491,6 +509,7 @@ impl Command {
             | Self::ClearStep { .. }
             | Self::AddEvidence { .. }
             | Self::ReadEvidence { .. }
+            | Self::Rhythm(_)
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => Vec::new(),

@@ -25,6 +25,8 @@ pub enum UiCommand {
     ImportRegisterFile,
     /// The progress screen.
     ShowProgress,
+    /// The 推进机制 screen (附件2).
+    ShowRhythm,
     /// The main document of the screen on show (the checklist's acceptance sheet, the survey
     /// form, the cluster's summary).
     ExportCurrent,
@@ -86,6 +88,10 @@ impl UiCommand {
                 "进度",
                 "对照目标任务，按年度、乡镇、片区统计开工、验收合格、交付的小区数和户数",
             ),
+            Self::ShowRhythm => (
+                "推进机制（日通报、周例会、月观摩、季考评）",
+                "各单位日报与日通报、周例会决定事项、月观摩路线、季度考评与排名（附件2）",
+            ),
             Self::ImportRegisterFile => (
                 "导入小区名册（Excel/WPS）…",
                 "从 .xlsx、.xls、.csv 表格登记小区：自动识别表头，逐行列出问题，确认后一次全部登记",
@@ -127,7 +133,8 @@ impl UiCommand {
             | Self::ImportPackage
             | Self::ShowExchange
             | Self::ImportRegisterFile
-            | Self::ShowProgress => Vec::new(),
+            | Self::ShowProgress
+            | Self::ShowRhythm => Vec::new(),
         }
     }
 
@@ -151,6 +158,7 @@ impl UiCommand {
             | Self::ShowExchange
             | Self::ImportRegisterFile
             | Self::ShowProgress
+            | Self::ShowRhythm
             | Self::ExportCurrent
             | Self::SelectNextItem
             | Self::SelectPreviousItem => None,

@@ -26,6 +26,9 @@ pub enum Ink {
     Red,
     Green,
     LightFill,
+    /// Chart series.
+    Blue,
+    Orange,
 }
 
 impl Ink {
@@ -36,6 +39,8 @@ impl Ink {
             Self::Red => (0.75, 0.05, 0.05),
             Self::Green => (0.0, 0.45, 0.15),
             Self::LightFill => (0.92, 0.92, 0.92),
+            Self::Blue => (0.16, 0.38, 0.70),
+            Self::Orange => (0.90, 0.52, 0.10),
         };
         Color::Rgb(Rgb::new(r, g, b, None))
     }

@@ -11,6 +11,9 @@ use super::{
     write_file_atomically,
 };
 use crate::job::Progress;
+use chrono::NaiveDate;
+
+use crate::model::rhythm::{Month, Quarter};
 use crate::model::{Clock, ClusterId, Inspection, InspectionId, Subject, SurveyId};
 use crate::store::sync::Scope;
 use crate::store::{Store, StoreError};
@@ -38,6 +41,18 @@ pub enum Document {
     },
     /// The office's 台账 of every compound (.xlsx).
     Ledger,
+    /// The day's 日通报, as a PDF or (`xlsx`) a workbook.
+    Bulletin { date: NaiveDate, xlsx: bool },
+    /// The 进度报表 with its charts (PDF).
+    ProgressReport,
+    /// The progress table (.xlsx).
+    ProgressTable,
+    /// The funding summary (.xlsx).
+    FundingSummary,
+    /// A month's 观摩安排 (PDF).
+    ObservationPlan(Month),
+    /// A quarter's 考评表 with ranking (.xlsx).
+    QuarterEvaluation(Quarter),
 }
 
 /// A document's file format.
@@ -116,6 +131,13 @@ impl Document {
             Self::SignedSheets(_) => "选择导出文件夹",
             Self::FieldPackage { .. } => "导出外业数据包",
             Self::Ledger => "导出台账（Excel）",
+            Self::Bulletin { xlsx: false, .. } => "导出日通报 PDF",
+            Self::Bulletin { xlsx: true, .. } => "导出日通报（Excel）",
+            Self::ProgressReport => "导出进度报表 PDF",
+            Self::ProgressTable => "导出进度表（Excel）",
+            Self::FundingSummary => "导出资金汇总（Excel）",
+            Self::ObservationPlan(_) => "导出观摩安排 PDF",
+            Self::QuarterEvaluation(_) => "导出季度考评表（Excel）",
         }
     }
 
@@ -134,6 +156,13 @@ impl Document {
             } => "导出全部数据（新电脑）…",
             Self::FieldPackage { .. } => "导出外业数据包…",
             Self::Ledger => "导出台账（Excel）…",
+            Self::Bulletin { xlsx: false, .. } => "导出日通报 PDF…",
+            Self::Bulletin { xlsx: true, .. } => "导出日通报（Excel）…",
+            Self::ProgressReport => "导出进度报表 PDF…",
+            Self::ProgressTable => "导出进度表（Excel）…",
+            Self::FundingSummary => "导出资金汇总（Excel）…",
+            Self::ObservationPlan(_) => "导出观摩安排 PDF…",
+            Self::QuarterEvaluation(_) => "导出季度考评表（Excel）…",
         }
     }
 
@@ -156,6 +185,16 @@ impl Document {
             Self::Ledger => {
                 "全部小区一行一个：名册、改造资格、调查、验收阶段；可在 WPS、Excel 中打开，也可再导入"
             }
+            Self::Bulletin { .. } => {
+                "当日各单位报送的工作、好的做法和需协调事项，前期未办结事项结转，当日办结事项"
+            }
+            Self::ProgressReport => {
+                "按年度、乡镇、片区对照目标任务的完成情况，含图表和资金汇总，可打印"
+            }
+            Self::ProgressTable => "按年度、乡镇、片区的进度数字及计入的每个小区",
+            Self::FundingSummary => "资金明细，以及按年度、乡镇和资金来源的汇总",
+            Self::ObservationPlan(_) => "本月观摩路线：各站小区、地址、观摩要点和进展，可打印",
+            Self::QuarterEvaluation(_) => "各单位本季度得分、记录中的依据、排名和通报表扬/批评名单",
         }
     }
 
@@ -170,6 +209,12 @@ impl Document {
             Self::SignedSheets(_) => "正在批量导出验收单…",
             Self::FieldPackage { .. } => "正在导出数据包…",
             Self::Ledger => "正在导出台账…",
+            Self::Bulletin { .. } => "正在导出日通报…",
+            Self::ProgressReport => "正在导出进度报表…",
+            Self::ProgressTable => "正在导出进度表…",
+            Self::FundingSummary => "正在导出资金汇总…",
+            Self::ObservationPlan(_) => "正在导出观摩安排…",
+            Self::QuarterEvaluation(_) => "正在导出季度考评表…",
         }
     }
 
@@ -180,9 +225,16 @@ impl Document {
             | Self::FinalSheet(_)
             | Self::SurveyForm(_)
             | Self::OverallSummary(_)
-            | Self::SignedSheets(_) => Format::Pdf,
+            | Self::SignedSheets(_)
+            | Self::Bulletin { xlsx: false, .. }
+            | Self::ProgressReport
+            | Self::ObservationPlan(_) => Format::Pdf,
             Self::FieldPackage { .. } => Format::Package,
-            Self::Ledger => Format::Xlsx,
+            Self::Ledger
+            | Self::Bulletin { xlsx: true, .. }
+            | Self::ProgressTable
+            | Self::FundingSummary
+            | Self::QuarterEvaluation(_) => Format::Xlsx,
         }
     }
 
@@ -196,7 +248,13 @@ impl Document {
             | Self::SurveyForm(_)
             | Self::OverallSummary(_)
             | Self::FieldPackage { .. }
-            | Self::Ledger => false,
+            | Self::Ledger
+            | Self::Bulletin { .. }
+            | Self::ProgressReport
+            | Self::ProgressTable
+            | Self::FundingSummary
+            | Self::ObservationPlan(_)
+            | Self::QuarterEvaluation(_) => false,
         }
     }
 
@@ -259,6 +317,14 @@ impl Document {
                 crate::model::sync::package_file_name(&me, &stamp, range)
             }
             Self::Ledger => format!("老旧小区改造台账-{}.xlsx", clock.today()),
+            Self::Bulletin { date, xlsx } => {
+                format!("日通报-{date}.{}", if *xlsx { "xlsx" } else { "pdf" })
+            }
+            Self::ProgressReport => format!("进度报表-{}.pdf", clock.today()),
+            Self::ProgressTable => format!("进度表-{}.xlsx", clock.today()),
+            Self::FundingSummary => format!("资金汇总-{}.xlsx", clock.today()),
+            Self::ObservationPlan(month) => format!("观摩安排-{}.pdf", month.code()),
+            Self::QuarterEvaluation(q) => format!("季度考评-{}年第{}季度.xlsx", q.year, q.quarter),
         };
         Ok(sanitize_file_name(&name))
     }
@@ -297,7 +363,13 @@ impl Document {
             | Self::SurveyForm(_)
             | Self::OverallSummary(_)
             | Self::FieldPackage { .. }
-            | Self::Ledger => Ok(vec![self.clone()]),
+            | Self::Ledger
+            | Self::Bulletin { .. }
+            | Self::ProgressReport
+            | Self::ProgressTable
+            | Self::FundingSummary
+            | Self::ObservationPlan(_)
+            | Self::QuarterEvaluation(_) => Ok(vec![self.clone()]),
         }
     }
 
@@ -317,8 +389,32 @@ impl Document {
             Self::OverallSummary(id) => {
                 render_overall_sheet(&OverallSheet::load(store, *id, clock)?)
             }
-            Self::Ledger => super::ledger::render_ledger(&super::ledger::Ledger::load(store)?)
-                .map_err(|e| ExportError::Workbook(e.to_string())),
+            Self::Ledger => workbook(super::ledger::render_ledger(&super::ledger::Ledger::load(
+                store,
+            )?)),
+            Self::Bulletin { date, xlsx } => {
+                let sheet = super::bulletin::BulletinSheet::load(store, *date, clock)?;
+                if *xlsx {
+                    workbook(super::bulletin::render_bulletin_workbook(&sheet))
+                } else {
+                    super::bulletin::render_bulletin(&sheet)
+                }
+            }
+            Self::ProgressReport => super::progress_report::render_progress_report(
+                &super::progress_report::ProgressReport::load(store, clock)?,
+            ),
+            Self::ProgressTable => workbook(super::progress_report::render_progress_workbook(
+                &super::progress_report::ProgressReport::load(store, clock)?,
+            )),
+            Self::FundingSummary => workbook(super::progress_report::render_funding_workbook(
+                &store.funding_rows()?,
+            )),
+            Self::ObservationPlan(month) => super::rhythm_sheets::render_observation_plan(
+                &super::rhythm_sheets::ObservationPlan::load(store, *month, clock)?,
+            ),
+            Self::QuarterEvaluation(q) => workbook(super::rhythm_sheets::render_quarter_workbook(
+                &super::rhythm_sheets::QuarterSheet::load(store, *q)?,
+            )),
             Self::SignedSheets(_) | Self::FieldPackage { .. } => Err(ExportError::NotASingleFile),
         }
     }
@@ -394,6 +490,11 @@ impl Document {
         outcome.error = result.err();
         outcome
     }
+}
+
+/// A workbook's bytes, or why it could not be made.
+fn workbook(result: Result<Vec<u8>, rust_xlsxwriter::XlsxError>) -> Result<Vec<u8>, ExportError> {
+    result.map_err(|e| ExportError::Workbook(e.to_string()))
 }
 
 /// `小区验收单-…` / `片区验收单-…`, with the date and the round: a cluster and a compound of the

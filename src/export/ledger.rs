@@ -3,7 +3,9 @@
 //! frozen, column widths set, numbers as numbers and dates as dates. Its headers are the ones
 //! the register import recognises, so an exported 台账 imports back as the same register.
 
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+use super::workbook::{Styles, sheet_with_header, write_date};
 
 use crate::store::{CompoundRow, Store, StoreError};
 
@@ -55,30 +57,13 @@ pub const COLUMNS: [(&str, f64); 14] = [
 /// The workbook's bytes.
 pub fn render_ledger(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("台账")?;
-    let header = Format::new()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#DDEBF7");
-    let text = Format::new().set_border(FormatBorder::Thin);
-    let number = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_num_format("0");
-    let date = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_num_format("yyyy-mm-dd");
-    for (c, (title, width)) in COLUMNS.iter().enumerate() {
-        let c = c as u16;
-        sheet.write_string_with_format(0, c, *title, &header)?;
-        sheet.set_column_width(c, *width)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
+    let styles = Styles::default();
+    let (text, number) = (&styles.text, &styles.number);
+    let sheet = sheet_with_header(&mut book, "台账", &COLUMNS, &styles)?;
     for (i, r) in ledger.rows.iter().enumerate() {
         let row = (i + 1) as u32;
         let c = &r.compound;
-        sheet.write_number_with_format(row, 0, (i + 1) as f64, &number)?;
+        sheet.write_number_with_format(row, 0, (i + 1) as f64, number)?;
         let texts = [
             (1, c.name.as_str()),
             (2, r.town_name.as_str()),
@@ -90,7 +75,7 @@ pub fn render_ledger(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
             (11, r.stage.label()),
         ];
         for (column, value) in texts {
-            sheet.write_string_with_format(row, column, value, &text)?;
+            sheet.write_string_with_format(row, column, value, text)?;
         }
         let numbers = [
             (6, c.year_built.map(f64::from)),
@@ -100,33 +85,25 @@ pub fn render_ledger(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
         ];
         for (column, value) in numbers {
             match value {
-                Some(n) => sheet.write_number_with_format(row, column, n, &number)?,
-                None => sheet.write_blank(row, column, &text)?,
+                Some(n) => sheet.write_number_with_format(row, column, n, number)?,
+                None => sheet.write_blank(row, column, text)?,
             };
         }
-        match r.last_inspected_on.and_then(excel_date) {
-            Some(d) => sheet.write_datetime_with_format(row, 13, &d, &date)?,
-            None => sheet.write_blank(row, 13, &text)?,
-        };
+        write_date(sheet, row, 13, r.last_inspected_on, &styles)?;
     }
-    funding_sheets(&mut book, ledger, &header, &text)?;
+    funding_sheets(&mut book, &ledger.funding, &styles)?;
     book.save_to_buffer()
 }
 
 /// 资金明细 (every entry) and 资金汇总 (by year and source), in 元 with two decimals.
-fn funding_sheets(
+pub(super) fn funding_sheets(
     book: &mut Workbook,
-    ledger: &Ledger,
-    header: &Format,
-    text: &Format,
+    funding: &[crate::store::funding::FundingRow],
+    styles: &Styles,
 ) -> Result<(), XlsxError> {
     use crate::model::funding::{RedLine, Source, totals};
-    let money = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_num_format("#,##0.00");
+    let (text, money) = (&styles.text, &styles.money);
     let yuan = |fen: i64| fen as f64 / 100.0;
-    let sheet = book.add_worksheet();
-    sheet.set_name("资金明细")?;
     let columns = [
         ("年度", 8.0),
         ("小区/片区", 22.0),
@@ -138,66 +115,45 @@ fn funding_sheets(
         ("配套项目总投资（元）", 20.0),
         ("用于", 16.0),
     ];
-    for (c, (title, width)) in columns.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *title, header)?;
-        sheet.set_column_width(c as u16, *width)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    for (i, r) in ledger.funding.iter().enumerate() {
+    let sheet = sheet_with_header(book, "资金明细", &columns, styles)?;
+    for (i, r) in funding.iter().enumerate() {
         let row = (i + 1) as u32;
         let f = &r.funding;
-        sheet.write_number_with_format(row, 0, f64::from(f.year), text)?;
+        sheet.write_number_with_format(row, 0, f64::from(f.year), &styles.number)?;
         sheet.write_string_with_format(row, 1, &r.name, text)?;
         sheet.write_string_with_format(row, 2, &r.town, text)?;
         sheet.write_string_with_format(row, 3, f.source.label(), text)?;
         sheet.write_string_with_format(row, 4, &f.project, text)?;
         sheet.write_string_with_format(row, 5, f.red_line.map_or("", RedLine::label), text)?;
-        sheet.write_number_with_format(row, 6, yuan(f.amount_fen), &money)?;
+        sheet.write_number_with_format(row, 6, yuan(f.amount_fen), money)?;
         match f.project_total_fen {
-            Some(t) => sheet.write_number_with_format(row, 7, yuan(t), &money)?,
+            Some(t) => sheet.write_number_with_format(row, 7, yuan(t), money)?,
             None => sheet.write_blank(row, 7, text)?,
         };
         sheet.write_string_with_format(row, 8, f.works.label(), text)?;
     }
-    let sheet = book.add_worksheet();
-    sheet.set_name("资金汇总")?;
+    let mut columns = vec![("年度", 8.0)];
+    columns.extend(Source::ALL.iter().map(|s| (s.label(), 14.0)));
+    columns.push(("合计", 16.0));
+    let sheet = sheet_with_header(book, "资金汇总", &columns, styles)?;
+    sheet.set_freeze_panes(1, 1)?;
     let by = totals(
-        ledger
-            .funding
+        funding
             .iter()
             .map(|r| ((r.funding.year, r.funding.source), r.funding.amount_fen)),
     );
-    let years: std::collections::BTreeSet<i32> =
-        ledger.funding.iter().map(|r| r.funding.year).collect();
-    sheet.write_string_with_format(0, 0, "年度", header)?;
-    for (c, s) in Source::ALL.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16 + 1, s.label(), header)?;
-        sheet.set_column_width(c as u16 + 1, 14.0)?;
-    }
+    let years: std::collections::BTreeSet<i32> = funding.iter().map(|r| r.funding.year).collect();
     let total_column = Source::ALL.len() as u16 + 1;
-    sheet.write_string_with_format(0, total_column, "合计", header)?;
-    sheet.set_column_width(total_column, 16.0)?;
-    sheet.set_freeze_panes(1, 1)?;
     for (i, y) in years.iter().enumerate() {
         let row = (i + 1) as u32;
-        sheet.write_number_with_format(row, 0, f64::from(*y), text)?;
+        sheet.write_number_with_format(row, 0, f64::from(*y), &styles.number)?;
         let mut sum = 0;
         for (c, s) in Source::ALL.iter().enumerate() {
             let fen = by.get(&(*y, *s)).copied().unwrap_or(0);
             sum += fen;
-            sheet.write_number_with_format(row, c as u16 + 1, yuan(fen), &money)?;
+            sheet.write_number_with_format(row, c as u16 + 1, yuan(fen), money)?;
         }
-        sheet.write_number_with_format(row, total_column, yuan(sum), &money)?;
+        sheet.write_number_with_format(row, total_column, yuan(sum), money)?;
     }
     Ok(())
-}
-
-fn excel_date(d: chrono::NaiveDate) -> Option<ExcelDateTime> {
-    use chrono::Datelike;
-    ExcelDateTime::from_ymd(
-        u16::try_from(d.year()).ok()?,
-        u8::try_from(d.month()).ok()?,
-        u8::try_from(d.day()).ok()?,
-    )
-    .ok()
 }

@@ -1,15 +1,20 @@
 //! Exports: an owned snapshot in, document bytes out. No egui here.
 
 mod acceptance_sheet;
+pub mod bulletin;
 mod canvas;
+mod chart;
 mod document;
 mod final_sheet;
 mod layout;
 mod ledger;
 mod overall_sheet;
 pub mod package;
+pub mod progress_report;
+pub mod rhythm_sheets;
 mod survey_sheet;
 mod text_wrap;
+mod workbook;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -150,6 +150,21 @@ pub fn by_year(
     rows
 }
 
+/// The years a report covers: from the first target year (or the first start) to `today`'s.
+pub fn report_years(
+    items: &[CompoundProgress],
+    targets: &[Target],
+    today: NaiveDate,
+) -> std::ops::RangeInclusive<i32> {
+    let first = targets
+        .iter()
+        .filter_map(|t| t.span.map(|s| s.0).or(t.year))
+        .chain(items.iter().filter_map(|c| c.started.map(|d| d.year())))
+        .min()
+        .unwrap_or(today.year());
+    first..=today.year().max(first)
+}
+
 /// Progress by a grouping (town, cluster), in `year` (or all years), by name.
 pub fn by_group(
     items: &[CompoundProgress],

@@ -57,6 +57,17 @@ fn compound_from_row(row: &Row<'_>) -> rusqlite::Result<Compound> {
 }
 
 impl Store {
+    /// Whether the file holds the training sample and no real compound: then the office's
+    /// reports show the sample, marked as such.
+    pub fn has_only_sample(&self) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM compound WHERE is_sample = 1)
+                AND NOT EXISTS (SELECT 1 FROM compound WHERE is_sample = 0)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Every town, by name.
     pub fn towns(&self) -> Result<Vec<Town>, StoreError> {
         let mut stmt = self

@@ -141,6 +141,7 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
     write_cluster_acceptance(store, cluster.id)?;
     if let Some(&second) = ids.get(1) {
         super::sample_programme::write(store, first, second)?;
+        super::sample_rhythm::write(store, first, second)?;
     }
     Ok(first)
 }

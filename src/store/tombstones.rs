@@ -16,6 +16,9 @@ pub(super) fn make_triggers(conn: &Connection) -> Result<(), StoreError> {
             .query_map([], |r| Ok((r.get::<_, i64>(5)?, r.get::<_, String>(1)?)))?
             .collect::<Result<_, _>>()?;
         keys.retain(|(pk, _)| *pk > 0);
+        if keys.is_empty() {
+            continue; // a table a later migration makes
+        }
         keys.sort();
         let columns = keys
             .iter()
@@ -23,7 +26,7 @@ pub(super) fn make_triggers(conn: &Connection) -> Result<(), StoreError> {
             .collect::<Vec<_>>()
             .join(", ");
         conn.execute_batch(&format!(
-            "CREATE TRIGGER \"{table}_tombstone\" AFTER DELETE ON \"{table}\" BEGIN
+            "CREATE TRIGGER IF NOT EXISTS \"{table}_tombstone\" AFTER DELETE ON \"{table}\" BEGIN
                  INSERT OR IGNORE INTO tombstone (table_name, row_key)
                  VALUES ('{table}', json_array({columns}));
              END;"

@@ -19,6 +19,7 @@ pub mod programme_panel;
 pub mod progress;
 pub mod rectification_list;
 pub mod register_import;
+pub mod rhythm;
 pub mod status_bar;
 pub mod step_form;
 pub mod survey_form;

@@ -17,10 +17,11 @@ use crate::ui::exchange::ExchangeView;
 use crate::ui::no_database::NoDatabase;
 use crate::ui::progress::ProgressView;
 use crate::ui::rectification_list::RectificationsView;
+use crate::ui::rhythm::RhythmView;
 use crate::ui::survey_form::SurveyView;
 use crate::ui::{
     checklist, cluster_page, compound_list, compound_page, exchange, no_database, progress,
-    rectification_list, survey_form,
+    rectification_list, rhythm, survey_form,
 };
 
 /// The screen on show with its state.
@@ -36,6 +37,7 @@ pub enum Page {
     Rectifications(RectificationsView),
     Exchange(Box<ExchangeView>),
     Progress(Box<ProgressView>),
+    Rhythm(Box<RhythmView>),
     /// A screen that reads many records, being read in the background.
     Loading(Screen),
 }
@@ -72,6 +74,7 @@ impl Page {
             Screen::Rectifications => Self::Rectifications(RectificationsView::load(store, today)?),
             Screen::Exchange => Self::Exchange(Box::new(ExchangeView::load(store)?)),
             Screen::Progress => Self::Progress(Box::new(ProgressView::load(store, today)?)),
+            Screen::Rhythm(choice) => Self::Rhythm(Box::new(RhythmView::load(store, choice)?)),
         })
     }
 
@@ -84,9 +87,11 @@ impl Page {
             Screen::Progress => store.count_of(Counted::Compounds)? > 3_000,
             Screen::Inspection(id) => store.count_of(Counted::PhotosOfRound(id))? > 24,
             Screen::Cluster(id) => store.count_of(Counted::MembersOf(id))? > 200,
-            Screen::NoDatabase | Screen::Compound(_) | Screen::Survey(_) | Screen::Exchange => {
-                false
-            }
+            Screen::NoDatabase
+            | Screen::Compound(_)
+            | Screen::Survey(_)
+            | Screen::Exchange
+            | Screen::Rhythm(_) => false,
         })
     }
 
@@ -103,6 +108,7 @@ impl Page {
             Self::Rectifications(_) => Screen::Rectifications,
             Self::Exchange(_) => Screen::Exchange,
             Self::Progress(_) => Screen::Progress,
+            Self::Rhythm(view) => Screen::Rhythm(view.choice),
         }
     }
 
@@ -123,6 +129,7 @@ impl Page {
             }
             (Self::Exchange(view), Self::Exchange(fresh)) => view.update(*fresh),
             (Self::Progress(view), Self::Progress(fresh)) => view.update(*fresh),
+            (Self::Rhythm(view), Self::Rhythm(fresh)) => view.update(*fresh),
             (page, fresh) => *page = fresh,
         }
     }
@@ -159,6 +166,7 @@ impl Page {
             Self::Rectifications(_) => crumbs.push(("整改清单".to_owned(), None)),
             Self::Exchange(_) => crumbs.push(("数据交换".to_owned(), None)),
             Self::Progress(_) => crumbs.push(("进度".to_owned(), None)),
+            Self::Rhythm(_) => crumbs.push(("推进机制".to_owned(), None)),
             Self::Loading(_) => crumbs.push(("正在读取…".to_owned(), None)),
         }
         crumbs
@@ -179,6 +187,7 @@ impl Page {
             | Self::Rectifications(_)
             | Self::Exchange(_)
             | Self::Progress(_)
+            | Self::Rhythm(_)
             | Self::Loading(_) => Vec::new(),
         }
     }
@@ -189,12 +198,22 @@ impl Page {
             Self::Inspection(view) => Some(Document::AcceptanceSheet(view.inspection.id)),
             Self::Survey(view) => Some(Document::SurveyForm(view.survey.id)),
             Self::Cluster(view) => Some(Document::OverallSummary(view.cluster.id)),
+            Self::Progress(_) => Some(Document::ProgressReport),
+            Self::Rhythm(view) => Some(match view.tab {
+                rhythm::Tab::Observation => Document::ObservationPlan(view.choice.month),
+                rhythm::Tab::Quarter => Document::QuarterEvaluation(view.choice.quarter),
+                rhythm::Tab::Daily | rhythm::Tab::Meetings | rhythm::Tab::Rules => {
+                    Document::Bulletin {
+                        date: view.choice.day,
+                        xlsx: false,
+                    }
+                }
+            }),
             Self::NoDatabase(_)
             | Self::Register(_)
             | Self::Compound(_)
             | Self::Rectifications(_)
             | Self::Exchange(_)
-            | Self::Progress(_)
             | Self::Loading(_) => None,
         }
     }
@@ -222,6 +241,7 @@ impl Page {
             Self::Rectifications(view) => rectification_list::show(ui, view, commands),
             Self::Exchange(view) => exchange::show(ui, view, commands),
             Self::Progress(view) => progress::show(ui, view, commands),
+            Self::Rhythm(view) => rhythm::show(ui, view, commands),
             Self::Loading(_) => {
                 ui.add_space(40.0);
                 ui.vertical_centered(|ui| ui.label("正在读取，请稍候…"));

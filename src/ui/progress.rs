@@ -1,13 +1,12 @@
 //! 进度: the programme against its targets (二、（二）) by year, then by town and cluster, with a
 //! chart; every figure is a button that lists the compounds it counts.
 
-use chrono::Datelike;
 use eframe::egui;
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use crate::command::{Command, Screen};
 use crate::model::progress::{
-    CompoundProgress, Milestone, Tally, Target, YearProgress, by_group, by_year,
+    CompoundProgress, Milestone, Tally, Target, YearProgress, by_group, by_year, report_years,
 };
 use crate::store::{Store, StoreError};
 use crate::ui::widgets::CommandButton;
@@ -32,13 +31,7 @@ impl ProgressView {
     pub fn load(store: &Store, today: chrono::NaiveDate) -> Result<Self, StoreError> {
         let items = store.progress_items()?;
         let targets = store.targets()?;
-        let first = targets
-            .iter()
-            .filter_map(|t| t.span.map(|s| s.0).or(t.year))
-            .chain(items.iter().filter_map(|c| c.started.map(|d| d.year())))
-            .min()
-            .unwrap_or(today.year());
-        let years = by_year(&items, &targets, first..=today.year().max(first));
+        let years = by_year(&items, &targets, report_years(&items, &targets, today));
         Ok(Self {
             items,
             targets,
@@ -85,6 +78,15 @@ fn tally_button(
 pub fn show(ui: &mut egui::Ui, view: &mut ProgressView, commands: &mut Vec<Command>) {
     ui.heading("进度");
     ui.label("对照《洛宁县老旧小区改造提质实施方案》（宁政办〔2021〕17号）二、（二）的目标；数字均由名册、改造进程和验收记录统计，点击数字可列出计入的小区。");
+    ui.horizontal(|ui| {
+        for document in [
+            crate::export::Document::ProgressReport,
+            crate::export::Document::ProgressTable,
+            crate::export::Document::FundingSummary,
+        ] {
+            CommandButton::new(Command::Export(document)).show(ui, commands);
+        }
+    });
     ui.separator();
     egui::ScrollArea::vertical()
         .auto_shrink(false)

@@ -47,6 +47,7 @@ pub fn show(
                 menu_item(ui, UiCommand::AddCompound, commands);
                 menu_item(ui, UiCommand::ShowRectifications, commands);
                 menu_item(ui, UiCommand::ShowProgress, commands);
+                menu_item(ui, UiCommand::ShowRhythm, commands);
             });
             ui.menu_button("片区", |ui| {
                 if clusters.is_empty() {

@@ -10,6 +10,7 @@ mod clusters;
 mod exchange;
 mod office;
 mod register;
+mod rhythm;
 mod signing;
 mod spreadsheets;
 mod surveys;

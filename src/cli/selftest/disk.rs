@@ -169,9 +169,10 @@ impl Drop for Tmpfs {
     }
 }
 
-/// A real full disk: a 600 KiB tmpfs, filled with compounds.
+/// A real full disk: a 1 MiB tmpfs (room for the empty schema and its journal), filled with
+/// compounds.
 fn tmpfs_full() -> anyhow::Result<Option<String>> {
-    let fs = match Tmpfs::mount("600k") {
+    let fs = match Tmpfs::mount("1m") {
         Ok(fs) => fs,
         Err(why) => return Ok(Some(format!("磁盘满（小容量 tmpfs）：无法挂载（{why}）"))),
     };

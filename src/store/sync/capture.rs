@@ -12,7 +12,13 @@ use crate::store::{StoreError, now};
 
 /// The tables whose rows travel, children before parents: the order an import applies a
 /// changeset's rows in (a child's row before its parent's sign-off locks it).
-pub(crate) const CAPTURED: [&str; 19] = [
+pub(crate) const CAPTURED: [&str; 25] = [
+    "action_item",
+    "meeting",
+    "daily_report",
+    "observation_stop",
+    "quarter_score",
+    "policy_rule",
     "funding",
     "step_evidence",
     "programme_step",

@@ -265,7 +265,7 @@ pub(super) fn compound_of(
     match table.name.as_str() {
         "compound" => Ok(text(column("id"))),
         "inspection" | "survey" | "programme_step" | "step_evidence" | "service_evaluation"
-        | "funding" => Ok(text(column("compound_id"))),
+        | "funding" | "daily_report" | "observation_stop" => Ok(text(column("compound_id"))),
         "survey_item" => via(
             "SELECT compound_id FROM survey WHERE id = ?1",
             text(column("survey_id")),
@@ -367,7 +367,19 @@ pub(super) fn snapshot_filter(table: &str, rows: Rows) -> String {
             format!("compound_id IN ({compounds})")
         }
         "funding" => format!("compound_id IN ({compounds}) OR cluster_id IN ({clusters})"),
-        "target" => match rows {
+        "observation_stop" => format!("compound_id IN ({compounds})"),
+        // The office's own records, not any one compound's.
+        "daily_report" | "meeting" | "quarter_score" => match rows {
+            Rows::All { .. } => "is_sample = 0".to_owned(),
+            Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),
+        },
+        "action_item" => match rows {
+            Rows::All { .. } => {
+                "meeting_id IN (SELECT id FROM meeting WHERE is_sample = 0)".to_owned()
+            }
+            Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),
+        },
+        "target" | "policy_rule" => match rows {
             Rows::All { .. } => "1".to_owned(),
             Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),
         },

@@ -1,0 +1,242 @@
+//! Local rules: where 宁政办〔2021〕17号 leaves a figure open, the county office fixes it here,
+//! and every place the figure decides something says it is a local rule and where it stands.
+//! Each rule has a default (the reading this program started with) that the office may change
+//! on the 设置 › 本地规则 page; the file keeps only the changed values.
+
+/// A rule the policy's text does not fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicyRule {
+    /// "居民改造意愿强烈" (二、（一）): the share of households in favour that counts as strong.
+    Willingness,
+    /// 季考评 (附件2 三、（四）): the total at or above which a unit is praised.
+    PraiseAt,
+    /// 季考评: the total below which a unit is criticised.
+    CriticiseBelow,
+}
+
+impl PolicyRule {
+    pub const ALL: [Self; 3] = [Self::Willingness, Self::PraiseAt, Self::CriticiseBelow];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Willingness => "willingness_share",
+            Self::PraiseAt => "quarter_praise_at",
+            Self::CriticiseBelow => "quarter_criticise_below",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Willingness => "“居民改造意愿强烈”的同意户数比例",
+            Self::PraiseAt => "季考评通报表扬的总分线（含）",
+            Self::CriticiseBelow => "季考评通报批评的总分线（低于）",
+        }
+    }
+
+    /// Where the policy speaks of it, and what it leaves open.
+    pub fn source(self) -> &'static str {
+        match self {
+            Self::Willingness => "宁政办〔2021〕17号 二、（一）只写“居民改造意愿强烈”，未规定比例",
+            Self::PraiseAt | Self::CriticiseBelow => {
+                "附件2 三、（四）写明“通报表扬”“通报批评”，未规定分数线"
+            }
+        }
+    }
+
+    pub fn default_value(self) -> &'static str {
+        match self {
+            Self::Willingness => "2/3",
+            Self::PraiseAt => "90",
+            Self::CriticiseBelow => "60",
+        }
+    }
+
+    /// What to type.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Self::Willingness => "分数，如 2/3 或 3/4",
+            Self::PraiseAt | Self::CriticiseBelow => "0–100 的整数",
+        }
+    }
+}
+
+/// A share such as two thirds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Share {
+    pub numerator: u32,
+    pub denominator: u32,
+}
+
+impl Share {
+    /// Whether `yes` of `total` reaches the share.
+    pub fn reached(self, yes: u32, total: u32) -> bool {
+        u64::from(yes) * u64::from(self.denominator) >= u64::from(total) * u64::from(self.numerator)
+    }
+
+    /// 三分之二, 四分之三, …
+    pub fn label(self) -> String {
+        format!(
+            "{}分之{}",
+            chinese_number(self.denominator),
+            chinese_number(self.numerator)
+        )
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("“{}”不是一个比例，请写成 2/3 这样的分数。", text.trim());
+        let (a, b) = text.trim().split_once(['/', '／']).ok_or_else(bad)?;
+        let numerator: u32 = a.trim().parse().map_err(|_| bad())?;
+        let denominator: u32 = b.trim().parse().map_err(|_| bad())?;
+        if numerator == 0 || denominator == 0 || numerator > denominator || denominator > 100 {
+            return Err(format!(
+                "比例 {numerator}/{denominator} 不合理：应大于 0、不超过 1，分母不超过 100。"
+            ));
+        }
+        Ok(Self {
+            numerator,
+            denominator,
+        })
+    }
+}
+
+fn chinese_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n as usize].to_owned(),
+        10 => "十".to_owned(),
+        11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
+        20..=99 => format!(
+            "{}十{}",
+            DIGITS[(n / 10) as usize],
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                DIGITS[(n % 10) as usize]
+            }
+        ),
+        _ => n.to_string(),
+    }
+}
+
+/// The thresholds of the quarter's 通报.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuarterThresholds {
+    pub praise_at: u32,
+    pub criticise_below: u32,
+}
+
+/// The rules in force: the file's values where it has them, the defaults elsewhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyRules {
+    pub willingness: Share,
+    pub quarter: QuarterThresholds,
+    /// Which rules the office has changed from the default.
+    pub willingness_changed: bool,
+}
+
+impl Default for PolicyRules {
+    fn default() -> Self {
+        Self {
+            willingness: Share {
+                numerator: 2,
+                denominator: 3,
+            },
+            quarter: QuarterThresholds {
+                praise_at: 90,
+                criticise_below: 60,
+            },
+            willingness_changed: false,
+        }
+    }
+}
+
+/// Checks a rule's new value; the refusal says why.
+pub fn check_value(rule: PolicyRule, text: &str) -> Result<String, String> {
+    match rule {
+        PolicyRule::Willingness => {
+            Share::parse(text).map(|s| format!("{}/{}", s.numerator, s.denominator))
+        }
+        PolicyRule::PraiseAt | PolicyRule::CriticiseBelow => match text.trim().parse::<u32>() {
+            Ok(v) if v <= 100 => Ok(v.to_string()),
+            _ => Err(format!("“{}”不是 0–100 的整数。", text.trim())),
+        },
+    }
+}
+
+impl PolicyRules {
+    /// The rules from the file's stored values (key, value); a value that does not parse (a
+    /// newer program's) leaves the default.
+    pub fn from_values<'a>(values: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut rules = Self::default();
+        for (key, value) in values {
+            match PolicyRule::from_key(key) {
+                Some(PolicyRule::Willingness) => {
+                    if let Ok(share) = Share::parse(value) {
+                        rules.willingness_changed = share != rules.willingness;
+                        rules.willingness = share;
+                    }
+                }
+                Some(PolicyRule::PraiseAt) => {
+                    if let Ok(v) = value.parse() {
+                        rules.quarter.praise_at = v;
+                    }
+                }
+                Some(PolicyRule::CriticiseBelow) => {
+                    if let Ok(v) = value.parse() {
+                        rules.quarter.criticise_below = v;
+                    }
+                }
+                None => {}
+            }
+        }
+        rules
+    }
+
+    /// The value of `rule` as it is written.
+    pub fn value(&self, rule: PolicyRule) -> String {
+        match rule {
+            PolicyRule::Willingness => format!(
+                "{}/{}",
+                self.willingness.numerator, self.willingness.denominator
+            ),
+            PolicyRule::PraiseAt => self.quarter.praise_at.to_string(),
+            PolicyRule::CriticiseBelow => self.quarter.criticise_below.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_parse_and_decide() {
+        let two_thirds = Share::parse("2/3").unwrap();
+        assert_eq!(two_thirds.label(), "三分之二");
+        assert!(two_thirds.reached(20, 30));
+        assert!(!two_thirds.reached(19, 30));
+        assert_eq!(Share::parse(" 3／4 ").unwrap().label(), "四分之三");
+        assert!(Share::parse("4/3").is_err());
+        assert!(Share::parse("0/3").is_err());
+        assert!(Share::parse("三分之二").is_err());
+    }
+
+    #[test]
+    fn stored_values_override_the_defaults() {
+        let rules =
+            PolicyRules::from_values([("willingness_share", "3/4"), ("quarter_praise_at", "85")]);
+        assert_eq!(rules.willingness.denominator, 4);
+        assert!(rules.willingness_changed);
+        assert_eq!(rules.quarter.praise_at, 85);
+        assert_eq!(rules.quarter.criticise_below, 60);
+        assert_eq!(
+            check_value(PolicyRule::PraiseAt, "101"),
+            Err("“101”不是 0–100 的整数。".to_owned())
+        );
+    }
+}

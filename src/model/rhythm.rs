@@ -1,0 +1,610 @@
+//! The progress mechanism of 附件2 (《“日通报、周例会、月观摩、季考评”推进机制实施办法》):
+//! each unit's daily report and the office's bulletin made from them, the weekly meeting with
+//! its action items, the month's observation route, and the quarter's scoring with its ranking.
+//! Pure: the records come in as values.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::ids::CompoundId;
+use super::policy_rule::QuarterThresholds;
+
+/// Who reports (附件2 三、（一）: 各小区主管单位、工程各标段施工单位以及供电、通信、供热、供气、
+/// 供水相关企业), and how the quarter scores them (三、（四）).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UnitKind {
+    /// 小区主管单位: scored on duties, role and results.
+    Responsible,
+    /// 施工单位 of a section: scored on progress.
+    Contractor,
+    /// 专营单位 (power, telecoms, heating, gas, water): scored on progress.
+    Utility,
+}
+
+impl UnitKind {
+    pub const ALL: [Self; 3] = [Self::Responsible, Self::Contractor, Self::Utility];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Responsible => "小区主管单位",
+            Self::Contractor => "施工单位",
+            Self::Utility => "专营单位",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Responsible => "responsible",
+            Self::Contractor => "contractor",
+            Self::Utility => "utility",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// One unit's report of one day.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DailyReport {
+    pub id: String,
+    pub date: NaiveDate,
+    pub unit: String,
+    pub kind: Option<UnitKind>,
+    pub compound: Option<CompoundId>,
+    /// The compound's name (read with the report).
+    pub compound_name: String,
+    /// 工作开展情况.
+    pub work_done: String,
+    /// 好的做法.
+    pub good_practice: String,
+    /// 需要协调解决的事项 (empty: none).
+    pub matters: String,
+    /// When the office closed the matters, and how.
+    pub resolved_on: Option<NaiveDate>,
+    pub resolution: String,
+}
+
+impl DailyReport {
+    /// Whether its coordination matters were still open at the end of `day`.
+    pub fn open_on(&self, day: NaiveDate) -> bool {
+        !self.matters.trim().is_empty()
+            && self.date <= day
+            && self.resolved_on.is_none_or(|r| r > day)
+    }
+
+    /// "单位 · 小区" as the bulletin names it.
+    pub fn who(&self) -> String {
+        if self.compound_name.is_empty() {
+            self.unit.clone()
+        } else {
+            format!("{} · {}", self.unit, self.compound_name)
+        }
+    }
+}
+
+/// What is wrong with a report before it is saved, if anything.
+pub fn report_problem(r: &DailyReport, today: NaiveDate) -> Option<String> {
+    if r.unit.trim().is_empty() {
+        return Some("请填写报送单位。".to_owned());
+    }
+    if r.kind.is_none() {
+        return Some("请选择单位类别（小区主管单位、施工单位或专营单位）。".to_owned());
+    }
+    if r.date > today {
+        return Some(format!("报送日期 {} 晚于今天，请核对。", r.date));
+    }
+    if [&r.work_done, &r.good_practice, &r.matters]
+        .iter()
+        .all(|t| t.trim().is_empty())
+    {
+        return Some("工作开展情况、好的做法、需协调事项至少填写一项。".to_owned());
+    }
+    None
+}
+
+/// The office's bulletin of one day (日通报).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bulletin {
+    pub date: NaiveDate,
+    /// The day's reports, by unit kind and unit.
+    pub reports: Vec<DailyReport>,
+    /// Matters reported before the day and still open at its end: carried forward, oldest first.
+    pub carried: Vec<DailyReport>,
+    /// Matters closed that day.
+    pub resolved: Vec<DailyReport>,
+    /// Units that have reported before but not that day.
+    pub silent_units: Vec<String>,
+}
+
+impl Bulletin {
+    /// The bulletin of `date` from every report there is.
+    pub fn of(date: NaiveDate, all: &[DailyReport]) -> Self {
+        let mut reports: Vec<DailyReport> =
+            all.iter().filter(|r| r.date == date).cloned().collect();
+        reports.sort_by(|a, b| (a.kind, &a.unit).cmp(&(b.kind, &b.unit)));
+        let mut carried: Vec<DailyReport> = all
+            .iter()
+            .filter(|r| r.date < date && r.open_on(date))
+            .cloned()
+            .collect();
+        carried.sort_by(|a, b| (a.date, &a.unit).cmp(&(b.date, &b.unit)));
+        let resolved = all
+            .iter()
+            .filter(|r| !r.matters.trim().is_empty() && r.resolved_on == Some(date))
+            .cloned()
+            .collect();
+        let mut silent_units: Vec<String> = all
+            .iter()
+            .filter(|r| r.date < date)
+            .map(|r| r.unit.clone())
+            .filter(|u| !reports.iter().any(|r| &r.unit == u))
+            .collect();
+        silent_units.sort();
+        silent_units.dedup();
+        Self {
+            date,
+            reports,
+            carried,
+            resolved,
+            silent_units,
+        }
+    }
+
+    /// What the bulletin says first: who reported, the matters raised, carried, closed and
+    /// still open, the units silent that day, and the meetings' decisions still open.
+    pub fn summary(&self, open_actions: &[ActionItem]) -> String {
+        let units: std::collections::BTreeSet<&str> =
+            self.reports.iter().map(|r| r.unit.as_str()).collect();
+        let new_matters = self
+            .reports
+            .iter()
+            .filter(|r| !r.matters.trim().is_empty())
+            .count();
+        let mut text = format!(
+            "{} 共 {} 个单位报送 {} 份日报；新提出需协调事项 {} 项，前期未办结事项结转 {} 项，当日办结 {} 项，当日终了仍待协调 {} 项。",
+            super::date_text(self.date),
+            units.len(),
+            self.reports.len(),
+            new_matters,
+            self.carried.len(),
+            self.resolved.len(),
+            self.open_matters()
+        );
+        if !self.silent_units.is_empty() {
+            text.push_str(&format!("\n当日未报送：{}。", self.silent_units.join("、")));
+        }
+        if !open_actions.is_empty() {
+            let overdue = open_actions.iter().filter(|a| a.due_on < self.date).count();
+            text.push_str(&format!(
+                "\n周例会决定事项未完成 {} 项，其中逾期 {overdue} 项。",
+                open_actions.len()
+            ));
+        }
+        text
+    }
+
+    /// How many matters are open at the day's end (the day's and those carried forward).
+    pub fn open_matters(&self) -> usize {
+        self.carried.len() + self.reports.iter().filter(|r| r.open_on(self.date)).count()
+    }
+}
+
+/// A decision of a weekly meeting, to be done by its owner by a day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionItem {
+    pub id: String,
+    pub meeting_id: String,
+    pub text: String,
+    pub owner: String,
+    pub due_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl ActionItem {
+    pub fn is_open(&self) -> bool {
+        self.closed_on.is_none()
+    }
+
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        self.is_open() && self.due_on < today
+    }
+}
+
+/// A weekly meeting (周例会).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meeting {
+    pub id: String,
+    pub held_on: NaiveDate,
+    /// The units present.
+    pub units: Vec<String>,
+    /// The progress reported and the bureau's summary.
+    pub progress: String,
+    pub actions: Vec<ActionItem>,
+}
+
+/// A compound proposed for the month's observation, with why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    pub compound: CompoundId,
+    pub name: String,
+    pub town: String,
+    pub address: String,
+    /// How far along it is (its current phase) and what shows it.
+    pub stage: String,
+    pub steps_done: usize,
+    pub evidence_files: usize,
+    pub reports_in_month: usize,
+    /// The higher the better: clear progress, backed by evidence, reported on.
+    pub score: f32,
+}
+
+impl Candidate {
+    /// Scores a compound's progress (steps done, evidence behind them, recent reports).
+    pub fn rank_score(steps_done: usize, evidence_files: usize, reports_in_month: usize) -> f32 {
+        steps_done as f32 * 2.0
+            + evidence_files.min(steps_done * 2) as f32
+            + reports_in_month as f32 * 0.5
+    }
+}
+
+/// One stop on a month's observation route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObservationStop {
+    pub id: String,
+    pub month: Month,
+    pub position: u32,
+    pub compound: CompoundId,
+    pub name: String,
+    pub town: String,
+    pub address: String,
+    pub reason: String,
+}
+
+/// A calendar month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    pub fn of(day: NaiveDate) -> Self {
+        Self {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
+    /// `2026-11`.
+    pub fn code(self) -> String {
+        format!("{}-{:02}", self.year, self.month)
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let (y, m) = text.trim().split_once('-')?;
+        let (year, month) = (y.parse().ok()?, m.parse().ok()?);
+        (1990..=2100).contains(&year).then_some(())?;
+        (1..=12).contains(&month).then_some(Self { year, month })
+    }
+
+    pub fn label(self) -> String {
+        format!("{} 年 {} 月", self.year, self.month)
+    }
+
+    pub fn contains(self, day: NaiveDate) -> bool {
+        Self::of(day) == self
+    }
+}
+
+/// A quarter of a year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Quarter {
+    pub year: i32,
+    pub quarter: u32,
+}
+
+impl Quarter {
+    pub fn of(day: NaiveDate) -> Self {
+        Self {
+            year: day.year(),
+            quarter: (day.month() - 1) / 3 + 1,
+        }
+    }
+
+    pub fn label(self) -> String {
+        format!("{} 年第 {} 季度", self.year, self.quarter)
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, (self.quarter - 1) * 3 + 1, 1).unwrap_or_default()
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        let next = if self.quarter == 4 {
+            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(self.year, self.quarter * 3 + 1, 1)
+        };
+        next.and_then(|d| d.pred_opt()).unwrap_or_default()
+    }
+
+    pub fn contains(self, day: NaiveDate) -> bool {
+        (self.first_day()..=self.last_day()).contains(&day)
+    }
+
+    pub fn previous(self) -> Self {
+        if self.quarter == 1 {
+            Self {
+                year: self.year - 1,
+                quarter: 4,
+            }
+        } else {
+            Self {
+                year: self.year,
+                quarter: self.quarter - 1,
+            }
+        }
+    }
+}
+
+/// Which day, month and quarter the 推进机制 screen shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RhythmChoice {
+    pub day: NaiveDate,
+    pub month: Month,
+    pub quarter: Quarter,
+}
+
+impl RhythmChoice {
+    pub fn at(today: NaiveDate) -> Self {
+        Self {
+            day: today,
+            month: Month::of(today),
+            quarter: Quarter::of(today),
+        }
+    }
+}
+
+/// The points of each part of a score (三、（四）: 履行职责、发挥作用、工作成效 for a compound's
+/// responsible unit; 工程进度 for contractors and utilities). A local reading of the text,
+/// which names the parts but not their weights.
+pub const DUTIES_MAX: u8 = 40;
+pub const ROLE_MAX: u8 = 30;
+pub const RESULTS_MAX: u8 = 30;
+pub const PROGRESS_MAX: u8 = 100;
+
+/// One unit's score in one quarter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QuarterScore {
+    pub id: String,
+    pub unit: String,
+    pub kind: Option<UnitKind>,
+    pub duties: Option<u8>,
+    pub role: Option<u8>,
+    pub results: Option<u8>,
+    pub progress: Option<u8>,
+    pub note: String,
+}
+
+impl QuarterScore {
+    /// The total out of 100, once every part its kind is scored on is in.
+    pub fn total(&self) -> Option<u32> {
+        match self.kind? {
+            UnitKind::Responsible => {
+                Some(u32::from(self.duties?) + u32::from(self.role?) + u32::from(self.results?))
+            }
+            UnitKind::Contractor | UnitKind::Utility => self.progress.map(u32::from),
+        }
+    }
+
+    /// What is wrong with it before it is saved, if anything.
+    pub fn problem(&self) -> Option<String> {
+        if self.unit.trim().is_empty() {
+            return Some("请填写被考评单位。".to_owned());
+        }
+        let Some(kind) = self.kind else {
+            return Some("请选择单位类别。".to_owned());
+        };
+        let over = |v: Option<u8>, max: u8, what: &str| {
+            v.filter(|v| *v > max)
+                .map(|v| format!("{what}得分 {v} 超过满分 {max}。"))
+        };
+        match kind {
+            UnitKind::Responsible => over(self.duties, DUTIES_MAX, "履行职责")
+                .or_else(|| over(self.role, ROLE_MAX, "发挥作用"))
+                .or_else(|| over(self.results, RESULTS_MAX, "工作成效")),
+            UnitKind::Contractor | UnitKind::Utility => {
+                over(self.progress, PROGRESS_MAX, "工程进度")
+            }
+        }
+    }
+}
+
+/// What the records say about a unit in a quarter, beside its score.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnitEvidence {
+    /// Daily reports filed in the quarter (days with a report).
+    pub reports_filed: usize,
+    /// Its rectifications past their deadline and still open at the quarter's end.
+    pub overdue_rectifications: usize,
+    /// Programme steps it recorded in the quarter, and how many of them within their cluster's
+    /// plan year.
+    pub steps_recorded: usize,
+    pub steps_on_time: usize,
+}
+
+/// A praise or criticism in the quarter's 通报.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mention {
+    Praise,
+    Criticism,
+}
+
+impl Mention {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Praise => "通报表扬",
+            Self::Criticism => "通报批评",
+        }
+    }
+}
+
+/// A line of the quarter's ranking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ranked {
+    /// 1 for the best of its kind; equal totals share a rank.
+    pub rank: usize,
+    pub score: QuarterScore,
+    pub total: u32,
+    pub mention: Option<Mention>,
+}
+
+/// The ranking of each kind of unit by total (the units not fully scored are left out), with
+/// who is praised and who is criticised by the thresholds in force.
+pub fn ranking(scores: &[QuarterScore], thresholds: QuarterThresholds) -> Vec<Ranked> {
+    let mut out = Vec::new();
+    for kind in UnitKind::ALL {
+        let mut of_kind: Vec<(u32, &QuarterScore)> = scores
+            .iter()
+            .filter(|s| s.kind == Some(kind))
+            .filter_map(|s| s.total().map(|t| (t, s)))
+            .collect();
+        of_kind.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.unit.cmp(&b.1.unit)));
+        let mut rank = 0;
+        let mut last = None;
+        for (index, (total, score)) in of_kind.into_iter().enumerate() {
+            if last != Some(total) {
+                rank = index + 1;
+                last = Some(total);
+            }
+            let mention = if total >= thresholds.praise_at {
+                Some(Mention::Praise)
+            } else if total < thresholds.criticise_below {
+                Some(Mention::Criticism)
+            } else {
+                None
+            };
+            out.push(Ranked {
+                rank,
+                score: score.clone(),
+                total,
+                mention,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn report(d: u32, unit: &str, matters: &str, resolved: Option<u32>) -> DailyReport {
+        DailyReport {
+            id: format!("{unit}{d}"),
+            date: day(d),
+            unit: unit.to_owned(),
+            kind: Some(UnitKind::Contractor),
+            work_done: "施工".to_owned(),
+            matters: matters.to_owned(),
+            resolved_on: resolved.map(day),
+            ..DailyReport::default()
+        }
+    }
+
+    #[test]
+    fn open_matters_are_carried_forward_until_the_day_they_close() {
+        let all = vec![
+            report(20, "甲", "电杆迁移", None),
+            report(21, "乙", "燃气管改线", Some(23)),
+            report(22, "甲", "", None),
+            report(23, "丙", "围挡审批", None),
+        ];
+        let b = Bulletin::of(day(22), &all);
+        assert_eq!(b.reports.len(), 1);
+        let carried: Vec<&str> = b.carried.iter().map(|r| r.matters.as_str()).collect();
+        assert_eq!(carried, ["电杆迁移", "燃气管改线"]);
+        assert_eq!(b.silent_units, ["乙"]);
+        let b = Bulletin::of(day(23), &all);
+        let carried: Vec<&str> = b.carried.iter().map(|r| r.matters.as_str()).collect();
+        assert_eq!(
+            carried,
+            ["电杆迁移"],
+            "closed on the 23rd: no longer carried"
+        );
+        assert_eq!(b.resolved.len(), 1);
+        assert_eq!(b.open_matters(), 2, "电杆迁移 and the day's 围挡审批");
+    }
+
+    #[test]
+    fn quarters_and_months() {
+        let q = Quarter::of(day(29));
+        assert_eq!((q.year, q.quarter), (2026, 4));
+        assert_eq!(q.first_day(), NaiveDate::from_ymd_opt(2026, 10, 1).unwrap());
+        assert_eq!(q.last_day(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(q.previous().previous().quarter, 2);
+        assert_eq!(Month::parse("2026-11"), Some(Month::of(day(1))));
+        assert_eq!(Month::parse("2026-13"), None);
+        assert_eq!(Month::of(day(3)).code(), "2026-11");
+    }
+
+    #[test]
+    fn ranking_shares_ranks_and_mentions_by_threshold() {
+        let s = |unit: &str, kind, d, r, res, p| QuarterScore {
+            unit: unit.to_owned(),
+            kind: Some(kind),
+            duties: d,
+            role: r,
+            results: res,
+            progress: p,
+            ..QuarterScore::default()
+        };
+        let scores = vec![
+            s(
+                "城关镇",
+                UnitKind::Responsible,
+                Some(38),
+                Some(28),
+                Some(27),
+                None,
+            ),
+            s(
+                "住建局",
+                UnitKind::Responsible,
+                Some(30),
+                Some(20),
+                Some(20),
+                None,
+            ),
+            s("未评完", UnitKind::Responsible, Some(30), None, None, None),
+            s("一标段", UnitKind::Contractor, None, None, None, Some(55)),
+            s("二标段", UnitKind::Contractor, None, None, None, Some(80)),
+            s("三标段", UnitKind::Contractor, None, None, None, Some(80)),
+        ];
+        let t = QuarterThresholds {
+            praise_at: 90,
+            criticise_below: 60,
+        };
+        let r = ranking(&scores, t);
+        let line: Vec<(&str, usize, u32, Option<Mention>)> = r
+            .iter()
+            .map(|x| (x.score.unit.as_str(), x.rank, x.total, x.mention))
+            .collect();
+        assert_eq!(
+            line,
+            [
+                ("城关镇", 1, 93, Some(Mention::Praise)),
+                ("住建局", 2, 70, None),
+                ("三标段", 1, 80, None),
+                ("二标段", 1, 80, None),
+                ("一标段", 3, 55, Some(Mention::Criticism)),
+            ]
+        );
+    }
+}

@@ -1,0 +1,184 @@
+//! The sample data's 附件2 rhythm (示例): a week of daily reports up to today (two coordination
+//! matters, one closed and one carried forward), a weekly meeting with one decision done and one
+//! open, this month's observation route, and this quarter's scores with a praise and a
+//! criticism. Marked `is_sample`, so the office's reports leave them out once real records exist.
+
+use chrono::{Days, NaiveDate};
+
+use crate::model::CompoundId;
+use crate::model::rhythm::{
+    ActionItem, DailyReport, Meeting, Month, Quarter, QuarterScore, UnitKind,
+};
+use crate::store::{Store, StoreError};
+
+fn report(
+    date: NaiveDate,
+    unit: &str,
+    kind: UnitKind,
+    compound: Option<CompoundId>,
+    texts: [&str; 3],
+) -> DailyReport {
+    DailyReport {
+        date,
+        unit: unit.to_owned(),
+        kind: Some(kind),
+        compound,
+        work_done: texts[0].to_owned(),
+        good_practice: texts[1].to_owned(),
+        matters: texts[2].to_owned(),
+        ..DailyReport::default()
+    }
+}
+
+/// `accepted`: the sample's finished compound; `started`: the one under construction.
+pub(super) fn write(
+    store: &mut Store,
+    accepted: CompoundId,
+    started: CompoundId,
+) -> Result<(), StoreError> {
+    let today = super::today();
+    let day = |back: u64| today.checked_sub_days(Days::new(back)).unwrap_or(today);
+    let town = "示例·城关镇人民政府";
+    let contractor = "示例·洛宁县第一建筑公司（一标段）";
+    let power = "示例·国网洛宁县供电公司";
+    let mut reports = Vec::new();
+    for back in (0..7).rev() {
+        let date = day(back);
+        reports.push(report(
+            date,
+            contractor,
+            UnitKind::Contractor,
+            Some(started),
+            [
+                "雨污分流管网开挖 60 米，完成检查井 2 座。",
+                if back == 5 {
+                    "夜间施工前逐户告知，设置临时便道。"
+                } else {
+                    ""
+                },
+                match back {
+                    6 => "3 号楼北侧电杆影响管沟开挖，需供电公司迁移。",
+                    4 => "小区南门燃气管道与雨水管交叉，需燃气公司现场确认改线方案。",
+                    _ => "",
+                },
+            ],
+        ));
+        if back % 2 == 0 {
+            reports.push(report(
+                date,
+                town,
+                UnitKind::Responsible,
+                Some(started),
+                ["入户宣传改造方案，收集居民意见 12 条。", "", ""],
+            ));
+        }
+    }
+    reports.push(report(
+        day(1),
+        power,
+        UnitKind::Utility,
+        None,
+        ["勘察 3 号楼北侧电杆迁移位置，制定停电计划。", "", ""],
+    ));
+    let mut ids = Vec::new();
+    for r in &reports {
+        ids.push(store.add_daily_report(r)?);
+    }
+    // The power line matter stays open (carried forward); the gas one was settled two days on.
+    if let Some(gas) = reports.iter().position(|r| r.matters.contains("燃气")) {
+        store.resolve_matters(
+            &ids[gas],
+            day(2),
+            "燃气公司现场确认，改线方案已定，随雨水管施工同步实施。",
+        )?;
+    }
+    let meeting = Meeting {
+        id: String::new(),
+        held_on: day(3),
+        units: [town, contractor, power, "示例·县住房和城乡建设局"]
+            .map(str::to_owned)
+            .to_vec(),
+        progress: "一标段雨污分流完成约四成；永宁路小区已交付，进入长效管理。县住建局通报本周进度，传达市里关于雨季施工安全的要求。".to_owned(),
+        actions: vec![
+            ActionItem {
+                id: String::new(),
+                meeting_id: String::new(),
+                text: "3 号楼北侧电杆迁移".to_owned(),
+                owner: power.to_owned(),
+                due_on: day(1),
+                closed_on: None,
+            },
+            ActionItem {
+                id: String::new(),
+                meeting_id: String::new(),
+                text: "补齐施工围挡和工程信息公示牌".to_owned(),
+                owner: contractor.to_owned(),
+                due_on: day(2),
+                closed_on: None,
+            },
+        ],
+    };
+    let meeting_id = store.add_meeting(&meeting)?;
+    let board: Option<String> = store
+        .meetings()?
+        .into_iter()
+        .find(|m| m.id == meeting_id)
+        .and_then(|m| m.actions.into_iter().find(|a| a.text.contains("公示牌")))
+        .map(|a| a.id);
+    if let Some(board) = board {
+        store.close_action(&board, Some(day(2)))?;
+    }
+    store.set_observation_route(
+        Month::of(today),
+        &[
+            (accepted, "已交付：看改造全过程资料和长效管理。".to_owned()),
+            (started, "施工中：看雨污分流和安全文明施工。".to_owned()),
+        ],
+    )?;
+    let quarter = Quarter::of(today);
+    let score = |unit: &str, kind, parts: [Option<u8>; 4], note: &str| QuarterScore {
+        id: String::new(),
+        unit: unit.to_owned(),
+        kind: Some(kind),
+        duties: parts[0],
+        role: parts[1],
+        results: parts[2],
+        progress: parts[3],
+        note: note.to_owned(),
+    };
+    for s in [
+        score(
+            town,
+            UnitKind::Responsible,
+            [Some(37), Some(27), Some(28), None],
+            "听取汇报、查阅资料、现场检查",
+        ),
+        score(
+            contractor,
+            UnitKind::Contractor,
+            [None, None, None, Some(82)],
+            "按计划推进",
+        ),
+        score(
+            power,
+            UnitKind::Utility,
+            [None, None, None, Some(55)],
+            "电杆迁移滞后，影响管沟开挖",
+        ),
+    ] {
+        store.save_quarter_score(quarter, &s)?;
+    }
+    let tx = store.begin()?;
+    for id in &ids {
+        tx.execute("UPDATE daily_report SET is_sample = 1 WHERE id = ?1", [id])?;
+    }
+    tx.execute(
+        "UPDATE meeting SET is_sample = 1 WHERE id = ?1",
+        [&meeting_id],
+    )?;
+    tx.execute(
+        "UPDATE quarter_score SET is_sample = 1 WHERE unit LIKE '示例·%'",
+        [],
+    )?;
+    tx.commit()
+}
