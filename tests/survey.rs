@@ -19,6 +19,12 @@ fn facts(year: Option<i32>, in_cluster: bool) -> EligibilityFacts {
         structural_safety: Some(StructuralSafety::Safe),
         demolition_suitable: Some(false),
         households_in_favour: Some(60),
+        needs: yanshou::model::eligibility::Needs {
+            municipal: Some(true),
+            examples: vec!["雨污管网".to_owned()],
+            ..Default::default()
+        },
+        ..Default::default()
     }
 }
 
@@ -105,9 +111,9 @@ fn structure_demolition_and_willingness_each_decide() {
     let report = assess(&f);
     assert_eq!(report.status, Eligibility::NotEligible);
     assert!(
-        report.checks[3].reason.contains("59/90"),
+        report.checks[4].reason.contains("59/90"),
         "{}",
-        report.checks[3].reason
+        report.checks[4].reason
     );
     f.households_in_favour = Some(60); // exactly 2/3
     assert_eq!(assess(&f).status, Eligibility::Eligible);
@@ -127,6 +133,7 @@ fn missing_facts_are_named_never_a_silent_yes_or_no() {
         report.missing(),
         vec![
             "建成年代",
+            "失养失修失管、配套设施不完善",
             "房屋结构安全",
             "不宜整体拆除重建",
             "居民改造意愿强烈"
@@ -138,6 +145,108 @@ fn missing_facts_are_named_never_a_silent_yes_or_no() {
         ..EligibilityFacts::default()
     });
     assert_eq!(report.status, Eligibility::NotEligible);
+}
+
+#[test]
+fn the_whole_clause_is_explained_with_the_local_share_and_the_owner() {
+    use yanshou::model::eligibility::Needs;
+    use yanshou::model::policy_rule::PolicyRules;
+    // Every item recorded as good, with property management: not a compound the clause covers.
+    let good = Needs {
+        municipal: Some(false),
+        services: Some(false),
+        neglect: Some(false),
+        examples: Vec::new(),
+    };
+    let report = assess(&EligibilityFacts {
+        needs: good,
+        ..facts(Some(1995), false)
+    });
+    assert_eq!(report.status, Eligibility::NotEligible);
+    assert!(
+        report.checks[1].reason.contains("不属失养失修失管"),
+        "{:?}",
+        report.checks[1]
+    );
+
+    // 60 of 90 is two thirds; with the office's rule at three quarters it is not.
+    let f = facts(Some(1995), false).with_owner("洛阳市某国有企业");
+    let report = assess(&f);
+    assert_eq!(report.status, Eligibility::Eligible);
+    let willing = report
+        .checks
+        .iter()
+        .find(|c| c.rule == "居民改造意愿强烈")
+        .unwrap();
+    assert!(
+        willing.reason.contains("达到三分之二（本地规则"),
+        "{}",
+        willing.reason
+    );
+    let owner = report.checks.iter().find(|c| c.rule == "属地原则").unwrap();
+    assert!(owner.reason.contains("洛阳市某国有企业") && owner.reason.contains("按属地原则纳入"));
+    let rules = PolicyRules::from_values([("willingness_share", "3/4")]);
+    let report = assess(&f.with_rules(&rules));
+    assert_eq!(report.status, Eligibility::NotEligible);
+    let willing = report
+        .checks
+        .iter()
+        .find(|c| c.rule == "居民改造意愿强烈")
+        .unwrap();
+    assert!(
+        willing.reason.contains("未达到四分之三"),
+        "{}",
+        willing.reason
+    );
+}
+
+#[test]
+fn the_needs_are_read_from_the_survey_items_in_the_register_too() {
+    let mut store = Store::open_in_memory().unwrap();
+    let c = common::compound("永宁小区");
+    store.save_compound(&c).unwrap();
+    let id = store
+        .start_survey(
+            c.id,
+            NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            "赵干事",
+            SurveyCatalogue::current(),
+        )
+        .unwrap()
+        .id;
+    let row = |store: &Store| {
+        store
+            .compound_rows()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.compound.id == c.id)
+            .unwrap()
+    };
+    let survey = store.survey(id).unwrap();
+    assert_eq!(
+        yanshou::model::eligibility::Needs::of(&survey).municipal,
+        None
+    );
+    let pipes = SurveyCatalogue::current()
+        .items
+        .iter()
+        .find(|i| i.category == "infrastructure")
+        .unwrap();
+    store
+        .set_item_condition(id, &pipes.code, Some(Condition::NeedsRenovation))
+        .unwrap();
+    let needs = yanshou::model::eligibility::Needs::of(&store.survey(id).unwrap());
+    assert_eq!(needs.municipal, Some(true));
+    assert_eq!(needs.examples, [pipes.name.clone()]);
+    // The register's row reads the same items: its finding is not held back by them.
+    let report = assess(&EligibilityFacts::gather(
+        c.year_built,
+        false,
+        c.households,
+        Some(&store.survey(id).unwrap()),
+    ));
+    assert_eq!(report.checks[1].finding, Finding::Met);
+    assert_eq!(row(&store).eligibility, report.status);
 }
 
 #[test]
@@ -367,8 +476,13 @@ fn the_register_shows_eligibility_and_survey_status() {
     ] {
         store.set_survey_field(s.id, field, &value).unwrap();
     }
+    // Still 待补充 until the items say whether the compound lacks anything (二、（一）).
+    assert_eq!(row(&store).eligibility, Eligibility::NeedsInformation);
+    store
+        .set_item_condition(s.id, "JC-11", Some(yanshou::model::Condition::Missing))
+        .unwrap();
     assert_eq!(row(&store).eligibility, Eligibility::Eligible);
-    assert_eq!(row(&store).survey_completeness, Some((3, 52)));
+    assert_eq!(row(&store).survey_completeness, Some((4, 52)));
 }
 
 #[test]
@@ -457,7 +571,7 @@ fn the_printed_survey_form_holds_every_answer_the_finding_and_the_needs() {
         "赵干事",
         "改造资格：待补充",
         "不宜整体拆除重建：待补充",
-        "居民改造意愿强烈：符合（30/40户同意（75.0%），达到三分之二）",
+        "居民改造意愿强烈：符合（30/40户同意（75.0%），达到三分之二（本地规则",
         "路灯不亮",
         "配套基础设施：照明（需改造）",
         "社区管理：居民公约（缺失）",

@@ -32,12 +32,16 @@ impl SurveySheet {
         let survey = store.survey(id)?;
         let compound = store.compound(survey.compound_id)?;
         let (town_name, cluster_name) = store.places_of(&compound)?;
-        let eligibility = assess(&EligibilityFacts::gather(
-            compound.year_built,
-            compound.cluster_id.is_some(),
-            compound.households,
-            Some(&survey),
-        ));
+        let eligibility = assess(
+            &EligibilityFacts::gather(
+                compound.year_built,
+                compound.cluster_id.is_some(),
+                compound.households,
+                Some(&survey),
+            )
+            .with_owner(&compound.owner_unit)
+            .with_rules(&store.policy_rules()?),
+        );
         Ok(Self {
             compound,
             town_name,
@@ -154,6 +158,7 @@ pub fn render_survey_sheet(sheet: &SurveySheet) -> Result<Vec<u8>, ExportError> 
                 Finding::Met => "符合",
                 Finding::NotMet => "不符合",
                 Finding::Missing => "待补充",
+                Finding::Note => "说明",
             };
             format!("{}：{}（{}）", check.rule, mark, check.reason)
         })

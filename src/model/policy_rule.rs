@@ -71,6 +71,16 @@ pub struct Share {
     pub denominator: u32,
 }
 
+impl Default for Share {
+    /// Two thirds: the reading this program started with.
+    fn default() -> Self {
+        Self {
+            numerator: 2,
+            denominator: 3,
+        }
+    }
+}
+
 impl Share {
     /// Whether `yes` of `total` reaches the share.
     pub fn reached(self, yes: u32, total: u32) -> bool {
@@ -141,10 +151,7 @@ pub struct PolicyRules {
 impl Default for PolicyRules {
     fn default() -> Self {
         Self {
-            willingness: Share {
-                numerator: 2,
-                denominator: 3,
-            },
+            willingness: Share::default(),
             quarter: QuarterThresholds {
                 praise_at: 90,
                 criticise_below: 60,

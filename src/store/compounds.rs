@@ -108,6 +108,7 @@ impl Store {
         params: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<CompoundRow>, StoreError> {
         let stages = self.stages_where(filter, params)?;
+        let rules = self.policy_rules()?;
         let sql = format!(
             "SELECT {COMPOUND_COLUMNS}, coalesce(t.name, ''), coalesce(k.name, ''),
                     (SELECT count(*) FROM inspection i WHERE i.compound_id = c.id),
@@ -118,7 +119,10 @@ impl Store {
                      WHERE si.survey_id = s.id AND si.condition IS NOT NULL),
                     (SELECT count(*) FROM survey_item si WHERE si.survey_id = s.id),
                     (SELECT group_concat(ps.step) FROM programme_step ps
-                     WHERE ps.compound_id = c.id)
+                     WHERE ps.compound_id = c.id),
+                    (SELECT group_concat(si.code || '=' || si.condition) FROM survey_item si
+                     WHERE si.survey_id = s.id AND si.condition IS NOT NULL),
+                    s.catalogue_version
              FROM compound c
              LEFT JOIN town t ON t.id = c.town_id
              LEFT JOIN cluster k ON k.id = c.cluster_id
@@ -147,8 +151,9 @@ impl Store {
                         round: 0,
                         surveyed_on: chrono::NaiveDate::default(),
                         surveyors: String::new(),
-                        catalogue_version: String::new(),
-                        items: Vec::new(),
+                        catalogue_version: r.get::<_, Option<String>>(26)?.unwrap_or_default(),
+                        // Each item's condition only: what eligibility reads.
+                        items: item_conditions(r.get::<_, Option<String>>(25)?.as_deref()),
                     })
                 })
                 .transpose()?;
@@ -169,7 +174,8 @@ impl Store {
                 compound.cluster_id.is_some(),
                 compound.households,
                 survey.as_ref(),
-            );
+            )
+            .with_rules(&rules);
             Ok(CompoundRow {
                 town_name: r.get(10)?,
                 cluster_name: r.get(11)?,
@@ -522,4 +528,20 @@ fn cluster_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Cluster> {
         town_id: r.get(2)?,
         plan_year: r.get(3)?,
     })
+}
+
+/// `code=condition,…` (as the register's query lists a survey's recorded items) as items.
+fn item_conditions(list: Option<&str>) -> Vec<crate::model::ItemCondition> {
+    use crate::model::survey::Choice;
+    list.unwrap_or("")
+        .split(',')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(code, condition)| crate::model::ItemCondition {
+            code: code.to_owned(),
+            condition: crate::model::Condition::from_code(condition),
+            problems: Default::default(),
+            other_problem: String::new(),
+            note: String::new(),
+        })
+        .collect()
 }

@@ -44,12 +44,16 @@ impl CompoundView {
         let compound = store.compound(id)?;
         let (town_name, cluster_name) = store.places_of(&compound)?;
         let surveys = store.surveys_of(id)?;
-        let eligibility = assess(&EligibilityFacts::gather(
-            compound.year_built,
-            compound.cluster_id.is_some(),
-            compound.households,
-            surveys.first(),
-        ));
+        let eligibility = assess(
+            &EligibilityFacts::gather(
+                compound.year_built,
+                compound.cluster_id.is_some(),
+                compound.households,
+                surveys.first(),
+            )
+            .with_owner(&compound.owner_unit)
+            .with_rules(&store.policy_rules()?),
+        );
         let needs = surveys.first().map_or_else(Vec::new, |s| {
             let catalogue = SurveyCatalogue::version(&s.catalogue_version)
                 .unwrap_or_else(SurveyCatalogue::current);

@@ -25,6 +25,8 @@ pub struct SurveyView {
     pub cluster_name: String,
     /// Only the latest round can change.
     pub editable: bool,
+    /// The local rules in force (the share of households that counts as 强烈).
+    pub rules: crate::model::policy_rule::PolicyRules,
     /// What is typed in the text fields, which may not parse yet.
     texts: HashMap<SurveyField, String>,
     /// Why a typed value was not saved.
@@ -108,7 +110,9 @@ impl SurveyView {
             .first()
             .is_some_and(|s| s.id == id);
         let (town_name, cluster_name) = store.places_of(&compound)?;
-        Ok(Self::new(survey, compound, town_name, cluster_name, latest))
+        let mut view = Self::new(survey, compound, town_name, cluster_name, latest);
+        view.rules = store.policy_rules()?;
+        Ok(view)
     }
 
     pub fn new(
@@ -128,6 +132,7 @@ impl SurveyView {
             .map(|i| (i.other_problem.clone(), i.note.clone()))
             .collect();
         Self {
+            rules: Default::default(),
             survey,
             compound,
             town_name,
@@ -147,16 +152,21 @@ impl SurveyView {
         self.town_name = fresh.town_name;
         self.cluster_name = fresh.cluster_name;
         self.editable = fresh.editable;
+        self.rules = fresh.rules;
     }
 
     /// The eligibility finding, live.
     pub fn eligibility(&self) -> EligibilityReport {
-        assess(&EligibilityFacts::gather(
-            self.compound.year_built,
-            self.compound.cluster_id.is_some(),
-            self.compound.households,
-            Some(&self.survey),
-        ))
+        assess(
+            &EligibilityFacts::gather(
+                self.compound.year_built,
+                self.compound.cluster_id.is_some(),
+                self.compound.households,
+                Some(&self.survey),
+            )
+            .with_owner(&self.compound.owner_unit)
+            .with_rules(&self.rules),
+        )
     }
 }
 

@@ -99,6 +99,7 @@ pub fn eligibility_checks(ui: &mut egui::Ui, report: &crate::model::EligibilityR
             Finding::Met => ("✔", PASS_GREEN),
             Finding::NotMet => ("✘", ui.visuals().error_fg_color),
             Finding::Missing => ("？", ui.visuals().warn_fg_color),
+            Finding::Note => ("注", ui.visuals().weak_text_color()),
         };
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(mark).color(color));
