@@ -237,7 +237,7 @@ fn the_needs_are_read_from_the_survey_items_in_the_register_too() {
         .unwrap();
     let needs = yanshou::model::eligibility::Needs::of(&store.survey(id).unwrap());
     assert_eq!(needs.municipal, Some(true));
-    assert_eq!(needs.examples, [pipes.name.clone()]);
+    assert_eq!(needs.examples, std::slice::from_ref(&pipes.name));
     // The register's row reads the same items: its finding is not held back by them.
     let report = assess(&EligibilityFacts::gather(
         c.year_built,
