@@ -277,3 +277,50 @@ fn property_service_is_evaluated_only_once_its_plan_is_in_place() {
         .unwrap();
     assert_eq!(store.evaluations_of(compound).unwrap()[0].score, 88);
 }
+
+#[test]
+fn a_target_changed_is_a_new_version_and_the_old_one_stays() {
+    use yanshou::model::progress::Target;
+    let mut store = Store::open_in_memory().unwrap();
+    let before = store.targets().unwrap();
+    assert_eq!(before.len(), 4);
+    let new = Target {
+        year: Some(2022),
+        span: None,
+        compounds: 12,
+        households: 400,
+        clusters: Some(3),
+        source: "县政府 2022 年度调整计划".to_owned(),
+    };
+    let bad = Target {
+        households: 5,
+        ..new.clone()
+    };
+    let err = store.save_target(&bad, "2022 调整").unwrap_err();
+    assert!(err.to_string().contains("户数 5 少于小区数 12"), "{err}");
+    assert!(
+        store.save_target(&new, " ").is_err(),
+        "a version needs a name"
+    );
+    store.save_target(&new, "2022 调整").unwrap();
+    let now = store.targets().unwrap();
+    assert_eq!(now.len(), 4, "still one target per year");
+    let t2022 = now.iter().find(|t| t.year == Some(2022)).unwrap();
+    assert_eq!((t2022.compounds, t2022.households), (12, 400));
+    assert_eq!(
+        now.iter().find(|t| t.year == Some(2021)),
+        before.iter().find(|t| t.year == Some(2021)),
+        "other years unchanged"
+    );
+    let history = store.target_history().unwrap();
+    assert_eq!(history.len(), 5);
+    assert_eq!(history[0].0, "2022 调整");
+    assert!(
+        history.iter().any(|(v, _, t)| v == "宁政办〔2021〕17号"
+            && t.year == Some(2022)
+            && t.compounds == 10)
+    );
+    // Progress compares with the version in force.
+    let rows = by_year(&[], &now, 2022..=2022);
+    assert_eq!(rows[0].target.as_ref().unwrap().compounds, 12);
+}

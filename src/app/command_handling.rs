@@ -239,6 +239,18 @@ impl App {
 
             Command::Export(document) => self.choose_path(PathPurpose::Export(document)),
             Command::Rhythm(command) => self.rhythm(command),
+            Command::SaveTarget { target, version } => {
+                if self
+                    .with_store_mut(|s| s.save_target(&target, &version))
+                    .is_some()
+                {
+                    self.info(format!("目标任务已记为新版本“{version}”。"));
+                    self.reload();
+                    if let crate::ui::page::Page::Progress(view) = &mut self.page {
+                        view.target_form = Default::default();
+                    }
+                }
+            }
             Command::ExportTo(document, path) => {
                 self.dialog = None;
                 self.start_export(document, path);

@@ -251,6 +251,11 @@ pub enum Command {
 
     // --- the office's rhythm (附件2) and local rules
     Rhythm(RhythmCommand),
+    /// Record a new version of a target.
+    SaveTarget {
+        target: Box<crate::model::progress::Target>,
+        version: String,
+    },
 
     // --- dialogs and messages
     /// Use the path typed into the path prompt.
@@ -346,6 +351,7 @@ impl Command {
             Self::SaveStep => "保存",
             Self::ClearStep { .. } => "清除此步",
             Self::Rhythm(command) => command.label(),
+            Self::SaveTarget { .. } => "保存为新版本",
             Self::AddEvidence { .. } => "添加证据…",
             Self::ReadEvidence { .. } => "添加证据",
             Self::ImportRegister => "登记",
@@ -427,6 +433,7 @@ impl Command {
             | Self::DismissMessage => "",
             Self::ClearStep { .. } => "删除这一步的日期、单位和证据",
             Self::Rhythm(command) => command.tooltip(),
+            Self::SaveTarget { .. } => "记为目标任务的新版本；旧版本保留",
             Self::AddEvidence { .. } => {
                 "附上批复、公示照片、会议纪要等文件（20 MB 以内）作为这一步的证据"
             }
@@ -510,6 +517,7 @@ impl Command {
             | Self::AddEvidence { .. }
             | Self::ReadEvidence { .. }
             | Self::Rhythm(_)
+            | Self::SaveTarget { .. }
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => Vec::new(),

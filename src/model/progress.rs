@@ -206,6 +206,32 @@ fn clusters_accepted(items: &[CompoundProgress]) -> Vec<(String, NaiveDate)> {
         .collect()
 }
 
+/// What is wrong with a new version of a target, if anything.
+pub fn target_problem(t: &Target, version: &str) -> Option<String> {
+    if version.trim().is_empty() {
+        return Some("请填写版本名称，如“2024 年度计划”。".to_owned());
+    }
+    if t.source.trim().is_empty() {
+        return Some("请填写目标的依据（文件名称或文号）。".to_owned());
+    }
+    let in_range = |y: i32| (1990..=2100).contains(&y);
+    match (t.year, t.span) {
+        (Some(y), _) if !in_range(y) => return Some(format!("年度 {y} 不在 1990–2100 之间。")),
+        (None, None) => return Some("全程目标须写明起止年度。".to_owned()),
+        (None, Some((a, b))) if !in_range(a) || !in_range(b) || a > b => {
+            return Some(format!("起止年度 {a}–{b} 不合理。"));
+        }
+        _ => {}
+    }
+    if t.households < t.compounds {
+        return Some(format!(
+            "户数 {} 少于小区数 {}，请核对。",
+            t.households, t.compounds
+        ));
+    }
+    None
+}
+
 /// The county's targets as 宁政办〔2021〕17号 二、（二） sets them.
 pub fn policy_targets() -> Vec<Target> {
     let year = |y, compounds, households| Target {

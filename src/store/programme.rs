@@ -238,11 +238,16 @@ impl Store {
         tx.commit()
     }
 
-    /// The programme's targets in force.
+    /// The programme's targets in force: for each year (and the whole programme) its newest
+    /// version.
     pub fn targets(&self) -> Result<Vec<Target>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT year, first_year, last_year, compounds, households, clusters, source
-             FROM target ORDER BY year IS NOT NULL, year",
+             FROM (SELECT *, row_number() OVER (PARTITION BY coalesce(year, -1)
+                                                ORDER BY created_at DESC, rowid DESC) AS newest
+                   FROM target)
+             WHERE newest = 1
+             ORDER BY year IS NOT NULL, year",
         )?;
         let rows = stmt.query_map([], |r| {
             let span = match (r.get::<_, Option<i32>>(1)?, r.get::<_, Option<i32>>(2)?) {
@@ -259,6 +264,62 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every version of every target, newest first: (version, when recorded, the target).
+    pub fn target_history(&self) -> Result<Vec<(String, String, Target)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT version, created_at, year, first_year, last_year, compounds, households,
+                    clusters, source
+             FROM target ORDER BY created_at DESC, rowid DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let span = match (r.get::<_, Option<i32>>(3)?, r.get::<_, Option<i32>>(4)?) {
+                (Some(a), Some(b)) => Some((a, b)),
+                _ => None,
+            };
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                Target {
+                    year: r.get(2)?,
+                    span,
+                    compounds: r.get(5)?,
+                    households: r.get(6)?,
+                    clusters: r.get(7)?,
+                    source: r.get(8)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records a new version of a year's target (or the whole programme's, `year` none): the
+    /// older versions stay, as the catalogue's do.
+    pub fn save_target(&mut self, target: &Target, version: &str) -> Result<(), StoreError> {
+        if let Some(problem) = crate::model::progress::target_problem(target, version) {
+            return Err(StoreError::Invalid(problem));
+        }
+        let (first, last) = target.span.unzip();
+        let tx = self.begin()?;
+        tx.execute(
+            "INSERT INTO target (id, version, year, first_year, last_year, compounds, households,
+                                 clusters, source, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                version.trim(),
+                target.year,
+                first,
+                last,
+                target.compounds,
+                target.households,
+                target.clusters,
+                target.source.trim(),
+                now()
+            ],
+        )?;
+        tx.commit()
     }
 
     /// Every compound (but the sample's) with its dates as progress counts them: 开工 and 交付

@@ -25,6 +25,62 @@ pub struct ProgressView {
     pub households: bool,
     /// Every funding entry, for the totals by year, source and town.
     pub funding: Vec<crate::store::funding::FundingRow>,
+    /// Every version of every target: (version, recorded at, target).
+    pub target_history: Vec<(String, String, Target)>,
+    pub target_form: TargetForm,
+}
+
+/// A new version of a target, as typed.
+#[derive(Debug, Default)]
+pub struct TargetForm {
+    /// Empty: the whole programme (then `span`).
+    pub year: String,
+    pub span: String,
+    pub compounds: String,
+    pub households: String,
+    pub clusters: String,
+    pub source: String,
+    pub version: String,
+}
+
+impl TargetForm {
+    /// The target the form describes, or what is wrong with what was typed.
+    pub fn target(&self) -> Result<Target, String> {
+        let number = |text: &str, what: &str| -> Result<u32, String> {
+            text.trim()
+                .parse()
+                .map_err(|_| format!("{what}“{}”应为整数。", text.trim()))
+        };
+        let year = match self.year.trim() {
+            "" => None,
+            y => Some(y.parse().map_err(|_| format!("年度“{y}”应为四位数字。"))?),
+        };
+        let span = match (year, self.span.trim()) {
+            (Some(_), _) => None,
+            (None, text) => {
+                let (a, b) = text
+                    .split_once(['-', '–', '—'])
+                    .ok_or_else(|| "全程目标请写起止年度，如 2019-2023。".to_owned())?;
+                let parse = |t: &str| {
+                    t.trim()
+                        .parse::<i32>()
+                        .map_err(|_| format!("起止年度“{text}”应写成 2019-2023。"))
+                };
+                Some((parse(a)?, parse(b)?))
+            }
+        };
+        Ok(Target {
+            year,
+            span,
+            compounds: number(&self.compounds, "小区数")?,
+            households: number(&self.households, "户数")?,
+            clusters: match self.clusters.trim() {
+                "" => None,
+                t => Some(number(t, "片区数")?),
+            },
+            source: self.source.trim().to_owned(),
+        })
+    }
 }
 
 impl ProgressView {
@@ -40,15 +96,19 @@ impl ProgressView {
             traced: None,
             households: false,
             funding: store.funding_rows()?,
+            target_history: store.target_history()?,
+            target_form: TargetForm::default(),
         })
     }
 
     /// Takes fresh records and keeps the choices.
     pub fn update(&mut self, fresh: Self) {
         let (year, households) = (self.year, self.households);
+        let form = std::mem::take(&mut self.target_form);
         *self = fresh;
         self.year = year;
         self.households = households;
+        self.target_form = form;
     }
 }
 
@@ -98,6 +158,8 @@ pub fn show(ui: &mut egui::Ui, view: &mut ProgressView, commands: &mut Vec<Comma
             groups(ui, view);
             ui.add_space(8.0);
             funding(ui, &view.funding);
+            ui.add_space(8.0);
+            targets(ui, view, commands);
             if let Some((title, ids)) = &view.traced {
                 ui.add_space(8.0);
                 ui.strong(title);
@@ -334,4 +396,71 @@ fn funding(ui: &mut egui::Ui, rows: &[crate::store::funding::FundingRow]) {
             ui.label(format!("{town} {}", yuan_text(fen)));
         }
     });
+}
+
+/// The targets' versions, and the form that records a new one.
+fn targets(ui: &mut egui::Ui, view: &mut ProgressView, commands: &mut Vec<Command>) {
+    egui::CollapsingHeader::new("目标任务的版本与修改")
+        .id_salt("target_versions")
+        .show(ui, |ui| {
+            ui.label(
+                "目标任务以数据保存：修改时记为新版本，旧版本保留；进度按各年度最新版本对照。",
+            );
+            egui::Grid::new("target_history")
+                .striped(true)
+                .num_columns(4)
+                .show(ui, |ui| {
+                    for (version, at, t) in &view.target_history {
+                        ui.label(version);
+                        ui.label(at.get(..10).unwrap_or(at));
+                        ui.label(year_label(t.year, Some(t)));
+                        ui.label(format!(
+                            "{} 个小区、{} 户{}（{}）",
+                            t.compounds,
+                            t.households,
+                            t.clusters
+                                .map_or(String::new(), |k| format!("、{k} 个片区")),
+                            t.source
+                        ));
+                        ui.end_row();
+                    }
+                });
+            ui.add_space(6.0);
+            let form = &mut view.target_form;
+            egui::Grid::new("target_form")
+                .num_columns(2)
+                .spacing([12.0, 6.0])
+                .show(ui, |ui| {
+                    use crate::ui::widgets::labelled_text;
+                    labelled_text(
+                        ui,
+                        "目标年度",
+                        &mut form.year,
+                        "如 2024；全程目标不填",
+                        None,
+                    );
+                    if form.year.trim().is_empty() {
+                        labelled_text(ui, "起止年度", &mut form.span, "如 2019-2023", None);
+                    }
+                    labelled_text(ui, "目标小区数", &mut form.compounds, "", None);
+                    labelled_text(ui, "目标户数", &mut form.households, "", None);
+                    labelled_text(ui, "目标片区数", &mut form.clusters, "可不填", None);
+                    labelled_text(ui, "目标依据", &mut form.source, "文件名称或文号", None);
+                    labelled_text(ui, "版本名称", &mut form.version, "如：2024 年度计划", None);
+                });
+            let typed = !(form.compounds.is_empty() && form.households.is_empty());
+            match form.target() {
+                Ok(target) => {
+                    CommandButton::new(Command::SaveTarget {
+                        target: Box::new(target),
+                        version: form.version.trim().to_owned(),
+                    })
+                    .show(ui, commands);
+                }
+                Err(problem) if typed => {
+                    ui.colored_label(ui.visuals().error_fg_color, problem);
+                }
+                Err(_) => {}
+            }
+        });
 }
