@@ -37,6 +37,39 @@ impl App {
             self.start_integrity_check();
         }
         self.start_audit();
+        self.start_daily_backup();
+    }
+
+    /// The day's backup of a file this window writes, on the first open of the day, on a
+    /// thread of its own (a consistent snapshot while the user goes on working).
+    fn start_daily_backup(&mut self) {
+        use crate::store::backup;
+        let writable = self
+            .store
+            .as_ref()
+            .is_some_and(|s| *s.access() == crate::store::Access::Write);
+        let policy = backup::policy();
+        if !writable || !backup::daily_backup_due(&self.db_path, &policy) {
+            return;
+        }
+        let path = self.db_path.clone();
+        self.spawn_job(
+            super::jobs::JobKind::Backup,
+            "daily-backup",
+            "正在自动备份…",
+            0,
+            false,
+            move |_| backup::daily_backup(&path, &policy).map_err(|e| e.to_string()),
+            |app, result| match result {
+                // Said only when nothing else is: a warning is never covered by it.
+                Ok(Ok(path)) if app.message.is_none() => {
+                    app.info(format!("今日已自动备份：{}", path.display()));
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => app.error(e),
+                Err(_) => app.error("自动备份中断：请在 文件 › 从备份恢复 中查看已有备份。"),
+            },
+        );
     }
 
     /// Says why `path` was not opened: on the no-database screen if nothing is open (offering

@@ -35,6 +35,8 @@ pub(super) enum JobKind {
     RegisterRead,
     /// An evidence file being read.
     EvidenceRead,
+    /// The day's automatic backup.
+    Backup,
 }
 
 /// What to do with a job's result, on the UI thread.

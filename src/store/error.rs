@@ -90,6 +90,9 @@ pub enum StoreError {
     #[error("还不能完成签字：{}。", .0.join("；"))]
     NotReady(Vec<String>),
 
+    /// A backup or a restore that did not happen, and what to do.
+    #[error("{0}")]
+    Backup(String),
     #[error("数据库中的记录有误：{0}。请联系技术支持，不要手动修改数据库文件。")]
     Corrupt(String),
 

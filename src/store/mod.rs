@@ -2,6 +2,7 @@
 //! user action is one transaction, committed before the call returns.
 
 mod acceptance;
+pub mod backup;
 mod compounds;
 mod error;
 pub mod funding;
@@ -469,6 +470,22 @@ impl Store {
             .map_err(with_path)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(with_path)?;
+        // A file of an older version is backed up before it is upgraded; without a backup it
+        // is not upgraded.
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(with_path)?;
+        if let Some(p) = &path
+            && version > 0
+            && version < i64::from(SCHEMA_VERSION)
+        {
+            backup::write_backup(
+                &conn,
+                p,
+                backup::BackupReason::BeforeUpgrade,
+                &backup::policy(),
+            )?;
+        }
         migrations::migrate(&mut conn).map_err(|e| match (e, &path) {
             (StoreError::Sqlite(e), Some(p)) => StoreError::from_open(p, e),
             (e, _) => e,

@@ -161,6 +161,8 @@ impl Store {
                 first - 1
             ));
         }
+        // What is here now is kept before anything arrives.
+        self.backup(crate::store::backup::BackupReason::BeforeImport)?;
         let capture_as_office = me.role == Role::Office;
         let origin = self.origin()?.clone();
         self.without_capture(|store| {

@@ -1,0 +1,181 @@
+//! Automatic backups: before an upgrade and a package import, daily, verified, the last N kept;
+//! a restore gives back the same records and keeps the file it replaces.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+mod common;
+
+use yanshou::store::backup::{
+    BackupPolicy, BackupReason, count_records, daily_backup, daily_backup_due, list_backups,
+    restore, write_backup,
+};
+use yanshou::store::{SCHEMA_VERSION, Store, StoreError, migrate_to};
+
+fn names(store: &Store) -> Vec<String> {
+    let mut names: Vec<String> = store
+        .compound_rows()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.compound.name)
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_older_file_is_backed_up_as_it_was_before_it_is_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("旧版.db");
+    {
+        let mut conn = rusqlite::Connection::open(&db).unwrap();
+        migrate_to(&mut conn, 9).unwrap();
+        conn.execute(
+            "INSERT INTO compound (id, name, created_at, updated_at)
+             VALUES ('01900000-0000-7000-8000-0000000000a1', '旧小区', 'x', 'x')",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&db).unwrap();
+    assert_eq!(names(&store), ["旧小区"]);
+    let policy = BackupPolicy::default();
+    let backups = list_backups(&db, &policy);
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(backups[0].reason, BackupReason::BeforeUpgrade);
+    assert!(backups[0].path.starts_with(dir.path().join("旧版-备份")));
+    let copy = rusqlite::Connection::open(&backups[0].path).unwrap();
+    let version: i64 = copy
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 9, "the copy is the file as it was");
+    assert_eq!(count_records(&backups[0].path).unwrap().0, 1);
+    drop(store);
+    // Opened again (now current): no second upgrade backup.
+    drop(Store::open(&db).unwrap());
+    assert_eq!(list_backups(&db, &policy).len(), 1);
+    let _ = SCHEMA_VERSION;
+}
+
+#[test]
+fn a_restore_gives_back_the_records_and_keeps_the_file_it_replaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let policy = BackupPolicy::default();
+    let mut store = Store::open(&db).unwrap();
+    store.save_compound(&common::compound("甲小区")).unwrap();
+    store.save_compound(&common::compound("乙小区")).unwrap();
+    let saved = store.backup(BackupReason::Manual).unwrap().unwrap();
+    store.save_compound(&common::compound("丙小区")).unwrap();
+    let jia = store
+        .compound_rows()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.compound.name == "甲小区")
+        .unwrap();
+    store.delete_compound(jia.compound.id).unwrap();
+    let before_restore = names(&store);
+    assert_eq!(before_restore, ["丙小区", "乙小区"]);
+    drop(store);
+
+    let kept = restore(&db, &saved, &policy).unwrap();
+    let store = Store::open(&db).unwrap();
+    assert_eq!(names(&store), ["乙小区", "甲小区"], "the backup's records");
+    let kept_store = Store::open_read_only(&kept).unwrap();
+    assert_eq!(
+        names(&kept_store),
+        before_restore,
+        "the replaced file is kept"
+    );
+    let reasons: Vec<BackupReason> = list_backups(&db, &policy)
+        .iter()
+        .map(|b| b.reason)
+        .collect();
+    assert!(
+        reasons.contains(&BackupReason::BeforeRestore) && reasons.contains(&BackupReason::Manual)
+    );
+    drop(store);
+
+    // Something that is not a backup is refused; the file is as it was.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database at all").unwrap();
+    let bytes = std::fs::read(&db).unwrap();
+    let err = restore(&db, &junk, &policy).unwrap_err();
+    assert!(matches!(err, StoreError::Backup(_)), "{err:?}");
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+    // A truncated backup likewise.
+    let cut = dir.path().join("cut.db");
+    let whole = std::fs::read(&saved).unwrap();
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    assert!(restore(&db, &cut, &policy).is_err());
+    assert_eq!(names(&Store::open(&db).unwrap()), ["乙小区", "甲小区"]);
+}
+
+#[test]
+fn the_last_n_are_kept_and_the_daily_one_is_made_once_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("field.db");
+    let store = Store::open(&db).unwrap();
+    let policy = BackupPolicy {
+        dir: Some(dir.path().join("U盘")),
+        keep: 3,
+    };
+    assert!(daily_backup_due(&db, &policy));
+    daily_backup(&db, &policy).unwrap();
+    assert!(!daily_backup_due(&db, &policy));
+    for _ in 0..4 {
+        write_backup(store.connection(), &db, BackupReason::Manual, &policy).unwrap();
+    }
+    let backups = list_backups(&db, &policy);
+    assert_eq!(backups.len(), 3);
+    assert!(
+        backups
+            .iter()
+            .all(|b| b.path.starts_with(dir.path().join("U盘").join("field")))
+    );
+    assert!(
+        backups.iter().all(|b| b.reason == BackupReason::Manual),
+        "the oldest went first"
+    );
+    // No partial file is left behind.
+    let leftovers = std::fs::read_dir(dir.path().join("U盘").join("field"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .count();
+    assert_eq!(leftovers, 0);
+}
+
+#[test]
+fn a_package_import_is_preceded_by_a_backup_and_a_refused_one_is_not() {
+    use yanshou::model::sync::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let (field_db, office_db) = (dir.path().join("field.db"), dir.path().join("office.db"));
+    let mut field = Store::open(&field_db).unwrap();
+    field.set_identity("城关镇笔记本", Role::Field).unwrap();
+    field.save_compound(&common::compound("甲小区")).unwrap();
+    let mut office = Store::open(&office_db).unwrap();
+    office.set_identity("县办", Role::Office).unwrap();
+    let policy = BackupPolicy::default();
+    let package_path = dir.path().join("p.yspkg");
+    let out = field
+        .outgoing(
+            None,
+            &yanshou::store::sync::Scope::Changes,
+            &yanshou::model::Clock::local(),
+        )
+        .unwrap();
+    yanshou::export::package::write_package(&package_path, &out.manifest, &out.entries).unwrap();
+    let package = yanshou::import::package::read_package(&package_path).unwrap();
+    // The laptop's own package is refused: no backup.
+    assert!(field.import_package(&package, "p.yspkg").is_err());
+    assert!(list_backups(&field_db, &policy).is_empty());
+    office.import_package(&package, "p.yspkg").unwrap();
+    let backups = list_backups(&office_db, &policy);
+    assert_eq!(backups.len(), 1);
+    assert_eq!(backups[0].reason, BackupReason::BeforeImport);
+    assert_eq!(
+        count_records(&backups[0].path).unwrap().0,
+        0,
+        "as it was before"
+    );
+    assert_eq!(names(&office), ["甲小区"]);
+}
