@@ -10,6 +10,7 @@ mod jobs;
 mod packages;
 mod programme;
 mod rhythm;
+mod settings;
 mod spreadsheets;
 
 use std::path::{Path, PathBuf};
@@ -51,6 +52,9 @@ pub struct App {
     commands: Vec<Command>,
     /// The egui context, for background threads' repaints and for closing the window.
     egui_ctx: Option<egui::Context>,
+    /// The user's settings, and where they are kept (`None`: not kept, as in tests).
+    settings: crate::model::settings::Settings,
+    settings_path: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for App {
@@ -62,8 +66,13 @@ impl std::fmt::Debug for App {
     }
 }
 
-/// Runs the GUI on the database at `db_path`.
-pub fn run(db_path: PathBuf) -> anyhow::Result<()> {
+/// Runs the GUI on the database at `db_path`, with the user's settings (`loaded` from
+/// `settings_path`): on a first run, it asks who works here first.
+pub fn run(
+    db_path: PathBuf,
+    settings_path: PathBuf,
+    loaded: crate::config::Loaded,
+) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("验收 — 洛宁县城镇老旧小区改造验收")
@@ -78,8 +87,10 @@ pub fn run(db_path: PathBuf) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             ui::setup(&cc.egui_ctx);
+            cc.egui_ctx.set_zoom_factor(loaded.settings.clamped_scale());
             let mut app = App::open(db_path, ui::file_dialogs_available());
             app.egui_ctx = Some(cc.egui_ctx.clone());
+            app.use_settings(loaded, settings_path);
             Ok(Box::new(app))
         }),
     )
@@ -125,7 +136,27 @@ impl App {
             last_folders: file_choice::LastFolders::default(),
             commands: Vec::new(),
             egui_ctx: None,
+            settings: crate::model::settings::Settings::default(),
+            settings_path: None,
         }
+    }
+
+    /// Takes the user's settings (kept at `path` from now on); on a first run, asks for them.
+    pub fn use_settings(&mut self, loaded: crate::config::Loaded, path: PathBuf) {
+        self.settings = loaded.settings;
+        self.settings_path = Some(path);
+        if let Some(warning) = loaded.warning {
+            self.error(warning);
+        }
+        if loaded.first_run {
+            self.dialog = Some(Dialog::FirstRun(Box::new(
+                ui::settings_page::SettingsForm::from(&self.settings),
+            )));
+        }
+    }
+
+    pub fn settings(&self) -> &crate::model::settings::Settings {
+        &self.settings
     }
 
     pub fn screen(&self) -> Screen {
@@ -134,6 +165,12 @@ impl App {
 
     pub fn page(&self) -> &Page {
         &self.page
+    }
+
+    /// The open store, for writing outside the UI (tests, tools); the page shows it after the
+    /// next reload.
+    pub fn store_mut(&mut self) -> Option<&mut Store> {
+        self.store.as_mut()
     }
 
     pub fn store(&self) -> Option<&Store> {
@@ -222,6 +259,7 @@ impl App {
             );
         }
 
+        self.keep_text_size(ui.ctx());
         let commands = std::mem::take(&mut self.commands);
         if !commands.is_empty() {
             // What the commands changed shows on the next frame, without waiting for input.
@@ -229,6 +267,24 @@ impl App {
         }
         for command in commands {
             self.handle(command);
+        }
+    }
+
+    /// Ctrl +/− (egui's zoom) changes the text size; the size is kept in the settings.
+    fn keep_text_size(&mut self, ctx: &egui::Context) {
+        let zoom = ctx.zoom_factor();
+        if (zoom - self.settings.text_scale).abs() > 0.001 {
+            self.settings.text_scale = zoom;
+            self.save_settings_file();
+        }
+    }
+
+    /// Writes the settings to their file (if kept); a failure is said.
+    pub(crate) fn save_settings_file(&mut self) {
+        if let Some(path) = &self.settings_path
+            && let Err(e) = crate::config::save(path, &self.settings)
+        {
+            self.error(e);
         }
     }
 

@@ -5,6 +5,7 @@ pub mod app;
 pub mod assets;
 pub mod cli;
 pub mod command;
+pub mod config;
 pub mod export;
 pub mod import;
 pub mod job;

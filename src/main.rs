@@ -13,9 +13,17 @@ fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let db = cli.db.unwrap_or_else(default_db_path);
+    let settings_path = yanshou::config::default_path();
+    let settings = yanshou::config::load(&settings_path);
+    yanshou::config::apply(&settings.settings);
     let result = match cli.command {
-        Some(command) => yanshou::cli::run(&db, command),
-        None => yanshou::app::run(db),
+        Some(command) => {
+            if let Some(warning) = &settings.warning {
+                eprintln!("{warning}");
+            }
+            yanshou::cli::run(&db, command)
+        }
+        None => yanshou::app::run(db, settings_path, settings),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

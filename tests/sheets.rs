@@ -220,7 +220,11 @@ fn a_sheet_prints_local_times_one_date_format_and_a_readable_record_number() {
         let sheet = AcceptanceSheet::load(&store, id, clock).unwrap();
         let bytes = render_acceptance_sheet(&sheet).unwrap();
         let text = common::pdf_text(&bytes);
-        let zone_name = if offset_hours == 8 { "UTC+8" } else { "UTC-5" };
+        let zone_name = if offset_hours == 8 {
+            "北京时间"
+        } else {
+            "UTC-5"
+        };
         let when = clock.time_text(&signed_at).replace(' ', "");
         assert!(when.ends_with(&format!("（{zone_name}）")), "{when}");
         assert!(

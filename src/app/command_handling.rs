@@ -63,7 +63,9 @@ impl App {
             Command::NewInspection(subject) => {
                 let town = self.read_store(|s| s.town_of(subject)).flatten();
                 let parties = default_parties(subject, town.as_deref());
-                let draft = InspectionDraft::new(subject, today(), &parties);
+                let mut draft = InspectionDraft::new(subject, today(), &parties);
+                // The user's own name, as the settings have it.
+                draft.inspectors = self.settings.user_name.trim().to_owned();
                 self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
             }
             Command::StartInspection => self.start_inspection(),
@@ -197,8 +199,9 @@ impl App {
             Command::CheckCode => self.check_code(),
 
             Command::StartSurvey(compound_id) => {
+                let surveyor = self.settings.user_name.trim().to_owned();
                 let started = self.with_store_mut(|s| {
-                    s.start_survey(compound_id, today(), "", SurveyCatalogue::current())
+                    s.start_survey(compound_id, today(), &surveyor, SurveyCatalogue::current())
                 });
                 if let Some(survey) = started {
                     self.show_screen(Screen::Survey(survey.id));
@@ -239,6 +242,10 @@ impl App {
 
             Command::Export(document) => self.choose_path(PathPurpose::Export(document)),
             Command::Rhythm(command) => self.rhythm(command),
+            Command::SaveSettings(settings) => self.save_settings(*settings),
+            Command::BackupNow => self.backup_now(),
+            Command::RequestRestore(path) => self.request_restore(path),
+            Command::Restore(path) => self.restore(&path),
             Command::SaveTarget { target, version } => {
                 if self
                     .with_store_mut(|s| s.save_target(&target, &version))
@@ -328,8 +335,13 @@ impl App {
             UiCommand::ShowRegister => self.show_screen(Screen::Register),
             UiCommand::AddCompound => {
                 if self.store.is_some() {
+                    // The user's usual town (settings), else the first.
+                    let usual = self
+                        .towns
+                        .iter()
+                        .find(|t| t.name == self.settings.default_town.trim());
                     let draft = CompoundDraft {
-                        town_id: self.towns.first().map(|t| t.id),
+                        town_id: usual.or(self.towns.first()).map(|t| t.id),
                         ..CompoundDraft::default()
                     };
                     self.dialog = Some(Dialog::CompoundForm(Box::new(CompoundForm::new(draft))));
@@ -341,6 +353,9 @@ impl App {
             UiCommand::ShowExchange => self.show_screen(Screen::Exchange),
             UiCommand::ImportRegisterFile => self.choose_path(PathPurpose::ImportRegister),
             UiCommand::ShowProgress => self.show_screen(Screen::Progress),
+            UiCommand::ShowSettings | UiCommand::RestoreFromBackup => {
+                self.show_screen(Screen::Settings);
+            }
             UiCommand::ShowRhythm => self.show_screen(Screen::Rhythm(
                 crate::model::rhythm::RhythmChoice::at(today()),
             )),

@@ -169,7 +169,7 @@ impl App {
             if Page::loads_slowly(screen, store)? {
                 return Ok(None);
             }
-            Page::load(screen, store, today()).map(Some)
+            Page::load(screen, store, today(), &self.settings).map(Some)
         })();
         match loaded {
             Ok(None) => {
@@ -178,7 +178,15 @@ impl App {
                 }
                 self.start_page_load(screen);
             }
-            Ok(Some(page)) if fresh => self.page = page,
+            Ok(Some(page)) if fresh => {
+                self.page = page;
+                // The daily report form starts with the user's unit.
+                if let Page::Rhythm(view) = &mut self.page
+                    && view.report.unit.is_empty()
+                {
+                    view.report.unit = self.settings.unit.trim().to_owned();
+                }
+            }
             Ok(Some(page)) => self.page.refresh(page),
             Err(e) => {
                 if matches!(e, StoreError::NotFound { .. }) && screen != Screen::Register {

@@ -388,13 +388,14 @@ impl App {
         };
         self.jobs.forget(JobKind::PageLoad);
         let today = today();
+        let settings = self.settings.clone();
         self.spawn_job(
             JobKind::PageLoad,
             "page-load",
             "正在读取…",
             0,
             false,
-            move |_| Page::load(screen, &reader, today),
+            move |_| Page::load(screen, &reader, today, &settings),
             move |app, loaded| {
                 if app.page.screen() != screen {
                     return;

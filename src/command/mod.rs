@@ -42,6 +42,8 @@ pub enum Screen {
     /// 附件2's rhythm (daily reports and bulletin, meetings, observation, quarterly scoring)
     /// on a day, month and quarter.
     Rhythm(crate::model::rhythm::RhythmChoice),
+    /// The user's settings and the file's backups.
+    Settings,
 }
 
 /// A user action.
@@ -251,6 +253,14 @@ pub enum Command {
 
     // --- the office's rhythm (附件2) and local rules
     Rhythm(RhythmCommand),
+    // --- settings and backups
+    SaveSettings(Box<crate::model::settings::Settings>),
+    /// Back the open file up now.
+    BackupNow,
+    /// Ask before restoring the backup at a path.
+    RequestRestore(PathBuf),
+    /// Restore it (after confirmation).
+    Restore(PathBuf),
     /// Record a new version of a target.
     SaveTarget {
         target: Box<crate::model::progress::Target>,
@@ -286,6 +296,7 @@ impl Command {
                 Screen::Exchange => "数据交换",
                 Screen::Progress => "进度",
                 Screen::Rhythm(_) => "推进机制",
+                Screen::Settings => "设置",
                 Screen::Compound(_)
                 | Screen::Inspection(_)
                 | Screen::Survey(_)
@@ -352,6 +363,10 @@ impl Command {
             Self::ClearStep { .. } => "清除此步",
             Self::Rhythm(command) => command.label(),
             Self::SaveTarget { .. } => "保存为新版本",
+            Self::SaveSettings(_) => "保存设置",
+            Self::BackupNow => "立即备份",
+            Self::RequestRestore(_) => "恢复…",
+            Self::Restore(_) => "确认恢复",
             Self::AddEvidence { .. } => "添加证据…",
             Self::ReadEvidence { .. } => "添加证据",
             Self::ImportRegister => "登记",
@@ -434,6 +449,10 @@ impl Command {
             Self::ClearStep { .. } => "删除这一步的日期、单位和证据",
             Self::Rhythm(command) => command.tooltip(),
             Self::SaveTarget { .. } => "记为目标任务的新版本；旧版本保留",
+            Self::SaveSettings(_) => "保存并立即生效",
+            Self::BackupNow => "现在为当前数据库做一份备份（经完整性校验）",
+            Self::RequestRestore(_) => "用这份备份替换当前数据库（替换前先备份当前数据库）",
+            Self::Restore(_) => "当前数据库先备份，再用所选备份替换",
             Self::AddEvidence { .. } => {
                 "附上批复、公示照片、会议纪要等文件（20 MB 以内）作为这一步的证据"
             }
@@ -518,6 +537,10 @@ impl Command {
             | Self::ReadEvidence { .. }
             | Self::Rhythm(_)
             | Self::SaveTarget { .. }
+            | Self::SaveSettings(_)
+            | Self::BackupNow
+            | Self::RequestRestore(_)
+            | Self::Restore(_)
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => Vec::new(),

@@ -27,6 +27,10 @@ pub enum UiCommand {
     ShowProgress,
     /// The 推进机制 screen (附件2).
     ShowRhythm,
+    /// The settings screen.
+    ShowSettings,
+    /// The settings screen's backups, to restore one.
+    RestoreFromBackup,
     /// The main document of the screen on show (the checklist's acceptance sheet, the survey
     /// form, the cluster's summary).
     ExportCurrent,
@@ -88,6 +92,11 @@ impl UiCommand {
                 "进度",
                 "对照目标任务，按年度、乡镇、片区统计开工、验收合格、交付的小区数和户数",
             ),
+            Self::ShowSettings => ("设置…", "使用人、文字大小、时间显示、备份"),
+            Self::RestoreFromBackup => (
+                "从备份恢复…",
+                "列出本数据库的备份（日期、记录数），选一份恢复；恢复前先备份当前数据库",
+            ),
             Self::ShowRhythm => (
                 "推进机制（日通报、周例会、月观摩、季考评）",
                 "各单位日报与日通报、周例会决定事项、月观摩路线、季度考评与排名（附件2）",
@@ -134,7 +143,9 @@ impl UiCommand {
             | Self::ShowExchange
             | Self::ImportRegisterFile
             | Self::ShowProgress
-            | Self::ShowRhythm => Vec::new(),
+            | Self::ShowRhythm
+            | Self::ShowSettings
+            | Self::RestoreFromBackup => Vec::new(),
         }
     }
 
@@ -159,6 +170,8 @@ impl UiCommand {
             | Self::ImportRegisterFile
             | Self::ShowProgress
             | Self::ShowRhythm
+            | Self::ShowSettings
+            | Self::RestoreFromBackup
             | Self::ExportCurrent
             | Self::SelectNextItem
             | Self::SelectPreviousItem => None,

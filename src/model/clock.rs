@@ -2,7 +2,19 @@
 //! screen shows them in the local time of the machine, with the offset named, and every date in
 //! one format: 2026年11月29日.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// The zone `Clock::local` uses: seconds east of UTC, or `MACHINE` for the computer's own.
+static ZONE: AtomicI64 = AtomicI64::new(MACHINE);
+const MACHINE: i64 = i64::MIN;
+
+/// Sets the zone this process shows and prints times in (`None`: the computer's own), from
+/// the user's settings.
+pub fn use_zone(offset_seconds: Option<i32>) {
+    ZONE.store(offset_seconds.map_or(MACHINE, i64::from), Ordering::Relaxed);
+}
 
 /// The one date format of every sheet and screen.
 pub fn date_text(date: NaiveDate) -> String {
@@ -26,10 +38,16 @@ pub struct Clock {
 }
 
 impl Clock {
-    /// This machine's clock and time zone.
+    /// This machine's clock, in the zone the settings name (北京时间 unless told otherwise).
     pub fn local() -> Self {
+        let zone = i32::try_from(ZONE.load(Ordering::Relaxed))
+            .ok()
+            .and_then(FixedOffset::east_opt);
         Self {
-            now: chrono::Local::now().fixed_offset(),
+            now: match zone {
+                Some(zone) => Utc::now().with_timezone(&zone),
+                None => chrono::Local::now().fixed_offset(),
+            },
         }
     }
 
@@ -47,9 +65,12 @@ impl Clock {
         self.now.date_naive()
     }
 
-    /// The zone's name as printed: UTC+8, UTC-3:30, UTC.
+    /// The zone's name as printed: 北京时间 for UTC+8, else UTC-3:30, UTC.
     pub fn zone_text(&self) -> String {
         let seconds = self.now.offset().local_minus_utc();
+        if seconds == 8 * 3600 {
+            return "北京时间".to_owned();
+        }
         if seconds == 0 {
             return "UTC".to_owned();
         }
@@ -62,7 +83,7 @@ impl Clock {
         }
     }
 
-    /// A stored instant (RFC 3339) in the local zone: 2026年11月29日 14:05（UTC+8）. What does
+    /// A stored instant (RFC 3339) in the local zone: 2026年11月29日 14:05（北京时间）. What does
     /// not parse is shown as stored rather than hidden.
     pub fn time_text(&self, stamp: &str) -> String {
         match self.in_zone(stamp) {
@@ -104,7 +125,10 @@ mod tests {
     #[test]
     fn instants_are_shown_in_the_local_zone_with_the_offset() {
         let stamp = "2026-11-28T17:05:09.123Z";
-        assert_eq!(clock(8).time_text(stamp), "2026年11月29日 01:05（UTC+8）");
+        assert_eq!(
+            clock(8).time_text(stamp),
+            "2026年11月29日 01:05（北京时间）"
+        );
         assert_eq!(clock(0).time_text(stamp), "2026年11月28日 17:05（UTC）");
         assert_eq!(
             clock(8).date_of(stamp),

@@ -21,6 +21,7 @@ pub mod rectification;
 pub mod register_import;
 pub mod rhythm;
 pub mod seal;
+pub mod settings;
 pub mod signoff;
 pub mod survey;
 pub mod survey_catalogue;

@@ -43,6 +43,13 @@ pub enum Dialog {
     Funding(Box<crate::ui::funding_form::FundingForm>),
     /// A property-service evaluation.
     Evaluation(Box<crate::ui::step_form::EvaluationForm>),
+    /// The first start: who works here.
+    FirstRun(Box<crate::ui::settings_page::SettingsForm>),
+    /// Restoring a backup replaces the file: say so, and what the backup holds, first.
+    ConfirmRestore {
+        path: std::path::PathBuf,
+        what: String,
+    },
 }
 
 impl std::fmt::Debug for Dialog {
@@ -59,6 +66,8 @@ impl std::fmt::Debug for Dialog {
             Self::Step(_) => "Step",
             Self::Funding(_) => "Funding",
             Self::Evaluation(_) => "Evaluation",
+            Self::FirstRun(_) => "FirstRun",
+            Self::ConfirmRestore { .. } => "ConfirmRestore",
         };
         f.write_str(name)
     }
@@ -81,6 +90,27 @@ pub fn show(
             Dialog::Step(form) => crate::ui::step_form::show(ui, form, commands),
             Dialog::Funding(form) => crate::ui::funding_form::show_form(ui, form, commands),
             Dialog::Evaluation(form) => crate::ui::step_form::show_evaluation(ui, form, commands),
+            Dialog::FirstRun(form) => {
+                crate::ui::settings_page::show_first_run(ui, form, towns, commands);
+            }
+            Dialog::ConfirmRestore { path, what } => {
+                ui.heading("确认从备份恢复");
+                ui.add_space(6.0);
+                ui.label(what.as_str());
+                ui.label(
+                    egui::RichText::new(
+                        "当前数据库会先完整备份（“恢复前”），再被所选备份替换；此后的改动不在所选备份中。",
+                    )
+                    .color(ui.visuals().warn_fg_color),
+                );
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    command_button(ui, Command::Restore(path.clone()), commands);
+                    CommandButton::new(Command::CloseDialog)
+                        .text("取消")
+                        .show(ui, commands);
+                });
+            }
             Dialog::Photo { title, texture } => {
                 ui.heading(title.as_str());
                 ui.add(egui::Image::new(&*texture).max_size(egui::vec2(1000.0, 680.0)));

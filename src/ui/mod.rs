@@ -20,6 +20,7 @@ pub mod progress;
 pub mod rectification_list;
 pub mod register_import;
 pub mod rhythm;
+pub mod settings_page;
 pub mod status_bar;
 pub mod step_form;
 pub mod survey_form;

@@ -18,10 +18,11 @@ use crate::ui::no_database::NoDatabase;
 use crate::ui::progress::ProgressView;
 use crate::ui::rectification_list::RectificationsView;
 use crate::ui::rhythm::RhythmView;
+use crate::ui::settings_page::SettingsView;
 use crate::ui::survey_form::SurveyView;
 use crate::ui::{
     checklist, cluster_page, compound_list, compound_page, exchange, no_database, progress,
-    rectification_list, rhythm, survey_form,
+    rectification_list, rhythm, settings_page, survey_form,
 };
 
 /// The screen on show with its state.
@@ -38,6 +39,7 @@ pub enum Page {
     Exchange(Box<ExchangeView>),
     Progress(Box<ProgressView>),
     Rhythm(Box<RhythmView>),
+    Settings(Box<SettingsView>),
     /// A screen that reads many records, being read in the background.
     Loading(Screen),
 }
@@ -61,7 +63,12 @@ pub type Crumb = (String, Option<Command>);
 
 impl Page {
     /// Reads what `screen` shows from the store.
-    pub fn load(screen: Screen, store: &Store, today: NaiveDate) -> Result<Self, StoreError> {
+    pub fn load(
+        screen: Screen,
+        store: &Store,
+        today: NaiveDate,
+        settings: &crate::model::settings::Settings,
+    ) -> Result<Self, StoreError> {
         Ok(match screen {
             Screen::NoDatabase => Self::NoDatabase(NoDatabase::Missing),
             Screen::Register => Self::Register(RegisterView::load(store)?),
@@ -75,6 +82,10 @@ impl Page {
             Screen::Exchange => Self::Exchange(Box::new(ExchangeView::load(store)?)),
             Screen::Progress => Self::Progress(Box::new(ProgressView::load(store, today)?)),
             Screen::Rhythm(choice) => Self::Rhythm(Box::new(RhythmView::load(store, choice)?)),
+            Screen::Settings => Self::Settings(Box::new(SettingsView::load(
+                settings,
+                store.path().unwrap_or(std::path::Path::new("")),
+            ))),
         })
     }
 
@@ -91,7 +102,8 @@ impl Page {
             | Screen::Compound(_)
             | Screen::Survey(_)
             | Screen::Exchange
-            | Screen::Rhythm(_) => false,
+            | Screen::Rhythm(_)
+            | Screen::Settings => false,
         })
     }
 
@@ -109,6 +121,7 @@ impl Page {
             Self::Exchange(_) => Screen::Exchange,
             Self::Progress(_) => Screen::Progress,
             Self::Rhythm(view) => Screen::Rhythm(view.choice),
+            Self::Settings(_) => Screen::Settings,
         }
     }
 
@@ -130,6 +143,7 @@ impl Page {
             (Self::Exchange(view), Self::Exchange(fresh)) => view.update(*fresh),
             (Self::Progress(view), Self::Progress(fresh)) => view.update(*fresh),
             (Self::Rhythm(view), Self::Rhythm(fresh)) => view.update(*fresh),
+            (Self::Settings(view), Self::Settings(fresh)) => view.update(*fresh),
             (page, fresh) => *page = fresh,
         }
     }
@@ -167,6 +181,7 @@ impl Page {
             Self::Exchange(_) => crumbs.push(("数据交换".to_owned(), None)),
             Self::Progress(_) => crumbs.push(("进度".to_owned(), None)),
             Self::Rhythm(_) => crumbs.push(("推进机制".to_owned(), None)),
+            Self::Settings(_) => crumbs.push(("设置".to_owned(), None)),
             Self::Loading(_) => crumbs.push(("正在读取…".to_owned(), None)),
         }
         crumbs
@@ -188,6 +203,7 @@ impl Page {
             | Self::Exchange(_)
             | Self::Progress(_)
             | Self::Rhythm(_)
+            | Self::Settings(_)
             | Self::Loading(_) => Vec::new(),
         }
     }
@@ -214,6 +230,7 @@ impl Page {
             | Self::Compound(_)
             | Self::Rectifications(_)
             | Self::Exchange(_)
+            | Self::Settings(_)
             | Self::Loading(_) => None,
         }
     }
@@ -242,6 +259,7 @@ impl Page {
             Self::Exchange(view) => exchange::show(ui, view, commands),
             Self::Progress(view) => progress::show(ui, view, commands),
             Self::Rhythm(view) => rhythm::show(ui, view, commands),
+            Self::Settings(view) => settings_page::show(ui, view, shared.towns, commands),
             Self::Loading(_) => {
                 ui.add_space(40.0);
                 ui.vertical_centered(|ui| ui.label("正在读取，请稍候…"));

@@ -38,6 +38,9 @@ pub fn show(
                     commands,
                 );
                 ui.separator();
+                menu_item(ui, UiCommand::RestoreFromBackup, commands);
+                menu_item(ui, UiCommand::ShowSettings, commands);
+                ui.separator();
             }
             menu_item(ui, UiCommand::Quit, commands);
         });

@@ -11,6 +11,7 @@ mod exchange;
 mod office;
 mod register;
 mod rhythm;
+mod settings;
 mod signing;
 mod spreadsheets;
 mod surveys;
