@@ -68,8 +68,10 @@ impl std::fmt::Debug for App {
 
 /// Runs the GUI on the database at `db_path`, with the user's settings (`loaded` from
 /// `settings_path`): on a first run, it asks who works here first.
+/// A `package` given (a double-click on a .yspkg) is read and offered for import.
 pub fn run(
     db_path: PathBuf,
+    package: Option<PathBuf>,
     settings_path: PathBuf,
     loaded: crate::config::Loaded,
 ) -> anyhow::Result<()> {
@@ -77,7 +79,9 @@ pub fn run(
         viewport: egui::ViewportBuilder::default()
             .with_title("验收 — 洛宁县城镇老旧小区改造验收")
             .with_inner_size([1280.0, 820.0])
-            .with_min_inner_size([900.0, 600.0]),
+            .with_min_inner_size([900.0, 600.0])
+            .with_app_id("yanshou")
+            .with_icon(window_icon()),
         renderer: eframe::Renderer::Glow,
         system_font_fallback: false,
         ..Default::default()
@@ -91,6 +95,9 @@ pub fn run(
             let mut app = App::open(db_path, ui::file_dialogs_available());
             app.egui_ctx = Some(cc.egui_ctx.clone());
             app.use_settings(loaded, settings_path);
+            if let Some(package) = package {
+                app.send(Command::ImportPackage(package));
+            }
             Ok(Box::new(app))
         }),
     )
@@ -99,6 +106,14 @@ pub fn run(
             "无法启动图形界面：{e}。请确认在桌面环境中运行（需要 X11 或 Wayland 显示）。"
         )
     })
+}
+
+/// The window's icon (the packages' 64 px one).
+fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!(
+        "../packaging/icons/hicolor/64x64/apps/yanshou.png"
+    ))
+    .unwrap_or_default()
 }
 
 impl App {

@@ -7,10 +7,27 @@ use std::path::{Path, PathBuf};
 use crate::model::settings::Settings;
 use crate::store::backup::{BackupPolicy, set_policy};
 
-/// Where the settings live: `YANSHOU_SETTINGS` if set, else the user's configuration folder.
+/// The name of the file that makes a copy portable: beside the program, it keeps the default
+/// database and the settings in the `数据` folder beside it (the portable .zip has it).
+pub const PORTABLE_MARKER: &str = "portable.txt";
+
+/// A portable copy's data folder, if the program runs as one.
+pub fn portable_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?;
+    dir.join(PORTABLE_MARKER)
+        .is_file()
+        .then(|| dir.join("数据"))
+}
+
+/// Where the settings live: `YANSHOU_SETTINGS` if set, a portable copy's data folder, else
+/// the user's configuration folder.
 pub fn default_path() -> PathBuf {
     if let Some(path) = std::env::var_os("YANSHOU_SETTINGS") {
         return PathBuf::from(path);
+    }
+    if let Some(dir) = portable_dir() {
+        return dir.join("settings.toml");
     }
     directories::ProjectDirs::from("cn", "Luoning", "yanshou")
         .map(|d| d.config_dir().join("settings.toml"))

@@ -12,7 +12,8 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let db = cli.db.unwrap_or_else(default_db_path);
+    let (window_db, package) = cli.window_files();
+    let db = cli.db.clone().unwrap_or_else(default_db_path);
     let settings_path = yanshou::config::default_path();
     let settings = yanshou::config::load(&settings_path);
     yanshou::config::apply(&settings.settings);
@@ -23,7 +24,7 @@ fn main() -> std::process::ExitCode {
             }
             yanshou::cli::run(&db, command)
         }
-        None => yanshou::app::run(db, settings_path, settings),
+        None => yanshou::app::run(window_db, package, settings_path, settings),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

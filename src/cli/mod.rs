@@ -24,8 +24,32 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub db: Option<PathBuf>,
 
+    /// 要打开的文件：数据库（.db）或外业数据包（.yspkg，在默认数据库中导入）/ a file to open
+    /// (what a double-click on a package passes)
+    #[arg(value_name = "OPEN")]
+    pub open: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+}
+
+impl Cli {
+    /// The database the window opens, and a package to import into it: `--db`, else a
+    /// database file given to open, else the default; a package given to open is imported.
+    pub fn window_files(&self) -> (PathBuf, Option<PathBuf>) {
+        let is_package = |p: &PathBuf| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case(crate::export::Format::Package.extension()))
+        };
+        match &self.open {
+            Some(p) if is_package(p) => (
+                self.db.clone().unwrap_or_else(default_db_path),
+                Some(p.clone()),
+            ),
+            Some(p) => (self.db.clone().unwrap_or_else(|| p.clone()), None),
+            None => (self.db.clone().unwrap_or_else(default_db_path), None),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,6 +203,9 @@ pub enum CliCommand {
 
 /// The database used when `--db` is not given: `<data dir>/yanshou.db`.
 pub fn default_db_path() -> PathBuf {
+    if let Some(dir) = crate::config::portable_dir() {
+        return dir.join("yanshou.db");
+    }
     directories::ProjectDirs::from("cn", "Luoning", "yanshou")
         .map(|d| d.data_dir().join("yanshou.db"))
         .unwrap_or_else(|| PathBuf::from("yanshou.db"))

@@ -131,13 +131,20 @@ fn person(ui: &mut egui::Ui, form: &mut SettingsForm, towns: &[Town]) {
         });
 }
 
+/// The save button, or (greyed) what is still missing: in red only once something is typed.
 fn save_button(ui: &mut egui::Ui, form: &SettingsForm, commands: &mut Vec<Command>) {
     match form.settings() {
         Ok(settings) => {
             CommandButton::new(Command::SaveSettings(Box::new(settings))).show(ui, commands);
         }
         Err(problem) => {
-            ui.colored_label(ui.visuals().error_fg_color, problem);
+            let typed = !(form.user_name.trim().is_empty() && form.unit.trim().is_empty());
+            let color = if typed {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().weak_text_color()
+            };
+            ui.colored_label(color, problem);
         }
     }
 }
