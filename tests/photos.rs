@@ -237,3 +237,54 @@ fn a_reinspection_shows_photos_before_and_after() {
         "{text}"
     );
 }
+
+#[test]
+fn a_large_jpeg_is_decoded_at_half_scale_with_its_content_and_a_batch_keeps_its_order() {
+    // Left half red, right half blue, 4000 × 3000: decoded straight to 2000 × 1500.
+    let picture = image::RgbImage::from_fn(4000, 3000, |x, _| {
+        if x < 2000 {
+            image::Rgb([220, 20, 20])
+        } else {
+            image::Rgb([20, 20, 220])
+        }
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .unwrap();
+    let photo = yanshou::import::photo::prepare(bytes.get_ref(), "大.jpg").unwrap();
+    assert_eq!((photo.width, photo.height), (2000, 1500));
+    let stored = image::load_from_memory(&photo.jpeg).unwrap().into_rgb8();
+    let left = stored.get_pixel(500, 750);
+    let right = stored.get_pixel(1500, 750);
+    assert!(left[0] > 180 && left[2] < 60, "{left:?}");
+    assert!(right[2] > 180 && right[0] < 60, "{right:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for i in 0..5 {
+        let path = dir.path().join(format!("{i}.jpg"));
+        if i == 2 {
+            std::fs::write(&path, b"not a photo").unwrap();
+        } else {
+            std::fs::write(&path, bytes.get_ref()).unwrap();
+        }
+        paths.push(path);
+    }
+    let progress = yanshou::job::Progress::unobserved();
+    let results = yanshou::import::photo::import_files(&paths, &progress);
+    let names: Vec<String> = results
+        .iter()
+        .map(|r| match r {
+            Ok(p) => p.file_name.clone(),
+            Err(e) => format!("错误：{e}"),
+        })
+        .collect();
+    assert_eq!(names[0], "0.jpg");
+    assert!(
+        names[2].starts_with("错误：") && names[2].contains("2.jpg"),
+        "{names:?}"
+    );
+    assert_eq!(names[4], "4.jpg");
+    assert_eq!(progress.get().0, 5);
+}

@@ -396,8 +396,20 @@ impl App {
         &mut self,
         f: impl FnOnce(&Store) -> Result<T, StoreError>,
     ) -> Option<T> {
-        let result = f(self.store.as_ref()?);
+        let Some(store) = self.store.as_ref() else {
+            self.say_store_away();
+            return None;
+        };
+        let result = f(store);
         result.map_err(|e| self.error(e.to_string())).ok()
+    }
+
+    /// While a package is applied, the store is on that thread: a change asked for meanwhile
+    /// is refused with the reason rather than silently.
+    pub(super) fn say_store_away(&mut self) {
+        if self.jobs.has(super::jobs::JobKind::PackageApply) {
+            self.error("正在导入数据包，请等导入完成后再操作（不会丢失任何记录）。");
+        }
     }
 
     /// Runs one write (one transaction) on the store; an error is shown and gives `None`.
@@ -405,7 +417,11 @@ impl App {
         &mut self,
         f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
     ) -> Option<T> {
-        let result = f(self.store.as_mut()?);
+        let Some(store) = self.store.as_mut() else {
+            self.say_store_away();
+            return None;
+        };
+        let result = f(store);
         result.map_err(|e| self.error(e.to_string())).ok()
     }
 
@@ -418,7 +434,11 @@ impl App {
         spot: Spot,
         f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
     ) -> Option<T> {
-        let result = f(self.store.as_mut()?);
+        let Some(store) = self.store.as_mut() else {
+            self.say_store_away();
+            return None;
+        };
+        let result = f(store);
         let error = result.as_ref().err();
         let text = error.map(ToString::to_string);
         let whole_window = error.is_some_and(|e| !e.is_about_the_input());

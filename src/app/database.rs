@@ -140,6 +140,7 @@ impl App {
     /// Goes to `screen`: loads it afresh.
     pub(super) fn show_screen(&mut self, screen: Screen) {
         if self.store.is_none() {
+            self.say_store_away();
             return;
         }
         self.load_page(screen, true);
@@ -174,18 +175,20 @@ impl App {
         match loaded {
             Ok(None) => {
                 if fresh {
-                    self.page = Page::Loading(screen);
+                    // The register's first rows show at once; the rest follow.
+                    self.page = match (screen, &self.store) {
+                        (Screen::Register, Some(store)) => {
+                            crate::ui::compound_list::RegisterView::first_rows(store, 100)
+                                .map_or(Page::Loading(screen), Page::Register)
+                        }
+                        _ => Page::Loading(screen),
+                    };
                 }
                 self.start_page_load(screen);
             }
             Ok(Some(page)) if fresh => {
                 self.page = page;
-                // The daily report form starts with the user's unit.
-                if let Page::Rhythm(view) = &mut self.page
-                    && view.report.unit.is_empty()
-                {
-                    view.report.unit = self.settings.unit.trim().to_owned();
-                }
+                self.prefill_forms();
             }
             Ok(Some(page)) => self.page.refresh(page),
             Err(e) => {
@@ -194,6 +197,16 @@ impl App {
                 }
                 self.error(e.to_string());
             }
+        }
+    }
+
+    /// What a freshly shown page's forms start with from the settings: the daily report's
+    /// unit is the user's.
+    pub(super) fn prefill_forms(&mut self) {
+        if let Page::Rhythm(view) = &mut self.page
+            && view.report.unit.is_empty()
+        {
+            view.report.unit = self.settings.unit.trim().to_owned();
         }
     }
 }

@@ -10,7 +10,7 @@ use super::App;
 use super::command_handling::today;
 use crate::command::{Command, Screen};
 use crate::export::Document;
-use crate::import::photo::import_file;
+use crate::import::photo::import_files;
 use crate::job::{Job, JobId, JobLost, Progress, Waker};
 use crate::model::{InspectionId, PhotoId, PreparedPhoto, photo::decode_rgb};
 use crate::store::{Store, StoreError};
@@ -37,6 +37,8 @@ pub(super) enum JobKind {
     EvidenceRead,
     /// The day's automatic backup.
     Backup,
+    /// A field package being applied (the store is on that thread meanwhile).
+    PackageApply,
 }
 
 /// What to do with a job's result, on the UI thread.
@@ -251,18 +253,14 @@ impl App {
             total,
             true,
             move |progress| {
+                // Every core takes a photo at a time; the results keep the files' order.
                 let mut ready = Vec::new();
                 let mut failed = Vec::new();
-                for path in paths {
-                    if progress.is_cancelled() {
-                        failed.push("已取消其余照片。".to_owned());
-                        break;
-                    }
-                    match import_file(&path) {
+                for result in import_files(&paths, progress) {
+                    match result {
                         Ok(photo) => ready.push(photo),
-                        Err(e) => failed.push(e.to_string()),
+                        Err(e) => failed.push(e),
                     }
-                    progress.advance();
                 }
                 (ready, failed)
             },
@@ -401,7 +399,10 @@ impl App {
                     return;
                 }
                 match loaded {
-                    Ok(Ok(page)) => app.page.refresh(page),
+                    Ok(Ok(page)) => {
+                        app.page.refresh(page);
+                        app.prefill_forms();
+                    }
                     Ok(Err(e)) => app.error(e.to_string()),
                     Err(lost) => app.error(lost.to_string()),
                 }

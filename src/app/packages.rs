@@ -29,24 +29,54 @@ impl App {
             false,
             move |_| read_package(&path),
             move |app, read| match read {
-                Ok(Ok(package)) => app.apply_package(&package, &file_name),
+                Ok(Ok(package)) => app.apply_package(package, file_name),
                 Ok(Err(refused)) => app.error(refused.to_string()),
                 Err(lost) => app.error(lost.to_string()),
             },
         );
     }
 
-    /// Applies a checked package: all of it or nothing.
-    fn apply_package(&mut self, package: &crate::model::sync::Package, file_name: &str) {
-        let Some(outcome) = self.with_store_mut(|s| s.import_package(package, file_name)) else {
+    /// Applies a checked package, all of it or nothing, on the `package-apply` thread: the
+    /// window's store goes with it (the screen stays as it is, and a change asked for meanwhile
+    /// is refused with the reason) and comes back when it is done.
+    fn apply_package(&mut self, package: crate::model::sync::Package, file_name: String) {
+        let Some(mut store) = self.store.take() else {
             return;
         };
-        self.info(outcome.summary());
-        if outcome.conflicts + outcome.duplicates > 0 {
-            self.show_screen(Screen::Exchange);
-        } else {
-            self.reload();
-        }
+        self.spawn_job(
+            JobKind::PackageApply,
+            "package-apply",
+            "正在导入数据包（先备份本机数据）…",
+            0,
+            false,
+            move |_| {
+                let outcome = store.import_package(&package, &file_name);
+                (store, outcome)
+            },
+            |app, done| match done {
+                Ok((store, outcome)) => {
+                    app.store = Some(store);
+                    match outcome {
+                        Ok(outcome) => {
+                            app.info(outcome.summary());
+                            if outcome.conflicts + outcome.duplicates > 0 {
+                                app.show_screen(Screen::Exchange);
+                            } else {
+                                app.reload();
+                            }
+                        }
+                        Err(e) => app.error(e.to_string()),
+                    }
+                }
+                Err(lost) => {
+                    // The thread is gone with its connection (its transaction rolled back):
+                    // the file is opened again.
+                    let path = app.db_path.clone();
+                    app.switch_database(&path);
+                    app.error(format!("{lost}：数据包未导入，本机数据未改动。"));
+                }
+            },
+        );
     }
 
     /// Remembers that a package was written for its destination.

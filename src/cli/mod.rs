@@ -195,7 +195,7 @@ pub enum CliCommand {
         /// 每项重复次数
         #[arg(long, default_value_t = 200)]
         iterations: usize,
-        /// 只测一部分：packages（数据包）或 spreadsheets（名册与台账）/ only one part
+        /// 只测一部分：packages（数据包）、spreadsheets（名册与台账）、photos（照片与验收单）或 screens（界面线程）/ only one part
         #[arg(long, value_name = "PART")]
         only: Option<String>,
     },
@@ -328,7 +328,11 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             None => bench::run(iterations),
             Some("packages") => bench::packages(),
             Some("spreadsheets") => bench::spreadsheets(),
-            Some(other) => bail!("没有“{other}”这一部分：可选 packages 或 spreadsheets"),
+            Some("photos") => bench::photos(),
+            Some("screens") => bench::screens(),
+            Some(other) => {
+                bail!("没有“{other}”这一部分：可选 packages、spreadsheets、photos 或 screens")
+            }
         },
         CliCommand::Selftest { long } => selftest::run(long),
         CliCommand::SelftestChild { scenario } => {

@@ -1,6 +1,7 @@
 //! Exports: an owned snapshot in, document bytes out. No egui here.
 
 mod acceptance_sheet;
+pub mod batch;
 pub mod bulletin;
 mod canvas;
 mod chart;

@@ -87,6 +87,15 @@ impl Store {
         self.rows_where("", &[])
     }
 
+    /// The register's first `limit` rows by name (shown while the rest are read).
+    pub fn first_compound_rows(&self, limit: usize) -> Result<Vec<CompoundRow>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.rows_where(
+            "WHERE c.id IN (SELECT id FROM compound ORDER BY name LIMIT ?1)",
+            &[&limit],
+        )
+    }
+
     /// One compound's register row.
     pub fn compound_row(&self, id: CompoundId) -> Result<CompoundRow, StoreError> {
         self.rows_where("WHERE c.id = ?1", &[&id])?

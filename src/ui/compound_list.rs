@@ -53,6 +53,9 @@ pub struct RegisterView {
     visible_key: Option<RegisterQuery>,
     /// Compounds with a conflict from a field package not yet settled: marked.
     in_conflict: std::collections::HashSet<crate::model::CompoundId>,
+    /// The first rows only, while the whole register is read in the background: how many
+    /// compounds there are in all.
+    pub partial_of: Option<u64>,
 }
 
 /// The register's filters; `None` shows all.
@@ -93,7 +96,15 @@ impl RegisterView {
             visible: Vec::new(),
             visible_key: None,
             in_conflict: std::collections::HashSet::new(),
+            partial_of: None,
         }
+    }
+
+    /// The first `limit` compounds by name, at once, while the rest are read in the background.
+    pub fn first_rows(store: &Store, limit: usize) -> Result<Self, StoreError> {
+        let mut view = Self::with_rows(store.first_compound_rows(limit)?);
+        view.partial_of = Some(store.compound_counts()?.0.try_into().unwrap_or(0));
+        Ok(view)
     }
 
     pub fn rows(&self) -> &[CompoundRow] {
@@ -255,10 +266,10 @@ pub fn show(
         .labelled_by(label.id);
         let total = view.rows.len();
         let shown = view.visible(query).len();
-        ui.label(if shown == total {
-            format!("共 {total} 个小区")
-        } else {
-            format!("显示 {shown} / {total} 个小区")
+        ui.label(match view.partial_of {
+            Some(all) => format!("已显示前 {total} 个，共 {all} 个小区，其余正在读取…"),
+            None if shown == total => format!("共 {total} 个小区"),
+            None => format!("显示 {shown} / {total} 个小区"),
         });
     });
     filters(ui, query, towns, clusters);

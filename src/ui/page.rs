@@ -95,14 +95,13 @@ impl Page {
         Ok(match screen {
             Screen::Register => store.count_of(Counted::Compounds)? > 3_000,
             Screen::Rectifications => store.count_of(Counted::Inspections)? > 3_000,
-            Screen::Progress => store.count_of(Counted::Compounds)? > 3_000,
+            Screen::Progress | Screen::Rhythm(_) => store.count_of(Counted::Compounds)? > 3_000,
             Screen::Inspection(id) => store.count_of(Counted::PhotosOfRound(id))? > 24,
             Screen::Cluster(id) => store.count_of(Counted::MembersOf(id))? > 200,
             Screen::NoDatabase
             | Screen::Compound(_)
             | Screen::Survey(_)
             | Screen::Exchange
-            | Screen::Rhythm(_)
             | Screen::Settings => false,
         })
     }

@@ -365,3 +365,24 @@ fn ctrl_n_adds_a_compound_wherever_the_menu_offers_it() {
         app.handle(yanshou::command::Command::CloseDialog);
     }
 }
+
+#[test]
+fn a_large_register_shows_its_first_rows_at_once_and_the_rest_when_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = yanshou::store::Store::open(&dir.path().join("large.db")).unwrap();
+    let compounds: Vec<yanshou::model::Compound> = (0..3500)
+        .map(|i| crate::common::compound(&format!("第{i:05}号小区")))
+        .collect();
+    store.insert_compounds(&compounds).unwrap();
+    let app = yanshou::app::App::with_store(store, false);
+    // Before any frame: the first hundred are there, the rest being read.
+    let yanshou::ui::Page::Register(view) = app.page() else {
+        panic!("not the register: {:?}", app.screen());
+    };
+    assert_eq!((view.rows().len(), view.partial_of), (100, Some(3500)));
+    assert_eq!(view.rows()[0].compound.name, "第00000号小区");
+    let mut h = harness(app);
+    crate::common::ui::wait_until(&mut h, |h| !h.state().is_busy());
+    h.run();
+    assert!(h.query_by_label("共 3500 个小区").is_some());
+}

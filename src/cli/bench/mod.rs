@@ -14,6 +14,8 @@ use crate::ui::compound_list::RegisterView;
 
 mod figures;
 mod packages;
+mod photos;
+mod screens;
 mod spreadsheets;
 
 use figures::{bench_compound, ms, stats, tempfile_dir};
@@ -112,7 +114,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
 
     tick_frame_benchmarks(iterations.min(100))?;
     register_benchmarks(iterations.min(100))?;
-    photo_benchmarks()?;
+    photos()?;
     packages()?;
     spreadsheets()
 }
@@ -123,6 +125,17 @@ pub fn packages() -> anyhow::Result<()> {
     let packages = packages::run(&dir);
     let _ = std::fs::remove_dir_all(&dir);
     packages
+}
+
+/// The longest UI-thread stall opening each screen at 100,000 compounds
+/// (`yanshou bench --only screens`).
+pub fn screens() -> anyhow::Result<()> {
+    screens::run()
+}
+
+/// The photo and sheet figures alone (`yanshou bench --only photos`).
+pub fn photos() -> anyhow::Result<()> {
+    photos::run()
 }
 
 /// The spreadsheet figures alone (`yanshou bench --only spreadsheets`).
@@ -236,14 +249,14 @@ fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
 }
 
 /// A compound of its own for a benchmark's round (the sample's compounds have rounds open).
-fn fresh_compound(store: &mut Store) -> anyhow::Result<CompoundId> {
+pub(super) fn fresh_compound(store: &mut Store) -> anyhow::Result<CompoundId> {
     let compound = bench_compound(0);
     store.save_compound(&compound)?;
     Ok(compound.id)
 }
 
 /// A compound inspection for the benchmarks to fill in.
-fn start_bench_inspection(
+pub(super) fn start_bench_inspection(
     store: &mut Store,
     compound: CompoundId,
     on: chrono::NaiveDate,
@@ -258,74 +271,14 @@ fn start_bench_inspection(
     )?)
 }
 
-/// Importing 20 photos of 4000 × 3000, a sheet with 20 photos, and a batch of 100 sheets.
-fn photo_benchmarks() -> anyhow::Result<()> {
-    let picture = image::RgbImage::from_fn(4000, 3000, |x, y| {
-        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
-    });
-    let mut original = std::io::Cursor::new(Vec::new());
-    picture.write_to(&mut original, image::ImageFormat::Jpeg)?;
-    let original = original.into_inner();
-    let start = Instant::now();
-    let mut prepared = Vec::new();
-    for i in 0..20 {
-        prepared.push(crate::import::photo::prepare(
-            &original,
-            &format!("{i}.jpg"),
-        )?);
-    }
-    let import = start.elapsed();
-    println!(
-        "导入 20 张 4000×3000 照片（{} KB/张，缩至 2000 像素）：共 {}，每张 {}",
-        original.len() / 1024,
-        ms(import),
-        ms(import / 20)
-    );
-
-    let mut store = Store::open_in_memory()?;
-    crate::store::sample::write_sample(&mut store, false)?;
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
-    let fresh = fresh_compound(&mut store)?;
-    let id = start_bench_inspection(&mut store, fresh, today)?;
-    let items = Catalogue::current().items_of(COMPOUND_STANDARD);
-    for (n, photo) in prepared.iter().enumerate() {
-        let code = &items[n % items.len()].code;
-        store.add_photos(id, code, std::slice::from_ref(photo))?;
-    }
-    let sheet = AcceptanceSheet::load(&store, id, Clock::local())?;
-    let start = Instant::now();
-    let bytes = render_acceptance_sheet(&sheet)?;
-    println!(
-        "导出含 20 张照片的验收单：{}，文件 {} KB",
-        ms(start.elapsed()),
-        bytes.len().div_ceil(1024)
-    );
-
-    let plain = AcceptanceSheet::load(
-        &store,
-        store.all_inspections()?[0].summary.id,
-        Clock::local(),
-    )?;
-    let dir = tempfile_dir()?;
-    let start = Instant::now();
-    for i in 0..100 {
-        let bytes = render_acceptance_sheet(&plain)?;
-        crate::export::write_file_atomically(&dir.join(format!("{i}.pdf")), &bytes)?;
-    }
-    let batch = start.elapsed();
-    println!(
-        "批量导出 100 份验收单（渲染并写盘）：共 {}，每份 {}",
-        ms(batch),
-        ms(batch / 100)
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
-}
-
 /// A register of `n` compounds spread over the three towns, every tenth with a survey and every
 /// fiftieth inspected (every item decided, one in five failing), so the stage column has work.
 fn register_store(n: usize) -> anyhow::Result<Store> {
-    let mut store = Store::open_in_memory()?;
+    fill_register(Store::open_in_memory()?, n)
+}
+
+/// `n` compounds as `register_store` makes them, into `store`.
+pub(super) fn fill_register(mut store: Store, n: usize) -> anyhow::Result<Store> {
     let towns = store.towns()?;
     let compounds: Vec<Compound> = (0..n)
         .map(|i| Compound {
