@@ -62,7 +62,12 @@ impl App {
 
             Command::NewInspection(subject) => {
                 let town = self.read_store(|s| s.town_of(subject)).flatten();
-                let parties = default_parties(subject, town.as_deref());
+                let mut parties = default_parties(subject, town.as_deref());
+                // The user's own unit takes part (settings), if the list lacks it.
+                let unit = self.settings.unit.trim();
+                if !unit.is_empty() && !parties.iter().any(|p| p == unit) {
+                    parties.push(unit.to_owned());
+                }
                 let mut draft = InspectionDraft::new(subject, today(), &parties);
                 // The user's own name, as the settings have it.
                 draft.inspectors = self.settings.user_name.trim().to_owned();

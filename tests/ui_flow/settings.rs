@@ -58,6 +58,12 @@ fn the_first_start_asks_who_works_here_and_the_forms_fill_it_in() {
     h.run();
     let inspectors = h.get_by_role_and_label(A11y::TextInput, "验收人员");
     assert_eq!(inspectors.value().as_deref(), Some("王海燕"));
+    let parties = h
+        .get_all_by_role(A11y::MultilineTextInput)
+        .filter_map(|n| n.value())
+        .find(|v| v.contains("洛宁县住房和城乡建设局"))
+        .unwrap();
+    assert!(parties.lines().any(|l| l == "城关镇人民政府"), "{parties}");
     h.state_mut().handle(Command::CloseDialog);
     h.state_mut().handle(Command::StartSurvey(c.id));
     h.run();
