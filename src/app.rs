@@ -52,6 +52,8 @@ pub struct App {
     commands: Vec<Command>,
     /// The egui context, for background threads' repaints and for closing the window.
     egui_ctx: Option<egui::Context>,
+    /// The store is on the `package-apply` thread (back when the package is applied).
+    store_away: bool,
     /// The user's settings, and where they are kept (`None`: not kept, as in tests).
     settings: crate::model::settings::Settings,
     settings_path: Option<PathBuf>,
@@ -151,6 +153,7 @@ impl App {
             last_folders: file_choice::LastFolders::default(),
             commands: Vec::new(),
             egui_ctx: None,
+            store_away: false,
             settings: crate::model::settings::Settings::default(),
             settings_path: None,
         }

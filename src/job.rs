@@ -159,3 +159,52 @@ impl<T> Job<T> {
         }
     }
 }
+
+/// Runs `f` on every item, on up to one named thread per core (`{name}-0`, `{name}-1`, …),
+/// each taking the next item when done with one; the results keep the items' order. With no
+/// thread to be had, the items are done here, one by one. A panic in `f` is raised here.
+pub fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    name: &str,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let mut slots: Vec<Option<R>> = Vec::new();
+    slots.resize_with(items.len(), || None);
+    let slots = std::sync::Mutex::new(slots);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            let result = f(item);
+            if let Ok(mut slots) = slots.lock() {
+                slots[i] = Some(result);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        let spawned = (0..workers)
+            .filter(|n| {
+                workers > 1
+                    && std::thread::Builder::new()
+                        .name(format!("{name}-{n}"))
+                        .spawn_scoped(scope, work)
+                        .is_ok()
+            })
+            .count();
+        if spawned == 0 {
+            work();
+        }
+    });
+    // Every slot is filled: a worker that panicked has panicked this scope.
+    slots
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect()
+}

@@ -314,10 +314,6 @@ fn the_exported_ledger_reads_back_with_its_values_and_imports_back_as_the_same_r
 
 #[test]
 fn the_ledger_opens_in_libreoffice_when_it_is_installed() {
-    let Ok(soffice) = which_soffice() else {
-        eprintln!("LibreOffice is not installed here: skipped");
-        return;
-    };
     let dir = tempfile::tempdir().unwrap();
     let office = office_store();
     let path = dir.path().join("台账.xlsx");
@@ -328,32 +324,11 @@ fn the_ledger_opens_in_libreoffice_when_it_is_installed() {
         &yanshou::job::Progress::unobserved(),
     );
     assert!(outcome.error.is_none());
-    let status = std::process::Command::new(soffice)
-        .args([
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1",
-            "--outdir",
-        ])
-        .arg(dir.path())
-        .arg(&path)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let csv = std::fs::read_to_string(dir.path().join("台账.csv")).unwrap();
+    let Some(csv) = common::libreoffice_csv(&path) else {
+        eprintln!("LibreOffice is not installed here: skipped");
+        return;
+    };
     assert!(csv.contains("永宁小区"), "{csv}");
-}
-
-fn which_soffice() -> Result<std::path::PathBuf, ()> {
-    [
-        "/usr/bin/soffice",
-        "/usr/bin/libreoffice",
-        "/usr/local/bin/soffice",
-    ]
-    .iter()
-    .map(std::path::PathBuf::from)
-    .find(|p| p.is_file())
-    .ok_or(())
 }
 
 #[test]

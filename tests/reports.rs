@@ -104,17 +104,6 @@ fn the_progress_table_and_funding_summary_read_back_with_the_records_figures() {
 
 #[test]
 fn every_office_workbook_opens_in_libreoffice_when_it_is_installed() {
-    let Some(soffice) = [
-        "/usr/bin/soffice",
-        "/usr/bin/libreoffice",
-        "/usr/local/bin/soffice",
-    ]
-    .iter()
-    .map(std::path::PathBuf::from)
-    .find(|p| p.is_file()) else {
-        eprintln!("LibreOffice is not installed here: skipped");
-        return;
-    };
     let store = sample();
     let dir = tempfile::tempdir().unwrap();
     let today = chrono::Local::now().date_naive();
@@ -133,20 +122,10 @@ fn every_office_workbook_opens_in_libreoffice_when_it_is_installed() {
         (Document::QuarterEvaluation(Quarter::of(today)), "通报批评"),
     ] {
         let path = write(&store, &document, dir.path());
-        let status = std::process::Command::new(&soffice)
-            .args([
-                "--headless",
-                "--convert-to",
-                "csv:Text - txt - csv (StarCalc):44,34,76,1",
-                "--outdir",
-            ])
-            .arg(dir.path())
-            .arg(&path)
-            .status()
-            .unwrap();
-        assert!(status.success(), "{document:?}");
-        let csv = path.with_extension("csv");
-        let text = std::fs::read_to_string(&csv).unwrap();
+        let Some(text) = common::libreoffice_csv(&path) else {
+            eprintln!("LibreOffice is not installed here: skipped");
+            return;
+        };
         assert!(text.contains(first_sheet_holds), "{document:?}: {text}");
     }
     let plan = write(

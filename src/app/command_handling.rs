@@ -412,7 +412,7 @@ impl App {
     /// While a package is applied, the store is on that thread: a change asked for meanwhile
     /// is refused with the reason rather than silently.
     pub(super) fn say_store_away(&mut self) {
-        if self.jobs.has(super::jobs::JobKind::PackageApply) {
+        if self.store_away {
             self.error("正在导入数据包，请等导入完成后再操作（不会丢失任何记录）。");
         }
     }

@@ -179,7 +179,7 @@ impl App {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
             _ => PathBuf::from("."),
         };
-        let db_name = file_name_of(&self.db_path);
+        let db_name = crate::import::file_name_of(&self.db_path);
         match purpose {
             PathPurpose::OpenDatabase => (db_dir, db_name),
             PathPurpose::NewDatabase => (db_dir, "新验收数据库.db".to_owned()),
@@ -208,11 +208,4 @@ impl App {
 pub(super) struct LastFolders {
     photos: Option<PathBuf>,
     exports: Option<PathBuf>,
-}
-
-/// A path's file name as text (empty for a path without one).
-pub(super) fn file_name_of(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }

@@ -5,7 +5,7 @@ use super::App;
 use super::command_handling::today;
 use crate::command::Screen;
 use crate::model::{
-    CompoundId, InspectionDraft, InspectionId, RoundKind, Subject, signoff::describe_code_check,
+    CompoundId, InspectionDraft, InspectionId, RoundKind, Subject, seal::describe_code_check,
 };
 use crate::ui::Dialog;
 use crate::ui::inspection_form::InspectionForm;

@@ -224,7 +224,7 @@ impl App {
                     {
                         app.handle(Command::PackageWritten {
                             manifest,
-                            file_name: super::file_choice::file_name_of(path),
+                            file_name: crate::import::file_name_of(path),
                         });
                     }
                 }

@@ -20,7 +20,7 @@ impl App {
             self.error("上一个数据包仍在导入，请稍候。");
             return;
         }
-        let file_name = super::file_choice::file_name_of(&path);
+        let file_name = crate::import::file_name_of(&path);
         self.spawn_job(
             JobKind::PackageRead,
             "package-read",
@@ -43,6 +43,7 @@ impl App {
         let Some(mut store) = self.store.take() else {
             return;
         };
+        self.store_away = true;
         self.spawn_job(
             JobKind::PackageApply,
             "package-apply",
@@ -56,6 +57,7 @@ impl App {
             |app, done| match done {
                 Ok((store, outcome)) => {
                     app.store = Some(store);
+                    app.store_away = false;
                     match outcome {
                         Ok(outcome) => {
                             app.info(outcome.summary());
@@ -71,6 +73,7 @@ impl App {
                 Err(lost) => {
                     // The thread is gone with its connection (its transaction rolled back):
                     // the file is opened again.
+                    app.store_away = false;
                     let path = app.db_path.clone();
                     app.switch_database(&path);
                     app.error(format!("{lost}：数据包未导入，本机数据未改动。"));

@@ -129,7 +129,7 @@ impl App {
             self.error("上一个证据文件仍在读取，请稍候。");
             return;
         }
-        let file_name = super::file_choice::file_name_of(&path);
+        let file_name = crate::import::file_name_of(&path);
         self.spawn_job(
             JobKind::EvidenceRead,
             "evidence-read",

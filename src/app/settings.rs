@@ -50,7 +50,7 @@ impl App {
         };
         let what = format!(
             "用备份“{}”替换当前数据库“{}”。备份中有 {compounds} 个小区、{surveys} 份调查、{inspections} 次验收。",
-            super::file_choice::file_name_of(&path),
+            crate::import::file_name_of(&path),
             self.db_path.display()
         );
         self.dialog = Some(Dialog::ConfirmRestore { path, what });

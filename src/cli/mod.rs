@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 
 use crate::export::Document;
 use crate::job::Progress;
-use crate::model::signoff::describe_code_check;
+use crate::model::seal::describe_code_check;
 use crate::model::{ClusterId, CompoundId, InspectionId, SealCheck};
 use crate::store::Store;
 

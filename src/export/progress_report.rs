@@ -260,26 +260,47 @@ pub fn render_progress_report(r: &ProgressReport) -> Result<Vec<u8>, ExportError
     Ok(c.finish())
 }
 
+/// The three milestones' columns: compounds and households each.
+const TALLY_COLUMNS: [(&str, f64); 6] = [
+    ("已开工（个）", 12.0),
+    ("已开工（户）", 12.0),
+    ("验收合格（个）", 14.0),
+    ("验收合格（户）", 14.0),
+    ("已交付（个）", 12.0),
+    ("已交付（户）", 12.0),
+];
+
+/// Writes the milestones' tallies from column `first` on, as `TALLY_COLUMNS` heads them.
+fn write_tallies(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    first: u16,
+    tallies: &BTreeMap<Milestone, Tally>,
+    number: &rust_xlsxwriter::Format,
+) -> Result<(), XlsxError> {
+    for (k, m) in Milestone::ALL.iter().enumerate() {
+        let col = first + 2 * k as u16;
+        let tally = &tallies[m];
+        ws.write_number_with_format(row, col, f64::from(tally.count()), number)?;
+        ws.write_number_with_format(row, col + 1, f64::from(tally.households), number)?;
+    }
+    Ok(())
+}
+
 /// The progress table as a workbook: 按年度, 按乡镇, 按片区, and 计入小区 (each compound with its
 /// dates, so every figure can be checked line by line).
 pub fn render_progress_workbook(r: &ProgressReport) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::default();
     let (text, number) = (&styles.text, &styles.number);
     let mut book = Workbook::new();
-    let columns = [
+    let mut columns = vec![
         ("年度", 16.0),
         ("目标小区（个）", 14.0),
         ("目标户数", 12.0),
         ("目标片区（个）", 14.0),
-        ("已开工（个）", 12.0),
-        ("已开工（户）", 12.0),
-        ("验收合格（个）", 14.0),
-        ("验收合格（户）", 14.0),
-        ("已交付（个）", 12.0),
-        ("已交付（户）", 12.0),
-        ("交付完成率", 12.0),
-        ("目标依据", 14.0),
     ];
+    columns.extend(TALLY_COLUMNS);
+    columns.extend([("交付完成率", 12.0), ("目标依据", 14.0)]);
     let ws = sheet_with_header(&mut book, "按年度", &columns, &styles)?;
     for (i, y) in r.years.iter().enumerate() {
         let row = (i + 1) as u32;
@@ -295,12 +316,7 @@ pub fn render_progress_workbook(r: &ProgressReport) -> Result<Vec<u8>, XlsxError
                 None => ws.write_blank(row, col, text)?,
             };
         }
-        for (k, m) in Milestone::ALL.iter().enumerate() {
-            let tally = &y.tallies[m];
-            let col = 4 + 2 * k as u16;
-            ws.write_number_with_format(row, col, f64::from(tally.count()), number)?;
-            ws.write_number_with_format(row, col + 1, f64::from(tally.households), number)?;
-        }
+        write_tallies(ws, row, 4, &y.tallies, number)?;
         match t.filter(|t| t.compounds > 0) {
             Some(t) => ws.write_number_with_format(
                 row,
@@ -313,29 +329,13 @@ pub fn render_progress_workbook(r: &ProgressReport) -> Result<Vec<u8>, XlsxError
         ws.write_string_with_format(row, 11, t.map_or("", |t| t.source.as_str()), text)?;
     }
     for (name, by_cluster) in [("按乡镇", false), ("按片区", true)] {
-        let columns = [
-            ("名称", 24.0),
-            ("已开工（个）", 12.0),
-            ("已开工（户）", 12.0),
-            ("验收合格（个）", 14.0),
-            ("验收合格（户）", 14.0),
-            ("已交付（个）", 12.0),
-            ("已交付（户）", 12.0),
-        ];
+        let mut columns = vec![("名称", 24.0)];
+        columns.extend(TALLY_COLUMNS);
         let ws = sheet_with_header(&mut book, name, &columns, &styles)?;
         for (i, (group, tallies)) in r.groups(by_cluster).iter().enumerate() {
             let row = (i + 1) as u32;
             ws.write_string_with_format(row, 0, group, text)?;
-            for (k, m) in Milestone::ALL.iter().enumerate() {
-                let col = 1 + 2 * k as u16;
-                ws.write_number_with_format(row, col, f64::from(tallies[m].count()), number)?;
-                ws.write_number_with_format(
-                    row,
-                    col + 1,
-                    f64::from(tallies[m].households),
-                    number,
-                )?;
-            }
+            write_tallies(ws, row, 1, tallies, number)?;
         }
     }
     let columns = [

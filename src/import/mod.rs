@@ -5,3 +5,10 @@
 pub mod package;
 pub mod photo;
 pub mod register;
+
+/// A path's file name as text, as messages name a file (empty for a path without one).
+pub fn file_name_of(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

@@ -9,7 +9,6 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
 
@@ -168,49 +167,15 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
 /// Prepares the photos at `paths` on every core, in order: each one's photo or why not.
 /// Stops taking new files once `progress` is cancelled (those are said to be cancelled).
 pub fn import_files(paths: &[PathBuf], progress: &Progress) -> Vec<Result<PreparedPhoto, String>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(paths.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<Result<PreparedPhoto, String>>> = Vec::new();
-    slots.resize_with(paths.len(), || None);
-    let slots = std::sync::Mutex::new(slots);
-    // Takes the next file until none is left.
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(path) = paths.get(i) else { break };
-            let result = if progress.is_cancelled() {
-                Err(format!("已取消：{}", path.display()))
-            } else {
-                import_file(path).map_err(|e| e.to_string())
-            };
-            if let Ok(mut slots) = slots.lock() {
-                slots[i] = Some(result);
-            }
-            progress.advance();
-        }
-    };
-    std::thread::scope(|scope| {
-        let spawned = (0..workers)
-            .filter(|n| {
-                std::thread::Builder::new()
-                    .name(format!("photo-import-{n}"))
-                    .spawn_scoped(scope, work)
-                    .is_ok()
-            })
-            .count();
-        if spawned == 0 {
-            work(); // no thread to be had: here, one by one
-        }
-    });
-    slots
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err("未处理".to_owned())))
-        .collect()
+    crate::job::parallel_map(paths, "photo-import", |path| {
+        let result = if progress.is_cancelled() {
+            Err(format!("已取消：{}", path.display()))
+        } else {
+            import_file(path).map_err(|e| e.to_string())
+        };
+        progress.advance();
+        result
+    })
 }
 
 /// A JPEG decoded at the smallest DCT scale that keeps its long side at least `long_side`,

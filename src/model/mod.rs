@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod cluster_acceptance;
 pub mod cluster_survey;
 pub mod compound;
+pub mod digest;
 pub mod eligibility;
 pub mod funding;
 pub mod handover;
@@ -47,7 +48,8 @@ pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult, Ro
 pub use member::{MemberAcceptance, MemberStatus};
 pub use photo::PreparedPhoto;
 pub use rectification::{InspectionChain, Rectification, RectificationStatus};
-pub use signoff::{SealCheck, SignMethod, Signature, Stroke};
+pub use seal::SealCheck;
+pub use signoff::{SignMethod, Signature, Stroke};
 pub use survey::{
     Choice, CompoundSurvey, Condition, ItemCondition, ManagementMode, NeedsGroup, StructuralSafety,
     SurveyField, SurveyStatus, SurveyValue, needs_list,

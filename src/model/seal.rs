@@ -11,13 +11,12 @@
 //! its seal (un-signed behind the app's back) still has its entry.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::header::SubjectHeader;
 use super::ids::InspectionId;
 use super::inspection::Inspection;
 use super::rectification::Rectification;
-use super::signoff::{SignMethod, Signature, short_code};
+use super::signoff::{SignMethod, Signature, normalize_code, short_code};
 
 /// The seal format this build issues.
 pub const CURRENT_SEAL_VERSION: u32 = 2;
@@ -25,15 +24,7 @@ pub const CURRENT_SEAL_VERSION: u32 = 2;
 /// The hash the first log entry follows.
 pub const LOG_GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// SHA-256 of `bytes`, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Bytes as lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use super::digest::{hex, sha256_hex};
 
 /// A photo as a format-2 seal covers it: hashes of the bytes as stored now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -361,4 +352,81 @@ impl Finding {
 /// A seal's printed code.
 pub fn code_of(seal: &str) -> String {
     short_code(seal)
+}
+
+/// The result of checking a record against its seal and the sign-off log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SealCheck {
+    /// Not signed off yet: nothing to check.
+    NotSealed,
+    /// The record matches its seal, and the log has that seal.
+    Intact { code: String },
+    /// The record was changed after sign-off.
+    Tampered {
+        sealed_code: String,
+        current_code: String,
+    },
+    /// Something else is wrong: un-signed behind the app's back, a seal not from a sign-off,
+    /// a replaced seal or photo.
+    Flagged(Finding),
+}
+
+impl SealCheck {
+    /// What is wrong, if anything.
+    pub fn finding(&self) -> Option<Finding> {
+        match self {
+            Self::NotSealed | Self::Intact { .. } => None,
+            Self::Tampered {
+                sealed_code,
+                current_code,
+            } => Some(Finding::Changed {
+                sealed_code: sealed_code.clone(),
+                current_code: current_code.clone(),
+            }),
+            Self::Flagged(finding) => Some(finding.clone()),
+        }
+    }
+}
+
+/// What checking one record says: (it matches an unchanged, logged record, the words).
+/// `what` names the record (its subject, date and round).
+pub fn describe_check(what: &str, check: &SealCheck) -> (bool, String) {
+    match check {
+        SealCheck::Intact { code } => (
+            true,
+            format!("一致：{what}（校验码 {code}），签字后未被改动。"),
+        ),
+        SealCheck::NotSealed => (false, format!("{what}尚未签字锁定。")),
+        other => (
+            false,
+            format!(
+                "不一致：{what}——{}",
+                other.finding().map(|f| f.explanation()).unwrap_or_default()
+            ),
+        ),
+    }
+}
+
+/// What the verify dialog says about a typed code, given what it matched (a description of
+/// each record, and its check): (every match is an unchanged record, the words).
+pub fn describe_code_check(typed: &str, found: &[(String, SealCheck)]) -> (bool, String) {
+    if normalize_code(typed).len() < 8 {
+        return (false, "校验码至少输入 8 位（0–9、A–F）。".to_owned());
+    }
+    if found.is_empty() {
+        return (
+            false,
+            format!(
+                "本数据库中没有校验码为“{}”的签字记录（也不在签字日志中）。请核对校验码和数据库文件。",
+                typed.trim()
+            ),
+        );
+    }
+    let described: Vec<(bool, String)> = found
+        .iter()
+        .map(|(what, check)| describe_check(what, check))
+        .collect();
+    let all_intact = described.iter().all(|(ok, _)| *ok);
+    let words: Vec<String> = described.into_iter().map(|(_, w)| w).collect();
+    (all_intact, words.join("\n"))
 }

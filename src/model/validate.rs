@@ -4,8 +4,6 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::signoff::Stroke;
-
 /// The earliest year a compound can have been built (anything older is a typo).
 pub const EARLIEST_YEAR: i32 = 1900;
 /// The longest name (compound, cluster, town, person, unit).
@@ -124,7 +122,8 @@ pub fn deadline(what: &str, date: NaiveDate, today: NaiveDate) -> Result<NaiveDa
 
 /// A signature drawn on the pad: finite points inside the pad (0..=1), with a reasonable
 /// number of them.
-pub fn strokes(strokes: &[Stroke]) -> Result<(), Invalid> {
+/// (Each stroke is a signature's `Stroke`: its points.)
+pub fn strokes(strokes: &[Vec<[f32; 2]>]) -> Result<(), Invalid> {
     let points: usize = strokes.iter().map(Vec::len).sum();
     if points > MAX_STROKE_POINTS {
         return invalid("签名笔迹过多，请清除后重签".to_owned());

@@ -249,20 +249,7 @@ impl Store {
              WHERE newest = 1
              ORDER BY year IS NOT NULL, year",
         )?;
-        let rows = stmt.query_map([], |r| {
-            let span = match (r.get::<_, Option<i32>>(1)?, r.get::<_, Option<i32>>(2)?) {
-                (Some(a), Some(b)) => Some((a, b)),
-                _ => None,
-            };
-            Ok(Target {
-                year: r.get(0)?,
-                span,
-                compounds: r.get(3)?,
-                households: r.get(4)?,
-                clusters: r.get(5)?,
-                source: r.get(6)?,
-            })
-        })?;
+        let rows = stmt.query_map([], |r| target_from(r, 0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -273,24 +260,7 @@ impl Store {
                     clusters, source
              FROM target ORDER BY created_at DESC, rowid DESC",
         )?;
-        let rows = stmt.query_map([], |r| {
-            let span = match (r.get::<_, Option<i32>>(3)?, r.get::<_, Option<i32>>(4)?) {
-                (Some(a), Some(b)) => Some((a, b)),
-                _ => None,
-            };
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                Target {
-                    year: r.get(2)?,
-                    span,
-                    compounds: r.get(5)?,
-                    households: r.get(6)?,
-                    clusters: r.get(7)?,
-                    source: r.get(8)?,
-                },
-            ))
-        })?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, target_from(r, 2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -359,4 +329,24 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// A target from its columns (year, first_year, last_year, compounds, households, clusters,
+/// source) starting at column `at`.
+fn target_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Target> {
+    let span = match (
+        r.get::<_, Option<i32>>(at + 1)?,
+        r.get::<_, Option<i32>>(at + 2)?,
+    ) {
+        (Some(a), Some(b)) => Some((a, b)),
+        _ => None,
+    };
+    Ok(Target {
+        year: r.get(at)?,
+        span,
+        compounds: r.get(at + 3)?,
+        households: r.get(at + 4)?,
+        clusters: r.get(at + 5)?,
+        source: r.get(at + 6)?,
+    })
 }

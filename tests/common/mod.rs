@@ -195,3 +195,34 @@ pub fn signed_cluster(
 }
 pub mod sync;
 pub mod ui;
+
+/// The first sheet of the workbook at `path` as LibreOffice reads it (converted headless to a
+/// UTF-8 CSV beside it), or `None` when LibreOffice is not installed. A failed conversion fails.
+pub fn libreoffice_csv(path: &std::path::Path) -> Option<String> {
+    let soffice = [
+        "/usr/bin/soffice",
+        "/usr/bin/libreoffice",
+        "/usr/local/bin/soffice",
+    ]
+    .iter()
+    .map(std::path::PathBuf::from)
+    .find(|p| p.is_file())?;
+    let dir = path.parent().expect("a folder");
+    let status = std::process::Command::new(soffice)
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+        ])
+        .arg(dir)
+        .arg(path)
+        .status()
+        .expect("soffice runs");
+    assert!(
+        status.success(),
+        "LibreOffice could not open {}",
+        path.display()
+    );
+    Some(std::fs::read_to_string(path.with_extension("csv")).expect("the converted CSV"))
+}

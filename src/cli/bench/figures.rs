@@ -37,3 +37,19 @@ pub(super) fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
+
+/// One frame of the app at 1280 × 820, laid out and tessellated (no GPU); how long it took.
+pub(super) fn app_frame(ctx: &eframe::egui::Context, app: &mut crate::app::App) -> Duration {
+    use eframe::egui;
+    let start = std::time::Instant::now();
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 820.0),
+        )),
+        ..Default::default()
+    };
+    let output = ctx.run_ui(input, |ui| app.show(ui));
+    let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+    start.elapsed()
+}

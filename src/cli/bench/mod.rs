@@ -174,17 +174,7 @@ fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
     let mut app = crate::app::App::with_store(store, false);
     let ctx = egui::Context::default();
     crate::ui::setup(&ctx);
-    let frame = |app: &mut crate::app::App| {
-        let input = egui::RawInput {
-            screen_rect: Some(egui::Rect::from_min_size(
-                egui::Pos2::ZERO,
-                egui::vec2(1280.0, 820.0),
-            )),
-            ..Default::default()
-        };
-        let output = ctx.run_ui(input, |ui| app.show(ui));
-        let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
-    };
+    let frame = |app: &mut crate::app::App| figures::app_frame(&ctx, app);
     for round in rounds {
         app.handle(crate::command::Command::Show(
             crate::command::Screen::Inspection(round),

@@ -44,19 +44,7 @@ pub(super) fn run() -> anyhow::Result<()> {
     );
     let ctx = egui::Context::default();
     crate::ui::setup(&ctx);
-    let frame = |app: &mut App| -> Duration {
-        let start = Instant::now();
-        let input = egui::RawInput {
-            screen_rect: Some(egui::Rect::from_min_size(
-                egui::Pos2::ZERO,
-                egui::vec2(1280.0, 820.0),
-            )),
-            ..Default::default()
-        };
-        let output = ctx.run_ui(input, |ui| app.show(ui));
-        let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
-        start.elapsed()
-    };
+    let frame = |app: &mut App| super::figures::app_frame(&ctx, app);
     let start = Instant::now();
     let mut app = App::with_store(store, false);
     let opened = start.elapsed();
