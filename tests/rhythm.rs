@@ -175,6 +175,10 @@ fn bad_reports_are_refused_and_change_nothing() {
             ..report(23, "一标段", "", "x")
         },
         DailyReport {
+            date: NaiveDate::from_ymd_opt(1926, 11, 23).unwrap(),
+            ..report(23, "一标段", "", "x")
+        },
+        DailyReport {
             work_done: String::new(),
             ..report(23, "一标段", "", "")
         },

@@ -44,6 +44,13 @@ impl App {
     }
 
     pub(super) fn request_restore(&mut self, path: PathBuf) {
+        if let Some(crate::store::Access::View(reason)) = self.store.as_ref().map(|s| s.access()) {
+            self.error(format!(
+                "此文件现在只能查看（{}），不能从备份恢复。",
+                reason.explanation()
+            ));
+            return;
+        }
         let Some((compounds, surveys, inspections)) = backup::count_records(&path) else {
             self.error(format!("无法读取备份 {}。", path.display()));
             return;

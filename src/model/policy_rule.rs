@@ -144,8 +144,6 @@ pub struct QuarterThresholds {
 pub struct PolicyRules {
     pub willingness: Share,
     pub quarter: QuarterThresholds,
-    /// Which rules the office has changed from the default.
-    pub willingness_changed: bool,
 }
 
 impl Default for PolicyRules {
@@ -156,7 +154,6 @@ impl Default for PolicyRules {
                 praise_at: 90,
                 criticise_below: 60,
             },
-            willingness_changed: false,
         }
     }
 }
@@ -183,7 +180,6 @@ impl PolicyRules {
             match PolicyRule::from_key(key) {
                 Some(PolicyRule::Willingness) => {
                     if let Ok(share) = Share::parse(value) {
-                        rules.willingness_changed = share != rules.willingness;
                         rules.willingness = share;
                     }
                 }
@@ -238,7 +234,6 @@ mod tests {
         let rules =
             PolicyRules::from_values([("willingness_share", "3/4"), ("quarter_praise_at", "85")]);
         assert_eq!(rules.willingness.denominator, 4);
-        assert!(rules.willingness_changed);
         assert_eq!(rules.quarter.praise_at, 85);
         assert_eq!(rules.quarter.criticise_below, 60);
         assert_eq!(

@@ -83,6 +83,9 @@ impl DailyReport {
     }
 }
 
+/// No record of the rhythm is dated before this year (the programme began in 2019).
+pub const FIRST_YEAR: i32 = 2000;
+
 /// What is wrong with a report before it is saved, if anything.
 pub fn report_problem(r: &DailyReport, today: NaiveDate) -> Option<String> {
     if r.unit.trim().is_empty() {
@@ -93,6 +96,12 @@ pub fn report_problem(r: &DailyReport, today: NaiveDate) -> Option<String> {
     }
     if r.date > today {
         return Some(format!("报送日期 {} 晚于今天，请核对。", r.date));
+    }
+    if r.date.year() < FIRST_YEAR {
+        return Some(format!(
+            "报送日期 {} 早于 {FIRST_YEAR} 年，请核对。",
+            r.date
+        ));
     }
     if [&r.work_done, &r.good_practice, &r.matters]
         .iter()

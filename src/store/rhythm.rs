@@ -211,6 +211,13 @@ impl Store {
                     i + 1
                 )));
             }
+            if chrono::Datelike::year(&a.due_on) > 2100 {
+                return Err(invalid(format!(
+                    "第 {} 项决定事项的完成期限 {} 不合理。",
+                    i + 1,
+                    a.due_on
+                )));
+            }
             if a.due_on < m.held_on {
                 return Err(invalid(format!(
                     "第 {} 项决定事项的完成期限 {} 早于会议日期。",
