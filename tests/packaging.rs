@@ -125,6 +125,20 @@ fn the_deb_holds_the_binary_the_menu_entry_icons_mime_type_and_licences() {
         );
     }
     assert!(desktop.lines().any(|l| l.starts_with("Comment=洛宁县")));
+    let validate = Command::new("desktop-file-validate")
+        .arg(unpacked.join("usr/share/applications/yanshou.desktop"))
+        .output();
+    match validate {
+        Ok(out) => assert!(
+            out.status.success() && out.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        ),
+        Err(_) => assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have desktop-file-validate (.ci/run installs it)"
+        ),
+    }
     let mime =
         std::fs::read_to_string(unpacked.join("usr/share/mime/packages/yanshou.xml")).unwrap();
     assert!(
