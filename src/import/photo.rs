@@ -5,7 +5,8 @@
 //!
 //! A JPEG is decoded at a reduced scale in the DCT domain (jpeg-decoder's 1/2, 1/4, 1/8 IDCT:
 //! a 4000 × 3000 photo decodes straight to 2000 × 1500), what is left to shrink is resized with
-//! SIMD (fast_image_resize), and a batch is spread over the cores.
+//! SIMD (fast_image_resize), encoded with SIMD (jpeg-encoder), and a batch is spread over the
+//! cores.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -140,8 +141,14 @@ pub fn prepare(bytes: &[u8], name: &str) -> Result<PreparedPhoto, PhotoError> {
     };
     let picture = shrunk(picture, LONG_SIDE)?;
     let thumbnail = shrunk(picture.clone(), THUMB_SIDE)?;
-    let jpeg = encode_jpeg(&picture, 85).map_err(corrupt)?;
-    let thumbnail = encode_jpeg(&thumbnail, 80).map_err(corrupt)?;
+    let encoded = |picture: &RgbImage, quality| {
+        encode_jpeg(picture, quality).map_err(|detail| PhotoError::Corrupt {
+            name: owned(),
+            detail,
+        })
+    };
+    let jpeg = encoded(&picture, 85)?;
+    let thumbnail = encoded(&thumbnail, 80)?;
     let sha256 = crate::model::seal::sha256_hex(&jpeg);
     Ok(PreparedPhoto {
         file_name: owned(),
@@ -251,10 +258,19 @@ fn shrink(picture: RgbImage, long_side: u32) -> Result<RgbImage, String> {
     RgbImage::from_raw(dw, dh, target.into_vec()).ok_or_else(|| "缩小照片失败".to_owned())
 }
 
-fn encode_jpeg(picture: &RgbImage, quality: u8) -> Result<Vec<u8>, image::ImageError> {
+/// Encodes with SIMD (jpeg-encoder: AVX2 where the processor has it), 4:2:0 as cameras do.
+fn encode_jpeg(picture: &RgbImage, quality: u8) -> Result<Vec<u8>, String> {
+    let (w, h) = picture.dimensions();
+    let side = |n: u32| u16::try_from(n).map_err(|_| format!("照片边长 {n} 像素过大"));
     let mut out = Vec::new();
-    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
-    picture.write_with_encoder(encoder)?;
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(
+            picture.as_raw(),
+            side(w)?,
+            side(h)?,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .map_err(|e| e.to_string())?;
     Ok(out)
 }
 
