@@ -28,7 +28,12 @@ pub struct ProgressView {
     /// Every version of every target: (version, recorded at, target).
     pub target_history: Vec<(String, String, Target)>,
     pub target_form: TargetForm,
+    /// The town and cluster tables of `year`, counted once per year chosen (not every frame).
+    grouped: Option<(Option<i32>, [Groups; 2])>,
 }
+
+/// One grouping's rows: a name and its tallies.
+type Groups = Vec<(String, std::collections::BTreeMap<Milestone, Tally>)>;
 
 /// A new version of a target, as typed.
 #[derive(Debug, Default)]
@@ -98,6 +103,7 @@ impl ProgressView {
             funding: store.funding_rows()?,
             target_history: store.target_history()?,
             target_form: TargetForm::default(),
+            grouped: None,
         })
     }
 
@@ -311,13 +317,17 @@ fn groups(ui: &mut egui::Ui, view: &mut ProgressView) {
             .labelled_by(label.id);
     });
     let year = view.year;
-    for (title, rows) in [
-        ("按乡镇", by_group(&view.items, |c| c.town.as_str(), year)),
-        (
-            "按片区",
+    if view.grouped.as_ref().is_none_or(|(y, _)| *y != year) {
+        let groups = [
+            by_group(&view.items, |c| c.town.as_str(), year),
             by_group(&view.items, |c| c.cluster.as_str(), year),
-        ),
-    ] {
+        ];
+        view.grouped = Some((year, groups));
+    }
+    let Some((_, [towns, clusters])) = &view.grouped else {
+        return;
+    };
+    for (title, rows) in [("按乡镇", towns), ("按片区", clusters)] {
         ui.strong(title);
         egui::Grid::new(("progress_group", title))
             .striped(true)
@@ -332,7 +342,7 @@ fn groups(ui: &mut egui::Ui, view: &mut ProgressView) {
                     ui.strong(m.label());
                 }
                 ui.end_row();
-                for (name, tallies) in &rows {
+                for (name, tallies) in rows.iter() {
                     ui.label(name);
                     for m in Milestone::ALL {
                         let when = year.map_or(String::new(), |y| format!("{y} 年"));
