@@ -16,7 +16,7 @@ use crate::ui::{Dialog, Message, Page};
 
 /// Today, in the user's time zone.
 pub(super) fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    crate::model::Clock::local().today()
 }
 
 impl App {

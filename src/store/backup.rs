@@ -90,7 +90,7 @@ impl BackupReason {
 #[derive(Clone, Debug, PartialEq)]
 pub struct BackupInfo {
     pub path: PathBuf,
-    /// When it was made (local time, from its name).
+    /// When it was made (in the zone times are shown in, from its name).
     pub made_at: NaiveDateTime,
     pub reason: BackupReason,
     pub bytes: u64,
@@ -143,7 +143,8 @@ fn write_unpruned(
 ) -> Result<PathBuf, StoreError> {
     let dir = folder_for(db, policy);
     std::fs::create_dir_all(&dir).map_err(|e| failed(&dir, e))?;
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    // In the zone every time is shown in (北京时间 unless the settings say otherwise).
+    let stamp = crate::model::Clock::local().now().format("%Y%m%d-%H%M%S");
     let mut name = format!("{}-{stamp}-{}.db", stem_of(db), reason.code());
     let mut n = 2;
     while dir.join(&name).exists() {
@@ -229,7 +230,7 @@ fn prune(db: &Path, policy: &BackupPolicy) -> Result<(), StoreError> {
 
 /// Whether `db` has no backup made today yet.
 pub fn daily_backup_due(db: &Path, policy: &BackupPolicy) -> bool {
-    let today = chrono::Local::now().date_naive();
+    let today = crate::model::Clock::local().today();
     !list_backups(db, policy)
         .iter()
         .any(|b| b.made_at.date() == today)

@@ -54,7 +54,7 @@ impl WriterLock {
                     let holder = format!(
                         "进程 {}，{} 打开",
                         std::process::id(),
-                        chrono::Local::now().format("%Y-%m-%d %H:%M")
+                        crate::model::Clock::local().now().format("%Y-%m-%d %H:%M")
                     );
                     file.set_len(0).map_err(LockRefused::Io)?;
                     file.rewind().map_err(LockRefused::Io)?;

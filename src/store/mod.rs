@@ -633,7 +633,7 @@ pub(crate) fn update_item_column<Id: rusqlite::ToSql + std::fmt::Display>(
 
 /// Today in the user's time zone: the day the rules judge dates against.
 pub(crate) fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    crate::model::Clock::local().today()
 }
 
 /// Now, as stored in `created_at` / `updated_at` (RFC 3339, UTC).

@@ -32,7 +32,7 @@ pub(super) fn write(
     accepted: CompoundId,
     started: CompoundId,
 ) -> Result<(), StoreError> {
-    let today = chrono::Local::now().date_naive();
+    let today = crate::model::Clock::local().today();
     let town = "示例·城关镇人民政府";
     let mut steps = vec![
         step(Step::Scheme, day(2021, 3, 5), town),

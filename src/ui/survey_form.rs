@@ -190,7 +190,7 @@ fn text_field(
         )
         .labelled_by(label.id);
     if response.changed() {
-        let today = chrono::Local::now().date_naive();
+        let today = crate::model::Clock::local().today();
         match parse_field(field, text, today) {
             Ok(value) => {
                 view.errors.remove(&field);

@@ -63,7 +63,7 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
         }
         ui.strong(q.label());
         if ui.button("本季度").clicked() {
-            let now = crate::model::rhythm::Quarter::of(chrono::Local::now().date_naive());
+            let now = crate::model::rhythm::Quarter::of(crate::model::Clock::local().today());
             choose(
                 commands,
                 RhythmChoice {
