@@ -119,7 +119,22 @@ fn the_last_n_are_kept_and_the_daily_one_is_made_once_a_day() {
         keep: 3,
     };
     assert!(daily_backup_due(&db, &policy));
+    // What a backup cut short two hours ago left goes; one under way now stays.
+    let folder = dir.path().join("U盘").join("field");
+    std::fs::create_dir_all(&folder).unwrap();
+    let (stale, fresh) = (folder.join("a.db.partial"), folder.join("b.db.partial"));
+    for p in [&stale, &fresh] {
+        std::fs::write(p, b"cut short").unwrap();
+    }
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+        .unwrap();
     daily_backup(&db, &policy).unwrap();
+    assert!(!stale.exists() && fresh.exists());
+    std::fs::remove_file(&fresh).unwrap();
     assert!(!daily_backup_due(&db, &policy));
     for _ in 0..4 {
         write_backup(store.connection(), &db, BackupReason::Manual, &policy).unwrap();

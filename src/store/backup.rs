@@ -220,10 +220,24 @@ pub fn count_records(path: &Path) -> Option<(i64, i64, i64)> {
     Some((count("compound")?, count("survey")?, count("inspection")?))
 }
 
-/// Deletes all but the newest `keep` backups of `db`.
+/// Deletes all but the newest `keep` backups of `db`, and what a backup cut short (the power
+/// gone, the program killed) left more than an hour ago.
 fn prune(db: &Path, policy: &BackupPolicy) -> Result<(), StoreError> {
     for old in list_backups(db, policy).iter().skip(policy.keep.max(1)) {
         std::fs::remove_file(&old.path).map_err(|e| failed(&old.path, e))?;
+    }
+    let stale = std::time::SystemTime::now() - Duration::from_secs(3600);
+    if let Ok(entries) = std::fs::read_dir(folder_for(db, policy)) {
+        for entry in entries.flatten() {
+            let partial = entry.file_name().to_string_lossy().ends_with(".partial");
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < stale);
+            if partial && old {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
     Ok(())
 }
