@@ -80,6 +80,13 @@ impl App {
                 }
             },
         );
+        if !self.jobs.has(JobKind::PackageApply) {
+            // No thread could be started: the store went with the work; the file is opened
+            // again, as it was.
+            self.store_away = false;
+            let path = self.db_path.clone();
+            self.switch_database(&path);
+        }
     }
 
     /// Remembers that a package was written for its destination.
