@@ -138,10 +138,8 @@ pub struct QuarterSheet {
 impl QuarterSheet {
     pub fn load(store: &Store, quarter: Quarter) -> Result<Self, StoreError> {
         let scores = store.quarter_scores(quarter)?;
-        let evidence = scores
-            .iter()
-            .map(|s| store.unit_evidence(quarter, &s.unit))
-            .collect::<Result<_, _>>()?;
+        let units: Vec<&str> = scores.iter().map(|s| s.unit.as_str()).collect();
+        let evidence = store.quarter_evidence(quarter, &units)?;
         Ok(Self {
             quarter,
             scores,

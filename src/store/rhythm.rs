@@ -173,22 +173,29 @@ impl Store {
                 actions: Vec::new(),
             });
         }
+        // Every decision in one read, each to its meeting.
+        let mut actions: std::collections::HashMap<String, Vec<ActionItem>> = Default::default();
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, meeting_id, text, owner, due_on, closed_on FROM action_item
-             WHERE meeting_id = ?1 ORDER BY due_on, created_at",
+             ORDER BY due_on, created_at",
         )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let action = ActionItem {
+                id: r.get(0)?,
+                meeting_id: r.get(1)?,
+                text: r.get(2)?,
+                owner: r.get(3)?,
+                due_on: parse_date(&r.get::<_, String>(4)?)?,
+                closed_on: optional_date(r.get(5)?)?,
+            };
+            actions
+                .entry(action.meeting_id.clone())
+                .or_default()
+                .push(action);
+        }
         for m in &mut meetings {
-            let mut rows = stmt.query([&m.id])?;
-            while let Some(r) = rows.next()? {
-                m.actions.push(ActionItem {
-                    id: r.get(0)?,
-                    meeting_id: r.get(1)?,
-                    text: r.get(2)?,
-                    owner: r.get(3)?,
-                    due_on: parse_date(&r.get::<_, String>(4)?)?,
-                    closed_on: optional_date(r.get(5)?)?,
-                });
-            }
+            m.actions = actions.remove(&m.id).unwrap_or_default();
         }
         Ok(meetings)
     }
@@ -456,42 +463,53 @@ impl Store {
         tx.commit()
     }
 
-    /// What the records say about `unit` in quarter `q`: days it reported, its rectifications
-    /// still open and past their deadline at the quarter's end, and the steps it recorded (on time: within their cluster's
-    /// plan year, or any when the cluster has none).
+    /// What the records say about `unit` in quarter `q` (`quarter_evidence` for one unit).
     pub fn unit_evidence(&self, q: Quarter, unit: &str) -> Result<UnitEvidence, StoreError> {
+        Ok(self.quarter_evidence(q, &[unit])?.pop().unwrap_or_default())
+    }
+
+    /// What the records say about each of `units` in quarter `q`: days it reported, its
+    /// rectifications still open and past their deadline at the quarter's end (the file's open
+    /// rectifications are read once for them all), and the steps it recorded (on time: within
+    /// their cluster's plan year, or any when the cluster has none).
+    pub fn quarter_evidence(
+        &self,
+        q: Quarter,
+        units: &[&str],
+    ) -> Result<Vec<UnitEvidence>, StoreError> {
         let (first, last) = (q.first_day().to_string(), q.last_day().to_string());
-        let reports_filed: i64 = self.conn.query_row(
-            "SELECT count(DISTINCT report_date) FROM daily_report
-             WHERE unit = ?1 AND report_date BETWEEN ?2 AND ?3",
-            (unit, &first, &last),
-            |r| r.get(0),
-        )?;
-        let overdue = self
+        let overdue: Vec<String> = self
             .open_rectifications(q.last_day())?
             .into_iter()
-            .filter(|l| {
-                l.rectification.responsible_unit == unit
-                    && l.status == crate::model::RectificationStatus::Overdue
-            })
-            .count();
-        let (steps_recorded, steps_on_time): (i64, i64) = self.conn.query_row(
+            .filter(|l| l.status == crate::model::RectificationStatus::Overdue)
+            .map(|l| l.rectification.responsible_unit)
+            .collect();
+        let mut reports = self.conn.prepare_cached(
+            "SELECT count(DISTINCT report_date) FROM daily_report
+             WHERE unit = ?1 AND report_date BETWEEN ?2 AND ?3",
+        )?;
+        let mut steps = self.conn.prepare_cached(
             "SELECT count(*),
                     coalesce(sum(k.plan_year IS NULL
                                  OR CAST(substr(s.done_on, 1, 4) AS INTEGER) <= k.plan_year), 0)
              FROM programme_step s JOIN compound c ON c.id = s.compound_id
              LEFT JOIN cluster k ON k.id = c.cluster_id
              WHERE s.unit = ?1 AND s.done_on BETWEEN ?2 AND ?3",
-            (unit, &first, &last),
-            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let n = |v: i64| usize::try_from(v).unwrap_or(0);
-        Ok(UnitEvidence {
-            reports_filed: n(reports_filed),
-            overdue_rectifications: overdue,
-            steps_recorded: n(steps_recorded),
-            steps_on_time: n(steps_on_time),
-        })
+        let mut out = Vec::with_capacity(units.len());
+        for unit in units {
+            let reports_filed: i64 = reports.query_row((unit, &first, &last), |r| r.get(0))?;
+            let (steps_recorded, steps_on_time): (i64, i64) =
+                steps.query_row((unit, &first, &last), |r| Ok((r.get(0)?, r.get(1)?)))?;
+            out.push(UnitEvidence {
+                reports_filed: n(reports_filed),
+                overdue_rectifications: overdue.iter().filter(|u| u == unit).count(),
+                steps_recorded: n(steps_recorded),
+                steps_on_time: n(steps_on_time),
+            });
+        }
+        Ok(out)
     }
 
     /// The units that report or are scored, by kind (for the forms' suggestions).

@@ -97,10 +97,8 @@ impl RhythmView {
             .filter(|a| a.closed_on.is_none_or(|c| c > choice.day))
             .collect();
         let scores = store.quarter_scores(choice.quarter)?;
-        let evidence = scores
-            .iter()
-            .map(|s| store.unit_evidence(choice.quarter, &s.unit))
-            .collect::<Result<_, _>>()?;
+        let units: Vec<&str> = scores.iter().map(|s| s.unit.as_str()).collect();
+        let evidence = store.quarter_evidence(choice.quarter, &units)?;
         let rules = store.policy_rules()?;
         let route = store.observation_route(choice.month)?;
         Ok(Self {
