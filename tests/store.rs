@@ -421,3 +421,43 @@ fn commands_that_only_read_never_create_a_file_or_a_folder() {
     );
     assert!(new.is_file());
 }
+
+/// A file just made, its tables all in its `-wal` (the main file one page whose header still
+/// reads as empty): a second window shows it read-only, never as damaged, and a copy of
+/// both files (what a crash or a logout leaves) opens with its records.
+#[test]
+fn a_new_file_with_everything_in_its_wal_opens_and_a_second_window_views_it() {
+    let (dir, path) = temp_db();
+    let mut first = Store::open(&path).expect("open");
+    let compound = common::compound("刚建的小区");
+    first.save_compound(&compound).expect("save");
+    let wal = dir.path().join("验收.db-wal");
+    assert!(
+        std::fs::metadata(&wal).expect("wal").len() > 0,
+        "the records are in the -wal"
+    );
+
+    let second = Store::open_window(&path).expect("a view, not a refusal");
+    assert!(
+        matches!(
+            second.access(),
+            yanshou::store::Access::View(yanshou::store::ViewReason::OtherWriter(_))
+        ),
+        "{:?}",
+        second.access()
+    );
+    assert_eq!(second.compound_rows().expect("rows").len(), 1);
+    drop(second);
+
+    // What a kill leaves: the main file and its -wal, copied as they are now.
+    let copy_dir = tempfile::tempdir().expect("tempdir");
+    let copy = copy_dir.path().join("验收.db");
+    std::fs::copy(&path, &copy).expect("copy");
+    std::fs::copy(&wal, copy_dir.path().join("验收.db-wal")).expect("copy wal");
+    drop(first);
+    let reopened = Store::open_existing(&copy).expect("opens after the crash");
+    reopened.check_integrity().expect("whole");
+    let rows = reopened.compound_rows().expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].compound.name, "刚建的小区");
+}

@@ -54,6 +54,9 @@ pub enum StoreError {
     #[error("“{}”不是 SQLite 数据库文件（可能已损坏，或是其他类型的文件）。文件未作任何改动。请打开验收数据库文件，或新建一个。", path.display())]
     NotADatabase { path: PathBuf },
 
+    #[error("“{}”是空文件（0 字节）：多半是新建时程序被中断，里面还没有任何记录。用本程序打开它（窗口或 `yanshou --db 文件 init`）即在其中新建数据库。", path.display())]
+    EmptyFile { path: PathBuf },
+
     #[error("“{}”是其他程序的数据库，不是验收数据库。文件未作任何改动。请打开验收数据库文件，或新建一个。", path.display())]
     Foreign { path: PathBuf },
 

@@ -19,6 +19,7 @@ mod rhythm;
 pub mod sample;
 mod sample_programme;
 mod sample_rhythm;
+mod schema_digest;
 mod seal;
 mod signoff;
 mod sql_types;
@@ -209,7 +210,7 @@ impl Store {
 
     fn open_for_reading(path: &Path, header: &open::Header) -> Result<Self, StoreError> {
         if header.empty {
-            return Err(StoreError::NotADatabase {
+            return Err(StoreError::EmptyFile {
                 path: path.to_owned(),
             });
         }
@@ -230,9 +231,13 @@ impl Store {
             .map_err(|e| StoreError::from_open(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         open::check_contents(&conn, path, true).map_err(|e| open::blame_wal(path, e))?;
+        // The version as SQLite reads it, with whatever a `-wal` beside the file holds.
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| StoreError::from_open(path, e))?;
         let mut conn = conn;
         let mut memory_uri = None;
-        if header.user_version < i64::from(SCHEMA_VERSION) {
+        if version < i64::from(SCHEMA_VERSION) {
             // An older file is read through an upgraded copy in memory (shared, so background
             // readers see the copy too); the file is untouched.
             let (mut memory, uri) = shared_memory()?;
@@ -299,7 +304,7 @@ impl Store {
         // migrated or written. A large file that needs no upgrade is checked in the background.
         let later = mode == Mode::Window
             && header.len > open::CHECK_LATER_ABOVE
-            && header.user_version == i64::from(SCHEMA_VERSION);
+            && header.user_version == Some(i64::from(SCHEMA_VERSION));
         if !header.empty {
             open::check_before_writing(path, !later)?;
         }

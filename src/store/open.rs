@@ -4,15 +4,14 @@
 //! `-wal`, a leftover `-journal`). Every refusal names its cause in Chinese and leaves the file,
 //! and the folder around it, exactly as they were.
 
-use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::StoreError;
 use super::migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
+use super::{StoreError, schema_digest};
 
 /// The first 16 bytes of every SQLite 3 database file.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -25,7 +24,9 @@ pub const CHECK_LATER_ABOVE: u64 = 64 * 1024 * 1024;
 pub(super) struct Header {
     /// Bytes, as the file system reports.
     pub len: u64,
-    pub user_version: i64,
+    /// The version in the header; `None` when a `-wal` beside the file holds pages, and only
+    /// SQLite's recovery of it can tell.
+    pub user_version: Option<i64>,
     /// An empty file: SQLite makes a new database of it.
     pub empty: bool,
 }
@@ -78,7 +79,7 @@ pub(super) fn examine(path: &Path) -> Result<Header, StoreError> {
     if meta.len() == 0 {
         return Ok(Header {
             len: 0,
-            user_version: 0,
+            user_version: Some(0),
             empty: true,
         });
     }
@@ -107,11 +108,26 @@ pub(super) fn examine(path: &Path) -> Result<Header, StoreError> {
     if read < 100 {
         return Err(damaged(path, "文件被截断，只剩文件头的一部分"));
     }
+    // With a `-wal` beside it (a crash, a logout, or another window still writing), the main
+    // file is not the whole database: a file just created may be one page whose header still
+    // reads as empty, with every table in the `-wal`. Only SQLite's recovery of the `-wal`
+    // says what the database is: the checks after opening (version, schema, integrity) judge
+    // the result, and nothing is read from the main file's header here.
+    let [wal, ..] = siblings(path);
+    if wal.metadata().is_ok_and(|m| m.len() > 0) {
+        return Ok(Header {
+            len: meta.len(),
+            user_version: None,
+            empty: false,
+        });
+    }
     let be16 = |at: usize| u16::from_be_bytes([header[at], header[at + 1]]);
     let be32 = |at: usize| {
         u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
     };
-    if !(1..=4).contains(&be32(44)) {
+    // 0: a database with no tables yet (a file killed while being made, before its first
+    // table was written); SQLite's checks judge it.
+    if !(0..=4).contains(&be32(44)) {
         return Err(damaged(path, "文件头中的结构格式号无效"));
     }
     if !(1..=3).contains(&be32(56)) {
@@ -174,7 +190,7 @@ pub(super) fn examine(path: &Path) -> Result<Header, StoreError> {
     }
     Ok(Header {
         len: meta.len(),
-        user_version,
+        user_version: Some(user_version),
         empty: false,
     })
 }
@@ -222,7 +238,7 @@ pub(super) fn check_contents(
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(classify)?;
-    let objects = schema_of(conn).map_err(classify)?;
+    let objects = schema_lines(conn).map_err(classify)?;
     let empty = app_id == 0 && version == 0 && objects.is_empty();
     if !empty && app_id != i64::from(APPLICATION_ID) {
         return Err(StoreError::Foreign {
@@ -236,16 +252,11 @@ pub(super) fn check_contents(
             supported: SCHEMA_VERSION,
         });
     }
-    if !empty {
-        let expected = u32::try_from(version)
-            .ok()
-            .and_then(|v| expected_schema(v).ok());
-        if expected.as_ref() != Some(&objects) {
-            return Err(StoreError::SchemaInconsistent {
-                path: path.to_owned(),
-                found: version,
-            });
-        }
+    if !empty && !schema_matches(version, &objects) {
+        return Err(StoreError::SchemaInconsistent {
+            path: path.to_owned(),
+            found: version,
+        });
     }
     if integrity {
         full_check(conn, path)?;
@@ -304,36 +315,40 @@ pub(super) fn full_check(conn: &Connection, path: &Path) -> Result<(), StoreErro
     Ok(())
 }
 
-/// The tables of a database with their columns, as a comparable set. (Indexes and triggers
-/// do not decide whether the file reads right; missing lock triggers are put back on
+/// The tables of a database with their columns, one line each in name order. (Indexes and
+/// triggers do not decide whether the file reads right; missing lock triggers are put back on
 /// opening, see `restore_triggers`.)
-fn schema_of(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
-    let mut names = BTreeSet::new();
+pub(super) fn schema_lines(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(
-        "SELECT type, name FROM sqlite_master
+        "SELECT name FROM sqlite_master
          WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
     )?;
-    let objects: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let tables: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    for (kind, name) in objects {
-        if kind == "table" {
-            let mut columns = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
-            let columns: Vec<String> = columns
-                .query_map([&name], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            names.insert(format!("table {name}({})", columns.join(",")));
-        } else {
-            names.insert(format!("{kind} {name}"));
-        }
+    let mut columns = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
+    let mut lines = Vec::with_capacity(tables.len());
+    for name in tables {
+        let names: Vec<String> = columns
+            .query_map([&name], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        lines.push(format!("table {name}({})", names.join(",")));
     }
-    Ok(names)
+    // `ORDER BY name` uses SQLite's collation; the digest wants one order everywhere.
+    lines.sort();
+    Ok(lines)
 }
 
 /// Puts back the lock triggers of this version that are missing or altered (someone with a
 /// SQL editor dropped them to change a signed record): without them the app itself could
-/// write to signed records. Returns how many were restored.
+/// write to signed records. Returns how many were restored. A file whose triggers are as they
+/// should be (their digest says so) costs one query.
 pub(super) fn restore_triggers(conn: &Connection) -> Result<usize, StoreError> {
+    let present = triggers_of(conn)?;
+    let lines: Vec<String> = present.iter().map(trigger_line).collect();
+    if schema_digest::digest(lines.iter().map(String::as_str)) == schema_digest::TRIGGERS {
+        return Ok(0);
+    }
     static TRIGGERS: OnceLock<Vec<(String, String)>> = OnceLock::new();
     let expected = TRIGGERS.get_or_init(|| {
         let read = || -> Option<Vec<(String, String)>> {
@@ -343,7 +358,6 @@ pub(super) fn restore_triggers(conn: &Connection) -> Result<usize, StoreError> {
         };
         read().unwrap_or_default()
     });
-    let present = triggers_of(conn)?;
     let mut restored = 0;
     for (name, sql) in expected {
         match present.iter().find(|(n, _)| n == name) {
@@ -364,22 +378,24 @@ fn triggers_of(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
         .collect()
 }
 
-/// The schema a file of `version` has, as the migrations make it (worked out once each).
-fn expected_schema(version: u32) -> Result<BTreeSet<String>, StoreError> {
-    static SCHEMAS: OnceLock<Vec<BTreeSet<String>>> = OnceLock::new();
-    let all = SCHEMAS.get_or_init(|| {
-        (0..=SCHEMA_VERSION)
-            .map(|v| {
-                let mut conn = Connection::open_in_memory().ok()?;
-                migrate_to(&mut conn, v).ok()?;
-                schema_of(&conn).ok()
-            })
-            .map(Option::unwrap_or_default)
-            .collect()
-    });
-    all.get(version as usize)
-        .cloned()
-        .ok_or_else(|| StoreError::Corrupt(format!("没有第 {version} 版的表结构")))
+fn trigger_line((name, sql): &(String, String)) -> String {
+    format!("trigger {name}: {sql}")
+}
+
+/// The triggers of a database, one line each (for the digest).
+#[cfg(test)]
+pub(super) fn trigger_lines(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    Ok(triggers_of(conn)?.iter().map(trigger_line).collect())
+}
+
+/// Whether a file of `version` has the tables that version must have.
+fn schema_matches(version: i64, lines: &[String]) -> bool {
+    usize::try_from(version)
+        .ok()
+        .and_then(|v| schema_digest::TABLES.get(v))
+        .is_some_and(|expected| {
+            schema_digest::digest(lines.iter().map(String::as_str)) == *expected
+        })
 }
 
 /// A database that opens only with what is beside it: a `-wal` that does not belong to it

@@ -1,5 +1,5 @@
-//! kill -9 in the middle of work: a child process writes (ticks, survey edits, photos,
-//! sign-offs, the sample set, a field package's import) and says "ACK n" after each write it was told is saved; the
+//! kill -9 in the middle of work: a child process writes (a new file and its first records,
+//! ticks, survey edits, photos, sign-offs, the sample set, a field package's import) and says "ACK n" after each write it was told is saved; the
 //! parent kills it at a random moment, reopens the file and checks that every acknowledged
 //! write is there, that nothing half-done is, and that the file is whole.
 
@@ -19,6 +19,9 @@ use crate::store::Store;
 /// What is written until the kill.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scenario {
+    /// A new file made, then its identity and first compounds: a logout or shutdown right
+    /// after creating a file leaves it with everything in its `-wal`.
+    Create,
     Ticks,
     SurveyEdits,
     Photos,
@@ -29,7 +32,8 @@ pub enum Scenario {
 }
 
 impl Scenario {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
+        Self::Create,
         Self::Ticks,
         Self::SurveyEdits,
         Self::Photos,
@@ -40,6 +44,7 @@ impl Scenario {
 
     pub fn name(self) -> &'static str {
         match self {
+            Self::Create => "create",
             Self::Ticks => "ticks",
             Self::SurveyEdits => "survey",
             Self::Photos => "photos",
@@ -51,6 +56,7 @@ impl Scenario {
 
     pub fn label(self) -> &'static str {
         match self {
+            Self::Create => "新建文件及最初的写入",
             Self::Ticks => "逐项勾选",
             Self::SurveyEdits => "调查表填写",
             Self::Photos => "照片导入",
@@ -112,8 +118,10 @@ fn sample_compound(name: &str) -> Compound {
 
 /// Prepares the file a scenario's child writes to.
 fn prepare(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
-    if scenario == Scenario::Import {
-        return prepare_package(db);
+    match scenario {
+        Scenario::Import => return prepare_package(db),
+        Scenario::Create => return Ok(()),
+        _ => {}
     }
     let mut store = Store::open(db)?;
     if scenario == Scenario::Sample {
@@ -177,18 +185,22 @@ fn prepare_package(db: &Path) -> anyhow::Result<()> {
 
 /// The child: writes without end, saying "ACK n" after each saved write.
 pub fn child(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
+    if scenario == Scenario::Create {
+        return create_child(db);
+    }
     let mut store = Store::open_existing(db)?;
     let inspection = store.all_inspections()?.first().map(|l| l.summary.id);
     let compound = store.compound_rows()?.first().map(|r| r.compound.id);
-    println!("READY");
+    outln!("READY");
     match scenario {
+        Scenario::Create => unreachable!("written by create_child"),
         Scenario::Ticks => {
             let inspection = inspection.ok_or_else(|| anyhow::anyhow!("没有验收记录"))?;
             let codes = codes();
             for n in 0.. {
                 let code = &codes[n % codes.len()];
                 store.record_result(inspection, code, Some(tick_value(n, codes.len())))?;
-                println!("ACK {n}");
+                outln!("ACK {n}");
             }
         }
         Scenario::SurveyEdits => {
@@ -200,7 +212,7 @@ pub fn child(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
                     SurveyField::Surveyors,
                     &SurveyValue::Text(format!("调查人{n}")),
                 )?;
-                println!("ACK {n}");
+                outln!("ACK {n}");
             }
         }
         Scenario::Photos => {
@@ -208,7 +220,7 @@ pub fn child(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
             let photo = small_photo()?;
             for n in 0.. {
                 store.add_photos(inspection, "XQ-SR-01", std::slice::from_ref(&photo))?;
-                println!("ACK {n}");
+                outln!("ACK {n}");
             }
         }
         Scenario::SignOff => {
@@ -231,21 +243,35 @@ pub fn child(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
                     store.sign(id, position, "签字人", &SignMethod::WetInk)?;
                 }
                 store.sign_off(id)?;
-                println!("ACK {id}");
+                outln!("ACK {id}");
             }
         }
         Scenario::Sample => {
             crate::store::sample::write_sample(&mut store, false)?;
-            println!("ACK sample");
+            outln!("ACK sample");
             // Stay alive until killed, as the others do.
             std::thread::sleep(Duration::from_secs(3600));
         }
         Scenario::Import => {
             let package = crate::import::package::read_package(&db.with_file_name("crash.yspkg"))?;
             let outcome = store.import_package(&package, "crash.yspkg")?;
-            println!("ACK {}", outcome.applied);
+            outln!("ACK {}", outcome.applied);
             std::thread::sleep(Duration::from_secs(3600));
         }
+    }
+    Ok(())
+}
+
+/// The child of `Scenario::Create`: makes the file, then writes into it as a new user would.
+fn create_child(db: &Path) -> anyhow::Result<()> {
+    println!("READY");
+    let mut store = Store::open(db)?;
+    println!("ACK created");
+    store.set_identity("自检外业", crate::model::sync::Role::Field)?;
+    println!("ACK identity");
+    for n in 0.. {
+        store.save_compound(&sample_compound(&format!("新建小区{n}")))?;
+        println!("ACK {n}");
     }
     Ok(())
 }
@@ -301,6 +327,7 @@ pub fn run(
         let start = Instant::now();
         // Sample and sign-off need longer to get anywhere.
         let budget = match scenario {
+            Scenario::Create => Duration::from_millis(rng.random_range(0..150)),
             Scenario::Sample => Duration::from_millis(rng.random_range(0..10)),
             Scenario::Import => Duration::from_millis(rng.random_range(0..120)),
             Scenario::SignOff => Duration::from_millis(rng.random_range(20..600)),
@@ -346,10 +373,31 @@ pub fn run(
 /// After the kill: the file reopens whole, and holds every acknowledged write. Returns how
 /// many acknowledged writes are missing.
 fn verify(scenario: Scenario, db: &Path, acks: &[String]) -> anyhow::Result<usize> {
+    if scenario == Scenario::Create && acks.is_empty() && !db.exists() {
+        // Killed before the file was made: nothing to open, nothing promised.
+        return Ok(0);
+    }
     let store = Store::open_existing(db)?;
     store.check_integrity()?;
     let in_flight = acks.len();
     let lost = match scenario {
+        Scenario::Create => {
+            let names: std::collections::HashSet<String> = store
+                .compound_rows()?
+                .into_iter()
+                .map(|r| r.compound.name)
+                .collect();
+            let mut lost = acks
+                .iter()
+                .filter_map(|a| a.parse::<usize>().ok())
+                .filter(|n| !names.contains(&format!("新建小区{n}")))
+                .count();
+            let named = store.identity()?.is_some_and(|i| i.name == "自检外业");
+            if acks.iter().any(|a| a == "identity") && !named {
+                lost += 1;
+            }
+            lost
+        }
         Scenario::Ticks => {
             let codes = codes();
             let inspection = store.all_inspections()?[0].summary.id;
