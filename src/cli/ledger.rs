@@ -23,7 +23,7 @@ pub fn import_register(store: &mut Store, file: &Path, skip_bad: bool) -> anyhow
         .enumerate()
         .filter_map(|(c, f)| f.map(|f| format!("{}=第{}列", f.label(), c + 1)))
         .collect();
-    println!("表头在第 {} 行：{}", header + 1, columns.join("，"));
+    outln!("表头在第 {} 行：{}", header + 1, columns.join("，"));
     let compounds: Vec<_> = store
         .compound_rows()?
         .into_iter()
@@ -38,7 +38,7 @@ pub fn import_register(store: &mut Store, file: &Path, skip_bad: bool) -> anyhow
     let plans = plan(&grid.rows, header, &mapping, known, Clock::local().today());
     let bad: Vec<_> = plans.iter().filter(|p| !p.problems.is_empty()).collect();
     for p in &bad {
-        println!("第 {} 行 {}：{}", p.line, p.name, p.problems.join("；"));
+        outln!("第 {} 行 {}：{}", p.line, p.name, p.problems.join("；"));
     }
     let good = plans.len() - bad.len();
     if !bad.is_empty() && !skip_bad {
@@ -48,7 +48,7 @@ pub fn import_register(store: &mut Store, file: &Path, skip_bad: bool) -> anyhow
         );
     }
     let n = store.import_register(&plans)?;
-    println!("已登记 {n} 个小区。");
+    outln!("已登记 {n} 个小区。");
     Ok(())
 }
 
@@ -85,7 +85,7 @@ pub fn progress(store: &Store, year: Option<i32>) -> anyhow::Result<()> {
                 format!("{} {} 个、{} 户", m.label(), t.count(), t.households)
             })
             .collect();
-        println!("{name}：{target}；{}", done.join("；"));
+        outln!("{name}：{target}；{}", done.join("；"));
     }
     Ok(())
 }
@@ -100,7 +100,7 @@ fn write(store: &Store, document: &Document, out: &Path) -> anyhow::Result<()> {
     if let Some(e) = outcome.error {
         bail!("{e}");
     }
-    println!("{}", outcome.summary());
+    outln!("{}", outcome.summary());
     Ok(())
 }
 

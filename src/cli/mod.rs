@@ -1,5 +1,13 @@
 //! Command-line interface: the GUI by default, and headless subcommands for the office.
 
+/// `outln!` for what a command prints: a reader that went away (`yanshou list | head -2`)
+/// ends the program quietly with status 0, as other command-line programs do, never a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::print_line(format_args!($($arg)*))
+    };
+}
+
 mod bench;
 mod ledger;
 mod package;
@@ -23,6 +31,10 @@ pub struct Cli {
     /// 数据库文件（默认在本机数据目录）/ database file
     #[arg(long, global = true, value_name = "FILE")]
     pub db: Option<PathBuf>,
+
+    /// 显示更多运行记录（-v 信息，-vv 调试；也可用 RUST_LOG）/ more log lines on stderr
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 
     /// 要打开的文件：数据库（.db）或外业数据包（.yspkg，在默认数据库中导入）/ a file to open
     /// (what a double-click on a package passes)
@@ -49,6 +61,19 @@ impl Cli {
             Some(p) => (self.db.clone().unwrap_or_else(|| p.clone()), None),
             None => (self.db.clone().unwrap_or_else(default_db_path), None),
         }
+    }
+}
+
+/// Writes one line of a command's output (see `outln!`).
+pub(crate) fn print_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(line).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("错误：无法写出结果（{e}），请检查输出的文件或磁盘。");
+        std::process::exit(1);
     }
 }
 
@@ -283,20 +308,21 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
         }
         CliCommand::Verify { code } => verify(&open(db)?, code.as_deref()),
         CliCommand::Init => {
-            if db.exists() {
+            // An empty file is what a creation cut short leaves: it is made a database.
+            if db.exists() && !db.metadata().is_ok_and(|m| m.is_file() && m.len() == 0) {
                 bail!(
                     "“{}”已存在，未作改动。init 只新建空的数据库文件。",
                     db.display()
                 );
             }
             open_for_writing(db)?;
-            println!("已新建空的验收数据库：{}", db.display());
+            outln!("已新建空的验收数据库：{}", db.display());
             Ok(())
         }
         CliCommand::Sample { into_existing } => {
             let mut store = open_for_writing(db)?;
             crate::store::sample::write_sample(&mut store, into_existing)?;
-            println!("已写入示例数据：{}", db.display());
+            outln!("已写入示例数据：{}", db.display());
             Ok(())
         }
         CliCommand::ExportPackage { out, to, all, town } => package::export_package(
@@ -350,14 +376,14 @@ fn verify(store: &Store, code: Option<&str>) -> anyhow::Result<()> {
     let Some(code) = code else {
         let audit = store.audit()?;
         if audit.is_clean() {
-            println!(
+            outln!(
                 "核验完毕：{} 份已签字记录均与签字时一致，签字日志完整。",
                 audit.checked
             );
             return Ok(());
         }
         for line in audit.lines() {
-            println!("{line}");
+            outln!("{line}");
         }
         bail!("核验未通过：发现 {} 处问题", audit.lines().len());
     };
@@ -367,7 +393,7 @@ fn verify(store: &Store, code: Option<&str>) -> anyhow::Result<()> {
         .map(|(listing, check)| (listing.describe(), check))
         .collect();
     let (intact, words) = describe_code_check(code, &found);
-    println!("{words}");
+    outln!("{words}");
     if !intact {
         bail!("核验未通过");
     }
@@ -382,17 +408,17 @@ fn export(store: &Store, document: &Document, out: &Path) -> anyhow::Result<()> 
         return Err(error.into());
     }
     for (path, size) in &outcome.written {
-        println!("已导出 {}（{} KB）", path.display(), size.div_ceil(1024));
+        outln!("已导出 {}（{} KB）", path.display(), size.div_ceil(1024));
     }
     Ok(())
 }
 
 fn list(store: &Store) -> anyhow::Result<()> {
     let compounds = store.compound_rows()?;
-    println!("小区（{} 个）", compounds.len());
+    outln!("小区（{} 个）", compounds.len());
     for row in &compounds {
         let c = &row.compound;
-        println!(
+        outln!(
             "  {}  {}  {}  {}  {}  {}",
             c.id,
             c.name,
@@ -403,9 +429,9 @@ fn list(store: &Store) -> anyhow::Result<()> {
         );
     }
     let clusters = store.clusters()?;
-    println!("片区（{} 个）", clusters.len());
+    outln!("片区（{} 个）", clusters.len());
     for k in &clusters {
-        println!(
+        outln!(
             "  {}  {}  {}",
             k.id,
             k.name,
@@ -414,14 +440,14 @@ fn list(store: &Store) -> anyhow::Result<()> {
     }
     let inspections = store.all_inspections()?;
     let audit = store.audit()?;
-    println!("验收记录（{} 条）", inspections.len());
+    outln!("验收记录（{} 条）", inspections.len());
     for l in &inspections {
         let s = &l.summary;
         let flag = audit
             .finding(s.id)
             .map(|f| format!("  ⚠ {}", f.summary()))
             .unwrap_or_default();
-        println!(
+        outln!(
             "  {}  [{}] {}  {}  第{}轮{}  {}/{}  {}  {}{flag}",
             s.id,
             l.subject.kind_label(),
@@ -436,9 +462,9 @@ fn list(store: &Store) -> anyhow::Result<()> {
         );
     }
     if !audit.is_clean() {
-        println!("核验发现问题（yanshou verify 查看详情）：");
+        outln!("核验发现问题（yanshou verify 查看详情）：");
         for line in audit.lines() {
-            println!("  ⚠ {line}");
+            outln!("  ⚠ {line}");
         }
     }
     Ok(())

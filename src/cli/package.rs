@@ -64,7 +64,7 @@ pub fn export_package(
         (None, Some((first, last))) => format!("第 {first}-{last} 号变更"),
         (None, None) => "没有新的变更".to_owned(),
     };
-    println!(
+    outln!(
         "已导出数据包 {}：{what}，{rows} 行记录，{} 张照片（{} KB）",
         out.display(),
         manifest.photos,
@@ -79,7 +79,7 @@ pub fn import_package(store: &mut Store, package: &Path) -> anyhow::Result<()> {
     let outcome = store
         .import_package(&read, &file_name(package))
         .with_context(|| format!("导入数据包 {}", package.display()))?;
-    println!("{}", outcome.summary());
+    outln!("{}", outcome.summary());
     Ok(())
 }
 
@@ -99,7 +99,7 @@ pub fn identity(store: &mut Store, name: Option<&str>, role: Option<&str>) -> an
     } else {
         current
     };
-    println!(
+    outln!(
         "本机：{}（编号 {}）",
         identity.describe(),
         short_device_id(&identity.id)
@@ -110,9 +110,9 @@ pub fn identity(store: &mut Store, name: Option<&str>, role: Option<&str>) -> an
 /// The machines this file has exchanged packages with.
 pub fn peers(store: &Store) -> anyhow::Result<()> {
     let peers = store.peers()?;
-    println!("交换过数据包的电脑（{} 台）", peers.len());
+    outln!("交换过数据包的电脑（{} 台）", peers.len());
     for p in peers {
-        println!(
+        outln!(
             "  {}  {}（{}）  已收到对方第 1-{} 号变更，已发出本机第 1-{} 号变更",
             p.id,
             p.name,

@@ -53,7 +53,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
         ticks.push(start.elapsed());
     }
     let (median, p99) = stats(ticks);
-    println!(
+    outln!(
         "保存一次勾选（{iterations} 次，含 fsync）：中位数 {}，p99 {}",
         ms(median),
         ms(p99)
@@ -72,7 +72,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
         exports.push(start.elapsed());
     }
     let (median, p99) = stats(exports);
-    println!(
+    outln!(
         "导出一份 {} 项验收单 PDF（{runs} 次）：首次（含字体解析）{}，中位数 {}，p99 {}，文件 {} KB",
         sheet.inspection.items.len(),
         ms(first),
@@ -92,7 +92,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
             let start = Instant::now();
             let sheet = AcceptanceSheet::load(&store, round, Clock::local())?;
             let bytes = render_acceptance_sheet(&sheet)?;
-            println!(
+            outln!(
                 "导出一份 {} 项片区验收单 PDF（含读取）：{}，文件 {} KB",
                 sheet.inspection.items.len(),
                 ms(start.elapsed()),
@@ -102,7 +102,7 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
         let start = Instant::now();
         let summary = crate::export::OverallSheet::load(&store, cluster, Clock::local())?;
         let bytes = crate::export::render_overall_sheet(&summary)?;
-        println!(
+        outln!(
             "导出综合验收汇总表 PDF（{} 个小区，含读取）：{}，文件 {} KB",
             summary.members.len(),
             ms(start.elapsed()),
@@ -224,7 +224,7 @@ fn tick_frame_benchmarks(ticks: usize) -> anyhow::Result<()> {
         }
         let (tick, tick_p99) = stats(tick_times);
         let (remark, remark_p99) = stats(remark_times);
-        println!(
+        outln!(
             "勾选到下一帧就绪（{} 项，{ticks} 次，含 fsync）：中位数 {}，p99 {}；备注一次按键：中位数 {}，p99 {}",
             codes.len(),
             ms(tick),
@@ -344,7 +344,7 @@ fn register_benchmarks(frames: usize) -> anyhow::Result<()> {
         let times: Vec<Duration> = (0..frames).map(|_| frame(&mut view)).collect();
         let (median, p99) = stats(times);
         medians.push(median);
-        println!(
+        outln!(
             "名册一帧（{n} 个小区，{frames} 帧，布局+细分，不含 GPU）：中位数 {}，p99 {}；读取名册 {}",
             ms(median),
             ms(p99),
@@ -361,7 +361,7 @@ fn register_benchmarks(frames: usize) -> anyhow::Result<()> {
                 std::hint::black_box(shown);
             }
             let (median, p99) = stats(filters);
-            println!(
+            outln!(
                 "按乡镇筛选 {n} 个小区（30 次）：中位数 {}，p99 {}",
                 ms(median),
                 ms(p99)
@@ -369,7 +369,7 @@ fn register_benchmarks(frames: usize) -> anyhow::Result<()> {
         }
     }
     if let [small, large] = medians[..] {
-        println!(
+        outln!(
             "100,000 与 100 个小区的帧时间之比：{:.2}（目标 < 2，且 < 4 ms）",
             large.as_secs_f64() / small.as_secs_f64()
         );

@@ -84,7 +84,7 @@ pub(super) fn run(dir: &std::path::Path) -> anyhow::Result<()> {
         "导入后只有 {compounds} 个小区"
     );
 
-    println!(
+    outln!(
         "外业数据包（{COMPOUNDS} 个小区、{} 次勾选、{photos_added} 张照片，{} 项变更，{:.1} MB）：导出 {}，读取核对 {}，导入 {}（目标各 < 5 s）",
         COMPOUNDS * TICKS_PER_ROUND,
         package.entries.len(),

@@ -55,7 +55,7 @@ pub(super) fn run() -> anyhow::Result<()> {
         before.push(start.elapsed());
     }
     let (before, _) = stats(before);
-    println!(
+    outln!(
         "导入一张 4000×3000 照片（{} KB，DCT 缩放解码、SIMD 缩放与编码、缩略图）：中位数 {}；原方法（完整解码、Triangle 缩放、image 编码）{}，快 {:.1} 倍",
         original.len() / 1024,
         ms(single),
@@ -80,7 +80,7 @@ pub(super) fn run() -> anyhow::Result<()> {
         crate::import::photo::import_file(path)?;
     }
     let one_core = start.elapsed();
-    println!(
+    outln!(
         "导入 20 张（读文件）：{cores} 核并行 {}，单核 {}（{:.2} 倍）",
         ms(batch),
         ms(one_core),
@@ -100,7 +100,7 @@ pub(super) fn run() -> anyhow::Result<()> {
     let sheet = AcceptanceSheet::load(&store, id, Clock::local())?;
     let start = Instant::now();
     let bytes = render_acceptance_sheet(&sheet)?;
-    println!(
+    outln!(
         "导出含 20 张照片的验收单：{}，文件 {} KB",
         ms(start.elapsed()),
         bytes.len().div_ceil(1024)
@@ -118,7 +118,7 @@ pub(super) fn run() -> anyhow::Result<()> {
         renders.push(start.elapsed());
     }
     let (after_first, p99) = stats(renders);
-    println!(
+    outln!(
         "一份验收单（字体已解析后）：中位数 {}，p99 {}",
         ms(after_first),
         ms(p99)
@@ -137,7 +137,7 @@ pub(super) fn run() -> anyhow::Result<()> {
         crate::export::write_file_atomically(&dir.join(format!("s{i}.pdf")), &bytes)?;
     }
     let sequential = start.elapsed();
-    println!(
+    outln!(
         "批量导出 100 份验收单（渲染并写盘）：{cores} 核并行 {}（每份 {}），单核 {}（{:.2} 倍）",
         ms(parallel),
         ms(parallel / 100),

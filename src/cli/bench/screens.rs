@@ -38,7 +38,7 @@ pub(super) fn run() -> anyhow::Result<()> {
         c.cluster_id = Some(cluster.id);
         store.save_compound(&c)?;
     }
-    println!(
+    outln!(
         "（准备 100,000 个小区的文件：{:.1} s）",
         started.elapsed().as_secs_f64()
     );
@@ -63,7 +63,7 @@ pub(super) fn run() -> anyhow::Result<()> {
         ("设置与备份", Screen::Settings),
         ("小区名册（返回）", Screen::Register),
     ];
-    println!("打开窗口（名册开始后台读取）：界面线程 {}", ms(opened));
+    outln!("打开窗口（名册开始后台读取）：界面线程 {}", ms(opened));
     let mut worst = Duration::ZERO;
     for (name, screen) in screens {
         let start = Instant::now();
@@ -80,13 +80,13 @@ pub(super) fn run() -> anyhow::Result<()> {
             std::thread::sleep(Duration::from_millis(2));
         }
         worst = worst.max(longest);
-        println!(
+        outln!(
             "打开{name}：界面线程最长一次 {}，至记录全部显示 {}（{frames} 帧）",
             ms(longest),
             ms(start.elapsed())
         );
     }
-    println!("各页面界面线程最长停顿：{}（目标 16 ms 以内）", ms(worst));
+    outln!("各页面界面线程最长停顿：{}（目标 16 ms 以内）", ms(worst));
     drop(app);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

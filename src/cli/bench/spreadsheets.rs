@@ -66,7 +66,7 @@ pub(super) fn run(dir: &std::path::Path) -> anyhow::Result<()> {
     let registered = store.import_register(&plans)?;
     let write = start.elapsed();
     anyhow::ensure!(registered == REGISTER_ROWS, "只登记了 {registered} 个小区");
-    println!(
+    outln!(
         "导入 {REGISTER_ROWS} 行小区名册（.xlsx）：读取 {}，识别与逐行检查 {}，登记（一个事务，含 fsync）{}，共 {}（目标 < 1 s）",
         ms(read),
         ms(check),
@@ -88,7 +88,7 @@ pub(super) fn run(dir: &std::path::Path) -> anyhow::Result<()> {
     let start = Instant::now();
     let bytes = render_ledger(&ledger)?;
     let rendered = start.elapsed();
-    println!(
+    outln!(
         "导出 {LEDGER_COMPOUNDS} 个小区的台账（.xlsx）：读取 {}，生成 {}，文件 {:.1} MB",
         ms(loaded),
         ms(rendered),
@@ -139,7 +139,7 @@ fn progress_frames(store: &Store, compounds: &[Compound]) -> anyhow::Result<()> 
     }
     let times: Vec<_> = (0..30).map(|_| frame(&mut view)).collect();
     let (median, p99) = super::figures::stats(times);
-    println!(
+    outln!(
         "进度页（{} 个小区）：读取并统计 {}；一帧（布局+细分，不含 GPU）中位数 {}，p99 {}",
         compounds.len(),
         ms(load),

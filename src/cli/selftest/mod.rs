@@ -46,7 +46,7 @@ pub fn run(long: bool) -> anyhow::Result<()> {
     for scenario in crash::Scenario::ALL {
         let start = Instant::now();
         let report = crash::run(&exe, scenario, sizes.kills, 2026)?;
-        println!(
+        outln!(
             "kill -9（{}）：{} 次，确认保存的写入 {} 次，丢失 {}，重新打开后不完整 {}；用时 {:.1} s",
             scenario.label(),
             report.trials,
@@ -56,7 +56,7 @@ pub fn run(long: bool) -> anyhow::Result<()> {
             start.elapsed().as_secs_f64()
         );
         for bad in report.broken.iter().take(10) {
-            println!("　问题：{bad}");
+            outln!("　问题：{bad}");
         }
         trials += report.trials;
         acknowledged += report.acknowledged;
@@ -64,11 +64,11 @@ pub fn run(long: bool) -> anyhow::Result<()> {
             faults += 1;
         }
     }
-    println!("kill -9 合计：{trials} 次，确认保存的写入 {acknowledged} 次。");
+    outln!("kill -9 合计：{trials} 次，确认保存的写入 {acknowledged} 次。");
 
     let start = Instant::now();
     let damage = damage::run(sizes.damaged_files, 2026)?;
-    println!(
+    outln!(
         "损坏的文件：{} 个，拒绝 {}（均有中文原因、文件未改动、旁边未留新文件），打开 {}（打开后完整性检查均通过），打开时已损坏 {}，被改动 {}，原因不明 {}，崩溃 {}；用时 {:.1} s",
         damage.files,
         damage.refused,
@@ -84,7 +84,7 @@ pub fn run(long: bool) -> anyhow::Result<()> {
         .iter()
         .map(|(cause, n)| format!("{cause} {n}"))
         .collect();
-    println!("　拒绝的原因：{}", causes.join("，"));
+    outln!("　拒绝的原因：{}", causes.join("，"));
     for bad in damage
         .opened_corrupt
         .iter()
@@ -93,7 +93,7 @@ pub fn run(long: bool) -> anyhow::Result<()> {
         .chain(&damage.panics)
         .take(80)
     {
-        println!("　问题：{bad}");
+        outln!("　问题：{bad}");
     }
     if !damage.is_clean() {
         faults += 1;
@@ -101,7 +101,7 @@ pub fn run(long: bool) -> anyhow::Result<()> {
 
     let start = Instant::now();
     let race = race::run(sizes.races)?;
-    println!(
+    outln!(
         "两个写入者抢签字：签字锁定 {} 次，另一程序同时写入 {} 次，校验码与记录不符 {}；用时 {:.1} s",
         race.sign_offs,
         race.other_writes,
@@ -113,20 +113,20 @@ pub fn run(long: bool) -> anyhow::Result<()> {
     }
 
     let (tried, missed) = tamper::run()?;
-    println!(
+    outln!(
         "篡改已签字的记录：{tried} 种，发现 {}，漏掉 {}",
         tried - missed.len().min(tried),
         missed.len()
     );
     for m in &missed {
-        println!("　问题：{m}");
+        outln!("　问题：{m}");
     }
     if !missed.is_empty() {
         faults += 1;
     }
 
     let disk = disk::run()?;
-    println!(
+    outln!(
         "磁盘满与只读：通过 {} 项（{}），失败 {}，跳过 {}",
         disk.passed.len(),
         disk.passed.join("、"),
@@ -134,7 +134,7 @@ pub fn run(long: bool) -> anyhow::Result<()> {
         disk.skipped.len()
     );
     for line in disk.failed.iter().chain(&disk.skipped) {
-        println!("　{line}");
+        outln!("　{line}");
     }
     if !disk.failed.is_empty() {
         faults += 1;
@@ -143,6 +143,6 @@ pub fn run(long: bool) -> anyhow::Result<()> {
     if faults > 0 {
         anyhow::bail!("自检发现 {faults} 类问题（见上）");
     }
-    println!("自检通过。");
+    outln!("自检通过。");
     Ok(())
 }
