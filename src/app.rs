@@ -54,6 +54,9 @@ pub struct App {
     egui_ctx: Option<egui::Context>,
     /// The store is on the `package-apply` thread (back when the package is applied).
     store_away: bool,
+    /// A package given to open (a double-click) while no file this window may write was open:
+    /// imported as soon as one is.
+    waiting_package: Option<PathBuf>,
     /// The user's settings, and where they are kept (`None`: not kept, as in tests).
     settings: crate::model::settings::Settings,
     settings_path: Option<PathBuf>,
@@ -154,6 +157,7 @@ impl App {
             commands: Vec::new(),
             egui_ctx: None,
             store_away: false,
+            waiting_package: None,
             settings: crate::model::settings::Settings::default(),
             settings_path: None,
         }
@@ -201,6 +205,11 @@ impl App {
 
     pub fn db_path(&self) -> &Path {
         &self.db_path
+    }
+
+    /// A package that waits for a file to be opened before it is imported.
+    pub fn waiting_package(&self) -> Option<&Path> {
+        self.waiting_package.as_deref()
     }
 
     /// Whether a background export is running.
@@ -263,6 +272,7 @@ impl App {
                 register_query: &mut self.register_query,
                 exporting: self.jobs.is_exporting(),
                 audit: self.audit.as_ref(),
+                waiting_package: self.waiting_package.as_deref(),
             };
             self.page.show(ui, &mut shared, &mut self.commands);
         });

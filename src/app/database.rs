@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::App;
 use super::command_handling::today;
-use crate::command::Screen;
+use crate::command::{Command, Screen};
 use crate::store::{Store, StoreError};
 use crate::ui::Page;
 use crate::ui::compound_list::RegisterQuery;
@@ -38,6 +38,25 @@ impl App {
         }
         self.start_audit();
         self.start_daily_backup();
+        self.import_waiting_package();
+    }
+
+    /// A package that waited for a file is imported into the one now open, if this window
+    /// may write it; else it waits on, and that is said.
+    fn import_waiting_package(&mut self) {
+        let Some(package) = self.waiting_package.take() else {
+            return;
+        };
+        if self
+            .store
+            .as_ref()
+            .is_some_and(|s| *s.access() == crate::store::Access::Write)
+        {
+            self.send(Command::ImportPackage(package));
+        } else {
+            self.info(crate::ui::no_database::waiting_words(&package));
+            self.waiting_package = Some(package);
+        }
     }
 
     /// The day's backup of a file this window writes, on the first open of the day, on a

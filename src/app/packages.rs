@@ -16,6 +16,17 @@ impl App {
     /// applies it.
     pub(super) fn start_package_import(&mut self, path: PathBuf) {
         self.dialog = None;
+        let writable = self
+            .store
+            .as_ref()
+            .is_some_and(|s| *s.access() == crate::store::Access::Write);
+        if !writable && !self.store_away {
+            // No file this window may write (a first start, a refused or view-only file): the
+            // package waits for one, and is said, not dropped.
+            self.info(crate::ui::no_database::waiting_words(&path));
+            self.waiting_package = Some(path);
+            return;
+        }
         if self.store.is_none() || self.jobs.has(JobKind::PackageRead) {
             self.error("上一个数据包仍在导入，请稍候。");
             return;

@@ -8,6 +8,14 @@ use eframe::egui;
 use crate::command::{Command, UiCommand};
 use crate::ui::widgets::CommandButton;
 
+/// What the page says of a package that waits to be imported.
+pub fn waiting_words(package: &Path) -> String {
+    format!(
+        "收到数据包“{}”：请先新建或打开数据库，打开后将自动导入。",
+        crate::import::file_name_of(package)
+    )
+}
+
 /// Why no database is open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoDatabase {
@@ -17,9 +25,23 @@ pub enum NoDatabase {
     Missing,
 }
 
-pub fn show(ui: &mut egui::Ui, path: &Path, why: &NoDatabase, commands: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    path: &Path,
+    waiting_package: Option<&Path>,
+    why: &NoDatabase,
+    commands: &mut Vec<Command>,
+) {
     ui.vertical_centered(|ui| {
         ui.add_space(60.0);
+        if let Some(package) = waiting_package {
+            ui.label(
+                egui::RichText::new(waiting_words(package))
+                    .strong()
+                    .color(ui.visuals().warn_fg_color),
+            );
+            ui.add_space(12.0);
+        }
         match why {
             NoDatabase::Missing => {
                 ui.heading("欢迎使用验收程序");

@@ -56,6 +56,8 @@ pub struct Shared<'a> {
     pub exporting: bool,
     /// What the check of every signed record found on opening (once it has run).
     pub audit: Option<&'a crate::store::Audit>,
+    /// A package given to open that waits for a database to be opened or created.
+    pub waiting_package: Option<&'a std::path::Path>,
 }
 
 /// One step of the breadcrumb trail: its text, and where a click goes.
@@ -242,7 +244,9 @@ impl Page {
         commands: &mut Vec<Command>,
     ) {
         match self {
-            Self::NoDatabase(why) => no_database::show(ui, shared.db_path, why, commands),
+            Self::NoDatabase(why) => {
+                no_database::show(ui, shared.db_path, shared.waiting_package, why, commands)
+            }
             Self::Register(view) => compound_list::show(
                 ui,
                 view,

@@ -122,3 +122,54 @@ fn a_package_carried_from_a_laptop_to_the_office_merges_and_a_conflict_is_settle
     assert!(office.query_by_label("【冲突】永宁小区").is_none());
     assert!(office.query_by_label("永宁小区").is_some());
 }
+
+/// A package double-clicked on a first start, before any database exists: the page says it
+/// waits; once the user creates the file there, it is imported (never dropped).
+#[test]
+fn a_package_opened_before_any_database_exists_is_imported_once_one_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let package = {
+        let mut field = Machine::new(dir.path(), "城关镇-王海燕", Role::Field);
+        let mut compound = crate::common::compound("等候导入小区");
+        compound.town_id = Some(field.store.towns().unwrap()[0].id);
+        field.store.save_compound(&compound).unwrap();
+        field.send(None)
+    };
+    let db = dir.path().join("新电脑").join("yanshou.db");
+    std::fs::create_dir(db.parent().unwrap()).unwrap();
+
+    let mut app = App::open(db.clone(), false);
+    app.send(yanshou::command::Command::ImportPackage(package.clone()));
+    let mut h = harness(app);
+    h.run();
+    let name = package.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(h.state().waiting_package(), Some(package.as_path()));
+    // On the page and in the status bar.
+    assert_eq!(
+        h.query_all_by_label_contains(&format!("收到数据包“{name}”：请先新建或打开数据库"))
+            .count(),
+        2,
+        "the page says the package waits"
+    );
+    assert!(!db.exists(), "nothing made before the user says so");
+
+    h.get_by_role_and_label(A11y::Button, "在此新建数据库")
+        .click();
+    wait_until(&mut h, |h| {
+        h.state()
+            .message()
+            .is_some_and(|m| m.text.contains("城关镇-王海燕"))
+            && !h.state().is_busy()
+    });
+    assert_eq!(h.state().waiting_package(), None);
+    let names: Vec<String> = h
+        .state()
+        .store()
+        .unwrap()
+        .compound_rows()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.compound.name)
+        .collect();
+    assert_eq!(names, ["等候导入小区"]);
+}
