@@ -67,9 +67,24 @@ fn the_deb_holds_the_binary_the_menu_entry_icons_mime_type_and_licences() {
     assert_eq!(field("Architecture").as_deref(), Some("amd64"));
     assert_eq!(field("Section").as_deref(), Some("utils"));
     let depends = field("Depends").unwrap();
-    for lib in ["libgl1", "libegl1", "libx11-6", "libxkbcommon-x11-0"] {
-        assert!(depends.contains(lib), "{depends}");
+    // What winit and glutin load at run time, and the glibc floor.
+    for lib in [
+        "libc6 (>= 2.28)",
+        "libgl1",
+        "libegl1",
+        "libx11-6",
+        "libx11-xcb1",
+        "libxcursor1",
+        "libxi6",
+        "libxkbcommon-x11-0",
+        "libwayland-client0",
+    ] {
+        assert!(depends.contains(lib), "{lib} missing from {depends}");
     }
+    assert!(
+        field("Maintainer").is_some_and(|m| m.contains(" <") && m.ends_with('>')),
+        "a maintainer with an address"
+    );
     assert!(
         field("Description")
             .unwrap()
@@ -84,6 +99,8 @@ fn the_deb_holds_the_binary_the_menu_entry_icons_mime_type_and_licences() {
         "./usr/share/icons/hicolor/scalable/apps/yanshou.svg".to_owned(),
         "./usr/share/doc/yanshou/copyright".to_owned(),
         "./usr/share/doc/yanshou/LICENSE-wqy-microhei.txt".to_owned(),
+        "./usr/share/doc/yanshou/changelog.Debian.gz".to_owned(),
+        "./usr/share/lintian/overrides/yanshou".to_owned(),
     ];
     for size in [16, 22, 24, 32, 48, 64, 128, 256, 512] {
         expected.push(format!(
@@ -174,4 +191,111 @@ fn a_double_clicked_package_opens_the_default_database_and_is_imported() {
             .command
             .is_some()
     );
+}
+
+/// Whether the tools for the glibc-2.28 build and the chroot are here (.ci/run installs them).
+fn compat_tools_missing() -> Option<&'static str> {
+    let runs = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !cargo_deb_installed() {
+        return Some("cargo-deb");
+    }
+    if !runs("cargo-zigbuild", &["--version"]) {
+        return Some("cargo-zigbuild");
+    }
+    for (program, args) in [
+        ("lintian", &["--version"][..]),
+        ("objdump", &["--version"][..]),
+    ] {
+        if !runs(program, args) {
+            return Some(program);
+        }
+    }
+    None
+}
+
+/// The .deb as shipped (a binary built against glibc 2.28, from the debug profile here to
+/// keep CI in time) installed with `--no-install-recommends` on a minimal Debian 11 chroot:
+/// the command line's cycle and the window run there (packaging/test-deb-in-chroot.sh), and
+/// lintian finds no error.
+#[test]
+fn the_deb_installs_and_runs_on_a_minimal_debian_11() {
+    if let Some(missing) = compat_tools_missing() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have {missing} (.ci/run installs it)"
+        );
+        eprintln!("{missing} is not installed here: skipped (packaging/install-build-tools.sh)");
+        return;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let build = Command::new(root.join("packaging/build-deb.sh"))
+        .arg("--compat-debug")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&build.stdout);
+    assert!(
+        build.status.success(),
+        "{said}\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(said.contains("needs at most GLIBC_2."), "{said}");
+    let deb = std::fs::read_dir(out.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "deb"))
+        .expect("a .deb");
+
+    let lintian = Command::new("lintian")
+        .args([
+            "--fail-on",
+            "error",
+            "--suppress-tags",
+            "unstripped-binary-or-object",
+        ])
+        .arg(&deb)
+        .output()
+        .unwrap();
+    let findings = String::from_utf8_lossy(&lintian.stdout);
+    assert!(
+        lintian.status.success() && !findings.lines().any(|l| l.starts_with("E: ")),
+        "lintian:\n{findings}{}",
+        String::from_utf8_lossy(&lintian.stderr)
+    );
+
+    let run = Command::new(root.join("packaging/test-deb-in-chroot.sh"))
+        .arg(&deb)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&run.stdout);
+    let errors = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{said}\n{errors}");
+    if let Some(line) = said.lines().find(|l| l.starts_with("SKIPPED")) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs as root with debootstrap: {line}"
+        );
+        eprintln!("{line}");
+        return;
+    }
+    for expected in [
+        "glibc in the chroot: ldd (Debian GLIBC 2.31",
+        "yanshou 0.1.0",
+        "cli: ok",
+        "window: up for 8 s, shown on the display, no library error",
+        "a C compiler among them",
+        "PASSED",
+    ] {
+        assert!(
+            said.contains(expected),
+            "{expected} not in\n{said}\n{errors}"
+        );
+    }
 }
