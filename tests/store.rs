@@ -461,3 +461,57 @@ fn a_new_file_with_everything_in_its_wal_opens_and_a_second_window_views_it() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].compound.name, "刚建的小区");
 }
+
+/// Objects planted in the file with another tool (a trigger that would run inside the app's
+/// own writes, a view, a table stripped of STRICT) are refused at the door by name, the file
+/// untouched; one of the program's own lock triggers dropped is no refusal (it is put back).
+#[test]
+fn a_planted_trigger_view_or_altered_table_is_refused_by_name() {
+    for (sql, says) in [
+        (
+            "CREATE TRIGGER rewrite_address AFTER INSERT ON compound BEGIN
+               UPDATE compound SET address = '别处' WHERE id = NEW.id; END;",
+            "多出触发器“rewrite_address”",
+        ),
+        (
+            "CREATE VIEW everything AS SELECT * FROM compound;",
+            "多出视图“everything”",
+        ),
+        (
+            "PRAGMA writable_schema = ON;
+             UPDATE sqlite_master SET sql = replace(sql, ') STRICT', ')') WHERE name = 'town';
+             PRAGMA writable_schema = OFF;",
+            "表“town”的定义被改动",
+        ),
+    ] {
+        let (_dir, path) = temp_db();
+        drop(Store::open(&path).expect("open"));
+        let conn = rusqlite::Connection::open(&path).expect("sqlite3");
+        conn.execute_batch(sql).expect(sql);
+        drop(conn);
+        let before = std::fs::read(&path).expect("read");
+        for refused in [Store::open(&path).err(), Store::open_read_only(&path).err()] {
+            let words = refused.expect("refused").to_string();
+            assert!(words.contains(says), "{says}: {words}");
+        }
+        assert_eq!(std::fs::read(&path).expect("read"), before, "{says}");
+    }
+
+    let (_dir, path) = temp_db();
+    drop(Store::open(&path).expect("open"));
+    let conn = rusqlite::Connection::open(&path).expect("sqlite3");
+    conn.execute_batch("DROP TRIGGER inspection_item_locked;")
+        .expect("drop");
+    drop(conn);
+    drop(Store::open_read_only(&path).expect("a missing lock trigger is no refusal"));
+    let store = Store::open(&path).expect("reopens for writing");
+    let back: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'inspection_item_locked'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(back, 1, "put back");
+}

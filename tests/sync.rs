@@ -524,3 +524,82 @@ fn overlapping_packages_apply_once_and_deletions_travel_unless_changed_since() {
     assert_eq!(content(&laptop.store), content(&office.store));
     assert_eq!(office.store.compound_rows().unwrap().len(), 1);
 }
+
+/// A row added to a record signed at the office, by a package: not taken (the applier checks
+/// the signed parent itself), and the file's own locks refuse the same by SQL.
+#[test]
+fn nothing_is_added_to_a_record_signed_here_by_sql_or_by_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业丙", Role::Field);
+    let (_, inspection) = common::store_with_inspection(&mut laptop.store, "加项小区");
+    office.receive(&laptop.send(None)).unwrap();
+    common::pass_every_item(&mut office.store, inspection);
+    common::sign_off_as_is(&mut office.store, inspection);
+    let items_before = office.store.inspection(inspection).unwrap().items.len();
+
+    // By SQL on the office's file, triggers in place: every write is refused.
+    let raw = rusqlite::Connection::open(&office.path).unwrap();
+    let copy_item = format!(
+        "CREATE TEMP TABLE t AS SELECT * FROM inspection_item WHERE inspection_id = '{inspection}' LIMIT 1;
+         UPDATE t SET code = 'XQ-ZZ-99', position = 99;
+         INSERT INTO inspection_item SELECT * FROM t;"
+    );
+    for sql in [
+        copy_item.clone(),
+        format!("DELETE FROM inspection_item WHERE inspection_id = '{inspection}'"),
+        format!(
+            "INSERT INTO inspection_party (inspection_id, position, unit) VALUES ('{inspection}', 9, '冒名单位')"
+        ),
+        format!(
+            "UPDATE inspection_party SET unit = '冒名单位' WHERE inspection_id = '{inspection}'"
+        ),
+        format!("DELETE FROM inspection_party WHERE inspection_id = '{inspection}'"),
+    ] {
+        let refused = raw.execute_batch(&format!("BEGIN; {sql}; COMMIT;"));
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.to_string().contains("signed off")),
+            "{sql}: {refused:?}"
+        );
+        let _ = raw.execute_batch("ROLLBACK; DROP TABLE IF EXISTS temp.t;");
+    }
+    drop(raw);
+
+    // By package: the laptop's copy (unsigned there) gains an item and travels whole.
+    let raw = rusqlite::Connection::open(&laptop.path).unwrap();
+    raw.execute_batch(&copy_item).unwrap();
+    drop(raw);
+    let added = laptop.send_scope(
+        Some(&office),
+        yanshou::store::sync::Scope::Everything { town: None },
+    );
+    office.receive(&added).unwrap();
+    let round = office.store.inspection(inspection).unwrap();
+    assert_eq!(round.items.len(), items_before);
+    assert!(round.item("XQ-ZZ-99").is_none());
+    let audit = office.store.audit().unwrap();
+    assert!(audit.is_clean(), "{:?}", audit.lines());
+}
+
+/// A signature arriving with strokes off the pad (drawn across the sheet) refuses the
+/// package whole; the office file stays byte for byte.
+#[test]
+fn a_signature_with_strokes_off_the_pad_is_refused_on_arrival() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业丁", Role::Field);
+    let (_, inspection) = common::store_with_inspection(&mut laptop.store, "笔迹小区");
+    let drawn = yanshou::model::SignMethod::Drawn(vec![vec![[0.1, 0.2], [0.5, 0.6]]]);
+    laptop.store.sign(inspection, 0, "签字人", &drawn).unwrap();
+    let raw = rusqlite::Connection::open(&laptop.path).unwrap();
+    raw.execute_batch("UPDATE signature SET strokes = '[[[-9.0,-9.0],[9.0,9.0]]]'")
+        .unwrap();
+    drop(raw);
+    let package = laptop.send_scope(None, yanshou::store::sync::Scope::Everything { town: None });
+    let before = file_bytes(&office.path);
+    let refused = office.receive(&package).unwrap_err().to_string();
+    assert!(refused.contains("签名笔迹超出签名板"), "{refused}");
+    assert_eq!(file_bytes(&office.path), before);
+}

@@ -210,3 +210,110 @@ fn editing_the_compound_later_leaves_the_signed_sheet_as_signed() {
     assert!(text.contains("自检小区"), "the signed head is printed");
     assert!(!text.contains("改名后的小区"));
 }
+
+/// The printed code is compared with the record as it is now: a record un-signed behind the
+/// app's back, changed and signed off again, its new seal appended to the log after the old
+/// one: the log still knows the code on the paper, but the record no longer "verifies" with it.
+#[test]
+fn a_printed_code_fails_after_the_record_was_changed_and_sealed_again() {
+    let (_dir, path, id, printed) = signed_record();
+    tamper(
+        &path,
+        &format!(
+            "CREATE TABLE kept_entry AS SELECT * FROM seal_log;
+             DELETE FROM seal_log;
+             UPDATE inspection SET seal = NULL, signed_off_at = NULL WHERE id = '{id}';
+             UPDATE inspection_item SET result = 'pass', remark = '' WHERE code = 'XQ-LZ-01'"
+        ),
+    );
+    // The door refuses the scratch table: it goes once the sign-off is done.
+    let saved = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT seal, seal_version, signed_off_at, prev_hash, entry_hash FROM kept_entry",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )
+        .unwrap();
+    tamper(&path, "DROP TABLE kept_entry");
+    let resealed = {
+        let mut store = Store::open(&path).unwrap();
+        yanshou::model::signoff::short_code(&store.sign_off(id).unwrap())
+    };
+    assert_ne!(resealed, printed);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TRIGGER seal_log_no_update; DROP TRIGGER seal_log_no_delete;")
+        .unwrap();
+    // The old entry goes back first in the log, the new one after it: as if the new seal had
+    // been appended.
+    conn.execute_batch("UPDATE seal_log SET seq = 2 WHERE seq = 1")
+        .unwrap();
+    conn.execute(
+        "INSERT INTO seal_log (seq, inspection_id, seal, seal_version, signed_off_at, prev_hash, entry_hash)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![id.to_string(), saved.0, saved.1, saved.2, saved.3, saved.4],
+    )
+    .unwrap();
+    drop(conn);
+    let exe = env!("CARGO_BIN_EXE_yanshou");
+    let out = std::process::Command::new(exe)
+        .arg("--db")
+        .arg(&path)
+        .args(["verify", "--code", &printed])
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("不一致") && text.contains(&resealed) && text.contains("重新封存"),
+        "{text}"
+    );
+    // The new code itself matches the record as it is.
+    let out = std::process::Command::new(exe)
+        .arg("--db")
+        .arg(&path)
+        .args(["verify", "--code", &resealed])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("一致"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// Signature strokes pushed off the pad behind the app's back: the seal covers the values
+/// the sheet draws, so the record no longer matches it.
+#[test]
+fn strokes_pushed_off_the_pad_break_the_seal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("笔迹.db");
+    let id = {
+        let mut store = Store::open(&path).unwrap();
+        let (_, id) = common::store_with_inspection(&mut store, "笔迹小区");
+        common::pass_every_item(&mut store, id);
+        let drawn =
+            yanshou::model::SignMethod::Drawn(vec![vec![[0.1, 0.2], [0.5, 0.6], [0.9, 0.3]]]);
+        for position in 0..3 {
+            store.sign(id, position, "签字人", &drawn).unwrap();
+        }
+        store.sign_off(id).unwrap();
+        id
+    };
+    assert!(matches!(check(&path, id), SealCheck::Intact { .. }));
+    tamper(
+        &path,
+        "UPDATE signature SET strokes = '[[[-9.0,-9.0],[9.0,9.0]]]' WHERE position = 0",
+    );
+    let found = check(&path, id);
+    assert!(matches!(found, SealCheck::Tampered { .. }), "{found:?}");
+}

@@ -558,3 +558,31 @@ fn a_code_printed_by_the_previous_release_still_verifies() {
     assert!(store.audit().unwrap().is_clean());
     assert_eq!(store.seal_log().unwrap()[0].seal_version, 1);
 }
+
+/// Migration 14: from whatever version a file came, a signed record's items and
+/// participating units are locked afterwards for INSERT, UPDATE and DELETE.
+#[test]
+fn every_older_version_gains_the_locks_on_items_and_parties() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for version in 1..SCHEMA_VERSION {
+        let path = file_of_version(dir.path(), version);
+        let store = Store::open(&path).unwrap_or_else(|e| panic!("v{version}: {e}"));
+        let triggers: Vec<String> = store
+            .connection()
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'inspection_%_locked_%' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for name in [
+            "inspection_item_locked_delete",
+            "inspection_item_locked_insert",
+            "inspection_party_locked_delete",
+            "inspection_party_locked_insert",
+            "inspection_party_locked_update",
+        ] {
+            assert!(triggers.iter().any(|t| t == name), "v{version}: {name} in {triggers:?}");
+        }
+    }
+}

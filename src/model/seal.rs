@@ -71,7 +71,7 @@ struct SignatureForm<'a> {
     signer: &'a str,
     signed_at: &'a str,
     wet_ink: bool,
-    strokes: Vec<Vec<[u16; 2]>>,
+    strokes: Vec<Vec<[i32; 2]>>,
 }
 
 #[derive(Serialize)]
@@ -116,9 +116,11 @@ struct Canonical<'a> {
     signed_off_at: &'a str,
 }
 
-/// Stroke coordinates rounded so the form does not depend on float printing.
-fn quantize(strokes: &[super::signoff::Stroke]) -> Vec<Vec<[u16; 2]>> {
-    let q = |v: f32| (v.clamp(0.0, 1.0) * 10_000.0).round() as u16;
+/// Stroke coordinates rounded so the form does not depend on float printing. Not clamped to
+/// the pad: the sheet draws the values as stored, so the seal covers them as stored (a point
+/// pushed off the pad changes the seal; points on the pad give the numbers they always gave).
+fn quantize(strokes: &[super::signoff::Stroke]) -> Vec<Vec<[i32; 2]>> {
+    let q = |v: f32| (v * 10_000.0).round() as i32;
     strokes
         .iter()
         .map(|s| s.iter().map(|[x, y]| [q(*x), q(*y)]).collect())
@@ -422,9 +424,21 @@ pub fn describe_code_check(typed: &str, found: &[(String, SealCheck)]) -> (bool,
             ),
         );
     }
+    let typed_code = normalize_code(typed);
     let described: Vec<(bool, String)> = found
         .iter()
-        .map(|(what, check)| describe_check(what, check))
+        .map(|(what, check)| match check {
+            // Found through the sign-off log, but the record carries another seal now: the
+            // paper is not what the record says today.
+            SealCheck::Intact { code } if !normalize_code(code).starts_with(&typed_code) => (
+                false,
+                format!(
+                    "不一致：{what}——纸上的校验码 {} 不是这份记录现在的校验码 {code}：记录在印出这张纸之后被改动并重新封存，或这张纸不是从这份记录印出的。",
+                    typed.trim()
+                ),
+            ),
+            _ => describe_check(what, check),
+        })
         .collect();
     let all_intact = described.iter().all(|(ok, _)| *ok);
     let words: Vec<String> = described.into_iter().map(|(_, w)| w).collect();

@@ -32,8 +32,9 @@ pub struct Signature {
 }
 
 /// Rounds stroke coordinates so the canonical form does not depend on float printing noise.
-fn quantize(strokes: &[Stroke]) -> Vec<Vec<[u16; 2]>> {
-    let q = |v: f32| (v.clamp(0.0, 1.0) * 10_000.0).round() as u16;
+/// Not clamped to the pad, as in format 2 (`seal::quantize`): what is drawn is what is sealed.
+fn quantize(strokes: &[Stroke]) -> Vec<Vec<[i32; 2]>> {
+    let q = |v: f32| (v * 10_000.0).round() as i32;
     strokes
         .iter()
         .map(|s| s.iter().map(|[x, y]| [q(*x), q(*y)]).collect())
@@ -56,7 +57,7 @@ struct CanonicalSignature<'a> {
     signer: &'a str,
     signed_at: &'a str,
     wet_ink: bool,
-    strokes: Vec<Vec<[u16; 2]>>,
+    strokes: Vec<Vec<[i32; 2]>>,
 }
 
 #[derive(Serialize)]

@@ -120,10 +120,9 @@ pub fn deadline(what: &str, date: NaiveDate, today: NaiveDate) -> Result<NaiveDa
     Ok(date)
 }
 
-/// A signature drawn on the pad: finite points inside the pad (0..=1), with a reasonable
-/// number of them.
-/// (Each stroke is a signature's `Stroke`: its points.)
-pub fn strokes(strokes: &[Vec<[f32; 2]>]) -> Result<(), Invalid> {
+/// Stored or arriving strokes (a wet-ink signature has none): finite points inside the pad
+/// (0..=1), not too many. A point off the pad would be drawn across the sheet.
+pub fn strokes_on_pad(strokes: &[Vec<[f32; 2]>]) -> Result<(), Invalid> {
     let points: usize = strokes.iter().map(Vec::len).sum();
     if points > MAX_STROKE_POINTS {
         return invalid("签名笔迹过多，请清除后重签".to_owned());
@@ -136,6 +135,14 @@ pub fn strokes(strokes: &[Vec<[f32; 2]>]) -> Result<(), Invalid> {
     {
         return invalid("签名笔迹数据无效，请清除后重签".to_owned());
     }
+    Ok(())
+}
+
+/// A signature drawn on the pad: finite points inside the pad (0..=1), with a reasonable
+/// number of them.
+/// (Each stroke is a signature's `Stroke`: its points.)
+pub fn strokes(strokes: &[Vec<[f32; 2]>]) -> Result<(), Invalid> {
+    strokes_on_pad(strokes)?;
     if strokes.iter().all(|s| s.len() < 2) {
         return invalid("签名板上还没有笔迹".to_owned());
     }

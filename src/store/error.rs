@@ -21,8 +21,13 @@ pub enum StoreError {
     #[error("数据库文件“{}”已损坏：{detail}。文件未作任何改动，也不会被写入。请从备份恢复（文件 › 从备份恢复），或把此文件交给县办技术人员处理。", path.display())]
     Damaged { path: PathBuf, detail: String },
 
-    #[error("数据库文件“{}”的数据版本号（{found}）与其中的表结构不一致：可能已损坏，或被其他工具改动过。文件未作任何改动。请从备份恢复，或把文件交给县办技术人员处理。", path.display())]
-    SchemaInconsistent { path: PathBuf, found: i64 },
+    #[error("数据库文件“{}”的结构与其数据版本（{found}）不符：{detail}。可能已损坏，或被其他工具改动过；程序不会用它。文件未作任何改动。请从备份恢复，或把文件交给县办技术人员处理。", path.display())]
+    SchemaInconsistent {
+        path: PathBuf,
+        found: i64,
+        /// What is extra, missing or altered.
+        detail: String,
+    },
 
     #[error("数据库旁的“{}”日志文件不属于这个数据库（可能是从别处复制来的）或已损坏。文件未作任何改动。请把这个日志文件移到别处后重新打开；如有疑问，请联系县办技术人员。", path.display())]
     ForeignWal { path: PathBuf },
@@ -133,8 +138,31 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
             Some(ErrorCode::DiskFull) => Self::DiskFull,
-            _ => Self::Sqlite(e),
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                Self::Corrupt("文件的内部结构已损坏（可从备份恢复：文件 › 从备份恢复）".to_owned())
+            }
+            _ => match unreadable_value(&e) {
+                Some(what) => Self::Corrupt(format!(
+                    "有一项记录的{what}（文件可能被其他程序改动过；可从备份恢复）"
+                )),
+                None => Self::Sqlite(e),
+            },
         }
+    }
+}
+
+/// A value in the file that the program cannot read as the type it stores there (written by
+/// another tool): in words.
+fn unreadable_value(e: &rusqlite::Error) -> Option<String> {
+    use rusqlite::Error;
+    match e {
+        Error::Utf8Error(..) => Some("文字不是有效的 UTF-8".to_owned()),
+        Error::IntegralValueOutOfRange(_, value) => {
+            Some(format!("数值（{value}）超出了允许的范围"))
+        }
+        Error::InvalidColumnType(_, column, _) => Some(format!("“{column}”类型不对")),
+        Error::FromSqlConversionFailure(_, _, _) => Some("内容无法识别".to_owned()),
+        _ => None,
     }
 }
 

@@ -521,6 +521,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_funding.sql"),
     include_str!("migrations/0012_tombstones.sql"),
     include_str!("migrations/0013_rhythm.sql"),
+    include_str!("migrations/0014_seal_locks.sql"),
 ];
 
 /// The schema version this build writes.

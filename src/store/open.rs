@@ -4,6 +4,7 @@
 //! `-wal`, a leftover `-journal`). Every refusal names its cause in Chinese and leaves the file,
 //! and the folder around it, exactly as they were.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -130,7 +131,10 @@ pub(super) fn examine(path: &Path) -> Result<Header, StoreError> {
     if !(0..=4).contains(&be32(44)) {
         return Err(damaged(path, "文件头中的结构格式号无效"));
     }
-    if !(1..=3).contains(&be32(56)) {
+    // The text encoding is set with the first table: none yet, none written.
+    let no_tables = be32(44) == 0;
+    let encoding_ok = (1..=3).contains(&be32(56)) || (no_tables && be32(56) == 0);
+    if !encoding_ok {
         return Err(damaged(path, "文件头中的文字编码无效"));
     }
     let page_size = match be16(16) {
@@ -165,7 +169,9 @@ pub(super) fn examine(path: &Path) -> Result<Header, StoreError> {
     }
     let user_version = i64::from(be32(60) as i32);
     let application_id = be32(68) as i32;
-    if application_id != APPLICATION_ID && application_id != 0 {
+    // Every file of ours carries our application id from its first version on: a database
+    // without it but with a version of its own is another program's.
+    if application_id != APPLICATION_ID && (application_id != 0 || user_version != 0) {
         return Err(StoreError::Foreign { path: owned() });
     }
     if user_version > i64::from(SCHEMA_VERSION) {
@@ -252,10 +258,11 @@ pub(super) fn check_contents(
             supported: SCHEMA_VERSION,
         });
     }
-    if !empty && !schema_matches(version, &objects) {
+    if !empty && let Err(detail) = schema_matches(version, &objects) {
         return Err(StoreError::SchemaInconsistent {
             path: path.to_owned(),
             found: version,
+            detail,
         });
     }
     if integrity {
@@ -315,28 +322,27 @@ pub(super) fn full_check(conn: &Connection, path: &Path) -> Result<(), StoreErro
     Ok(())
 }
 
-/// The tables of a database with their columns, one line each in name order. (Indexes and
-/// triggers do not decide whether the file reads right; missing lock triggers are put back on
-/// opening, see `restore_triggers`.)
+/// Every object of a database's schema (tables, indexes, views, triggers) with its SQL as
+/// SQLite keeps it, one line each, sorted: what a file of a version must have exactly.
 pub(super) fn schema_lines(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(
-        "SELECT name FROM sqlite_master
-         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
     )?;
-    let tables: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
+    let mut lines: Vec<String> = stmt
+        .query_map([], |r| {
+            Ok(object_line(
+                &r.get::<_, String>(0)?,
+                &r.get::<_, String>(1)?,
+                &r.get::<_, String>(2)?,
+            ))
+        })?
         .collect::<Result<_, _>>()?;
-    let mut columns = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
-    let mut lines = Vec::with_capacity(tables.len());
-    for name in tables {
-        let names: Vec<String> = columns
-            .query_map([&name], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        lines.push(format!("table {name}({})", names.join(",")));
-    }
-    // `ORDER BY name` uses SQLite's collation; the digest wants one order everywhere.
     lines.sort();
     Ok(lines)
+}
+
+fn object_line(kind: &str, name: &str, sql: &str) -> String {
+    format!("{kind} {name}: {sql}")
 }
 
 /// Puts back the lock triggers of this version that are missing or altered (someone with a
@@ -379,7 +385,7 @@ fn triggers_of(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
 }
 
 fn trigger_line((name, sql): &(String, String)) -> String {
-    format!("trigger {name}: {sql}")
+    object_line("trigger", name, sql)
 }
 
 /// The triggers of a database, one line each (for the digest).
@@ -388,14 +394,82 @@ pub(super) fn trigger_lines(conn: &Connection) -> rusqlite::Result<Vec<String>> 
     Ok(triggers_of(conn)?.iter().map(trigger_line).collect())
 }
 
-/// Whether a file of `version` has the tables that version must have.
-fn schema_matches(version: i64, lines: &[String]) -> bool {
-    usize::try_from(version)
+/// Whether a file of `version` has the schema that version must have: the same tables,
+/// indexes and views, and no trigger that is not the program's (one of the program's lock
+/// triggers missing is put back when the file is opened for writing, see `restore_triggers`).
+/// Else what is extra, missing or altered, in words.
+fn schema_matches(version: i64, lines: &[String]) -> Result<(), String> {
+    let Some(expected) = usize::try_from(version)
         .ok()
-        .and_then(|v| schema_digest::TABLES.get(v))
-        .is_some_and(|expected| {
-            schema_digest::digest(lines.iter().map(String::as_str)) == *expected
+        .and_then(|v| schema_digest::SCHEMAS.get(v))
+    else {
+        return Err(format!("没有第 {version} 版"));
+    };
+    if schema_digest::digest(lines.iter().map(String::as_str)) == *expected {
+        return Ok(());
+    }
+    // The rare case: work out what the version has, and say what differs.
+    let wanted = u32::try_from(version)
+        .ok()
+        .and_then(|v| {
+            let mut conn = Connection::open_in_memory().ok()?;
+            migrate_to(&mut conn, v).ok()?;
+            schema_lines(&conn).ok()
         })
+        .unwrap_or_default();
+    schema_difference(&wanted, lines)
+}
+
+/// What `present` has that `wanted` does not, and the reverse, in words; only missing
+/// triggers of the program's own are no refusal.
+fn schema_difference(wanted: &[String], present: &[String]) -> Result<(), String> {
+    let split = |line: &str| -> (String, String) {
+        let (head, _) = line.split_once(": ").unwrap_or((line, ""));
+        let (kind, name) = head.split_once(' ').unwrap_or((head, ""));
+        (kind.to_owned(), name.to_owned())
+    };
+    let kind_word = |kind: &str| match kind {
+        "table" => "表",
+        "index" => "索引",
+        "view" => "视图",
+        "trigger" => "触发器",
+        _ => "对象",
+    };
+    let by_name = |lines: &[String]| -> BTreeMap<(String, String), String> {
+        lines.iter().map(|l| (split(l), l.clone())).collect()
+    };
+    let (wanted, present) = (by_name(wanted), by_name(present));
+    let mut found = Vec::new();
+    for (key @ (kind, name), line) in &present {
+        match wanted.get(key) {
+            None if kind == "trigger" => {
+                found.push(format!(
+                    "多出触发器“{name}”（不是本程序建立的，会在程序写入时暗中改动数据）"
+                ));
+            }
+            None => found.push(format!("多出{}“{name}”", kind_word(kind))),
+            // One of the program's triggers rewritten is put back on writing, as a missing one.
+            Some(expected) if expected != line && kind != "trigger" => {
+                found.push(format!("{}“{name}”的定义被改动", kind_word(kind)));
+            }
+            Some(_) => {}
+        }
+    }
+    for (kind, name) in wanted.keys() {
+        if kind != "trigger" && !present.contains_key(&(kind.clone(), name.clone())) {
+            found.push(format!("缺少{}“{name}”", kind_word(kind)));
+        }
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    let more = found.len().saturating_sub(3);
+    found.truncate(3);
+    let mut words = found.join("；");
+    if more > 0 {
+        words.push_str(&format!("；另有 {more} 处"));
+    }
+    Err(words)
 }
 
 /// A database that opens only with what is beside it: a `-wal` that does not belong to it

@@ -1,31 +1,32 @@
 //! What each version's schema must be, known without running the migrations at every start:
-//! the SHA-256 of each version's tables with their columns (as `open::schema_lines` lists them),
-//! and of the current version's triggers. The test below works both out from the migrations,
+//! the SHA-256 of each version's objects (tables, indexes, views and triggers with their SQL, as
+//! `open::schema_lines` lists them), and of the current version's triggers. The test below works both out from the migrations,
 //! so a migration added without its digest here fails it, and prints the line to add.
 
 use super::migrations::SCHEMA_VERSION;
 
-/// The digest of the tables of a file of each version, 0 to `SCHEMA_VERSION`.
-pub(super) const TABLES: [&str; SCHEMA_VERSION as usize + 1] = [
+/// The digest of the schema of a file of each version, 0 to `SCHEMA_VERSION`.
+pub(super) const SCHEMAS: [&str; SCHEMA_VERSION as usize + 1] = [
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-    "fed5c741d8f42f5b4ad1657fef00a649df05aabf33056e1299a7eb71df39b367",
-    "fb09053f39d7083b495f7dc6015274fe5a5d9a1826fee4c761726396e12a51dc",
-    "2c9dfee7f1128f2c4e4ef4c65375d9fc4803c07777824ed0b52823d66d610f83",
-    "269d6bd82896599a1021f86360172909683794eb200d16578e930e8839a6c62a",
-    "5eba2ff78eb66a72fe63a44ef163e6bc98133bdc27653daa274d1e25e838bf10",
-    "eb9c27e4e00431d41e2f960b2aedf32d56c2cdbe205c0b92a5424496fb4de62b",
-    "f00f754c1c05381c2fc89ea4ad145bd4ba584b12c620278306b66f7b0c73bf04",
-    "f00f754c1c05381c2fc89ea4ad145bd4ba584b12c620278306b66f7b0c73bf04",
-    "b8be186ae08b625cab4b664c55c0e17acfc932d92fc396ce5ecb2b04cf96a291",
-    "b7cfb43ebb4a0dcc8e564b988f69a9339bc0f6bfc8f7255735d9bad66ce25d37",
-    "1fbd54e6acff9d97caa0e77e99c47b6a9f396fa413acf6fe24d4fcd041f38614",
-    "bf8c5c6b5a6104b037ee14e7ade3d80a91c99364a500618b4ad2482e148ae6a5",
-    "2a78848ffba15ea8133de7dd5dbcae18caa437e57ffc5552a59947ba39ee02a3",
+    "ea88cdc9a3547296de7077c6646e0761f47e31fc3286f4da3da3b9738c3f1cb8",
+    "a9a3e905f27feed17e145e22b532c4d6f48e5bac3131614d1e07cceca0163042",
+    "7735f8443d2a494368236584a8c5d55776aed82f98616fb4163729781ce37702",
+    "2d79ad0db1a93c95e1c1be8aa3f7c375dbfa7a589852424ef7ef1efcad64cbdc",
+    "834c99bc9b283b6caa5886f99ebda83e1ba457c8ca5f88dea0f6a3babc22227f",
+    "f6e180cdf86642c71e0bb1f9c0118ebc25f7b4a630c015f4b5b04685bfe7562f",
+    "49925ccb2da8739321c301d3504cd2679e9b1d06246a5c7549d85ace74d5f874",
+    "49925ccb2da8739321c301d3504cd2679e9b1d06246a5c7549d85ace74d5f874",
+    "91e80a43d59adf5c9218bee44ff7a41d4a2bf81cf0921984e1dd4e019966718a",
+    "95369d8c0da6687cfa2a47878ee26e933f5707c445498c3546ed99d6e3f17ea5",
+    "b162e85d6d7e148bc8dd7ce8082ac8f37df399cbabc08455e1ccf606be77eddb",
+    "17f983cd14f9765335efb15322fccad6d2285f427235a7c4874c5c62841d8b42",
+    "65937fdf143cc806aff88fe9677a6875075deef3f5f5f6337580a598b45a3ae0",
+    "46b78d4b986c3ad3e314ba7c34ebce044e6095e423a2cbc5fa6d66ab9ff1621b",
 ];
 
 /// The digest of the triggers (name and SQL) a file of `SCHEMA_VERSION` has.
 pub(super) const TRIGGERS: &str =
-    "b7653e93b3715f2b92bd341a96501d2a261580c61b20c33e93e7b698d9cef134";
+    "5091149bc430dddabf3d040bc7ee3ecb5599982ebf7b3b30dd0b83220006edfb";
 
 /// The digest of a schema listed line by line.
 pub(super) fn digest<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
@@ -45,7 +46,7 @@ mod tests {
 
     use super::super::migrations::{SCHEMA_VERSION, migrate_to};
     use super::super::open::{schema_lines, trigger_lines};
-    use super::{TABLES, TRIGGERS};
+    use super::{SCHEMAS, TRIGGERS};
 
     #[test]
     fn the_digests_are_the_migrations_schemas() {
@@ -61,9 +62,9 @@ mod tests {
         let triggers = trigger_lines(&conn).unwrap();
         let triggers = super::digest(triggers.iter().map(String::as_str));
         assert!(
-            computed == TABLES && triggers == TRIGGERS,
+            computed == SCHEMAS && triggers == TRIGGERS,
             "store/schema_digest.rs is out of date; it should read:\n\
-             pub(super) const TABLES: [&str; SCHEMA_VERSION as usize + 1] = {computed:#?};\n\
+             pub(super) const SCHEMAS: [&str; SCHEMA_VERSION as usize + 1] = {computed:#?};\n\
              pub(super) const TRIGGERS: &str = {triggers:?};"
         );
     }

@@ -127,6 +127,7 @@ impl<'a> Applier<'a> {
                     .insert(id.clone(), Default::default());
             }
         }
+        self.check_arriving_strokes(&changes)?;
         if matches!(self.from.kind, EntryKind::Signed | EntryKind::Snapshot) {
             self.drop_rows_not_signed(&changes)?;
         }
@@ -175,6 +176,29 @@ impl<'a> Applier<'a> {
         self.sweep_orphans(&written)?;
         self.settle_by_signatures()?;
         Ok(self.applied)
+    }
+
+    /// Signatures arriving with strokes off the pad (which the sheet would draw across the
+    /// page) refuse the package whole, as the pad refuses them when drawn.
+    fn check_arriving_strokes(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        let Some(column) = self.tables.get(self.conn, "signature")?.index_of("strokes") else {
+            return Ok(());
+        };
+        for change in changes.iter().filter(|c| c.table == "signature") {
+            let Some(Some(Value::Text(json))) = change.new.get(column) else {
+                continue;
+            };
+            let drawable = serde_json::from_str::<Vec<crate::model::Stroke>>(json)
+                .ok()
+                .is_some_and(|s| crate::model::validate::strokes_on_pad(&s).is_ok());
+            if !drawable {
+                return Err(StoreError::Invalid(format!(
+                    "数据包中的签名笔迹超出签名板或无法读取（来自{}），判定为篡改：整个数据包未导入，本机数据未改动。",
+                    self.from.origin_name
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// A round that arrived signed decides the conflicts kept in it before: each is settled
@@ -286,6 +310,15 @@ impl<'a> Applier<'a> {
                 return Ok(());
             }
             self.renumber_round(table, &mut row)?;
+            // A new part of a record signed here: refused by the applier itself (the file's
+            // locks say the same, but a file's triggers are not all a seal rests on).
+            if self.sealed_here(table, &row)?.is_some() {
+                if weight == Weight::Signed {
+                    return self.signed_elsewhere(table, &row, &row);
+                }
+                self.applied.stale += 1;
+                return Ok(());
+            }
             match table.insert(self.conn, &row) {
                 Ok(()) if table.name == "compound" => self.offer_merge(table, &row)?,
                 Ok(()) => {}
