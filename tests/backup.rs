@@ -140,15 +140,23 @@ fn the_last_n_are_kept_and_the_daily_one_is_made_once_a_day() {
         write_backup(store.connection(), &db, BackupReason::Manual, &policy).unwrap();
     }
     let backups = list_backups(&db, &policy);
-    assert_eq!(backups.len(), 3);
+    // The newest 3, and the last daily one however old.
+    assert_eq!(backups.len(), 4);
     assert!(
         backups
             .iter()
             .all(|b| b.path.starts_with(dir.path().join("U盘").join("field")))
     );
-    assert!(
-        backups.iter().all(|b| b.reason == BackupReason::Manual),
-        "the oldest went first"
+    let reasons: Vec<BackupReason> = backups.iter().map(|b| b.reason).collect();
+    assert_eq!(
+        reasons,
+        [
+            BackupReason::Manual,
+            BackupReason::Manual,
+            BackupReason::Manual,
+            BackupReason::Daily
+        ],
+        "the oldest manual one went first; the daily one stays"
     );
     // No partial file is left behind.
     let leftovers = std::fs::read_dir(dir.path().join("U盘").join("field"))
@@ -193,4 +201,111 @@ fn a_package_import_is_preceded_by_a_backup_and_a_refused_one_is_not() {
         "as it was before"
     );
     assert_eq!(names(&office), ["甲小区"]);
+}
+
+/// Imports refused while being applied (a tampered signed record) write no backup, so eleven
+/// of them cannot push the only good backup out.
+#[test]
+fn refused_imports_leave_no_backup_and_push_none_out() {
+    use yanshou::model::sync::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let (field_db, office_db) = (dir.path().join("field.db"), dir.path().join("office.db"));
+    let mut field = Store::open(&field_db).unwrap();
+    field.set_identity("城关镇笔记本", Role::Field).unwrap();
+    let (_, inspection) = common::store_with_inspection(&mut field, "签字小区");
+    common::pass_every_item(&mut field, inspection);
+    common::sign_off_as_is(&mut field, inspection);
+    let mut office = Store::open(&office_db).unwrap();
+    office.set_identity("县办", Role::Office).unwrap();
+    let policy = BackupPolicy {
+        dir: None,
+        keep: 10,
+    };
+    let write = |store: &Store, name: &str, scope| {
+        let out = store
+            .outgoing(None, &scope, &yanshou::model::Clock::local())
+            .unwrap();
+        let path = dir.path().join(name);
+        yanshou::export::package::write_package(&path, &out.manifest, &out.entries).unwrap();
+        yanshou::import::package::read_package(&path).unwrap()
+    };
+    let good = write(&field, "good.yspkg", yanshou::store::sync::Scope::Changes);
+    office.import_package(&good, "good.yspkg").unwrap();
+    let only_good = list_backups(&office_db, &policy);
+    assert_eq!(only_good.len(), 1);
+
+    // The signed record changed on the laptop behind the app's back, sent whole: refused.
+    let raw = rusqlite::Connection::open(&field_db).unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER inspection_item_locked;
+         UPDATE inspection_item SET result = 'fail' WHERE code = 'XQ-ST-01';",
+    )
+    .unwrap();
+    drop(raw);
+    let forged = write(
+        &field,
+        "forged.yspkg",
+        yanshou::store::sync::Scope::Everything { town: None },
+    );
+    for _ in 0..11 {
+        assert!(office.import_package(&forged, "forged.yspkg").is_err());
+    }
+    let after: Vec<_> = list_backups(&office_db, &policy)
+        .into_iter()
+        .map(|b| b.path)
+        .collect();
+    assert_eq!(after, [only_good[0].path.clone()]);
+}
+
+/// A restore checks the backup as the door checks a file, and names what is wrong with it.
+#[test]
+fn a_restore_refuses_a_backup_the_app_would_refuse_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("field.db");
+    {
+        let mut store = Store::open(&db).unwrap();
+        store.save_compound(&common::compound("甲小区")).unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let policy = BackupPolicy::default();
+    let make = |name: &str, sql: &str| {
+        let path = dir.path().join(name);
+        let source = rusqlite::Connection::open(&db).unwrap();
+        let mut copy = rusqlite::Connection::open(&path).unwrap();
+        rusqlite::backup::Backup::new(&source, &mut copy)
+            .unwrap()
+            .run_to_completion(100, std::time::Duration::ZERO, None)
+            .unwrap();
+        copy.execute_batch(sql).unwrap();
+        drop((source, copy));
+        path
+    };
+    for (name, sql, says) in [
+        ("newer.db", "PRAGMA user_version = 99", "更新版本"),
+        (
+            "junk.db",
+            "CREATE TABLE junk (x); PRAGMA user_version = 14",
+            "表结构",
+        ),
+        (
+            "foreign.db",
+            "PRAGMA application_id = 7",
+            "不是验收数据库的备份",
+        ),
+    ] {
+        let backup = make(name, sql);
+        let refused = restore(&db, &backup, &policy).unwrap_err().to_string();
+        assert!(
+            refused.contains("不能用来恢复") && refused.contains(says),
+            "{name}: {refused}"
+        );
+        assert_eq!(std::fs::read(&db).unwrap(), before, "{name}");
+        let beside: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(name) && n != name)
+            .collect();
+        assert!(beside.is_empty(), "nothing left beside {name}: {beside:?}");
+    }
 }

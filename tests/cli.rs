@@ -83,16 +83,17 @@ fn an_upgrade_is_logged_once_per_step_with_v_and_not_by_default() {
         String::from_utf8_lossy(&out.stderr)
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = yanshou::store::SCHEMA_VERSION;
     let steps: Vec<&str> = stderr
         .lines()
         .filter(|l| l.contains("upgraded the database file"))
         .collect();
     assert_eq!(
         steps.len(),
-        3,
-        "versions 11, 12 and 13 once each:\n{stderr}"
+        last as usize - 10,
+        "versions 11 to {last} once each:\n{stderr}"
     );
-    for version in 11..=13 {
+    for version in 11..=last {
         assert!(
             steps
                 .iter()
@@ -150,4 +151,85 @@ fn a_closed_pipe_ends_the_program_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
     assert_eq!(status.code(), Some(0), "{stderr}");
+}
+
+/// An export never replaces a database: the open file, its `-wal`, another SQLite file; an
+/// ordinary file is replaced as asked.
+#[test]
+fn no_export_is_written_over_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_file(dir.path());
+    let list = yanshou().arg("--db").arg(&db).arg("list").output().unwrap();
+    let listing = String::from_utf8(list.stdout).unwrap();
+    let inspection = listing
+        .lines()
+        .skip_while(|l| !l.starts_with("验收记录"))
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let before = std::fs::read(&db).unwrap();
+    let other = dir.path().join("别的.db");
+    std::fs::copy(&db, &other).unwrap();
+    let wal = dir.path().join("示例.db-wal");
+    // A file of real work (the sample's makes no packages), for the package's exports.
+    let plain = dir.path().join("正式.db");
+    assert!(
+        yanshou()
+            .arg("--db")
+            .arg(&plain)
+            .arg("init")
+            .status()
+            .unwrap()
+            .success()
+    );
+    let plain_before = std::fs::read(&plain).unwrap();
+    for (from, args, out) in [
+        (
+            &db,
+            vec!["export-pdf", "--inspection", &inspection, "--out"],
+            &db,
+        ),
+        (
+            &db,
+            vec!["export-pdf", "--inspection", &inspection, "--out"],
+            &other,
+        ),
+        (&db, vec!["export-ledger", "--out"], &db),
+        (&plain, vec!["export-package", "--out"], &plain),
+        (&plain, vec!["export-package", "--out"], &db),
+        (&plain, vec!["export-package", "--out"], &wal),
+    ] {
+        let run = yanshou()
+            .arg("--db")
+            .arg(from)
+            .args(&args)
+            .arg(out)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "{args:?} {}", out.display());
+        assert!(said.contains("导出不能覆盖它"), "{args:?}: {said}");
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(std::fs::read(&other).unwrap(), before);
+    assert_eq!(std::fs::read(&plain).unwrap(), plain_before);
+    assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0);
+
+    // An ordinary file of that name is replaced.
+    let pdf = dir.path().join("验收单.pdf");
+    std::fs::write(&pdf, "旧内容").unwrap();
+    let run = yanshou()
+        .arg("--db")
+        .arg(&db)
+        .args(["export-pdf", "--inspection", &inspection, "--out"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 }

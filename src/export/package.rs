@@ -40,6 +40,8 @@ pub fn write_package(
         source,
     };
     let db_fail = |e: rusqlite::Error| fail(std::io::Error::other(e.to_string()));
+    // An earlier package may be replaced; a database never.
+    super::refuse_replacing_data(path, true)?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => std::path::PathBuf::from("."),

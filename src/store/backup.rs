@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags};
 
-use super::{APPLICATION_ID, Store, StoreError};
+use super::{Store, StoreError};
 
 /// Where backups go and how many are kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,11 +208,7 @@ pub fn list_backups(db: &Path, policy: &BackupPolicy) -> Vec<BackupInfo> {
 
 /// Reads how many records a backup holds (for the restore list).
 pub fn count_records(path: &Path) -> Option<(i64, i64, i64)> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .ok()?;
+    let conn = open_unchanging(path).ok()?;
     let count = |table: &str| -> Option<i64> {
         conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             .ok()
@@ -220,10 +216,19 @@ pub fn count_records(path: &Path) -> Option<(i64, i64, i64)> {
     Some((count("compound")?, count("survey")?, count("inspection")?))
 }
 
-/// Deletes all but the newest `keep` backups of `db`, and what a backup cut short (the power
-/// gone, the program killed) left more than an hour ago.
+/// Deletes all but the newest `keep` backups of `db` (the newest daily one is always kept,
+/// however many others came after it), and what a backup cut short (the power gone, the
+/// program killed) left more than an hour ago.
 fn prune(db: &Path, policy: &BackupPolicy) -> Result<(), StoreError> {
-    for old in list_backups(db, policy).iter().skip(policy.keep.max(1)) {
+    let backups = list_backups(db, policy);
+    let last_daily = backups
+        .iter()
+        .find(|b| b.reason == BackupReason::Daily)
+        .map(|b| b.path.clone());
+    for old in backups.iter().skip(policy.keep.max(1)) {
+        if Some(&old.path) == last_daily.as_ref() {
+            continue;
+        }
         std::fs::remove_file(&old.path).map_err(|e| failed(&old.path, e))?;
     }
     let stale = std::time::SystemTime::now() - Duration::from_secs(3600);
@@ -265,23 +270,13 @@ pub fn daily_backup(db: &Path, policy: &BackupPolicy) -> Result<PathBuf, StoreEr
 /// backup at `backup`, after checking the backup and backing up the file as it is. The file's
 /// own backup is returned.
 pub fn restore(db: &Path, backup: &Path, policy: &BackupPolicy) -> Result<PathBuf, StoreError> {
-    let source = Connection::open_with_flags(
-        backup,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| failed(backup, e))?;
-    let check: String = source
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| failed(backup, e))?;
-    let application: i32 = source
-        .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(|e| failed(backup, e))?;
-    if check != "ok" || application != APPLICATION_ID {
-        return Err(StoreError::Backup(format!(
-            "{} 不是完好的验收数据库备份，未恢复；当前文件未改动。",
-            backup.display()
-        )));
-    }
+    let source = check_backup(backup).map_err(|e| {
+        StoreError::Backup(format!(
+            "所选备份“{}”不能用来恢复：{}。当前文件未改动；请另选一个备份。",
+            backup.display(),
+            what_is_wrong(&e)
+        ))
+    })?;
     let mut current = Connection::open(db).map_err(|e| failed(db, e))?;
     current
         .busy_timeout(Duration::from_secs(2))
@@ -299,7 +294,74 @@ pub fn restore(db: &Path, backup: &Path, policy: &BackupPolicy) -> Result<PathBu
     Ok(kept)
 }
 
+/// A backup opened as it is: nothing is written beside it (no `-wal`, no `-shm`), since
+/// nothing ever writes a backup.
+fn open_unchanging(path: &Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(
+        format!("{}?immutable=1", super::open::file_uri(path)),
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+}
+
+/// Checks a backup exactly as the door checks a file (kind, header, version, schema,
+/// integrity): a restore never puts back a file the app would then refuse.
+fn check_backup(backup: &Path) -> Result<Connection, StoreError> {
+    super::open::examine(backup)?;
+    let conn = open_unchanging(backup).map_err(|e| StoreError::from_open(backup, e))?;
+    super::open::check_contents(&conn, backup, true)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| StoreError::from_open(backup, e))?;
+    if version == 0 {
+        return Err(StoreError::NotADatabase {
+            path: backup.to_owned(),
+        });
+    }
+    Ok(conn)
+}
+
+/// What is wrong with a backup, in words about the backup itself.
+fn what_is_wrong(e: &StoreError) -> String {
+    match e {
+        StoreError::TooNew { found, .. } => {
+            format!("它由更新版本的验收程序写入（数据版本 {found}），本程序不能使用")
+        }
+        StoreError::Damaged { detail, .. } => format!("它已损坏（{detail}）"),
+        StoreError::SchemaInconsistent { found, detail, .. } => {
+            format!("它的表结构与其数据版本 {found} 不符（{detail}）")
+        }
+        StoreError::Foreign { .. }
+        | StoreError::NotADatabase { .. }
+        | StoreError::EmptyFile { .. } => "它不是验收数据库的备份".to_owned(),
+        StoreError::Missing { .. } => "它已不存在".to_owned(),
+        other => other.to_string(),
+    }
+}
+
 impl Store {
+    /// A verified backup of this file now, for `reason`, without pruning the old ones: the
+    /// caller prunes (`prune_backups`) once the change it guards is made, or removes it when
+    /// the change is refused. Nothing for a file in memory.
+    pub(crate) fn backup_unpruned(
+        &self,
+        reason: BackupReason,
+    ) -> Result<Option<PathBuf>, StoreError> {
+        match &self.path {
+            Some(path) => write_unpruned(&self.conn, path, reason, &policy()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Keeps the newest backups of this file (see `prune`).
+    pub(crate) fn prune_backups(&self) -> Result<(), StoreError> {
+        match &self.path {
+            Some(path) => prune(path, &policy()),
+            None => Ok(()),
+        }
+    }
+
     /// A verified backup of this file now, for `reason` (nothing for a file in memory).
     pub fn backup(&self, reason: BackupReason) -> Result<Option<PathBuf>, StoreError> {
         match &self.path {

@@ -161,8 +161,33 @@ impl Store {
                 first - 1
             ));
         }
-        // What is here now is kept before anything arrives.
-        self.backup(crate::store::backup::BackupReason::BeforeImport)?;
+        // What is here now is kept before anything arrives; kept only if the import applies
+        // (a refused package changed nothing, and its backup would only push good ones out).
+        let pending = self.backup_unpruned(crate::store::backup::BackupReason::BeforeImport)?;
+        let applied =
+            self.apply_package_entries(package, file_name, &me, progress, start, &mut outcome);
+        match &pending {
+            Some(backup) if applied.is_err() => {
+                let _ = std::fs::remove_file(backup);
+            }
+            Some(_) => self.prune_backups()?,
+            None => {}
+        }
+        applied?;
+        Ok(outcome)
+    }
+
+    /// Applies the entries of a checked package, all of them or none (one transaction).
+    fn apply_package_entries(
+        &mut self,
+        package: &Package,
+        file_name: &str,
+        me: &crate::model::sync::Identity,
+        progress: i64,
+        start: i64,
+        outcome: &mut ImportOutcome,
+    ) -> Result<(), StoreError> {
+        let m = &package.manifest;
         let capture_as_office = me.role == Role::Office;
         let origin = self.origin()?.clone();
         self.without_capture(|store| {
@@ -251,11 +276,10 @@ impl Store {
                 last = last.max(m.snapshot_covers.unwrap_or(0));
                 outcome.sealed = log_arrived_seals(store)?;
                 check_links(conn)?;
-                record_received(conn, package, file_name, last, &outcome, &me.id)?;
+                record_received(conn, package, file_name, last, outcome, &me.id)?;
                 Ok::<_, StoreError>(())
             })
-        })?;
-        Ok(outcome)
+        })
     }
 
     /// How far `origin`'s numbered changes are applied here.
