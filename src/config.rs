@@ -45,45 +45,71 @@ pub struct Loaded {
 }
 
 pub fn load(path: &Path) -> Loaded {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Loaded {
-                settings: Settings::default(),
-                first_run: true,
-                warning: None,
-            };
-        }
-        Err(e) => {
-            return Loaded {
-                settings: Settings::default(),
-                first_run: false,
-                warning: Some(format!(
-                    "无法读取设置文件 {}（{e}），本次使用默认设置。",
-                    path.display()
-                )),
-            };
-        }
+    let first_run = || Loaded {
+        settings: Settings::default(),
+        first_run: true,
+        warning: None,
     };
-    match toml::from_str::<Settings>(&text) {
-        Ok(settings) => Loaded {
-            settings,
-            first_run: false,
-            warning: None,
-        },
-        Err(_) => {
-            let aside = path.with_extension("toml.broken");
-            let _ = std::fs::rename(path, &aside);
-            Loaded {
-                settings: Settings::default(),
-                first_run: true,
-                warning: Some(format!(
-                    "设置文件已损坏，已移到 {}，请重新填写设置。",
-                    aside.display()
-                )),
+    // What is there decides: a link is followed, but a loop, a folder or a device is no
+    // settings file.
+    let problem = match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if std::fs::symlink_metadata(path).is_err() {
+                return first_run();
             }
+            "是指向不存在文件的链接".to_owned()
         }
+        Err(e) if e.raw_os_error() == Some(40) => "是循环的符号链接".to_owned(),
+        Err(e) => format!("无法读取（{}）", crate::store::describe_io(&e)),
+        Ok(meta) if meta.is_dir() => "是一个文件夹".to_owned(),
+        Ok(meta) if !meta.is_file() => "不是普通文件".to_owned(),
+        Ok(_) => match std::fs::read(path) {
+            Err(e) => format!("无法读取（{}）", crate::store::describe_io(&e)),
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Err(_) => "不是 UTF-8 文字（可能被其他程序以别的编码保存过）".to_owned(),
+                Ok(text) => match toml::from_str::<Settings>(&text) {
+                    Ok(settings) => {
+                        return Loaded {
+                            settings,
+                            first_run: false,
+                            warning: None,
+                        };
+                    }
+                    Err(_) => "已损坏（内容无法识别）".to_owned(),
+                },
+            },
+        },
+    };
+    let warning = match set_aside(path) {
+        Some(aside) => format!(
+            "设置文件 {} {problem}，已移到 {}，请重新填写设置。",
+            path.display(),
+            aside.display()
+        ),
+        None => format!(
+            "设置文件 {} {problem}，也无法移开；本次使用默认设置，请检查这个位置。",
+            path.display()
+        ),
+    };
+    Loaded {
+        settings: Settings::default(),
+        first_run: true,
+        warning: Some(warning),
     }
+}
+
+/// Moves what is at `path` aside as `settings.toml.broken`, `.broken-2`, … (never over an
+/// earlier one); returns where it went.
+fn set_aside(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let aside = (1..1000)
+        .map(|n| match n {
+            1 => path.with_file_name(format!("{name}.broken")),
+            n => path.with_file_name(format!("{name}.broken-{n}")),
+        })
+        .find(|p| std::fs::symlink_metadata(p).is_err())?;
+    std::fs::rename(path, &aside).ok()?;
+    Some(aside)
 }
 
 /// Writes the settings through a temporary file, so a crash never leaves half a file.
@@ -102,9 +128,11 @@ pub fn save(path: &Path, settings: &Settings) -> Result<(), String> {
 pub fn apply(settings: &Settings) {
     crate::model::clock::use_zone(settings.zone_offset());
     set_policy(BackupPolicy {
+        // A relative folder would depend on where the program was started: not used.
         dir: match settings.backup_dir.trim() {
             "" => None,
-            dir => Some(PathBuf::from(dir)),
+            dir if Path::new(dir).is_absolute() => Some(PathBuf::from(dir)),
+            _ => None,
         },
         keep: usize::try_from(settings.backups_kept.max(1)).unwrap_or(10),
     });
@@ -136,5 +164,47 @@ mod tests {
             path.with_extension("toml.broken").exists(),
             "set aside, not lost"
         );
+        // A second broken file goes beside the first, never over it.
+        std::fs::write(&path, [0xB6u8, 0xFE, 0x00, 0xFF]).unwrap();
+        let loaded = load(&path);
+        assert!(loaded.warning.unwrap().contains("不是 UTF-8"));
+        assert_eq!(
+            std::fs::read(path.with_extension("toml.broken")).unwrap(),
+            b"user_name = ["
+        );
+        assert_eq!(
+            std::fs::read(path.with_file_name("settings.toml.broken-2")).unwrap(),
+            [0xB6, 0xFE, 0x00, 0xFF]
+        );
+        // A folder where the file should be, and a link loop: set aside too, said in Chinese.
+        std::fs::create_dir(&path).unwrap();
+        let words = load(&path).warning.unwrap();
+        assert!(words.contains("是一个文件夹"), "{words}");
+        assert!(!path.exists());
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&path, &path).unwrap();
+            let words = load(&path).warning.unwrap();
+            assert!(words.contains("循环的符号链接"), "{words}");
+            assert!(std::fs::symlink_metadata(&path).is_err(), "moved aside");
+        }
+    }
+
+    #[test]
+    fn a_relative_backup_folder_is_refused() {
+        let s = Settings {
+            user_name: "王海燕".to_owned(),
+            unit: "城关镇".to_owned(),
+            backup_dir: "备份".to_owned(),
+            ..Settings::default()
+        };
+        assert!(s.problem().unwrap().contains("完整路径"));
+        let s = Settings {
+            user_name: "王海燕".to_owned(),
+            unit: "城关镇".to_owned(),
+            backup_dir: "/media/U盘/备份".to_owned(),
+            ..Settings::default()
+        };
+        assert_eq!(s.problem(), None);
     }
 }

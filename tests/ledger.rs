@@ -349,3 +349,69 @@ fn a_new_cluster_named_first_on_a_bad_row_is_made_by_the_first_good_one_and_tabs
     let rows = store.compound_rows().unwrap();
     assert_eq!(rows[0].cluster_name, "新片区");
 }
+
+/// Hostile and broken registers are refused with a Chinese message naming the cause, never
+/// read wrong, never a grid of billions of cells (one cell at XFD1048576 used to abort the
+/// process), never the content of a huge cell echoed back.
+#[test]
+fn hostile_and_broken_registers_are_refused_with_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        read_register(&path).unwrap_err().to_string()
+    };
+
+    let far = dir.path().join("远处.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "小区名称").unwrap();
+    sheet.write_string(1, 0, "甲小区").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(&far).unwrap();
+    let words = read_register(&far).unwrap_err().to_string();
+    assert!(
+        words.contains("第 1048576 行有内容") && words.contains("超出"),
+        "{words}"
+    );
+
+    let long = dir.path().join("长格.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "小区名称").unwrap();
+    sheet.write_string(1, 0, "长".repeat(5000)).unwrap();
+    book.save(&long).unwrap();
+    let words = read_register(&long).unwrap_err().to_string();
+    assert!(words.contains("第 2 行第 1 列的内容有 5000 字"), "{words}");
+    assert!(!words.contains("长长长"), "the cell is not echoed");
+
+    let words = refused(
+        "引号.csv",
+        "小区名称,所属乡镇\n\"甲小区,城关镇\n乙小区,城关镇\n".as_bytes(),
+    );
+    assert!(words.contains("第 2 行的引号没有配对"), "{words}");
+
+    let (big5, _, _) =
+        encoding_rs::BIG5.encode("小區名稱,所屬鄉鎮\n黃河小區,城關鎮\n洛寧縣供銷社家屬樓,城關鎮\n");
+    let words = refused("繁体.csv", &big5);
+    assert!(words.contains("Big5"), "{words}");
+
+    let utf16: Vec<u8> = "小区名称,所属乡镇\n甲小区,城关镇\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let words = refused("无标记.csv", &utf16);
+    assert!(words.contains("UTF-16"), "{words}");
+
+    // UTF-16 with its mark (Excel's “Unicode 文本”, tab-separated) reads.
+    let mut marked = vec![0xFF, 0xFE];
+    marked.extend(
+        "小区名称\t所属乡镇\n甲小区\t城关镇\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    let path = dir.path().join("Unicode文本.txt");
+    std::fs::write(&path, marked).unwrap();
+    let grid = read_register(&path).unwrap();
+    assert_eq!(grid.rows[1], ["甲小区", "城关镇"]);
+}

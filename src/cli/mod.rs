@@ -414,7 +414,12 @@ fn export(store: &Store, document: &Document, out: &Path) -> anyhow::Result<()> 
 }
 
 fn list(store: &Store) -> anyhow::Result<()> {
+    // Everything is read before anything is printed: a record the file cannot give (changed
+    // by another tool) says so instead of half a listing.
     let compounds = store.compound_rows()?;
+    let clusters = store.clusters()?;
+    let inspections = store.all_inspections()?;
+    let audit = store.audit()?;
     outln!("小区（{} 个）", compounds.len());
     for row in &compounds {
         let c = &row.compound;
@@ -428,7 +433,6 @@ fn list(store: &Store) -> anyhow::Result<()> {
             row.survey_status.label()
         );
     }
-    let clusters = store.clusters()?;
     outln!("片区（{} 个）", clusters.len());
     for k in &clusters {
         outln!(
@@ -438,8 +442,6 @@ fn list(store: &Store) -> anyhow::Result<()> {
             k.plan_year.map(|y| format!("{y} 年")).unwrap_or_default()
         );
     }
-    let inspections = store.all_inspections()?;
-    let audit = store.audit()?;
     outln!("验收记录（{} 条）", inspections.len());
     for l in &inspections {
         let s = &l.summary;

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use calamine::{Data, DataType, Range, Reader, Sheets, open_workbook_auto};
+use calamine::{Data, DataType, Reader, Sheets, open_workbook_auto};
 
 /// A sheet's cells as text, row by row.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -24,7 +24,26 @@ pub enum RegisterError {
     Unreadable(String),
     #[error("“{0}”中没有任何数据。")]
     Empty(String),
+    #[error(
+        "“{file}”{what}，超出小区名册的范围（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列、每格 {MAX_CELL_CHARS} 字）：请检查表格，删去多余的内容后再导入。"
+    )]
+    TooLarge { file: String, what: String },
+    #[error(
+        "“{file}”第 {line} 行的引号没有配对：从这里起的各行会被读成一格。请在 Excel 或 WPS 中打开检查，另存为 .csv 后再导入。"
+    )]
+    UnclosedQuote { file: String, line: usize },
+    #[error(
+        "“{file}”的文字编码{what}，读出来会是乱码：请在 Excel 或 WPS 中另存为 .xlsx，或“CSV UTF-8”后再导入。"
+    )]
+    Encoding { file: String, what: &'static str },
 }
+
+/// The most rows, columns and characters in one cell a register may have: a register of a
+/// county is a few thousand rows; far beyond that, a stray cell (or a hostile file) would make
+/// a grid of billions of cells.
+pub const MAX_ROWS: usize = 300_000;
+pub const MAX_COLUMNS: usize = 200;
+pub const MAX_CELL_CHARS: usize = 2_000;
 
 /// Reads the first sheet that has data (or the CSV) at `path`.
 pub fn read_register(path: &Path) -> Result<Grid, RegisterError> {
@@ -57,19 +76,93 @@ fn read_workbook(path: &Path, name: &str) -> Result<Grid, RegisterError> {
     let unreadable = || RegisterError::Unreadable(name.to_owned());
     let mut book = open_workbook_auto(path).map_err(|_| unreadable())?;
     for sheet in book.sheet_names() {
-        let Ok(range) = book.worksheet_range(&sheet) else {
-            continue;
+        // .xlsx and .xlsb are read cell by cell (a sheet's used range may span a million
+        // rows for one stray cell); the older formats come as calamine reads them.
+        let sparse = match &mut book {
+            Sheets::Xlsx(x) => match x.worksheet_cells_reader(&sheet) {
+                Ok(mut reader) => Some(read_cells(name, || {
+                    reader.next_cell().map_err(|_| unreadable())
+                })?),
+                Err(_) => continue,
+            },
+            Sheets::Xlsb(x) => match x.worksheet_cells_reader(&sheet) {
+                Ok(mut reader) => Some(read_cells(name, || {
+                    reader.next_cell().map_err(|_| unreadable())
+                })?),
+                Err(_) => continue,
+            },
+            Sheets::Xls(_) | Sheets::Ods(_) => None,
         };
-        if range.is_empty() {
+        let cells = match sparse {
+            Some(cells) => cells,
+            None => {
+                let Ok(range) = book.worksheet_range(&sheet) else {
+                    continue;
+                };
+                let (top, left) = range.start().unwrap_or((0, 0));
+                range
+                    .cells()
+                    .filter(|(_, _, cell)| !matches!(cell, Data::Empty))
+                    .map(|(r, c, cell)| ((top as usize + r, left as usize + c), cell_text(cell)))
+                    .collect()
+            }
+        };
+        if cells.is_empty() {
             continue;
         }
         let merged = merged_regions(&mut book, &sheet);
         return Ok(Grid {
-            rows: cells(&range, &merged),
+            rows: grid_of(name, cells, &merged)?,
             sheet,
         });
     }
     Err(RegisterError::Empty(name.to_owned()))
+}
+
+/// Cells with content, as text, at their (row, column) from A1.
+type Cells = Vec<((usize, usize), String)>;
+
+/// A sheet's non-empty cells as text with their (row, column), read one by one from `next`.
+fn read_cells<'a>(
+    name: &str,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, RegisterError>,
+) -> Result<Cells, RegisterError> {
+    let mut cells = Vec::new();
+    while let Some(cell) = next()? {
+        let (row, column) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        check_cell(name, row as usize, column as usize, &text)?;
+        cells.push(((row as usize, column as usize), text));
+    }
+    Ok(cells)
+}
+
+/// Refuses a cell beyond the register's limits, naming where (never echoing its content).
+fn check_cell(name: &str, row: usize, column: usize, text: &str) -> Result<(), RegisterError> {
+    let too_large = |what: String| {
+        Err(RegisterError::TooLarge {
+            file: name.to_owned(),
+            what,
+        })
+    };
+    if row >= MAX_ROWS {
+        return too_large(format!("第 {} 行有内容", row + 1));
+    }
+    if column >= MAX_COLUMNS {
+        return too_large(format!("第 {} 行第 {} 列有内容", row + 1, column + 1));
+    }
+    if text.chars().count() > MAX_CELL_CHARS {
+        return too_large(format!(
+            "第 {} 行第 {} 列的内容有 {} 字",
+            row + 1,
+            column + 1,
+            text.chars().count()
+        ));
+    }
+    Ok(())
 }
 
 /// The merged regions of a sheet, as (first row, first column, last row, last column).
@@ -88,17 +181,27 @@ fn merged_regions<RS: std::io::Read + std::io::Seek>(
         .collect()
 }
 
-/// The cells of `range` as text, from A1 (so row and column numbers are the sheet's), each
-/// merged region's value in every cell it covers.
-fn cells(range: &Range<Data>, merged: &[(u32, u32, u32, u32)]) -> Vec<Vec<String>> {
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let (height, width) = range.get_size();
-    let (top, left) = (top as usize, left as usize);
-    let mut rows = vec![vec![String::new(); left + width]; top + height];
-    for (r, row) in range.rows().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            rows[top + r][left + c] = cell_text(cell);
+/// The non-empty cells as a grid from A1 (so row and column numbers are the sheet's), each
+/// merged region's value in every cell it covers (within the grid: a region reaching past the
+/// last cell with content adds nothing).
+fn grid_of(
+    name: &str,
+    cells: Cells,
+    merged: &[(u32, u32, u32, u32)],
+) -> Result<Vec<Vec<String>>, RegisterError> {
+    for ((row, column), text) in &cells {
+        check_cell(name, *row, *column, text)?;
+    }
+    // Each row as long as its last cell with content: a stray cell far to the right makes
+    // one long row, not a wide grid.
+    let height = cells.iter().map(|((r, _), _)| r + 1).max().unwrap_or(0);
+    let width = cells.iter().map(|((_, c), _)| c + 1).max().unwrap_or(0);
+    let mut rows: Vec<Vec<String>> = vec![Vec::new(); height];
+    for ((r, c), text) in cells {
+        if rows[r].len() <= c {
+            rows[r].resize(c + 1, String::new());
         }
+        rows[r][c] = text;
     }
     for &(r0, c0, r1, c1) in merged {
         let (r0, c0, r1, c1) = (r0 as usize, c0 as usize, r1 as usize, c1 as usize);
@@ -106,14 +209,18 @@ fn cells(range: &Range<Data>, merged: &[(u32, u32, u32, u32)]) -> Vec<Vec<String
             continue;
         };
         for row in rows.iter_mut().take(r1 + 1).skip(r0) {
-            for cell in row.iter_mut().take(c1 + 1).skip(c0) {
+            let end = (c1 + 1).min(width);
+            if row.len() < end {
+                row.resize(end, String::new());
+            }
+            for cell in row.iter_mut().take(end).skip(c0) {
                 if cell.is_empty() {
                     cell.clone_from(&value);
                 }
             }
         }
     }
-    rows
+    Ok(rows)
 }
 
 /// A cell as a person reads it: 1995 (not 1995.0), a date as 1995-06-01.
@@ -129,20 +236,19 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// A CSV as saved by Excel or WPS: UTF-8 (with or without its mark) or GBK.
+/// A CSV as saved by Excel or WPS: UTF-8 (with or without its mark), GBK, or UTF-16 with its
+/// mark (“Unicode 文本”). Text in another encoding (Big5, UTF-16 without a mark) is refused
+/// rather than read as nonsense, and so is a quote never closed.
 fn read_csv(path: &Path, name: &str) -> Result<Grid, RegisterError> {
     let unreadable = || RegisterError::Unreadable(name.to_owned());
     let bytes = std::fs::read(path).map_err(|_| unreadable())?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(text) => text.trim_start_matches('\u{feff}').to_owned(),
-        Err(_) => {
-            let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
-            if bad {
-                return Err(unreadable());
-            }
-            text.into_owned()
-        }
-    };
+    let text = decode_text(name, &bytes)?;
+    if let Some(line) = unclosed_quote(&text) {
+        return Err(RegisterError::UnclosedQuote {
+            file: name.to_owned(),
+            line,
+        });
+    }
     // The reader skips blank lines: each is given one empty field, so every row keeps its
     // line number, as the spreadsheet shows it.
     let text: String = text
@@ -159,12 +265,89 @@ fn read_csv(path: &Path, name: &str) -> Result<Grid, RegisterError> {
         .delimiter(if tabs { b'\t' } else { b',' })
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for record in reader.records() {
+    for (row, record) in reader.records().enumerate() {
         let record = record.map_err(|_| unreadable())?;
-        rows.push(record.iter().map(|c| c.trim().to_owned()).collect());
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
+        for (column, text) in cells.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            check_cell(name, row, column, text)?;
+        }
+        rows.push(cells);
     }
     Ok(Grid {
         sheet: name.to_owned(),
         rows,
     })
+}
+
+/// The text of a CSV file, or why it cannot be read right.
+fn decode_text(name: &str, bytes: &[u8]) -> Result<String, RegisterError> {
+    let refuse = |what| {
+        Err(RegisterError::Encoding {
+            file: name.to_owned(),
+            what,
+        })
+    };
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _, bad) = encoding.decode(bytes);
+        if bad {
+            return refuse("与文件开头的标记不符");
+        }
+        return Ok(text.trim_start_matches('\u{feff}').to_owned());
+    }
+    // Text has no NUL bytes; UTF-16 without its mark is full of them.
+    if bytes.contains(&0) {
+        return refuse("像是没有标记的 UTF-16");
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_owned());
+    }
+    let (text, _, bad) = encoding_rs::GBK.decode(bytes);
+    if bad {
+        return refuse("既不是 UTF-8 也不是 GBK");
+    }
+    // Big5 (traditional characters) also decodes as GBK, into rare characters outside
+    // GB2312: a register in simplified Chinese has few of those.
+    let (mut common, mut rare) = (0usize, 0usize);
+    let mut rest = bytes;
+    while let Some((&lead, tail)) = rest.split_first() {
+        if lead < 0x80 {
+            rest = tail;
+            continue;
+        }
+        let trail = tail.first().copied().unwrap_or(0);
+        if (0xA1..=0xF7).contains(&lead) && (0xA1..=0xFE).contains(&trail) {
+            common += 1;
+        } else {
+            rare += 1;
+        }
+        rest = tail.get(1..).unwrap_or_default();
+    }
+    if rare * 4 > common + rare {
+        return refuse("像是繁体的 Big5，不是 GBK");
+    }
+    Ok(text.into_owned())
+}
+
+/// The line (from 1) of a quote opened and never closed, if any (a quote is a field's first
+/// character; `""` inside a quoted field is one quote).
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let mut quoted_since = None;
+    let mut line = 1;
+    let mut at_field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted_since, c) {
+            (None, '"') if at_field_start => quoted_since = Some(line),
+            (Some(_), '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            (Some(_), '"') => quoted_since = None,
+            _ => {}
+        }
+        if c == '\n' {
+            line += 1;
+        }
+        at_field_start = quoted_since.is_none() && matches!(c, ',' | '\t' | '\n' | '\r');
+    }
+    quoted_since
 }

@@ -91,6 +91,12 @@ impl Settings {
         if self.unit.trim().is_empty() {
             return Some("请填写工作单位。".to_owned());
         }
+        let backups = self.backup_dir.trim();
+        if !backups.is_empty() && !std::path::Path::new(backups).is_absolute() {
+            return Some(format!(
+                "备份文件夹“{backups}”应写完整路径（如 /media/U盘/验收备份 或 E:\\验收备份）：相对路径会随程序启动的位置而变。"
+            ));
+        }
         if !(1..=100).contains(&self.backups_kept) {
             return Some(format!(
                 "保留备份的份数应在 1 到 100 之间（现为 {}）。",

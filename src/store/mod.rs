@@ -35,7 +35,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use compounds::{CompoundRow, Counted};
-pub use error::StoreError;
+pub use error::{StoreError, describe_io};
 pub use inspection_lists::{InspectionListing, InspectionSummary};
 pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
 pub use open::{CHECK_LATER_ABOVE, file_uri};
@@ -217,18 +217,26 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        // On read-only media SQLite cannot set up its WAL index; a closed file's contents are
-        // all in the main file, which `immutable` reads without it.
-        let conn = Connection::open_with_flags(path, flags)
-            .and_then(|c| {
-                c.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
-                Ok(c)
-            })
-            .or_else(|_| {
-                let uri = format!("{}?immutable=1", open::file_uri(path));
-                Connection::open_with_flags(uri, flags)
-            })
-            .map_err(|e| StoreError::from_open(path, e))?;
+        // A closed file (no `-wal` beside it: no connection has it open) holds all its
+        // contents in the main file, which `immutable` reads without setting up a WAL index:
+        // nothing is left beside the file, and read-only media work. With a `-wal` (a window
+        // writing it, or a crash), SQLite reads both; on read-only media, `immutable` again.
+        let immutable = || {
+            let uri = format!("{}?immutable=1", open::file_uri(path));
+            Connection::open_with_flags(uri, flags)
+        };
+        let [wal, ..] = open::siblings(path);
+        let conn = if wal.exists() {
+            Connection::open_with_flags(path, flags)
+                .and_then(|c| {
+                    c.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+                    Ok(c)
+                })
+                .or_else(|_| immutable())
+        } else {
+            immutable()
+        }
+        .map_err(|e| StoreError::from_open(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         open::check_contents(&conn, path, true).map_err(|e| open::blame_wal(path, e))?;
         // The version as SQLite reads it, with whatever a `-wal` beside the file holds.
@@ -287,13 +295,15 @@ impl Store {
                 });
             }
             Err(lock::LockRefused::Io(e)) => {
+                // The lock file is named: it is what could not be opened (a folder of that
+                // name, say), not the database.
                 return Err(match media::unwritable(path) {
                     Some(reason) => StoreError::NotWritable {
                         path: path.to_owned(),
                         reason,
                     },
                     None => StoreError::Io {
-                        path: path.to_owned(),
+                        path: lock::lock_path(path),
                         source: e,
                     },
                 });
