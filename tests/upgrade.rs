@@ -582,7 +582,10 @@ fn every_older_version_gains_the_locks_on_items_and_parties() {
             "inspection_party_locked_insert",
             "inspection_party_locked_update",
         ] {
-            assert!(triggers.iter().any(|t| t == name), "v{version}: {name} in {triggers:?}");
+            assert!(
+                triggers.iter().any(|t| t == name),
+                "v{version}: {name} in {triggers:?}"
+            );
         }
     }
 }
