@@ -96,12 +96,13 @@ impl SettingsView {
 }
 
 /// Who works here: the part of the form the first start asks.
-fn person(ui: &mut egui::Ui, form: &mut SettingsForm, towns: &[Town]) {
+/// The person's fields; returns the name field's response.
+fn person(ui: &mut egui::Ui, form: &mut SettingsForm, towns: &[Town]) -> egui::Response {
     egui::Grid::new("settings_person")
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            labelled_text(ui, "姓名", &mut form.user_name, "如：王海燕", None);
+            let name = labelled_text(ui, "姓名", &mut form.user_name, "如：王海燕", None);
             labelled_text(ui, "工作单位", &mut form.unit, "如：城关镇人民政府", None);
             let label = ui.label("工作");
             ui.horizontal(|ui| {
@@ -128,7 +129,9 @@ fn person(ui: &mut egui::Ui, form: &mut SettingsForm, towns: &[Town]) {
                 .response
                 .labelled_by(label.id);
             ui.end_row();
-        });
+            name
+        })
+        .inner
 }
 
 /// The save button, or (greyed) what is still missing: in red only once something is typed.
@@ -159,7 +162,17 @@ pub fn show_first_run(
     ui.heading("欢迎使用验收");
     ui.label("请先填写使用人：调查表的调查人、验收单的验收人员、日报的报送单位和新增小区的乡镇会自动填上。以后可在 文件 › 设置 中修改。");
     ui.add_space(6.0);
-    person(ui, form, towns);
+    let name = person(ui, form, towns);
+    // The name field takes the keyboard once, when the dialog first shows: typing (or
+    // pasting) goes straight into it.
+    let asked = ui.scope_id().with("first_run_focus_asked");
+    if !ui
+        .ctx()
+        .data(|d| d.get_temp::<bool>(asked).unwrap_or(false))
+    {
+        name.request_focus();
+        ui.ctx().data_mut(|d| d.insert_temp(asked, true));
+    }
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         save_button(ui, form, commands);
@@ -178,7 +191,7 @@ pub fn show(
     ui.heading("设置");
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
         ui.strong("使用人");
-        person(ui, &mut view.form, towns);
+        let _name = person(ui, &mut view.form, towns);
         ui.add_space(8.0);
         ui.strong("显示");
         egui::Grid::new("settings_display")
