@@ -415,3 +415,29 @@ fn hostile_and_broken_registers_are_refused_with_the_cause() {
     let grid = read_register(&path).unwrap();
     assert_eq!(grid.rows[1], ["甲小区", "城关镇"]);
 }
+
+/// A bulk import is preceded by a verified backup of the file as it was (kept when the rows
+/// are registered; none left when the import is refused).
+#[test]
+fn a_register_import_is_preceded_by_a_backup() {
+    use yanshou::store::backup::{BackupPolicy, BackupReason, count_records, list_backups};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("名册.csv");
+    std::fs::write(&path, "小区名称,所属乡镇,户数\n甲小区,城关镇,10\n").unwrap();
+    let db = dir.path().join("县办.db");
+    let mut store = Store::open(&db).unwrap();
+    store.save_compound(&common::compound("原有小区")).unwrap();
+    let plans = preview(&store, &path);
+    assert_eq!(store.import_register(&plans).unwrap(), 1);
+    let backups = list_backups(&db, &BackupPolicy::default());
+    assert_eq!(backups.len(), 1);
+    assert_eq!(backups[0].reason, BackupReason::BeforeRegister);
+    assert_eq!(
+        count_records(&backups[0].path).unwrap().0,
+        1,
+        "as it was before"
+    );
+    // The same rows again are refused (registered meanwhile): no second backup.
+    assert!(store.import_register(&plans).is_err());
+    assert_eq!(list_backups(&db, &BackupPolicy::default()).len(), 1);
+}

@@ -54,15 +54,18 @@ pub enum BackupReason {
     BeforeImport,
     BeforeRestore,
     Manual,
+    /// Before a register (spreadsheet) is imported.
+    BeforeRegister,
 }
 
 impl BackupReason {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 6] = [
         Self::Daily,
         Self::BeforeUpgrade,
         Self::BeforeImport,
         Self::BeforeRestore,
         Self::Manual,
+        Self::BeforeRegister,
     ];
 
     pub fn label(self) -> &'static str {
@@ -72,6 +75,7 @@ impl BackupReason {
             Self::BeforeImport => "导入数据包前",
             Self::BeforeRestore => "恢复前",
             Self::Manual => "手动",
+            Self::BeforeRegister => "导入名册前",
         }
     }
 
@@ -82,6 +86,7 @@ impl BackupReason {
             Self::BeforeImport => "import",
             Self::BeforeRestore => "restore",
             Self::Manual => "manual",
+            Self::BeforeRegister => "register",
         }
     }
 }
@@ -341,25 +346,31 @@ fn what_is_wrong(e: &StoreError) -> String {
 }
 
 impl Store {
-    /// A verified backup of this file now, for `reason`, without pruning the old ones: the
-    /// caller prunes (`prune_backups`) once the change it guards is made, or removes it when
-    /// the change is refused. Nothing for a file in memory.
-    pub(crate) fn backup_unpruned(
-        &self,
+    /// Runs `change` with a verified backup of this file made first, for `reason`. The backup
+    /// is kept only if the change is made (then the old ones are pruned); a refused change
+    /// changed nothing, and its backup would only push good ones out. Nothing is backed up
+    /// for a file in memory.
+    pub(crate) fn with_backup_before<T>(
+        &mut self,
         reason: BackupReason,
-    ) -> Result<Option<PathBuf>, StoreError> {
-        match &self.path {
-            Some(path) => write_unpruned(&self.conn, path, reason, &policy()).map(Some),
-            None => Ok(None),
+        change: impl FnOnce(&mut Self) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let backup = match &self.path {
+            Some(path) => Some((
+                path.clone(),
+                write_unpruned(&self.conn, path, reason, &policy())?,
+            )),
+            None => None,
+        };
+        let result = change(self);
+        match (&result, backup) {
+            (Ok(_), Some((path, _))) => prune(&path, &policy())?,
+            (Err(_), Some((_, backup))) => {
+                let _ = std::fs::remove_file(backup);
+            }
+            (_, None) => {}
         }
-    }
-
-    /// Keeps the newest backups of this file (see `prune`).
-    pub(crate) fn prune_backups(&self) -> Result<(), StoreError> {
-        match &self.path {
-            Some(path) => prune(path, &policy()),
-            None => Ok(()),
-        }
+        result
     }
 
     /// A verified backup of this file now, for `reason` (nothing for a file in memory).

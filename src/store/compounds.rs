@@ -364,10 +364,20 @@ impl Store {
     }
 
     /// Registers the rows of a spreadsheet that have no problem (and the clusters they name
-    /// that do not exist yet), in one transaction: all of them or none. A row that became a
-    /// duplicate since the preview (another window registered the same compound) refuses the
-    /// whole import. Returns how many compounds were registered.
+    /// that do not exist yet), in one transaction: all of them or none, a verified backup made
+    /// first (kept if they are registered). A row that became a duplicate since the preview
+    /// (another window registered the same compound) refuses the whole import. Returns how
+    /// many compounds were registered.
     pub fn import_register(
+        &mut self,
+        plans: &[crate::model::register_import::RowPlan],
+    ) -> Result<usize, StoreError> {
+        self.with_backup_before(super::backup::BackupReason::BeforeRegister, |store| {
+            store.register_rows(plans)
+        })
+    }
+
+    fn register_rows(
         &mut self,
         plans: &[crate::model::register_import::RowPlan],
     ) -> Result<usize, StoreError> {

@@ -163,17 +163,9 @@ impl Store {
         }
         // What is here now is kept before anything arrives; kept only if the import applies
         // (a refused package changed nothing, and its backup would only push good ones out).
-        let pending = self.backup_unpruned(crate::store::backup::BackupReason::BeforeImport)?;
-        let applied =
-            self.apply_package_entries(package, file_name, &me, progress, start, &mut outcome);
-        match &pending {
-            Some(backup) if applied.is_err() => {
-                let _ = std::fs::remove_file(backup);
-            }
-            Some(_) => self.prune_backups()?,
-            None => {}
-        }
-        applied?;
+        self.with_backup_before(crate::store::backup::BackupReason::BeforeImport, |store| {
+            store.apply_package_entries(package, file_name, &me, progress, start, &mut outcome)
+        })?;
         Ok(outcome)
     }
 
