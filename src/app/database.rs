@@ -125,7 +125,14 @@ impl App {
             return;
         }
         match Store::open(path) {
-            Ok(store) => {
+            Ok(mut store) => {
+                // The file is this computer's: named after its user, and the county office's
+                // when the user said so at first start.
+                if let Some((name, role)) = self.settings.identity()
+                    && let Err(e) = store.set_identity(&name, role)
+                {
+                    tracing::warn!(error = %e, "the new file keeps its default identity");
+                }
                 self.use_store(path, store);
                 self.info(format!("已新建数据库：{}", path.display()));
             }

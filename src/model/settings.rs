@@ -106,6 +106,23 @@ impl Settings {
         None
     }
 
+    /// What a new file on this computer is called and does, for field packages: the office's
+    /// unit for the county office, else unit and name (城关镇人民政府-王海燕); `None` before the
+    /// user is known.
+    pub fn identity(&self) -> Option<(String, super::sync::Role)> {
+        let (unit, name) = (self.unit.trim(), self.user_name.trim());
+        match self.role {
+            UserRole::Office if !unit.is_empty() => {
+                Some((unit.to_owned(), super::sync::Role::Office))
+            }
+            _ if unit.is_empty() || name.is_empty() => None,
+            UserRole::Office => None,
+            UserRole::TownStaff | UserRole::Inspector => {
+                Some((format!("{unit}-{name}"), super::sync::Role::Field))
+            }
+        }
+    }
+
     /// The text size within bounds.
     pub fn clamped_scale(&self) -> f32 {
         if self.text_scale.is_finite() {

@@ -41,6 +41,17 @@ pub struct Town {
     pub name: String,
 }
 
+/// The county's towns, as a new file has them (before any file exists).
+pub fn county_towns() -> Vec<Town> {
+    LUONING_TOWNS
+        .iter()
+        .map(|name| Town {
+            id: town_id_for(name),
+            name: (*name).to_owned(),
+        })
+        .collect()
+}
+
 /// The id a town's name gives it: the same on every laptop, so a town made on two of them is
 /// one town when their packages meet (UUID v5 of the name).
 pub fn town_id_for(name: &str) -> TownId {

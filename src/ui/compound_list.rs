@@ -48,6 +48,8 @@ impl Default for RegisterQuery {
 #[derive(Debug, Default)]
 pub struct RegisterView {
     rows: Vec<CompoundRow>,
+    /// Each row's sort keys, beside it.
+    keys: Vec<RowKeys>,
     /// Indices into `rows` in display order, for `visible_key`.
     visible: Vec<usize>,
     visible_key: Option<RegisterQuery>,
@@ -82,6 +84,41 @@ impl RegisterFilter {
     }
 }
 
+/// A row's texts as they sort: in pinyin (worked out once, when the rows are read).
+#[derive(Clone, Debug, Default)]
+struct RowKeys {
+    name: String,
+    town: String,
+    cluster: String,
+}
+
+impl RowKeys {
+    fn of(row: &CompoundRow) -> Self {
+        Self {
+            name: pinyin_key(&row.compound.name),
+            town: pinyin_key(&row.town_name),
+            cluster: pinyin_key(&row.cluster_name),
+        }
+    }
+}
+
+/// A text's sort key in pinyin order: each Chinese character as its syllable (without tones),
+/// anything else as it is. 公安局 before 交通局 before 农业局, as a person expects.
+pub fn pinyin_key(text: &str) -> String {
+    use pinyin::ToPinyin as _;
+    let mut key = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                key.push_str(p.plain());
+                key.push(' ');
+            }
+            None => key.push(c),
+        }
+    }
+    key
+}
+
 impl RegisterView {
     /// Every compound of the register.
     pub fn load(store: &Store) -> Result<Self, StoreError> {
@@ -91,7 +128,9 @@ impl RegisterView {
     }
 
     pub fn with_rows(rows: Vec<CompoundRow>) -> Self {
+        let keys = rows.iter().map(RowKeys::of).collect();
         Self {
+            keys,
             rows,
             visible: Vec::new(),
             visible_key: None,
@@ -129,13 +168,19 @@ impl RegisterView {
                             || c.address.contains(needle))
                 })
                 .collect();
-            let rows = &self.rows;
+            let (rows, keys) = (&self.rows, &self.keys);
             visible.sort_by(|&a, &b| {
+                let (ka, kb) = (&keys[a], &keys[b]);
                 let (a, b) = (&rows[a], &rows[b]);
+                // Names in pinyin order (安, 北, 城…), as people look them up.
+                let by_name = ka
+                    .name
+                    .cmp(&kb.name)
+                    .then_with(|| a.compound.name.cmp(&b.compound.name));
                 let order = match key.sort {
-                    SortColumn::Name => a.compound.name.cmp(&b.compound.name),
-                    SortColumn::Town => a.town_name.cmp(&b.town_name),
-                    SortColumn::Cluster => a.cluster_name.cmp(&b.cluster_name),
+                    SortColumn::Name => by_name,
+                    SortColumn::Town => ka.town.cmp(&kb.town),
+                    SortColumn::Cluster => ka.cluster.cmp(&kb.cluster),
                     SortColumn::YearBuilt => a.compound.year_built.cmp(&b.compound.year_built),
                     SortColumn::Households => a.compound.households.cmp(&b.compound.households),
                     SortColumn::LastInspected => a.last_inspected_on.cmp(&b.last_inspected_on),
@@ -144,7 +189,7 @@ impl RegisterView {
                     SortColumn::Eligibility => a.eligibility.label().cmp(b.eligibility.label()),
                     SortColumn::Survey => a.survey_completeness.cmp(&b.survey_completeness),
                 };
-                let order = order.then_with(|| a.compound.name.cmp(&b.compound.name));
+                let order = order.then(by_name);
                 if key.ascending {
                     order
                 } else {

@@ -82,7 +82,10 @@ pub fn show(
     audit: Option<&Audit>,
     commands: &mut Vec<Command>,
 ) {
+    // Each compound scrolls on its own: opening another starts at its head, not half-way
+    // down where the last one was left.
     egui::ScrollArea::vertical()
+        .id_salt(("compound_page", view.compound.id))
         .auto_shrink(false)
         .show(ui, |ui| page(ui, view, audit, commands));
 }

@@ -91,6 +91,15 @@ pub fn show(
             Dialog::Funding(form) => crate::ui::funding_form::show_form(ui, form, commands),
             Dialog::Evaluation(form) => crate::ui::step_form::show_evaluation(ui, form, commands),
             Dialog::FirstRun(form) => {
+                // On a first start there may be no file yet: the county's towns are known
+                // without one.
+                let county: Vec<Town>;
+                let towns = if towns.is_empty() {
+                    county = crate::model::town::county_towns();
+                    &county
+                } else {
+                    towns
+                };
                 crate::ui::settings_page::show_first_run(ui, form, towns, commands);
             }
             Dialog::ConfirmRestore { path, what } => {

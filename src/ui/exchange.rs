@@ -118,7 +118,7 @@ fn packages(ui: &mut egui::Ui, view: &mut ExchangeView, commands: &mut Vec<Comma
             destination: None,
             scope: Scope::Changes,
         }))
-        .text("导出数据包（发给新的电脑）…")
+        .text("导出本机改动（发给县办或其他电脑）…")
         .show(ui, commands);
     });
     if view.identity.role == Role::Office {

@@ -386,3 +386,72 @@ fn a_large_register_shows_its_first_rows_at_once_and_the_rest_when_read() {
     h.run();
     assert!(h.query_by_label("共 3500 个小区").is_some());
 }
+
+/// Opening a compound shows it from its head, wherever the page of the one before was
+/// scrolled to (it landed half-way down, at 改造进程, with the details out of view).
+#[test]
+fn opening_a_compound_starts_at_its_head() {
+    let mut store = Store::open_in_memory().expect("store");
+    let first = common::compound("先看的小区");
+    let second = common::compound("后看的小区");
+    store.save_compound(&first).expect("save");
+    store.save_compound(&second).expect("save");
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1024.0, 600.0))
+        .with_context_setup(yanshou::ui::setup)
+        .build_ui_state(
+            |ui, app: &mut App| app.show(ui),
+            App::with_store(store, false),
+        );
+    // The 编辑 button stands beside the page's heading (the name itself shows in the
+    // breadcrumbs too).
+    let head_y = |h: &egui_kittest::Harness<'_, App>| {
+        h.get_by_role_and_label(Role::Button, "编辑").rect().min.y
+    };
+    h.state_mut()
+        .handle(yanshou::command::Command::Show(Screen::Compound(first.id)));
+    h.run();
+    let top = head_y(&h);
+    // The wheel turned over the page, as a user scrolls down to 改造进程.
+    h.hover_at(egui::pos2(500.0, 400.0));
+    for _ in 0..20 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -200.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run();
+    }
+    h.run();
+    assert!(head_y(&h) < top - 100.0, "the first page scrolled down");
+    h.state_mut()
+        .handle(yanshou::command::Command::Show(Screen::Compound(second.id)));
+    h.run();
+    h.run();
+    let head = head_y(&h);
+    assert!(
+        (head - top).abs() < 1.0,
+        "the second compound's head at the page's top: {head} (first was at {top})"
+    );
+}
+
+/// The register lists names in pinyin order (公安局, 交通局, 农业局), not by character code
+/// (交通局, 公安局, 农业局).
+#[test]
+fn the_register_sorts_names_in_pinyin_order() {
+    let mut store = Store::open_in_memory().expect("store");
+    for name in ["交通局家属院", "农业局家属院", "公安局家属院"] {
+        store.save_compound(&common::compound(name)).expect("save");
+    }
+    let mut h = harness(App::with_store(store, false));
+    h.run();
+    let y = |h: &egui_kittest::Harness<'_, App>, name: &str| h.get_by_label(name).rect().min.y;
+    let (gong, jiao, nong) = (
+        y(&h, "公安局家属院"),
+        y(&h, "交通局家属院"),
+        y(&h, "农业局家属院"),
+    );
+    assert!(gong < jiao && jiao < nong, "{gong} {jiao} {nong}");
+}

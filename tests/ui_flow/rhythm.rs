@@ -79,6 +79,9 @@ fn a_report_s_matter_is_carried_until_the_office_closes_it() {
     h.run();
     assert!(h.query_by_label_contains("已结转 2 天").is_some());
     assert!(h.query_by_label_contains("当日未报送：一标段").is_some());
+    // The field is wide enough to see what is typed (it was one character wide).
+    let field = h.get_by_role_and_label(A11y::TextInput, "办结情况").rect();
+    assert!(field.width() >= 150.0, "{field:?}");
     replace_text(&mut h, "办结情况", "供电公司已迁移");
     h.get_by_role_and_label(A11y::Button, "办结：3 号楼电杆迁移")
         .click();

@@ -156,3 +156,66 @@ fn a_backup_is_restored_after_a_confirmation_keeping_the_file_it_replaces() {
         2
     );
 }
+
+/// A file the county office creates calls itself the office (its unit), not 外业: the
+/// exchange screen then offers 导出全部数据（设置新电脑） at once.
+#[test]
+fn a_file_the_office_creates_is_the_offices() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("县办.db");
+    let mut app = App::open(db.clone(), false);
+    app.use_settings(
+        Loaded {
+            settings: Settings {
+                user_name: "李明".to_owned(),
+                unit: "洛宁县住建局改造办".to_owned(),
+                role: UserRole::Office,
+                ..Settings::default()
+            },
+            first_run: false,
+            warning: None,
+        },
+        dir.path().join("settings.toml"),
+    );
+    let mut h = harness(app);
+    h.run();
+    h.get_by_role_and_label(A11y::Button, "在此新建数据库")
+        .click();
+    wait_until(&mut h, |h| {
+        !h.state().is_busy() && h.state().store().is_some()
+    });
+    let identity = h.state().store().unwrap().identity().unwrap().unwrap();
+    assert_eq!(identity.name, "洛宁县住建局改造办");
+    assert_eq!(identity.role, yanshou::model::sync::Role::Office);
+    h.state_mut()
+        .handle(Command::Show(yanshou::app::Screen::Exchange));
+    h.run();
+    assert!(h.query_by_label("导出全部数据（设置新电脑）…").is_some());
+    assert!(
+        h.query_by_label("导出本机改动（发给县办或其他电脑）…")
+            .is_some()
+    );
+}
+
+/// On a brand-new start, before any file exists, the first-run dialog still lists the
+/// county's towns to choose the usual one from.
+#[test]
+fn the_first_run_lists_the_countys_towns_before_any_file_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::open(dir.path().join("还没有.db"), false);
+    app.use_settings(
+        Loaded {
+            settings: Settings::default(),
+            first_run: true,
+            warning: None,
+        },
+        dir.path().join("settings.toml"),
+    );
+    let mut h = harness(app);
+    h.run();
+    h.get_by_role_and_label(A11y::ComboBox, "常用乡镇").click();
+    h.run();
+    for town in ["城关镇", "城郊乡", "王范回族镇"] {
+        assert!(h.query_by_label(town).is_some(), "{town} offered");
+    }
+}

@@ -157,13 +157,18 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
                     egui::RichText::new("当日新增")
                 };
                 ui.label(state);
-                ui.label(format!("{}：{}", r.who(), r.matters));
+                ui.add(egui::Label::new(format!("{}：{}", r.who(), r.matters)).wrap());
                 let text = view.resolutions.entry(r.id.clone()).or_default();
                 ui.horizontal(|ui| {
                     let label = ui.label("办结情况");
-                    ui.add(egui::TextEdit::singleline(text).desired_width(200.0))
-                        .labelled_by(label.id)
-                        .on_hover_text(format!("{}：{}", r.unit, r.matters));
+                    // A grid cell would shrink it to a character: it keeps its width.
+                    ui.add(
+                        egui::TextEdit::singleline(text)
+                            .min_size(egui::vec2(200.0, 0.0))
+                            .desired_width(200.0),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text(format!("{}：{}", r.unit, r.matters));
                 });
                 CommandButton::new(Command::Rhythm(RhythmCommand::Resolve {
                     id: r.id.clone(),
