@@ -240,22 +240,26 @@ fn filter_combo<T: Clone + PartialEq>(
     value: &mut Option<T>,
     options: &[(T, String)],
 ) {
-    let label_response = ui.label(label);
-    let selected = value
-        .as_ref()
-        .and_then(|v| options.iter().find(|(o, _)| o == v))
-        .map_or("全部", |(_, name)| name.as_str());
-    egui::ComboBox::from_id_salt(label)
-        .selected_text(selected)
-        .width(110.0)
-        .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, "全部");
-            for (option, name) in options {
-                ui.selectable_value(value, Some(option.clone()), name);
-            }
-        })
-        .response
-        .labelled_by(label_response.id);
+    // Label and box move to the next line together, and a label is never broken (it read
+    // "改 / 造进程" at the end of a narrow row).
+    ui.horizontal(|ui| {
+        let label_response = ui.add(egui::Label::new(label).extend());
+        let selected = value
+            .as_ref()
+            .and_then(|v| options.iter().find(|(o, _)| o == v))
+            .map_or("全部", |(_, name)| name.as_str());
+        egui::ComboBox::from_id_salt(label)
+            .selected_text(selected)
+            .width(110.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(value, None, "全部");
+                for (option, name) in options {
+                    ui.selectable_value(value, Some(option.clone()), name);
+                }
+            })
+            .response
+            .labelled_by(label_response.id);
+    });
 }
 
 fn filters(ui: &mut egui::Ui, query: &mut RegisterQuery, towns: &[Town], clusters: &[Cluster]) {

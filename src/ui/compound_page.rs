@@ -202,19 +202,21 @@ fn page(
         ui.label("尚无验收记录。改造完工后，点击“开始验收”逐项检查。");
         return;
     }
+    // The actions come first: on a 1024×600 laptop at a large text size the columns after
+    // them may run past the window's edge, but opening and printing an acceptance never do.
     ui.scope(|ui| {
         ui.style_mut().interaction.selectable_labels = false;
         TableBuilder::new(ui)
             .id_salt("inspections")
             .striped(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(190.0))
-            .column(Column::initial(200.0).clip(true))
-            .column(Column::initial(170.0))
-            .column(Column::initial(260.0).clip(true))
-            .column(Column::remainder().at_least(200.0))
+            .column(Column::auto())
+            .column(Column::initial(150.0))
+            .column(Column::initial(130.0).clip(true))
+            .column(Column::initial(120.0))
+            .column(Column::remainder().at_least(160.0).clip(true))
             .header(28.0, |mut h| {
-                for title in ["验收日期", "验收人员", "进度", "结论", "操作"] {
+                for title in ["操作", "验收日期", "验收人员", "进度", "结论"] {
                     h.col(|ui| {
                         ui.strong(title);
                     });
@@ -223,6 +225,21 @@ fn page(
             .body(|mut body| {
                 for s in &view.inspections {
                     body.row(30.0, |mut row| {
+                        row.col(|ui| {
+                            // Two acceptances may share a day: the round tells them apart.
+                            let name = format!(
+                                "{} 第 {} 轮",
+                                crate::model::date_text(s.inspected_on),
+                                s.round
+                            );
+                            CommandButton::new(Command::Show(Screen::Inspection(s.id)))
+                                .accessible_name(format!("打开验收 {name}"))
+                                .show(ui, commands);
+                            CommandButton::new(Command::Export(Document::AcceptanceSheet(s.id)))
+                                .text("导出 PDF")
+                                .accessible_name(format!("导出验收单 {name}"))
+                                .show(ui, commands);
+                        });
                         row.col(|ui| {
                             ui.label(crate::model::date_text(s.inspected_on));
                             if s.round > 1 {
@@ -244,21 +261,6 @@ fn page(
                             if let Verdict::Failed { .. } = s.verdict {
                                 ui.label(egui::RichText::new(s.verdict.explanation()).small());
                             }
-                        });
-                        row.col(|ui| {
-                            // Two acceptances may share a day: the round tells them apart.
-                            let name = format!(
-                                "{} 第 {} 轮",
-                                crate::model::date_text(s.inspected_on),
-                                s.round
-                            );
-                            CommandButton::new(Command::Show(Screen::Inspection(s.id)))
-                                .accessible_name(format!("打开验收 {name}"))
-                                .show(ui, commands);
-                            CommandButton::new(Command::Export(Document::AcceptanceSheet(s.id)))
-                                .text("导出 PDF")
-                                .accessible_name(format!("导出验收单 {name}"))
-                                .show(ui, commands);
                         });
                     });
                 }

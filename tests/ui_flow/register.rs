@@ -455,3 +455,43 @@ fn the_register_sorts_names_in_pinyin_order() {
     );
     assert!(gong < jiao && jiao < nong, "{gong} {jiao} {nong}");
 }
+
+/// On a 1024×600 laptop at text size 1.2 and 1.5 (a harness of 1024/size × 600/size points),
+/// a compound's acceptances can still be opened and printed: their buttons are inside the
+/// window (they were past its right edge).
+#[test]
+fn at_1024_by_600_and_large_text_an_acceptance_opens_and_prints_from_its_compound() {
+    for scale in [1.2_f32, 1.5] {
+        let mut store = Store::open_in_memory().expect("store");
+        let (compound, id) = common::store_with_inspection(&mut store, "小屏幕小区");
+        common::pass_every_item(&mut store, id);
+        let width = 1024.0 / scale;
+        let mut h = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(width, 600.0 / scale))
+            .with_context_setup(yanshou::ui::setup)
+            .build_ui_state(
+                |ui, app: &mut App| app.show(ui),
+                App::with_store(store, false),
+            );
+        h.run();
+        // The register's filter labels are whole, each on one line.
+        let phase = h.get_by_label("改造进程").rect();
+        assert!(
+            phase.height() < 30.0 && phase.width() > 40.0,
+            "text size {scale}: {phase:?}"
+        );
+        h.state_mut()
+            .handle(yanshou::command::Command::Show(Screen::Compound(compound)));
+        h.run();
+        for button in ["打开验收", "导出验收单"] {
+            let node = h.get_by_label_contains(button);
+            node.scroll_to_me();
+            h.run();
+            let rect = h.get_by_label_contains(button).rect();
+            assert!(
+                rect.max.x <= width && rect.min.x >= 0.0,
+                "text size {scale}: {button} at {rect:?}, window {width} wide"
+            );
+        }
+    }
+}
