@@ -77,10 +77,13 @@ pub fn show(
                 } else {
                     egui::Color32::from_rgb(0, 120, 50)
                 };
-                ui.label(egui::RichText::new(&m.text).color(color));
+                // The close button first: a message longer than the bar is cut with “…”
+                // (the whole of it on hover), never the button.
                 CommandButton::new(Command::DismissMessage)
                     .small()
                     .show(ui, commands);
+                ui.add(egui::Label::new(egui::RichText::new(&m.text).color(color)).truncate())
+                    .on_hover_text(&m.text);
             }
             None if tasks.is_empty() => {
                 ui.label(egui::RichText::new("就绪 · 每次操作即时保存").weak());

@@ -495,3 +495,29 @@ fn at_1024_by_600_and_large_text_an_acceptance_opens_and_prints_from_its_compoun
         }
     }
 }
+
+/// A message longer than the status bar is cut with “…”, its close button still on screen
+/// (the button went past the window's edge with the rest of the message).
+#[test]
+fn a_long_message_keeps_its_close_button_on_screen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let package = dir.path().join(format!(
+        "{}.yspkg",
+        "城关镇王海燕的笔记本电脑导出的外业数据包".repeat(4)
+    ));
+    let mut app = App::open(dir.path().join("新.db"), false);
+    app.send(yanshou::command::Command::ImportPackage(package));
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(900.0, 600.0))
+        .with_context_setup(yanshou::ui::setup)
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run();
+    h.run();
+    assert!(
+        h.state()
+            .message()
+            .is_some_and(|m| m.text.chars().count() > 100)
+    );
+    let close = h.get_by_role_and_label(Role::Button, "知道了").rect();
+    assert!(close.max.x <= 900.0, "{close:?}");
+}
