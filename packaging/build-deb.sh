@@ -8,7 +8,7 @@
 #                                                 # (the layout check in tests/packaging.rs)
 #
 # The glibc-2.28 builds need cargo-zigbuild and zig (packaging/install-build-tools.sh); every
-# mode needs cargo-deb, dpkg-dev (dpkg-shlibdeps for `$auto`) and binutils (objdump).
+# mode needs cargo-deb and binutils (objdump).
 # UOS 20 and Kylin V10 ship glibc 2.28–2.31: a binary that asks for a newer symbol version
 # installs there and never starts, so the build is refused if one slips in.
 set -euo pipefail
@@ -42,7 +42,8 @@ find_zig() {
 # Refuses a binary that needs a glibc newer than the floor.
 check_glibc() {
   local binary=$1 newest
-  newest=$(objdump -T "$binary" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)
+  newest=$(objdump -T "$binary" | { grep -o 'GLIBC_[0-9][0-9.]*' || true; } | sed 's/GLIBC_//' | sort -V | tail -n 1)
+  [[ -n "$newest" ]] || { echo "错误：$binary 中读不到 glibc 的符号版本" >&2; exit 1; }
   if [[ "$(printf '%s\n%s\n' "$GLIBC_FLOOR" "$newest" | sort -V | tail -n 1)" != "$GLIBC_FLOOR" ]]; then
     echo "错误：$binary 需要 GLIBC_$newest，高于 $GLIBC_FLOOR（统信 UOS 20、麒麟 V10 上无法运行）" >&2
     exit 1
@@ -64,9 +65,9 @@ compat_build() {
   dir=$([[ "$profile" == dev ]] && echo debug || echo "$profile")
   check_glibc "$CARGO_TARGET_DIR/$TRIPLE/$dir/yanshou"
   mkdir -p "$out"
-  local extra=()
-  [[ "$profile" == dev ]] && extra=(--no-strip --fast)
-  cargo deb --profile "$profile" --target "$TRIPLE" --no-build "${extra[@]}" --output "$out"
+  local extra=(--output "$out")
+  [[ "$profile" == dev ]] && extra+=(--no-strip --fast)
+  cargo deb --profile "$profile" --target "$TRIPLE" --no-build "${extra[@]}"
 }
 
 case "${1:-}" in

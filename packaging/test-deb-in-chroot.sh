@@ -44,13 +44,22 @@ work=$(mktemp -d /tmp/yanshou-chroot.XXXXXX)
 root="$work/root"
 display=""
 xvfb_pid=""
+app=""
 shown=""
 mounted=()
 cleanup() {
   set +e
+  [[ -n "$app" ]] && kill "$app" 2>/dev/null && wait "$app" 2>/dev/null
   [[ -n "$xvfb_pid" ]] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[i]}" 2>/dev/null; done
-  rm -rf "$work"
+  # Never through a mount left behind (the host's /dev, the apt cache): one filesystem only.
+  for m in "${mounted[@]}"; do
+    if mountpoint -q "$m"; then
+      echo "still mounted: $m; $work left in place" >&2
+      return
+    fi
+  done
+  rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 
@@ -87,7 +96,7 @@ in_chroot yanshou --version
 in_chroot yanshou --db /tmp/t.db init
 in_chroot yanshou --db /tmp/t.db sample >"$work/sample.out"
 in_chroot yanshou --db /tmp/t.db list >"$work/list.out"
-inspection=$(grep -o '[0-9a-f]\{8\}-[0-9a-f]\{4\}-7[0-9a-f]\{3\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}' "$work/list.out" | tail -n 1)
+inspection=$(grep -o '[0-9a-f]\{8\}-[0-9a-f]\{4\}-7[0-9a-f]\{3\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}' "$work/list.out" | tail -n 1 || true)
 [[ -n "$inspection" ]] || { cat "$work/list.out" >&2; echo "list shows no inspection" >&2; exit 1; }
 in_chroot yanshou --db /tmp/t.db export-pdf --inspection "$inspection" --out /tmp/sheet.pdf
 head -c 5 "$root/tmp/sheet.pdf" | grep -q '%PDF-' || { echo "export-pdf wrote no PDF" >&2; exit 1; }
@@ -124,6 +133,7 @@ if command -v xdotool >/dev/null; then
 fi
 kill "$app"
 wait "$app" 2>/dev/null || true
+app=""
 if grep -Ei "failed to load|EventLoopError|cannot open shared object|无法启动图形界面" "$work/window.log" >&2; then
   echo "the window reported a missing library" >&2
   exit 1

@@ -60,11 +60,11 @@ pub fn load(path: &Path) -> Loaded {
             "是指向不存在文件的链接".to_owned()
         }
         Err(e) if e.raw_os_error() == Some(40) => "是循环的符号链接".to_owned(),
-        Err(e) => format!("无法读取（{}）", crate::store::describe_io(&e)),
+        Err(e) => return unreadable(path, &e),
         Ok(meta) if meta.is_dir() => "是一个文件夹".to_owned(),
         Ok(meta) if !meta.is_file() => "不是普通文件".to_owned(),
         Ok(_) => match std::fs::read(path) {
-            Err(e) => format!("无法读取（{}）", crate::store::describe_io(&e)),
+            Err(e) => return unreadable(path, &e),
             Ok(bytes) => match String::from_utf8(bytes) {
                 Err(_) => "不是 UTF-8 文字（可能被其他程序以别的编码保存过）".to_owned(),
                 Ok(text) => match toml::from_str::<Settings>(&text) {
@@ -95,6 +95,20 @@ pub fn load(path: &Path) -> Loaded {
         settings: Settings::default(),
         first_run: true,
         warning: Some(warning),
+    }
+}
+
+/// A settings file that is there but cannot be read now (no permission, a disk error): left
+/// where it is, said, and the defaults used this once.
+fn unreadable(path: &Path, e: &std::io::Error) -> Loaded {
+    Loaded {
+        settings: Settings::default(),
+        first_run: false,
+        warning: Some(format!(
+            "无法读取设置文件 {}（{}），本次使用默认设置；文件未移动。",
+            path.display(),
+            crate::store::describe_io(e)
+        )),
     }
 }
 

@@ -100,18 +100,34 @@ impl Window {
             .unwrap();
         let start = Instant::now();
         let id = loop {
-            let found = display.run("xdotool", &["search", "--class", "yanshou"]);
+            let found = display.run(
+                "xdotool",
+                &["search", "--onlyvisible", "--class", "yanshou"],
+            );
             let text = String::from_utf8_lossy(&found.stdout).into_owned();
             if let Some(id) = text.lines().next() {
                 break id.trim().to_owned();
             }
-            assert!(start.elapsed() < Duration::from_secs(30), "no window");
+            assert!(start.elapsed() < Duration::from_secs(60), "no window");
             std::thread::sleep(Duration::from_millis(200));
         };
-        // The window maps, draws its first frames and the first-run dialog takes the keyboard.
+        // The window draws its first frames and the first-run dialog takes the keyboard.
         std::thread::sleep(Duration::from_secs(3));
-        // No window manager: focus it, or keys go nowhere.
-        display.run("xdotool", &["windowfocus", "--sync", &id]);
+        // No window manager: focus it, or keys go nowhere (and wait for the focus to land,
+        // within bounds: `--sync` alone can wait for ever).
+        let start = Instant::now();
+        loop {
+            display.run("timeout", &["5", "xdotool", "windowfocus", &id]);
+            let focused = display.run("xdotool", &["getwindowfocus"]);
+            if String::from_utf8_lossy(&focused.stdout).trim() == id {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the window takes no focus"
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
         std::thread::sleep(Duration::from_millis(500));
         Self { app, id }
     }
@@ -154,13 +170,18 @@ impl InputMethod {
             .and_then(|l| l.split('\'').next())
             .expect("a session bus")
             .to_owned();
-        let mut env = vec![
+        let env = vec![
             ("DISPLAY".to_owned(), display.name.clone()),
             ("HOME".to_owned(), home.display().to_string()),
             ("DBUS_SESSION_BUS_ADDRESS".to_owned(), address),
             ("LANG".to_owned(), "C.UTF-8".to_owned()),
             ("LC_ALL".to_owned(), "C.UTF-8".to_owned()),
         ];
+        // The guard first: whatever happens below, what the bus started is ended.
+        let mut this = Self {
+            display: display.name.clone(),
+            env,
+        };
         let run = |args: &[&str], env: &[(String, String)]| {
             Command::new(args[0])
                 .args(&args[1..])
@@ -168,30 +189,27 @@ impl InputMethod {
                 .output()
                 .unwrap()
         };
-        run(&["ibus-daemon", "-drx"], &env);
+        run(&["ibus-daemon", "-drx"], &this.env);
         let start = Instant::now();
         loop {
             std::thread::sleep(Duration::from_secs(1));
             // Exits 1 and prints nothing, yet sets the engine.
-            run(&["ibus", "engine", "libpinyin"], &env);
-            let engine = run(&["ibus", "engine"], &env);
+            run(&["ibus", "engine", "libpinyin"], &this.env);
+            let engine = run(&["ibus", "engine"], &this.env);
             if String::from_utf8_lossy(&engine.stdout).trim() == "libpinyin" {
                 break;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(30),
+                start.elapsed() < Duration::from_secs(60),
                 "ibus did not start"
             );
         }
-        env.extend([
+        this.env.extend([
             ("GTK_IM_MODULE".to_owned(), "ibus".to_owned()),
             ("QT_IM_MODULE".to_owned(), "ibus".to_owned()),
             ("XMODIFIERS".to_owned(), "@im=ibus".to_owned()),
         ]);
-        Self {
-            display: display.name.clone(),
-            env,
-        }
+        this
     }
 }
 
@@ -278,7 +296,7 @@ fn text_copied_elsewhere_pastes_in_and_text_copied_in_the_app_comes_out() {
     // the copy went out.
     let start = Instant::now();
     let mut copied = clipboard(&display);
-    while copied != "王海燕-abc" && start.elapsed() < Duration::from_secs(5) {
+    while copied != "王海燕-abc" && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(300));
         copied = clipboard(&display);
     }
@@ -329,7 +347,7 @@ fn pinyin_typed_through_ibus_arrives_as_chinese() {
     window.keys(&display, &["ctrl+a", "ctrl+c"]);
     let start = Instant::now();
     let mut typed = clipboard(&display);
-    while typed != "城关" && start.elapsed() < Duration::from_secs(5) {
+    while typed != "城关" && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(300));
         typed = clipboard(&display);
     }

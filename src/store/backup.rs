@@ -364,7 +364,12 @@ impl Store {
         };
         let result = change(self);
         match (&result, backup) {
-            (Ok(_), Some((path, _))) => prune(&path, &policy())?,
+            // The change is made: old backups left unpruned are no reason to say it failed.
+            (Ok(_), Some((path, _))) => {
+                if let Err(e) = prune(&path, &policy()) {
+                    tracing::warn!(error = %e, "old backups not pruned");
+                }
+            }
             (Err(_), Some((_, backup))) => {
                 let _ = std::fs::remove_file(backup);
             }

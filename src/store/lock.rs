@@ -31,6 +31,21 @@ pub(super) fn lock_path(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
+/// Whether a window (or a CLI command) is writing `db` now: its lock file is held. Nothing is
+/// created: no lock file means no writer.
+pub(super) fn writer_active(db: &Path) -> bool {
+    let Ok(file) = File::open(lock_path(db)) else {
+        return false;
+    };
+    match file.try_lock() {
+        Ok(()) => {
+            let _ = file.unlock();
+            false
+        }
+        Err(_) => true,
+    }
+}
+
 impl WriterLock {
     /// Takes the lock of database `db`, waiting up to `wait` for another holder to let go.
     pub(super) fn acquire(db: &Path, wait: Duration) -> Result<Self, LockRefused> {

@@ -2,6 +2,7 @@
 //! user action is one transaction, committed before the call returns.
 
 mod acceptance;
+mod access;
 pub mod backup;
 mod compounds;
 mod error;
@@ -34,6 +35,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use access::{Access, ViewReason};
 pub use compounds::{CompoundRow, Counted};
 pub use error::{StoreError, describe_io};
 pub use inspection_lists::{InspectionListing, InspectionSummary};
@@ -70,60 +72,6 @@ pub struct Store {
     /// Whether a write transaction that records its changes is under way (one nested in it
     /// does not record them again).
     recording: std::cell::Cell<bool>,
-}
-
-/// Whether a store may write.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Access {
-    Write,
-    /// Viewing only, and why.
-    View(ViewReason),
-}
-
-/// Why a file is open for viewing only.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ViewReason {
-    /// Another window or a CLI write has the file open for writing (who, as it says).
-    OtherWriter(String),
-    /// Opened for reading on purpose (a CLI read, an archived copy).
-    Requested,
-    /// The file is write-protected.
-    FileReadOnly,
-    /// Its folder cannot be written (SQLite keeps its journal there).
-    FolderReadOnly(PathBuf),
-    /// It is on a read-only filesystem (a CD, a write-protected stick).
-    FilesystemReadOnly,
-    /// The integrity check is still running (a large file).
-    Checking,
-    /// The integrity check found damage: never written.
-    Damaged(String),
-}
-
-impl ViewReason {
-    /// The banner's words: why, and what to do.
-    pub fn explanation(&self) -> String {
-        match self {
-            Self::OtherWriter(holder) => format!(
-                "此文件已在另一个验收程序窗口中打开并可修改（{holder}）。本窗口只能查看，以免两处同时修改互相覆盖；请关闭另一个窗口后重新打开。"
-            ),
-            Self::Requested => "以只读方式打开：只能查看，不能修改。".to_owned(),
-            Self::FileReadOnly => {
-                "此文件设为只读，只能查看。如需修改，请取消文件的只读属性，或复制到可写的位置后打开。"
-                    .to_owned()
-            }
-            Self::FolderReadOnly(dir) => format!(
-                "文件所在的文件夹“{}”不可写入（程序需要在其中写日志），只能查看。如需修改，请把文件复制到可写的文件夹后打开。",
-                dir.display()
-            ),
-            Self::FilesystemReadOnly => {
-                "文件在只读的磁盘或光盘上，只能查看。如需修改，请复制到电脑硬盘后打开。".to_owned()
-            }
-            Self::Checking => "正在检查数据库是否完好，检查完成前只能查看。".to_owned(),
-            Self::Damaged(detail) => format!(
-                "数据库已损坏（{detail}），只能查看，不会写入。请从备份恢复，或把文件交给县办技术人员处理。"
-            ),
-        }
-    }
 }
 
 impl std::fmt::Debug for Store {
@@ -198,7 +146,7 @@ impl Store {
         };
         let before = open::existing_siblings(path);
         let result = if mode == Mode::Read {
-            Self::open_for_reading(path, &header)
+            Self::open_for_reading(path, &header, true)
         } else {
             Self::open_for_writing(path, mode, &header)
         };
@@ -208,7 +156,13 @@ impl Store {
         result
     }
 
-    fn open_for_reading(path: &Path, header: &open::Header) -> Result<Self, StoreError> {
+    /// `closed_may_be_immutable`: a file no one has open may be read without a WAL index (a
+    /// command that reads it once); a window's view of a file another window writes never is.
+    fn open_for_reading(
+        path: &Path,
+        header: &open::Header,
+        closed_may_be_immutable: bool,
+    ) -> Result<Self, StoreError> {
         if header.empty {
             return Err(StoreError::EmptyFile {
                 path: path.to_owned(),
@@ -217,16 +171,17 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        // A closed file (no `-wal` beside it: no connection has it open) holds all its
+        // A closed file (no `-wal` beside it, no writer holding its lock) holds all its
         // contents in the main file, which `immutable` reads without setting up a WAL index:
-        // nothing is left beside the file, and read-only media work. With a `-wal` (a window
-        // writing it, or a crash), SQLite reads both; on read-only media, `immutable` again.
+        // nothing is left beside the file, and read-only media work. Otherwise (a window
+        // writing it, a crash) SQLite reads both; on read-only media, `immutable` again.
         let immutable = || {
             let uri = format!("{}?immutable=1", open::file_uri(path));
             Connection::open_with_flags(uri, flags)
         };
         let [wal, ..] = open::siblings(path);
-        let conn = if wal.exists() {
+        let closed = closed_may_be_immutable && !wal.exists() && !lock::writer_active(path);
+        let conn = if !closed {
             Connection::open_with_flags(path, flags)
                 .and_then(|c| {
                     c.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
@@ -335,7 +290,7 @@ impl Store {
 
     /// The file for viewing only, for `reason`.
     fn view(path: &Path, reason: ViewReason) -> Result<Self, StoreError> {
-        let mut store = Self::open_for_reading(path, &open::examine(path)?)?;
+        let mut store = Self::open_for_reading(path, &open::examine(path)?, false)?;
         store.access = Access::View(reason);
         Ok(store)
     }

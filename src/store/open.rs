@@ -146,26 +146,20 @@ pub(super) fn examine(path: &Path) -> Result<Header, StoreError> {
     if header[21..24] != [64, 32, 32] {
         return Err(damaged(path, "文件头中的固定字段被改动"));
     }
-    // With a `-wal` beside it (a crash, or a checkpoint a full disk cut short), the main file
-    // is not the whole database: its size and page count are SQLite's to reconcile, and the
-    // integrity check judges the result.
-    let [wal, ..] = siblings(path);
-    let wal_holds_pages = wal.metadata().is_ok_and(|m| m.len() > 0);
-    if !wal_holds_pages {
-        if meta.len() % page_size != 0 {
-            return Err(damaged(path, "文件长度不是整页，可能在复制或保存时被截断"));
-        }
-        // The page count in the header is valid when its change counters agree.
-        let pages_in_header = u64::from(be32(28));
-        if be32(24) == be32(92) && pages_in_header > meta.len() / page_size {
-            return Err(damaged(
-                path,
-                &format!(
-                    "文件头记载 {pages_in_header} 页，文件只有 {} 页，已被截断",
-                    meta.len() / page_size
-                ),
-            ));
-        }
+    // (No `-wal` with pages here: the file is the whole database.)
+    if meta.len() % page_size != 0 {
+        return Err(damaged(path, "文件长度不是整页，可能在复制或保存时被截断"));
+    }
+    // The page count in the header is valid when its change counters agree.
+    let pages_in_header = u64::from(be32(28));
+    if be32(24) == be32(92) && pages_in_header > meta.len() / page_size {
+        return Err(damaged(
+            path,
+            &format!(
+                "文件头记载 {pages_in_header} 页，文件只有 {} 页，已被截断",
+                meta.len() / page_size
+            ),
+        ));
     }
     let user_version = i64::from(be32(60) as i32);
     let application_id = be32(68) as i32;
@@ -244,7 +238,7 @@ pub(super) fn check_contents(
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(classify)?;
-    let objects = schema_lines(conn).map_err(classify)?;
+    let objects = schema_objects(conn).map_err(classify)?;
     let empty = app_id == 0 && version == 0 && objects.is_empty();
     if !empty && app_id != i64::from(APPLICATION_ID) {
         return Err(StoreError::Foreign {
@@ -322,21 +316,29 @@ pub(super) fn full_check(conn: &Connection, path: &Path) -> Result<(), StoreErro
     Ok(())
 }
 
-/// Every object of a database's schema (tables, indexes, views, triggers) with its SQL as
-/// SQLite keeps it, one line each, sorted: what a file of a version must have exactly.
-pub(super) fn schema_lines(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+/// Every object of a database's schema (tables, indexes, views, triggers): kind, name and
+/// SQL as SQLite keeps it, sorted. SQLite's own objects (`sqlite_…`, exactly that prefix) are
+/// left out.
+fn schema_objects(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String)>> {
     let mut stmt = conn.prepare(
-        "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_master
+         WHERE substr(name, 1, 7) <> 'sqlite_'",
     )?;
-    let mut lines: Vec<String> = stmt
-        .query_map([], |r| {
-            Ok(object_line(
-                &r.get::<_, String>(0)?,
-                &r.get::<_, String>(1)?,
-                &r.get::<_, String>(2)?,
-            ))
-        })?
+    let mut objects: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
+    objects.sort();
+    Ok(objects)
+}
+
+/// The schema's objects one line each, sorted: what a file of a version must have exactly
+/// (its digest is kept in `schema_digest`).
+#[cfg(test)]
+pub(super) fn schema_lines(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut lines: Vec<String> = schema_objects(conn)?
+        .iter()
+        .map(|(kind, name, sql)| object_line(kind, name, sql))
+        .collect();
     lines.sort();
     Ok(lines)
 }
@@ -398,13 +400,18 @@ pub(super) fn trigger_lines(conn: &Connection) -> rusqlite::Result<Vec<String>> 
 /// indexes and views, and no trigger that is not the program's (one of the program's lock
 /// triggers missing is put back when the file is opened for writing, see `restore_triggers`).
 /// Else what is extra, missing or altered, in words.
-fn schema_matches(version: i64, lines: &[String]) -> Result<(), String> {
+fn schema_matches(version: i64, objects: &[(String, String, String)]) -> Result<(), String> {
     let Some(expected) = usize::try_from(version)
         .ok()
         .and_then(|v| schema_digest::SCHEMAS.get(v))
     else {
         return Err(format!("没有第 {version} 版"));
     };
+    let mut lines: Vec<String> = objects
+        .iter()
+        .map(|(kind, name, sql)| object_line(kind, name, sql))
+        .collect();
+    lines.sort();
     if schema_digest::digest(lines.iter().map(String::as_str)) == *expected {
         return Ok(());
     }
@@ -414,20 +421,18 @@ fn schema_matches(version: i64, lines: &[String]) -> Result<(), String> {
         .and_then(|v| {
             let mut conn = Connection::open_in_memory().ok()?;
             migrate_to(&mut conn, v).ok()?;
-            schema_lines(&conn).ok()
+            schema_objects(&conn).ok()
         })
         .unwrap_or_default();
-    schema_difference(&wanted, lines)
+    schema_difference(&wanted, objects)
 }
 
-/// What `present` has that `wanted` does not, and the reverse, in words; only missing
-/// triggers of the program's own are no refusal.
-fn schema_difference(wanted: &[String], present: &[String]) -> Result<(), String> {
-    let split = |line: &str| -> (String, String) {
-        let (head, _) = line.split_once(": ").unwrap_or((line, ""));
-        let (kind, name) = head.split_once(' ').unwrap_or((head, ""));
-        (kind.to_owned(), name.to_owned())
-    };
+/// What `present` has that `wanted` does not, and the reverse, in words; only missing or
+/// rewritten triggers of the program's own (by their exact names) are no refusal.
+fn schema_difference(
+    wanted: &[(String, String, String)],
+    present: &[(String, String, String)],
+) -> Result<(), String> {
     let kind_word = |kind: &str| match kind {
         "table" => "表",
         "index" => "索引",
@@ -435,12 +440,15 @@ fn schema_difference(wanted: &[String], present: &[String]) -> Result<(), String
         "trigger" => "触发器",
         _ => "对象",
     };
-    let by_name = |lines: &[String]| -> BTreeMap<(String, String), String> {
-        lines.iter().map(|l| (split(l), l.clone())).collect()
+    let by_name = |objects: &[(String, String, String)]| -> BTreeMap<(String, String), String> {
+        objects
+            .iter()
+            .map(|(kind, name, sql)| ((kind.clone(), name.clone()), sql.clone()))
+            .collect()
     };
     let (wanted, present) = (by_name(wanted), by_name(present));
     let mut found = Vec::new();
-    for (key @ (kind, name), line) in &present {
+    for (key @ (kind, name), sql) in &present {
         match wanted.get(key) {
             None if kind == "trigger" => {
                 found.push(format!(
@@ -449,7 +457,7 @@ fn schema_difference(wanted: &[String], present: &[String]) -> Result<(), String
             }
             None => found.push(format!("多出{}“{name}”", kind_word(kind))),
             // One of the program's triggers rewritten is put back on writing, as a missing one.
-            Some(expected) if expected != line && kind != "trigger" => {
+            Some(expected) if expected != sql && kind != "trigger" => {
                 found.push(format!("{}“{name}”的定义被改动", kind_word(kind)));
             }
             Some(_) => {}

@@ -185,12 +185,16 @@ impl<'a> Applier<'a> {
             return Ok(());
         };
         for change in changes.iter().filter(|c| c.table == "signature") {
-            let Some(Some(Value::Text(json))) = change.new.get(column) else {
-                continue;
+            let drawable = match change.new.get(column) {
+                // Unchanged (an update of other columns), or none.
+                None | Some(None) | Some(Some(Value::Null)) => true,
+                Some(Some(Value::Text(json))) => {
+                    serde_json::from_str::<Vec<crate::model::Stroke>>(json)
+                        .ok()
+                        .is_some_and(|s| crate::model::validate::strokes_on_pad(&s).is_ok())
+                }
+                Some(Some(_)) => false,
             };
-            let drawable = serde_json::from_str::<Vec<crate::model::Stroke>>(json)
-                .ok()
-                .is_some_and(|s| crate::model::validate::strokes_on_pad(&s).is_ok());
             if !drawable {
                 return Err(StoreError::Invalid(format!(
                     "数据包中的签名笔迹超出签名板或无法读取（来自{}），判定为篡改：整个数据包未导入，本机数据未改动。",
