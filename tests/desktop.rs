@@ -21,6 +21,25 @@ fn installed(program: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// The programs of `programs` that are not installed.
+fn missing<'a>(programs: &[&'a str]) -> Vec<&'a str> {
+    programs.iter().copied().filter(|p| !installed(p)).collect()
+}
+
+/// Whether nothing is `absent`; CI must have everything (.ci/run installs it), elsewhere the
+/// test says it is skipped.
+fn all_here(absent: Vec<&str>) -> bool {
+    if absent.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must have {absent:?} (.ci/run installs them)"
+    );
+    eprintln!("{absent:?} not installed here: skipped");
+    false
+}
+
 /// An Xvfb display of its own, stopped when dropped.
 struct Display {
     name: String,
@@ -237,6 +256,17 @@ impl Drop for InputMethod {
     }
 }
 
+/// The clipboard's text once it is `want`, or what it holds after 30 s.
+fn clipboard_becomes(display: &Display, want: &str) -> String {
+    let start = Instant::now();
+    let mut text = clipboard(display);
+    while text != want && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(300));
+        text = clipboard(display);
+    }
+    text
+}
+
 fn clipboard(display: &Display) -> String {
     let out = display.run("xclip", &["-o", "-selection", "clipboard"]);
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -244,16 +274,7 @@ fn clipboard(display: &Display) -> String {
 
 #[test]
 fn text_copied_elsewhere_pastes_in_and_text_copied_in_the_app_comes_out() {
-    let missing: Vec<&str> = ["Xvfb", "xdotool", "xclip"]
-        .into_iter()
-        .filter(|p| !installed(p))
-        .collect();
-    if !missing.is_empty() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have {missing:?} (.ci/run installs them)"
-        );
-        eprintln!("{missing:?} not installed here: skipped");
+    if !all_here(missing(&["Xvfb", "xdotool", "xclip"])) {
         return;
     }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -294,32 +315,17 @@ fn text_copied_elsewhere_pastes_in_and_text_copied_in_the_app_comes_out() {
 
     // The app owns the clipboard now, with the field's whole text: the paste came in, and
     // the copy went out.
-    let start = Instant::now();
-    let mut copied = clipboard(&display);
-    while copied != "王海燕-abc" && start.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(300));
-        copied = clipboard(&display);
-    }
-    assert_eq!(copied, "王海燕-abc");
+    assert_eq!(clipboard_becomes(&display, "王海燕-abc"), "王海燕-abc");
     drop(window);
 }
 
 #[test]
 fn pinyin_typed_through_ibus_arrives_as_chinese() {
-    let missing: Vec<&str> = ["Xvfb", "xdotool", "xclip", "ibus-daemon", "dbus-launch"]
-        .into_iter()
-        .filter(|p| !installed(p))
-        .chain(
-            (!Path::new("/usr/share/ibus/component/libpinyin.xml").exists())
-                .then_some("ibus-libpinyin"),
-        )
-        .collect();
-    if !missing.is_empty() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have {missing:?} (.ci/run installs them)"
-        );
-        eprintln!("{missing:?} not installed here: skipped");
+    let mut absent = missing(&["Xvfb", "xdotool", "xclip", "ibus-daemon", "dbus-launch"]);
+    if !Path::new("/usr/share/ibus/component/libpinyin.xml").exists() {
+        absent.push("ibus-libpinyin");
+    }
+    if !all_here(absent) {
         return;
     }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -345,13 +351,11 @@ fn pinyin_typed_through_ibus_arrives_as_chinese() {
     window.keys(&display, &["space"]);
     std::thread::sleep(Duration::from_millis(1000));
     window.keys(&display, &["ctrl+a", "ctrl+c"]);
-    let start = Instant::now();
-    let mut typed = clipboard(&display);
-    while typed != "城关" && start.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(300));
-        typed = clipboard(&display);
-    }
-    assert_eq!(typed, "城关", "the committed text, not the pinyin");
+    assert_eq!(
+        clipboard_becomes(&display, "城关"),
+        "城关",
+        "the committed text, not the pinyin"
+    );
     drop(window);
     drop(input);
 }

@@ -159,8 +159,7 @@ pub struct Known<'a> {
 
 /// Every data row below `header` read with `mapping`: a compound each, or its problems. Empty
 /// rows and total rows (合计, 小计) are left out. Linear in the rows and the register: each
-/// check looks up a hash map (a county's 100,000 rows against its register in well under a
-/// second).
+/// check looks up a hash map (100,000 rows are checked in under a second in `yanshou bench`).
 pub fn plan(
     rows: &[Vec<String>],
     header: usize,
