@@ -223,6 +223,21 @@ impl InputMethod {
                 "ibus did not start"
             );
         }
+        // A window connects to the input method when it is made: ibus-x11 must have
+        // announced its XIM server on the display first (else the window gets none, and the
+        // keys arrive as plain letters).
+        let start = Instant::now();
+        loop {
+            let servers = run(&["xprop", "-root", "XIM_SERVERS"], &this.env);
+            if String::from_utf8_lossy(&servers.stdout).contains("@server=ibus") {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "ibus announced no XIM server"
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
         this.env.extend([
             ("GTK_IM_MODULE".to_owned(), "ibus".to_owned()),
             ("QT_IM_MODULE".to_owned(), "ibus".to_owned()),
@@ -321,7 +336,14 @@ fn text_copied_elsewhere_pastes_in_and_text_copied_in_the_app_comes_out() {
 
 #[test]
 fn pinyin_typed_through_ibus_arrives_as_chinese() {
-    let mut absent = missing(&["Xvfb", "xdotool", "xclip", "ibus-daemon", "dbus-launch"]);
+    let mut absent = missing(&[
+        "Xvfb",
+        "xdotool",
+        "xclip",
+        "xprop",
+        "ibus-daemon",
+        "dbus-launch",
+    ]);
     if !Path::new("/usr/share/ibus/component/libpinyin.xml").exists() {
         absent.push("ibus-libpinyin");
     }
