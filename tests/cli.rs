@@ -12,19 +12,24 @@ fn yanshou() -> Command {
     command
 }
 
-fn sample_file(dir: &std::path::Path) -> std::path::PathBuf {
-    let db = dir.join("示例.db");
-    let out = yanshou()
-        .arg("--db")
-        .arg(&db)
-        .arg("sample")
-        .output()
-        .unwrap();
+/// `yanshou --db DB ARGS…`, run to its end.
+fn on(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    yanshou().arg("--db").arg(db).args(args).output().unwrap()
+}
+
+/// The run's stdout, once it is known to have succeeded.
+fn succeeded(out: std::process::Output) -> String {
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn sample_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("示例.db");
+    succeeded(on(&db, &["sample"]));
     db
 }
 
@@ -32,9 +37,9 @@ fn sample_file(dir: &std::path::Path) -> std::path::PathBuf {
 fn list_prints_only_the_listing_and_nothing_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_file(dir.path());
-    let out = yanshou().arg("--db").arg(&db).arg("list").output().unwrap();
+    let out = on(&db, &["list"]);
     assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
     assert!(stdout.starts_with("小区（4 个）\n"), "{stdout}");
     assert!(stdout.contains("验收记录（3 条）"), "{stdout}");
     assert_eq!(
@@ -44,13 +49,7 @@ fn list_prints_only_the_listing_and_nothing_on_stderr() {
     );
 
     // -v says more, but an up-to-date file is not upgraded, so there is nothing to say of it.
-    let out = yanshou()
-        .arg("-v")
-        .arg("--db")
-        .arg(&db)
-        .arg("list")
-        .output()
-        .unwrap();
+    let out = on(&db, &["-v", "list"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !stderr.contains("migrat") && !stderr.contains("upgraded"),
@@ -70,13 +69,7 @@ fn an_upgrade_is_logged_once_per_step_with_v_and_not_by_default() {
         let mut conn = rusqlite::Connection::open(&db).unwrap();
         yanshou::store::migrate_to(&mut conn, 10).unwrap();
     }
-    let out = yanshou()
-        .arg("-v")
-        .arg("--db")
-        .arg(&db)
-        .arg("identity")
-        .output()
-        .unwrap();
+    let out = on(&db, &["-v", "identity"]);
     assert!(
         out.status.success(),
         "{}",
@@ -115,18 +108,7 @@ fn a_closed_pipe_ends_the_program_quietly() {
     }
     let csv = dir.path().join("名册.csv");
     std::fs::write(&csv, register).unwrap();
-    let out = yanshou()
-        .arg("--db")
-        .arg(&db)
-        .arg("import-register")
-        .arg(&csv)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(on(&db, &["import-register", csv.to_str().unwrap()]));
     let mut child = yanshou()
         .arg("--db")
         .arg(&db)
@@ -159,8 +141,7 @@ fn a_closed_pipe_ends_the_program_quietly() {
 fn no_export_is_written_over_a_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_file(dir.path());
-    let list = yanshou().arg("--db").arg(&db).arg("list").output().unwrap();
-    let listing = String::from_utf8(list.stdout).unwrap();
+    let listing = succeeded(on(&db, &["list"]));
     let inspection = listing
         .lines()
         .skip_while(|l| !l.starts_with("验收记录"))
@@ -174,15 +155,7 @@ fn no_export_is_written_over_a_database() {
     let wal = dir.path().join("示例.db-wal");
     // A file of real work (the sample's makes no packages), for the package's exports.
     let plain = dir.path().join("正式.db");
-    assert!(
-        yanshou()
-            .arg("--db")
-            .arg(&plain)
-            .arg("init")
-            .status()
-            .unwrap()
-            .success()
-    );
+    succeeded(on(&plain, &["init"]));
     let plain_before = std::fs::read(&plain).unwrap();
     for (from, args, out) in [
         (
@@ -200,13 +173,7 @@ fn no_export_is_written_over_a_database() {
         (&plain, vec!["export-package", "--out"], &db),
         (&plain, vec!["export-package", "--out"], &wal),
     ] {
-        let run = yanshou()
-            .arg("--db")
-            .arg(from)
-            .args(&args)
-            .arg(out)
-            .output()
-            .unwrap();
+        let run = on(from, &[args.as_slice(), &[out.to_str().unwrap()]].concat());
         let said = String::from_utf8_lossy(&run.stderr);
         assert!(!run.status.success(), "{args:?} {}", out.display());
         assert!(said.contains("导出不能覆盖它"), "{args:?}: {said}");
@@ -219,17 +186,15 @@ fn no_export_is_written_over_a_database() {
     // An ordinary file of that name is replaced.
     let pdf = dir.path().join("验收单.pdf");
     std::fs::write(&pdf, "旧内容").unwrap();
-    let run = yanshou()
-        .arg("--db")
-        .arg(&db)
-        .args(["export-pdf", "--inspection", &inspection, "--out"])
-        .arg(&pdf)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(on(
+        &db,
+        &[
+            "export-pdf",
+            "--inspection",
+            &inspection,
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    ));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 }

@@ -16,6 +16,16 @@ fn cargo_deb_installed() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// The .deb build-deb.sh wrote into `dir`.
+fn the_deb_in(dir: &Path) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "deb"))
+        .expect("a .deb")
+}
+
 fn dpkg_deb(args: &[&str], deb: &Path) -> String {
     let out = Command::new("dpkg-deb")
         .args(args)
@@ -48,12 +58,7 @@ fn the_deb_holds_the_binary_the_menu_entry_icons_mime_type_and_licences() {
         .status()
         .unwrap();
     assert!(status.success());
-    let deb = std::fs::read_dir(out.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "deb"))
-        .expect("a .deb");
+    let deb = the_deb_in(out.path());
     let field = |name: &str| {
         dpkg_deb(&["--field"], &deb.clone())
             .lines()
@@ -246,12 +251,7 @@ fn the_deb_installs_and_runs_on_a_minimal_debian_11() {
         String::from_utf8_lossy(&build.stderr)
     );
     assert!(said.contains("needs at most GLIBC_2."), "{said}");
-    let deb = std::fs::read_dir(out.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "deb"))
-        .expect("a .deb");
+    let deb = the_deb_in(out.path());
 
     let lintian = Command::new("lintian")
         .args([
