@@ -5,6 +5,7 @@ mod acceptance;
 mod access;
 pub mod backup;
 mod compounds;
+mod create;
 mod error;
 pub mod funding;
 mod inspection_lists;
@@ -270,7 +271,12 @@ impl Store {
         let later = mode == Mode::Window
             && header.len > open::CHECK_LATER_ABOVE
             && header.user_version == Some(i64::from(SCHEMA_VERSION));
-        if !header.empty {
+        // What a crash while making this file left under its temporary name (the lock is
+        // ours, so no one is making it now).
+        create::clear_leftover(path);
+        if header.empty {
+            create::create_atomically(path)?;
+        } else {
             open::check_before_writing(path, !later)?;
         }
         let conn = Connection::open_with_flags(

@@ -374,7 +374,15 @@ pub fn run(
 /// many acknowledged writes are missing.
 fn verify(scenario: Scenario, db: &Path, acks: &[String]) -> anyhow::Result<usize> {
     if scenario == Scenario::Create && acks.is_empty() && !db.exists() {
-        // Killed before the file was made: nothing to open, nothing promised.
+        // Killed before the file was made: nothing promised, and making it again works and
+        // clears what the killed attempt left under the temporary name.
+        drop(Store::open(db)?);
+        let left: Vec<String> = std::fs::read_dir(db.parent().unwrap_or(Path::new(".")))?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains("creating"))
+            .collect();
+        anyhow::ensure!(left.is_empty(), "新建文件的临时文件未清除：{left:?}");
         return Ok(0);
     }
     let store = Store::open_existing(db)?;

@@ -169,13 +169,29 @@ impl Drop for Tmpfs {
     }
 }
 
-/// A real full disk: a 1 MiB tmpfs (room for the empty schema and its journal), filled with
-/// compounds.
+/// A real full disk: a 2 MiB tmpfs (room for making the empty schema: its file and `-wal`
+/// side by side before the `-wal` is folded in), filled with compounds.
 fn tmpfs_full() -> anyhow::Result<Option<String>> {
-    let fs = match Tmpfs::mount("1m") {
+    let fs = match Tmpfs::mount("2m") {
         Ok(fs) => fs,
         Err(why) => return Ok(Some(format!("磁盘满（小容量 tmpfs）：无法挂载（{why}）"))),
     };
+    // Too little room to make the file: refused as full in words, and nothing is left (no
+    // half-made file to be mistaken for a database).
+    {
+        let tiny = match Tmpfs::mount("640k") {
+            Ok(fs) => fs,
+            Err(why) => return Ok(Some(format!("磁盘满（小容量 tmpfs）：无法挂载（{why}）"))),
+        };
+        let path = tiny.dir.join("new.db");
+        match Store::open(&path) {
+            Err(e) if is_disk_full(&e) => {}
+            Err(e) => anyhow::bail!("在容不下新文件的盘上新建：{e}"),
+            Ok(_) => anyhow::bail!("640 KiB 的盘上竟建成了新文件"),
+        }
+        let left = listing(&tiny.dir);
+        anyhow::ensure!(left.is_empty(), "新建失败后留下了：{left:?}");
+    }
     let path = fs.dir.join("small.db");
     let mut store = Store::open(&path)?;
     let mut saved = 0;
