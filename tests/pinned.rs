@@ -61,6 +61,7 @@ fn fixed_compound_record() -> (Inspection, Vec<Signature>) {
         members: Vec::new(),
         seal_version: Some(1),
         sealed_header: None,
+        signer: None,
     };
     let signatures = vec![
         Signature {
@@ -119,12 +120,17 @@ fn seals_of_fixed_records_never_change() {
 /// Volatile parts of a sheet's text, masked: record ids, codes, times, today's date.
 fn masked(text: &str) -> String {
     let mut out = text.to_owned();
-    let patterns: [(&str, &str); 6] = [
+    let patterns: [(&str, &str); 7] = [
         (
             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
             "<编号>",
         ),
         (r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", "<校验码>"),
+        // Each file's own key.
+        (
+            r"[0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4}",
+            "<设备指纹>",
+        ),
         (r"\d{4}-\d\d-\d\d \d\d:\d\d", "<时间>"),
         (r"\d{4}年\d\d月\d\d日 ?\d\d:\d\d（北京时间）", "<时间>"),
         (r"\d{8}-[0-9A-F]{6}", "<记录编号>"),

@@ -280,11 +280,14 @@ fn refused_packages_leave_the_file_as_it_was() {
             .collect::<Vec<_>>();
         manifest.payload_sha256 = yanshou::model::sync::payload_hash(&entries);
         manifest.range = Some((2, 2));
+        // Signed again with the laptop's own key: the gap, not the signature, is what is
+        // refused (a package edited without the key is refused as forged, below).
         conn.execute(
             "UPDATE manifest SET json = ?1",
             [serde_json::to_string(&manifest).unwrap()],
         )
         .unwrap();
+        sign_as(&conn, &laptop.path);
     }
 
     let mut refused = Vec::new();
@@ -310,14 +313,38 @@ fn refused_packages_leave_the_file_as_it_was() {
     // From a newer version.
     let newer = dir.path().join("newer.yspkg");
     std::fs::copy(&first, &newer).unwrap();
-    rusqlite::Connection::open(&newer)
+    {
+        let conn = rusqlite::Connection::open(&newer).unwrap();
+        conn.execute(
+            "UPDATE manifest SET json = json_set(json, '$.schema_version', 999)",
+            [],
+        )
+        .unwrap();
+        sign_as(&conn, &laptop.path);
+    }
+    // The same, not signed again: forged.
+    let unsigned_edit = dir.path().join("edited.yspkg");
+    std::fs::copy(&first, &unsigned_edit).unwrap();
+    rusqlite::Connection::open(&unsigned_edit)
         .unwrap()
         .execute(
             "UPDATE manifest SET json = json_set(json, '$.schema_version', 999)",
             [],
         )
         .unwrap();
+    refused.push(office.receive(&unsigned_edit).unwrap_err().to_string());
     refused.push(office.receive(&newer).unwrap_err().to_string());
+    // Claiming another sender, without that sender's key.
+    let forged = dir.path().join("forged.yspkg");
+    std::fs::copy(&first, &forged).unwrap();
+    rusqlite::Connection::open(&forged)
+        .unwrap()
+        .execute(
+            "UPDATE manifest SET json = replace(json, '外业丙', '外业丁')",
+            [],
+        )
+        .unwrap();
+    refused.push(office.receive(&forged).unwrap_err().to_string());
     // Not a package at all.
     let foreign = dir.path().join("foreign.yspkg");
     std::fs::write(&foreign, b"hello").unwrap();
@@ -327,7 +354,9 @@ fn refused_packages_leave_the_file_as_it_was() {
         "缺少外业丙的第 1 至 1 号变更",
         "已损坏或不完整",
         "与其校验值不符",
+        "签名与内容不符",
         "更新版本",
+        "签名与内容不符（声称来自“外业丁”",
         "不是验收数据包",
     ]) {
         assert!(words.contains(expected), "{expected}: {words}");
@@ -602,4 +631,20 @@ fn a_signature_with_strokes_off_the_pad_is_refused_on_arrival() {
     let refused = office.receive(&package).unwrap_err().to_string();
     assert!(refused.contains("签名笔迹超出签名板"), "{refused}");
     assert_eq!(file_bytes(&office.path), before);
+}
+
+/// Signs the package open on `conn` again, with the key of the file at `sender` (what the
+/// sender's own program would have written).
+fn sign_as(conn: &rusqlite::Connection, sender: &std::path::Path) {
+    let secret: Vec<u8> = rusqlite::Connection::open(sender)
+        .unwrap()
+        .query_row("SELECT secret_key FROM device", [], |r| r.get(0))
+        .unwrap();
+    let key = yanshou::model::device_key::DeviceKey::from_secret(&secret).unwrap();
+    let json: String = conn
+        .query_row("SELECT json FROM manifest", [], |r| r.get(0))
+        .unwrap();
+    let signature = key.sign(&yanshou::model::device_key::package_message(&json));
+    conn.execute("UPDATE signature SET signature = ?1", [signature])
+        .unwrap();
 }

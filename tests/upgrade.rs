@@ -247,6 +247,7 @@ fn every_older_version_upgrades_with_its_records_intact() {
     let compound: CompoundId = COMPOUND.parse().unwrap();
     let cluster: ClusterId = CLUSTER.parse().unwrap();
     let first: InspectionId = FIRST.parse().unwrap();
+    let mut keys = std::collections::HashSet::new();
     for version in 1..=SCHEMA_VERSION {
         let path = file_of_version(dir.path(), version);
         let mut store =
@@ -378,6 +379,16 @@ fn every_older_version_upgrades_with_its_records_intact() {
         // records before the change log began; a newer one keeps its own and its history.
         let identity = store.identity().unwrap().expect("an identity");
         assert!(!identity.name.trim().is_empty(), "v{version}");
+        // And a device key of its own (made on the upgrade that brought keys).
+        let public = store.public_identity().unwrap().public_key;
+        assert!(
+            yanshou::model::device_key::is_public_key(&public),
+            "v{version}"
+        );
+        assert!(
+            keys.insert(public),
+            "v{version}: the same key as another file"
+        );
         if version >= 9 {
             assert_eq!(identity.name, "旧版笔记本");
             let peers = store.peers().unwrap();
@@ -495,6 +506,7 @@ fn a_code_printed_by_the_previous_release_still_verifies() {
         members: Vec::new(),
         seal_version: None,
         sealed_header: None,
+        signer: None,
     };
     let signatures = vec![Signature {
         position: 0,

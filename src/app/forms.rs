@@ -152,11 +152,7 @@ impl App {
             return;
         };
         let typed = code.clone();
-        if let Some(found) = self.read_store(|s| s.find_by_code(&typed)) {
-            let checks: Vec<_> = found
-                .into_iter()
-                .map(|(listing, check)| (listing.describe(), check))
-                .collect();
+        if let Some(checks) = self.read_store(|s| s.find_by_code_described(&typed)) {
             let finding = describe_code_check(&typed, &checks);
             if let Some(Dialog::Verify { finding: slot, .. }) = &mut self.dialog {
                 *slot = Some(finding);

@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand};
 use crate::export::Document;
 use crate::job::Progress;
 use crate::model::seal::describe_code_check;
-use crate::model::{ClusterId, CompoundId, InspectionId, SealCheck};
+use crate::model::{ClusterId, CompoundId, InspectionId};
 use crate::store::Store;
 
 /// 洛宁县城镇老旧小区改造验收 — offline survey and acceptance tool.
@@ -387,11 +387,7 @@ fn verify(store: &Store, code: Option<&str>) -> anyhow::Result<()> {
         }
         bail!("核验未通过：发现 {} 处问题", audit.lines().len());
     };
-    let found: Vec<(String, SealCheck)> = store
-        .find_by_code(code)?
-        .into_iter()
-        .map(|(listing, check)| (listing.describe(), check))
-        .collect();
+    let found = store.find_by_code_described(code)?;
     let (intact, words) = describe_code_check(code, &found);
     outln!("{words}");
     if !intact {

@@ -422,6 +422,10 @@ pub(super) fn signer_boxes(
 /// is a draft.
 pub(super) fn page_mark(round: &Inspection, check: &SealCheck) -> PageMark {
     let qr_text = |code: &str| format!("YANSHOU:{code}:{}", round.id);
+    let fingerprint = round
+        .signer
+        .as_ref()
+        .map(|s| crate::model::device_key::fingerprint(&s.public_key));
     match check {
         SealCheck::NotSealed => {
             let undecided = round.items.len() - round.decided_count();
@@ -435,6 +439,7 @@ pub(super) fn page_mark(round: &Inspection, check: &SealCheck) -> PageMark {
             code: code.clone(),
             qr_text: qr_text(code),
             warning: None,
+            fingerprint,
         }),
         other => {
             let Some(finding) = other.finding() else {
@@ -452,6 +457,7 @@ pub(super) fn page_mark(round: &Inspection, check: &SealCheck) -> PageMark {
                 qr_text: qr_text(&code),
                 code,
                 warning: Some(format!("警告：记录{}，与签字时不符", finding.summary())),
+                fingerprint,
             })
         }
     }

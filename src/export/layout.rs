@@ -388,6 +388,9 @@ pub struct SealMark {
     pub qr_text: String,
     /// A warning printed after the code (e.g. the record changed after sign-off).
     pub warning: Option<String>,
+    /// Format 3: the signing device's key fingerprint, printed after the code to compare by
+    /// phone with the device that signed.
+    pub fingerprint: Option<String>,
 }
 
 /// What every page of a sheet is marked with, beside its page number.
@@ -409,9 +412,15 @@ pub fn footers(c: &mut Canvas, left: &str, mark: &PageMark) {
         PageMark::Sealed(seal) => Some(seal),
         PageMark::Plain | PageMark::Draft(_) => None,
     };
-    let code_text = seal.map(|s| match &s.warning {
-        Some(w) => format!("校验码：{}（{w}）", s.code),
-        None => format!("校验码：{}", s.code),
+    let code_text = seal.map(|s| {
+        let code = match &s.fingerprint {
+            Some(fp) => format!("校验码：{} · 签字设备指纹 {fp}", s.code),
+            None => format!("校验码：{}", s.code),
+        };
+        match &s.warning {
+            Some(w) => format!("{code}（{w}）"),
+            None => code,
+        }
     });
     let code_x = code_text
         .as_ref()

@@ -1,5 +1,5 @@
-//! A field package on disk: a small SQLite file (`.yspkg`) with the manifest as JSON and the
-//! entries in order. Written to a temporary file beside the target and renamed into place, so
+//! A field package on disk: a small SQLite file (`.yspkg`) with the manifest as JSON, the
+//! sender's signature over it, and the entries in order. Written to a temporary file beside the target and renamed into place, so
 //! a full USB stick or a crash never leaves half a package under the real name.
 
 use std::path::Path;
@@ -7,7 +7,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::ExportError;
-use crate::model::sync::{Entry, Manifest};
+use crate::model::sync::{Entry, SignedManifest};
 
 /// `PRAGMA application_id` of a package: "YSPK".
 pub const PACKAGE_APPLICATION_ID: i32 = 0x5953_504B;
@@ -15,6 +15,7 @@ pub const PACKAGE_APPLICATION_ID: i32 = 0x5953_504B;
 /// The package file's tables.
 pub const PACKAGE_SCHEMA: &str = "
     CREATE TABLE manifest (json TEXT NOT NULL);
+    CREATE TABLE signature (signature TEXT NOT NULL);
     CREATE TABLE entry (
         ord           INTEGER PRIMARY KEY,
         origin        TEXT NOT NULL,
@@ -32,7 +33,7 @@ pub const PACKAGE_SCHEMA: &str = "
 /// Writes a package to `path`; returns its size in bytes.
 pub fn write_package(
     path: &Path,
-    manifest: &Manifest,
+    manifest: &SignedManifest,
     entries: &[Entry],
 ) -> Result<u64, ExportError> {
     let fail = |source: std::io::Error| ExportError::Write {
@@ -55,9 +56,13 @@ pub fn write_package(
             .map_err(db_fail)?;
         let tx = conn.transaction().map_err(db_fail)?;
         tx.execute_batch(PACKAGE_SCHEMA).map_err(db_fail)?;
-        let json = serde_json::to_string(manifest).map_err(|e| fail(std::io::Error::other(e)))?;
-        tx.execute("INSERT INTO manifest (json) VALUES (?1)", [json])
+        tx.execute("INSERT INTO manifest (json) VALUES (?1)", [&manifest.json])
             .map_err(db_fail)?;
+        tx.execute(
+            "INSERT INTO signature (signature) VALUES (?1)",
+            [&manifest.signature],
+        )
+        .map_err(db_fail)?;
         {
             let mut insert = tx
                 .prepare(

@@ -7,7 +7,10 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::export::package::PACKAGE_APPLICATION_ID;
-use crate::model::sync::{Entry, EntryKind, Manifest, PACKAGE_FORMAT, Package, payload_hash};
+use crate::model::device_key::{fingerprint, is_public_key, package_message, verify};
+use crate::model::sync::{
+    Entry, EntryKind, Manifest, PACKAGE_FORMAT, Package, UNSIGNED_PACKAGE_FORMAT, payload_hash,
+};
 
 /// Why a package file cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +27,14 @@ pub enum PackageError {
     HashMismatch { name: String },
     #[error("数据包“{name}”的格式是“{format}”，本程序读不了：请先升级本机程序。本机数据未改动。")]
     UnknownFormat { name: String, format: String },
+    #[error(
+        "数据包“{name}”的签名与内容不符（声称来自“{sender}”，密钥指纹 {fingerprint}）：数据包在导出后被改动过，或是伪造的。已拒绝，本机数据未改动。请让对方重新导出一份。"
+    )]
+    BadSignature {
+        name: String,
+        sender: String,
+        fingerprint: String,
+    },
 }
 
 /// Reads and checks the package at `path`.
@@ -63,24 +74,54 @@ pub fn read_package(path: &Path) -> Result<Package, PackageError> {
     if check != "ok" {
         return Err(PackageError::Damaged(name));
     }
-    let json: Option<String> = conn
+    let json_text: Option<String> = conn
         .query_row("SELECT json FROM manifest", [], |r| r.get(0))
         .optional()
         .map_err(damaged)?;
-    let manifest: Manifest = json
-        .and_then(|j| serde_json::from_str(&j).ok())
+    let manifest: Manifest = json_text
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
         .ok_or_else(|| PackageError::Damaged(name.clone()))?;
-    if manifest.format != PACKAGE_FORMAT {
+    let sender_key = if manifest.format == PACKAGE_FORMAT {
+        // The signature covers the manifest exactly as stored, which holds the hash of the
+        // entries and the sender's key.
+        let signature: Option<String> = conn
+            .query_row("SELECT signature FROM signature", [], |r| r.get(0))
+            .optional()
+            .map_err(damaged)?;
+        let key = manifest.source_key.clone().unwrap_or_default();
+        let signed = json_text.as_deref().unwrap_or_default();
+        let valid = is_public_key(&key)
+            && signature.is_some_and(|s| verify(&key, &package_message(signed), &s));
+        if !valid {
+            return Err(PackageError::BadSignature {
+                name,
+                sender: manifest.source_name,
+                fingerprint: if is_public_key(&key) {
+                    fingerprint(&key)
+                } else {
+                    "（无）".to_owned()
+                },
+            });
+        }
+        Some(key)
+    } else if manifest.format == UNSIGNED_PACKAGE_FORMAT {
+        None
+    } else {
         return Err(PackageError::UnknownFormat {
             name,
             format: manifest.format,
         });
-    }
+    };
     let entries = read_entries(&conn).map_err(damaged)?;
     if payload_hash(&entries) != manifest.payload_sha256 {
         return Err(PackageError::HashMismatch { name });
     }
-    Ok(Package { manifest, entries })
+    Ok(Package {
+        manifest,
+        sender_key,
+        entries,
+    })
 }
 
 fn read_entries(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {

@@ -9,5 +9,5 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Bytes as lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }

@@ -196,10 +196,13 @@ pub struct Inspection {
     /// For a signed-off cluster acceptance: its member compounds' acceptances as they stood at
     /// sign-off (sealed with it). Empty otherwise.
     pub members: Vec<super::member::MemberAcceptance>,
-    /// The seal's format (1 before the sign-off log existed, 2 since); `None` until sealed.
+    /// The seal's format (1 before the sign-off log existed, 2 with it, 3 signed with the
+    /// device key); `None` until sealed.
     pub seal_version: Option<u32>,
     /// The head as printed, frozen at sign-off (format 2).
     pub sealed_header: Option<super::header::SubjectHeader>,
+    /// Format 3: the device that signed it off, its key and its signature over the seal.
+    pub signer: Option<super::seal::SealSigner>,
 }
 
 impl Inspection {

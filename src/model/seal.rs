@@ -1,4 +1,4 @@
-//! The seal, second format, and the sign-off log.
+//! The seal, formats 2 and 3, and the sign-off log.
 //!
 //! A seal of format 2 covers everything the signed sheet prints or depends on: the head as
 //! printed, every item's text, group, clause, hint, result and remark, the rectifications
@@ -19,7 +19,7 @@ use super::rectification::Rectification;
 use super::signoff::{SignMethod, Signature, normalize_code, short_code};
 
 /// The seal format this build issues.
-pub const CURRENT_SEAL_VERSION: u32 = 2;
+pub const CURRENT_SEAL_VERSION: u32 = 3;
 
 /// The hash the first log entry follows.
 pub const LOG_GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -38,7 +38,23 @@ pub struct PhotoEvidence {
     pub height: u32,
 }
 
-/// Everything a format-2 seal covers.
+/// Who signed a format-3 seal: the signing file's device id and public key, and the
+/// signature over the seal (`device_key::seal_message`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealSigner {
+    pub device: String,
+    pub public_key: String,
+    pub signature: String,
+}
+
+/// The signer as a format-3 seal covers it (the signature signs the seal, so is not in it).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct SignerForm<'a> {
+    pub device: &'a str,
+    pub public_key: &'a str,
+}
+
+/// Everything a format-2 (and, with `signer`, format-3) seal covers.
 #[derive(Clone, Copy, Debug)]
 pub struct SealedRecord<'a> {
     pub inspection: &'a Inspection,
@@ -49,6 +65,8 @@ pub struct SealedRecord<'a> {
     pub rectifications: &'a [Rectification],
     /// When it was signed off (RFC 3339).
     pub signed_off_at: &'a str,
+    /// Format 3: the signing device and its key; `None` for format 2.
+    pub signer: Option<SignerForm<'a>>,
 }
 
 #[derive(Serialize)]
@@ -114,6 +132,9 @@ struct Canonical<'a> {
     signatures: Vec<SignatureForm<'a>>,
     members: Vec<MemberForm<'a>>,
     signed_off_at: &'a str,
+    /// Format 3 only (absent from the form of format 2, which stays as it was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signer: Option<SignerForm<'a>>,
 }
 
 /// Stroke coordinates rounded so the form does not depend on float printing. Not clamped to
@@ -127,7 +148,8 @@ fn quantize(strokes: &[super::signoff::Stroke]) -> Vec<Vec<[i32; 2]>> {
         .collect()
 }
 
-/// The canonical form of format 2: JSON with a fixed field order, sorted lists, no floats.
+/// The canonical form of format 2 (or 3, with a signer): JSON with a fixed field order,
+/// sorted lists, no floats.
 pub fn canonical_form_v2(record: &SealedRecord<'_>) -> String {
     let i = record.inspection;
     let mut photos: Vec<&PhotoEvidence> = record.photos.iter().collect();
@@ -143,7 +165,11 @@ pub fn canonical_form_v2(record: &SealedRecord<'_>) -> String {
     let mut rectifications: Vec<&Rectification> = record.rectifications.iter().collect();
     rectifications.sort_by(|a, b| a.item_code.cmp(&b.item_code).then(a.id.cmp(&b.id)));
     let doc = Canonical {
-        format: "yanshou-seal/2",
+        format: if record.signer.is_some() {
+            "yanshou-seal/3"
+        } else {
+            "yanshou-seal/2"
+        },
         inspection: i.id.to_string(),
         subject_kind: i.subject.kind(),
         subject: match i.subject {
@@ -212,12 +238,14 @@ pub fn canonical_form_v2(record: &SealedRecord<'_>) -> String {
             })
             .collect(),
         signed_off_at: record.signed_off_at,
+        signer: record.signer,
     };
     // Serializing strings, integers and bools cannot fail.
     serde_json::to_string(&doc).unwrap_or_default()
 }
 
-/// The format-2 seal: SHA-256 of the canonical form, lowercase hex.
+/// The format-2 (or, with a signer, format-3) seal: SHA-256 of the canonical form, lowercase
+/// hex.
 pub fn seal_v2(record: &SealedRecord<'_>) -> String {
     sha256_hex(canonical_form_v2(record).as_bytes())
 }
@@ -293,6 +321,18 @@ pub enum Finding {
     Deleted { code: String },
     /// A stored photo's bytes no longer match the hash taken when it was added.
     PhotoReplaced { file_name: String },
+    /// Format 3: the signature over the seal is not the named key's.
+    BadSignature { code: String },
+    /// Format 3: signed with a key that is not the signing device's as this file knows it
+    /// (re-sealed on another machine).
+    WrongKey {
+        code: String,
+        device: String,
+        expected: String,
+        found: String,
+    },
+    /// Format 3: signed by a device this file has never learned a key for.
+    UnknownSigner { code: String, fingerprint: String },
 }
 
 impl Finding {
@@ -305,6 +345,9 @@ impl Finding {
             Self::NotLogged { .. } => "校验码不在签字日志中",
             Self::Deleted { .. } => "签字后被删除",
             Self::PhotoReplaced { .. } => "照片在添加后被替换",
+            Self::BadSignature { .. } => "电子签名无效",
+            Self::WrongKey { .. } => "签名密钥不是签字设备的",
+            Self::UnknownSigner { .. } => "签字设备未登记",
         }
     }
 
@@ -335,6 +378,20 @@ impl Finding {
             Self::PhotoReplaced { file_name } => {
                 format!("照片“{file_name}”在添加后被替换（内容与添加时的 SHA-256 不符）。请核查。")
             }
+            Self::BadSignature { code } => format!(
+                "电子签名无效：校验码 {code} 与记录相符，但不是用记录中的设备密钥签的，校验码可能在签字后被重新计算。请核查，以纸质验收单为准。"
+            ),
+            Self::WrongKey {
+                code,
+                device,
+                expected,
+                found,
+            } => format!(
+                "签名密钥不是签字设备“{device}”的：本机记得它的指纹为 {expected}，记录（校验码 {code}）却由指纹 {found} 的密钥签名，记录可能在别的电脑上被重新签字锁定。请核查，以纸质验收单为准。"
+            ),
+            Self::UnknownSigner { code, fingerprint } => format!(
+                "签字设备未登记：记录（校验码 {code}）由指纹 {fingerprint} 的设备签名，本机从未收到过这台设备的数据包或登记文件。请电话向签字的电脑核对指纹，或导入它的设备登记文件。"
+            ),
         }
     }
 
@@ -346,6 +403,9 @@ impl Finding {
                 Some(code)
             }
             Self::SealReplaced { logged_code, .. } => Some(logged_code),
+            Self::BadSignature { code }
+            | Self::WrongKey { code, .. }
+            | Self::UnknownSigner { code, .. } => Some(code),
             Self::PhotoReplaced { .. } => None,
         }
     }

@@ -136,7 +136,7 @@ pub struct Counts {
 /// What a package says about itself. Written as JSON into the package.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
-    /// `yanshou-package/1`.
+    /// `yanshou-package/2` (signed), or `/1` from an older program (unsigned).
     pub format: String,
     pub package_id: String,
     pub source_id: String,
@@ -165,18 +165,36 @@ pub struct Manifest {
     pub photos: u64,
     /// SHA-256 of the entries, in order (`payload_hash`).
     pub payload_sha256: String,
+    /// The sender's public key (format 2), whose signature over this manifest the package
+    /// carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_key: Option<String>,
+}
+
+/// A manifest as written into a package, and the sender's signature over exactly that text
+/// (`device_key::package_message`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedManifest {
+    pub json: String,
+    pub signature: String,
 }
 
 /// A package as read from its file and checked against its manifest.
 #[derive(Clone, Debug)]
 pub struct Package {
     pub manifest: Manifest,
+    /// The sender's key, its signature checked (`None` for an unsigned package of format 1).
+    pub sender_key: Option<String>,
     /// A snapshot (if any) first, then numbered entries in order.
     pub entries: Vec<Entry>,
 }
 
-/// The package format this build writes and reads.
-pub const PACKAGE_FORMAT: &str = "yanshou-package/1";
+/// The package format this build writes: signed with the sender's device key.
+pub const PACKAGE_FORMAT: &str = "yanshou-package/2";
+
+/// The format older programs wrote (unsigned): still read, from a machine whose key is not
+/// known here.
+pub const UNSIGNED_PACKAGE_FORMAT: &str = "yanshou-package/1";
 
 /// The SHA-256 of a package's entries, in the order given: what the manifest promises.
 pub fn payload_hash(entries: &[Entry]) -> String {

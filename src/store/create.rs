@@ -89,6 +89,7 @@ fn sync_folder(path: &Path) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 mod tests {
     use super::*;
 

@@ -104,6 +104,20 @@ pub enum StoreError {
     #[error("数据库中的记录有误：{0}。请联系技术支持，不要手动修改数据库文件。")]
     Corrupt(String),
 
+    /// A machine that claims to be one this file knows, with another key.
+    #[error(
+        "“{name}”的密钥与本机记得的不同：本机记得的指纹为 {expected}，这次为 {found}。可能是别人冒充这台电脑，已拒绝，本机数据未改动。请打电话向对方核对指纹；确属换了电脑，请让对方用“导出本机密钥”把原密钥带到新电脑。"
+    )]
+    KeyMismatch {
+        name: String,
+        expected: String,
+        found: String,
+    },
+
+    /// A key or enrolment file that cannot be used.
+    #[error("{0}")]
+    KeyFile(#[from] crate::model::key_file::KeyFileError),
+
     #[error("数据库错误：{0}")]
     Sqlite(rusqlite::Error),
 }
@@ -119,6 +133,7 @@ impl StoreError {
                 | Self::NotFound { .. }
                 | Self::ReadOnlyRecord(_)
                 | Self::NotReady(_)
+                | Self::KeyFile(_)
         )
     }
 }

@@ -282,7 +282,7 @@ impl Store {
             .query_row(
                 "SELECT compound_id, cluster_id, standard_id, catalogue_version, inspected_on,
                         inspectors, signed_off_at, seal, parent_id, round, kind, reason,
-                        seal_version, sealed_header
+                        seal_version, sealed_header, sealed_by, seal_key, seal_signature
                  FROM inspection WHERE id = ?1",
                 [id],
                 |r| {
@@ -308,6 +308,19 @@ impl Store {
                         r.get::<_, String>(11)?,
                         r.get::<_, Option<u32>>(12)?,
                         r.get::<_, Option<String>>(13)?,
+                        match (
+                            r.get::<_, Option<String>>(14)?,
+                            r.get::<_, Option<String>>(15)?,
+                        ) {
+                            (Some(device), Some(public_key)) => {
+                                Some(crate::model::seal::SealSigner {
+                                    device,
+                                    public_key,
+                                    signature: r.get::<_, Option<String>>(16)?.unwrap_or_default(),
+                                })
+                            }
+                            _ => None,
+                        },
                     ))
                 },
             )
@@ -330,6 +343,7 @@ impl Store {
             reason,
             seal_version,
             sealed_header,
+            signer,
         ) = head;
         // A frozen head that no longer reads is kept as text: the seal then shows the change.
         let sealed_header = sealed_header.map(|json| {
@@ -396,6 +410,7 @@ impl Store {
             members,
             seal_version,
             sealed_header,
+            signer,
         })
     }
 

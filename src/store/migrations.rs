@@ -522,6 +522,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_tombstones.sql"),
     include_str!("migrations/0013_rhythm.sql"),
     include_str!("migrations/0014_seal_locks.sql"),
+    include_str!("migrations/0015_device_keys.sql"),
 ];
 
 /// The schema version this build writes.

@@ -22,6 +22,7 @@ pub(super) const SCHEMAS: [&str; SCHEMA_VERSION as usize + 1] = [
     "17f983cd14f9765335efb15322fccad6d2285f427235a7c4874c5c62841d8b42",
     "65937fdf143cc806aff88fe9677a6875075deef3f5f5f6337580a598b45a3ae0",
     "46b78d4b986c3ad3e314ba7c34ebce044e6095e423a2cbc5fa6d66ab9ff1621b",
+    "8859328726ba57a5d21a173b9d28be70e0f5ded89832d64766586f9d01aca019",
 ];
 
 /// The digest of the triggers (name and SQL) a file of `SCHEMA_VERSION` has.

@@ -7,10 +7,11 @@ use rusqlite::{OptionalExtension, params};
 use super::error::SIGNED_OFF_MESSAGE;
 use super::{InspectionListing, Store, StoreError, now};
 use crate::model::cluster_acceptance::cluster_sign_off_blocker;
+use crate::model::device_key::{fingerprint, seal_message, verify};
 use crate::model::header::{SubjectHeader, cluster_header, compound_header};
 use crate::model::seal::{
-    CURRENT_SEAL_VERSION, Finding, LOG_GENESIS, LogEntry, PhotoEvidence, SealedRecord,
-    broken_entries, entry_hash, seal_v2, sha256_hex,
+    CURRENT_SEAL_VERSION, Finding, LOG_GENESIS, LogEntry, PhotoEvidence, SealSigner, SealedRecord,
+    SignerForm, broken_entries, entry_hash, seal_v2, sha256_hex,
 };
 use crate::model::signoff::{normalize_code, seal as seal_v1, short_code, sign_off_blockers};
 use crate::model::sync::EntryKind;
@@ -113,6 +114,10 @@ impl Store {
         let photos = self.photo_evidence(id)?;
         let rectifications = self.rectifications_of_round(id)?;
         let signed_off_at = now();
+        // Format 3: the seal covers this file's device and key, and is signed with the key.
+        let key = self.device_key()?;
+        let device = self.origin()?.id.clone();
+        let public_key = key.public_hex();
         let sealed = seal_v2(&SealedRecord {
             inspection: &inspection,
             header: &header,
@@ -120,7 +125,12 @@ impl Store {
             photos: &photos,
             rectifications: &rectifications,
             signed_off_at: &signed_off_at,
+            signer: Some(SignerForm {
+                device: &device,
+                public_key: &public_key,
+            }),
         });
+        let signature = key.sign(&seal_message(&sealed));
         {
             let mut member = tx.prepare_cached(
                 "INSERT INTO inspection_member (inspection_id, position, compound_id, name, status, code)
@@ -141,9 +151,19 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(format!("表头无法保存：{e}")))?;
         let updated = tx.execute(
             "UPDATE inspection SET signed_off_at = ?1, seal = ?2, seal_version = ?3,
-                 sealed_header = ?4, updated_at = ?1
+                 sealed_header = ?4, updated_at = ?1, sealed_by = ?6, seal_key = ?7,
+                 seal_signature = ?8
              WHERE id = ?5 AND signed_off_at IS NULL",
-            params![signed_off_at, sealed, CURRENT_SEAL_VERSION, header_json, id],
+            params![
+                signed_off_at,
+                sealed,
+                CURRENT_SEAL_VERSION,
+                header_json,
+                id,
+                device,
+                public_key,
+                signature
+            ],
         )?;
         if updated != 1 {
             return Err(StoreError::ReadOnlyRecord(SIGNED_OFF_MESSAGE.to_owned()));
@@ -244,6 +264,11 @@ impl Store {
         if let Some(file_name) = self.replaced_photo(inspection.id)? {
             return Ok(SealCheck::Flagged(Finding::PhotoReplaced { file_name }));
         }
+        if inspection.seal_version == Some(3)
+            && let Some(finding) = self.signature_finding(sealed, inspection.signer.as_ref())?
+        {
+            return Ok(SealCheck::Flagged(finding));
+        }
         Ok(match logged {
             None => SealCheck::Flagged(Finding::NotLogged {
                 code: short_code(sealed),
@@ -265,7 +290,7 @@ impl Store {
         signatures: &[Signature],
     ) -> Result<String, StoreError> {
         Ok(match inspection.seal_version {
-            Some(2) => {
+            Some(version @ (2 | 3)) => {
                 let header = match &inspection.sealed_header {
                     Some(h) => h.clone(),
                     None => self.subject_header(inspection, None)?,
@@ -277,10 +302,51 @@ impl Store {
                     photos: &self.photo_evidence(inspection.id)?,
                     rectifications: &self.rectifications_of_round(inspection.id)?,
                     signed_off_at: inspection.signed_off_at.as_deref().unwrap_or_default(),
+                    // A format-3 record that lost its signer is sealed with an empty one,
+                    // which is not its seal.
+                    signer: (version == 3).then(|| match &inspection.signer {
+                        Some(s) => SignerForm {
+                            device: &s.device,
+                            public_key: &s.public_key,
+                        },
+                        None => SignerForm {
+                            device: "",
+                            public_key: "",
+                        },
+                    }),
                 })
             }
             // Format 1 (and a missing version, as files before the log wrote them).
             _ => seal_v1(inspection, signatures, &self.photo_hashes(inspection.id)?),
+        })
+    }
+
+    /// For a format-3 seal that matches its record: whether the signature is the named key's,
+    /// and the key the signing device's as this file knows it.
+    fn signature_finding(
+        &self,
+        seal: &str,
+        signer: Option<&SealSigner>,
+    ) -> Result<Option<Finding>, StoreError> {
+        let code = short_code(seal);
+        let Some(signer) = signer else {
+            return Ok(Some(Finding::BadSignature { code }));
+        };
+        if !verify(&signer.public_key, &seal_message(seal), &signer.signature) {
+            return Ok(Some(Finding::BadSignature { code }));
+        }
+        Ok(match super::sync::key_of(&self.conn, &signer.device)? {
+            Some(known) if known.eq_ignore_ascii_case(&signer.public_key) => None,
+            Some(known) => Some(Finding::WrongKey {
+                code,
+                device: super::sync::name_of(&self.conn, &signer.device)?,
+                expected: fingerprint(&known),
+                found: fingerprint(&signer.public_key),
+            }),
+            None => Some(Finding::UnknownSigner {
+                code,
+                fingerprint: fingerprint(&signer.public_key),
+            }),
         })
     }
 
@@ -435,6 +501,46 @@ impl Store {
             }
         }
         Ok(found)
+    }
+
+    /// `find_by_code`, each record described as the verify dialog and `verify --code` name
+    /// it: what it is and, for a format-3 seal, which device signed it with which key.
+    pub fn find_by_code_described(
+        &self,
+        typed: &str,
+    ) -> Result<Vec<(String, SealCheck)>, StoreError> {
+        self.find_by_code(typed)?
+            .into_iter()
+            .map(|(listing, check)| {
+                let what = match self.signer_of(listing.summary.id)? {
+                    Some(signer) => format!("{}（{signer}）", listing.describe()),
+                    None => listing.describe(),
+                };
+                Ok((what, check))
+            })
+            .collect()
+    }
+
+    /// Which device signed a format-3 record, in words: 签字设备“外业甲”，密钥指纹 1A2B ….
+    pub fn signer_of(&self, id: InspectionId) -> Result<Option<String>, StoreError> {
+        let signer: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT sealed_by, seal_key FROM inspection
+                 WHERE id = ?1 AND sealed_by IS NOT NULL AND seal_key IS NOT NULL",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        signer
+            .map(|(device, key)| {
+                Ok(format!(
+                    "签字设备“{}”，密钥指纹 {}",
+                    super::sync::name_of(&self.conn, &device)?,
+                    fingerprint(&key)
+                ))
+            })
+            .transpose()
     }
 }
 

@@ -122,5 +122,6 @@ fn outline(
         members: Vec::new(),
         seal_version: None,
         sealed_header: None,
+        signer: None,
     }
 }

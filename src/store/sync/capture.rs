@@ -96,8 +96,11 @@ pub(crate) fn append(
     source: Option<(&str, i64)>,
     adjusted: bool,
 ) -> Result<i64, StoreError> {
+    // After the last one, or (for a file that took over a laptop's identity from a key
+    // file) after the laptop's last.
     let seq: i64 = conn.query_row(
-        "SELECT coalesce(max(seq), 0) + 1 FROM change_log WHERE origin = ?1",
+        "SELECT max(coalesce((SELECT max(seq) FROM change_log WHERE origin = ?1), 0),
+                    coalesce((SELECT seq_floor FROM device WHERE id = ?1), 0)) + 1",
         [&origin.id],
         |r| r.get(0),
     )?;

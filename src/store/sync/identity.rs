@@ -6,10 +6,16 @@ use super::Origin;
 use crate::model::sync::{Identity, Role};
 use crate::store::{Store, StoreError, now};
 
-/// This file's identity, given on its first writable open (a new file, or the first open after
-/// the upgrade that brought packages). A file that held records before remembers it: its first
-/// package to each peer carries a snapshot of them.
+/// This file's identity and device key, given on its first writable open (a new file, or the
+/// first open after the upgrade that brought packages, or keys). A file that held records
+/// before remembers it: its first package to each peer carries a snapshot of them.
 pub(crate) fn ensure_identity(conn: &Connection) -> Result<Origin, StoreError> {
+    let origin = ensure_id(conn)?;
+    super::keys::ensure_key(conn)?;
+    Ok(origin)
+}
+
+fn ensure_id(conn: &Connection) -> Result<Origin, StoreError> {
     if let Some(origin) = read(conn)? {
         return Ok(Origin {
             id: origin.id,

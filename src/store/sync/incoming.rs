@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 
 use rusqlite::{Connection, OptionalExtension};
 
+use super::LearnedFrom as Learned;
 use super::apply::{Applier, Source};
 use super::capture::{Capture, append};
 use super::changeset::{count, decode};
 use super::rows::Tables;
+use crate::model::device_key::fingerprint;
 use crate::model::sync::{Counts, EntryKind, Package, Role};
 use crate::model::{InspectionId, SealCheck};
 use crate::store::{SCHEMA_VERSION, Store, StoreError, now};
@@ -43,6 +45,10 @@ pub struct ImportOutcome {
     pub notes: Vec<String>,
     /// The package was imported before: nothing was written.
     pub repeated: bool,
+    /// The sender's key fingerprint (`None`: an unsigned package from an older program).
+    pub sender_fingerprint: Option<String>,
+    /// The sender's key was learned from this package (its first here).
+    pub learned_sender: bool,
 }
 
 impl ImportOutcome {
@@ -126,8 +132,31 @@ impl Store {
                 "数据包中的记录用的是本机没有的标准目录“{unknown}”：请先升级本机程序再导入。"
             ));
         }
+        // Who sent it: a machine known here must sign with the key it is known by, and a
+        // known machine's package must be signed at all.
+        match (
+            &package.sender_key,
+            super::key_of(&self.conn, &m.source_id)?,
+        ) {
+            (Some(key), Some(known)) if !known.eq_ignore_ascii_case(key) => {
+                return Err(StoreError::KeyMismatch {
+                    name: m.source_name.clone(),
+                    expected: fingerprint(&known),
+                    found: fingerprint(key),
+                });
+            }
+            (None, Some(known)) => {
+                return refuse(format!(
+                    "数据包没有签名，而本机记得“{}”的密钥（指纹 {}）：可能是别人冒充它做的，已拒绝。请让对方用本版程序重新导出。",
+                    m.source_name,
+                    fingerprint(&known)
+                ));
+            }
+            _ => {}
+        }
         let mut outcome = ImportOutcome {
             source_name: m.source_name.clone(),
+            sender_fingerprint: package.sender_key.as_deref().map(fingerprint),
             ..ImportOutcome::default()
         };
         let imported_at: Option<String> = self
@@ -186,6 +215,11 @@ impl Store {
             store.in_one_transaction(|store| {
                 let conn = &store.conn;
                 conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+                if let Some(key) = &package.sender_key {
+                    outcome.learned_sender =
+                        super::pin(conn, &m.source_id, &m.source_name, key, Learned::Package)?
+                            == super::Trust::Learned;
+                }
                 let mut tables = Tables::default();
                 let mut last = progress;
                 for entry in &package.entries {
@@ -314,6 +348,26 @@ fn log_arrived_seals(store: &Store) -> Result<usize, StoreError> {
             signed_off_at.as_deref().unwrap_or_default(),
         )?;
         let inspection = store.inspection(*id)?;
+        // A record signed on a third machine, passed on: its key is learned with it (the
+        // machine that passed it on vouches for it), unless that machine is known here.
+        if let Some(signer) = &inspection.signer
+            && inspection.seal_version == Some(3)
+            && super::key_of(&store.conn, &signer.device)?.is_none()
+            && crate::model::device_key::verify(
+                &signer.public_key,
+                &crate::model::device_key::seal_message(seal),
+                &signer.signature,
+            )
+        {
+            let name = super::name_of(&store.conn, &signer.device)?;
+            super::pin(
+                &store.conn,
+                &signer.device,
+                &name,
+                &signer.public_key,
+                Learned::Relayed,
+            )?;
+        }
         let signatures = store.signatures(*id)?;
         match store.check_seal_of(&inspection, &signatures)? {
             SealCheck::Intact { .. } => {}

@@ -12,6 +12,7 @@ mod history;
 mod identity;
 mod incoming;
 mod keep;
+mod keys;
 mod outgoing;
 mod rows;
 
@@ -30,5 +31,7 @@ pub use conflicts::{ConflictField, ConflictRecord, DuplicateOffer, FieldPick};
 pub use history::PackageRecord;
 pub(crate) use identity::ensure_identity;
 pub use incoming::ImportOutcome;
+pub use keys::{KnownDevice, LearnedFrom, Trust};
+pub(crate) use keys::{key_of, name_of, pin};
 pub use outgoing::{Outgoing, Peer, Scope};
 pub(crate) use rows::Rows;

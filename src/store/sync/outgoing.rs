@@ -8,7 +8,9 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use super::capture::CAPTURED;
 use super::changeset::{count, decode};
 use super::rows::{Rows, snapshot_filter};
-use crate::model::sync::{Entry, EntryKind, Manifest, PACKAGE_FORMAT, Role, payload_hash};
+use crate::model::sync::{
+    Entry, EntryKind, Manifest, PACKAGE_FORMAT, Role, SignedManifest, payload_hash,
+};
 use crate::model::{Clock, TownId};
 use crate::store::{SCHEMA_VERSION, Store, StoreError, now};
 
@@ -40,6 +42,8 @@ pub struct Peer {
 #[derive(Clone, Debug)]
 pub struct Outgoing {
     pub manifest: Manifest,
+    /// The manifest as the package stores it, signed with this file's device key.
+    pub signed: SignedManifest,
     pub entries: Vec<Entry>,
 }
 
@@ -160,8 +164,24 @@ impl Store {
             counts,
             photos,
             payload_sha256: payload_hash(&entries),
+            source_key: None,
         };
-        Ok(Outgoing { manifest, entries })
+        let key = self.device_key()?;
+        let manifest = Manifest {
+            source_key: Some(key.public_hex()),
+            ..manifest
+        };
+        let json = serde_json::to_string(&manifest)
+            .map_err(|e| StoreError::Corrupt(format!("数据包清单无法写出：{e}")))?;
+        let signed = SignedManifest {
+            signature: key.sign(&crate::model::device_key::package_message(&json)),
+            json,
+        };
+        Ok(Outgoing {
+            manifest,
+            signed,
+            entries,
+        })
     }
 
     /// Records that a package was written to `file_name`: what its destination now has, and
