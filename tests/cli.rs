@@ -198,3 +198,89 @@ fn no_export_is_written_over_a_database() {
     ));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 }
+
+/// `yanshou --db DB ARGS…` with `input` on stdin.
+fn on_with_input(db: &std::path::Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = yanshou()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn keys_travel_by_enrolment_and_key_files_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("县办.db");
+    let laptop = dir.path().join("笔记本.db");
+    succeeded(on(
+        &office,
+        &["identity", "--name", "县办", "--role", "office"],
+    ));
+    let me = succeeded(on(&laptop, &["identity", "--name", "外业甲"]));
+    let fp = me.split("密钥指纹 ").nth(1).unwrap()[..19].to_owned();
+    let enrolment = dir.path().join("外业甲.ysid");
+    let said = succeeded(on(
+        &laptop,
+        &["enrolment", "--out", enrolment.to_str().unwrap()],
+    ));
+    assert!(said.contains(&fp), "{said}");
+    let said = succeeded(on(&office, &["enrol", enrolment.to_str().unwrap()]));
+    assert!(
+        said.contains("已记下“外业甲”的密钥") && said.contains(&fp),
+        "{said}"
+    );
+    let peers = succeeded(on(&office, &["peers"]));
+    assert!(peers.contains(&fp) && peers.contains("登记文件"), "{peers}");
+
+    // The key moves to a new file with its password, not without.
+    let key = dir.path().join("外业甲.yskey");
+    let short = on_with_input(
+        &laptop,
+        &["key-export", "--out", key.to_str().unwrap()],
+        "123\n",
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("至少 8 个字符"));
+    succeeded(on_with_input(
+        &laptop,
+        &["key-export", "--out", key.to_str().unwrap()],
+        "换电脑的密码2026\n",
+    ));
+    let fresh = dir.path().join("新电脑.db");
+    succeeded(on(&fresh, &["init"]));
+    let wrong = on_with_input(
+        &fresh,
+        &["key-import", key.to_str().unwrap()],
+        "不对的密码2026\n",
+    );
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("密码不对"));
+    let said = succeeded(on_with_input(
+        &fresh,
+        &["key-import", key.to_str().unwrap()],
+        "换电脑的密码2026\n",
+    ));
+    assert!(said.contains("外业甲") && said.contains(&fp), "{said}");
+    let me = succeeded(on(&fresh, &["identity"]));
+    assert!(me.contains(&fp), "{me}");
+    // A key file is not a database: exporting over the database is refused.
+    let over = on_with_input(
+        &laptop,
+        &["key-export", "--out", laptop.to_str().unwrap()],
+        "换电脑的密码2026\n",
+    );
+    assert!(!over.status.success());
+}

@@ -9,6 +9,7 @@ macro_rules! outln {
 }
 
 mod bench;
+mod keys;
 mod ledger;
 mod package;
 pub mod selftest;
@@ -156,8 +157,34 @@ pub enum CliCommand {
         #[arg(long)]
         role: Option<String>,
     },
-    /// 列出交换过数据包的电脑 / list the machines packages were exchanged with
+    /// 列出交换过数据包的电脑及已记下的密钥指纹 / list the machines packages were exchanged
+    /// with, and the keys this file knows
     Peers,
+    /// 导出本机的设备登记文件（.ysid，只含公钥），交县办预先登记 / write this file's
+    /// enrolment file (public key only)
+    Enrolment {
+        /// 输出文件（.ysid）
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 导入其他电脑的设备登记文件，记下其密钥 / learn a machine's key from its enrolment file
+    Enrol {
+        /// 设备登记文件（.ysid）
+        file: PathBuf,
+    },
+    /// 导出本机密钥（.yskey，密码保护），换新电脑用；密码从标准输入读一行 / export this
+    /// file's identity and key for a new laptop (password read from stdin)
+    KeyExport {
+        /// 输出文件（.yskey）
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 在新建的空数据库中导入旧电脑的密钥，接替其身份；密码从标准输入读一行 / take over a
+    /// laptop's identity in a new, empty file (password read from stdin)
+    KeyImport {
+        /// 密钥文件（.yskey）
+        file: PathBuf,
+    },
     /// 从 Excel/WPS 表格登记小区（.xlsx .xls .csv）/ register compounds from a spreadsheet
     ImportRegister {
         /// 表格文件
@@ -339,6 +366,10 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             package::identity(&mut open_for_writing(db)?, name.as_deref(), role.as_deref())
         }
         CliCommand::Peers => package::peers(&open(db)?),
+        CliCommand::Enrolment { out } => keys::write_enrolment(&open_for_writing(db)?, &out),
+        CliCommand::Enrol { file } => keys::enrol(&mut open_for_writing(db)?, &file),
+        CliCommand::KeyExport { out } => keys::export_key(&open_for_writing(db)?, &out),
+        CliCommand::KeyImport { file } => keys::import_key(&mut open_for_writing(db)?, &file),
         CliCommand::ImportRegister { file, skip_bad } => {
             ledger::import_register(&mut open_for_writing(db)?, &file, skip_bad)
         }

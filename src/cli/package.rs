@@ -100,9 +100,10 @@ pub fn identity(store: &mut Store, name: Option<&str>, role: Option<&str>) -> an
         current
     };
     outln!(
-        "本机：{}（编号 {}）",
+        "本机：{}（编号 {}，密钥指纹 {}）",
         identity.describe(),
-        short_device_id(&identity.id)
+        short_device_id(&identity.id),
+        crate::model::device_key::fingerprint(&store.public_identity()?.public_key)
     );
     Ok(())
 }
@@ -119,6 +120,17 @@ pub fn peers(store: &Store) -> anyhow::Result<()> {
             p.role.label(),
             p.applied_up_to,
             p.sent_up_to
+        );
+    }
+    let known = store.known_devices()?;
+    outln!("已记下密钥的电脑（{} 台）", known.len());
+    for k in known {
+        outln!(
+            "  {}  {}  密钥指纹 {}（得知自{}）",
+            k.id,
+            k.name,
+            k.fingerprint(),
+            k.learned_from.label()
         );
     }
     Ok(())

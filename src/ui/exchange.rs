@@ -7,7 +7,9 @@ use eframe::egui;
 use crate::command::{Command, UiCommand};
 use crate::export::Document;
 use crate::model::sync::{Identity, Role, short_device_id};
-use crate::store::sync::{ConflictRecord, DuplicateOffer, FieldPick, PackageRecord, Peer, Scope};
+use crate::store::sync::{
+    ConflictRecord, DuplicateOffer, FieldPick, KnownDevice, PackageRecord, Peer, Scope,
+};
 use crate::store::{Store, StoreError};
 use crate::ui::widgets::CommandButton;
 
@@ -15,6 +17,10 @@ use crate::ui::widgets::CommandButton;
 #[derive(Debug)]
 pub struct ExchangeView {
     pub identity: Identity,
+    /// This file's key fingerprint, read aloud to the office by phone.
+    pub fingerprint: String,
+    /// The machines whose keys this file knows.
+    pub known: Vec<KnownDevice>,
     pub peers: Vec<Peer>,
     pub conflicts: Vec<ConflictRecord>,
     pub duplicates: Vec<DuplicateOffer>,
@@ -36,6 +42,10 @@ impl ExchangeView {
             name: identity.name.clone(),
             role: identity.role,
             identity,
+            fingerprint: crate::model::device_key::fingerprint(
+                &store.public_identity()?.public_key,
+            ),
+            known: store.known_devices()?,
             peers: store.peers()?,
             conflicts: store.open_conflicts()?,
             duplicates: store.duplicates()?,
@@ -73,7 +83,33 @@ pub fn show(ui: &mut egui::Ui, view: &mut ExchangeView, commands: &mut Vec<Comma
             conflicts(ui, &view.conflicts, commands);
             duplicates(ui, &view.duplicates, commands);
             ui.add_space(8.0);
+            known_devices(ui, &view.known);
+            ui.add_space(8.0);
             history(ui, &view.history);
+        });
+}
+
+/// The machines whose keys this file has learned, with their fingerprints to compare.
+fn known_devices(ui: &mut egui::Ui, known: &[KnownDevice]) {
+    ui.strong(format!("已记下密钥的电脑（{} 台）", known.len()));
+    if known.is_empty() {
+        ui.label("尚未收到其他电脑的数据包。首次收到时会记下对方的密钥指纹，请电话与对方核对。");
+        return;
+    }
+    egui::Grid::new("known_devices")
+        .striped(true)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            ui.strong("电脑");
+            ui.strong("密钥指纹");
+            ui.strong("得知方式");
+            ui.end_row();
+            for device in known {
+                ui.label(&device.name);
+                ui.label(egui::RichText::new(device.fingerprint()).monospace());
+                ui.label(device.learned_from.label());
+                ui.end_row();
+            }
         });
 }
 
@@ -98,6 +134,10 @@ fn identity(ui: &mut egui::Ui, view: &mut ExchangeView, commands: &mut Vec<Comma
             ui.end_row();
             ui.label("编号");
             ui.label(short_device_id(&view.identity.id));
+            ui.end_row();
+            ui.label("密钥指纹");
+            ui.label(egui::RichText::new(&view.fingerprint).monospace())
+                .on_hover_text("本机签字锁定的记录和导出的数据包都用本机密钥签名。县办首次收到本机的数据包时，请电话向其读出此指纹核对。");
             ui.end_row();
         });
     let changed = view.name.trim() != view.identity.name || view.role != view.identity.role;

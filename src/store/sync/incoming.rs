@@ -54,6 +54,21 @@ pub struct ImportOutcome {
 impl ImportOutcome {
     /// One line for the status bar.
     pub fn summary(&self) -> String {
+        let mut text = self.what_arrived();
+        match (&self.sender_fingerprint, self.learned_sender) {
+            (Some(fp), true) => text.push_str(&format!(
+                "首次收到“{}”的数据包，已记下它的密钥指纹 {fp}：请打电话请对方在其“数据交换”页读出“密钥指纹”核对；以后冒充它的数据包会被拒绝。",
+                self.source_name
+            )),
+            (None, _) if !self.repeated => {
+                text.push_str("此数据包没有签名（对方程序版本较旧），无法核实发送方：请对方升级程序。");
+            }
+            _ => {}
+        }
+        text
+    }
+
+    fn what_arrived(&self) -> String {
         if self.repeated {
             return format!(
                 "此数据包（来自{}）以前已导入过，本次没有改动。",
