@@ -235,6 +235,9 @@ pub enum CliCommand {
         /// 全量运行（数百次强行终止、上千个损坏文件），打印各项数字
         #[arg(long)]
         long: bool,
+        /// 把打印的结果写进 README 的可靠性一节（两个 selftest 标记之间）
+        #[arg(long)]
+        readme: Option<PathBuf>,
     },
     /// （自检用）被强行终止的子进程 / the child that `selftest` kills
     #[command(hide = true)]
@@ -391,7 +394,7 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
                 bail!("没有“{other}”这一部分：可选 packages、spreadsheets、photos 或 screens")
             }
         },
-        CliCommand::Selftest { long } => selftest::run(long),
+        CliCommand::Selftest { long, readme } => selftest::run(long, readme.as_deref()),
         CliCommand::SelftestChild { scenario } => {
             let Some(scenario) = selftest::crash::Scenario::from_name(&scenario) else {
                 bail!("未知的自检场景“{scenario}”");
