@@ -45,7 +45,10 @@ pub(super) fn create_atomically(path: &Path) -> Result<(), StoreError> {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open::writing_refused(path, e))?;
-        let store = Store::configure(conn, None)?;
+        let store = Store::configure(conn, None).map_err(|e| match e {
+            StoreError::Sqlite(e) => open::writing_refused(path, e),
+            other => other,
+        })?;
         // Closing the last connection checkpoints the `-wal` into the file and removes it.
         store
             .conn
@@ -60,6 +63,23 @@ pub(super) fn create_atomically(path: &Path) -> Result<(), StoreError> {
             .open(&tmp)
             .and_then(|f| f.sync_all())
             .map_err(io)?;
+        // A `-wal` or `-journal` left beside a missing or empty file belongs to no database
+        // (SQLite discards them for an empty one): replayed into the new file they would
+        // damage it.
+        for sibling in open::siblings(path) {
+            match std::fs::remove_file(&sibling) {
+                Ok(()) => {
+                    tracing::warn!(path = %sibling.display(), "removed a leftover beside a new file")
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    return Err(StoreError::Io {
+                        path: sibling,
+                        source,
+                    });
+                }
+            }
+        }
         std::fs::rename(&tmp, path).map_err(io)?;
         sync_folder(path);
         Ok(())
@@ -70,8 +90,8 @@ pub(super) fn create_atomically(path: &Path) -> Result<(), StoreError> {
     result
 }
 
-/// Makes the rename itself durable (Unix: the folder's entry is synced; Windows syncs the
-/// rename with the file).
+/// Makes the rename itself durable on Unix (the folder's entry is synced). Windows has no
+/// folder sync through std; NTFS journals the rename itself.
 fn sync_folder(path: &Path) {
     #[cfg(unix)]
     if let Some(dir) = path.parent() {

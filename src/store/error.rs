@@ -106,7 +106,7 @@ pub enum StoreError {
 
     /// A machine that claims to be one this file knows, with another key.
     #[error(
-        "“{name}”的密钥与本机记得的不同：本机记得的指纹为 {expected}，这次为 {found}。可能是别人冒充这台电脑，已拒绝，本机数据未改动。请打电话向对方核对指纹；确属换了电脑，请让对方用“导出本机密钥”把原密钥带到新电脑。"
+        "“{name}”的密钥与本机记得的不同：本机记得的指纹为 {expected}，这次为 {found}。可能是别人冒充这台电脑，已拒绝，本机数据未改动。请打电话向对方核对指纹；确属换了电脑，请让对方在旧电脑上用命令 `yanshou key-export` 导出原密钥，在新电脑用 `yanshou key-import` 导入。"
     )]
     KeyMismatch {
         name: String,

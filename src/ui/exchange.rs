@@ -17,8 +17,9 @@ use crate::ui::widgets::CommandButton;
 #[derive(Debug)]
 pub struct ExchangeView {
     pub identity: Identity,
-    /// This file's key fingerprint, read aloud to the office by phone.
-    pub fingerprint: String,
+    /// This file's key fingerprint, read aloud to the office by phone (`None` in a view of
+    /// an older file, which has no key until opened for writing).
+    pub fingerprint: Option<String>,
     /// The machines whose keys this file knows.
     pub known: Vec<KnownDevice>,
     pub peers: Vec<Peer>,
@@ -42,9 +43,10 @@ impl ExchangeView {
             name: identity.name.clone(),
             role: identity.role,
             identity,
-            fingerprint: crate::model::device_key::fingerprint(
-                &store.public_identity()?.public_key,
-            ),
+            fingerprint: store
+                .public_identity()
+                .ok()
+                .map(|i| crate::model::device_key::fingerprint(&i.public_key)),
             known: store.known_devices()?,
             peers: store.peers()?,
             conflicts: store.open_conflicts()?,
@@ -136,7 +138,10 @@ fn identity(ui: &mut egui::Ui, view: &mut ExchangeView, commands: &mut Vec<Comma
             ui.label(short_device_id(&view.identity.id));
             ui.end_row();
             ui.label("密钥指纹");
-            ui.label(egui::RichText::new(&view.fingerprint).monospace())
+            ui.label(match &view.fingerprint {
+                Some(fp) => egui::RichText::new(fp).monospace(),
+                None => egui::RichText::new("（以可写方式打开后生成）"),
+            })
                 .on_hover_text("本机签字锁定的记录和导出的数据包都用本机密钥签名。县办首次收到本机的数据包时，请电话向其读出此指纹核对。");
             ui.end_row();
         });

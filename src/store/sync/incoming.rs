@@ -147,6 +147,16 @@ impl Store {
                 "数据包中的记录用的是本机没有的标准目录“{unknown}”：请先升级本机程序再导入。"
             ));
         }
+        // Every entry is the sender's own (what it applied from others travels as its own
+        // entries, with where they came from): an entry credited to another machine would not
+        // be covered by that machine's signature.
+        if let Some(other) = package.entries.iter().find(|e| e.origin != m.source_id) {
+            return refuse(format!(
+                "数据包声称来自“{}”，却含有记在另一台电脑（编号 {}）名下的变更：不是本程序导出的数据包，已拒绝。",
+                m.source_name,
+                crate::model::sync::short_device_id(&other.origin)
+            ));
+        }
         // Who sent it: a machine known here must sign with the key it is known by, and a
         // known machine's package must be signed at all.
         match (
@@ -315,7 +325,7 @@ impl Store {
                     last = last.max(entry.seq);
                 }
                 last = last.max(m.snapshot_covers.unwrap_or(0));
-                outcome.sealed = log_arrived_seals(store)?;
+                outcome.sealed = log_arrived_seals(store, package.sender_key.is_some())?;
                 check_links(conn)?;
                 record_received(conn, package, file_name, last, outcome, &me.id)?;
                 Ok::<_, StoreError>(())
@@ -344,7 +354,7 @@ fn catalogue_known(version: &str) -> bool {
 
 /// Signed records that arrived: each seal is checked against the record as it arrived and
 /// entered in this file's sign-off log; one that does not match refuses the package.
-fn log_arrived_seals(store: &Store) -> Result<usize, StoreError> {
+fn log_arrived_seals(store: &Store, signed_package: bool) -> Result<usize, StoreError> {
     let arrived: Vec<(InspectionId, String, Option<u32>, Option<String>)> = store
         .conn
         .prepare(
@@ -363,9 +373,12 @@ fn log_arrived_seals(store: &Store) -> Result<usize, StoreError> {
             signed_off_at.as_deref().unwrap_or_default(),
         )?;
         let inspection = store.inspection(*id)?;
-        // A record signed on a third machine, passed on: its key is learned with it (the
-        // machine that passed it on vouches for it), unless that machine is known here.
+        // A record signed on a third machine, passed on in a signed package: its key is
+        // learned with it (the machine that passed it on vouches for it), unless that machine
+        // is known here. An unsigned package vouches for nothing: its signer stays unknown
+        // and the package is refused below.
         if let Some(signer) = &inspection.signer
+            && signed_package
             && inspection.seal_version == Some(3)
             && super::key_of(&store.conn, &signer.device)?.is_none()
             && crate::model::device_key::verify(

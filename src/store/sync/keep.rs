@@ -135,7 +135,13 @@ impl Applier<'_> {
             // What the signing itself writes, or a field empty here, was not changed here.
             let signing = matches!(
                 column.as_str(),
-                "signed_off_at" | "seal" | "seal_version" | "sealed_header"
+                "signed_off_at"
+                    | "seal"
+                    | "seal_version"
+                    | "sealed_header"
+                    | "sealed_by"
+                    | "seal_key"
+                    | "seal_signature"
             );
             if closed == 0 && (signing || current[*c] == Value::Null) {
                 continue;

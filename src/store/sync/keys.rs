@@ -180,7 +180,11 @@ impl Store {
             .query_row("SELECT secret_key FROM device", [], |r| r.get(0))
             .optional()?
             .flatten();
-        let secret = secret.ok_or_else(|| StoreError::Corrupt("本机密钥缺失".to_owned()))?;
+        let secret = secret.ok_or_else(|| {
+            StoreError::ViewOnly(
+                "此文件以只读方式打开，尚无本机密钥：请以可写方式打开后再试。".to_owned(),
+            )
+        })?;
         let key =
             DeviceKey::from_secret(&secret).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let public: Option<String> =
@@ -261,12 +265,25 @@ impl Store {
                 "本机第 {from}–{to} 号变更还没有发给“{peer}”：请先导出数据包发给对方，再导出密钥，否则这些变更会随旧电脑丢失。"
             )));
         }
-        let last: i64 = self.conn.query_row(
-            "SELECT max(coalesce((SELECT max(seq) FROM change_log WHERE origin = ?1), 0),
-                        (SELECT seq_floor FROM device))",
+        let (own_last, floor): (i64, i64) = self.conn.query_row(
+            "SELECT coalesce((SELECT max(seq) FROM change_log WHERE origin = ?1), 0),
+                    (SELECT seq_floor FROM device)",
             [&identity.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        // Changes made here that went to no one yet (no machine met at all).
+        let sent_anywhere: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM peer WHERE sent_up_to >= ?1)",
+            [own_last],
             |r| r.get(0),
         )?;
+        if own_last > floor && !sent_anywhere {
+            return Err(StoreError::Invalid(format!(
+                "本机第 {}–{own_last} 号变更还没有发给县办：请先导出数据包交县办导入，再导出密钥，否则这些变更会随旧电脑丢失。",
+                floor + 1
+            )));
+        }
+        let last = own_last.max(floor);
         Ok(write_key_file(
             &identity,
             &self.device_key()?,
