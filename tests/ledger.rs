@@ -441,3 +441,86 @@ fn a_register_import_is_preceded_by_a_backup() {
     assert!(store.import_register(&plans).is_err());
     assert_eq!(list_backups(&db, &BackupPolicy::default()).len(), 1);
 }
+
+/// An .ods register is an XML sheet in a zip; `rows` is its `<table:table-row>` elements.
+fn ods_with_rows(path: &std::path::Path, rows: &str) {
+    use std::io::Write;
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", stored).unwrap();
+    zip.write_all(
+        br#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+ <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+ <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"#,
+    )
+    .unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    write!(
+        zip,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="名册">{rows}</table:table></office:spreadsheet></office:body>
+</office:document-content>"#
+    )
+    .unwrap();
+    zip.finish().unwrap();
+}
+
+/// An .ods sheet is made a dense grid by calamine: one far cell (or a row repeated a million
+/// times) is refused by its extent, streamed, before that grid is built; a normal one reads.
+#[test]
+fn an_ods_register_reads_and_a_far_cell_in_one_is_refused_before_it_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let cell = |text: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
+        )
+    };
+    let good = dir.path().join("名册.ods");
+    ods_with_rows(
+        &good,
+        &format!(
+            "<table:table-row>{}{}</table:table-row><table:table-row>{}{}</table:table-row>",
+            cell("小区名称"),
+            cell("所属乡镇"),
+            cell("甲小区"),
+            cell("城关镇")
+        ),
+    );
+    let grid = read_register(&good).unwrap();
+    assert_eq!(grid.rows[1], ["甲小区", "城关镇"]);
+
+    let far = dir.path().join("远处.ods");
+    ods_with_rows(
+        &far,
+        &format!(
+            r#"<table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="1048570"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="150"/>{}</table:table-row>"#,
+            cell("小区名称"),
+            cell("x")
+        ),
+    );
+    let words = read_register(&far).unwrap_err().to_string();
+    assert!(
+        words.contains("第 1048572 行") && words.contains("超出"),
+        "{words}"
+    );
+
+    let wide = dir.path().join("铺满.ods");
+    ods_with_rows(
+        &wide,
+        &format!(
+            r#"<table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="200000"><table:table-cell table:number-columns-repeated="100"/>{}</table:table-row>"#,
+            cell("小区名称"),
+            cell("x")
+        ),
+    );
+    let words = read_register(&wide).unwrap_err().to_string();
+    assert!(words.contains("铺满 200001 行 × 101 列"), "{words}");
+}

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use yanshou::cli::selftest::{crash, damage, disk, race};
+use yanshou::cli::selftest::{crash, damage, disk, forgery, race};
 
 #[test]
 fn no_acknowledged_write_is_lost_to_kill_9() {
@@ -64,4 +64,42 @@ fn a_full_disk_and_read_only_media_lose_nothing() {
     assert!(report.failed.is_empty(), "{report:#?}");
     // The injected cases run everywhere; the mounts and permissions where they can.
     assert!(report.passed.len() >= 2, "{report:#?}");
+}
+
+#[test]
+fn every_forgery_and_hostile_file_is_refused_or_flagged() {
+    let (tried, missed) = forgery::run().unwrap();
+    assert_eq!(tried, 8);
+    assert!(missed.is_empty(), "{missed:#?}");
+}
+
+/// The README's reliability block is a run's own output (`selftest --readme`): it names every
+/// kill -9 scenario and every part of the suite, and says the run passed.
+#[test]
+fn the_readme_block_is_what_a_run_printed() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let begin = readme.find("<!-- selftest:begin -->").unwrap();
+    let end = readme.find("<!-- selftest:end -->").unwrap();
+    let block = &readme[begin..end];
+    for scenario in crash::Scenario::ALL {
+        assert!(
+            block.contains(&format!("kill -9（{}）", scenario.label())),
+            "README lacks {}: run `yanshou selftest --long --readme README.md`",
+            scenario.label()
+        );
+    }
+    for part in [
+        "损坏的文件",
+        "两个写入者抢签字",
+        "篡改已签字的记录",
+        "伪造与越权",
+        "磁盘满与只读",
+        "自检通过",
+    ] {
+        assert!(
+            block.contains(part),
+            "README lacks {part}: run `yanshou selftest --long --readme README.md`"
+        );
+    }
 }

@@ -74,6 +74,14 @@ pub fn read_register(path: &Path) -> Result<Grid, RegisterError> {
 
 fn read_workbook(path: &Path, name: &str) -> Result<Grid, RegisterError> {
     let unreadable = || RegisterError::Unreadable(name.to_owned());
+    let is_ods = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ods"));
+    if is_ods {
+        // calamine makes an .ods sheet a dense grid of its used range: its extent is checked
+        // first, by streaming the sheet's XML.
+        check_ods_extent(path, name)?;
+    }
     let mut book = open_workbook_auto(path).map_err(|_| unreadable())?;
     for sheet in book.sheet_names() {
         // .xlsx and .xlsb are read cell by cell (a sheet's used range may span a million
@@ -117,6 +125,83 @@ fn read_workbook(path: &Path, name: &str) -> Result<Grid, RegisterError> {
         });
     }
     Err(RegisterError::Empty(name.to_owned()))
+}
+
+/// The most cells (rows × columns of the used range) an .ods sheet may span: calamine holds
+/// it as a dense grid (a register of 10,000 rows × 30 columns is 300,000).
+pub const MAX_DENSE_CELLS: usize = 3_000_000;
+
+/// Streams an .ods file's `content.xml` and refuses it when a cell with content lies beyond
+/// the register's limits, or its used range would be a grid too large to hold, before calamine
+/// builds that grid.
+fn check_ods_extent(path: &Path, name: &str) -> Result<(), RegisterError> {
+    use quick_xml::events::{BytesStart, Event};
+    let unreadable = || RegisterError::Unreadable(name.to_owned());
+    let file = std::fs::File::open(path).map_err(|_| unreadable())?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|_| unreadable())?;
+    let content = zip.by_name("content.xml").map_err(|_| unreadable())?;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let repeats = |e: &BytesStart<'_>, attr: &str| -> usize {
+        e.try_get_attribute(attr)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.parse().ok())
+            .unwrap_or(1)
+    };
+    let (mut row, mut column, mut row_repeats) = (0usize, 0usize, 1usize);
+    let (mut last_row, mut last_column) = (0usize, 0usize);
+    let mut buf = Vec::new();
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|_| unreadable())?;
+        match &event {
+            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
+                row_repeats = repeats(e, "table:number-rows-repeated");
+                column = 0;
+            }
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                row = row.saturating_add(row_repeats);
+            }
+            Event::End(e) if e.name().as_ref() == "table:table" => row = 0,
+            Event::Start(e) | Event::Empty(e)
+                if e.name().as_ref() == "table:table-cell"
+                    || e.name().as_ref() == "table:covered-table-cell" =>
+            {
+                let span = repeats(e, "table:number-columns-repeated");
+                // A cell with a value, or (not empty) with a paragraph inside.
+                let has_value = e
+                    .try_get_attribute("office:value-type")
+                    .ok()
+                    .flatten()
+                    .is_some()
+                    || matches!(event, Event::Start(_));
+                if has_value {
+                    let (bottom, right) = (
+                        row.saturating_add(row_repeats - 1),
+                        column.saturating_add(span - 1),
+                    );
+                    check_cell(name, bottom, right, "")?;
+                    last_row = last_row.max(bottom);
+                    last_column = last_column.max(right);
+                    let dense = (last_row + 1).saturating_mul(last_column + 1);
+                    if dense > MAX_DENSE_CELLS {
+                        return Err(RegisterError::TooLarge {
+                            file: name.to_owned(),
+                            what: format!(
+                                "的内容铺满 {} 行 × {} 列",
+                                last_row + 1,
+                                last_column + 1
+                            ),
+                        });
+                    }
+                }
+                column = column.saturating_add(span);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(())
 }
 
 /// Cells with content, as text, at their (row, column) from A1.
