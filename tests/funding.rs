@@ -92,6 +92,40 @@ fn funding_is_kept_in_fen_checked_against_the_policy_and_summed_in_the_ledger() 
     assert_eq!(rows[1][1], Data::Float(95000.0));
     assert_eq!(rows[1][11], Data::Float(100000.5), "2022 in all");
     assert_eq!(rows[2][1], Data::Float(1000.0));
+    // The checks are where the office looks: a 核查 column in both sheets, the register row.
+    assert_eq!(rows[0][12], Data::String("核查（五、（一））".to_owned()));
+    assert_eq!(
+        rows[1][12],
+        Data::String("2 笔有问题，见“资金明细”".to_owned()),
+        "2022: both entries of the project whose central money is over 90%"
+    );
+    let detail: Vec<_> = book
+        .worksheet_range("资金明细")
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    assert_eq!(detail[0][9], Data::String("核查（五、（一））".to_owned()));
+    let check_of = |row: &[Data]| match row.get(9) {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    // The central entry and the residents' entry of the same project both name the 95%.
+    assert!(check_of(&detail[1]).contains("95.00%"), "{:?}", detail[1]);
+    assert!(check_of(&detail[2]).contains("95.00%"), "{:?}", detail[2]);
+    assert!(check_of(&detail[3]).contains("城市公园"), "{:?}", detail[3]);
+    let row = store.compound_row(c.id).unwrap();
+    assert_eq!(row.funding_checks.len(), 2, "{:?}", row.funding_checks);
+    // A compound without entries has none.
+    let other = common::compound("没有资金的小区");
+    store.save_compound(&other).unwrap();
+    assert!(
+        store
+            .compound_row(other.id)
+            .unwrap()
+            .funding_checks
+            .is_empty()
+    );
 }
 
 #[test]

@@ -124,6 +124,11 @@ fn an_office_register_with_a_title_merged_cells_and_numbers_as_text_imports_with
     // The empty row and the total row are left out; the rest keep their sheet line numbers.
     let lines: Vec<usize> = plans.iter().map(|p| p.line).collect();
     assert_eq!(lines, vec![4, 5, 6, 7, 8]);
+    // The total row is named, so it is never dropped unseen.
+    assert_eq!(
+        yanshou::model::register_import::total_rows(&grid.rows, 2),
+        vec![10]
+    );
     let problems = |line: usize| {
         plans
             .iter()

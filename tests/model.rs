@@ -217,3 +217,24 @@ fn inspection_draft_validation() {
     assert_eq!(inspectors, "王工");
     assert_eq!(parties, vec!["建设单位".to_owned(), "监理单位".to_owned()]);
 }
+
+/// The user's own unit joins a new acceptance only when no listed unit is the same
+/// organisation: 洛宁县住建局改造办 signs in 洛宁县住房和城乡建设局's box.
+#[test]
+fn the_users_unit_is_not_a_second_box_for_a_party_already_listed() {
+    use yanshou::model::inspection::{default_parties, with_own_unit};
+    let subject = yanshou::model::Subject::Compound(yanshou::model::CompoundId::new());
+    let listed = default_parties(subject, Some("城关镇"));
+    for same in [
+        "洛宁县住建局改造办",
+        "县住建局",
+        "洛宁县住房和城乡建设局",
+        "  住建局村镇股 ",
+    ] {
+        assert_eq!(with_own_unit(listed.clone(), same), listed, "{same}");
+    }
+    let added = with_own_unit(listed.clone(), "洛宁县审计局");
+    assert_eq!(added.len(), listed.len() + 1);
+    assert_eq!(added.last().map(String::as_str), Some("洛宁县审计局"));
+    assert_eq!(with_own_unit(listed.clone(), "  "), listed);
+}

@@ -62,12 +62,11 @@ impl App {
 
             Command::NewInspection(subject) => {
                 let town = self.read_store(|s| s.town_of(subject)).flatten();
-                let mut parties = default_parties(subject, town.as_deref());
-                // The user's own unit takes part (settings), if the list lacks it.
-                let unit = self.settings.unit.trim();
-                if !unit.is_empty() && !parties.iter().any(|p| p == unit) {
-                    parties.push(unit.to_owned());
-                }
+                // The user's own unit takes part (settings), if no listed unit is it.
+                let parties = crate::model::inspection::with_own_unit(
+                    default_parties(subject, town.as_deref()),
+                    &self.settings.unit,
+                );
                 let mut draft = InspectionDraft::new(subject, today(), &parties);
                 // The user's own name, as the settings have it.
                 draft.inspectors = self.settings.user_name.trim().to_owned();

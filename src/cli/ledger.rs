@@ -36,6 +36,9 @@ pub fn import_register(store: &mut Store, file: &Path, skip_bad: bool) -> anyhow
         compounds: &compounds,
     };
     let plans = plan(&grid.rows, header, &mapping, known, Clock::local().today());
+    for line in crate::model::register_import::total_rows(&grid.rows, header) {
+        outln!("第 {line} 行是合计行，不作为小区登记。");
+    }
     let bad: Vec<_> = plans.iter().filter(|p| !p.problems.is_empty()).collect();
     for p in &bad {
         outln!("第 {} 行 {}：{}", p.line, p.name, p.problems.join("；"));

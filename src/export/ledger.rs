@@ -114,6 +114,7 @@ pub(super) fn funding_sheets(
         ("金额（元）", 16.0),
         ("配套项目总投资（元）", 20.0),
         ("用于", 16.0),
+        ("核查（五、（一））", 60.0),
     ];
     let sheet = sheet_with_header(book, "资金明细", &columns, styles)?;
     for (i, r) in funding.iter().enumerate() {
@@ -131,10 +132,14 @@ pub(super) fn funding_sheets(
             None => sheet.write_blank(row, 7, text)?,
         };
         sheet.write_string_with_format(row, 8, f.works.label(), text)?;
+        if !r.checks.is_empty() {
+            sheet.write_string_with_format(row, 9, r.checks.join("；"), text)?;
+        }
     }
     let mut columns = vec![("年度", 8.0)];
     columns.extend(Source::ALL.iter().map(|s| (s.label(), 14.0)));
     columns.push(("合计", 16.0));
+    columns.push(("核查（五、（一））", 30.0));
     let sheet = sheet_with_header(book, "资金汇总", &columns, styles)?;
     sheet.set_freeze_panes(1, 1)?;
     let by = totals(
@@ -154,6 +159,16 @@ pub(super) fn funding_sheets(
             sheet.write_number_with_format(row, c as u16 + 1, yuan(fen), money)?;
         }
         sheet.write_number_with_format(row, total_column, yuan(sum), money)?;
+        let flagged = funding
+            .iter()
+            .filter(|r| r.funding.year == *y && !r.checks.is_empty())
+            .count();
+        let check = if flagged == 0 {
+            "未发现问题".to_owned()
+        } else {
+            format!("{flagged} 笔有问题，见“资金明细”")
+        };
+        sheet.write_string_with_format(row, total_column + 1, check, text)?;
     }
     Ok(())
 }

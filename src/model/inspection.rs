@@ -35,6 +35,29 @@ pub fn default_parties(subject: Subject, town: Option<&str>) -> Vec<String> {
     }
 }
 
+/// The participating units with the user's own unit added, unless a listed unit is the same
+/// organisation: 洛宁县住建局改造办 is part of 洛宁县住房和城乡建设局 (one party, one signature
+/// box), as 住建局 is the short name of 住房和城乡建设局.
+pub fn with_own_unit(mut parties: Vec<String>, unit: &str) -> Vec<String> {
+    let unit = unit.trim();
+    if unit.is_empty() || parties.iter().any(|p| same_organisation(p, unit)) {
+        return parties;
+    }
+    parties.push(unit.to_owned());
+    parties
+}
+
+/// Whether two unit names are one organisation (one the other's office, or its short name).
+fn same_organisation(a: &str, b: &str) -> bool {
+    let key = |name: &str| {
+        let name = name.trim().replace("住房和城乡建设局", "住建局");
+        let name = name.strip_prefix("洛宁县").unwrap_or(&name).to_owned();
+        name.strip_prefix('县').map(str::to_owned).unwrap_or(name)
+    };
+    let (a, b) = (key(a), key(b));
+    !a.is_empty() && !b.is_empty() && (a.starts_with(&b) || b.starts_with(&a))
+}
+
 /// An inspector's finding on one item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ItemResult {

@@ -257,6 +257,59 @@ pub fn policy_targets() -> Vec<Target> {
     ]
 }
 
+/// What the whole programme's target leaves for the years of its span that have no yearly
+/// target of their own (the policy sets 2021, 2022 and 2023 and the 2019–2023 total: 2019 and
+/// 2020 together are the difference), said as worked out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DerivedTarget {
+    /// The first and last year it covers, together.
+    pub years: (i32, i32),
+    pub compounds: u32,
+    pub households: u32,
+    /// How it was worked out, for the table.
+    pub how: String,
+}
+
+/// The derived target, when the years without a yearly target are one run inside the whole
+/// target's span and the yearly targets do not exceed the whole.
+pub fn derived_target(targets: &[Target]) -> Option<DerivedTarget> {
+    let whole = targets.iter().find(|t| t.year.is_none())?;
+    let (from, to) = whole.span?;
+    let yearly: Vec<&Target> = targets
+        .iter()
+        .filter(|t| t.year.is_some_and(|y| (from..=to).contains(&y)))
+        .collect();
+    let missing: Vec<i32> = (from..=to)
+        .filter(|y| !yearly.iter().any(|t| t.year == Some(*y)))
+        .collect();
+    let (first, last) = (*missing.first()?, *missing.last()?);
+    if last - first + 1 != i32::try_from(missing.len()).ok()? || yearly.is_empty() {
+        return None;
+    }
+    let compounds = whole
+        .compounds
+        .checked_sub(yearly.iter().map(|t| t.compounds).sum())?;
+    let households = whole
+        .households
+        .checked_sub(yearly.iter().map(|t| t.households).sum())?;
+    let mut years: Vec<i32> = yearly.iter().filter_map(|t| t.year).collect();
+    years.sort_unstable();
+    let listed = years
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join("、");
+    Some(DerivedTarget {
+        years: (first, last),
+        compounds,
+        households,
+        how: format!(
+            "推算：{from}–{to} 年总目标 {} 个 / {} 户，减去 {listed} 年各年目标",
+            whole.compounds, whole.households
+        ),
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 mod tests {
@@ -314,5 +367,31 @@ mod tests {
         let named = |name: &str| &clusters.iter().find(|(k, _)| k == name).unwrap().1;
         assert_eq!(named("永宁片区")[&Milestone::Started].count(), 2);
         assert_eq!(named("（未填）")[&Milestone::Started].count(), 0);
+    }
+
+    #[test]
+    fn the_years_without_a_target_get_what_the_whole_leaves_said_as_worked_out() {
+        let target = |year: Option<i32>, compounds, households| Target {
+            year,
+            span: year.is_none().then_some((2019, 2023)),
+            compounds,
+            households,
+            clusters: None,
+            source: String::new(),
+        };
+        // The policy's own: 83 / 4,347 over 2019–2023, less 2021–2023's 40 / 1,426.
+        let derived = derived_target(&policy_targets()).unwrap();
+        assert_eq!(derived.years, (2019, 2020));
+        assert_eq!((derived.compounds, derived.households), (43, 2921));
+        assert!(derived.how.contains("2019–2023 年总目标 83 个 / 4347 户"));
+        assert!(derived.how.contains("2021、2022、2023"));
+        // Yearly targets beyond the whole, or years missing here and there: nothing derived.
+        assert!(derived_target(&[target(None, 10, 10), target(Some(2021), 16, 556)]).is_none());
+        let gaps = [
+            target(None, 83, 4347),
+            target(Some(2020), 1, 1),
+            target(Some(2022), 1, 1),
+        ];
+        assert!(derived_target(&gaps).is_none());
     }
 }

@@ -157,6 +157,23 @@ pub struct Known<'a> {
     pub compounds: &'a [Compound],
 }
 
+/// Whether a cell opens a total row (合计, 小计, 总计): such a row is not a compound.
+fn is_total(text: &str) -> bool {
+    let text = normalize(text);
+    ["合计", "小计", "总计"].iter().any(|t| text.starts_with(t))
+}
+
+/// The sheet's lines (from 1) below `header` that are total rows, left out of the plan: the
+/// preview and the command line say so, so a total is never dropped unseen.
+pub fn total_rows(rows: &[Vec<String>], header: usize) -> Vec<usize> {
+    rows.iter()
+        .enumerate()
+        .skip(header + 1)
+        .filter(|(_, row)| row.iter().any(|c| is_total(c)))
+        .map(|(index, _)| index + 1)
+        .collect()
+}
+
 /// Every data row below `header` read with `mapping`: a compound each, or its problems. Empty
 /// rows and total rows (合计, 小计) are left out. Linear in the rows and the register: each
 /// check looks up a hash map (100,000 rows are checked in under a second in `yanshou bench`).
@@ -194,11 +211,7 @@ pub fn plan(
             continue;
         }
         let name = cell(RegisterField::Name);
-        let total = |text: &String| {
-            let text = normalize(text);
-            ["合计", "小计", "总计"].iter().any(|t| text.starts_with(t))
-        };
-        if row.iter().any(total) {
+        if row.iter().any(|c| is_total(c)) {
             continue;
         }
         let mut problems = Vec::new();

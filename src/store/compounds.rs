@@ -36,6 +36,8 @@ pub struct CompoundRow {
     pub stage: Stage,
     /// The furthest phase of 四、实施步骤 it has reached (none recorded: `None`).
     pub phase: Option<crate::model::programme::Phase>,
+    /// What the funding checks of 五、（一） find about its entries (empty: nothing).
+    pub funding_checks: Vec<String>,
 }
 
 const COMPOUND_COLUMNS: &str = "c.id, c.name, c.address, c.town_id, c.owner_unit, c.year_built, \
@@ -118,6 +120,7 @@ impl Store {
     ) -> Result<Vec<CompoundRow>, StoreError> {
         let stages = self.stages_where(filter, params)?;
         let rules = self.policy_rules()?;
+        let mut funding_checks = self.compound_funding_checks()?;
         let sql = format!(
             "SELECT {COMPOUND_COLUMNS}, coalesce(t.name, ''), coalesce(k.name, ''),
                     (SELECT count(*) FROM inspection i WHERE i.compound_id = c.id),
@@ -209,6 +212,7 @@ impl Store {
                         .split(','),
                     stages.get(&compound.id) == Some(&Stage::Delivered),
                 ),
+                funding_checks: funding_checks.remove(&compound.id).unwrap_or_default(),
                 compound,
             })
         })?;

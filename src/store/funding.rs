@@ -1,7 +1,7 @@
 //! Funding entries per compound or cluster, and the totals the office reports.
 
 use super::{Store, StoreError, now};
-use crate::model::funding::{Funding, RedLine, Source, Works};
+use crate::model::funding::{Funding, FundingFlag, RedLine, Source, Works, flags};
 use crate::model::{ClusterId, CompoundId};
 
 /// Whose money an entry is.
@@ -18,6 +18,9 @@ pub struct FundingRow {
     /// The compound's (or cluster's) name and town.
     pub name: String,
     pub town: String,
+    /// What the checks of 五、（一） find about this entry's supporting project (or this
+    /// entry), among its compound's (or cluster's) entries: empty when nothing.
+    pub checks: Vec<String>,
 }
 
 const COLUMNS: &str = "f.id, f.year, f.source, f.project, f.red_line, f.amount_fen, \
@@ -108,7 +111,8 @@ impl Store {
     /// Every entry (but the sample's), with its compound's or cluster's name and town.
     pub fn funding_rows(&self) -> Result<Vec<FundingRow>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS}, coalesce(c.name, k.name, ''), coalesce(t.name, '')
+            "SELECT {COLUMNS}, coalesce(c.name, k.name, ''), coalesce(t.name, ''),
+                    coalesce(f.compound_id, f.cluster_id, '')
              FROM funding f
              LEFT JOIN compound c ON c.id = f.compound_id
              LEFT JOIN cluster k ON k.id = f.cluster_id
@@ -119,12 +123,69 @@ impl Store {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], |r| {
-            Ok(FundingRow {
-                funding: funding_from(r)?,
-                name: r.get(10)?,
-                town: r.get(11)?,
-            })
+            Ok((
+                FundingRow {
+                    funding: funding_from(r)?,
+                    name: r.get(10)?,
+                    town: r.get(11)?,
+                    checks: Vec::new(),
+                },
+                r.get::<_, String>(12)?,
+            ))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows: Vec<(FundingRow, String)> = rows.collect::<Result<_, _>>()?;
+        // The checks run per compound (or cluster) over all its entries; each entry shows those
+        // about its own supporting project.
+        let mut by_owner: std::collections::HashMap<&str, Vec<Funding>> =
+            std::collections::HashMap::new();
+        for (row, owner) in &rows {
+            by_owner
+                .entry(owner.as_str())
+                .or_default()
+                .push(row.funding.clone());
+        }
+        let flags: std::collections::HashMap<&str, Vec<FundingFlag>> = by_owner
+            .into_iter()
+            .map(|(owner, entries)| (owner, flags(&entries)))
+            .collect();
+        let checks = |owner: &str, project: &str| -> Vec<String> {
+            flags
+                .get(owner)
+                .into_iter()
+                .flatten()
+                .filter(|f| f.project == project)
+                .map(|f| f.message.clone())
+                .collect()
+        };
+        let checked: Vec<FundingRow> = rows
+            .iter()
+            .map(|(row, owner)| FundingRow {
+                checks: checks(owner, &row.funding.project),
+                ..row.clone()
+            })
+            .collect();
+        Ok(checked)
+    }
+
+    /// What the checks of 五、（一） find for each compound with funding entries.
+    pub(crate) fn compound_funding_checks(
+        &self,
+    ) -> Result<std::collections::HashMap<CompoundId, Vec<String>>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS}, f.compound_id FROM funding f WHERE f.compound_id IS NOT NULL"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut entries: std::collections::HashMap<CompoundId, Vec<Funding>> =
+            std::collections::HashMap::new();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, CompoundId>(10)?, funding_from(r)?)))?;
+        for row in rows {
+            let (id, funding) = row?;
+            entries.entry(id).or_default().push(funding);
+        }
+        Ok(entries
+            .into_iter()
+            .map(|(id, e)| (id, flags(&e).into_iter().map(|f| f.message).collect()))
+            .filter(|(_, messages): &(CompoundId, Vec<String>)| !messages.is_empty())
+            .collect())
     }
 }

@@ -69,6 +69,8 @@ pub struct RegisterFilter {
     pub survey_status: Option<SurveyStatus>,
     pub stage: Option<Stage>,
     pub phase: Option<crate::model::programme::Phase>,
+    /// Only compounds whose funding entries break a rule of 五、（一）.
+    pub funding_flagged: bool,
 }
 
 impl RegisterFilter {
@@ -81,6 +83,7 @@ impl RegisterFilter {
             && self.survey_status.is_none_or(|s| r.survey_status == s)
             && self.stage.is_none_or(|s| r.stage == s)
             && self.phase.is_none_or(|p| r.phase == Some(p))
+            && (!self.funding_flagged || !r.funding_checks.is_empty())
     }
 }
 
@@ -234,6 +237,9 @@ fn opt_number<T: ToString>(value: Option<T>) -> String {
 }
 
 /// A filter drop-down; `None` is 全部.
+/// A filter's box width.
+const COMBO_WIDTH: f32 = 110.0;
+
 fn filter_combo<T: Clone + PartialEq>(
     ui: &mut egui::Ui,
     label: &str,
@@ -241,25 +247,47 @@ fn filter_combo<T: Clone + PartialEq>(
     options: &[(T, String)],
 ) {
     // Label and box move to the next line together, and a label is never broken (it read
-    // "改 / 造进程" at the end of a narrow row).
-    ui.horizontal(|ui| {
-        let label_response = ui.add(egui::Label::new(label).extend());
-        let selected = value
-            .as_ref()
-            .and_then(|v| options.iter().find(|(o, _)| o == v))
-            .map_or("全部", |(_, name)| name.as_str());
-        egui::ComboBox::from_id_salt(label)
-            .selected_text(selected)
-            .width(110.0)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(value, None, "全部");
-                for (option, name) in options {
-                    ui.selectable_value(value, Some(option.clone()), name);
-                }
-            })
-            .response
-            .labelled_by(label_response.id);
-    });
+    // "改 / 造进程" at the end of a narrow row). The pair asks for its whole width up front:
+    // a wrapping row then starts a new line for it, where a plain `horizontal` would run past
+    // the window's edge and widen the whole page (the register's table then thought it had
+    // 1,018 points on a 683-point window).
+    let label_width = egui::WidgetText::from(label)
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        )
+        .size()
+        .x;
+    let width = label_width
+        + ui.spacing().item_spacing.x
+        + COMBO_WIDTH
+        + ui.spacing().icon_width
+        + 2.0 * ui.spacing().button_padding.x;
+    let size = egui::vec2(width, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(
+        size,
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            let label_response = ui.add(egui::Label::new(label).extend());
+            let selected = value
+                .as_ref()
+                .and_then(|v| options.iter().find(|(o, _)| o == v))
+                .map_or("全部", |(_, name)| name.as_str());
+            egui::ComboBox::from_id_salt(label)
+                .selected_text(selected)
+                .width(COMBO_WIDTH)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(value, None, "全部");
+                    for (option, name) in options {
+                        ui.selectable_value(value, Some(option.clone()), name);
+                    }
+                })
+                .response
+                .labelled_by(label_response.id);
+        },
+    );
 }
 
 fn filters(ui: &mut egui::Ui, query: &mut RegisterQuery, towns: &[Town], clusters: &[Cluster]) {
@@ -288,6 +316,8 @@ fn filters(ui: &mut egui::Ui, query: &mut RegisterQuery, towns: &[Town], cluster
             .map(|p| (*p, p.label().to_owned()))
             .collect();
         filter_combo(ui, "改造进程", &mut query.filter.phase, &phases);
+        ui.checkbox(&mut query.filter.funding_flagged, "只看资金核查有问题的")
+            .on_hover_text("中央补助超过配套项目总投资的 90%，或用于与小区不直接相关的主干道路、管网、广场、公园等（五、（一））");
         if query.filter != RegisterFilter::default() && ui.button("清除筛选").clicked() {
             query.filter = RegisterFilter::default();
         }
@@ -336,12 +366,16 @@ pub fn show(
 
     // Make sure the cached order is current; the body reads it without copying.
     view.visible(query);
-    // On a narrow window the columns the compound's page also shows give way; narrower
-    // still, the table scrolls sideways.
-    let columns = if ui.available_width() >= 1_240.0 {
+    // On a narrow window the columns the compound's page also shows give way, down to what a
+    // 1024×600 laptop at text size 1.5 holds with the row's buttons in view; narrower still,
+    // the table scrolls sideways.
+    let width = ui.available_width();
+    let columns = if width >= 1_380.0 {
         Column::WIDE.as_slice()
-    } else {
+    } else if width >= 940.0 {
         Column::NARROW.as_slice()
+    } else {
+        Column::COMPACT.as_slice()
     };
     let row_height = 30.0;
     egui::ScrollArea::horizontal()
@@ -397,11 +431,12 @@ enum Column {
     Phase,
     Eligibility,
     Survey,
+    Funding,
     Actions,
 }
 
 impl Column {
-    const WIDE: [Self; 12] = [
+    const WIDE: [Self; 13] = [
         Self::Name,
         Self::Town,
         Self::Cluster,
@@ -413,10 +448,20 @@ impl Column {
         Self::Phase,
         Self::Eligibility,
         Self::Survey,
+        Self::Funding,
         Self::Actions,
     ];
-    /// What fits 900 pixels: the rest is on the compound's page.
-    const NARROW: [Self; 8] = [
+    /// What fits a 1024×600 laptop at text size 1.5 (680 points): the rest is on the
+    /// compound's page.
+    const COMPACT: [Self; 5] = [
+        Self::Name,
+        Self::Town,
+        Self::Stage,
+        Self::Funding,
+        Self::Actions,
+    ];
+    /// What fits 940 points: the rest is on the compound's page.
+    const NARROW: [Self; 9] = [
         Self::Name,
         Self::Town,
         Self::Stage,
@@ -424,6 +469,7 @@ impl Column {
         Self::Households,
         Self::Eligibility,
         Self::Survey,
+        Self::Funding,
         Self::Actions,
     ];
 
@@ -440,6 +486,7 @@ impl Column {
             Self::Phase => "改造进程",
             Self::Eligibility => "资格",
             Self::Survey => "调查",
+            Self::Funding => "资金核查",
             Self::Actions => "操作",
         }
     }
@@ -456,7 +503,7 @@ impl Column {
             Self::Phase => SortColumn::Phase,
             Self::Eligibility => SortColumn::Eligibility,
             Self::Survey => SortColumn::Survey,
-            Self::Address | Self::Actions => return None,
+            Self::Address | Self::Funding | Self::Actions => return None,
         })
     }
 
@@ -480,6 +527,7 @@ impl Column {
             Self::Phase => Size::initial(84.0).clip(true),
             Self::Eligibility => Size::initial(84.0),
             Self::Survey => Size::initial(92.0),
+            Self::Funding => Size::initial(76.0),
             Self::Actions => Size::remainder().at_least(160.0),
         }
     }
@@ -559,6 +607,17 @@ impl Column {
                     Some(_) => SurveyStatus::Complete.label().to_owned(),
                     None => SurveyStatus::NotSurveyed.label().to_owned(),
                 });
+            }
+            Self::Funding => {
+                if r.funding_checks.is_empty() {
+                    ui.weak("—");
+                } else {
+                    ui.label(
+                        egui::RichText::new(format!("{} 项问题", r.funding_checks.len()))
+                            .color(ui.visuals().error_fg_color),
+                    )
+                    .on_hover_text(r.funding_checks.join("\n"));
+                }
             }
             Self::Actions => {
                 for command in [

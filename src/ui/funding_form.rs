@@ -167,7 +167,9 @@ pub fn show_section(
         .striped(true)
         .spacing([14.0, 4.0])
         .show(ui, |ui| {
+            // The delete button first: on a small screen it stays in the window.
             for title in [
+                "",
                 "年度",
                 "来源",
                 "配套项目",
@@ -175,12 +177,14 @@ pub fn show_section(
                 "金额",
                 "项目总投资",
                 "用于",
-                "",
             ] {
                 ui.strong(title);
             }
             ui.end_row();
             for e in entries {
+                CommandButton::new(Command::DeleteFunding(e.id.clone()))
+                    .small()
+                    .show(ui, commands);
                 ui.label(e.year.to_string());
                 ui.label(e.source.label());
                 ui.label(&e.project);
@@ -192,9 +196,6 @@ pub fn show_section(
                 } else {
                     format!("{}（不直接相关）", e.works.label())
                 });
-                CommandButton::new(Command::DeleteFunding(e.id.clone()))
-                    .small()
-                    .show(ui, commands);
                 ui.end_row();
             }
         });

@@ -24,7 +24,7 @@ pub fn show(
     );
     // One grid for every phase, so the columns line up down the page.
     egui::Grid::new("programme_steps")
-        .num_columns(4)
+        .num_columns(5)
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
             for phase in Phase::ALL {
@@ -90,30 +90,8 @@ fn phase_rows(
         let record = steps.iter().find(|r| r.step == step);
         ui.label(format!("　{}", step.label()))
             .on_hover_text(step.local_rule().unwrap_or(""));
-        match record {
-            Some(r) => {
-                let mut text = crate::model::date_text(r.done_on);
-                if !r.unit.is_empty() {
-                    text.push_str(&format!("，{}", r.unit));
-                }
-                if let (Some(n), Some(what)) = (r.count, step.count_label()) {
-                    text.push_str(&format!("，{what} {n}"));
-                }
-                for (k, v) in r.details.iter().filter(|(_, v)| !v.is_empty()) {
-                    text.push_str(&format!("，{k}：{v}"));
-                }
-                ui.label(text);
-                if r.evidence.is_empty() {
-                    ui.colored_label(ui.visuals().warn_fg_color, "未附证据");
-                } else {
-                    ui.label(format!("证据：{}", r.evidence.join("、")));
-                }
-            }
-            None => {
-                ui.weak("—");
-                ui.label("");
-            }
-        }
+        // The buttons come before what was recorded, which can be long: on a narrow screen they
+        // stay in the window, and the record wraps.
         ui.horizontal(|ui| {
             CommandButton::new(Command::EditStep { compound, step })
                 .text(if record.is_some() {
@@ -129,6 +107,41 @@ fn phase_rows(
                     .show(ui, commands);
             }
         });
+        match record {
+            Some(r) => {
+                let mut text = crate::model::date_text(r.done_on);
+                if !r.unit.is_empty() {
+                    text.push_str(&format!("，{}", r.unit));
+                }
+                if let (Some(n), Some(what)) = (r.count, step.count_label()) {
+                    text.push_str(&format!("，{what} {n}"));
+                }
+                for (k, v) in r.details.iter().filter(|(_, v)| !v.is_empty()) {
+                    text.push_str(&format!("，{k}：{v}"));
+                }
+                wrapped(ui, egui::RichText::new(text));
+                if r.evidence.is_empty() {
+                    ui.colored_label(ui.visuals().warn_fg_color, "未附证据");
+                } else {
+                    wrapped(
+                        ui,
+                        egui::RichText::new(format!("证据：{}", r.evidence.join("、"))),
+                    );
+                }
+            }
+            None => {
+                ui.weak("—");
+                ui.label("");
+            }
+        }
         ui.end_row();
     }
+}
+
+/// A grid cell's text, wrapped at a width that keeps the grid inside a small window.
+fn wrapped(ui: &mut egui::Ui, text: egui::RichText) {
+    ui.scope(|ui| {
+        ui.set_max_width(300.0);
+        ui.add(egui::Label::new(text).wrap());
+    });
 }

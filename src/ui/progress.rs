@@ -197,18 +197,33 @@ fn by_year_table(ui: &mut egui::Ui, view: &mut ProgressView) {
                 ui.strong(title);
             }
             ui.end_row();
+            let derived = crate::model::progress::derived_target(&view.targets);
             for row in &view.years {
                 let label = year_label(row.year, row.target.as_ref());
                 ui.label(&label);
-                match &row.target {
-                    Some(t) => ui.label(format!(
+                let derived_here = derived.as_ref().filter(|d| {
+                    row.target.is_none()
+                        && row
+                            .year
+                            .is_some_and(|y| (d.years.0..=d.years.1).contains(&y))
+                });
+                match (&row.target, derived_here) {
+                    (None, Some(d)) if row.year == Some(d.years.0) => ui.label(format!(
+                        "{}–{} 年合计 {} 个 / {} 户（{}）",
+                        d.years.0, d.years.1, d.compounds, d.households, d.how
+                    )),
+                    (None, Some(d)) => ui.weak(format!(
+                        "（见 {} 年行：{}–{} 年合计）",
+                        d.years.0, d.years.0, d.years.1
+                    )),
+                    (Some(t), _) => ui.label(format!(
                         "{} 个 / {} 户 / {} 个（{}）",
                         t.compounds,
                         t.households,
                         t.clusters.map_or("—".to_owned(), |k| k.to_string()),
                         t.source
                     )),
-                    None => ui.label("—"),
+                    (None, None) => ui.label("—"),
                 };
                 for m in Milestone::ALL {
                     let title = format!("{label}{}：", m.label());
@@ -270,7 +285,12 @@ fn chart(ui: &mut egui::Ui, view: &mut ProgressView) {
             milestone(Milestone::HandedOver),
         ),
     ];
-    let first_year = years.first().and_then(|y| y.year).unwrap_or(2019);
+    // Each group of bars is centred on its year's place (the n-th year with figures, not
+    // the first year plus n: years without figures leave no gap), and labelled with it.
+    let labels: Vec<String> = years
+        .iter()
+        .map(|y| y.year.map(|y| format!("{y} 年")).unwrap_or_default())
+        .collect();
     Plot::new("progress_chart")
         .height(220.0)
         .legend(Legend::default())
@@ -279,19 +299,26 @@ fn chart(ui: &mut egui::Ui, view: &mut ProgressView) {
         .allow_scroll(false)
         .include_y(0.0)
         .x_axis_formatter(move |mark, _| {
-            let offset = mark.value.round();
-            if (mark.value - offset).abs() < 1e-6 {
-                format!("{}", first_year + offset as i32)
+            let place = mark.value.round();
+            if (mark.value - place).abs() < 1e-6 && place >= 0.0 {
+                labels.get(place as usize).cloned().unwrap_or_default()
             } else {
                 String::new()
             }
         })
         .show(ui, |plot| {
+            // The target is a wide grey bar centred on its year, drawn first; the three
+            // milestones stand in front of it, the middle one on the year's mark.
             for (k, (name, color, values)) in series.iter().enumerate() {
+                let (offset, width) = if k == 0 {
+                    (0.0, 0.72)
+                } else {
+                    ((k as f64 - 2.0) * 0.22, 0.2)
+                };
                 let bars: Vec<Bar> = values
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| Bar::new(i as f64 + (k as f64 - 1.5) * 0.2, *v).width(0.18))
+                    .map(|(i, v)| Bar::new(i as f64 + offset, *v).width(width))
                     .collect();
                 plot.bar_chart(BarChart::new(*name, bars).color(*color));
             }
@@ -394,6 +421,28 @@ fn funding(ui: &mut egui::Ui, rows: &[crate::store::funding::FundingRow]) {
                 ui.end_row();
             }
         });
+    // The checks of 五、（一）, where the office looks at the money.
+    let mut flagged: Vec<(String, String)> = rows
+        .iter()
+        .flat_map(|r| r.checks.iter().map(|c| (r.name.clone(), c.clone())))
+        .collect();
+    flagged.sort();
+    flagged.dedup();
+    if flagged.is_empty() {
+        ui.label("资金核查（五、（一））：未发现问题。");
+    } else {
+        ui.label(
+            egui::RichText::new(format!("资金核查（五、（一））：{} 处问题", flagged.len()))
+                .color(ui.visuals().error_fg_color)
+                .strong(),
+        );
+        for (name, check) in &flagged {
+            ui.label(
+                egui::RichText::new(format!("· {name}：{check}"))
+                    .color(ui.visuals().error_fg_color),
+            );
+        }
+    }
     let by_town = totals(rows.iter().map(|r| (r.town.clone(), r.funding.amount_fen)));
     ui.horizontal_wrapped(|ui| {
         ui.label("按乡镇：");

@@ -175,6 +175,17 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterImport, commands: &mut Vec<Com
     ui.strong(format!(
         "可登记 {good} 个小区；{bad} 行有问题，不导入（改正表格后可再导入）。"
     ));
+    let totals = crate::model::register_import::total_rows(&view.grid.rows, view.header);
+    if !totals.is_empty() {
+        ui.label(format!(
+            "第 {} 行是合计行，不作为小区登记。",
+            totals
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join("、")
+        ));
+    }
     egui::ScrollArea::vertical()
         .max_height(320.0)
         .auto_shrink([false, true])

@@ -13,6 +13,7 @@ mod register;
 mod rhythm;
 mod settings;
 mod signing;
+mod small_screen;
 mod spreadsheets;
 mod surveys;
 mod trust;

@@ -521,3 +521,41 @@ fn a_long_message_keeps_its_close_button_on_screen() {
     let close = h.get_by_role_and_label(Role::Button, "知道了").rect();
     assert!(close.max.x <= 900.0, "{close:?}");
 }
+
+/// The funding checks of 五、（一） show in the register, where the office looks, and filter it.
+#[test]
+fn the_register_flags_and_filters_compounds_whose_funding_breaks_the_rules() {
+    use yanshou::model::funding::{Funding, RedLine, Source, Works};
+    use yanshou::store::funding::Funded;
+    let mut store = Store::open_in_memory().unwrap();
+    let flagged = common::compound("超标小区");
+    let fine = common::compound("正常小区");
+    store.save_compound(&flagged).unwrap();
+    store.save_compound(&fine).unwrap();
+    store
+        .add_funding(
+            Funded::Compound(flagged.id),
+            &Funding {
+                id: String::new(),
+                year: 2022,
+                source: Source::Central,
+                project: "雨污分流".to_owned(),
+                red_line: Some(RedLine::Inside),
+                amount_fen: 9_500_000,
+                project_total_fen: Some(10_000_000),
+                works: Works::Ordinary,
+                tied: true,
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    let mut h = harness(app_on(store, Screen::Register));
+    h.run();
+    h.get_by_label("资金核查");
+    h.get_by_label("1 项问题");
+    h.get_by_label("正常小区");
+    h.get_by_label("只看资金核查有问题的").click();
+    h.run();
+    h.get_by_label("超标小区");
+    assert!(h.query_by_label("正常小区").is_none());
+}

@@ -35,6 +35,10 @@ fn an_office_clerk_imports_last_years_register_and_exports_the_ledger() {
             .is_some()
     );
     assert!(h.query_by_label_contains("“90年代”不是年份").is_some());
+    assert!(
+        h.query_by_label("第 7 行是合计行，不作为小区登记。")
+            .is_some()
+    );
     // The guessed columns can be changed: without 建成年代, row 5 is fine too.
     h.get_by_role_and_label(A11y::ComboBox, "建成年代").click();
     h.run();

@@ -116,18 +116,23 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
             for r in &view.bulletin.reports {
-                ui.label(format!(
-                    "{}（{}）",
-                    r.who(),
-                    r.kind.map_or("", |k| k.label())
-                ));
-                ui.label(or_dash(&r.work_done));
-                ui.label(or_dash(&r.good_practice));
-                ui.label(or_dash(&r.matters));
+                // The button first and the texts wrapped: on a small screen the row stays in
+                // the window.
                 CommandButton::new(Command::Rhythm(RhythmCommand::DeleteReport(r.id.clone())))
                     .accessible_name(format!("删除{}的日报", r.unit))
                     .small()
                     .show(ui, commands);
+                for text in [
+                    format!("{}（{}）", r.who(), r.kind.map_or("", |k| k.label())),
+                    or_dash(&r.work_done).to_owned(),
+                    or_dash(&r.good_practice).to_owned(),
+                    or_dash(&r.matters).to_owned(),
+                ] {
+                    ui.scope(|ui| {
+                        ui.set_max_width(180.0);
+                        ui.add(egui::Label::new(text).wrap());
+                    });
+                }
                 ui.end_row();
             }
         });

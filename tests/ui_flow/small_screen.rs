@@ -1,0 +1,77 @@
+//! A 1024×600 laptop at text size 1.2 and 1.5 (a harness of 1024/size × 600/size points): on
+//! the register, a compound's page, the checklist, the progress screen and 推进机制, every
+//! button can be brought into the window (scrolled to, as a user would) and is then inside it.
+
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+use yanshou::app::{App, Screen};
+use yanshou::store::Store;
+
+/// The buttons of the screen on show that stay outside the window after being scrolled to.
+fn out_of_reach(h: &mut egui_kittest::Harness<'_, App>, width: f32, height: f32) -> Vec<String> {
+    let count = h.query_all_by_role(Role::Button).count();
+    let mut outside = Vec::new();
+    for i in 0..count {
+        let Some(node) = h.query_all_by_role(Role::Button).nth(i) else {
+            break;
+        };
+        node.scroll_to_me();
+        h.run();
+        let Some(node) = h.query_all_by_role(Role::Button).nth(i) else {
+            break;
+        };
+        let rect = node.rect();
+        let label = node.accesskit_node().label().unwrap_or_default();
+        let inside = rect.min.x >= -0.5
+            && rect.max.x <= width + 0.5
+            && rect.min.y >= -0.5
+            && rect.max.y <= height + 0.5;
+        if !inside {
+            outside.push(format!("“{label}” at {rect:?}"));
+        }
+    }
+    outside
+}
+
+#[test]
+fn every_button_is_reachable_at_1024_by_600_with_large_text() {
+    let mut failures = Vec::new();
+    for scale in [1.2_f32, 1.5] {
+        let mut store = Store::open_in_memory().expect("store");
+        let compound = yanshou::store::sample::write_sample(&mut store, false).expect("sample");
+        let inspection = store
+            .all_inspections()
+            .expect("inspections")
+            .iter()
+            .find(|l| !l.summary.signed_off)
+            .or(store.all_inspections().expect("inspections").first())
+            .map(|l| l.summary.id)
+            .expect("a sample inspection");
+        let today = chrono::Local::now().date_naive();
+        let (width, height) = (1024.0 / scale, 600.0 / scale);
+        let mut h = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(width, height))
+            .with_context_setup(yanshou::ui::setup)
+            .build_ui_state(
+                |ui, app: &mut App| app.show(ui),
+                App::with_store(store, false),
+            );
+        for screen in [
+            Screen::Register,
+            Screen::Compound(compound),
+            Screen::Inspection(inspection),
+            Screen::Progress,
+            Screen::Rhythm(yanshou::model::rhythm::RhythmChoice::at(today)),
+        ] {
+            h.state_mut()
+                .handle(yanshou::command::Command::Show(screen));
+            h.run();
+            h.run();
+            for button in out_of_reach(&mut h, width, height) {
+                failures.push(format!("text size {scale}, {screen:?}: {button}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
