@@ -73,10 +73,11 @@ impl std::fmt::Debug for App {
 
 /// Runs the GUI on the database at `db_path`, with the user's settings (`loaded` from
 /// `settings_path`): on a first run, it asks who works here first.
-/// A `package` given (a double-click on a .yspkg) is read and offered for import.
+/// A `package` given (a double-click on a .yspkg) is read and offered for import; `show`
+/// names the screen to start on (`--show`, for screenshots and demonstrations).
 pub fn run(
     db_path: PathBuf,
-    package: Option<PathBuf>,
+    (package, show): (Option<PathBuf>, Option<String>),
     settings_path: PathBuf,
     loaded: crate::config::Loaded,
 ) -> anyhow::Result<()> {
@@ -103,6 +104,12 @@ pub fn run(
             if let Some(package) = package {
                 app.send(Command::ImportPackage(package));
             }
+            if let Some(name) = show {
+                match app.named_screen(&name) {
+                    Some(screen) => app.send(Command::Show(screen)),
+                    None => tracing::warn!(name, "no such screen to show"),
+                }
+            }
             Ok(Box::new(app))
         }),
     )
@@ -122,6 +129,35 @@ fn window_icon() -> egui::IconData {
 }
 
 impl App {
+    /// The screen `--show NAME` names, on this file (a compound and a round: the first with
+    /// an acceptance, and its first round not yet signed off).
+    pub fn named_screen(&self, name: &str) -> Option<Screen> {
+        let store = self.store.as_ref()?;
+        let rounds = store.all_inspections().ok()?;
+        Some(match name {
+            "register" => Screen::Register,
+            "progress" => Screen::Progress,
+            "exchange" => Screen::Exchange,
+            "settings" => Screen::Settings,
+            "rhythm" => Screen::Rhythm(crate::model::rhythm::RhythmChoice::at(
+                chrono::Local::now().date_naive(),
+            )),
+            "compound" => match rounds.first()?.subject {
+                crate::model::Subject::Compound(id) => Screen::Compound(id),
+                crate::model::Subject::Cluster(id) => Screen::Cluster(id),
+            },
+            "checklist" => Screen::Inspection(
+                rounds
+                    .iter()
+                    .find(|r| !r.summary.signed_off)
+                    .or(rounds.first())?
+                    .summary
+                    .id,
+            ),
+            _ => return None,
+        })
+    }
+
     /// Opens the database at `db_path`; if that fails the app starts on a screen that says
     /// why and offers to open or create another file.
     pub fn open(db_path: PathBuf, file_dialogs: bool) -> Self {

@@ -34,7 +34,12 @@ fn main() -> std::process::ExitCode {
             }
             yanshou::cli::run(&db, command)
         }
-        None => yanshou::app::run(window_db, package, settings_path, settings),
+        None => yanshou::app::run(
+            window_db,
+            (package, cli.show.clone()),
+            settings_path,
+            settings,
+        ),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -42,6 +42,11 @@ pub struct Cli {
     #[arg(value_name = "OPEN")]
     pub open: Option<PathBuf>,
 
+    /// （截图、演示用）窗口打开后显示的页面：register、compound、checklist、progress、
+    /// rhythm、exchange / the screen the window starts on (screenshots, demonstrations)
+    #[arg(long, hide = true, value_name = "SCREEN")]
+    pub show: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<CliCommand>,
 }

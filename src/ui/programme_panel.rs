@@ -141,7 +141,7 @@ fn phase_rows(
 /// A grid cell's text, wrapped at a width that keeps the grid inside a small window.
 fn wrapped(ui: &mut egui::Ui, text: egui::RichText) {
     ui.scope(|ui| {
-        ui.set_max_width(300.0);
+        ui.set_width(300.0);
         ui.add(egui::Label::new(text).wrap());
     });
 }

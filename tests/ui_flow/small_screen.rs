@@ -75,3 +75,34 @@ fn every_button_is_reachable_at_1024_by_600_with_large_text() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// At 1024×600 and text size 1.2 the checklist shows at least three items whole (their result
+/// buttons in the window) where it showed two and a half.
+#[test]
+fn the_checklist_shows_three_items_on_a_small_laptop_at_text_size_1_2() {
+    let scale = 1.2_f32;
+    let mut store = Store::open_in_memory().expect("store");
+    let (_, id) = crate::common::store_with_inspection(&mut store, "小屏幕小区");
+    let (width, height) = (1024.0 / scale, 600.0 / scale);
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(width, height))
+        .with_context_setup(yanshou::ui::setup)
+        .build_ui_state(
+            |ui, app: &mut App| app.show(ui),
+            App::with_store(store, false),
+        );
+    h.state_mut()
+        .handle(yanshou::command::Command::Show(Screen::Inspection(id)));
+    h.run();
+    h.run();
+    let whole = h
+        .query_all_by_role(Role::Button)
+        .filter(|b| {
+            b.accesskit_node()
+                .label()
+                .is_some_and(|l| l.ends_with("：不适用"))
+        })
+        .filter(|b| b.rect().max.y <= height)
+        .count();
+    assert!(whole >= 3, "{whole} items whole at 1024×600, text size 1.2");
+}

@@ -27,9 +27,11 @@ pub(super) fn item_card(
     };
     let frame = egui::Frame::group(ui.style())
         .stroke(stroke)
-        .inner_margin(8.0);
+        .inner_margin(6.0);
     let response = frame.show(ui, |ui| {
         ui.set_width(ui.available_width());
+        // Tight rows inside a card: more items to a small screen.
+        ui.spacing_mut().item_spacing.y = 3.0;
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(format!("{}.", index + 1)).strong());
             ui.label(egui::RichText::new(&item.standard.text).strong().size(17.0));
@@ -38,12 +40,16 @@ pub(super) fn item_card(
                 ui.label(egui::RichText::new("必查").small());
             }
         });
-        ui.label(egui::RichText::new(format!("提示：{}", item.standard.hint)).small());
-        ui.label(
-            egui::RichText::new(format!("依据：宁政办〔2021〕17号 {}", item.standard.clause))
-                .small()
-                .weak(),
-        );
+        // Hint and clause share a line (wrapped when long): on a small laptop screen more items
+        // fit (three at 1024×600 where there had been two and a half).
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(format!("提示：{}", item.standard.hint)).small());
+            ui.label(
+                egui::RichText::new(format!("依据：宁政办〔2021〕17号 {}", item.standard.clause))
+                    .small()
+                    .weak(),
+            );
+        });
         ui.horizontal(|ui| {
             for (key, result) in [
                 (UiCommand::MarkPass, ItemResult::Pass),
@@ -56,7 +62,7 @@ pub(super) fn item_card(
                 // Clicking the chosen result again clears it.
                 let command = view.result_command(index, (!chosen).then_some(result));
                 let mut button = CommandButton::new(command)
-                    .min_size(egui::vec2(104.0, 38.0))
+                    .min_size(egui::vec2(104.0, 34.0))
                     .enabled(open)
                     .accessible_name(format!("{}：{}", item.standard.text, result.label()))
                     .hint(format!("快捷键 {keys}"));
@@ -71,6 +77,14 @@ pub(super) fn item_card(
                 if button.text(text).show(ui, commands).clicked() {
                     view.selected = index;
                 }
+            }
+            if open {
+                CommandButton::new(Command::AddPhotos {
+                    inspection: view.inspection.id,
+                    code: item.standard.code.clone(),
+                })
+                .accessible_name(format!("{}：添加照片", item.standard.text))
+                .show(ui, commands);
             }
             ui.add_space(8.0);
             ui.label("备注");
@@ -126,7 +140,8 @@ pub(super) fn item_card(
     }
 }
 
-/// An item's photos as thumbnails (click for the large view) and the button to add more.
+/// An item's photos as thumbnails (click for the large view); the button that adds more is in
+/// the results row.
 fn photo_row(
     ui: &mut egui::Ui,
     view: &mut ChecklistView,
@@ -172,6 +187,10 @@ fn photo_row(
             ui.label(egui::RichText::new(format!("{after}：")).small());
         }
     }
+    if photos.is_empty() {
+        // The add button stands in the results row.
+        return;
+    }
     ui.horizontal_wrapped(|ui| {
         for (n, photo) in photos.iter().enumerate() {
             ui.vertical(|ui| {
@@ -189,14 +208,6 @@ fn photo_row(
                         .show(ui, commands);
                 }
             });
-        }
-        if open {
-            CommandButton::new(Command::AddPhotos {
-                inspection: view.inspection.id,
-                code: code.to_owned(),
-            })
-            .accessible_name(format!("{text}：添加照片"))
-            .show(ui, commands);
         }
     });
 }

@@ -362,18 +362,14 @@ pub fn show(
                 .show(ui, commands);
         }
         ui.label(
-            egui::RichText::new(
-                "键盘：↑/↓ 选择项目　1 合格　2 不合格　3 不适用　0 清除　· 每次勾选即时保存",
-            )
+            egui::RichText::new(format!(
+                "键盘：↑/↓ 选择项目　1 合格　2 不合格　3 不适用　0 清除　· 每次勾选即时保存　· 标准版本 {}",
+                view.inspection.catalogue_version
+            ))
             .small()
             .weak(),
         );
     });
-    ui.label(
-        egui::RichText::new(format!("标准版本 {}", view.inspection.catalogue_version))
-            .small()
-            .weak(),
-    );
     sign_panel::seal_banner(ui, &view.inspection, &view.seal_check);
     ui.separator();
 

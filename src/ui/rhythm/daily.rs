@@ -129,7 +129,7 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
                     or_dash(&r.matters).to_owned(),
                 ] {
                     ui.scope(|ui| {
-                        ui.set_max_width(180.0);
+                        ui.set_width(180.0);
                         ui.add(egui::Label::new(text).wrap());
                     });
                 }
@@ -162,7 +162,12 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
                     egui::RichText::new("当日新增")
                 };
                 ui.label(state);
-                ui.add(egui::Label::new(format!("{}：{}", r.who(), r.matters)).wrap());
+                // A grid gives a wrapping label its narrowest width (a character a line): the
+                // matter keeps a readable one.
+                ui.scope(|ui| {
+                    ui.set_width(300.0);
+                    ui.add(egui::Label::new(format!("{}：{}", r.who(), r.matters)).wrap());
+                });
                 let text = view.resolutions.entry(r.id.clone()).or_default();
                 ui.horizontal(|ui| {
                     let label = ui.label("办结情况");
