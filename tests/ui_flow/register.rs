@@ -559,3 +559,40 @@ fn the_register_flags_and_filters_compounds_whose_funding_breaks_the_rules() {
     h.get_by_label("超标小区");
     assert!(h.query_by_label("正常小区").is_none());
 }
+
+/// Copy and paste inside the app: what is selected in a field goes out as the system's copy
+/// (eframe hands it to the clipboard; tests/desktop.rs checks that end with xclip), and
+/// pasted text lands in the focused field.
+#[test]
+fn text_copied_from_one_field_and_pasted_into_another_arrives() {
+    let mut h = harness(empty_app());
+    h.get_by_role_and_label(Role::Button, "新增小区").click();
+    h.run();
+    type_into(&mut h, "小区名称 *", "县水利局家属院");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.event(egui::Event::Copy);
+    h.step();
+    let copied: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied, ["县水利局家属院"]);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "地址").click();
+    h.run();
+    h.event(egui::Event::Paste("城关镇永宁大道 12 号".to_owned()));
+    h.run();
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "地址")
+            .value()
+            .as_deref(),
+        Some("城关镇永宁大道 12 号")
+    );
+}

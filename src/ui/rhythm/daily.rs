@@ -148,38 +148,32 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
     if open.is_empty() {
         ui.label("没有待协调的事项。");
     }
-    egui::Grid::new("open_matters")
-        .striped(true)
-        .num_columns(4)
-        .spacing([12.0, 6.0])
-        .show(ui, |ui| {
-            for r in &open {
-                let age = (day - r.date).num_days();
-                let state = if age > 0 {
-                    egui::RichText::new(format!("{} 提出，已结转 {age} 天", date_text(r.date)))
-                        .color(ui.visuals().error_fg_color)
-                } else {
-                    egui::RichText::new("当日新增")
-                };
+    // Each matter a block: when and what on one (wrapped) line, how it was settled and the
+    // button below, so a small screen keeps all of it in the window.
+    for r in &open {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            let age = (day - r.date).num_days();
+            let state = if age > 0 {
+                egui::RichText::new(format!("{} 提出，已结转 {age} 天", date_text(r.date)))
+                    .color(ui.visuals().error_fg_color)
+            } else {
+                egui::RichText::new("当日新增")
+            };
+            ui.horizontal_wrapped(|ui| {
                 ui.label(state);
-                // A grid gives a wrapping label its narrowest width (a character a line): the
-                // matter keeps a readable one.
-                ui.scope(|ui| {
-                    ui.set_width(300.0);
-                    ui.add(egui::Label::new(format!("{}：{}", r.who(), r.matters)).wrap());
-                });
-                let text = view.resolutions.entry(r.id.clone()).or_default();
-                ui.horizontal(|ui| {
-                    let label = ui.label("办结情况");
-                    // A grid cell would shrink it to a character: it keeps its width.
-                    ui.add(
-                        egui::TextEdit::singleline(text)
-                            .min_size(egui::vec2(200.0, 0.0))
-                            .desired_width(200.0),
-                    )
-                    .labelled_by(label.id)
-                    .on_hover_text(format!("{}：{}", r.unit, r.matters));
-                });
+                ui.label(format!("{}：{}", r.who(), r.matters));
+            });
+            let text = view.resolutions.entry(r.id.clone()).or_default();
+            ui.horizontal_wrapped(|ui| {
+                let label = ui.label("办结情况");
+                ui.add(
+                    egui::TextEdit::singleline(text)
+                        .min_size(egui::vec2(200.0, 0.0))
+                        .desired_width(240.0),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(format!("{}：{}", r.unit, r.matters));
                 CommandButton::new(Command::Rhythm(RhythmCommand::Resolve {
                     id: r.id.clone(),
                     on: day,
@@ -187,9 +181,9 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
                 }))
                 .accessible_name(format!("办结：{}", r.matters))
                 .show(ui, commands);
-                ui.end_row();
-            }
+            });
         });
+    }
     if !view.bulletin.resolved.is_empty() {
         ui.add_space(8.0);
         ui.strong("三、当日办结事项");
@@ -230,17 +224,22 @@ fn report_form(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<Comm
             );
             if !view.units.is_empty() {
                 ui.label("");
-                ui.horizontal_wrapped(|ui| {
-                    for (unit, kind) in &view.units {
-                        if ui
-                            .small_button(unit)
-                            .on_hover_text("填入这个单位")
-                            .clicked()
-                        {
-                            form.unit.clone_from(unit);
-                            form.kind = Some(*kind);
+                // A grid cell does not end at the window's edge: the row wraps at a width of
+                // its own.
+                ui.scope(|ui| {
+                    ui.set_max_width(380.0);
+                    ui.horizontal_wrapped(|ui| {
+                        for (unit, kind) in &view.units {
+                            if ui
+                                .small_button(unit)
+                                .on_hover_text("填入这个单位")
+                                .clicked()
+                            {
+                                form.unit.clone_from(unit);
+                                form.kind = Some(*kind);
+                            }
                         }
-                    }
+                    });
                 });
                 ui.end_row();
             }
