@@ -386,17 +386,34 @@ impl Store {
         plans: &[crate::model::register_import::RowPlan],
     ) -> Result<usize, StoreError> {
         let now = now();
+        // A register of 100,000 rows dirties far more pages than the default cache holds:
+        // SQLite would spill them to the -wal mid-way and read them back. The import gets a
+        // larger cache while it runs.
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", -65_536)?;
+        let result = self.register_rows_cached(plans, &now);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        result
+    }
+
+    fn register_rows_cached(
+        &mut self,
+        plans: &[crate::model::register_import::RowPlan],
+        now: &str,
+    ) -> Result<usize, StoreError> {
         let tx = self.begin()?;
         let mut count = 0;
+        let mut twin_of = tx.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM compound WHERE name = ?1 AND town_id IS ?2)",
+        )?;
         for plan in plans {
             let Some(c) = &plan.compound else {
                 continue;
             };
-            let twin: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM compound WHERE name = ?1 AND town_id IS ?2)",
-                rusqlite::params![c.name, c.town_id],
-                |r| r.get(0),
-            )?;
+            let twin: bool =
+                twin_of.query_row(rusqlite::params![c.name, c.town_id], |r| r.get(0))?;
             if twin {
                 return Err(StoreError::Invalid(format!(
                     "第 {} 行的“{}”在预览之后已登记过：整个表格未导入，请重新预览。",
@@ -406,9 +423,10 @@ impl Store {
             if let Some(k) = &plan.new_cluster {
                 insert_cluster(&tx, k)?;
             }
-            upsert_compound(&tx, c, &now)?;
+            upsert_compound(&tx, c, now)?;
             count += 1;
         }
+        drop(twin_of);
         tx.commit()?;
         Ok(count)
     }
