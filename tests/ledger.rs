@@ -529,3 +529,28 @@ fn an_ods_register_reads_and_a_far_cell_in_one_is_refused_before_it_is_built() {
     let words = read_register(&wide).unwrap_err().to_string();
     assert!(words.contains("铺满 200001 行 × 101 列"), "{words}");
 }
+
+/// A compound registered between the preview and the import (another window, a package)
+/// refuses the whole import: nothing is registered twice, and nothing half.
+#[test]
+fn a_row_registered_since_the_preview_refuses_the_whole_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("名册.csv");
+    std::fs::write(&path, "小区名称,建成年代\n甲小区,1990\n乙小区,1991\n").unwrap();
+    let mut store = Store::open(&dir.path().join("县办.db")).unwrap();
+    let plans = preview(&store, &path);
+    assert_eq!(plans.iter().filter(|p| p.compound.is_some()).count(), 2);
+    store.save_compound(&common::compound("乙小区")).unwrap();
+    let words = store.import_register(&plans).unwrap_err().to_string();
+    assert!(
+        words.contains("第 3 行的“乙小区”在预览之后已登记过"),
+        "{words}"
+    );
+    let names: Vec<String> = store
+        .compound_rows()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.compound.name)
+        .collect();
+    assert_eq!(names, ["乙小区"]);
+}

@@ -330,7 +330,7 @@ impl Store {
         if let Some(k) = new_cluster {
             insert_cluster(&tx, k)?;
         }
-        upsert_compound(&tx, c, &now())?;
+        upsert_compound(&tx, c, &now(), super::today())?;
         tx.commit()?;
         Ok(())
     }
@@ -351,7 +351,7 @@ impl Store {
         if let Some(k) = new_cluster {
             insert_cluster(&tx, k)?;
         }
-        upsert_compound(&tx, c, &now())?;
+        upsert_compound(&tx, c, &now(), super::today())?;
         tx.commit()?;
         Ok(())
     }
@@ -361,7 +361,7 @@ impl Store {
         let now = now();
         let tx = self.begin()?;
         for c in compounds {
-            upsert_compound(&tx, c, &now)?;
+            upsert_compound(&tx, c, &now, super::today())?;
         }
         tx.commit()?;
         Ok(())
@@ -405,16 +405,18 @@ impl Store {
     ) -> Result<usize, StoreError> {
         let tx = self.begin()?;
         let mut count = 0;
-        let mut twin_of = tx.prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM compound WHERE name = ?1 AND town_id IS ?2)",
-        )?;
+        // What is registered now (the write lock is held from here): a row registered since
+        // the preview is a twin. One read, then a lookup per row.
+        let registered: std::collections::HashSet<(String, Option<crate::model::TownId>)> = tx
+            .prepare("SELECT name, town_id FROM compound")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let today = super::today();
         for plan in plans {
             let Some(c) = &plan.compound else {
                 continue;
             };
-            let twin: bool =
-                twin_of.query_row(rusqlite::params![c.name, c.town_id], |r| r.get(0))?;
-            if twin {
+            if registered.contains(&(c.name.clone(), c.town_id)) {
                 return Err(StoreError::Invalid(format!(
                     "第 {} 行的“{}”在预览之后已登记过：整个表格未导入，请重新预览。",
                     plan.line, c.name
@@ -423,10 +425,9 @@ impl Store {
             if let Some(k) = &plan.new_cluster {
                 insert_cluster(&tx, k)?;
             }
-            upsert_compound(&tx, c, now)?;
+            upsert_compound(&tx, c, now, today)?;
             count += 1;
         }
-        drop(twin_of);
         tx.commit()?;
         Ok(count)
     }
@@ -527,8 +528,13 @@ fn insert_cluster(tx: &rusqlite::Connection, k: &Cluster) -> Result<(), StoreErr
 }
 
 /// Adds a compound, or updates the one with the same id (keeping its `created_at`).
-fn upsert_compound(tx: &rusqlite::Connection, c: &Compound, now: &str) -> Result<(), StoreError> {
-    if let Err(errors) = c.check(super::today()) {
+fn upsert_compound(
+    tx: &rusqlite::Connection,
+    c: &Compound,
+    now: &str,
+    today: chrono::NaiveDate,
+) -> Result<(), StoreError> {
+    if let Err(errors) = c.check(today) {
         let messages: Vec<String> = errors.into_iter().map(|e| e.message).collect();
         return Err(StoreError::Invalid(format!(
             "小区“{}”：{}",
