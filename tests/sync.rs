@@ -648,3 +648,87 @@ fn sign_as(conn: &rusqlite::Connection, sender: &std::path::Path) {
     conn.execute("UPDATE signature SET signature = ?1", [signature])
         .unwrap();
 }
+
+/// A real package cut short by any number of bytes is refused; a bit flipped anywhere either
+/// gets it refused or (in bytes SQLite never reads: free space in a page) changes nothing that
+/// is read. Never a different content accepted.
+#[test]
+fn a_package_cut_short_or_with_a_flipped_bit_is_refused_or_reads_the_same() {
+    use yanshou::import::package::read_package;
+    let dir = tempfile::tempdir().unwrap();
+    let mut laptop = Machine::new(dir.path(), "外业丁", Role::Field);
+    let (_, id) = common::store_with_inspection(&mut laptop.store, "完整小区");
+    common::pass_every_item(&mut laptop.store, id);
+    laptop
+        .store
+        .add_photos(id, "XQ-SR-01", &[common::ui::prepared_photo("现场.jpg")])
+        .unwrap();
+    common::sign_off_as_is(&mut laptop.store, id);
+    let package = laptop.send(None);
+    let original = read_package(&package).unwrap();
+    let bytes = std::fs::read(&package).unwrap();
+    let len = bytes.len();
+    let probe = dir.path().join("probe.yspkg");
+
+    let mut cuts: Vec<usize> = vec![
+        1,
+        2,
+        3,
+        7,
+        100,
+        511,
+        512,
+        4095,
+        4096,
+        4097,
+        len / 2,
+        len - 100,
+    ];
+    cuts.retain(|c| *c < len);
+    for cut in cuts {
+        std::fs::write(&probe, &bytes[..len - cut]).unwrap();
+        assert!(read_package(&probe).is_err(), "cut by {cut} bytes was read");
+    }
+
+    // A small package ends in a page's free space: a cut there loses no content SQLite
+    // reads, and the header's length is what tells.
+    let mut small = Machine::new(dir.path(), "外业戊", Role::Field);
+    small
+        .store
+        .save_compound(&common::compound("小包"))
+        .unwrap();
+    let small_package = std::fs::read(small.send(None)).unwrap();
+    for cut in 1..=16 {
+        std::fs::write(&probe, &small_package[..small_package.len() - cut]).unwrap();
+        assert!(
+            read_package(&probe).is_err(),
+            "a small package cut by {cut} bytes was read"
+        );
+    }
+
+    // About 600 positions spread over the whole file, a different bit at each.
+    let step = (len / 600).max(1);
+    let (mut refused, mut same) = (0, 0);
+    for pos in (0..len).step_by(step) {
+        let mut flipped = bytes.clone();
+        flipped[pos] ^= 1 << (pos % 8);
+        std::fs::write(&probe, &flipped).unwrap();
+        match read_package(&probe) {
+            Err(_) => refused += 1,
+            Ok(read) => {
+                assert!(
+                    read.manifest == original.manifest
+                        && read.entries == original.entries
+                        && read.sender_key == original.sender_key,
+                    "a flipped bit at byte {pos} of {len} was read as different content"
+                );
+                same += 1;
+            }
+        }
+    }
+    println!("{refused} refused, {same} read unchanged, of {len} bytes");
+    assert!(
+        refused > 0 && refused + same >= 600,
+        "{refused} refused, {same} unchanged"
+    );
+}

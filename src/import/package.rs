@@ -46,13 +46,19 @@ pub fn read_package(path: &Path) -> Result<Package, PackageError> {
     if !path.is_file() {
         return Err(PackageError::Missing(path.display().to_string()));
     }
-    let mut head = [0u8; 16];
+    let mut head = [0u8; 100];
     let is_sqlite = std::fs::File::open(path)
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
         .is_ok()
-        && &head == b"SQLite format 3\0";
+        && &head[..16] == b"SQLite format 3\0";
     if !is_sqlite {
         return Err(PackageError::NotAPackage(name));
+    }
+    // The file is as long as its header says: a package cut short (a copy interrupted, a
+    // WeChat transfer that stopped) is refused even where the missing bytes were padding.
+    let length = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if length != declared_length(&head) {
+        return Err(PackageError::Damaged(name));
     }
     // Read as it is, on a read-only stick too, leaving nothing beside it.
     let uri = format!("{}?immutable=1", crate::store::file_uri(path));
@@ -122,6 +128,23 @@ pub fn read_package(path: &Path) -> Result<Package, PackageError> {
         sender_key,
         entries,
     })
+}
+
+/// The length a SQLite file's header declares (page size × page count; 0 when the count is
+/// not valid, as SQLite marks it with the change counter).
+fn declared_length(head: &[u8; 100]) -> u64 {
+    let page_size = match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let pages = u32::from_be_bytes([head[28], head[29], head[30], head[31]]);
+    let change_counter = &head[24..28];
+    let valid_for = &head[92..96];
+    if change_counter == valid_for {
+        page_size * u64::from(pages)
+    } else {
+        0
+    }
 }
 
 fn read_entries(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
