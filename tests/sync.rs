@@ -732,3 +732,80 @@ fn a_package_cut_short_or_with_a_flipped_bit_is_refused_or_reads_the_same() {
         "{refused} refused, {same} unchanged"
     );
 }
+
+/// `package` read, its entries changed by `change`, written again and signed with the key of
+/// the file at `sender`, as the sender's own program would have: what is then refused is the
+/// numbering itself, not the signature or the hash.
+fn rewritten(
+    package: &std::path::Path,
+    sender: &std::path::Path,
+    out: &std::path::Path,
+    change: impl FnOnce(&mut Vec<yanshou::model::sync::Entry>),
+) {
+    let read = yanshou::import::package::read_package(package).unwrap();
+    let mut entries = read.entries;
+    change(&mut entries);
+    let mut manifest = read.manifest;
+    manifest.payload_sha256 = yanshou::model::sync::payload_hash(&entries);
+    let json = serde_json::to_string(&manifest).unwrap();
+    let secret: Vec<u8> = rusqlite::Connection::open(sender)
+        .unwrap()
+        .query_row("SELECT secret_key FROM device", [], |r| r.get(0))
+        .unwrap();
+    let key = yanshou::model::device_key::DeviceKey::from_secret(&secret).unwrap();
+    let signed = yanshou::model::sync::SignedManifest {
+        signature: key.sign(&yanshou::model::device_key::package_message(&json)),
+        json,
+    };
+    yanshou::export::package::write_package(out, &signed, &entries).unwrap();
+}
+
+/// A gap, a number twice, a number below 1 or a range other than the manifest's, anywhere in a
+/// package, refuses it whole with the office file as it was (a gap used to move the office past
+/// changes it never had).
+#[test]
+fn a_package_numbered_wrong_anywhere_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业己", Role::Field);
+    for name in ["一号", "二号", "三号"] {
+        laptop.store.save_compound(&common::compound(name)).unwrap();
+    }
+    let package = laptop.send(None);
+    let before = file_bytes(&office.path);
+    type Change = Box<dyn FnOnce(&mut Vec<yanshou::model::sync::Entry>)>;
+    let cases: [(&str, Change); 4] = [
+        (
+            "中间缺了",
+            Box::new(|e| {
+                e.remove(1);
+            }),
+        ),
+        (
+            "出现了两次",
+            Box::new(|e| {
+                let again = e[1].clone();
+                e.insert(2, again);
+            }),
+        ),
+        ("应从 1 起", Box::new(|e| e[0].seq = -5)),
+        (
+            "清单写明变更第 1–3 号，实际含第 1–2 号",
+            Box::new(|e| {
+                e.pop();
+            }),
+        ),
+    ];
+    for (n, (says, change)) in cases.into_iter().enumerate() {
+        let out = dir.path().join(format!("wrong-{n}.yspkg"));
+        rewritten(&package, &laptop.path, &out, change);
+        let words = office.receive(&out).unwrap_err().to_string();
+        assert!(
+            words.contains(says) && words.contains("变更编号有误"),
+            "{says}: {words}"
+        );
+        assert_eq!(file_bytes(&office.path), before, "{says}");
+    }
+    // The package as sent applies.
+    assert_eq!(office.receive(&package).unwrap().applied, 3);
+}

@@ -196,6 +196,43 @@ pub const PACKAGE_FORMAT: &str = "yanshou-package/2";
 /// known here.
 pub const UNSIGNED_PACKAGE_FORMAT: &str = "yanshou-package/1";
 
+/// What is wrong with a package's numbering, if anything: a snapshot is numbered 0 and
+/// every other entry from 1, in one unbroken run with no number twice, and the run is the
+/// range the manifest states. A gap inside a package would otherwise move the receiver past
+/// changes it never had.
+pub fn numbering_problem(entries: &[Entry], range: Option<(i64, i64)>) -> Option<String> {
+    let mut previous: Option<i64> = None;
+    for e in entries {
+        if e.kind == EntryKind::Snapshot {
+            if e.seq != 0 {
+                return Some(format!("全部数据的快照编号为 {}（应为 0）", e.seq));
+            }
+            continue;
+        }
+        if e.seq < 1 {
+            return Some(format!("有一项变更的编号为 {}（应从 1 起）", e.seq));
+        }
+        match previous {
+            Some(p) if e.seq == p => return Some(format!("第 {p} 号变更出现了两次")),
+            Some(p) if e.seq != p + 1 => {
+                return Some(format!("第 {p} 号变更之后是第 {} 号，中间缺了", e.seq));
+            }
+            _ => {}
+        }
+        previous = Some(e.seq);
+    }
+    let first = entries
+        .iter()
+        .find(|e| e.kind != EntryKind::Snapshot)
+        .map(|e| e.seq);
+    let actual = first.zip(previous);
+    (actual != range).then(|| {
+        let said = range.map_or("无".to_owned(), |(a, b)| format!("第 {a}–{b} 号"));
+        let held = actual.map_or("无".to_owned(), |(a, b)| format!("第 {a}–{b} 号"));
+        format!("清单写明变更{said}，实际含{held}")
+    })
+}
+
 /// The SHA-256 of a package's entries, in the order given: what the manifest promises.
 pub fn payload_hash(entries: &[Entry]) -> String {
     use sha2::{Digest, Sha256};

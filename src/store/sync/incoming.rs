@@ -157,6 +157,13 @@ impl Store {
                 crate::model::sync::short_device_id(&other.origin)
             ));
         }
+        if let Some(problem) =
+            crate::model::sync::numbering_problem(&package.entries, package.manifest.range)
+        {
+            return refuse(format!(
+                "数据包“{file_name}”的变更编号有误：{problem}。不是本程序完整导出的数据包，已拒绝。"
+            ));
+        }
         // Who sent it: a machine known here must sign with the key it is known by, and a
         // known machine's package must be signed at all.
         match (
