@@ -221,9 +221,11 @@ fn refused_imports_leave_no_backup_and_push_none_out() {
         dir: None,
         keep: 10,
     };
+    // As a broken or hostile sender would: without the sender's own audit (this program
+    // refuses to send a record that does not verify).
     let write = |store: &Store, name: &str, scope| {
         let out = store
-            .outgoing(None, &scope, &yanshou::model::Clock::local())
+            .outgoing_unaudited(None, &scope, &yanshou::model::Clock::local())
             .unwrap();
         let path = dir.path().join(name);
         yanshou::export::package::write_package(&path, &out.signed, &out.entries).unwrap();

@@ -295,3 +295,40 @@ fn a_key_file_moves_a_laptops_identity_to_a_new_file_and_numbering_goes_on() {
         .unwrap_err();
     assert!(again.to_string().contains("不能再换用"), "{again}");
 }
+
+/// A signed record that does not verify at the sender (here: a forged 不合格→合格 with the
+/// locks dropped) does not travel: the package is refused at export, so the office never takes
+/// it as good.
+#[test]
+fn a_record_flagged_at_the_sender_does_not_travel() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut laptop = Machine::new(dir.path(), "外业庚", Role::Field);
+    let (_, id) = common::store_with_inspection(&mut laptop.store, "改过的小区");
+    common::pass_every_item(&mut laptop.store, id);
+    common::sign_off_as_is(&mut laptop.store, id);
+    let path = laptop.path.clone();
+    drop(laptop);
+    yanshou::cli::selftest::tamper::tamper(
+        &path,
+        "UPDATE inspection_item SET remark = '补记' WHERE code = 'XQ-LZ-01'",
+    )
+    .unwrap();
+    let store = Store::open(&path).unwrap();
+    let out = dir.path().join("不该发出.yspkg");
+    let outcome = yanshou::export::Document::FieldPackage {
+        destination: None,
+        scope: yanshou::store::sync::Scope::Changes,
+    }
+    .write(
+        &store,
+        &out,
+        &yanshou::model::Clock::local(),
+        &yanshou::job::Progress::unobserved(),
+    );
+    let words = outcome.error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        words.contains("核验不一致") && words.contains("改过的小区"),
+        "{words}"
+    );
+    assert!(!out.exists());
+}

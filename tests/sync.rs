@@ -159,10 +159,28 @@ fn a_signed_record_verifies_at_the_office_and_a_changed_copy_is_refused() {
     )
     .unwrap();
     drop(raw);
-    let forged = laptop.send_scope(
-        Some(&office),
-        yanshou::store::sync::Scope::Everything { town: None },
-    );
+    // This program will not send it: the laptop's own check flags the record first.
+    let refused_here = laptop
+        .store
+        .outgoing(
+            Some(&office.id),
+            &yanshou::store::sync::Scope::Everything { town: None },
+            &yanshou::model::Clock::local(),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(refused_here.contains("核验不一致"), "{refused_here}");
+    // A broken or hostile sender would: the office refuses it as well.
+    let out = laptop
+        .store
+        .outgoing_unaudited(
+            Some(&office.id),
+            &yanshou::store::sync::Scope::Everything { town: None },
+            &yanshou::model::Clock::local(),
+        )
+        .unwrap();
+    let forged = dir.path().join("forged-all.yspkg");
+    yanshou::export::package::write_package(&forged, &out.signed, &out.entries).unwrap();
     let before = file_bytes(&office.path);
     let refused = office.receive(&forged).unwrap_err();
     let words = refused.to_string();

@@ -85,6 +85,29 @@ impl Store {
         scope: &Scope,
         clock: &Clock,
     ) -> Result<Outgoing, StoreError> {
+        // A signed record that does not verify here (changed after sign-off, a seal not from
+        // a sign-off) would be taken as good at the office: nothing travels until it is settled.
+        let audit = self.audit()?;
+        if !audit.is_clean() {
+            let lines = audit.lines();
+            return Err(StoreError::Invalid(format!(
+                "本机有 {} 处签字记录核验不一致，不能导出数据包（否则会被县办当作有效记录接收）：{}。请先核查（小区名册中标为【异常】的记录），以纸质验收单为准。",
+                lines.len(),
+                lines.join("；")
+            )));
+        }
+        self.outgoing_unaudited(destination, scope, clock)
+    }
+
+    /// `outgoing` without the sender's audit: the package a hostile or broken sender would
+    /// make, for the tests and the selftest that check the office refuses it.
+    #[doc(hidden)]
+    pub fn outgoing_unaudited(
+        &self,
+        destination: Option<&str>,
+        scope: &Scope,
+        clock: &Clock,
+    ) -> Result<Outgoing, StoreError> {
         let me = self
             .identity()?
             .ok_or_else(|| StoreError::ViewOnly("此文件只能查看，不能导出数据包".to_owned()))?;
