@@ -225,7 +225,16 @@ pub struct Inspection {
     /// The head as printed, frozen at sign-off (format 2).
     pub sealed_header: Option<super::header::SubjectHeader>,
     /// Format 3: the device that signed it off, its key and its signature over the seal.
-    pub signer: Option<super::seal::SealSigner>,
+    pub signer: Option<SealSigner>,
+}
+
+/// Who signed a format-3 seal: the signing file's device id and public key, and the
+/// signature over the seal (`device_key::seal_message`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealSigner {
+    pub device: String,
+    pub public_key: String,
+    pub signature: String,
 }
 
 impl Inspection {

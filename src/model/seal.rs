@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::header::SubjectHeader;
 use super::ids::InspectionId;
 use super::inspection::Inspection;
+pub use super::inspection::SealSigner;
 use super::rectification::Rectification;
 use super::signoff::{SignMethod, Signature, normalize_code, short_code};
 
@@ -36,15 +37,6 @@ pub struct PhotoEvidence {
     pub thumbnail_sha256: String,
     pub width: u32,
     pub height: u32,
-}
-
-/// Who signed a format-3 seal: the signing file's device id and public key, and the
-/// signature over the seal (`device_key::seal_message`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SealSigner {
-    pub device: String,
-    pub public_key: String,
-    pub signature: String,
 }
 
 /// The signer as a format-3 seal covers it (the signature signs the seal, so is not in it).

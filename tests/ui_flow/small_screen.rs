@@ -8,6 +8,18 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use yanshou::app::{App, Screen};
 use yanshou::store::Store;
 
+/// The app on `store` in a 1024×600 window at text size `scale` (1024/scale × 600/scale
+/// points).
+fn small_laptop(store: Store, scale: f32) -> egui_kittest::Harness<'static, App> {
+    egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1024.0 / scale, 600.0 / scale))
+        .with_context_setup(yanshou::ui::setup)
+        .build_ui_state(
+            |ui, app: &mut App| app.show(ui),
+            App::with_store(store, false),
+        )
+}
+
 /// The buttons of the screen on show that stay outside the window after being scrolled to.
 fn out_of_reach(h: &mut egui_kittest::Harness<'_, App>, width: f32, height: f32) -> Vec<String> {
     let count = h.query_all_by_role(Role::Button).count();
@@ -50,13 +62,7 @@ fn every_button_is_reachable_at_1024_by_600_with_large_text() {
             .expect("a sample inspection");
         let today = chrono::Local::now().date_naive();
         let (width, height) = (1024.0 / scale, 600.0 / scale);
-        let mut h = egui_kittest::Harness::builder()
-            .with_size(egui::vec2(width, height))
-            .with_context_setup(yanshou::ui::setup)
-            .build_ui_state(
-                |ui, app: &mut App| app.show(ui),
-                App::with_store(store, false),
-            );
+        let mut h = small_laptop(store, scale);
         for screen in [
             Screen::Register,
             Screen::Compound(compound),
@@ -83,14 +89,8 @@ fn the_checklist_shows_three_items_on_a_small_laptop_at_text_size_1_2() {
     let scale = 1.2_f32;
     let mut store = Store::open_in_memory().expect("store");
     let (_, id) = crate::common::store_with_inspection(&mut store, "小屏幕小区");
-    let (width, height) = (1024.0 / scale, 600.0 / scale);
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(width, height))
-        .with_context_setup(yanshou::ui::setup)
-        .build_ui_state(
-            |ui, app: &mut App| app.show(ui),
-            App::with_store(store, false),
-        );
+    let height = 600.0 / scale;
+    let mut h = small_laptop(store, scale);
     h.state_mut()
         .handle(yanshou::command::Command::Show(Screen::Inspection(id)));
     h.run();

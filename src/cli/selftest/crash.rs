@@ -101,7 +101,8 @@ fn tick_value(n: usize, items: usize) -> ItemResult {
     }
 }
 
-fn sample_compound(name: &str) -> Compound {
+/// A compound as the selftests make them (this one and `forgery`).
+pub(super) fn sample_compound(name: &str) -> Compound {
     Compound {
         id: CompoundId::new(),
         name: name.to_owned(),

@@ -9,7 +9,7 @@ use crate::export::Document;
 use crate::job::Progress;
 use crate::model::seal::Finding;
 use crate::model::sync::Role;
-use crate::model::{Catalogue, Clock, Compound, CompoundId, ItemResult, SealCheck, Subject};
+use crate::model::{Catalogue, Clock, ItemResult, SealCheck, Subject};
 use crate::store::Store;
 use crate::store::sync::Scope;
 
@@ -48,28 +48,13 @@ impl Machine {
     }
 }
 
-fn compound(name: &str) -> Compound {
-    Compound {
-        id: CompoundId::new(),
-        name: name.to_owned(),
-        address: "永宁大道 1 号".to_owned(),
-        town_id: None,
-        owner_unit: "县直单位".to_owned(),
-        year_built: Some(1995),
-        buildings: Some(3),
-        households: Some(72),
-        cluster_id: None,
-        is_sample: false,
-    }
-}
-
 /// A laptop signs a record and sends it to the office, which imports it.
 fn signed_at_the_office(
     dir: &Path,
 ) -> anyhow::Result<(Machine, Machine, crate::model::InspectionId, String)> {
     let mut office = Machine::new(dir, "自检县办", Role::Office)?;
     let mut laptop = Machine::new(dir, "自检外业", Role::Field)?;
-    let c = compound("自检小区");
+    let c = super::crash::sample_compound("自检小区");
     laptop.store.save_compound(&c)?;
     let parties = ["建设单位".to_owned()];
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
@@ -193,7 +178,7 @@ fn manifest_edited() -> anyhow::Result<Option<String>> {
     let dir = tempfile::tempdir()?;
     let laptop = Machine::new(dir.path(), "外业L", Role::Field)?;
     let mut store = laptop.store;
-    store.save_compound(&compound("清单小区"))?;
+    store.save_compound(&super::crash::sample_compound("清单小区"))?;
     let laptop = Machine {
         store,
         path: laptop.path,
@@ -224,7 +209,9 @@ fn impostor_package() -> anyhow::Result<Option<String>> {
         path: impostor_path,
     };
     let mut impostor = impostor;
-    impostor.store.save_compound(&compound("冒充的小区"))?;
+    impostor
+        .store
+        .save_compound(&super::crash::sample_compound("冒充的小区"))?;
     let package = impostor.send(other.path(), "impostor.yspkg")?;
     refused_at_a_new_office(dir.path(), &package, Some(office))
 }
