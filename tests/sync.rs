@@ -654,11 +654,7 @@ fn a_signature_with_strokes_off_the_pad_is_refused_on_arrival() {
 /// Signs the package open on `conn` again, with the key of the file at `sender` (what the
 /// sender's own program would have written).
 fn sign_as(conn: &rusqlite::Connection, sender: &std::path::Path) {
-    let secret: Vec<u8> = rusqlite::Connection::open(sender)
-        .unwrap()
-        .query_row("SELECT secret_key FROM device", [], |r| r.get(0))
-        .unwrap();
-    let key = yanshou::model::device_key::DeviceKey::from_secret(&secret).unwrap();
+    let key = key_of_file(sender);
     let json: String = conn
         .query_row("SELECT json FROM manifest", [], |r| r.get(0))
         .unwrap();
@@ -766,11 +762,7 @@ fn rewritten(
     let mut manifest = read.manifest;
     manifest.payload_sha256 = yanshou::model::sync::payload_hash(&entries);
     let json = serde_json::to_string(&manifest).unwrap();
-    let secret: Vec<u8> = rusqlite::Connection::open(sender)
-        .unwrap()
-        .query_row("SELECT secret_key FROM device", [], |r| r.get(0))
-        .unwrap();
-    let key = yanshou::model::device_key::DeviceKey::from_secret(&secret).unwrap();
+    let key = key_of_file(sender);
     let signed = yanshou::model::sync::SignedManifest {
         signature: key.sign(&yanshou::model::device_key::package_message(&json)),
         json,
@@ -826,4 +818,13 @@ fn a_package_numbered_wrong_anywhere_is_refused_whole() {
     }
     // The package as sent applies.
     assert_eq!(office.receive(&package).unwrap().applied, 3);
+}
+
+/// The device key of the database file at `path` (what a sender's own program signs with).
+fn key_of_file(path: &std::path::Path) -> yanshou::model::device_key::DeviceKey {
+    let secret: Vec<u8> = rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("SELECT secret_key FROM device", [], |r| r.get(0))
+        .unwrap();
+    yanshou::model::device_key::DeviceKey::from_secret(&secret).unwrap()
 }

@@ -120,7 +120,8 @@ impl Store {
     ) -> Result<Vec<CompoundRow>, StoreError> {
         let stages = self.stages_where(filter, params)?;
         let rules = self.policy_rules()?;
-        let mut funding_checks = self.compound_funding_checks()?;
+        // Only the funding of the compounds read (one row on a compound's page).
+        let mut funding_checks = self.compound_funding_checks(filter, params)?;
         let sql = format!(
             "SELECT {COMPOUND_COLUMNS}, coalesce(t.name, ''), coalesce(k.name, ''),
                     (SELECT count(*) FROM inspection i WHERE i.compound_id = c.id),

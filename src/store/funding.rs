@@ -1,5 +1,7 @@
 //! Funding entries per compound or cluster, and the totals the office reports.
 
+use std::collections::HashMap;
+
 use super::{Store, StoreError, now};
 use crate::model::funding::{Funding, FundingFlag, RedLine, Source, Works, flags};
 use crate::model::{ClusterId, CompoundId};
@@ -136,48 +138,52 @@ impl Store {
         let rows: Vec<(FundingRow, String)> = rows.collect::<Result<_, _>>()?;
         // The checks run per compound (or cluster) over all its entries; each entry shows those
         // about its own supporting project.
-        let mut by_owner: std::collections::HashMap<&str, Vec<Funding>> =
-            std::collections::HashMap::new();
+        let mut by_owner: HashMap<&str, Vec<Funding>> = HashMap::new();
         for (row, owner) in &rows {
             by_owner
                 .entry(owner.as_str())
                 .or_default()
                 .push(row.funding.clone());
         }
-        let flags: std::collections::HashMap<&str, Vec<FundingFlag>> = by_owner
+        let flags: HashMap<&str, Vec<FundingFlag>> = by_owner
             .into_iter()
             .map(|(owner, entries)| (owner, flags(&entries)))
             .collect();
-        let checks = |owner: &str, project: &str| -> Vec<String> {
-            flags
-                .get(owner)
-                .into_iter()
-                .flatten()
-                .filter(|f| f.project == project)
-                .map(|f| f.message.clone())
-                .collect()
-        };
-        let checked: Vec<FundingRow> = rows
+        let checks: Vec<Vec<String>> = rows
             .iter()
-            .map(|(row, owner)| FundingRow {
-                checks: checks(owner, &row.funding.project),
-                ..row.clone()
+            .map(|(row, owner)| {
+                flags
+                    .get(owner.as_str())
+                    .into_iter()
+                    .flatten()
+                    .filter(|f| f.project == row.funding.project)
+                    .map(|f| f.message.clone())
+                    .collect()
             })
             .collect();
-        Ok(checked)
+        Ok(rows
+            .into_iter()
+            .zip(checks)
+            .map(|((row, _), checks)| FundingRow { checks, ..row })
+            .collect())
     }
 
-    /// What the checks of 五、（一） find for each compound with funding entries.
+    /// What the checks of 五、（一） find for each compound with funding entries among those
+    /// `filter` picks (a `WHERE` on `compound c`, with its `params`, as the register reads).
     pub(crate) fn compound_funding_checks(
         &self,
-    ) -> Result<std::collections::HashMap<CompoundId, Vec<String>>, StoreError> {
+        filter: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<HashMap<CompoundId, Vec<String>>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS}, f.compound_id FROM funding f WHERE f.compound_id IS NOT NULL"
+            "SELECT {COLUMNS}, f.compound_id FROM funding f
+             WHERE f.compound_id IN (SELECT c.id FROM compound c {filter})"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut entries: std::collections::HashMap<CompoundId, Vec<Funding>> =
-            std::collections::HashMap::new();
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, CompoundId>(10)?, funding_from(r)?)))?;
+        let mut entries: HashMap<CompoundId, Vec<Funding>> = HashMap::new();
+        let rows = stmt.query_map(params, |r| {
+            Ok((r.get::<_, CompoundId>(10)?, funding_from(r)?))
+        })?;
         for row in rows {
             let (id, funding) = row?;
             entries.entry(id).or_default().push(funding);

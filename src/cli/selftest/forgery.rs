@@ -9,7 +9,7 @@ use crate::export::Document;
 use crate::job::Progress;
 use crate::model::seal::Finding;
 use crate::model::sync::Role;
-use crate::model::{Catalogue, Clock, ItemResult, SealCheck, Subject};
+use crate::model::{Clock, SealCheck};
 use crate::store::Store;
 use crate::store::sync::Scope;
 
@@ -48,35 +48,19 @@ impl Machine {
     }
 }
 
-/// A laptop signs a record and sends it to the office, which imports it.
+/// A laptop signs a record (the tamper selftest's: a failed item, its rectification and a
+/// photo) and sends it to the office, which imports it.
 fn signed_at_the_office(
     dir: &Path,
 ) -> anyhow::Result<(Machine, Machine, crate::model::InspectionId, String)> {
     let mut office = Machine::new(dir, "自检县办", Role::Office)?;
-    let mut laptop = Machine::new(dir, "自检外业", Role::Field)?;
-    let c = super::crash::sample_compound("自检小区");
-    laptop.store.save_compound(&c)?;
-    let parties = ["建设单位".to_owned()];
-    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
-    let id = laptop.store.start_inspection(
-        Subject::Compound(c.id),
-        Catalogue::current(),
-        day,
-        "自检",
-        &parties,
-    )?;
-    for item in laptop.store.inspection(id)?.items {
-        laptop
-            .store
-            .record_result(id, &item.standard.code, Some(ItemResult::Pass))?;
-    }
-    laptop
-        .store
-        .sign(id, 0, "签字人", &crate::model::SignMethod::WetInk)?;
-    let seal = laptop.store.sign_off(id)?;
+    let (path, id, code) = super::tamper::signed_record(dir)?;
+    let mut store = Store::open(&path)?;
+    store.set_identity("自检外业", Role::Field)?;
+    let laptop = Machine { store, path };
     let package = laptop.send(dir, "laptop.yspkg")?;
     office.receive(&package)?;
-    Ok((laptop, office, id, crate::model::signoff::short_code(&seal)))
+    Ok((laptop, office, id, code))
 }
 
 /// One attack: `None` when it was refused or flagged, else what got through.

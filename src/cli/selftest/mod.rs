@@ -130,32 +130,27 @@ pub fn run(long: bool, readme: Option<&Path>) -> anyhow::Result<()> {
         faults += 1;
     }
 
-    let (tried, missed) = tamper::run()?;
-    say!(
-        lines,
-        "篡改已签字的记录：{tried} 种，发现 {}，漏掉 {}",
-        tried - missed.len().min(tried),
-        missed.len()
-    );
-    for m in &missed {
-        say!(lines, "　问题：{m}");
-    }
-    if !missed.is_empty() {
-        faults += 1;
-    }
-
-    let (tried, missed) = forgery::run()?;
-    say!(
-        lines,
-        "伪造与越权（重新签字、伪造签名、伪造或冒充的数据包、向已签字记录插入、导出覆盖数据库、错误的备份、恶意表格）：{tried} 种，拦住 {}，漏掉 {}",
-        tried - missed.len().min(tried),
-        missed.len()
-    );
-    for m in &missed {
-        say!(lines, "　问题：{m}");
-    }
-    if !missed.is_empty() {
-        faults += 1;
+    for (title, caught, part) in [
+        ("篡改已签字的记录", "发现", tamper::run as fn() -> _),
+        (
+            "伪造与越权（重新签字、伪造签名、伪造或冒充的数据包、向已签字记录插入、导出覆盖数据库、错误的备份、恶意表格）",
+            "拦住",
+            forgery::run,
+        ),
+    ] {
+        let (tried, missed) = part()?;
+        say!(
+            lines,
+            "{title}：{tried} 种，{caught} {}，漏掉 {}",
+            tried - missed.len().min(tried),
+            missed.len()
+        );
+        for m in &missed {
+            say!(lines, "　问题：{m}");
+        }
+        if !missed.is_empty() {
+            faults += 1;
+        }
     }
 
     let disk = disk::run()?;

@@ -175,21 +175,19 @@ pub(crate) fn name_of(conn: &Connection, id: &str) -> Result<String, StoreError>
 impl Store {
     /// This file's key pair (a view of a file has none it may use).
     pub(crate) fn device_key(&self) -> Result<DeviceKey, StoreError> {
-        let secret: Option<Vec<u8>> = self
+        let stored: Option<(Option<Vec<u8>>, Option<String>)> = self
             .conn
-            .query_row("SELECT secret_key FROM device", [], |r| r.get(0))
-            .optional()?
-            .flatten();
-        let secret = secret.ok_or_else(|| {
-            StoreError::ViewOnly(
+            .query_row("SELECT secret_key, public_key FROM device", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((Some(secret), public)) = stored else {
+            return Err(StoreError::ViewOnly(
                 "此文件以只读方式打开，尚无本机密钥：请以可写方式打开后再试。".to_owned(),
-            )
-        })?;
+            ));
+        };
         let key =
             DeviceKey::from_secret(&secret).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let public: Option<String> =
-            self.conn
-                .query_row("SELECT public_key FROM device", [], |r| r.get(0))?;
         if public.as_deref() != Some(key.public_hex().as_str()) {
             return Err(StoreError::Corrupt("本机公钥与私钥不配对".to_owned()));
         }
