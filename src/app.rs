@@ -110,6 +110,9 @@ pub fn run(
                     None => tracing::warn!(name, "no such screen to show"),
                 }
             }
+            if std::env::var_os(FIRST_FRAME_VARIABLE).is_some() {
+                return Ok(Box::new(FirstFrame { app, frames: 0 }));
+            }
             Ok(Box::new(app))
         }),
     )
@@ -388,5 +391,29 @@ impl App {
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+}
+
+/// Set by `yanshou bench --compare`: the window says on its standard output when its first
+/// frame is on screen, then closes (how long a start takes, measured from outside).
+pub const FIRST_FRAME_VARIABLE: &str = "YANSHOU_BENCH_FIRST_FRAME";
+
+/// The app, for `FIRST_FRAME_VARIABLE`.
+struct FirstFrame {
+    app: App,
+    frames: u32,
+}
+
+impl eframe::App for FirstFrame {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app.show(ui);
+        self.frames += 1;
+        // The first frame is presented once the second begins.
+        if self.frames == 2 {
+            println!("first-frame");
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        } else {
+            ui.ctx().request_repaint();
+        }
     }
 }

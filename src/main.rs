@@ -41,6 +41,7 @@ fn main() -> std::process::ExitCode {
             settings,
         ),
     };
+    yanshou::cli::report_peak_memory_if_asked();
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

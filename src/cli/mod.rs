@@ -258,7 +258,31 @@ pub enum CliCommand {
         /// 只测一部分：packages（数据包）、spreadsheets（名册与台账）、photos（照片与验收单）或 screens（界面线程）/ only one part
         #[arg(long, value_name = "PART")]
         only: Option<String>,
+        /// 与同类工具对照：每项数字旁列出 Typst、ImageMagick、vips、calamine（Python）、sqlite3 的同一工作，
+        /// 及比值与目标 / each figure beside its peer, with the ratio and the goal
+        #[arg(long, conflicts_with = "only")]
+        compare: bool,
     },
+}
+
+/// Set (by `yanshou bench --compare`) to have a command print its peak memory on stderr as it
+/// ends: `峰值内存 N KB`.
+pub const PEAK_MEMORY_VARIABLE: &str = "YANSHOU_REPORT_PEAK_MEMORY";
+
+/// This process's peak resident memory in KB (Linux: `VmHWM`), if the system says.
+pub fn peak_memory_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Prints the peak memory when `PEAK_MEMORY_VARIABLE` asks for it.
+pub fn report_peak_memory_if_asked() {
+    if std::env::var_os(PEAK_MEMORY_VARIABLE).is_some()
+        && let Some(kb) = peak_memory_kb()
+    {
+        eprintln!("峰值内存 {kb} KB");
+    }
 }
 
 /// The database used when `--db` is not given: `<data dir>/yanshou.db`.
@@ -389,7 +413,10 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
         CliCommand::ExportProgress { out, funding } => {
             ledger::export_progress(&open(db)?, funding, &out)
         }
-        CliCommand::Bench { iterations, only } => match only.as_deref() {
+        CliCommand::Bench { compare: true, .. } => bench::compare(),
+        CliCommand::Bench {
+            iterations, only, ..
+        } => match only.as_deref() {
             None => bench::run(iterations),
             Some("packages") => bench::packages(),
             Some("spreadsheets") => bench::spreadsheets(),

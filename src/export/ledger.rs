@@ -5,7 +5,7 @@
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::workbook::{Styles, sheet_with_header, write_date};
+use super::workbook::{Styles, long_sheet_with_header, sheet_with_header, write_date};
 
 use crate::store::{CompoundRow, Store, StoreError};
 
@@ -59,7 +59,7 @@ pub fn render_ledger(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let styles = Styles::default();
     let (text, number) = (&styles.text, &styles.number);
-    let sheet = sheet_with_header(&mut book, "台账", &COLUMNS, &styles)?;
+    let sheet = long_sheet_with_header(&mut book, "台账", &COLUMNS, &styles)?;
     for (i, r) in ledger.rows.iter().enumerate() {
         let row = (i + 1) as u32;
         let c = &r.compound;

@@ -446,6 +446,11 @@ impl Store {
             .map_err(with_path)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(with_path)?;
+        // A statement's own journal (kept while a write with foreign keys or an upsert runs,
+        // to undo just that statement) stays in memory: in a temporary file it cost two
+        // system calls per page written, 860,000 of them for a register of 100,000 rows.
+        conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(with_path)?;
         // A file of an older version is backed up before it is upgraded; without a backup it
         // is not upgraded.
         let version: i64 = conn

@@ -12,6 +12,7 @@ use crate::model::{
 use crate::store::Store;
 use crate::ui::compound_list::RegisterView;
 
+mod compare;
 mod figures;
 mod packages;
 mod photos;
@@ -119,12 +120,17 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     spreadsheets()
 }
 
+/// Each figure of #21 beside the tool it is compared with (`yanshou bench --compare`).
+pub fn compare() -> anyhow::Result<()> {
+    compare::run()
+}
+
 /// The field package figures alone (`yanshou bench --only packages`).
 pub fn packages() -> anyhow::Result<()> {
     let dir = tempfile_dir()?;
     let packages = packages::run(&dir);
     let _ = std::fs::remove_dir_all(&dir);
-    packages
+    packages.map(|_| ())
 }
 
 /// The longest UI-thread stall opening each screen at 100,000 compounds

@@ -13,7 +13,7 @@ use crate::store::Store;
 use super::figures::{ms, stats, tempfile_dir};
 
 /// A 4000 × 3000 JPEG with the detail of a photo (texture everywhere, not flat colour).
-fn camera_jpeg() -> anyhow::Result<Vec<u8>> {
+pub(super) fn camera_jpeg() -> anyhow::Result<Vec<u8>> {
     let picture = image::RgbImage::from_fn(4000, 3000, |x, y| {
         let n = x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503);
         image::Rgb([

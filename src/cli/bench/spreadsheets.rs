@@ -104,34 +104,7 @@ fn register_import(
     rows: usize,
 ) -> anyhow::Result<()> {
     let path = dir.join(format!("register-{rows}.xlsx"));
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.write_string(0, 0, "洛宁县老旧小区改造台账")?;
-    for (c, h) in [
-        "序号",
-        "小区名称",
-        "所属乡镇",
-        "建成年代",
-        "楼栋数",
-        "户数",
-        "地址",
-    ]
-    .iter()
-    .enumerate()
-    {
-        sheet.write_string(2, c as u16, *h)?;
-    }
-    for i in 0..rows {
-        let row = (i + 3) as u32;
-        sheet.write_number(row, 0, (i + 1) as f64)?;
-        sheet.write_string(row, 1, format!("第{i:06}号小区"))?;
-        sheet.write_string(row, 2, &towns[i % towns.len()].name)?;
-        sheet.write_string(row, 3, format!("{}年", 1980 + i % 20))?;
-        sheet.write_number(row, 4, (1 + i % 12) as f64)?;
-        sheet.write_string(row, 5, format!("{}户", 10 + i % 300))?;
-        sheet.write_string(row, 6, format!("永宁大道 {} 号", i % 997))?;
-    }
-    book.save(&path)?;
+    write_register(&path, towns, rows)?;
 
     let mut store = Store::open(&dir.join(format!("register-{rows}.db")))?;
     let start = Instant::now();
@@ -161,5 +134,43 @@ fn register_import(
         ms(total),
         total.as_secs_f64() * 1e6 / rows as f64
     );
+    Ok(())
+}
+
+/// A register of `rows` compounds as offices keep it (a title, a header two rows down, 序号,
+/// 年, 户), written to `path`.
+pub(super) fn write_register(
+    path: &std::path::Path,
+    towns: &[crate::model::Town],
+    rows: usize,
+) -> anyhow::Result<()> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "洛宁县老旧小区改造台账")?;
+    for (c, h) in [
+        "序号",
+        "小区名称",
+        "所属乡镇",
+        "建成年代",
+        "楼栋数",
+        "户数",
+        "地址",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(2, c as u16, *h)?;
+    }
+    for i in 0..rows {
+        let row = (i + 3) as u32;
+        sheet.write_number(row, 0, (i + 1) as f64)?;
+        sheet.write_string(row, 1, format!("第{i:06}号小区"))?;
+        sheet.write_string(row, 2, &towns[i % towns.len()].name)?;
+        sheet.write_string(row, 3, format!("{}年", 1980 + i % 20))?;
+        sheet.write_number(row, 4, (1 + i % 12) as f64)?;
+        sheet.write_string(row, 5, format!("{}户", 10 + i % 300))?;
+        sheet.write_string(row, 6, format!("永宁大道 {} 号", i % 997))?;
+    }
+    book.save(path)?;
     Ok(())
 }
