@@ -60,6 +60,24 @@ pub struct RegisterView {
     pub partial_of: Option<u64>,
 }
 
+/// A register of 100,000 rows takes 10–20 ms to free: longer than a frame. A large one is
+/// freed on a thread of its own, so leaving the register (or reloading it) does not stall the
+/// window.
+impl Drop for RegisterView {
+    fn drop(&mut self) {
+        const LARGE: usize = 10_000;
+        if self.rows.len() < LARGE {
+            return;
+        }
+        let rows = std::mem::take(&mut self.rows);
+        let keys = std::mem::take(&mut self.keys);
+        let visible = std::mem::take(&mut self.visible);
+        let _ = std::thread::Builder::new()
+            .name("register-free".to_owned())
+            .spawn(move || drop((rows, keys, visible)));
+    }
+}
+
 /// The register's filters; `None` shows all.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RegisterFilter {
