@@ -4,6 +4,7 @@
 mod acceptance;
 mod access;
 pub mod backup;
+mod cached;
 mod compounds;
 mod create;
 mod error;
@@ -437,6 +438,8 @@ impl Store {
             None => StoreError::from(e),
         };
         conn.busy_timeout(BUSY_TIMEOUT).map_err(with_path)?;
+        // An import runs some 40 different statements per change; the default cache holds 16.
+        conn.set_prepared_statement_cache_capacity(128);
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(with_path)?;
         // WAL keeps readers and a writer apart; FULL syncs every commit, so a tick survives

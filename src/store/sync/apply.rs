@@ -8,6 +8,7 @@
 //! different from the one signed here refuses the whole package as tampering. The keeping of
 //! conflicts and the natural-key rules are in `keep.rs`.
 
+use crate::store::cached::Cached as _;
 use std::collections::HashSet;
 
 use rusqlite::hooks::Action;
@@ -216,7 +217,7 @@ impl<'a> Applier<'a> {
                     .table
                     .index_of(&found.column)
                     .is_some_and(|c| found.row[c] == found.theirs);
-                self.conn.execute(
+                self.conn.execute_cached(
                     "UPDATE conflict SET resolved_at = ?2, resolution = ?3, resolved_by = ?4
                      WHERE id = ?1",
                     rusqlite::params![
@@ -250,7 +251,7 @@ impl<'a> Applier<'a> {
                 if *value == Value::Null {
                     continue;
                 }
-                let there: bool = self.conn.query_row(
+                let there: bool = self.conn.query_row_cached(
                     &format!(
                         "SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE \"{}\" = ?1)",
                         link.parent, link.parent_column
@@ -510,7 +511,7 @@ impl<'a> Applier<'a> {
                 continue;
             }
             let filter = super::rows::snapshot_filter(table, super::Rows::Compound(compound));
-            let here: i64 = self.conn.query_row(
+            let here: i64 = self.conn.query_row_cached(
                 &format!("SELECT count(*) FROM \"{table}\" WHERE {filter}"),
                 rusqlite::named_params! { ":town": None::<String>, ":key": id },
                 |r| r.get(0),
@@ -534,7 +535,7 @@ impl<'a> Applier<'a> {
         };
         Ok(self
             .conn
-            .query_row(
+            .query_row_cached(
                 "SELECT coalesce(seal, (SELECT seal FROM seal_log l WHERE l.inspection_id = i.id
                                          ORDER BY seq DESC LIMIT 1))
                  FROM inspection i WHERE id = ?1",

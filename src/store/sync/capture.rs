@@ -4,6 +4,7 @@
 //! saved but not queued, or queued but not saved. A nested write that rolls back takes its
 //! session with it. The bookkeeping tables are not captured.
 
+use crate::store::cached::Cached as _;
 use rusqlite::Connection;
 use rusqlite::session::Session;
 
@@ -98,13 +99,13 @@ pub(crate) fn append(
 ) -> Result<i64, StoreError> {
     // After the last one, or (for a file that took over a laptop's identity from a key
     // file) after the laptop's last.
-    let seq: i64 = conn.query_row(
+    let seq: i64 = conn.query_row_cached(
         "SELECT max(coalesce((SELECT max(seq) FROM change_log WHERE origin = ?1), 0),
                     coalesce((SELECT seq_floor FROM device WHERE id = ?1), 0)) + 1",
         [&origin.id],
         |r| r.get(0),
     )?;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO change_log (origin, seq, kind, made_at, author, changeset, source_origin,
                                  source_seq, adjusted)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

@@ -4,6 +4,7 @@
 //! package, or the same changes again, change nothing. At the office, what a package changed
 //! becomes the office's own numbered changes, which it passes on to the other laptops.
 
+use crate::store::cached::Cached as _;
 use std::collections::BTreeMap;
 
 use rusqlite::{Connection, OptionalExtension};
@@ -193,7 +194,7 @@ impl Store {
         };
         let imported_at: Option<String> = self
             .conn
-            .query_row(
+            .query_row_cached(
                 "SELECT at FROM package_log WHERE id = ?1 AND direction = 'received'",
                 [&m.package_id],
                 |r| r.get(0),
@@ -307,7 +308,7 @@ impl Store {
                         let seq = capture.finish_as(conn, kind, from, applied.adjusted)?;
                         if let (Some(seq), EntryKind::Resolution) = (seq, kind) {
                             // A pick keeps when it was made: picks are ordered by it.
-                            conn.execute(
+                            conn.execute_cached(
                                 "UPDATE change_log SET made_at = ?3 WHERE origin = ?1 AND seq = ?2",
                                 rusqlite::params![origin.id, seq, entry.made_at],
                             )?;
@@ -344,7 +345,7 @@ impl Store {
     pub(crate) fn applied_up_to(&self, origin: &str) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .query_row(
+            .query_row_cached(
                 "SELECT applied_up_to FROM peer WHERE id = ?1",
                 [origin],
                 |r| r.get(0),
@@ -431,7 +432,7 @@ fn log_arrived_seals(store: &Store, signed_package: bool) -> Result<usize, Store
 /// refuse anyway, so the message can say what is missing).
 fn check_links(conn: &Connection) -> Result<(), StoreError> {
     let broken: Option<String> = conn
-        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .query_row_cached("PRAGMA foreign_key_check", [], |r| r.get(0))
         .optional()?;
     match broken {
         Some(table) => Err(super::apply::missing_parent(&table)),
@@ -455,7 +456,7 @@ fn record_received(
     } else {
         0
     };
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO peer (id, name, role, applied_up_to, sent_up_to)
          VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
@@ -470,7 +471,7 @@ fn record_received(
         ],
     )?;
     let counts = serde_json::to_string(&outcome.counts).unwrap_or_default();
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO package_log (id, direction, peer_id, peer_name, at, file_name, first_seq,
              last_seq, snapshot, counts, applied, skipped, conflicts, note)
          VALUES (?1, 'received', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",

@@ -1,6 +1,7 @@
 //! Keeping what a user must settle (conflicts, look-alikes), settling what a pick or a
 //! signature decides, and the natural-key rules (survey rounds that clash).
 
+use crate::store::cached::Cached as _;
 use std::collections::HashSet;
 
 use rusqlite::OptionalExtension;
@@ -28,7 +29,7 @@ impl Applier<'_> {
         let row_key = key_text(key);
         let later: Option<String> = self
             .conn
-            .query_row(
+            .query_row_cached(
                 "SELECT stamp FROM resolution_stamp
                  WHERE table_name = ?1 AND row_key = ?2 AND column_name = '*'",
                 (&table.name, &row_key),
@@ -38,7 +39,7 @@ impl Applier<'_> {
         if later.is_some_and(|l| l >= stamp) {
             return Ok(false);
         }
-        self.conn.execute(
+        self.conn.execute_cached(
             "INSERT INTO resolution_stamp (table_name, row_key, column_name, stamp)
              VALUES (?1, ?2, '*', ?3)
              ON CONFLICT DO UPDATE SET stamp = excluded.stamp",
@@ -65,7 +66,7 @@ impl Applier<'_> {
             let column = &table.columns[c];
             let later: Option<String> = self
                 .conn
-                .query_row(
+                .query_row_cached(
                     "SELECT stamp FROM resolution_stamp
                      WHERE table_name = ?1 AND row_key = ?2 AND column_name = ?3",
                     (&table.name, &row_key, column),
@@ -75,13 +76,13 @@ impl Applier<'_> {
             if later.is_some_and(|l| l >= stamp) {
                 continue;
             }
-            self.conn.execute(
+            self.conn.execute_cached(
                 "INSERT INTO resolution_stamp (table_name, row_key, column_name, stamp)
                  VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT DO UPDATE SET stamp = excluded.stamp",
                 (&table.name, &row_key, column, &stamp),
             )?;
-            self.conn.execute(
+            self.conn.execute_cached(
                 "UPDATE conflict SET resolved_at = ?4, resolved_by = ?5,
                      resolution = CASE WHEN ours IS ?6 THEN 'ours' ELSE 'theirs' END
                  WHERE table_name = ?1 AND row_key = ?2 AND column_name = ?3
@@ -126,7 +127,7 @@ impl Applier<'_> {
                 continue;
             }
             let column = &table.columns[*c];
-            let closed = self.conn.execute(
+            let closed = self.conn.execute_cached(
                 "UPDATE conflict SET resolved_at = ?4, resolution = 'theirs', resolved_by = ?5
                  WHERE table_name = ?1 AND row_key = ?2 AND column_name = ?3
                    AND resolved_at IS NULL",
@@ -147,7 +148,7 @@ impl Applier<'_> {
                 continue;
             }
             if closed == 0 {
-                self.conn.execute(
+                self.conn.execute_cached(
                     "INSERT INTO conflict (id, table_name, row_key, compound_id, record,
                          column_name, ours, theirs, origin, origin_name, seq, their_time,
                          package_id, detected_at, resolved_at, resolution, resolved_by)
@@ -186,7 +187,7 @@ impl Applier<'_> {
         for inspection in arriving {
             let sealed: Option<bool> = self
                 .conn
-                .query_row(
+                .query_row_cached(
                     "SELECT seal IS NOT NULL FROM inspection WHERE id = ?1",
                     [&inspection],
                     |r| r.get(0),
@@ -251,7 +252,7 @@ impl Applier<'_> {
     ) -> Result<(), StoreError> {
         let record = record_label(self.conn, table, row)?;
         let compound = compound_of(self.conn, table, row)?;
-        self.conn.execute(
+        self.conn.execute_cached(
             "INSERT INTO conflict (id, table_name, row_key, compound_id, record, column_name,
                  ours, theirs, origin, origin_name, seq, their_time, package_id, detected_at,
                  resolved_at, resolution, resolved_by)
@@ -353,7 +354,7 @@ impl Applier<'_> {
         // The same conflict still open is not kept twice; its other side is brought up to date.
         let open: Option<String> = self
             .conn
-            .query_row(
+            .query_row_cached(
                 "SELECT id FROM conflict WHERE table_name = ?1 AND row_key = ?2
                      AND column_name = ?3 AND resolved_at IS NULL",
                 (&table.name, &row_key, column),
@@ -362,7 +363,7 @@ impl Applier<'_> {
             .optional()?;
         match open {
             Some(id) => {
-                self.conn.execute(
+                self.conn.execute_cached(
                     "UPDATE conflict SET theirs = ?2, origin = ?3, origin_name = ?4, seq = ?5,
                          their_time = ?6, package_id = ?7
                      WHERE id = ?1",
@@ -378,7 +379,7 @@ impl Applier<'_> {
                 )?;
             }
             None => {
-                self.conn.execute(
+                self.conn.execute_cached(
                     "INSERT INTO conflict (id, table_name, row_key, compound_id, record,
                          column_name, ours, theirs, origin, origin_name, seq, their_time,
                          package_id, detected_at, only_ours)
@@ -426,7 +427,7 @@ impl Applier<'_> {
         let (Some(o), Some(r)) = (table.index_of(owner), table.index_of("round")) else {
             return Ok(());
         };
-        let taken: bool = self.conn.query_row(
+        let taken: bool = self.conn.query_row_cached(
             &format!(
                 "SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE \"{owner}\" = ?1 AND round = ?2)",
                 table.name
@@ -437,7 +438,7 @@ impl Applier<'_> {
         if !taken {
             return Ok(());
         }
-        let next: i64 = self.conn.query_row(
+        let next: i64 = self.conn.query_row_cached(
             &format!(
                 "SELECT coalesce(max(round), 0) + 1 FROM \"{}\" WHERE \"{owner}\" = ?1",
                 table.name
@@ -446,7 +447,7 @@ impl Applier<'_> {
             |q| q.get(0),
         )?;
         if !self.from.at_office {
-            self.conn.execute(
+            self.conn.execute_cached(
                 &format!(
                     "UPDATE \"{}\" SET round = ?3 WHERE \"{owner}\" = ?1 AND round = ?2",
                     table.name
@@ -489,7 +490,7 @@ impl Applier<'_> {
             // A round of this file not yet numbered at the office may hold that number: it
             // moves on (the office numbers it when it gets there).
             if let (Some(o), Some(id)) = (table.index_of("compound_id"), table.index_of("id")) {
-                self.conn.execute(
+                self.conn.execute_cached(
                     "UPDATE survey SET round = (SELECT max(round) + 1 FROM survey
                                                 WHERE compound_id = ?1)
                      WHERE compound_id = ?1 AND round = ?2 AND id <> ?3",
@@ -512,7 +513,7 @@ impl Applier<'_> {
         };
         let twin: Option<String> = self
             .conn
-            .query_row(
+            .query_row_cached(
                 "SELECT id FROM compound WHERE name = ?1 AND town_id IS ?2 AND address = ?3
                      AND id <> ?4 AND is_sample = 0
                  ORDER BY created_at LIMIT 1",
@@ -523,7 +524,7 @@ impl Applier<'_> {
         let (Some(kept), Value::Text(other)) = (twin, get("id")) else {
             return Ok(());
         };
-        self.conn.execute(
+        self.conn.execute_cached(
             "INSERT INTO duplicate (id, kept, other, package_id, detected_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             (
