@@ -284,3 +284,80 @@ fn keys_travel_by_enrolment_and_key_files_from_the_command_line() {
     );
     assert!(!over.status.success());
 }
+
+#[test]
+fn package_messages_count_records_and_say_what_was_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("县办.db");
+    let laptop = dir.path().join("笔记本.db");
+    succeeded(on(
+        &office,
+        &["identity", "--name", "县办", "--role", "office"],
+    ));
+    succeeded(on(&laptop, &["identity", "--name", "外业甲"]));
+
+    // Before any exchange, `--to` says how to start.
+    let first = dir.path().join("first.yspkg");
+    let refused = on(
+        &laptop,
+        &[
+            "export-package",
+            "--to",
+            "县办",
+            "--out",
+            first.to_str().unwrap(),
+        ],
+    );
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("还没有与任何电脑交换过数据包") && said.contains("不要加 --to"),
+        "{said}"
+    );
+
+    // 55 compounds registered in one go: one entry, 55 records.
+    let sheet = dir.path().join("名册.csv");
+    let mut csv = String::from("序号,小区名称,所属乡镇,建成年代\n");
+    for i in 0..55 {
+        csv.push_str(&format!("{},第{i:02}号小区,城关镇,1990\n", i + 1));
+    }
+    std::fs::write(&sheet, csv).unwrap();
+    succeeded(on(&laptop, &["import-register", sheet.to_str().unwrap()]));
+    succeeded(on(
+        &laptop,
+        &["export-package", "--out", first.to_str().unwrap()],
+    ));
+    let said = succeeded(on(&office, &["import-package", first.to_str().unwrap()]));
+    assert!(said.contains("采用了 55 条记录的改动"), "{said}");
+    assert!(said.contains("新增 55、修改 0、删除 0"), "{said}");
+    assert!(!said.contains("项变更"), "{said}");
+    assert!(!said.contains("待处理"), "{said}");
+
+    // The same package again: nothing written, and said so.
+    let said = succeeded(on(&office, &["import-package", first.to_str().unwrap()]));
+    assert!(
+        said.contains("以前已导入过，本次没有写入任何内容"),
+        "{said}"
+    );
+
+    // The same changes in another package: the records are unchanged, the package is logged.
+    let again = dir.path().join("again.yspkg");
+    succeeded(on(
+        &laptop,
+        &["export-package", "--out", again.to_str().unwrap()],
+    ));
+    let said = succeeded(on(&office, &["import-package", again.to_str().unwrap()]));
+    assert!(
+        said.contains("本机的记录没有改动") && said.contains("交换记录"),
+        "{said}"
+    );
+    assert!(!said.contains("本次没有改动"), "{said}");
+
+    // `peers` says what was exchanged, not "第 1-0 号".
+    let peers = succeeded(on(&office, &["peers"]));
+    assert!(
+        peers.contains("已收到对方第 1-") && peers.contains("尚未向对方发出本机的变更"),
+        "{peers}"
+    );
+    assert!(!peers.contains("1-0 号"), "{peers}");
+}

@@ -457,9 +457,29 @@ fn a_new_laptop_is_set_up_from_one_office_package_with_its_towns_compounds() {
     let dir = tempfile::tempdir().unwrap();
     let mut office = Machine::new(dir.path(), "县办", Role::Office);
     let towns = office.store.towns().unwrap();
-    for (name, town) in [("城关小区", towns[0].id), ("镇上小区", towns[1].id)] {
+    // Clusters: one of the town, one of another town, and one without a town that holds a
+    // compound of the town.
+    let cluster = |name: &str, town| yanshou::model::Cluster {
+        id: yanshou::model::ClusterId::new(),
+        name: name.to_owned(),
+        town_id: town,
+        plan_year: Some(2024),
+    };
+    let (ours, theirs, shared) = (
+        cluster("城关片区", Some(towns[0].id)),
+        cluster("镇上片区", Some(towns[1].id)),
+        cluster("跨镇片区", None),
+    );
+    for k in [&ours, &theirs, &shared] {
+        office.store.save_cluster(k).unwrap();
+    }
+    for (name, town, cluster) in [
+        ("城关小区", towns[0].id, Some(shared.id)),
+        ("镇上小区", towns[1].id, None),
+    ] {
         let mut c = common::compound(name);
         c.town_id = Some(town);
+        c.cluster_id = cluster;
         office.store.save_compound(&c).unwrap();
     }
     let mut laptop = Machine::new(dir.path(), "新笔记本", Role::Field);
@@ -481,6 +501,19 @@ fn a_new_laptop_is_set_up_from_one_office_package_with_its_towns_compounds() {
         .collect();
     assert_eq!(names, vec!["城关小区".to_owned()]);
     assert_eq!(laptop.store.towns().unwrap(), towns);
+    // What `--town` says it gives: the town's clusters and its compounds' clusters, not the
+    // other towns'.
+    let mut clusters: Vec<String> = laptop
+        .store
+        .clusters()
+        .unwrap()
+        .into_iter()
+        .map(|k| k.name)
+        .collect();
+    clusters.sort();
+    let mut expected = vec!["城关片区".to_owned(), "跨镇片区".to_owned()];
+    expected.sort();
+    assert_eq!(clusters, expected);
     // A change at the office to a compound of another town is not the laptop's business: no
     // conflict about a record it never had.
     let mut elsewhere = office
@@ -505,6 +538,23 @@ fn a_new_laptop_is_set_up_from_one_office_package_with_its_towns_compounds() {
     let outcome = office.receive(&laptop.send(Some(&office))).unwrap();
     assert_eq!(outcome.applied, 1, "{}", outcome.summary());
     assert_eq!(office.store.compound_rows().unwrap().len(), 3);
+}
+
+#[test]
+fn export_package_town_help_says_what_it_exports() {
+    use clap::CommandFactory as _;
+    let mut cli = yanshou::cli::Cli::command();
+    let export = cli.find_subcommand_mut("export-package").unwrap();
+    let town = export
+        .get_arguments()
+        .find(|a| a.get_id() == "town")
+        .unwrap();
+    let help = town.get_help().unwrap().to_string();
+    assert!(
+        help.contains("片区") && help.contains("其他乡镇的小区和片区不导出"),
+        "{help}"
+    );
+    assert!(!help.contains("全部乡镇和片区"), "{help}");
 }
 
 #[test]

@@ -23,7 +23,18 @@ pub fn export_package(
         Some(to) => {
             let peers = store.peers()?;
             let Some(peer) = peers.iter().find(|p| p.id == to || p.name == to) else {
-                bail!("不认识接收方“{to}”：用 `yanshou peers` 查看与本机交换过数据包的电脑。");
+                if peers.is_empty() {
+                    bail!(
+                        "本机还没有与任何电脑交换过数据包，所以还不认识“{to}”。第一次发给县办时不要加 --to\
+                         （`yanshou export-package --out 文件.yspkg` 导出给未见过的接收方）；县办导入后会认识本机，\
+                         县办发回的数据包导入本机后，本机也就认识县办了，以后可以用 --to。"
+                    );
+                }
+                let names: Vec<&str> = peers.iter().map(|p| p.name.as_str()).collect();
+                bail!(
+                    "不认识接收方“{to}”：本机与这些电脑交换过数据包：{}。发给新的接收方请不加 --to。",
+                    names.join("、")
+                );
             };
             Some(peer.id.clone())
         }
@@ -113,13 +124,19 @@ pub fn peers(store: &Store) -> anyhow::Result<()> {
     let peers = store.peers()?;
     outln!("交换过数据包的电脑（{} 台）", peers.len());
     for p in peers {
+        let received = match p.applied_up_to {
+            0 => "尚未收到对方的变更".to_owned(),
+            n => format!("已收到对方第 1-{n} 号变更"),
+        };
+        let sent = match p.sent_up_to {
+            0 => "尚未向对方发出本机的变更".to_owned(),
+            n => format!("已发出本机第 1-{n} 号变更"),
+        };
         outln!(
-            "  {}  {}（{}）  已收到对方第 1-{} 号变更，已发出本机第 1-{} 号变更",
+            "  {}  {}（{}）  {received}，{sent}",
             p.id,
             p.name,
-            p.role.label(),
-            p.applied_up_to,
-            p.sent_up_to
+            p.role.label()
         );
     }
     let known = store.known_devices()?;

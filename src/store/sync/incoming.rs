@@ -69,36 +69,60 @@ impl ImportOutcome {
         text
     }
 
+    /// Records the package brought (rows inserted, updated or deleted), whatever became of them.
+    pub fn records(&self) -> u64 {
+        self.counts
+            .values()
+            .map(|c| c.inserts + c.updates + c.deletes)
+            .sum()
+    }
+
     fn what_arrived(&self) -> String {
         if self.repeated {
             return format!(
-                "此数据包（来自{}）以前已导入过，本次没有改动。",
+                "此数据包（来自{}）以前已导入过，本次没有写入任何内容。",
                 self.source_name
             );
         }
         if self.applied == 0 {
             return format!(
-                "来自{}的数据包没有新内容（{} 项变更本机已有），本次没有改动。",
+                "来自{}的数据包没有新内容（{} 批变更本机已有）：本机的记录没有改动，只在交换记录中记下收到了此数据包（导入前已备份）。",
                 self.source_name, self.already_here
             );
         }
-        let mut text = format!("已导入来自{}的 {} 项变更", self.source_name, self.applied);
+        let records = self.records();
+        let refused = (self.stale + self.orphaned) as u64;
+        let taken = records.saturating_sub(refused);
+        let (inserts, updates, deletes) = self.counts.values().fold((0, 0, 0), |(i, u, d), c| {
+            (i + c.inserts, u + c.updates, d + c.deletes)
+        });
+        let mut text = if taken == 0 {
+            format!(
+                "来自{}的数据包已读取，其中 {records} 条记录的改动都没有采用（原因见下）",
+                self.source_name
+            )
+        } else {
+            format!(
+                "已导入来自{}的数据包：采用了 {taken} 条记录的改动（包中共 {records} 条：新增 {inserts}、修改 {updates}、删除 {deletes}）",
+                self.source_name
+            )
+        };
         if self.already_here > 0 {
-            text.push_str(&format!("（另有 {} 项本机已有）", self.already_here));
+            text.push_str(&format!("，另有 {} 批变更本机已有", self.already_here));
         }
         if self.sealed > 0 {
             text.push_str(&format!("，{} 份已签字记录核验一致", self.sealed));
         }
         if self.conflicts > 0 || self.duplicates > 0 {
             text.push_str(&format!(
-                "。待处理：{} 处冲突、{} 对疑似重复小区，请在“冲突处理”中逐项选择",
+                "。待处理：{} 处冲突、{} 对疑似重复，请在“冲突处理”中逐项选择",
                 self.conflicts, self.duplicates
             ));
         }
         text.push('。');
         if self.stale > 0 {
             text.push_str(&format!(
-                "{} 项改动针对本机已签字锁定的记录，未采用（签字记录不能改动，如需更正请新建一轮）。",
+                "{} 条记录的改动针对本机已签字锁定的记录，未采用（签字记录不能改动，如需更正请新建一轮）。",
                 self.stale
             ));
         }
@@ -110,7 +134,7 @@ impl ImportOutcome {
         }
         if self.orphaned > 0 {
             text.push_str(&format!(
-                "{} 项对方新增的内容所属的小区或记录已在本机删除，未采用（删除保持有效）。",
+                "{} 条对方新增的记录所属的小区或记录已在本机删除，未采用（删除保持有效）。",
                 self.orphaned
             ));
         }
@@ -228,6 +252,14 @@ impl Store {
         self.with_backup_before(crate::store::backup::BackupReason::BeforeImport, |store| {
             store.apply_package_entries(package, file_name, &me, progress, start, &mut outcome)
         })?;
+        // What waits for a user now: a conflict a later change of the same package settled
+        // is not waiting.
+        (outcome.conflicts, outcome.duplicates) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM conflict WHERE package_id = ?1 AND resolved_at IS NULL),
+                    (SELECT count(*) FROM duplicate WHERE package_id = ?1 AND resolved_at IS NULL)",
+            [&m.package_id],
+            |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
+        )?;
         Ok(outcome)
     }
 
