@@ -878,3 +878,140 @@ fn key_of_file(path: &std::path::Path) -> yanshou::model::device_key::DeviceKey 
         .unwrap();
     yanshou::model::device_key::DeviceKey::from_secret(&secret).unwrap()
 }
+
+/// A fuzz loop (seeded, so a failure can be replayed): a real package's changesets mutated
+/// (bytes flipped, cut, doubled, swapped) and signed again by the sender, as a careless or
+/// hostile sender could. Every mutation is either applied or refused whole, with the office
+/// file byte-identical and a Chinese message that blames the package, never SQLite's English.
+#[test]
+fn mutated_packages_are_refused_in_chinese_with_the_office_file_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut laptop = Machine::new(dir.path(), "外业庚", Role::Field);
+    let (_, id) = common::store_with_inspection(&mut laptop.store, "模糊测试小区");
+    common::pass_every_item(&mut laptop.store, id);
+    laptop
+        .store
+        .add_photos(id, "XQ-SR-01", &[common::ui::prepared_photo("现场.jpg")])
+        .unwrap();
+    for name in ["甲小区", "乙小区"] {
+        laptop.store.save_compound(&common::compound(name)).unwrap();
+    }
+    let package = laptop.send(None);
+    let entries = yanshou::import::package::read_package(&package)
+        .unwrap()
+        .entries
+        .len();
+    let mut seed: u64 = 0x5eed_2026_1207;
+    let mut next = move |below: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % below.max(1) as u64) as usize
+    };
+    let (mut applied, mut refused) = (0, 0);
+    for round in 0..120 {
+        let office_dir = dir.path().join(format!("office-{round}"));
+        std::fs::create_dir_all(&office_dir).unwrap();
+        let mut office = Machine::new(&office_dir, "县办", Role::Office);
+        let before = file_bytes(&office.path);
+        let which = next(entries);
+        let (how, at, byte) = (next(4), next(1 << 20), next(256) as u8);
+        let out = dir.path().join(format!("fuzz-{round}.yspkg"));
+        rewritten(&package, &laptop.path, &out, |e| {
+            let bytes = &mut e[which].changeset;
+            let len = bytes.len().max(1);
+            match how {
+                0 => {
+                    if let Some(b) = bytes.get_mut(at % len) {
+                        *b ^= byte | 1;
+                    }
+                }
+                1 => bytes.truncate(at % len),
+                2 => {
+                    let copy = bytes[at % len..].to_vec();
+                    bytes.extend(copy);
+                }
+                _ => {
+                    let (a, b) = (at % len, (at / 7) % len);
+                    if a < bytes.len() && b < bytes.len() {
+                        bytes.swap(a, b);
+                        bytes[a] = bytes[a].wrapping_add(byte);
+                    }
+                }
+            }
+        });
+        match office.receive(&out) {
+            Ok(_) => applied += 1,
+            Err(e) => {
+                refused += 1;
+                let words = e.to_string();
+                for english in [
+                    "Error code",
+                    "constraint failed",
+                    "malformed",
+                    "SQLite",
+                    "sqlite",
+                    "no such",
+                    "datatype",
+                ] {
+                    assert!(
+                        !words.contains(english),
+                        "round {round} (entry {which}, how {how}): {words}"
+                    );
+                }
+                assert!(
+                    words.contains("数据包") && words.contains("本机数据未改动"),
+                    "round {round}: {words}"
+                );
+                assert_eq!(file_bytes(&office.path), before, "round {round}: {words}");
+            }
+        }
+    }
+    eprintln!("120 mutated packages: {applied} applied, {refused} refused");
+    assert!(refused > 0);
+}
+
+/// A package whose rows the form would refuse, or with a value beyond the limits, is refused
+/// whole with the office file as it was (200,000 compounds in one entry, a 300 MB blob and a
+/// year 1700 used to go in).
+#[test]
+fn rows_the_form_would_refuse_and_oversized_values_are_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let before = file_bytes(&office.path);
+
+    // A compound built in 1700, written past the form (another tool), sent as a snapshot.
+    let mut odd = Machine::new(dir.path(), "外业辛", Role::Field);
+    odd.store
+        .save_compound(&common::compound("古城小区"))
+        .unwrap();
+    odd.store
+        .connection()
+        .execute("UPDATE compound SET year_built = 1700", [])
+        .unwrap();
+    let package = odd.send_scope(None, yanshou::store::sync::Scope::Everything { town: None });
+    let words = office.receive(&package).unwrap_err().to_string();
+    assert!(
+        words.contains("古城小区") && words.contains("1700") && words.contains("本机数据未改动"),
+        "{words}"
+    );
+    assert_eq!(file_bytes(&office.path), before);
+
+    // A photo of 40 MB.
+    let mut big = Machine::new(dir.path(), "外业壬", Role::Field);
+    let (_, id) = common::store_with_inspection(&mut big.store, "大照片小区");
+    big.store
+        .add_photos(id, "XQ-SR-01", &[common::ui::prepared_photo("现场.jpg")])
+        .unwrap();
+    big.store
+        .connection()
+        .execute("UPDATE photo SET jpeg = zeroblob(40 * 1024 * 1024)", [])
+        .unwrap();
+    let package = big.send_scope(None, yanshou::store::sync::Scope::Everything { town: None });
+    let words = office.receive(&package).unwrap_err().to_string();
+    assert!(
+        words.contains("40 MB") && words.contains("上限") && words.contains("本机数据未改动"),
+        "{words}"
+    );
+    assert_eq!(file_bytes(&office.path), before);
+}

@@ -25,6 +25,8 @@ pub enum PackageError {
         "数据包“{name}”的内容与其校验值不符（可能在传输中损坏或被改动）：请让对方重新导出一份。本机数据未改动。"
     )]
     HashMismatch { name: String },
+    #[error("数据包“{name}”{what}：不是本程序正常导出的数据包，已拒绝。本机数据未改动。")]
+    TooLarge { name: String, what: String },
     #[error("数据包“{name}”的格式是“{format}”，本程序读不了：请先升级本机程序。本机数据未改动。")]
     UnknownFormat { name: String, format: String },
     #[error(
@@ -36,6 +38,12 @@ pub enum PackageError {
         fingerprint: String,
     },
 }
+
+/// The largest package read: a county's whole file with every photo is far smaller.
+const MAX_PACKAGE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// The most entries, and the largest one, a package may hold.
+const MAX_ENTRIES: i64 = 1_000_000;
+const MAX_ENTRY_BYTES: i64 = 512 * 1024 * 1024;
 
 /// Reads and checks the package at `path`.
 pub fn read_package(path: &Path) -> Result<Package, PackageError> {
@@ -59,6 +67,16 @@ pub fn read_package(path: &Path) -> Result<Package, PackageError> {
     let length = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if length != declared_length(&head) {
         return Err(PackageError::Damaged(name));
+    }
+    if length > MAX_PACKAGE_BYTES {
+        return Err(PackageError::TooLarge {
+            name,
+            what: format!(
+                "有 {} MB，超过了 {} MB 的上限",
+                length / 1_048_576,
+                MAX_PACKAGE_BYTES / 1_048_576
+            ),
+        });
     }
     // Read as it is, on a read-only stick too, leaving nothing beside it.
     let uri = format!("{}?immutable=1", crate::store::file_uri(path));
@@ -119,6 +137,24 @@ pub fn read_package(path: &Path) -> Result<Package, PackageError> {
             format: manifest.format,
         });
     };
+    // Measured before anything is loaded: a forged entry of a gigabyte is not read into memory.
+    let (count, largest): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), coalesce(max(length(changeset)), 0) FROM entry",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(damaged)?;
+    if count > MAX_ENTRIES || largest > MAX_ENTRY_BYTES {
+        return Err(PackageError::TooLarge {
+            name,
+            what: format!(
+                "有 {count} 批变更，最大的一批 {} MB（上限 {MAX_ENTRIES} 批、每批 {} MB）",
+                largest / 1_048_576,
+                MAX_ENTRY_BYTES / 1_048_576
+            ),
+        });
+    }
     let entries = read_entries(&conn).map_err(damaged)?;
     if payload_hash(&entries) != manifest.payload_sha256 {
         return Err(PackageError::HashMismatch { name });
