@@ -1015,3 +1015,63 @@ fn rows_the_form_would_refuse_and_oversized_values_are_refused_whole() {
     );
     assert_eq!(file_bytes(&office.path), before);
 }
+
+/// A cluster made under the same name on two laptops is offered for merging at the office,
+/// like a compound; merged, the office has one cluster with both laptops' compounds. A cluster
+/// of the same name but another plan year is a different cluster.
+#[test]
+fn clusters_made_twice_under_one_name_are_offered_for_merging() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut sent = Vec::new();
+    for (laptop, year, compound) in [
+        ("外业子", 2024, "东城一号院"),
+        ("外业丑", 2024, "东城二号院"),
+        ("外业寅", 2025, "东城三号院"),
+    ] {
+        let mut m = Machine::new(dir.path(), laptop, Role::Field);
+        let cluster = yanshou::model::Cluster {
+            id: yanshou::model::ClusterId::new(),
+            name: "东城片区".to_owned(),
+            town_id: None,
+            plan_year: Some(year),
+        };
+        m.store.save_cluster(&cluster).unwrap();
+        let mut c = common::compound(compound);
+        c.cluster_id = Some(cluster.id);
+        m.store.save_compound(&c).unwrap();
+        sent.push(m.send(None));
+    }
+    office.receive(&sent[0]).unwrap();
+    let outcome = office.receive(&sent[1]).unwrap();
+    assert_eq!(outcome.duplicates, 1, "{}", outcome.summary());
+    assert!(
+        outcome.summary().contains("1 对疑似重复"),
+        "{}",
+        outcome.summary()
+    );
+    let outcome = office.receive(&sent[2]).unwrap();
+    assert_eq!(outcome.duplicates, 0, "another year: {}", outcome.summary());
+
+    let offers = office.store.duplicates().unwrap();
+    assert_eq!(offers.len(), 1);
+    assert_eq!(offers[0].kind_label(), "片区");
+    assert_eq!(offers[0].address, "2024 年计划");
+    office.store.resolve_duplicate(&offers[0].id, true).unwrap();
+    let clusters = office.store.clusters().unwrap();
+    assert_eq!(clusters.len(), 2, "{clusters:?}");
+    let merged = clusters.iter().find(|k| k.plan_year == Some(2024)).unwrap();
+    let mut members: Vec<String> = office
+        .store
+        .cluster_rows(merged.id)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.compound.name)
+        .collect();
+    members.sort();
+    assert_eq!(
+        members,
+        vec!["东城一号院".to_owned(), "东城二号院".to_owned()]
+    );
+    assert!(office.store.duplicates().unwrap().is_empty());
+}

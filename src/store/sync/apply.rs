@@ -326,6 +326,7 @@ impl<'a> Applier<'a> {
             }
             match table.insert(self.conn, &row) {
                 Ok(()) if table.name == "compound" => self.offer_merge(table, &row)?,
+                Ok(()) if table.name == "cluster" => self.offer_cluster_merge(table, &row)?,
                 Ok(()) => {}
                 // A part of a record signed here.
                 Err(StoreError::ReadOnlyRecord(_)) if weight == Weight::Signed => {

@@ -538,4 +538,45 @@ impl Applier<'_> {
         self.applied.duplicates += 1;
         Ok(())
     }
+
+    /// A cluster that arrives with the name of one already here (and the same plan year, where
+    /// both give one): both are kept, and a user is offered to merge them.
+    pub(super) fn offer_cluster_merge(
+        &mut self,
+        table: &Table,
+        row: &[Value],
+    ) -> Result<(), StoreError> {
+        let get = |c: &str| {
+            table
+                .index_of(c)
+                .map(|i| row[i].clone())
+                .unwrap_or(Value::Null)
+        };
+        let twin: Option<String> = self
+            .conn
+            .query_row_cached(
+                "SELECT id FROM cluster WHERE name = ?1 AND id <> ?3
+                     AND (plan_year IS NULL OR ?2 IS NULL OR plan_year = ?2)
+                 ORDER BY created_at LIMIT 1",
+                (get("name"), get("plan_year"), get("id")),
+                |r| r.get(0),
+            )
+            .optional()?;
+        let (Some(kept), Value::Text(other)) = (twin, get("id")) else {
+            return Ok(());
+        };
+        self.conn.execute_cached(
+            "INSERT INTO duplicate (id, kept, other, package_id, detected_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            (
+                uuid::Uuid::now_v7().to_string(),
+                kept,
+                other,
+                self.from.package_id,
+                now(),
+            ),
+        )?;
+        self.applied.duplicates += 1;
+        Ok(())
+    }
 }
