@@ -124,57 +124,20 @@ pub fn show(
             commands,
         );
     });
-    egui::Grid::new("cluster_members")
-        .striped(true)
-        .spacing([16.0, 4.0])
-        .show(ui, |ui| {
-            for title in [
-                "小区",
-                "建成年份",
-                "户数",
-                "资格",
-                "调查",
-                "小区验收",
-                "校验码",
-            ] {
-                ui.strong(title);
-            }
-            ui.end_row();
-            for row in &view.members {
-                let acceptance = view
-                    .acceptances
-                    .iter()
-                    .find(|a| a.compound_id == row.compound.id);
-                let c = &row.compound;
-                CommandButton::new(Command::Show(Screen::Compound(c.id)))
-                    .text(&c.name)
-                    .link()
-                    .show(ui, commands);
-                ui.label(
-                    c.year_built
-                        .map(|y| y.to_string())
-                        .unwrap_or_else(|| "—".into()),
-                );
-                ui.label(
-                    c.households
-                        .map(|y| y.to_string())
-                        .unwrap_or_else(|| "—".into()),
-                );
-                ui.label(eligibility_text(row.eligibility, ui.visuals()));
-                ui.label(row.survey_status.label());
-                match acceptance {
-                    Some(a) => {
-                        ui.label(member_status_text(a.status, ui.visuals()));
-                        ui.label(a.code.as_deref().unwrap_or("—"));
-                    }
-                    None => {
-                        ui.label("—");
-                        ui.label("—");
-                    }
-                }
-                ui.end_row();
-            }
-        });
+    // A large cluster's members scroll in a box of their own, and only the rows in sight are
+    // laid out: 300 members took 10–19 ms in the first frame.
+    if view.members.len() > MEMBERS_IN_FULL {
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+        egui::ScrollArea::vertical()
+            .id_salt("cluster_members_scroll")
+            .max_height(row_height * MEMBERS_IN_FULL as f32)
+            .auto_shrink([false, true])
+            .show_rows(ui, row_height, view.members.len() + 1, |ui, range| {
+                members_grid(ui, view, range, commands);
+            });
+    } else {
+        members_grid(ui, view, 0..view.members.len() + 1, commands);
+    }
     ui.add_space(10.0);
     ui.separator();
     cluster_acceptance(ui, view, commands);
@@ -367,4 +330,70 @@ fn parse_minutes(text: &str) -> Result<Option<u32>, String> {
         Ok(m) if m <= 600 => Ok(Some(m)),
         _ => Err("步行分钟应为 0–600 的整数".to_owned()),
     }
+}
+
+/// Up to this many members are listed in the page itself; more scroll in a box.
+const MEMBERS_IN_FULL: usize = 40;
+
+/// The members table: the header as row 0, then the members in `rows` (1-based).
+fn members_grid(
+    ui: &mut egui::Ui,
+    view: &ClusterView,
+    rows: std::ops::Range<usize>,
+    commands: &mut Vec<Command>,
+) {
+    egui::Grid::new("cluster_members")
+        .striped(true)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            if rows.start == 0 {
+                for title in [
+                    "小区",
+                    "建成年份",
+                    "户数",
+                    "资格",
+                    "调查",
+                    "小区验收",
+                    "校验码",
+                ] {
+                    ui.strong(title);
+                }
+                ui.end_row();
+            }
+            let members = &view.members[rows.start.saturating_sub(1)..rows.end.saturating_sub(1)];
+            for row in members {
+                let acceptance = view
+                    .acceptances
+                    .iter()
+                    .find(|a| a.compound_id == row.compound.id);
+                let c = &row.compound;
+                CommandButton::new(Command::Show(Screen::Compound(c.id)))
+                    .text(&c.name)
+                    .link()
+                    .show(ui, commands);
+                ui.label(
+                    c.year_built
+                        .map(|y| y.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                );
+                ui.label(
+                    c.households
+                        .map(|y| y.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                );
+                ui.label(eligibility_text(row.eligibility, ui.visuals()));
+                ui.label(row.survey_status.label());
+                match acceptance {
+                    Some(a) => {
+                        ui.label(member_status_text(a.status, ui.visuals()));
+                        ui.label(a.code.as_deref().unwrap_or("—"));
+                    }
+                    None => {
+                        ui.label("—");
+                        ui.label("—");
+                    }
+                }
+                ui.end_row();
+            }
+        });
 }

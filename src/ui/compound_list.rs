@@ -69,12 +69,11 @@ impl Drop for RegisterView {
         if self.rows.len() < LARGE {
             return;
         }
-        let rows = std::mem::take(&mut self.rows);
-        let keys = std::mem::take(&mut self.keys);
-        let visible = std::mem::take(&mut self.visible);
-        let _ = std::thread::Builder::new()
-            .name("register-free".to_owned())
-            .spawn(move || drop((rows, keys, visible)));
+        crate::ui::free_in_background((
+            std::mem::take(&mut self.rows),
+            std::mem::take(&mut self.keys),
+            std::mem::take(&mut self.visible),
+        ));
     }
 }
 

@@ -52,3 +52,11 @@ pub fn file_dialogs_available() -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file()));
     portal || zenity
 }
+
+/// Frees `value` on a thread of its own (a view of 100,000 rows takes longer than a frame
+/// to free). If no thread can be started, it is freed here.
+pub(crate) fn free_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("view-free".to_owned())
+        .spawn(move || drop(value));
+}

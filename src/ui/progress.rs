@@ -32,6 +32,20 @@ pub struct ProgressView {
     grouped: Option<(Option<i32>, [Groups; 2])>,
 }
 
+/// 100,000 compounds' progress take 10 ms and more to free: a large view is freed on a
+/// thread of its own, so leaving the progress page does not stall the window.
+impl Drop for ProgressView {
+    fn drop(&mut self) {
+        if self.items.len() >= 10_000 {
+            crate::ui::free_in_background((
+                std::mem::take(&mut self.items),
+                std::mem::take(&mut self.funding),
+                self.grouped.take(),
+            ));
+        }
+    }
+}
+
 /// One grouping's rows: a name and its tallies.
 type Groups = Vec<(String, std::collections::BTreeMap<Milestone, Tally>)>;
 
@@ -93,6 +107,9 @@ impl ProgressView {
         let items = store.progress_items()?;
         let targets = store.targets()?;
         let years = by_year(&items, &targets, report_years(&items, &targets, today));
+        // The tables of every year, counted here (on the loading thread for a large file)
+        // rather than in the first frame: 10 ms at 100,000 compounds.
+        let grouped = Some((None, group(&items, None)));
         Ok(Self {
             items,
             targets,
@@ -103,7 +120,7 @@ impl ProgressView {
             funding: store.funding_rows()?,
             target_history: store.target_history()?,
             target_form: TargetForm::default(),
-            grouped: None,
+            grouped,
         })
     }
 
@@ -116,6 +133,14 @@ impl ProgressView {
         self.households = households;
         self.target_form = form;
     }
+}
+
+/// The town and cluster tables of `year` (`None`: every year).
+fn group(items: &[CompoundProgress], year: Option<i32>) -> [Groups; 2] {
+    [
+        by_group(items, |c| c.town.as_str(), year),
+        by_group(items, |c| c.cluster.as_str(), year),
+    ]
 }
 
 fn year_label(year: Option<i32>, target: Option<&Target>) -> String {
@@ -345,11 +370,7 @@ fn groups(ui: &mut egui::Ui, view: &mut ProgressView) {
     });
     let year = view.year;
     if view.grouped.as_ref().is_none_or(|(y, _)| *y != year) {
-        let groups = [
-            by_group(&view.items, |c| c.town.as_str(), year),
-            by_group(&view.items, |c| c.cluster.as_str(), year),
-        ];
-        view.grouped = Some((year, groups));
+        view.grouped = Some((year, group(&view.items, year)));
     }
     let Some((_, [towns, clusters])) = &view.grouped else {
         return;

@@ -135,3 +135,29 @@ fn a_signed_cluster_is_batch_exported_and_later_member_changes_are_shown() {
     h.run();
     h.get_by_label_contains("签字确认后片区小区情况已有变化：乙小区已不在片区内");
 }
+
+/// A cluster of many members lists them in a box of their own, laying out only the rows in
+/// sight (300 members took up to 19 ms in one frame): the first members are there, the last
+/// are not laid out until scrolled to, and the count says how many there are.
+#[test]
+fn a_large_cluster_lists_its_members_in_a_scrolling_box() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("k.db")).expect("store");
+    let cluster = yanshou::model::Cluster {
+        id: yanshou::model::ClusterId::new(),
+        name: "大片区".to_owned(),
+        town_id: None,
+        plan_year: Some(2024),
+    };
+    store.save_cluster(&cluster).expect("cluster");
+    for i in 0..120 {
+        let mut c = common::compound(&format!("成员{i:03}号院"));
+        c.cluster_id = Some(cluster.id);
+        store.save_compound(&c).expect("compound");
+    }
+    let mut h = harness(app_on(store, Screen::Cluster(cluster.id)));
+    h.run();
+    h.get_by_label("成员小区（120 个）");
+    h.get_by_label("成员000号院");
+    assert!(h.query_by_label("成员119号院").is_none());
+}

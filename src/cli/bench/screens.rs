@@ -90,6 +90,8 @@ pub(super) fn open_every_screen(
         ("数据交换", Screen::Exchange),
         ("设置与备份", Screen::Settings),
         ("小区名册（返回）", Screen::Register),
+        ("进度（再次）", Screen::Progress),
+        ("片区（再次）", Screen::Cluster(prepared.cluster)),
     ];
     if say {
         outln!("打开窗口（名册开始后台读取）：界面线程 {}", ms(opened));
