@@ -89,6 +89,15 @@ impl Store {
         self.rows_where("", &[])
     }
 
+    /// The register's rows one at a time, by name, without holding them all (`list` at
+    /// 100,000 compounds).
+    pub fn each_compound_row(
+        &self,
+        mut visit: impl FnMut(CompoundRow),
+    ) -> Result<(), StoreError> {
+        self.visit_rows_where("", &[], &mut visit)
+    }
+
     /// The register's first `limit` rows by name (shown while the rest are read).
     pub fn first_compound_rows(&self, limit: usize) -> Result<Vec<CompoundRow>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -118,6 +127,17 @@ impl Store {
         filter: &str,
         params: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<CompoundRow>, StoreError> {
+        let mut rows = Vec::new();
+        self.visit_rows_where(filter, params, &mut |row| rows.push(row))?;
+        Ok(rows)
+    }
+
+    fn visit_rows_where(
+        &self,
+        filter: &str,
+        params: &[&dyn rusqlite::ToSql],
+        visit: &mut dyn FnMut(CompoundRow),
+    ) -> Result<(), StoreError> {
         let stages = self.stages_where(filter, params)?;
         let rules = self.policy_rules()?;
         // Only the funding of the compounds read (one row on a compound's page).
@@ -217,7 +237,10 @@ impl Store {
                 compound,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        for row in rows {
+            visit(row?);
+        }
+        Ok(())
     }
 
     /// One compound.
