@@ -1075,3 +1075,46 @@ fn clusters_made_twice_under_one_name_are_offered_for_merging() {
     );
     assert!(office.store.duplicates().unwrap().is_empty());
 }
+
+/// The same picture attached to the same item on two laptops (or chosen twice on one) is one
+/// photo at the office, whichever arrives first (it used to show twice, its bytes stored twice).
+#[test]
+fn the_same_photo_on_one_item_from_two_laptops_is_one_photo() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let (_, id) = common::store_with_inspection(&mut office.store, "同一照片小区");
+    let setup = office.send_scope(None, yanshou::store::sync::Scope::Everything { town: None });
+    let photo = common::ui::prepared_photo("现场.jpg");
+    let mut packages = Vec::new();
+    for name in ["外业卯", "外业辰"] {
+        let mut laptop = Machine::new(dir.path(), name, Role::Field);
+        laptop.receive(&setup).unwrap();
+        let first = laptop
+            .store
+            .add_photos(id, "XQ-SR-01", std::slice::from_ref(&photo))
+            .unwrap();
+        // Chosen again on the same laptop: the same photo.
+        let again = laptop
+            .store
+            .add_photos(id, "XQ-SR-01", std::slice::from_ref(&photo))
+            .unwrap();
+        assert_eq!(first, again);
+        assert_eq!(laptop.store.photos_of(id).unwrap().len(), 1);
+        packages.push(laptop.send(Some(&office)));
+    }
+    for package in &packages {
+        office.receive(package).unwrap();
+    }
+    let photos = office.store.photos_of(id).unwrap();
+    assert_eq!(photos.len(), 1, "{photos:?}");
+    let stored: i64 = office
+        .store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM photo WHERE sha256 = ?1",
+            [&photo.sha256],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 1);
+}

@@ -421,9 +421,19 @@ impl App {
         let spot = Spot::Item(code.to_owned());
         if !photos.is_empty() {
             match self.write_at(inspection, spot.clone(), |s| {
-                s.add_photos(inspection, code, photos)
+                let before = s.photo_ids(inspection, code)?;
+                let ids = s.add_photos(inspection, code, photos)?;
+                let new: std::collections::HashSet<_> =
+                    ids.iter().filter(|id| !before.contains(id)).collect();
+                Ok((new.len(), ids.len()))
             }) {
-                Some(ids) => self.info(format!("已添加 {} 张照片。", ids.len())),
+                Some((new, chosen)) if new == chosen => {
+                    self.info(format!("已添加 {new} 张照片。"));
+                }
+                Some((new, chosen)) => self.info(format!(
+                    "已添加 {new} 张照片；另有 {} 张与这一项已有的照片相同，未重复添加。",
+                    chosen - new
+                )),
                 None => return,
             }
         }

@@ -91,10 +91,7 @@ impl Store {
 
     /// The register's rows one at a time, by name, without holding them all (`list` at
     /// 100,000 compounds).
-    pub fn each_compound_row(
-        &self,
-        mut visit: impl FnMut(CompoundRow),
-    ) -> Result<(), StoreError> {
+    pub fn each_compound_row(&self, mut visit: impl FnMut(CompoundRow)) -> Result<(), StoreError> {
         self.visit_rows_where("", &[], &mut visit)
     }
 

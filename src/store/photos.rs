@@ -28,16 +28,36 @@ impl Store {
         item_code: &str,
         photos: &[PreparedPhoto],
     ) -> Result<Vec<PhotoId>, StoreError> {
-        if self.inspection(inspection)?.item(item_code).is_none() {
+        let record = self.inspection(inspection)?;
+        if record.item(item_code).is_none() {
             return Err(StoreError::NotFound {
                 what: "验收项目",
                 id: item_code.to_owned(),
             });
         }
+        // Said before the same photo could be taken as already there.
+        if record.is_signed_off() {
+            return Err(StoreError::ReadOnlyRecord(
+                super::error::SIGNED_OFF_MESSAGE.to_owned(),
+            ));
+        }
         let now = now();
         let tx = self.begin()?;
         let mut ids = Vec::with_capacity(photos.len());
         for p in photos {
+            // The same picture on the same item is one photo, however often it is chosen.
+            let same: Option<PhotoId> = tx
+                .query_row(
+                    "SELECT id FROM photo
+                     WHERE inspection_id = ?1 AND item_code = ?2 AND sha256 = ?3",
+                    params![inspection, item_code, p.sha256],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(same) = same {
+                ids.push(same);
+                continue;
+            }
             let id = PhotoId::new();
             tx.execute(
                 "INSERT INTO photo (id, inspection_id, item_code, file_name, taken_at, sha256, width,
@@ -61,6 +81,19 @@ impl Store {
         }
         tx.commit()?;
         Ok(ids)
+    }
+
+    /// The ids of the photos on one item of an inspection.
+    pub fn photo_ids(
+        &self,
+        inspection: InspectionId,
+        item_code: &str,
+    ) -> Result<Vec<PhotoId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM photo WHERE inspection_id = ?1 AND item_code = ?2")?;
+        let ids = stmt.query_map(params![inspection, item_code], |r| r.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
     }
 
     /// The photos of an inspection, by item and time added, with thumbnails.
