@@ -218,8 +218,10 @@ pub fn child(scenario: Scenario, db: &Path) -> anyhow::Result<()> {
         }
         Scenario::Photos => {
             let inspection = inspection.ok_or_else(|| anyhow::anyhow!("没有验收记录"))?;
-            let photo = small_photo()?;
             for n in 0.. {
+                // A different picture each time, in every child: the same one on the same
+                // item is one photo.
+                let photo = small_photo()?;
                 store.add_photos(inspection, "XQ-SR-01", std::slice::from_ref(&photo))?;
                 outln!("ACK {n}");
             }
@@ -277,9 +279,16 @@ fn create_child(db: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A small picture unlike any other: its top row of blocks spells a fresh id.
 fn small_photo() -> anyhow::Result<crate::model::PreparedPhoto> {
+    let id = uuid::Uuid::now_v7().into_bytes();
     let picture = image::RgbImage::from_fn(320, 240, |x, y| {
-        image::Rgb([(x % 200) as u8, (y % 200) as u8, 90])
+        if y < 16 {
+            let v = id[(x as usize / 16) % id.len()];
+            image::Rgb([v, v, v])
+        } else {
+            image::Rgb([(x % 200) as u8, (y % 200) as u8, 90])
+        }
     });
     let mut bytes = std::io::Cursor::new(Vec::new());
     picture.write_to(&mut bytes, image::ImageFormat::Jpeg)?;
