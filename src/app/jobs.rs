@@ -177,7 +177,7 @@ impl App {
     }
 
     /// A connection for a job, reading one consistent state of the file from its first read.
-    fn job_reader(&mut self) -> Option<Store> {
+    pub(super) fn job_reader(&mut self) -> Option<Store> {
         self.read_store(Store::snapshot_reader)
     }
 

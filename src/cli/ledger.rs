@@ -6,36 +6,27 @@ use std::path::Path;
 use anyhow::bail;
 
 use crate::export::Document;
-use crate::import::register::read_register;
+use crate::import::register::Planned;
 use crate::job::Progress;
 use crate::model::Clock;
-use crate::model::register_import::{Known, guess_mapping, header_row, plan};
 use crate::store::Store;
 
 /// Registers the compounds of a spreadsheet. Rows with problems are listed; without
 /// `skip_bad` nothing is registered while any row has one.
 pub fn import_register(store: &mut Store, file: &Path, skip_bad: bool) -> anyhow::Result<()> {
-    let grid = read_register(file)?;
-    let header = header_row(&grid.rows);
-    let mapping = guess_mapping(grid.rows.get(header).map_or(&[][..], |r| r));
+    let Planned {
+        grid,
+        header,
+        mapping,
+        plans,
+        ..
+    } = Planned::read(file, store, Clock::local().today())?;
     let columns: Vec<String> = mapping
         .iter()
         .enumerate()
         .filter_map(|(c, f)| f.map(|f| format!("{}=第{}列", f.label(), c + 1)))
         .collect();
     outln!("表头在第 {} 行：{}", header + 1, columns.join("，"));
-    let compounds: Vec<_> = store
-        .compound_rows()?
-        .into_iter()
-        .map(|r| r.compound)
-        .collect();
-    let (towns, clusters) = (store.towns()?, store.clusters()?);
-    let known = Known {
-        towns: &towns,
-        clusters: &clusters,
-        compounds: &compounds,
-    };
-    let plans = plan(&grid.rows, header, &mapping, known, Clock::local().today());
     for line in crate::model::register_import::total_rows(&grid.rows, header) {
         outln!("第 {line} 行是合计行，不作为小区登记。");
     }

@@ -38,6 +38,73 @@ pub enum RegisterError {
     Encoding { file: String, what: &'static str },
 }
 
+/// A spreadsheet read and each row checked against the file's records: what the window
+/// previews (on its reading thread) and the command line registers.
+#[derive(Debug)]
+pub struct Planned {
+    pub grid: Grid,
+    /// The row (from 0) that holds the headers.
+    pub header: usize,
+    /// Which field each column holds, guessed from the headers.
+    pub mapping: Vec<Option<crate::model::register_import::RegisterField>>,
+    pub plans: Vec<crate::model::register_import::RowPlan>,
+    /// What the rows were checked against (kept to check them again with other columns).
+    pub towns: Vec<crate::model::Town>,
+    pub clusters: Vec<crate::model::Cluster>,
+    pub compounds: Vec<crate::model::Compound>,
+}
+
+/// Why a register could not be read and planned.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Read(#[from] RegisterError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+impl Planned {
+    /// Reads the spreadsheet at `path` and checks its rows against `store`'s towns, clusters
+    /// and compounds as of `today`.
+    pub fn read(
+        path: &Path,
+        store: &crate::store::Store,
+        today: chrono::NaiveDate,
+    ) -> Result<Self, PlanError> {
+        use crate::model::register_import::{guess_mapping, header_row};
+        let grid = read_register(path)?;
+        let header = header_row(&grid.rows);
+        let mapping = guess_mapping(grid.rows.get(header).map_or(&[][..], |r| r));
+        let mut planned = Self {
+            grid,
+            header,
+            mapping,
+            plans: Vec::new(),
+            towns: store.towns()?,
+            clusters: store.clusters()?,
+            compounds: store.compounds()?,
+        };
+        planned.replan(today);
+        Ok(planned)
+    }
+
+    /// Checks every row again (after the header row or a column's field changed).
+    pub fn replan(&mut self, today: chrono::NaiveDate) {
+        let known = crate::model::register_import::Known {
+            towns: &self.towns,
+            clusters: &self.clusters,
+            compounds: &self.compounds,
+        };
+        self.plans = crate::model::register_import::plan(
+            &self.grid.rows,
+            self.header,
+            &self.mapping,
+            known,
+            today,
+        );
+    }
+}
+
 /// The most rows, columns and characters in one cell a register may have: a register of a
 /// county is a few thousand rows; far beyond that, a stray cell (or a hostile file) would make
 /// a grid of billions of cells.

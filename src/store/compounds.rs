@@ -240,6 +240,15 @@ impl Store {
         Ok(())
     }
 
+    /// Every compound alone (no town, survey or stage), by name: what a register import
+    /// checks its rows against.
+    pub fn compounds(&self) -> Result<Vec<Compound>, StoreError> {
+        let sql = format!("SELECT {COMPOUND_COLUMNS} FROM compound c ORDER BY c.name");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], compound_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// One compound.
     pub fn compound(&self, id: CompoundId) -> Result<Compound, StoreError> {
         let sql = format!("SELECT {COMPOUND_COLUMNS} FROM compound c WHERE c.id = ?1");

@@ -4,11 +4,8 @@
 use eframe::egui;
 
 use crate::command::Command;
-use crate::import::register::Grid;
-use crate::model::register_import::{
-    Known, RegisterField, RowPlan, guess_mapping, header_row, plan,
-};
-use crate::model::{Cluster, Compound, Town};
+use crate::import::register::Planned;
+use crate::model::register_import::{RegisterField, guess_mapping};
 use crate::ui::widgets::CommandButton;
 
 /// Rows of the preview shown at once (problems first).
@@ -18,73 +15,49 @@ const PREVIEW_ROWS: usize = 300;
 #[derive(Debug)]
 pub struct RegisterImport {
     pub file_name: String,
-    pub grid: Grid,
-    /// The row (from 0) that holds the headers.
-    pub header: usize,
-    /// Which field each column holds.
-    pub mapping: Vec<Option<RegisterField>>,
-    pub plans: Vec<RowPlan>,
-    towns: Vec<Town>,
-    clusters: Vec<Cluster>,
-    compounds: Vec<Compound>,
+    /// The sheet, the header row and the columns' fields chosen, and every row checked (read
+    /// and checked on the reading thread; checked again here when a choice changes).
+    pub planned: Planned,
     today: chrono::NaiveDate,
 }
 
 impl RegisterImport {
-    pub fn new(
-        file_name: String,
-        grid: Grid,
-        (towns, clusters, compounds): (Vec<Town>, Vec<Cluster>, Vec<Compound>),
-        today: chrono::NaiveDate,
-    ) -> Self {
-        let header = header_row(&grid.rows);
-        let mut view = Self {
+    pub fn new(file_name: String, planned: Planned, today: chrono::NaiveDate) -> Self {
+        Self {
             file_name,
-            mapping: Vec::new(),
-            plans: Vec::new(),
-            header,
-            grid,
-            towns,
-            clusters,
-            compounds,
+            planned,
             today,
-        };
-        view.guess();
-        view
+        }
     }
 
     /// Guesses the columns from the header row, and reads the rows again.
     fn guess(&mut self) {
-        self.mapping = guess_mapping(self.grid.rows.get(self.header).map_or(&[][..], |r| r));
+        let rows = &self.planned.grid.rows;
+        self.planned.mapping = guess_mapping(rows.get(self.planned.header).map_or(&[][..], |r| r));
         self.replan();
     }
 
     fn replan(&mut self) {
-        let known = Known {
-            towns: &self.towns,
-            clusters: &self.clusters,
-            compounds: &self.compounds,
-        };
-        self.plans = plan(
-            &self.grid.rows,
-            self.header,
-            &self.mapping,
-            known,
-            self.today,
-        );
+        self.planned.replan(self.today);
     }
 
     /// Rows that will be registered, and rows left out for their problems.
     pub fn counts(&self) -> (usize, usize) {
-        let good = self.plans.iter().filter(|p| p.compound.is_some()).count();
-        (good, self.plans.len() - good)
+        let good = self
+            .planned
+            .plans
+            .iter()
+            .filter(|p| p.compound.is_some())
+            .count();
+        (good, self.planned.plans.len() - good)
     }
 
     fn column_name(&self, column: usize) -> String {
         let header = self
+            .planned
             .grid
             .rows
-            .get(self.header)
+            .get(self.planned.header)
             .and_then(|r| r.get(column))
             .map(String::as_str)
             .unwrap_or("");
@@ -109,24 +82,31 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterImport, commands: &mut Vec<Com
     ui.heading(format!("导入小区名册：{}", view.file_name));
     ui.label(format!(
         "工作表“{}”，共 {} 行。",
-        view.grid.sheet,
-        view.grid.rows.len()
+        view.planned.grid.sheet,
+        view.planned.grid.rows.len()
     ));
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         let label = ui.label("表头在第");
-        let mut line = view.header + 1;
+        let mut line = view.planned.header + 1;
         let changed = ui
-            .add(egui::DragValue::new(&mut line).range(1..=view.grid.rows.len().max(1)))
+            .add(egui::DragValue::new(&mut line).range(1..=view.planned.grid.rows.len().max(1)))
             .labelled_by(label.id)
             .changed();
         ui.label("行");
         if changed {
-            view.header = line - 1;
+            view.planned.header = line - 1;
             view.guess();
         }
     });
-    let columns = view.grid.rows.iter().map(Vec::len).max().unwrap_or(0);
+    let columns = view
+        .planned
+        .grid
+        .rows
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0);
     let mut remap = None;
     egui::Grid::new("register_mapping")
         .num_columns(4)
@@ -134,7 +114,7 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterImport, commands: &mut Vec<Com
         .show(ui, |ui| {
             for (i, field) in RegisterField::ALL.into_iter().enumerate() {
                 let label = ui.label(field.label());
-                let current = view.mapping.iter().position(|m| *m == Some(field));
+                let current = view.planned.mapping.iter().position(|m| *m == Some(field));
                 let mut chosen = current;
                 let text = current.map_or("（表中没有）".to_owned(), |c| view.column_name(c));
                 egui::ComboBox::from_id_salt(("register_field", i))
@@ -157,16 +137,16 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterImport, commands: &mut Vec<Com
             }
         });
     if let Some((field, column)) = remap {
-        for m in &mut view.mapping {
+        for m in &mut view.planned.mapping {
             if *m == Some(field) {
                 *m = None;
             }
         }
         if let Some(c) = column {
-            if view.mapping.len() <= c {
-                view.mapping.resize(c + 1, None);
+            if view.planned.mapping.len() <= c {
+                view.planned.mapping.resize(c + 1, None);
             }
-            view.mapping[c] = Some(field);
+            view.planned.mapping[c] = Some(field);
         }
         view.replan();
     }
@@ -175,7 +155,8 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterImport, commands: &mut Vec<Com
     ui.strong(format!(
         "可登记 {good} 个小区；{bad} 行有问题，不导入（改正表格后可再导入）。"
     ));
-    let totals = crate::model::register_import::total_rows(&view.grid.rows, view.header);
+    let totals =
+        crate::model::register_import::total_rows(&view.planned.grid.rows, view.planned.header);
     if !totals.is_empty() {
         ui.label(format!(
             "第 {} 行是合计行，不作为小区登记。",
@@ -198,8 +179,8 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterImport, commands: &mut Vec<Com
                     ui.strong("小区名称");
                     ui.strong("情况");
                     ui.end_row();
-                    let problems = view.plans.iter().filter(|p| !p.problems.is_empty());
-                    let fine = view.plans.iter().filter(|p| p.problems.is_empty());
+                    let problems = view.planned.plans.iter().filter(|p| !p.problems.is_empty());
+                    let fine = view.planned.plans.iter().filter(|p| p.problems.is_empty());
                     for p in problems.chain(fine).take(PREVIEW_ROWS) {
                         ui.label(p.line.to_string());
                         ui.label(&p.name);
@@ -215,10 +196,10 @@ pub fn show(ui: &mut egui::Ui, view: &mut RegisterImport, commands: &mut Vec<Com
                         ui.end_row();
                     }
                 });
-            if view.plans.len() > PREVIEW_ROWS {
+            if view.planned.plans.len() > PREVIEW_ROWS {
                 ui.label(format!(
                     "……另有 {} 行未列出",
-                    view.plans.len() - PREVIEW_ROWS
+                    view.planned.plans.len() - PREVIEW_ROWS
                 ));
             }
         });
