@@ -379,28 +379,6 @@ impl<'a> Applier<'a> {
         }
     }
 
-    /// Whether the photo `row` brings is already here on the same item (the same bytes, by
-    /// their SHA-256, under another id).
-    fn same_photo_here(&self, table: &Table, row: &[Value]) -> Result<bool, StoreError> {
-        let get = |c: &str| {
-            table
-                .index_of(c)
-                .map(|i| row[i].clone())
-                .unwrap_or(Value::Null)
-        };
-        Ok(self.conn.query_row_cached(
-            "SELECT EXISTS (SELECT 1 FROM photo WHERE inspection_id = ?1 AND item_code = ?2
-                                    AND sha256 = ?3 AND id <> ?4)",
-            (
-                get("inspection_id"),
-                get("item_code"),
-                get("sha256"),
-                get("id"),
-            ),
-            |r| r.get(0),
-        )?)
-    }
-
     fn update(&mut self, table: &Table, change: &Change) -> Result<(), StoreError> {
         let key: Vec<Value> = change
             .old

@@ -348,7 +348,7 @@ impl Store {
 
     /// Compounds and clusters that look like ones already here, not yet settled.
     pub fn duplicates(&self) -> Result<Vec<DuplicateOffer>, StoreError> {
-        let mut stmt = self.conn.prepare(
+        let mut offers = self.look_alikes(
             "SELECT d.id, d.kept, d.other, k.name, k.address,
                     (SELECT count(*) FROM survey WHERE compound_id = d.kept)
                   + (SELECT count(*) FROM inspection WHERE compound_id = d.kept),
@@ -357,23 +357,16 @@ impl Store {
              FROM duplicate d JOIN compound k ON k.id = d.kept
              WHERE d.resolved_at IS NULL AND EXISTS (SELECT 1 FROM compound WHERE id = d.other)
              ORDER BY k.name",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(DuplicateOffer {
-                id: r.get(0)?,
-                pair: LookAlike::Compounds {
+            |r| {
+                Ok(LookAlike::Compounds {
                     kept: r.get(1)?,
                     other: r.get(2)?,
-                },
-                name: r.get(3)?,
-                address: r.get(4)?,
-                kept_rounds: r.get::<_, i64>(5)? as usize,
-                other_rounds: r.get::<_, i64>(6)? as usize,
-            })
-        })?;
-        let mut offers: Vec<DuplicateOffer> = rows.collect::<Result<_, _>>()?;
-        let mut stmt = self.conn.prepare(
-            "SELECT d.id, d.kept, d.other, k.name, k.plan_year,
+                })
+            },
+        )?;
+        offers.extend(self.look_alikes(
+            "SELECT d.id, d.kept, d.other, k.name,
+                    coalesce(k.plan_year || ' 年计划', '未填计划年度'),
                     (SELECT count(*) FROM cluster_survey WHERE cluster_id = d.kept)
                   + (SELECT count(*) FROM inspection WHERE cluster_id = d.kept),
                     (SELECT count(*) FROM cluster_survey WHERE cluster_id = d.other)
@@ -381,24 +374,35 @@ impl Store {
              FROM duplicate d JOIN cluster k ON k.id = d.kept
              WHERE d.resolved_at IS NULL AND EXISTS (SELECT 1 FROM cluster WHERE id = d.other)
              ORDER BY k.name",
-        )?;
+            |r| {
+                Ok(LookAlike::Clusters {
+                    kept: r.get(1)?,
+                    other: r.get(2)?,
+                })
+            },
+        )?);
+        Ok(offers)
+    }
+
+    /// The offers `sql` reads (id, kept, other, name, what else they share, and each one's
+    /// rounds), their pair made by `pair`.
+    fn look_alikes(
+        &self,
+        sql: &str,
+        pair: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<LookAlike>,
+    ) -> Result<Vec<DuplicateOffer>, StoreError> {
+        let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map([], |r| {
             Ok(DuplicateOffer {
                 id: r.get(0)?,
-                pair: LookAlike::Clusters {
-                    kept: r.get(1)?,
-                    other: r.get(2)?,
-                },
+                pair: pair(r)?,
                 name: r.get(3)?,
-                address: r
-                    .get::<_, Option<i32>>(4)?
-                    .map_or("未填计划年度".to_owned(), |y| format!("{y} 年计划")),
+                address: r.get(4)?,
                 kept_rounds: r.get::<_, i64>(5)? as usize,
                 other_rounds: r.get::<_, i64>(6)? as usize,
             })
         })?;
-        offers.extend(rows.collect::<Result<Vec<_>, _>>()?);
-        Ok(offers)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Settles a look-alike: `merge` moves the other compound's (or cluster's) records to the

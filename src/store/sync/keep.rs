@@ -524,19 +524,7 @@ impl Applier<'_> {
         let (Some(kept), Value::Text(other)) = (twin, get("id")) else {
             return Ok(());
         };
-        self.conn.execute_cached(
-            "INSERT INTO duplicate (id, kept, other, package_id, detected_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            (
-                uuid::Uuid::now_v7().to_string(),
-                kept,
-                other,
-                self.from.package_id,
-                now(),
-            ),
-        )?;
-        self.applied.duplicates += 1;
-        Ok(())
+        self.offer_duplicate(&kept, &other)
     }
 
     /// A cluster that arrives with the name of one already here (and the same plan year, where
@@ -565,6 +553,11 @@ impl Applier<'_> {
         let (Some(kept), Value::Text(other)) = (twin, get("id")) else {
             return Ok(());
         };
+        self.offer_duplicate(&kept, &other)
+    }
+
+    /// Offers `other` (just arrived) and `kept` (here first) to a user for merging.
+    fn offer_duplicate(&mut self, kept: &str, other: &str) -> Result<(), StoreError> {
         self.conn.execute_cached(
             "INSERT INTO duplicate (id, kept, other, package_id, detected_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -578,5 +571,27 @@ impl Applier<'_> {
         )?;
         self.applied.duplicates += 1;
         Ok(())
+    }
+
+    /// Whether the photo `row` brings is already here on the same item (the same bytes, by
+    /// their SHA-256, under another id).
+    pub(super) fn same_photo_here(&self, table: &Table, row: &[Value]) -> Result<bool, StoreError> {
+        let get = |c: &str| {
+            table
+                .index_of(c)
+                .map(|i| row[i].clone())
+                .unwrap_or(Value::Null)
+        };
+        Ok(self.conn.query_row_cached(
+            "SELECT EXISTS (SELECT 1 FROM photo WHERE inspection_id = ?1 AND item_code = ?2
+                                    AND sha256 = ?3 AND id <> ?4)",
+            (
+                get("inspection_id"),
+                get("item_code"),
+                get("sha256"),
+                get("id"),
+            ),
+            |r| r.get(0),
+        )?)
     }
 }

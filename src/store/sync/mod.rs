@@ -5,6 +5,7 @@
 //! user's picks, which travel too (`conflicts`); the history of packages (`history`).
 
 mod apply;
+mod arriving;
 mod capture;
 mod changeset;
 mod conflicts;
