@@ -328,7 +328,7 @@ fn package_messages_count_records_and_say_what_was_written() {
         &["export-package", "--out", first.to_str().unwrap()],
     ));
     let said = succeeded(on(&office, &["import-package", first.to_str().unwrap()]));
-    assert!(said.contains("采用了 55 条记录的改动"), "{said}");
+    assert!(said.contains("包中共 55 条记录的改动"), "{said}");
     assert!(said.contains("新增 55、修改 0、删除 0"), "{said}");
     assert!(!said.contains("项变更"), "{said}");
     assert!(!said.contains("待处理"), "{said}");

@@ -455,6 +455,7 @@ impl App {
         for kind in [
             JobKind::PhotoView,
             JobKind::PageLoad,
+            JobKind::RegisterRead,
             JobKind::Audit,
             JobKind::IntegrityCheck,
         ] {

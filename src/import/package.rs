@@ -25,7 +25,9 @@ pub enum PackageError {
         "数据包“{name}”的内容与其校验值不符（可能在传输中损坏或被改动）：请让对方重新导出一份。本机数据未改动。"
     )]
     HashMismatch { name: String },
-    #[error("数据包“{name}”{what}：不是本程序正常导出的数据包，已拒绝。本机数据未改动。")]
+    #[error(
+        "数据包“{name}”{what}，超过了本程序一次能导入的上限：请让对方分几次导出（例如按乡镇导出）。本机数据未改动。"
+    )]
     TooLarge { name: String, what: String },
     #[error("数据包“{name}”的格式是“{format}”，本程序读不了：请先升级本机程序。本机数据未改动。")]
     UnknownFormat { name: String, format: String },
@@ -41,9 +43,10 @@ pub enum PackageError {
 
 /// The largest package read: a county's whole file with every photo is far smaller.
 const MAX_PACKAGE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
-/// The most entries, and the largest one, a package may hold.
+/// The most entries, and the largest one, a package may hold (a snapshot of everything is one
+/// entry with every photo: as large as the package may be).
 const MAX_ENTRIES: i64 = 1_000_000;
-const MAX_ENTRY_BYTES: i64 = 512 * 1024 * 1024;
+const MAX_ENTRY_BYTES: i64 = MAX_PACKAGE_BYTES as i64;
 
 /// Reads and checks the package at `path`.
 pub fn read_package(path: &Path) -> Result<Package, PackageError> {
@@ -72,7 +75,7 @@ pub fn read_package(path: &Path) -> Result<Package, PackageError> {
         return Err(PackageError::TooLarge {
             name,
             what: format!(
-                "有 {} MB，超过了 {} MB 的上限",
+                "有 {} MB（上限 {} MB）",
                 length / 1_048_576,
                 MAX_PACKAGE_BYTES / 1_048_576
             ),

@@ -292,19 +292,14 @@ fn duplicates(ui: &mut egui::Ui, offers: &[DuplicateOffer], commands: &mut Vec<C
         return;
     }
     ui.add_space(8.0);
-    ui.strong(format!("疑似重复的小区和片区（{} 对）", offers.len()));
-    ui.label("两台电脑分别登记了名称、乡镇、地址都相同的小区，或名称相同（计划年度不冲突）的片区。合并后只保留一个：小区的调查、验收、改造进程、证据和资金记录，片区的成员小区、调查、验收和资金记录，都归入保留的那个。");
+    ui.strong(format!("疑似重复的小区（{} 对）", offers.len()));
+    ui.label("两台电脑分别登记了名称、乡镇、地址都相同的小区。合并后只保留一个，另一个的调查、验收、改造进程、证据和资金记录都归入保留的小区。");
     egui::Grid::new("duplicates")
         .striped(true)
         .spacing([16.0, 6.0])
         .show(ui, |ui| {
             for offer in offers {
-                ui.label(format!(
-                    "{}：{}（{}）",
-                    offer.kind_label(),
-                    offer.name,
-                    offer.address
-                ));
+                ui.label(format!("{}（{}）", offer.name, offer.address));
                 ui.label(format!(
                     "本机已有：{} 轮记录；新到：{} 轮记录",
                     offer.kept_rounds, offer.other_rounds

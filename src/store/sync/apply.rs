@@ -324,17 +324,8 @@ impl<'a> Applier<'a> {
                 self.applied.stale += 1;
                 return Ok(());
             }
-            // The same picture on the same item, attached on two machines: one photo. A signed
-            // record's photos arrive as it was signed (its seal names them).
-            if table.name == "photo"
-                && weight != Weight::Signed
-                && self.same_photo_here(table, &row)?
-            {
-                return Ok(());
-            }
             match table.insert(self.conn, &row) {
                 Ok(()) if table.name == "compound" => self.offer_merge(table, &row)?,
-                Ok(()) if table.name == "cluster" => self.offer_cluster_merge(table, &row)?,
                 Ok(()) => {}
                 // A part of a record signed here.
                 Err(StoreError::ReadOnlyRecord(_)) if weight == Weight::Signed => {

@@ -17,9 +17,13 @@ pub(super) fn blame_package(
     seq: i64,
 ) -> StoreError {
     use rusqlite::ErrorCode as Code;
-    let refused = |what: &str| {
+    let entry = match seq {
+        0 => "全部数据".to_owned(),
+        n => format!("第 {n} 号变更"),
+    };
+    let damaged = |what: &str| {
         StoreError::Invalid(format!(
-            "数据包“{file_name}”中第 {seq} 号变更无法应用（{what}）：不是本程序完整导出的数据包，或已损坏。已拒绝，本机数据未改动。请让对方重新导出一份。"
+            "数据包“{file_name}”中的{entry}无法应用（{what}）：数据包已损坏，或不是本程序完整导出的。已拒绝，本机数据未改动。请让对方重新导出一份。"
         ))
     };
     let inner = match &e {
@@ -33,29 +37,23 @@ pub(super) fn blame_package(
                 return e;
             }
             tracing::warn!(detail, seq, "package entry refused");
-            return refused("变更数据已损坏");
+            return damaged("变更数据已损坏");
         }
         _ => return e,
     };
-    let what = match inner.sqlite_error_code() {
-        Some(
-            Code::DiskFull
-            | Code::ReadOnly
-            | Code::DatabaseBusy
-            | Code::DatabaseLocked
-            | Code::SystemIoFailure
-            | Code::CannotOpen
-            | Code::OutOfMemory
-            | Code::PermissionDenied,
-        ) => return e,
-        Some(Code::DatabaseCorrupt) => "变更数据已损坏",
-        Some(Code::ConstraintViolation) => "记录缺少必填内容，或与其他记录矛盾",
-        Some(Code::TypeMismatch) => "字段的类型不对",
-        Some(Code::TooBig) => "内容过大",
-        _ => "内容无法读取",
-    };
     tracing::warn!(error = %inner, seq, "package entry refused");
-    refused(what)
+    match inner.sqlite_error_code() {
+        Some(Code::DatabaseCorrupt) => damaged("变更数据已损坏"),
+        Some(Code::TypeMismatch) => damaged("字段的类型不对"),
+        Some(Code::TooBig) => damaged("内容过大"),
+        // Two machines can each make a row another rule forbids beside it (one score per
+        // unit and quarter): neither side's fault alone.
+        Some(Code::ConstraintViolation) => StoreError::Invalid(format!(
+            "数据包“{file_name}”中的{entry}与本机的记录矛盾（有记录缺少必填内容，或与本机已有的记录重复）：已拒绝，本机数据未改动。请把此数据包和本机文件一并交技术支持核查。"
+        )),
+        // Anything else is this file's or this program's trouble, said as such.
+        _ => e,
+    }
 }
 
 /// The most rows one package may bring (a county's whole register is some 3,000 compounds;
@@ -98,8 +96,9 @@ pub(super) fn over_limits(changes: &[Change], rows: usize) -> Option<String> {
     None
 }
 
-/// The compounds and clusters a package inserts or changes: each is checked as the form
-/// checks it before the package is taken.
+/// The compounds and clusters a package adds: each is checked as the form checks it before
+/// the package is taken (a change to one already here is not: it may hold what older rules
+/// let in).
 #[derive(Default)]
 pub(super) struct Arriving {
     compounds: std::collections::BTreeSet<String>,
@@ -113,7 +112,6 @@ impl Arriving {
         for change in changes {
             let key = match change.op {
                 Action::SQLITE_INSERT => change.new.first(),
-                Action::SQLITE_UPDATE => change.old.first(),
                 _ => None,
             };
             let Some(Some(Value::Text(id))) = key else {
@@ -132,7 +130,7 @@ impl Arriving {
         let today = crate::store::today();
         let refuse = |what: String| {
             StoreError::Invalid(format!(
-                "数据包“{file_name}”中的{what}：登记时不会被接受，不是本程序正常导出的数据包。已拒绝，本机数据未改动。"
+                "数据包“{file_name}”中的{what}：本程序登记时不接受这样的记录。已拒绝，本机数据未改动。请对方在其电脑上改正后重新导出。"
             ))
         };
         for id in &self.compounds {

@@ -48,41 +48,17 @@ pub enum FieldPick {
     Theirs,
 }
 
-/// Two compounds that look like one (same name, town and address), or two clusters (same
-/// name, and the same plan year where both give one), offered for merging.
+/// Two compounds that look like one (same name, town and address), offered for merging.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DuplicateOffer {
     pub id: String,
-    pub pair: LookAlike,
+    pub kept: CompoundId,
+    pub other: CompoundId,
     pub name: String,
-    /// What else they share, in words: a compound's address, a cluster's plan year.
     pub address: String,
     /// Rounds (surveys and inspections) each has.
     pub kept_rounds: usize,
     pub other_rounds: usize,
-}
-
-/// The two records of a look-alike: the one here first, and the one that arrived.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LookAlike {
-    Compounds {
-        kept: CompoundId,
-        other: CompoundId,
-    },
-    Clusters {
-        kept: crate::model::ClusterId,
-        other: crate::model::ClusterId,
-    },
-}
-
-impl DuplicateOffer {
-    /// 小区 or 片区.
-    pub fn kind_label(&self) -> &'static str {
-        match self.pair {
-            LookAlike::Compounds { .. } => "小区",
-            LookAlike::Clusters { .. } => "片区",
-        }
-    }
 }
 
 /// Why a record holding a signed one is not deleted by a pick.
@@ -346,9 +322,9 @@ impl Store {
         })
     }
 
-    /// Compounds and clusters that look like ones already here, not yet settled.
+    /// Compounds that look like ones already here, not yet settled.
     pub fn duplicates(&self) -> Result<Vec<DuplicateOffer>, StoreError> {
-        let mut offers = self.look_alikes(
+        let mut stmt = self.conn.prepare(
             "SELECT d.id, d.kept, d.other, k.name, k.address,
                     (SELECT count(*) FROM survey WHERE compound_id = d.kept)
                   + (SELECT count(*) FROM inspection WHERE compound_id = d.kept),
@@ -357,45 +333,12 @@ impl Store {
              FROM duplicate d JOIN compound k ON k.id = d.kept
              WHERE d.resolved_at IS NULL AND EXISTS (SELECT 1 FROM compound WHERE id = d.other)
              ORDER BY k.name",
-            |r| {
-                Ok(LookAlike::Compounds {
-                    kept: r.get(1)?,
-                    other: r.get(2)?,
-                })
-            },
         )?;
-        offers.extend(self.look_alikes(
-            "SELECT d.id, d.kept, d.other, k.name,
-                    coalesce(k.plan_year || ' 年计划', '未填计划年度'),
-                    (SELECT count(*) FROM cluster_survey WHERE cluster_id = d.kept)
-                  + (SELECT count(*) FROM inspection WHERE cluster_id = d.kept),
-                    (SELECT count(*) FROM cluster_survey WHERE cluster_id = d.other)
-                  + (SELECT count(*) FROM inspection WHERE cluster_id = d.other)
-             FROM duplicate d JOIN cluster k ON k.id = d.kept
-             WHERE d.resolved_at IS NULL AND EXISTS (SELECT 1 FROM cluster WHERE id = d.other)
-             ORDER BY k.name",
-            |r| {
-                Ok(LookAlike::Clusters {
-                    kept: r.get(1)?,
-                    other: r.get(2)?,
-                })
-            },
-        )?);
-        Ok(offers)
-    }
-
-    /// The offers `sql` reads (id, kept, other, name, what else they share, and each one's
-    /// rounds), their pair made by `pair`.
-    fn look_alikes(
-        &self,
-        sql: &str,
-        pair: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<LookAlike>,
-    ) -> Result<Vec<DuplicateOffer>, StoreError> {
-        let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map([], |r| {
             Ok(DuplicateOffer {
                 id: r.get(0)?,
-                pair: pair(r)?,
+                kept: r.get(1)?,
+                other: r.get(2)?,
                 name: r.get(3)?,
                 address: r.get(4)?,
                 kept_rounds: r.get::<_, i64>(5)? as usize,
@@ -405,7 +348,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Settles a look-alike: `merge` moves the other compound's (or cluster's) records to the
+    /// Settles a look-alike: `merge` moves the other compound's surveys and inspections to the
     /// kept one and deletes it (a change that travels); otherwise both stay.
     pub fn resolve_duplicate(&mut self, id: &str, merge: bool) -> Result<(), StoreError> {
         let offer = self
@@ -413,19 +356,71 @@ impl Store {
             .into_iter()
             .find(|d| d.id == id)
             .ok_or_else(|| StoreError::NotFound {
-                what: "疑似重复的小区或片区",
+                what: "疑似重复的小区",
                 id: id.to_owned(),
             })?;
         let name = self.origin()?.name.clone();
         let tx = self.begin()?;
-        match offer.pair {
-            LookAlike::Compounds { kept, other } if merge => {
-                merge_compounds(&tx, &offer.name, kept, other)?;
+        if merge {
+            let signed: i64 = tx.query_row(
+                "SELECT count(*) FROM inspection WHERE compound_id = ?1
+                     AND (signed_off_at IS NOT NULL
+                          OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = inspection.id))",
+                [offer.other],
+                |r| r.get(0),
+            )?;
+            if signed > 0 {
+                return Err(StoreError::Invalid(format!(
+                    "另一条“{}”有 {signed} 份已签字的验收记录，签字记录不能改动，不能合并：请选“保留两条”。",
+                    offer.name
+                )));
             }
-            LookAlike::Clusters { kept, other } if merge => {
-                merge_clusters(&tx, &offer.name, kept, other)?;
+            // A programme step both recorded would be lost: the user clears one first.
+            let clash: Option<String> = tx
+                .query_row(
+                    "SELECT o.step FROM programme_step o
+                     JOIN programme_step k ON k.step = o.step AND k.compound_id = ?1
+                     WHERE o.compound_id = ?2 LIMIT 1",
+                    (offer.kept, offer.other),
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(step) = clash {
+                let label = crate::model::programme::Step::from_code(&step)
+                    .map_or(step.clone(), |s| s.label().to_owned());
+                return Err(StoreError::Invalid(format!(
+                    "两条“{}”都登记了改造进程“{label}”：请先在其中一条中清除这一步，再合并。",
+                    offer.name
+                )));
             }
-            _ => {}
+            // Its programme steps, evidence, evaluations and funding go with it.
+            for table in [
+                "programme_step",
+                "step_evidence",
+                "service_evaluation",
+                "funding",
+            ] {
+                tx.execute(
+                    &format!("UPDATE {table} SET compound_id = ?1 WHERE compound_id = ?2"),
+                    (offer.kept, offer.other),
+                )?;
+            }
+            // Its survey rounds follow the kept compound's.
+            tx.execute(
+                "UPDATE survey SET round = round + (SELECT coalesce(max(round), 0)
+                                                    FROM survey WHERE compound_id = ?1)
+                 WHERE compound_id = ?2",
+                (offer.kept, offer.other),
+            )?;
+            tx.execute(
+                "UPDATE survey SET compound_id = ?1 WHERE compound_id = ?2",
+                (offer.kept, offer.other),
+            )?;
+            tx.execute(
+                "UPDATE inspection SET compound_id = ?1 WHERE compound_id = ?2",
+                (offer.kept, offer.other),
+            )?;
+            tx.execute("DELETE FROM compound WHERE id = ?1", [offer.other])?;
         }
         tx.execute(
             "UPDATE duplicate SET resolved_at = ?2, resolution = ?3, resolved_by = ?4
@@ -434,104 +429,6 @@ impl Store {
         )?;
         tx.commit()
     }
-}
-
-/// Moves compound `other`'s records to `kept` and deletes it.
-fn merge_compounds(
-    tx: &rusqlite::Connection,
-    name: &str,
-    kept: CompoundId,
-    other: CompoundId,
-) -> Result<(), StoreError> {
-    let signed: i64 = tx.query_row(
-        "SELECT count(*) FROM inspection WHERE compound_id = ?1
-                     AND (signed_off_at IS NOT NULL
-                          OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = inspection.id))",
-        [other],
-        |r| r.get(0),
-    )?;
-    if signed > 0 {
-        return Err(StoreError::Invalid(format!(
-            "另一条“{}”有 {signed} 份已签字的验收记录，签字记录不能改动，不能合并：请选“保留两条”。",
-            name
-        )));
-    }
-    // A programme step both recorded would be lost: the user clears one first.
-    let clash: Option<String> = tx
-        .query_row(
-            "SELECT o.step FROM programme_step o
-                     JOIN programme_step k ON k.step = o.step AND k.compound_id = ?1
-                     WHERE o.compound_id = ?2 LIMIT 1",
-            (kept, other),
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(step) = clash {
-        let label = crate::model::programme::Step::from_code(&step)
-            .map_or(step.clone(), |s| s.label().to_owned());
-        return Err(StoreError::Invalid(format!(
-            "两条“{}”都登记了改造进程“{label}”：请先在其中一条中清除这一步，再合并。",
-            name
-        )));
-    }
-    // Its programme steps, evidence, evaluations and funding go with it.
-    for table in [
-        "programme_step",
-        "step_evidence",
-        "service_evaluation",
-        "funding",
-    ] {
-        tx.execute(
-            &format!("UPDATE {table} SET compound_id = ?1 WHERE compound_id = ?2"),
-            (kept, other),
-        )?;
-    }
-    // Its survey rounds follow the kept compound's.
-    tx.execute(
-        "UPDATE survey SET round = round + (SELECT coalesce(max(round), 0)
-                                                    FROM survey WHERE compound_id = ?1)
-                 WHERE compound_id = ?2",
-        (kept, other),
-    )?;
-    tx.execute(
-        "UPDATE survey SET compound_id = ?1 WHERE compound_id = ?2",
-        (kept, other),
-    )?;
-    tx.execute(
-        "UPDATE inspection SET compound_id = ?1 WHERE compound_id = ?2",
-        (kept, other),
-    )?;
-    tx.execute("DELETE FROM compound WHERE id = ?1", [other])?;
-    Ok(())
-}
-
-/// Moves cluster `other`'s members, surveys, acceptances and funding to `kept` and deletes it.
-fn merge_clusters(
-    tx: &rusqlite::Connection,
-    name: &str,
-    kept: crate::model::ClusterId,
-    other: crate::model::ClusterId,
-) -> Result<(), StoreError> {
-    let signed: i64 = tx.query_row(
-        "SELECT count(*) FROM inspection WHERE cluster_id = ?1
-             AND (signed_off_at IS NOT NULL
-                  OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = inspection.id))",
-        [other],
-        |r| r.get(0),
-    )?;
-    if signed > 0 {
-        return Err(StoreError::Invalid(format!(
-            "另一个“{name}”片区有 {signed} 份已签字的验收记录，签字记录不能改动，不能合并：请选“保留两个”。"
-        )));
-    }
-    for table in ["compound", "cluster_survey", "inspection", "funding"] {
-        tx.execute(
-            &format!("UPDATE {table} SET cluster_id = ?1 WHERE cluster_id = ?2"),
-            (kept, other),
-        )?;
-    }
-    tx.execute("DELETE FROM cluster WHERE id = ?1", [other])?;
-    Ok(())
 }
 
 /// What a resolution does to a row.

@@ -97,6 +97,8 @@ impl ImportOutcome {
         let (inserts, updates, deletes) = self.counts.values().fold((0, 0, 0), |(i, u, d), c| {
             (i + c.inserts, u + c.updates, d + c.deletes)
         });
+        // What became of each record is said below (refused, conflicts); not every record
+        // the package names changed something here, so nothing claims they all were taken.
         let mut text = if taken == 0 {
             format!(
                 "来自{}的数据包已读取，其中 {records} 条记录的改动都没有采用（原因见下）",
@@ -104,7 +106,7 @@ impl ImportOutcome {
             )
         } else {
             format!(
-                "已导入来自{}的数据包：采用了 {taken} 条记录的改动（包中共 {records} 条：新增 {inserts}、修改 {updates}、删除 {deletes}）",
+                "已导入来自{}的数据包：包中共 {records} 条记录的改动（新增 {inserts}、修改 {updates}、删除 {deletes}）",
                 self.source_name
             )
         };
@@ -261,6 +263,16 @@ impl Store {
             [&m.package_id],
             |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
         )?;
+        // The package log says the same (the import stands whatever becomes of this).
+        if let Err(e) = self.conn.execute(
+            "UPDATE package_log SET conflicts = ?2 WHERE id = ?1 AND direction = 'received'",
+            rusqlite::params![
+                m.package_id,
+                (outcome.conflicts + outcome.duplicates) as i64
+            ],
+        ) {
+            tracing::warn!(error = %e, "package log's conflict count not updated");
+        }
         Ok(outcome)
     }
 
@@ -316,7 +328,9 @@ impl Store {
                             entry.seq
                         )));
                     }
-                    arriving.note(&changes);
+                    if !stale {
+                        arriving.note(&changes);
+                    }
                     count(&changes, &mut outcome.counts);
                     // A signed record is passed on as it came; other changes as what they did
                     // here.

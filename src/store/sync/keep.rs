@@ -527,35 +527,6 @@ impl Applier<'_> {
         self.offer_duplicate(&kept, &other)
     }
 
-    /// A cluster that arrives with the name of one already here (and the same plan year, where
-    /// both give one): both are kept, and a user is offered to merge them.
-    pub(super) fn offer_cluster_merge(
-        &mut self,
-        table: &Table,
-        row: &[Value],
-    ) -> Result<(), StoreError> {
-        let get = |c: &str| {
-            table
-                .index_of(c)
-                .map(|i| row[i].clone())
-                .unwrap_or(Value::Null)
-        };
-        let twin: Option<String> = self
-            .conn
-            .query_row_cached(
-                "SELECT id FROM cluster WHERE name = ?1 AND id <> ?3
-                     AND (plan_year IS NULL OR ?2 IS NULL OR plan_year = ?2)
-                 ORDER BY created_at LIMIT 1",
-                (get("name"), get("plan_year"), get("id")),
-                |r| r.get(0),
-            )
-            .optional()?;
-        let (Some(kept), Value::Text(other)) = (twin, get("id")) else {
-            return Ok(());
-        };
-        self.offer_duplicate(&kept, &other)
-    }
-
     /// Offers `other` (just arrived) and `kept` (here first) to a user for merging.
     fn offer_duplicate(&mut self, kept: &str, other: &str) -> Result<(), StoreError> {
         self.conn.execute_cached(
@@ -571,27 +542,5 @@ impl Applier<'_> {
         )?;
         self.applied.duplicates += 1;
         Ok(())
-    }
-
-    /// Whether the photo `row` brings is already here on the same item (the same bytes, by
-    /// their SHA-256, under another id).
-    pub(super) fn same_photo_here(&self, table: &Table, row: &[Value]) -> Result<bool, StoreError> {
-        let get = |c: &str| {
-            table
-                .index_of(c)
-                .map(|i| row[i].clone())
-                .unwrap_or(Value::Null)
-        };
-        Ok(self.conn.query_row_cached(
-            "SELECT EXISTS (SELECT 1 FROM photo WHERE inspection_id = ?1 AND item_code = ?2
-                                    AND sha256 = ?3 AND id <> ?4)",
-            (
-                get("inspection_id"),
-                get("item_code"),
-                get("sha256"),
-                get("id"),
-            ),
-            |r| r.get(0),
-        )?)
     }
 }
