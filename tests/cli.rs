@@ -220,16 +220,23 @@ fn on_with_input(db: &std::path::Path, args: &[&str], input: &str) -> std::proce
     child.wait_with_output().unwrap()
 }
 
-#[test]
-fn keys_travel_by_enrolment_and_key_files_from_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let office = dir.path().join("县办.db");
-    let laptop = dir.path().join("笔记本.db");
+/// An office file (县办) and a laptop's (外业甲) in `dir`, with what the laptop's `identity`
+/// printed.
+fn office_and_laptop(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf, String) {
+    let office = dir.join("县办.db");
+    let laptop = dir.join("笔记本.db");
     succeeded(on(
         &office,
         &["identity", "--name", "县办", "--role", "office"],
     ));
     let me = succeeded(on(&laptop, &["identity", "--name", "外业甲"]));
+    (office, laptop, me)
+}
+
+#[test]
+fn keys_travel_by_enrolment_and_key_files_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (office, laptop, me) = office_and_laptop(dir.path());
     let fp = me.split("密钥指纹 ").nth(1).unwrap()[..19].to_owned();
     let enrolment = dir.path().join("外业甲.ysid");
     let said = succeeded(on(
@@ -288,13 +295,7 @@ fn keys_travel_by_enrolment_and_key_files_from_the_command_line() {
 #[test]
 fn package_messages_count_records_and_say_what_was_written() {
     let dir = tempfile::tempdir().unwrap();
-    let office = dir.path().join("县办.db");
-    let laptop = dir.path().join("笔记本.db");
-    succeeded(on(
-        &office,
-        &["identity", "--name", "县办", "--role", "office"],
-    ));
-    succeeded(on(&laptop, &["identity", "--name", "外业甲"]));
+    let (office, laptop, _) = office_and_laptop(dir.path());
 
     // Before any exchange, `--to` says how to start.
     let first = dir.path().join("first.yspkg");

@@ -8,7 +8,6 @@
 //! different from the one signed here refuses the whole package as tampering. The keeping of
 //! conflicts and the natural-key rules are in `keep.rs`.
 
-use crate::store::cached::Cached as _;
 use std::collections::HashSet;
 
 use rusqlite::hooks::Action;
@@ -20,6 +19,7 @@ use super::changeset::Change;
 use super::rows::{Table, Tables, compound_of, inspection_of, key_text, record_label, value_text};
 use crate::model::sync::EntryKind;
 use crate::store::StoreError;
+use crate::store::cached::Cached as _;
 
 /// Who a changeset is from, for the conflicts it leaves.
 pub(super) struct Source<'a> {

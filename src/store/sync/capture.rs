@@ -4,11 +4,11 @@
 //! saved but not queued, or queued but not saved. A nested write that rolls back takes its
 //! session with it. The bookkeeping tables are not captured.
 
-use crate::store::cached::Cached as _;
 use rusqlite::Connection;
 use rusqlite::session::Session;
 
 use crate::model::sync::EntryKind;
+use crate::store::cached::Cached as _;
 use crate::store::{StoreError, now};
 
 /// The tables whose rows travel, children before parents: the order an import applies a

@@ -4,7 +4,6 @@
 //! package, or the same changes again, change nothing. At the office, what a package changed
 //! becomes the office's own numbered changes, which it passes on to the other laptops.
 
-use crate::store::cached::Cached as _;
 use std::collections::BTreeMap;
 
 use rusqlite::{Connection, OptionalExtension};
@@ -18,6 +17,7 @@ use super::rows::Tables;
 use crate::model::device_key::fingerprint;
 use crate::model::sync::{Counts, EntryKind, Package, Role};
 use crate::model::{InspectionId, SealCheck};
+use crate::store::cached::Cached as _;
 use crate::store::{SCHEMA_VERSION, Store, StoreError, now};
 
 /// What an import did.
@@ -70,14 +70,6 @@ impl ImportOutcome {
         text
     }
 
-    /// Records the package brought (rows inserted, updated or deleted), whatever became of them.
-    pub fn records(&self) -> u64 {
-        self.counts
-            .values()
-            .map(|c| c.inserts + c.updates + c.deletes)
-            .sum()
-    }
-
     fn what_arrived(&self) -> String {
         if self.repeated {
             return format!(
@@ -91,12 +83,13 @@ impl ImportOutcome {
                 self.source_name, self.already_here
             );
         }
-        let records = self.records();
-        let refused = (self.stale + self.orphaned) as u64;
-        let taken = records.saturating_sub(refused);
+        // Records the package brought (rows inserted, updated or deleted), whatever became
+        // of them.
         let (inserts, updates, deletes) = self.counts.values().fold((0, 0, 0), |(i, u, d), c| {
             (i + c.inserts, u + c.updates, d + c.deletes)
         });
+        let records = inserts + updates + deletes;
+        let taken = records.saturating_sub((self.stale + self.orphaned) as u64);
         // What became of each record is said below (refused, conflicts); not every record
         // the package names changed something here, so nothing claims they all were taken.
         let mut text = if taken == 0 {
@@ -255,24 +248,6 @@ impl Store {
         self.with_backup_before(crate::store::backup::BackupReason::BeforeImport, |store| {
             store.apply_package_entries(package, file_name, &me, progress, start, &mut outcome)
         })?;
-        // What waits for a user now: a conflict a later change of the same package settled
-        // is not waiting.
-        (outcome.conflicts, outcome.duplicates) = self.conn.query_row(
-            "SELECT (SELECT count(*) FROM conflict WHERE package_id = ?1 AND resolved_at IS NULL),
-                    (SELECT count(*) FROM duplicate WHERE package_id = ?1 AND resolved_at IS NULL)",
-            [&m.package_id],
-            |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
-        )?;
-        // The package log says the same (the import stands whatever becomes of this).
-        if let Err(e) = self.conn.execute(
-            "UPDATE package_log SET conflicts = ?2 WHERE id = ?1 AND direction = 'received'",
-            rusqlite::params![
-                m.package_id,
-                (outcome.conflicts + outcome.duplicates) as i64
-            ],
-        ) {
-            tracing::warn!(error = %e, "package log's conflict count not updated");
-        }
         Ok(outcome)
     }
 
@@ -396,6 +371,16 @@ impl Store {
                 arriving.check(store, file_name)?;
                 outcome.sealed = log_arrived_seals(store, package.sender_key.is_some())?;
                 check_links(conn)?;
+                // What waits for a user now (a conflict a later change of the same package
+                // settled is not waiting), as the message and the package log say it.
+                (outcome.conflicts, outcome.duplicates) = conn.query_row(
+                    "SELECT (SELECT count(*) FROM conflict
+                             WHERE package_id = ?1 AND resolved_at IS NULL),
+                            (SELECT count(*) FROM duplicate
+                             WHERE package_id = ?1 AND resolved_at IS NULL)",
+                    [&m.package_id],
+                    |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
+                )?;
                 record_received(conn, package, file_name, last, outcome, &me.id)?;
                 Ok::<_, StoreError>(())
             })

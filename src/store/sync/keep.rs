@@ -1,7 +1,6 @@
 //! Keeping what a user must settle (conflicts, look-alikes), settling what a pick or a
 //! signature decides, and the natural-key rules (survey rounds that clash).
 
-use crate::store::cached::Cached as _;
 use std::collections::HashSet;
 
 use rusqlite::OptionalExtension;
@@ -13,6 +12,7 @@ use super::changeset::Change;
 use super::rows::{
     ROUND_TABLES, Table, compound_of, inspection_of, key_text, record_label, value_text,
 };
+use crate::store::cached::Cached as _;
 use crate::store::{StoreError, now};
 
 impl Applier<'_> {
