@@ -1,5 +1,5 @@
 //! `yanshou selftest`: the reliability suite, tried as a hostile and a careless user would.
-//! `cargo test` runs each part small (tests/reliability.rs); `yanshou selftest --long` runs it
+//! `cargo test` runs each part small (tests/integration/reliability.rs); `yanshou selftest --long` runs it
 //! at full size and prints each figure (the README quotes them).
 
 pub mod crash;

@@ -4,7 +4,7 @@
 //! the local rules decide where they say they do.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use chrono::NaiveDate;

@@ -1,7 +1,7 @@
 //! Signatures, sign-off, the seal, tamper detection and the read-only rule.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use yanshou::model::signoff::{normalize_code, seal as seal_with_photos, short_code};
 use yanshou::model::{Inspection, Signature};

@@ -2,7 +2,7 @@
 //! read from the acceptance records, and progress against the targets counted from records.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use yanshou::model::programme::{Phase, PhaseState, Step, StepRecord, phase_state};

@@ -1,7 +1,7 @@
 //! Surveys: eligibility clause by clause, round trips, the needs list, the register's columns.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use yanshou::model::{

@@ -3,7 +3,7 @@
 //! creation date.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use yanshou::export::{AcceptanceSheet, Document, FINAL_TITLE, render_acceptance_sheet};

@@ -1,7 +1,7 @@
 //! Rectification and re-inspection: verdicts across rounds, overdue rectifications.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use yanshou::model::{

@@ -2,7 +2,7 @@
 //! prints or depends on is caught, un-signing shows, and the sign-off log holds its chain.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use yanshou::cli::selftest;
 

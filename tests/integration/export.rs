@@ -1,7 +1,7 @@
 //! The PDF acceptance sheet: read back with poppler's pdftotext / pdffonts and check content.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! by year, source and town, in the 台账 workbook and across machines.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use yanshou::export::Document;

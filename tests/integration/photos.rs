@@ -1,7 +1,7 @@
 //! Photos as evidence: import limits, orientation, shrinking, storage, and the seal.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use image::{ImageFormat, RgbImage};
 use yanshou::import::photo::{PhotoError, prepare};

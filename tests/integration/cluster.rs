@@ -3,7 +3,7 @@
 //! overall sheets, and the schema upgrade that made room for them.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use yanshou::export::{

@@ -2,7 +2,7 @@
 //! never twice, never over a signed record; what both sides changed waits for a user.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use common::sync::{Machine, content, file_bytes};
 use yanshou::model::sync::Role;

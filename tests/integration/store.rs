@@ -1,7 +1,7 @@
 //! The store: round trips, migrations, and refusing files it must not touch.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use yanshou::model::{ItemResult, Subject};
 use yanshou::store::{APPLICATION_ID, SCHEMA_VERSION, Store, StoreError};

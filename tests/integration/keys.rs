@@ -4,7 +4,7 @@
 //! cannot be sealed again at the office in the laptop's name.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

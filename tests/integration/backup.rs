@@ -2,7 +2,7 @@
 //! a restore gives back the same records and keeps the file it replaces.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use yanshou::store::backup::{
     BackupPolicy, BackupReason, count_records, daily_backup, daily_backup_due, list_backups,

@@ -3,7 +3,7 @@
 //! every workbook opens in LibreOffice when it is installed.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use yanshou::export::Document;

@@ -1,10 +1,10 @@
 //! Pins what must not change while the code around it moves: the text of every sample sheet
 //! (as `pdftotext` reads it) and the seals of fixed records (so codes already printed keep
-//! verifying). `YANSHOU_UPDATE_GOLDEN=1 cargo test --test pinned` rewrites the golden texts
+//! verifying). `YANSHOU_UPDATE_GOLDEN=1 cargo test --test integration pinned::` rewrites the golden texts
 //! after an intended change of a sheet; a seal never changes.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

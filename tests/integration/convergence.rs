@@ -4,7 +4,7 @@
 //! YANSHOU_SYNC_SEED=hex.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-mod common;
+use crate::common;
 
 use common::sync::{Machine, content};
 use yanshou::model::sync::Role;
