@@ -282,7 +282,12 @@ fn read_cells<'a>(
     let mut cells = Vec::new();
     while let Some(cell) = next()? {
         let (row, column) = cell.get_position();
-        let text = cell_text(&Data::from(cell.get_value().clone()));
+        // Text is taken as it is (one copy); numbers and dates as a person reads them.
+        let text = match cell.get_value() {
+            calamine::DataRef::String(s) => s.trim().to_owned(),
+            calamine::DataRef::SharedString(s) => s.trim().to_owned(),
+            other => cell_text(&Data::from(other.clone())),
+        };
         if text.is_empty() {
             continue;
         }

@@ -84,16 +84,26 @@ impl RegisterField {
 }
 
 /// Full-width digits, letters and spaces to their ordinary forms, spaces collapsed.
+/// One pass and one allocation: it runs on every cell of a register.
 pub fn normalize(text: &str) -> String {
-    let converted: String = text
-        .chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
-        })
-        .collect();
-    converted.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The row that holds the headers: of the first rows, the one naming the most fields (title
@@ -159,7 +169,9 @@ pub struct Known<'a> {
 
 /// Whether a cell opens a total row (合计, 小计, 总计): such a row is not a compound.
 fn is_total(text: &str) -> bool {
-    let text = normalize(text);
+    // What `normalize` would start with: the words are not full-width forms, so only the
+    // leading spaces go.
+    let text = text.trim_start();
     ["合计", "小计", "总计"].iter().any(|t| text.starts_with(t))
 }
 
@@ -198,16 +210,21 @@ pub fn plan(
     for k in known.clusters {
         clusters.entry(k.name.clone()).or_insert(k.id);
     }
+    // The column of each field, found once.
+    let columns = RegisterField::ALL.map(|field| mapping.iter().position(|m| *m == Some(field)));
     for (index, row) in rows.iter().enumerate().skip(header + 1) {
-        let cell = |field: RegisterField| -> String {
-            mapping
-                .iter()
-                .position(|m| *m == Some(field))
+        // Each field's cell normalized once per row.
+        let cells = columns.map(|column| {
+            column
                 .and_then(|c| row.get(c))
                 .map(|t| normalize(t))
                 .unwrap_or_default()
+        });
+        let cell = |field: RegisterField| -> String {
+            let at = RegisterField::ALL.iter().position(|f| *f == field);
+            at.map(|i| cells[i].clone()).unwrap_or_default()
         };
-        if RegisterField::ALL.iter().all(|f| cell(*f).is_empty()) {
+        if cells.iter().all(String::is_empty) {
             continue;
         }
         let name = cell(RegisterField::Name);
@@ -369,6 +386,20 @@ mod tests {
                 Some(RegisterField::Households),
             ]
         );
+    }
+
+    #[test]
+    fn spaces_of_every_width_collapse_to_one_and_totals_are_seen_behind_them() {
+        assert_eq!(
+            normalize("\u{3000} 城关镇\u{3000}\u{00A0} 东关  小区 "),
+            "城关镇 东关 小区"
+        );
+        assert_eq!(normalize("ＡＢ　１２"), "AB 12");
+        assert_eq!(normalize(" \t\u{3000}"), "");
+        assert!(is_total("\u{3000} 合计"));
+        assert!(is_total("小计（城关镇）"));
+        assert!(!is_total("合 计"));
+        assert!(!is_total("城关合计小区"));
     }
 
     #[test]
