@@ -1,6 +1,8 @@
 //! Append-only schema migrations keyed on `PRAGMA user_version` (as cargo's `util/sqlite.rs`).
 //!
-//! Never edit a migration that has shipped: add a new one at the end.
+//! Never edit a migration that has shipped: add a new one at the end. A migration is a named
+//! list of steps, SQL or code (as cargo's `util/sqlite.rs`), run in one transaction; a file's
+//! `user_version` is how many migrations it has had.
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -11,9 +13,28 @@ use crate::model::town::{LUONING_TOWNS, POLICY_TOWNS_AS_FIRST_WRITTEN, WANGFAN};
 /// `PRAGMA application_id`: "YSHU". Marks a file as ours.
 pub const APPLICATION_ID: i32 = 0x5953_4855;
 
-const MIGRATIONS: &[&str] = &[
+/// One schema version: its steps, run in order in one transaction.
+struct Migration {
+    /// What the version brings (the log names it when a file is upgraded).
+    name: &'static str,
+    steps: &'static [Step],
+}
+
+/// A step of a migration: SQL, or code for what SQL cannot say (back-fills, re-keying,
+/// triggers made for every table that exists by then).
+enum Step {
+    Sql(&'static str),
+    Code(&'static str, fn(&Connection) -> Result<(), StoreError>),
+}
+
+use Step::{Code, Sql};
+
+const MIGRATIONS: &[Migration] = &[
     // 1: towns, clusters, compounds, acceptance inspections with their items and parties.
-    r#"
+    Migration {
+        name: "the register and the acceptance",
+        steps: &[
+            Sql(r#"
     CREATE TABLE town (
         id          TEXT PRIMARY KEY NOT NULL,
         name        TEXT NOT NULL UNIQUE,
@@ -83,9 +104,14 @@ const MIGRATIONS: &[&str] = &[
         unit          TEXT NOT NULL,
         PRIMARY KEY (inspection_id, position)
     ) STRICT;
-    "#,
+    "#),
+            Code("mark the file as ours, with the plan's towns", first_towns),
+        ],
+    },
     // 2: compound surveys (rounds, item conditions) and cluster surveys (15-minute circle).
-    r#"
+    Migration {
+        name: "surveys",
+        steps: &[Sql(r#"
     CREATE TABLE survey (
         id                   TEXT PRIMARY KEY NOT NULL,
         compound_id          TEXT NOT NULL REFERENCES compound(id) ON DELETE CASCADE,
@@ -140,10 +166,13 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
 
     CREATE INDEX compound_name ON compound(name);
-    "#,
+    "#)],
+    },
     // 3: signatures and sign-off. A signed-off record is read-only for the app (triggers);
     // a change made by any other tool is caught by the seal.
-    r#"
+    Migration {
+        name: "signatures and sign-off",
+        steps: &[Sql(r#"
     ALTER TABLE inspection ADD COLUMN signed_off_at TEXT;
     ALTER TABLE inspection ADD COLUMN seal TEXT;
     CREATE INDEX inspection_seal ON inspection(seal);
@@ -173,9 +202,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER signature_locked_delete BEFORE DELETE ON signature
     WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    "#,
+    "#)],
+    },
     // 4: re-inspection rounds linked to the round before, and rectifications of failed items.
-    r#"
+    Migration {
+        name: "re-inspections and rectifications",
+        steps: &[Sql(r#"
     ALTER TABLE inspection ADD COLUMN parent_id TEXT REFERENCES inspection(id);
     ALTER TABLE inspection ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
     CREATE INDEX inspection_parent ON inspection(parent_id);
@@ -191,9 +223,12 @@ const MIGRATIONS: &[&str] = &[
         updated_at       TEXT NOT NULL,
         UNIQUE (inspection_id, item_code)
     ) STRICT;
-    "#,
+    "#)],
+    },
     // 5: photos as evidence, stored inside the file; covered by the seal and locked with it.
-    r#"
+    Migration {
+        name: "photos",
+        steps: &[Sql(r#"
     CREATE TABLE photo (
         id            TEXT PRIMARY KEY NOT NULL,
         inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
@@ -220,13 +255,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER photo_locked_delete BEFORE DELETE ON photo
     WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    "#,
+    "#)],
+    },
     // 6: cluster acceptance. An inspection accepts a compound or a cluster (exactly one), says
     // why its round exists (first / re-inspection / correction, with the correction's reason),
     // and a signed-off cluster acceptance keeps its member compounds' acceptances as they stood.
     // SQLite cannot relax NOT NULL in place, so the table is rebuilt (foreign keys are off while
     // migrations run; the lock triggers that name it are dropped and recreated around it).
-    r#"
+    Migration {
+        name: "cluster acceptance",
+        steps: &[Sql(r#"
     DROP TRIGGER inspection_item_locked;
     DROP TRIGGER signature_locked_insert;
     DROP TRIGGER signature_locked_update;
@@ -316,13 +354,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER member_locked_delete BEFORE DELETE ON inspection_member
     WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    "#,
+    "#)],
+    },
     // 7: a seal that covers the sheet (format 2, with the head as printed frozen at sign-off)
     // and the sign-off log, an append-only hash chain of every seal issued. A record that the
     // log says was signed stays locked even if its sign-off is cleared; rectifications of a
     // signed round are locked too; a signed round's own row never changes again. The lock
     // triggers are recreated with those conditions (they keep their names).
-    r#"
+    Migration {
+        name: "the sheet's seal and the sign-off log",
+        steps: &[
+            Sql(r#"
     ALTER TABLE inspection ADD COLUMN seal_version INTEGER;
     ALTER TABLE inspection ADD COLUMN sealed_header TEXT;
     UPDATE inspection SET seal_version = 1 WHERE seal IS NOT NULL;
@@ -415,16 +457,31 @@ const MIGRATIONS: &[&str] = &[
     WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
       OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
     BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    "#,
-    // 8: the towns by their full names, and every town of the county (written by `apply`).
-    "",
-    // 9: several laptops and one office. Towns are keyed by their names (re-keyed by `apply`,
-    // so the same town made on two laptops is one town); this file's identity; its own
+    "#),
+            Code(
+                "enter the seals issued before the log",
+                super::seal::log_existing_seals,
+            ),
+        ],
+    },
+    // 8: the towns by their full names, and every town of the county (code only).
+    Migration {
+        name: "the county's towns",
+        steps: &[Code(
+            "the towns by their full names, and every town of the county",
+            complete_the_towns,
+        )],
+    },
+    // 9: several laptops and one office. Towns are keyed by their names (re-keyed by its code
+    // step, so the same town made on two laptops is one town); this file's identity; its own
     // changes, each captured with its action (and, at the office, the changes it applied from
     // others, with where they came from); its peers (how far their changes are applied here and
     // ours sent there); the packages sent and received; conflicts kept until a user picks, and
     // the picks' times; records that look like one, offered for merging.
-    r#"
+    Migration {
+        name: "laptops and the office",
+        steps: &[
+            Sql(r#"
     CREATE TABLE device (
         only        INTEGER PRIMARY KEY CHECK (only = 1),
         id          TEXT NOT NULL,
@@ -515,14 +572,47 @@ const MIGRATIONS: &[&str] = &[
         resolution  TEXT CHECK (resolution IN ('merged', 'both')),
         resolved_by TEXT
     ) STRICT;
-    "#,
+    "#),
+            Code("key the towns by their names", key_towns_by_name),
+        ],
+    },
     // From 10 on, each migration is a file of its own.
-    include_str!("migrations/0010_programme.sql"),
-    include_str!("migrations/0011_funding.sql"),
-    include_str!("migrations/0012_tombstones.sql"),
-    include_str!("migrations/0013_rhythm.sql"),
-    include_str!("migrations/0014_seal_locks.sql"),
-    include_str!("migrations/0015_device_keys.sql"),
+    Migration {
+        name: "the programme's steps",
+        steps: &[Sql(include_str!("migrations/0010_programme.sql"))],
+    },
+    Migration {
+        name: "funding",
+        steps: &[Sql(include_str!("migrations/0011_funding.sql"))],
+    },
+    Migration {
+        name: "tombstones",
+        steps: &[
+            Sql(include_str!("migrations/0012_tombstones.sql")),
+            Code(
+                "a tombstone trigger for each travelling table",
+                super::tombstones::make_triggers,
+            ),
+        ],
+    },
+    Migration {
+        name: "the reporting rhythm",
+        steps: &[
+            Sql(include_str!("migrations/0013_rhythm.sql")),
+            Code(
+                "a tombstone trigger for each travelling table",
+                super::tombstones::make_triggers,
+            ),
+        ],
+    },
+    Migration {
+        name: "seal locks",
+        steps: &[Sql(include_str!("migrations/0014_seal_locks.sql"))],
+    },
+    Migration {
+        name: "device keys",
+        steps: &[Sql(include_str!("migrations/0015_device_keys.sql"))],
+    },
 ];
 
 /// The schema version this build writes.
@@ -546,9 +636,22 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> 
     result
 }
 
+/// Migration 1: the file is marked as ours, with the towns the plan names.
+fn first_towns(tx: &Connection) -> Result<(), StoreError> {
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    let now = super::now();
+    for name in POLICY_TOWNS_AS_FIRST_WRITTEN {
+        tx.execute(
+            "INSERT INTO town (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+            (TownId::new().to_string(), name, &now),
+        )?;
+    }
+    Ok(())
+}
+
 /// Migration 8: 回族镇 takes its full name 王范回族镇 (unless a town of that name exists), and
 /// the county's other towns are added after the ones the file has.
-fn complete_the_towns(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+fn complete_the_towns(tx: &Connection) -> Result<(), StoreError> {
     let (short, full) = WANGFAN;
     tx.execute(
         "UPDATE town SET name = ?2, updated_at = ?3
@@ -567,7 +670,7 @@ fn complete_the_towns(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> 
 
 /// Migration 9: every town takes the id its name gives (`town_id_for`), and the compounds and
 /// clusters in it follow. (Foreign keys are off while migrations run; the check follows.)
-fn key_towns_by_name(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+fn key_towns_by_name(tx: &Connection) -> Result<(), StoreError> {
     let towns: Vec<(String, String)> = tx
         .prepare("SELECT id, name FROM town")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -601,32 +704,16 @@ fn apply(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
     }
     let applied = usize::try_from(version).unwrap_or(0);
     let target = usize::try_from(target).unwrap_or(usize::MAX);
-    for (index, sql) in MIGRATIONS.iter().enumerate().take(target).skip(applied) {
+    for (index, migration) in MIGRATIONS.iter().enumerate().take(target).skip(applied) {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        if index == 0 {
-            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-            let now = super::now();
-            for name in POLICY_TOWNS_AS_FIRST_WRITTEN {
-                tx.execute(
-                    "INSERT INTO town (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-                    (TownId::new().to_string(), name, &now),
-                )?;
+        for step in migration.steps {
+            match step {
+                Sql(sql) => tx.execute_batch(sql)?,
+                Code(what, run) => {
+                    tracing::debug!(version = index + 1, step = what, "migration step");
+                    run(&tx)?;
+                }
             }
-        }
-        if index + 1 == 7 {
-            // Seals issued before the log existed enter it, oldest first.
-            super::seal::log_existing_seals(&tx)?;
-        }
-        if index + 1 == 8 {
-            complete_the_towns(&tx)?;
-        }
-        if index + 1 == 9 {
-            key_towns_by_name(&tx)?;
-        }
-        if index + 1 == 12 || index + 1 == 13 {
-            // Each travelling table that exists by then gets its trigger once.
-            super::tombstones::make_triggers(&tx)?;
         }
         let broken: Option<String> = tx
             .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
@@ -642,9 +729,51 @@ fn apply(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
         // Said once per step of a file's real upgrade; a copy in memory (an older file read
         // through an upgraded copy, the tests) is not the user's file changing.
         match conn.path().filter(|p| !p.is_empty()) {
-            Some(file) => tracing::info!(version = index + 1, file, "upgraded the database file"),
-            None => tracing::debug!(version = index + 1, "migrated a database in memory"),
+            Some(file) => tracing::info!(
+                version = index + 1,
+                migration = migration.name,
+                file,
+                "upgraded the database file"
+            ),
+            None => tracing::debug!(
+                version = index + 1,
+                migration = migration.name,
+                "migrated a database in memory"
+            ),
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_version_is_named_and_its_code_steps_stand_in_the_list() {
+        assert_eq!(MIGRATIONS.len(), SCHEMA_VERSION as usize);
+        assert!(
+            MIGRATIONS
+                .iter()
+                .all(|m| !m.name.is_empty() && !m.steps.is_empty())
+        );
+        // The versions whose upgrade runs code, as files have always been upgraded: the
+        // first towns, the seals entered into the log, the county's towns, the towns re-keyed,
+        // the tombstone triggers (twice).
+        let with_code: Vec<usize> = MIGRATIONS
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.steps.iter().any(|s| matches!(s, Code(..))))
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(with_code, [1, 7, 8, 9, 12, 13]);
+        // SQL first, then code that reads what the SQL made.
+        for m in MIGRATIONS {
+            let first_code = m.steps.iter().position(|s| matches!(s, Code(..)));
+            let last_sql = m.steps.iter().rposition(|s| matches!(s, Sql(_)));
+            if let (Some(code), Some(sql)) = (first_code, last_sql) {
+                assert!(sql < code, "{}", m.name);
+            }
+        }
+    }
 }
