@@ -34,228 +34,30 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "the register and the acceptance",
         steps: &[
-            Sql(r#"
-    CREATE TABLE town (
-        id          TEXT PRIMARY KEY NOT NULL,
-        name        TEXT NOT NULL UNIQUE,
-        created_at  TEXT NOT NULL,
-        updated_at  TEXT NOT NULL
-    ) STRICT;
-
-    CREATE TABLE cluster (
-        id          TEXT PRIMARY KEY NOT NULL,
-        name        TEXT NOT NULL,
-        town_id     TEXT REFERENCES town(id),
-        plan_year   INTEGER,
-        created_at  TEXT NOT NULL,
-        updated_at  TEXT NOT NULL
-    ) STRICT;
-
-    CREATE TABLE compound (
-        id          TEXT PRIMARY KEY NOT NULL,
-        name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
-        address     TEXT NOT NULL DEFAULT '',
-        town_id     TEXT REFERENCES town(id),
-        owner_unit  TEXT NOT NULL DEFAULT '',
-        year_built  INTEGER,
-        buildings   INTEGER CHECK (buildings >= 0),
-        households  INTEGER CHECK (households >= 0),
-        cluster_id  TEXT REFERENCES cluster(id) ON DELETE SET NULL,
-        is_sample   INTEGER NOT NULL DEFAULT 0,
-        created_at  TEXT NOT NULL,
-        updated_at  TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX compound_town ON compound(town_id);
-    CREATE INDEX compound_cluster ON compound(cluster_id);
-
-    CREATE TABLE inspection (
-        id                TEXT PRIMARY KEY NOT NULL,
-        compound_id       TEXT NOT NULL REFERENCES compound(id) ON DELETE CASCADE,
-        standard_id       TEXT NOT NULL,
-        catalogue_version TEXT NOT NULL,
-        inspected_on      TEXT NOT NULL,
-        inspectors        TEXT NOT NULL,
-        created_at        TEXT NOT NULL,
-        updated_at        TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX inspection_compound ON inspection(compound_id);
-
-    -- The standard item is copied in when the inspection starts, so the inspection keeps
-    -- showing the text it was filled in with.
-    CREATE TABLE inspection_item (
-        inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
-        position      INTEGER NOT NULL,
-        code          TEXT NOT NULL,
-        standard_id   TEXT NOT NULL,
-        group_name    TEXT NOT NULL,
-        standard_text TEXT NOT NULL,
-        hint          TEXT NOT NULL,
-        clause        TEXT NOT NULL,
-        required      INTEGER NOT NULL,
-        result        TEXT CHECK (result IN ('pass', 'fail', 'na')),
-        remark        TEXT NOT NULL DEFAULT '',
-        updated_at    TEXT NOT NULL,
-        PRIMARY KEY (inspection_id, code)
-    ) STRICT;
-
-    CREATE TABLE inspection_party (
-        inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
-        position      INTEGER NOT NULL,
-        unit          TEXT NOT NULL,
-        PRIMARY KEY (inspection_id, position)
-    ) STRICT;
-    "#),
+            Sql(include_str!("migrations/0001_register.sql")),
             Code("mark the file as ours, with the plan's towns", first_towns),
         ],
     },
     // 2: compound surveys (rounds, item conditions) and cluster surveys (15-minute circle).
     Migration {
         name: "surveys",
-        steps: &[Sql(r#"
-    CREATE TABLE survey (
-        id                   TEXT PRIMARY KEY NOT NULL,
-        compound_id          TEXT NOT NULL REFERENCES compound(id) ON DELETE CASCADE,
-        round                INTEGER NOT NULL CHECK (round >= 1),
-        surveyed_on          TEXT NOT NULL,
-        surveyors            TEXT NOT NULL DEFAULT '',
-        catalogue_version    TEXT NOT NULL,
-        floors               INTEGER CHECK (floors >= 0),
-        floor_area           REAL CHECK (floor_area >= 0),
-        management_mode      TEXT,
-        structural_safety    TEXT,
-        demolition_suitable  INTEGER,
-        households_in_favour INTEGER CHECK (households_in_favour >= 0),
-        willingness_method   TEXT NOT NULL DEFAULT '',
-        created_at           TEXT NOT NULL,
-        updated_at           TEXT NOT NULL,
-        UNIQUE (compound_id, round)
-    ) STRICT;
-
-    CREATE TABLE survey_item (
-        survey_id     TEXT NOT NULL REFERENCES survey(id) ON DELETE CASCADE,
-        code          TEXT NOT NULL,
-        position      INTEGER NOT NULL,
-        condition     TEXT CHECK (condition IN ('good', 'renovate', 'missing', 'none')),
-        problems      TEXT NOT NULL DEFAULT '',
-        other_problem TEXT NOT NULL DEFAULT '',
-        note          TEXT NOT NULL DEFAULT '',
-        updated_at    TEXT NOT NULL,
-        PRIMARY KEY (survey_id, code)
-    ) STRICT;
-
-    CREATE TABLE cluster_survey (
-        id          TEXT PRIMARY KEY NOT NULL,
-        cluster_id  TEXT NOT NULL REFERENCES cluster(id) ON DELETE CASCADE,
-        surveyed_on TEXT NOT NULL,
-        surveyors   TEXT NOT NULL DEFAULT '',
-        created_at  TEXT NOT NULL,
-        updated_at  TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX cluster_survey_cluster ON cluster_survey(cluster_id);
-
-    CREATE TABLE cluster_facility (
-        survey_id       TEXT NOT NULL REFERENCES cluster_survey(id) ON DELETE CASCADE,
-        code            TEXT NOT NULL,
-        position        INTEGER NOT NULL,
-        kind            TEXT NOT NULL,
-        present         INTEGER,
-        name            TEXT NOT NULL DEFAULT '',
-        walking_minutes INTEGER CHECK (walking_minutes >= 0),
-        updated_at      TEXT NOT NULL,
-        PRIMARY KEY (survey_id, code)
-    ) STRICT;
-
-    CREATE INDEX compound_name ON compound(name);
-    "#)],
+        steps: &[Sql(include_str!("migrations/0002_surveys.sql"))],
     },
     // 3: signatures and sign-off. A signed-off record is read-only for the app (triggers);
     // a change made by any other tool is caught by the seal.
     Migration {
         name: "signatures and sign-off",
-        steps: &[Sql(r#"
-    ALTER TABLE inspection ADD COLUMN signed_off_at TEXT;
-    ALTER TABLE inspection ADD COLUMN seal TEXT;
-    CREATE INDEX inspection_seal ON inspection(seal);
-
-    CREATE TABLE signature (
-        inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
-        position      INTEGER NOT NULL,
-        signer        TEXT NOT NULL,
-        wet_ink       INTEGER NOT NULL DEFAULT 0,
-        strokes       TEXT NOT NULL DEFAULT '[]',
-        signed_at     TEXT NOT NULL,
-        PRIMARY KEY (inspection_id, position)
-    ) STRICT;
-
-    CREATE TRIGGER inspection_item_locked BEFORE UPDATE ON inspection_item
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER signature_locked_insert BEFORE INSERT ON signature
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER signature_locked_update BEFORE UPDATE ON signature
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER signature_locked_delete BEFORE DELETE ON signature
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    "#)],
+        steps: &[Sql(include_str!("migrations/0003_signoff.sql"))],
     },
     // 4: re-inspection rounds linked to the round before, and rectifications of failed items.
     Migration {
         name: "re-inspections and rectifications",
-        steps: &[Sql(r#"
-    ALTER TABLE inspection ADD COLUMN parent_id TEXT REFERENCES inspection(id);
-    ALTER TABLE inspection ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
-    CREATE INDEX inspection_parent ON inspection(parent_id);
-
-    CREATE TABLE rectification (
-        id               TEXT PRIMARY KEY NOT NULL,
-        inspection_id    TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
-        item_code        TEXT NOT NULL,
-        requirement      TEXT NOT NULL,
-        responsible_unit TEXT NOT NULL,
-        deadline         TEXT NOT NULL,
-        created_at       TEXT NOT NULL,
-        updated_at       TEXT NOT NULL,
-        UNIQUE (inspection_id, item_code)
-    ) STRICT;
-    "#)],
+        steps: &[Sql(include_str!("migrations/0004_rectifications.sql"))],
     },
     // 5: photos as evidence, stored inside the file; covered by the seal and locked with it.
     Migration {
         name: "photos",
-        steps: &[Sql(r#"
-    CREATE TABLE photo (
-        id            TEXT PRIMARY KEY NOT NULL,
-        inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
-        item_code     TEXT NOT NULL,
-        file_name     TEXT NOT NULL,
-        taken_at      TEXT,
-        sha256        TEXT NOT NULL,
-        width         INTEGER NOT NULL,
-        height        INTEGER NOT NULL,
-        jpeg          BLOB NOT NULL,
-        thumbnail     BLOB NOT NULL,
-        created_at    TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX photo_item ON photo(inspection_id, item_code);
-
-    CREATE TRIGGER photo_locked_insert BEFORE INSERT ON photo
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER photo_locked_update BEFORE UPDATE ON photo
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER photo_locked_delete BEFORE DELETE ON photo
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    "#)],
+        steps: &[Sql(include_str!("migrations/0005_photos.sql"))],
     },
     // 6: cluster acceptance. An inspection accepts a compound or a cluster (exactly one), says
     // why its round exists (first / re-inspection / correction, with the correction's reason),
@@ -264,97 +66,7 @@ const MIGRATIONS: &[Migration] = &[
     // migrations run; the lock triggers that name it are dropped and recreated around it).
     Migration {
         name: "cluster acceptance",
-        steps: &[Sql(r#"
-    DROP TRIGGER inspection_item_locked;
-    DROP TRIGGER signature_locked_insert;
-    DROP TRIGGER signature_locked_update;
-    DROP TRIGGER signature_locked_delete;
-    DROP TRIGGER photo_locked_insert;
-    DROP TRIGGER photo_locked_update;
-    DROP TRIGGER photo_locked_delete;
-
-    CREATE TABLE inspection_new (
-        id                TEXT PRIMARY KEY NOT NULL,
-        compound_id       TEXT REFERENCES compound(id) ON DELETE CASCADE,
-        cluster_id        TEXT REFERENCES cluster(id) ON DELETE CASCADE,
-        standard_id       TEXT NOT NULL,
-        catalogue_version TEXT NOT NULL,
-        inspected_on      TEXT NOT NULL,
-        inspectors        TEXT NOT NULL,
-        created_at        TEXT NOT NULL,
-        updated_at        TEXT NOT NULL,
-        signed_off_at     TEXT,
-        seal              TEXT,
-        parent_id         TEXT REFERENCES inspection(id),
-        round             INTEGER NOT NULL DEFAULT 1,
-        kind              TEXT NOT NULL DEFAULT 'first'
-                          CHECK (kind IN ('first', 'reinspection', 'correction')),
-        reason            TEXT NOT NULL DEFAULT '',
-        CHECK ((compound_id IS NULL) <> (cluster_id IS NULL))
-    ) STRICT;
-    INSERT INTO inspection_new (id, compound_id, standard_id, catalogue_version, inspected_on,
-            inspectors, created_at, updated_at, signed_off_at, seal, parent_id, round, kind)
-        SELECT id, compound_id, standard_id, catalogue_version, inspected_on, inspectors,
-            created_at, updated_at, signed_off_at, seal, parent_id, round,
-            CASE WHEN parent_id IS NULL THEN 'first' ELSE 'reinspection' END
-        FROM inspection;
-    DROP TABLE inspection;
-    ALTER TABLE inspection_new RENAME TO inspection;
-    CREATE INDEX inspection_compound ON inspection(compound_id);
-    CREATE INDEX inspection_cluster ON inspection(cluster_id);
-    CREATE INDEX inspection_seal ON inspection(seal);
-    CREATE INDEX inspection_parent ON inspection(parent_id);
-
-    CREATE TABLE inspection_member (
-        inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
-        position      INTEGER NOT NULL,
-        compound_id   TEXT NOT NULL,
-        name          TEXT NOT NULL,
-        status        TEXT NOT NULL CHECK (status IN ('none', 'in_progress', 'failed', 'accepted')),
-        code          TEXT,
-        PRIMARY KEY (inspection_id, position)
-    ) STRICT;
-
-    CREATE TRIGGER inspection_item_locked BEFORE UPDATE ON inspection_item
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER signature_locked_insert BEFORE INSERT ON signature
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER signature_locked_update BEFORE UPDATE ON signature
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER signature_locked_delete BEFORE DELETE ON signature
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER photo_locked_insert BEFORE INSERT ON photo
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER photo_locked_update BEFORE UPDATE ON photo
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER photo_locked_delete BEFORE DELETE ON photo
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER member_locked_insert BEFORE INSERT ON inspection_member
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER member_locked_update BEFORE UPDATE ON inspection_member
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER member_locked_delete BEFORE DELETE ON inspection_member
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    "#)],
+        steps: &[Sql(include_str!("migrations/0006_cluster_acceptance.sql"))],
     },
     // 7: a seal that covers the sheet (format 2, with the head as printed frozen at sign-off)
     // and the sign-off log, an append-only hash chain of every seal issued. A record that the
@@ -364,100 +76,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "the sheet's seal and the sign-off log",
         steps: &[
-            Sql(r#"
-    ALTER TABLE inspection ADD COLUMN seal_version INTEGER;
-    ALTER TABLE inspection ADD COLUMN sealed_header TEXT;
-    UPDATE inspection SET seal_version = 1 WHERE seal IS NOT NULL;
-
-    CREATE TABLE seal_log (
-        seq           INTEGER PRIMARY KEY,
-        inspection_id TEXT NOT NULL,
-        seal          TEXT NOT NULL,
-        seal_version  INTEGER NOT NULL,
-        signed_off_at TEXT NOT NULL,
-        prev_hash     TEXT NOT NULL,
-        entry_hash    TEXT NOT NULL UNIQUE
-    ) STRICT;
-    CREATE INDEX seal_log_inspection ON seal_log(inspection_id);
-    CREATE INDEX seal_log_seal ON seal_log(seal);
-
-    CREATE TRIGGER seal_log_no_update BEFORE UPDATE ON seal_log
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER seal_log_no_delete BEFORE DELETE ON seal_log
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    CREATE TRIGGER inspection_locked_update BEFORE UPDATE ON inspection
-    WHEN OLD.signed_off_at IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER inspection_locked_delete BEFORE DELETE ON inspection
-    WHEN OLD.signed_off_at IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-
-    DROP TRIGGER inspection_item_locked;
-    DROP TRIGGER signature_locked_insert;
-    DROP TRIGGER signature_locked_update;
-    DROP TRIGGER signature_locked_delete;
-    DROP TRIGGER photo_locked_insert;
-    DROP TRIGGER photo_locked_update;
-    DROP TRIGGER photo_locked_delete;
-    DROP TRIGGER member_locked_insert;
-    DROP TRIGGER member_locked_update;
-    DROP TRIGGER member_locked_delete;
-    CREATE TRIGGER inspection_item_locked BEFORE UPDATE ON inspection_item
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER signature_locked_insert BEFORE INSERT ON signature
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = NEW.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER signature_locked_update BEFORE UPDATE ON signature
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER signature_locked_delete BEFORE DELETE ON signature
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER photo_locked_insert BEFORE INSERT ON photo
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = NEW.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER photo_locked_update BEFORE UPDATE ON photo
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER photo_locked_delete BEFORE DELETE ON photo
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER member_locked_insert BEFORE INSERT ON inspection_member
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = NEW.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER member_locked_update BEFORE UPDATE ON inspection_member
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER member_locked_delete BEFORE DELETE ON inspection_member
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER rectification_locked_insert BEFORE INSERT ON rectification
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = NEW.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = NEW.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER rectification_locked_update BEFORE UPDATE ON rectification
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    CREATE TRIGGER rectification_locked_delete BEFORE DELETE ON rectification
-    WHEN (SELECT signed_off_at FROM inspection WHERE id = OLD.inspection_id) IS NOT NULL
-      OR EXISTS (SELECT 1 FROM seal_log WHERE inspection_id = OLD.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'yanshou: signed off'); END;
-    "#),
+            Sql(include_str!("migrations/0007_seal_log.sql")),
             Code(
                 "enter the seals issued before the log",
                 super::seal::log_existing_seals,
@@ -481,102 +100,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "laptops and the office",
         steps: &[
-            Sql(r#"
-    CREATE TABLE device (
-        only        INTEGER PRIMARY KEY CHECK (only = 1),
-        id          TEXT NOT NULL,
-        name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
-        role        TEXT NOT NULL CHECK (role IN ('office', 'field')),
-        host        TEXT NOT NULL DEFAULT '',
-        had_records INTEGER NOT NULL DEFAULT 0,
-        created_at  TEXT NOT NULL
-    ) STRICT;
-
-    CREATE TABLE change_log (
-        origin        TEXT NOT NULL,
-        seq           INTEGER NOT NULL CHECK (seq >= 1),
-        kind          TEXT NOT NULL
-                      CHECK (kind IN ('edit', 'snapshot', 'resolution', 'signed')),
-        made_at       TEXT NOT NULL,
-        author        TEXT NOT NULL,
-        changeset     BLOB NOT NULL,
-        source_origin TEXT,
-        source_seq    INTEGER,
-        adjusted      INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (origin, seq)
-    ) STRICT;
-
-    CREATE TABLE peer (
-        id            TEXT PRIMARY KEY NOT NULL,
-        name          TEXT NOT NULL,
-        role          TEXT NOT NULL,
-        applied_up_to INTEGER NOT NULL DEFAULT 0,
-        sent_up_to    INTEGER NOT NULL DEFAULT 0,
-        snapshot_sent INTEGER NOT NULL DEFAULT 0
-    ) STRICT;
-
-    CREATE TABLE package_log (
-        id         TEXT PRIMARY KEY NOT NULL,
-        direction  TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
-        peer_id    TEXT NOT NULL,
-        peer_name  TEXT NOT NULL,
-        at         TEXT NOT NULL,
-        file_name  TEXT NOT NULL,
-        first_seq  INTEGER,
-        last_seq   INTEGER,
-        snapshot   INTEGER NOT NULL DEFAULT 0,
-        counts     TEXT NOT NULL,
-        applied    INTEGER NOT NULL DEFAULT 0,
-        skipped    INTEGER NOT NULL DEFAULT 0,
-        conflicts  INTEGER NOT NULL DEFAULT 0,
-        note       TEXT NOT NULL DEFAULT ''
-    ) STRICT;
-
-    CREATE TABLE conflict (
-        id          TEXT PRIMARY KEY NOT NULL,
-        table_name  TEXT NOT NULL,
-        row_key     TEXT NOT NULL,
-        compound_id TEXT,
-        record      TEXT NOT NULL,
-        column_name TEXT NOT NULL,
-        ours        ANY,
-        theirs      ANY,
-        origin      TEXT NOT NULL,
-        origin_name TEXT NOT NULL,
-        seq         INTEGER NOT NULL,
-        their_time  TEXT NOT NULL,
-        package_id  TEXT,
-        detected_at TEXT NOT NULL,
-        resolved_at TEXT,
-        resolution  TEXT CHECK (resolution IN ('ours', 'theirs')),
-        resolved_by TEXT,
-        only_ours   INTEGER NOT NULL DEFAULT 0
-    ) STRICT;
-    CREATE INDEX conflict_open ON conflict(resolved_at, compound_id);
-
-    CREATE TABLE resolution_stamp (
-        table_name  TEXT NOT NULL,
-        row_key     TEXT NOT NULL,
-        column_name TEXT NOT NULL,
-        stamp       TEXT NOT NULL,
-        PRIMARY KEY (table_name, row_key, column_name)
-    ) STRICT;
-
-    CREATE TABLE duplicate (
-        id          TEXT PRIMARY KEY NOT NULL,
-        kept        TEXT NOT NULL,
-        other       TEXT NOT NULL,
-        package_id  TEXT,
-        detected_at TEXT NOT NULL,
-        resolved_at TEXT,
-        resolution  TEXT CHECK (resolution IN ('merged', 'both')),
-        resolved_by TEXT
-    ) STRICT;
-    "#),
+            Sql(include_str!("migrations/0009_laptops_and_office.sql")),
             Code("key the towns by their names", key_towns_by_name),
         ],
     },
-    // From 10 on, each migration is a file of its own.
     Migration {
         name: "the programme's steps",
         steps: &[Sql(include_str!("migrations/0010_programme.sql"))],
