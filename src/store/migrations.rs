@@ -1,8 +1,8 @@
 //! Append-only schema migrations keyed on `PRAGMA user_version` (as cargo's `util/sqlite.rs`).
 //!
 //! Never edit a migration that has shipped: add a new one at the end. A migration is a named
-//! list of steps, SQL or code (as cargo's `util/sqlite.rs`), run in one transaction; a file's
-//! `user_version` is how many migrations it has had.
+//! list of steps, SQL or code, run in one transaction; a file's `user_version` is how many
+//! migrations it has had.
 
 use rusqlite::{Connection, OptionalExtension};
 

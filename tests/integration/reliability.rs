@@ -17,17 +17,25 @@ fn no_acknowledged_write_is_lost_to_kill_9() {
         } else {
             4
         };
-        let report = crash::run(exe, scenario, trials, 7).unwrap();
-        assert_eq!(report.trials, trials);
-        assert_eq!(report.lost, 0, "{}: {report:?}", scenario.label());
-        assert!(report.broken.is_empty(), "{:?}", report.broken);
-        // The sample set and an import are one write each: a kill may come before it.
-        if !matches!(scenario, crash::Scenario::Sample | crash::Scenario::Import) {
-            assert!(
-                report.acknowledged > 0,
-                "{} wrote nothing",
-                scenario.label()
-            );
+        // The sample set and an import are one write each: a kill may come before it. The
+        // others must get some writes acknowledged, or the kills tested nothing; on a busy
+        // machine (this binary runs the other modules' tests beside it) every kill of one seed
+        // may come before the first write, so up to three seeds are tried. Every run must
+        // lose nothing and break nothing.
+        let must_write = !matches!(scenario, crash::Scenario::Sample | crash::Scenario::Import);
+        let mut acknowledged = 0;
+        for seed in [7, 8, 9] {
+            let report = crash::run(exe, scenario, trials, seed).unwrap();
+            assert_eq!(report.trials, trials);
+            assert_eq!(report.lost, 0, "{}: {report:?}", scenario.label());
+            assert!(report.broken.is_empty(), "{:?}", report.broken);
+            acknowledged += report.acknowledged;
+            if acknowledged > 0 || !must_write {
+                break;
+            }
+        }
+        if must_write {
+            assert!(acknowledged > 0, "{} wrote nothing", scenario.label());
         }
     }
 }
