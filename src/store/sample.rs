@@ -265,17 +265,17 @@ fn write_failed_inspection(store: &mut Store, compound: CompoundId) -> Result<()
             "5 号楼北侧路面塌陷约 6 ㎡，雨后积水。",
             "塌陷路面挖除重铺，恢复排水坡度。",
             "施工单位",
-            (2024, 5, 30),
+            NaiveDate::from_ymd_opt(2024, 5, 30).unwrap_or_default(),
         ),
         (
             "XQ-SY-02",
             "北门监控未接入社区平台，门禁未通电。",
             "监控接入社区平台，门禁通电调试。",
             "县联通公司",
-            (2027, 6, 30),
+            open_deadline(crate::model::Clock::local().today()),
         ),
     ];
-    for (code, problem, requirement, unit, (y, m, d)) in failures {
+    for (code, problem, requirement, unit, deadline) in failures {
         store.record_result(id, code, Some(ItemResult::Fail))?;
         store.record_remark(id, code, problem)?;
         store.save_rectification(&Rectification {
@@ -284,8 +284,14 @@ fn write_failed_inspection(store: &mut Store, compound: CompoundId) -> Result<()
             item_code: code.to_owned(),
             requirement: requirement.to_owned(),
             responsible_unit: unit.to_owned(),
-            deadline: NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default(),
+            deadline,
         })?;
     }
     Ok(())
+}
+
+/// The deadline of the sample's open rectification, written on `today`: still ahead whenever
+/// the sample is made, so it shows one rectification under way (整改中), not overdue.
+pub fn open_deadline(today: NaiveDate) -> NaiveDate {
+    today + chrono::Days::new(90)
 }

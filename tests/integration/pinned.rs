@@ -142,9 +142,19 @@ fn masked(text: &str) -> String {
             .replace_all(&out, with)
             .into_owned();
     }
-    let today = chrono::Local::now().date_naive();
-    out.replace(&today.to_string(), "<今天>")
-        .replace(&today.format("%Y年%m月%d日").to_string(), "<今天>")
+    // Today as the sheets print it (in UTC+8, the sample documents' clock) and as this
+    // machine's zone has it (the sample's own dates): the two differ for part of every day.
+    for today in [
+        common::china_now().today(),
+        chrono::Local::now().date_naive(),
+    ] {
+        let deadline = yanshou::store::sample::open_deadline(today);
+        out = out
+            .replace(&today.to_string(), "<今天>")
+            .replace(&today.format("%Y年%m月%d日").to_string(), "<今天>")
+            .replace(&deadline.format("%Y年%m月%d日").to_string(), "<整改期限>");
+    }
+    out
 }
 
 fn golden(name: &str, text: &str) {
