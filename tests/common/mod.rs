@@ -208,7 +208,11 @@ pub fn libreoffice_csv(path: &std::path::Path) -> Option<String> {
     .map(std::path::PathBuf::from)
     .find(|p| p.is_file())?;
     let dir = path.parent().expect("a folder");
+    // A profile of its own: two conversions at once (tests run in parallel) on one profile
+    // hand over to each other and one writes nothing.
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
     let status = std::process::Command::new(soffice)
+        .arg(profile)
         .args([
             "--headless",
             "--convert-to",
