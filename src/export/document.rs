@@ -461,7 +461,12 @@ impl Document {
                 progress.set_total(2);
                 let out = store.outgoing(destination.as_deref(), scope, clock)?;
                 progress.advance();
-                let size = super::package::write_package(path, &out.signed, &out.entries)?;
+                let size = super::package::write_package(
+                    path,
+                    &out.signed,
+                    &out.entries,
+                    &out.photo_bytes,
+                )?;
                 outcome
                     .written
                     .push((path.to_owned(), usize::try_from(size).unwrap_or(usize::MAX)));

@@ -1,5 +1,5 @@
 //! A field package on disk: a small SQLite file (`.yspkg`) with the manifest as JSON, the
-//! sender's signature over it, and the entries in order. Written to a temporary file beside the target and renamed into place, so
+//! sender's signature over it, the entries in order and the pictures of the photos they add. Written to a temporary file beside the target and renamed into place, so
 //! a full USB stick or a crash never leaves half a package under the real name.
 
 use std::path::Path;
@@ -7,6 +7,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::ExportError;
+use crate::model::photo::PhotoBytes;
 use crate::model::sync::{Entry, SignedManifest};
 
 /// `PRAGMA application_id` of a package: "YSPK".
@@ -28,6 +29,7 @@ pub const PACKAGE_SCHEMA: &str = "
         source_seq    INTEGER,
         adjusted      INTEGER NOT NULL
     );
+    CREATE TABLE photo_bytes (sha256 TEXT PRIMARY KEY NOT NULL, jpeg BLOB NOT NULL);
 ";
 
 /// Writes a package to `path`; returns its size in bytes.
@@ -35,6 +37,7 @@ pub fn write_package(
     path: &Path,
     manifest: &SignedManifest,
     entries: &[Entry],
+    photo_bytes: &[PhotoBytes],
 ) -> Result<u64, ExportError> {
     let fail = |source: std::io::Error| ExportError::Write {
         path: path.to_owned(),
@@ -84,6 +87,16 @@ pub fn write_package(
                         e.source.as_ref().map(|(_, s)| s),
                         e.adjusted
                     ])
+                    .map_err(db_fail)?;
+            }
+        }
+        {
+            let mut insert = tx
+                .prepare("INSERT INTO photo_bytes (sha256, jpeg) VALUES (?1, ?2)")
+                .map_err(db_fail)?;
+            for p in photo_bytes {
+                insert
+                    .execute(rusqlite::params![p.sha256, p.jpeg])
                     .map_err(db_fail)?;
             }
         }

@@ -8,8 +8,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::export::package::PACKAGE_APPLICATION_ID;
 use crate::model::device_key::{fingerprint, is_public_key, package_message, verify};
+use crate::model::photo::PhotoBytes;
 use crate::model::sync::{
-    Entry, EntryKind, Manifest, PACKAGE_FORMAT, Package, UNSIGNED_PACKAGE_FORMAT, payload_hash,
+    Entry, EntryKind, Manifest, PACKAGE_FORMAT, PHOTO_ROWS_PACKAGE_FORMAT, Package,
+    UNSIGNED_PACKAGE_FORMAT, payload_hash, photo_bytes_hash,
 };
 
 /// Why a package file cannot be read.
@@ -47,6 +49,9 @@ const MAX_PACKAGE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 /// entry with every photo: as large as the package may be).
 const MAX_ENTRIES: i64 = 1_000_000;
 const MAX_ENTRY_BYTES: i64 = MAX_PACKAGE_BYTES as i64;
+/// The largest picture a package may carry: this program stores photos of at most 2000 px,
+/// a few MB at most.
+const MAX_PHOTO_BYTES: i64 = 32 * 1024 * 1024;
 
 /// Reads and checks the package at `path`.
 pub fn read_package(path: &Path) -> Result<Package, PackageError> {
@@ -109,7 +114,8 @@ pub fn read_package(path: &Path) -> Result<Package, PackageError> {
         .as_deref()
         .and_then(|j| serde_json::from_str(j).ok())
         .ok_or_else(|| PackageError::Damaged(name.clone()))?;
-    let sender_key = if manifest.format == PACKAGE_FORMAT {
+    let carries_bytes = manifest.format == PACKAGE_FORMAT;
+    let sender_key = if carries_bytes || manifest.format == PHOTO_ROWS_PACKAGE_FORMAT {
         // The signature covers the manifest exactly as stored, which holds the hash of the
         // entries and the sender's key.
         let signature: Option<String> = conn
@@ -162,10 +168,37 @@ pub fn read_package(path: &Path) -> Result<Package, PackageError> {
     if payload_hash(&entries) != manifest.payload_sha256 {
         return Err(PackageError::HashMismatch { name });
     }
+    let photo_bytes = if carries_bytes {
+        let (count, largest): (i64, i64) = conn
+            .query_row(
+                "SELECT count(*), coalesce(max(length(jpeg)), 0) FROM photo_bytes",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(damaged)?;
+        if count > MAX_ENTRIES || largest > MAX_PHOTO_BYTES {
+            return Err(PackageError::TooLarge {
+                name,
+                what: format!(
+                    "有 {count} 张照片，最大的一张 {} MB（每张上限 {} MB）",
+                    largest / 1_048_576,
+                    MAX_PHOTO_BYTES / 1_048_576
+                ),
+            });
+        }
+        let photos = read_photo_bytes(&conn).map_err(damaged)?;
+        if manifest.photo_bytes_sha256.as_deref() != Some(photo_bytes_hash(&photos).as_str()) {
+            return Err(PackageError::HashMismatch { name });
+        }
+        photos
+    } else {
+        Vec::new()
+    };
     Ok(Package {
         manifest,
         sender_key,
         entries,
+        photo_bytes,
     })
 }
 
@@ -205,6 +238,17 @@ fn read_entries(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
             changeset: r.get(5)?,
             source: source.zip(source_seq),
             adjusted: r.get(8)?,
+        })
+    })?;
+    rows.collect()
+}
+
+fn read_photo_bytes(conn: &Connection) -> rusqlite::Result<Vec<PhotoBytes>> {
+    let mut stmt = conn.prepare("SELECT sha256, jpeg FROM photo_bytes ORDER BY sha256")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(PhotoBytes {
+            sha256: r.get(0)?,
+            jpeg: r.get(1)?,
         })
     })?;
     rows.collect()

@@ -29,6 +29,32 @@ impl std::fmt::Debug for PreparedPhoto {
     }
 }
 
+/// A picture's bytes as a file stores them once and a package carries them: keyed by their
+/// SHA-256, whatever photos (on any item, from any laptop) show them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PhotoBytes {
+    /// SHA-256 of `jpeg`, lowercase hex.
+    pub sha256: String,
+    pub jpeg: Vec<u8>,
+}
+
+impl PhotoBytes {
+    /// Whether the bytes are what their key says.
+    pub fn is_intact(&self) -> bool {
+        super::digest::sha256_hex(&self.jpeg) == self.sha256
+    }
+}
+
+/// Its bytes stay out of logs.
+impl std::fmt::Debug for PhotoBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhotoBytes")
+            .field("sha256", &self.sha256)
+            .field("jpeg_bytes", &self.jpeg.len())
+            .finish()
+    }
+}
+
 /// Decodes a stored JPEG (for display and the PDF): (width, height, RGB bytes).
 pub fn decode_rgb(jpeg: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
     let picture = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).ok()?;

@@ -165,10 +165,14 @@ pub struct Manifest {
     pub photos: u64,
     /// SHA-256 of the entries, in order (`payload_hash`).
     pub payload_sha256: String,
-    /// The sender's public key (format 2), whose signature over this manifest the package
+    /// The sender's public key (format 2 on), whose signature over this manifest the package
     /// carries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_key: Option<String>,
+    /// SHA-256 of the photos' bytes the package carries (format 3: `photo_bytes_hash`). Its
+    /// entries' photo rows name their bytes by hash; each picture travels once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_bytes_sha256: Option<String>,
 }
 
 /// A manifest as written into a package, and the sender's signature over exactly that text
@@ -187,10 +191,18 @@ pub struct Package {
     pub sender_key: Option<String>,
     /// A snapshot (if any) first, then numbered entries in order.
     pub entries: Vec<Entry>,
+    /// The bytes of the photos its entries add, each checked against its hash (format 3;
+    /// older packages carry them inside the photo rows).
+    pub photo_bytes: Vec<crate::model::photo::PhotoBytes>,
 }
 
-/// The package format this build writes: signed with the sender's device key.
-pub const PACKAGE_FORMAT: &str = "yanshou-package/2";
+/// The package format this build writes: signed with the sender's device key, each photo's
+/// bytes carried once beside the entries.
+pub const PACKAGE_FORMAT: &str = "yanshou-package/3";
+
+/// The signed format of the programs before photos were stored by content: still read (their
+/// photo rows carry their bytes).
+pub const PHOTO_ROWS_PACKAGE_FORMAT: &str = "yanshou-package/2";
 
 /// The format older programs wrote (unsigned): still read, from a machine whose key is not
 /// known here.
@@ -231,6 +243,20 @@ pub fn numbering_problem(entries: &[Entry], range: Option<(i64, i64)>) -> Option
         let held = actual.map_or("无".to_owned(), |(a, b)| format!("第 {a}–{b} 号"));
         format!("清单写明变更{said}，实际含{held}")
     })
+}
+
+/// The SHA-256 of the photos' bytes a package carries, in the order given (by hash): what
+/// the manifest promises.
+pub fn photo_bytes_hash(photos: &[crate::model::photo::PhotoBytes]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for p in photos {
+        for part in [p.sha256.as_bytes(), &p.jpeg] {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part);
+        }
+    }
+    super::seal::hex(&hash.finalize())
 }
 
 /// The SHA-256 of a package's entries, in the order given: what the manifest promises.

@@ -58,11 +58,16 @@ impl Store {
                 ids.push(same);
                 continue;
             }
+            // The bytes once per file, whatever items show them; the row names them by hash.
+            tx.execute(
+                "INSERT OR IGNORE INTO photo_bytes (sha256, jpeg) VALUES (?1, ?2)",
+                params![p.sha256, p.jpeg],
+            )?;
             let id = PhotoId::new();
             tx.execute(
                 "INSERT INTO photo (id, inspection_id, item_code, file_name, taken_at, sha256, width,
                                     height, jpeg, thumbnail, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, X'', ?9, ?10)",
                 params![
                     id,
                     inspection,
@@ -72,7 +77,6 @@ impl Store {
                     p.sha256,
                     p.width,
                     p.height,
-                    p.jpeg,
                     p.thumbnail,
                     now
                 ],
@@ -96,11 +100,18 @@ impl Store {
         Ok(ids.collect::<Result<_, _>>()?)
     }
 
-    /// The photos of an inspection, by item and time added, with thumbnails.
+    /// The photos of an inspection, by item and time added, with thumbnails: a picture once
+    /// per item, however many rows show it there (the same photo attached on two laptops).
     pub fn photos_of(&self, inspection: InspectionId) -> Result<Vec<PhotoMeta>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, item_code, file_name, taken_at, sha256, width, height, thumbnail
-             FROM photo WHERE inspection_id = ?1 ORDER BY item_code, created_at, id",
+             FROM photo p
+             WHERE inspection_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM photo e
+                               WHERE e.inspection_id = p.inspection_id
+                                 AND e.item_code = p.item_code AND e.sha256 = p.sha256
+                                 AND (e.created_at, e.id) < (p.created_at, p.id))
+             ORDER BY item_code, created_at, id",
         )?;
         let rows = stmt.query_map([inspection], |r| {
             Ok(PhotoMeta {
@@ -136,7 +147,11 @@ impl Store {
     /// The stored picture of one photo.
     pub fn photo_jpeg(&self, id: PhotoId) -> Result<Vec<u8>, StoreError> {
         self.conn
-            .query_row("SELECT jpeg FROM photo WHERE id = ?1", [id], |r| r.get(0))
+            .query_row(
+                &format!("SELECT {PHOTO_JPEG} FROM photo p WHERE p.id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
                 what: "照片",
@@ -144,10 +159,29 @@ impl Store {
             })
     }
 
-    /// Removes a photo (not after sign-off).
+    /// Removes a photo from its item (not after sign-off): every row that shows the same
+    /// picture there, and its bytes if no other photo shows them.
     pub fn delete_photo(&mut self, id: PhotoId) -> Result<(), StoreError> {
         let tx = self.begin()?;
-        tx.execute("DELETE FROM photo WHERE id = ?1", [id])?;
+        let sha256: Option<String> = tx
+            .query_row("SELECT sha256 FROM photo WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        tx.execute(
+            "DELETE FROM photo
+             WHERE id = ?1
+                OR id IN (SELECT e.id FROM photo e JOIN photo p
+                            ON e.inspection_id = p.inspection_id AND e.item_code = p.item_code
+                           AND e.sha256 = p.sha256
+                          WHERE p.id = ?1)",
+            [id],
+        )?;
+        if let Some(sha256) = sha256 {
+            tx.execute(
+                "DELETE FROM photo_bytes
+                 WHERE sha256 = ?1 AND NOT EXISTS (SELECT 1 FROM photo WHERE sha256 = ?1)",
+                [sha256],
+            )?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -163,4 +197,35 @@ impl Store {
         let rows = stmt.query_map([inspection], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// A photo row's picture, in a query over `photo p`: its own bytes if it still carries them
+/// (a row from an older program's package whose bytes do not match its hash), else the file's
+/// copy of the bytes its hash names (empty if the file has none).
+pub(super) const PHOTO_JPEG: &str = "CASE WHEN length(p.jpeg) > 0 THEN p.jpeg
+     ELSE coalesce((SELECT b.jpeg FROM photo_bytes b WHERE b.sha256 = p.sha256), X'') END";
+
+/// Moves every photo row's bytes that match its hash into `photo_bytes` (once per picture)
+/// and empties the row's copy: the upgrade to photos stored by content. Rows whose bytes do
+/// not match their hash keep them, for the seal check to report.
+pub(super) fn fold_photo_bytes(conn: &rusqlite::Connection) -> Result<(), StoreError> {
+    let ids: Vec<PhotoId> = conn
+        .prepare("SELECT id FROM photo WHERE length(jpeg) > 0")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ids {
+        let (sha256, jpeg): (String, Vec<u8>) =
+            conn.query_row("SELECT sha256, jpeg FROM photo WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let bytes = crate::model::photo::PhotoBytes { sha256, jpeg };
+        if bytes.is_intact() {
+            conn.execute(
+                "INSERT OR IGNORE INTO photo_bytes (sha256, jpeg) VALUES (?1, ?2)",
+                params![bytes.sha256, bytes.jpeg],
+            )?;
+            conn.execute("UPDATE photo SET jpeg = X'' WHERE id = ?1", [id])?;
+        }
+    }
+    Ok(())
 }

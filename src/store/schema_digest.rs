@@ -23,11 +23,12 @@ pub(super) const SCHEMAS: [&str; SCHEMA_VERSION as usize + 1] = [
     "65937fdf143cc806aff88fe9677a6875075deef3f5f5f6337580a598b45a3ae0",
     "46b78d4b986c3ad3e314ba7c34ebce044e6095e423a2cbc5fa6d66ab9ff1621b",
     "8859328726ba57a5d21a173b9d28be70e0f5ded89832d64766586f9d01aca019",
+    "2423c46fe36f46e2cb5d03fa6811edee8f6cd6eb30702bc2bdc1128dfbac85d1",
 ];
 
 /// The digest of the triggers (name and SQL) a file of `SCHEMA_VERSION` has.
 pub(super) const TRIGGERS: &str =
-    "5091149bc430dddabf3d040bc7ee3ecb5599982ebf7b3b30dd0b83220006edfb";
+    "750e8ed9c79613ead85c71249548337d3ff29deb39658ce0b6a85e2f6ded44c8";
 
 /// The digest of a schema listed line by line.
 pub(super) fn digest<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {

@@ -2,6 +2,7 @@
 //! seal to the sign-off log, checking a record (or a printed code) against its seal and the log,
 //! and auditing the whole file.
 
+use super::photos::PHOTO_JPEG;
 use rusqlite::{OptionalExtension, params};
 
 use super::error::SIGNED_OFF_MESSAGE;
@@ -352,10 +353,10 @@ impl Store {
 
     /// Each photo of a round as a format-2 seal covers it, its bytes hashed afresh.
     fn photo_evidence(&self, id: InspectionId) -> Result<Vec<PhotoEvidence>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT item_code, file_name, taken_at, jpeg, thumbnail, width, height
-             FROM photo WHERE inspection_id = ?1",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT item_code, file_name, taken_at, {PHOTO_JPEG}, thumbnail, width, height
+             FROM photo p WHERE inspection_id = ?1"
+        ))?;
         let rows = stmt.query_map([id], |r| {
             Ok(PhotoEvidence {
                 item_code: r.get(0)?,
@@ -373,9 +374,9 @@ impl Store {
     /// A photo whose stored bytes no longer match the hash taken when it was added (the
     /// format-1 seal trusts that hash).
     fn replaced_photo(&self, id: InspectionId) -> Result<Option<String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT file_name, sha256, jpeg FROM photo WHERE inspection_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT file_name, sha256, {PHOTO_JPEG} FROM photo p WHERE inspection_id = ?1"
+        ))?;
         let rows: Vec<(String, String, Vec<u8>)> = stmt
             .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;

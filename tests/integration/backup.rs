@@ -186,7 +186,13 @@ fn a_package_import_is_preceded_by_a_backup_and_a_refused_one_is_not() {
             &yanshou::model::Clock::local(),
         )
         .unwrap();
-    yanshou::export::package::write_package(&package_path, &out.signed, &out.entries).unwrap();
+    yanshou::export::package::write_package(
+        &package_path,
+        &out.signed,
+        &out.entries,
+        &out.photo_bytes,
+    )
+    .unwrap();
     let package = yanshou::import::package::read_package(&package_path).unwrap();
     // The laptop's own package is refused: no backup.
     assert!(field.import_package(&package, "p.yspkg").is_err());
@@ -228,7 +234,8 @@ fn refused_imports_leave_no_backup_and_push_none_out() {
             .outgoing_unaudited(None, &scope, &yanshou::model::Clock::local())
             .unwrap();
         let path = dir.path().join(name);
-        yanshou::export::package::write_package(&path, &out.signed, &out.entries).unwrap();
+        yanshou::export::package::write_package(&path, &out.signed, &out.entries, &out.photo_bytes)
+            .unwrap();
         yanshou::import::package::read_package(&path).unwrap()
     };
     let good = write(&field, "good.yspkg", yanshou::store::sync::Scope::Changes);

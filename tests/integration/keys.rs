@@ -281,7 +281,13 @@ fn a_key_file_moves_a_laptops_identity_to_a_new_file_and_numbering_goes_on() {
         )
         .unwrap();
     let path = new_dir.path().join("new.yspkg");
-    yanshou::export::package::write_package(&path, &outgoing.signed, &outgoing.entries).unwrap();
+    yanshou::export::package::write_package(
+        &path,
+        &outgoing.signed,
+        &outgoing.entries,
+        &outgoing.photo_bytes,
+    )
+    .unwrap();
     let outcome = office.receive(&path).unwrap();
     assert!(
         outcome.applied > 0 && !outcome.learned_sender,

@@ -180,7 +180,8 @@ fn a_signed_record_verifies_at_the_office_and_a_changed_copy_is_refused() {
         )
         .unwrap();
     let forged = dir.path().join("forged-all.yspkg");
-    yanshou::export::package::write_package(&forged, &out.signed, &out.entries).unwrap();
+    yanshou::export::package::write_package(&forged, &out.signed, &out.entries, &out.photo_bytes)
+        .unwrap();
     let before = file_bytes(&office.path);
     let refused = office.receive(&forged).unwrap_err();
     let words = refused.to_string();
@@ -807,9 +808,9 @@ fn rewritten(
     change: impl FnOnce(&mut Vec<yanshou::model::sync::Entry>),
 ) {
     let read = yanshou::import::package::read_package(package).unwrap();
-    let mut entries = read.entries;
+    let mut entries = read.entries.clone();
     change(&mut entries);
-    let mut manifest = read.manifest;
+    let mut manifest = read.manifest.clone();
     manifest.payload_sha256 = yanshou::model::sync::payload_hash(&entries);
     let json = serde_json::to_string(&manifest).unwrap();
     let key = key_of_file(sender);
@@ -817,7 +818,7 @@ fn rewritten(
         signature: key.sign(&yanshou::model::device_key::package_message(&json)),
         json,
     };
-    yanshou::export::package::write_package(out, &signed, &entries).unwrap();
+    yanshou::export::package::write_package(out, &signed, &entries, &read.photo_bytes).unwrap();
 }
 
 /// A gap, a number twice, a number below 1 or a range other than the manifest's, anywhere in a
@@ -1016,9 +1017,7 @@ fn rows_the_form_would_refuse_and_oversized_values_are_refused_whole() {
     assert_eq!(file_bytes(&office.path), before);
 }
 
-/// The same picture chosen twice for the same item is one photo (its bytes stored once). The
-/// same picture attached on two laptops still arrives as two photos: skipping one at the office
-/// left its later deletion nowhere to apply (the two files diverged), see the closing note.
+/// The same picture chosen twice for the same item is one photo (its bytes stored once).
 #[test]
 fn the_same_photo_chosen_twice_on_one_item_is_one_photo() {
     let dir = tempfile::tempdir().unwrap();
@@ -1050,4 +1049,109 @@ fn the_same_photo_chosen_twice_on_one_item_is_one_photo() {
         .add_photos(id, "XQ-SR-02", std::slice::from_ref(&photo))
         .unwrap();
     assert_eq!(laptop.store.photos_of(id).unwrap().len(), 2);
+}
+
+/// The rows of `store` that hold `bytes` (a photo's picture) anywhere: the stored pictures, the
+/// photo rows' own copies and the change log's entries.
+fn copies_of(store: &yanshou::store::Store, bytes: &[u8]) -> (i64, i64, i64) {
+    let probe = &bytes[bytes.len() / 2..bytes.len() / 2 + 64];
+    store
+        .connection()
+        .query_row(
+            "SELECT (SELECT count(*) FROM photo_bytes WHERE instr(jpeg, ?1) > 0),
+                    (SELECT count(*) FROM photo WHERE instr(jpeg, ?1) > 0),
+                    (SELECT count(*) FROM change_log WHERE instr(changeset, ?1) > 0)",
+            [probe],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+}
+
+/// The same picture attached to the same item on two laptops (and on a third whose rows carry
+/// their bytes, as an older program's do) reaches the office as photo rows that name one
+/// stored picture: its bytes are held once there, not in the rows or the change log, it shows
+/// once on the item, and each package carries it once beside its entries. Deleted on one
+/// laptop, it goes from the item everywhere.
+#[test]
+fn the_same_picture_from_two_laptops_is_stored_once_and_shown_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut a = Machine::new(dir.path(), "外业甲", Role::Field);
+    let (_, id) = common::store_with_inspection(&mut a.store, "同图小区");
+    office.receive(&a.send(None)).unwrap();
+    let mut b = Machine::new(dir.path(), "外业乙", Role::Field);
+    let mut c = Machine::new(dir.path(), "外业丙", Role::Field);
+    for laptop in [&mut b, &mut c] {
+        let everything =
+            office.send_scope(None, yanshou::store::sync::Scope::Everything { town: None });
+        laptop.receive(&everything).unwrap();
+    }
+    let photo = common::ui::prepared_photo("井盖.jpg");
+    for laptop in [&mut a, &mut b, &mut c] {
+        laptop
+            .store
+            .add_photos(id, "XQ-SR-01", std::slice::from_ref(&photo))
+            .unwrap();
+        assert_eq!(
+            copies_of(&laptop.store, &photo.jpeg),
+            (1, 0, 0),
+            "{}",
+            laptop.name
+        );
+    }
+    // The third laptop's rows carry their bytes, as an older program's packages have them.
+    c.store
+        .connection()
+        .execute(
+            "UPDATE photo SET jpeg = (SELECT jpeg FROM photo_bytes b WHERE b.sha256 = photo.sha256)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(copies_of(&c.store, &photo.jpeg), (1, 1, 0));
+
+    let from_a = a.send(Some(&office));
+    let read = yanshou::import::package::read_package(&from_a).unwrap();
+    assert_eq!(read.photo_bytes.len(), 1);
+    assert_eq!(read.photo_bytes[0].jpeg, photo.jpeg);
+    let probe = &photo.jpeg[photo.jpeg.len() / 2..photo.jpeg.len() / 2 + 64];
+    assert!(
+        read.entries
+            .iter()
+            .all(|e| !e.changeset.windows(probe.len()).any(|w| w == probe)),
+        "the picture is not in the entries"
+    );
+    office.receive(&from_a).unwrap();
+    office.receive(&b.send(Some(&office))).unwrap();
+    office
+        .receive(&c.send_scope(None, yanshou::store::sync::Scope::Everything { town: None }))
+        .unwrap();
+
+    let rows: i64 = office
+        .store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM photo WHERE sha256 = ?1",
+            [&photo.sha256],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rows, 3, "one photo row from each laptop");
+    assert_eq!(copies_of(&office.store, &photo.jpeg), (1, 0, 0));
+    let shown = office.store.photos_of(id).unwrap();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(office.store.photo_jpeg(shown[0].id).unwrap(), photo.jpeg);
+
+    // Passed back to a laptop: still one picture there, shown once.
+    a.receive(&office.send(Some(&a))).unwrap();
+    assert_eq!(copies_of(&a.store, &photo.jpeg), (1, 0, 0));
+    assert_eq!(a.store.photos_of(id).unwrap().len(), 1);
+    assert_eq!(content(&a.store), content(&office.store));
+
+    // Deleted on that laptop: off the item at the office too, its bytes with it there.
+    let on_a = a.store.photos_of(id).unwrap()[0].id;
+    a.store.delete_photo(on_a).unwrap();
+    assert!(a.store.photos_of(id).unwrap().is_empty());
+    assert_eq!(copies_of(&a.store, &photo.jpeg), (0, 0, 0));
+    office.receive(&a.send(Some(&office))).unwrap();
+    assert!(office.store.photos_of(id).unwrap().is_empty());
 }

@@ -13,6 +13,9 @@ const SECOND: &str = "01900000-0000-7000-8000-0000000000b2";
 const CLUSTER_ROUND: &str = "01900000-0000-7000-8000-0000000000b3";
 const SURVEY: &str = "01900000-0000-7000-8000-0000000000c1";
 const CLUSTER_SURVEY: &str = "01900000-0000-7000-8000-0000000000c2";
+/// A picture's bytes (hex) and their SHA-256.
+const PICTURE: &str = "FFD8FFE0FFD9";
+const PICTURE_SHA256: &str = "a96021502fb4a8df642108f90ae9ffc50c75d2d925e8c6c391a66cb366f0ca83";
 
 /// The records a file of `version` can hold, as that version's schema takes them: each
 /// statement runs in the files from the version that introduced its table or column on.
@@ -110,6 +113,25 @@ fn records(version: u32) -> Vec<String> {
              VALUES ('01900000-0000-7000-8000-0000000000e1', '{FIRST}', 'XQ-LZ-01', '塌陷.jpg',
                  '2025-01-02 10:00:00', 'ab', 2000, 1500, X'FFD8FFD9', X'FFD8FFD9', 'x')"
         ));
+        // The same picture attached twice to the next item (from two laptops): before version
+        // 16 each row holds the bytes; from 16 the file holds them once.
+        let jpeg = if version >= 16 {
+            sql.push(format!(
+                "INSERT INTO photo_bytes (sha256, jpeg) VALUES ('{PICTURE_SHA256}', X'{PICTURE}')"
+            ));
+            String::new()
+        } else {
+            PICTURE.to_owned()
+        };
+        for (n, made) in [(2, "2025-01-02 10:01:00"), (3, "2025-01-02 10:02:00")] {
+            sql.push(format!(
+                "INSERT INTO photo (id, inspection_id, item_code, file_name, taken_at, sha256,
+                     width, height, jpeg, thumbnail, created_at)
+                 VALUES ('01900000-0000-7000-8000-0000000000e{n}', '{FIRST}', 'XQ-LZ-02',
+                     '井盖{n}.jpg', NULL, '{PICTURE_SHA256}', 20, 10, X'{jpeg}', X'FFD8FFD9',
+                     '{made}')"
+            ));
+        }
     }
     if version >= 6 {
         // From version 6 a round says why it exists; older files get it from the upgrade.
@@ -330,9 +352,29 @@ fn every_older_version_upgrades_with_its_records_intact() {
             assert_eq!(rectifications[0].requirement, "修补路面");
         }
         if version >= 5 {
+            // The picture attached twice shows once, its bytes stored once and read back whole;
+            // the photo whose bytes do not match its hash keeps them in its row.
             let photos = store.photos_of(first).unwrap();
-            assert_eq!(photos.len(), 1, "v{version}");
-            assert_eq!(photos[0].file_name, "塌陷.jpg");
+            let names: Vec<&str> = photos.iter().map(|p| p.file_name.as_str()).collect();
+            assert_eq!(names, ["塌陷.jpg", "井盖2.jpg"], "v{version}");
+            assert_eq!(
+                store.photo_jpeg(photos[1].id).unwrap(),
+                [0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xD9]
+            );
+            assert_eq!(
+                store.photo_jpeg(photos[0].id).unwrap(),
+                [0xFF, 0xD8, 0xFF, 0xD9]
+            );
+            let (stored, carried): (i64, i64) = store
+                .connection()
+                .query_row(
+                    "SELECT (SELECT count(*) FROM photo_bytes),
+                            (SELECT count(*) FROM photo WHERE length(jpeg) > 0)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!((stored, carried), (1, 1), "v{version}");
         }
         if version >= 6 {
             let rounds = store.inspections_of(Subject::Cluster(cluster)).unwrap();

@@ -13,8 +13,12 @@ use crate::model::{
 use crate::store::Store;
 
 /// The changes tried: what, and the SQL (`{id}` is the record's id).
-pub const CASES: [(&str, &str); 12] = [
+pub const CASES: [(&str, &str); 13] = [
     ("照片内容被替换", "UPDATE photo SET jpeg = randomblob(2000)"),
+    (
+        "照片库中的图片被替换",
+        "UPDATE photo_bytes SET jpeg = randomblob(2000)",
+    ),
     (
         "缩略图被替换",
         "UPDATE photo SET thumbnail = randomblob(500)",

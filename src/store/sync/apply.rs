@@ -115,6 +115,7 @@ impl<'a> Applier<'a> {
                 .unwrap_or(usize::MAX)
         };
         changes.sort_by_key(|c| rank(&c.table));
+        super::photo_bytes::fold_carried(self.conn, self.tables, &mut changes)?;
         self.incoming_seals = arriving_seals(self.conn, self.tables, &changes)?;
         if self.from.kind == EntryKind::Snapshot {
             self.signed_here = self.incoming_seals.keys().cloned().collect();

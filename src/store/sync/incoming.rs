@@ -273,6 +273,9 @@ impl Store {
                         super::pin(conn, &m.source_id, &m.source_name, key, Learned::Package)?
                             == super::Trust::Learned;
                 }
+                // The pictures first: the photo rows that arrive name them.
+                super::photo_bytes::take(conn, &package.photo_bytes, file_name)?;
+                let mut named = std::collections::BTreeSet::new();
                 let mut tables = Tables::default();
                 let mut last = progress;
                 let mut rows = 0;
@@ -305,6 +308,7 @@ impl Store {
                     }
                     if !stale {
                         arriving.note(&changes);
+                        super::photo_bytes::named(conn, &mut tables, &changes, &mut named)?;
                     }
                     count(&changes, &mut outcome.counts);
                     // A signed record is passed on as it came; other changes as what they did
@@ -369,6 +373,11 @@ impl Store {
                 }
                 last = last.max(m.snapshot_covers.unwrap_or(0));
                 arriving.check(store, file_name)?;
+                if let Some(photo) = super::photo_bytes::first_missing(conn, &named)? {
+                    return Err(StoreError::Invalid(format!(
+                        "数据包“{file_name}”缺少照片“{photo}”的图片内容：不是本程序完整导出的数据包。已拒绝，本机数据未改动。请让对方重新导出一份。"
+                    )));
+                }
                 outcome.sealed = log_arrived_seals(store, package.sender_key.is_some())?;
                 check_links(conn)?;
                 // What waits for a user now (a conflict a later change of the same package

@@ -15,6 +15,7 @@ mod incoming;
 mod keep;
 mod keys;
 mod outgoing;
+mod photo_bytes;
 mod rows;
 
 pub(crate) use capture::{CAPTURED, Capture, Origin};

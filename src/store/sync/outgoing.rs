@@ -10,6 +10,7 @@ use super::changeset::{count, decode};
 use super::rows::{Rows, snapshot_filter};
 use crate::model::sync::{
     Entry, EntryKind, Manifest, PACKAGE_FORMAT, Role, SignedManifest, payload_hash,
+    photo_bytes_hash,
 };
 use crate::model::{Clock, TownId};
 use crate::store::{SCHEMA_VERSION, Store, StoreError, now};
@@ -45,6 +46,8 @@ pub struct Outgoing {
     /// The manifest as the package stores it, signed with this file's device key.
     pub signed: SignedManifest,
     pub entries: Vec<Entry>,
+    /// The pictures of the photos the entries add, each once.
+    pub photo_bytes: Vec<crate::model::photo::PhotoBytes>,
 }
 
 impl Store {
@@ -165,9 +168,14 @@ impl Store {
             _ => None,
         };
         let mut counts = std::collections::BTreeMap::new();
+        let mut named = std::collections::BTreeSet::new();
+        let mut tables = super::rows::Tables::default();
         for entry in &entries {
-            count(&decode(&entry.changeset)?, &mut counts);
+            let changes = decode(&entry.changeset)?;
+            count(&changes, &mut counts);
+            super::photo_bytes::named(&self.conn, &mut tables, &changes, &mut named)?;
         }
+        let photo_bytes = super::photo_bytes::read(&self.conn, &named)?;
         let photos = counts.get("photo").map_or(0, |c| c.inserts);
         let manifest = Manifest {
             format: PACKAGE_FORMAT.to_owned(),
@@ -188,6 +196,7 @@ impl Store {
             photos,
             payload_sha256: payload_hash(&entries),
             source_key: None,
+            photo_bytes_sha256: Some(photo_bytes_hash(&photo_bytes)),
         };
         let key = self.device_key()?;
         let manifest = Manifest {
@@ -204,6 +213,7 @@ impl Store {
             manifest,
             signed,
             entries,
+            photo_bytes,
         })
     }
 
