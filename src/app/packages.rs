@@ -179,9 +179,9 @@ impl App {
             .is_some()
         {
             self.info(if merge {
-                "已合并为一个小区。"
+                "已合并为一个。"
             } else {
-                "已保留两个小区。"
+                "已保留两个。"
             });
         }
         self.reload();

@@ -350,7 +350,7 @@ impl Command {
                 Some(crate::store::sync::FieldPick::Theirs) => "以对方为准",
                 _ => "以本机为准",
             },
-            Self::ResolveDuplicate { merge: true, .. } => "合并为一个小区",
+            Self::ResolveDuplicate { merge: true, .. } => "合并为一个",
             Self::ResolveDuplicate { merge: false, .. } => "保留两个",
             Self::ReadRegister(_) => "读取表格",
             Self::EditStep { .. } => "登记…",

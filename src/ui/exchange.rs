@@ -292,14 +292,15 @@ fn duplicates(ui: &mut egui::Ui, offers: &[DuplicateOffer], commands: &mut Vec<C
         return;
     }
     ui.add_space(8.0);
-    ui.strong(format!("疑似重复的小区（{} 对）", offers.len()));
-    ui.label("两台电脑分别登记了名称、乡镇、地址都相同的小区。合并后只保留一个，另一个的调查、验收、改造进程、证据和资金记录都归入保留的小区。");
+    ui.strong(format!("疑似重复的小区或片区（{} 对）", offers.len()));
+    ui.label("两台电脑分别登记了同一个小区（名称、乡镇、地址都相同）或同一个片区（名称、乡镇相同，计划年度相同或未填）。合并后只保留一个：另一个小区的调查、验收、改造进程、证据和资金记录，或另一个片区的小区、调查、验收和资金记录，都归入保留的那个。");
     egui::Grid::new("duplicates")
         .striped(true)
         .spacing([16.0, 6.0])
         .show(ui, |ui| {
             for offer in offers {
-                ui.label(format!("{}（{}）", offer.name, offer.address));
+                let noun = offer.kind.noun();
+                ui.label(format!("{noun}：{}（{}）", offer.name, offer.detail));
                 ui.label(format!(
                     "本机已有：{} 轮记录；新到：{} 轮记录",
                     offer.kept_rounds, offer.other_rounds
@@ -308,11 +309,14 @@ fn duplicates(ui: &mut egui::Ui, offers: &[DuplicateOffer], commands: &mut Vec<C
                     id: offer.id.clone(),
                     merge: true,
                 })
+                .text(format!("合并为一个{noun}"))
+                .accessible_name(format!("合并为一个{noun}：{}", offer.name))
                 .show(ui, commands);
                 CommandButton::new(Command::ResolveDuplicate {
                     id: offer.id.clone(),
                     merge: false,
                 })
+                .accessible_name(format!("保留两个：{}", offer.name))
                 .show(ui, commands);
                 ui.end_row();
             }

@@ -191,7 +191,7 @@ fn merging_look_alike_compounds_keeps_the_others_steps_and_funding() {
     assert_eq!(outcome.duplicates, 1, "{}", outcome.summary());
     let offer = office.store.duplicates().unwrap().remove(0);
     office.store.resolve_duplicate(&offer.id, true).unwrap();
-    let kept = offer.kept;
+    let kept: yanshou::model::CompoundId = offer.kept.parse().unwrap();
     let steps = office.store.steps_of(kept).unwrap();
     assert_eq!(steps.len(), 1);
     assert_eq!(steps[0].evidence, vec!["征求意见表.pdf".to_owned()]);

@@ -1155,3 +1155,83 @@ fn the_same_picture_from_two_laptops_is_stored_once_and_shown_once() {
     office.receive(&a.send(Some(&office))).unwrap();
     assert!(office.store.photos_of(id).unwrap().is_empty());
 }
+
+/// A cluster made under the same name in the same town on two laptops is offered for merging
+/// at the office, like a compound (it used to become two clusters silently); merged, the kept
+/// one has both laptops' member compounds and surveys, and the merge travels back. A cluster
+/// of the same name with another plan year is another cluster.
+#[test]
+fn a_cluster_made_on_two_laptops_is_offered_for_merging_and_merges_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut a = Machine::new(dir.path(), "外业甲", Role::Field);
+    let mut b = Machine::new(dir.path(), "外业乙", Role::Field);
+    let town = a.store.towns().unwrap()[0].id;
+    let catalogue = yanshou::model::Catalogue::current();
+    let mut made = Vec::new();
+    for (on_a, member, year) in [
+        (true, "水利局家属院", Some(2022)),
+        (false, "粮食局家属院", Some(2022)),
+        (false, "供销社家属院", Some(2024)),
+    ] {
+        let laptop = if on_a { &mut a } else { &mut b };
+        let cluster = yanshou::model::Cluster {
+            id: yanshou::model::ClusterId::new(),
+            name: "永宁大道片区".to_owned(),
+            town_id: Some(town),
+            plan_year: year,
+        };
+        laptop.store.save_cluster(&cluster).unwrap();
+        let mut compound = common::compound(member);
+        compound.town_id = Some(town);
+        compound.cluster_id = Some(cluster.id);
+        laptop.store.save_compound(&compound).unwrap();
+        laptop
+            .store
+            .start_cluster_survey(cluster.id, day(1), "王海燕", catalogue)
+            .unwrap();
+        made.push((cluster.id, compound.id));
+    }
+    office.receive(&a.send(None)).unwrap();
+    let outcome = office.receive(&b.send(None)).unwrap();
+    assert_eq!(outcome.duplicates, 1, "{}", outcome.summary());
+    let offers = office.store.duplicates().unwrap();
+    assert_eq!(offers.len(), 1, "{offers:?}");
+    let offer = &offers[0];
+    assert_eq!(offer.kind, yanshou::store::sync::LookAlike::Cluster);
+    assert_eq!(
+        (offer.kept.as_str(), offer.other.as_str()),
+        (
+            made[0].0.to_string().as_str(),
+            made[1].0.to_string().as_str()
+        )
+    );
+    assert_eq!((offer.kept_rounds, offer.other_rounds), (1, 1));
+    assert_eq!(offer.detail, "2022 年计划");
+
+    office.store.resolve_duplicate(&offer.id, true).unwrap();
+    let kept = made[0].0;
+    let members: Vec<String> = office
+        .store
+        .cluster_rows(kept)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.compound.name)
+        .collect();
+    assert_eq!(members.len(), 2, "{members:?}");
+    assert!(members.contains(&"粮食局家属院".to_owned()), "{members:?}");
+    assert_eq!(office.store.cluster_surveys_of(kept).unwrap().len(), 2);
+    let names: Vec<_> = office
+        .store
+        .clusters()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.name, c.plan_year))
+        .collect();
+    assert_eq!(names.len(), 2, "the 2024 one stays: {names:?}");
+    assert!(office.store.duplicates().unwrap().is_empty());
+
+    // The merge reaches the laptop that made the merged-away cluster.
+    b.receive(&office.send(Some(&b))).unwrap();
+    assert_eq!(content(&b.store), content(&office.store));
+}

@@ -326,7 +326,9 @@ impl<'a> Applier<'a> {
                 return Ok(());
             }
             match table.insert(self.conn, &row) {
-                Ok(()) if table.name == "compound" => self.offer_merge(table, &row)?,
+                Ok(()) if matches!(table.name.as_str(), "compound" | "cluster") => {
+                    self.offer_merge(table, &row)?;
+                }
                 Ok(()) => {}
                 // A part of a record signed here.
                 Err(StoreError::ReadOnlyRecord(_)) if weight == Weight::Signed => {

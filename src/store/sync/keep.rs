@@ -502,7 +502,8 @@ impl Applier<'_> {
         Ok(())
     }
 
-    /// A compound that arrives with the name, town and address of one already here: both are
+    /// A compound that arrives with the name, town and address of one already here, or a
+    /// cluster with the name and town (and plan year, where both give one) of one: both are
     /// kept, and a user is offered to merge them.
     pub(super) fn offer_merge(&mut self, table: &Table, row: &[Value]) -> Result<(), StoreError> {
         let get = |c: &str| {
@@ -511,16 +512,25 @@ impl Applier<'_> {
                 .map(|i| row[i].clone())
                 .unwrap_or(Value::Null)
         };
-        let twin: Option<String> = self
-            .conn
-            .query_row_cached(
+        let twin: Option<String> = if table.name == "cluster" {
+            // Same name in the same town; the same plan year where both give one.
+            self.conn.query_row_cached(
+                "SELECT id FROM cluster WHERE name = ?1 AND town_id IS ?2
+                     AND (plan_year IS NULL OR ?3 IS NULL OR plan_year = ?3) AND id <> ?4
+                 ORDER BY created_at LIMIT 1",
+                (get("name"), get("town_id"), get("plan_year"), get("id")),
+                |r| r.get(0),
+            )
+        } else {
+            self.conn.query_row_cached(
                 "SELECT id FROM compound WHERE name = ?1 AND town_id IS ?2 AND address = ?3
                      AND id <> ?4 AND is_sample = 0
                  ORDER BY created_at LIMIT 1",
                 (get("name"), get("town_id"), get("address"), get("id")),
                 |r| r.get(0),
             )
-            .optional()?;
+        }
+        .optional()?;
         let (Some(kept), Value::Text(other)) = (twin, get("id")) else {
             return Ok(());
         };

@@ -29,7 +29,7 @@ pub(crate) fn append_entry(
 ) -> Result<i64, crate::store::StoreError> {
     capture::append(conn, origin, kind, changeset, None, false)
 }
-pub use conflicts::{ConflictField, ConflictRecord, DuplicateOffer, FieldPick};
+pub use conflicts::{ConflictField, ConflictRecord, DuplicateOffer, FieldPick, LookAlike};
 pub use history::PackageRecord;
 pub(crate) use identity::ensure_identity;
 pub use incoming::ImportOutcome;
