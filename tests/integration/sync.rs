@@ -1235,3 +1235,48 @@ fn a_cluster_made_on_two_laptops_is_offered_for_merging_and_merges_whole() {
     b.receive(&office.send(Some(&b))).unwrap();
     assert_eq!(content(&b.store), content(&office.store));
 }
+
+/// A snapshot (全部数据) that brings nothing new says so: its records are counted as already
+/// here, not as added (it used to report "新增" for every record of a repeated snapshot).
+#[test]
+fn a_snapshot_of_records_already_here_is_not_counted_as_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut a = Machine::new(dir.path(), "外业甲", Role::Field);
+    common::store_with_inspection(&mut a.store, "快照小区");
+    let everything = yanshou::store::sync::Scope::Everything { town: None };
+    let first = office
+        .receive(&a.send_scope(None, everything.clone()))
+        .unwrap();
+    assert!(first.summary().contains("新增"), "{}", first.summary());
+    // Only the county's 19 towns and 4 targets, which every file has, were here already.
+    assert_eq!((first.had, first.unchanged), (0, 23), "{first:?}");
+    assert!(
+        first.summary().contains("其中 23 条本机已有"),
+        "{}",
+        first.summary()
+    );
+
+    // The same records again, in a new snapshot: had from this sender already.
+    let again = office
+        .receive(&a.send_scope(None, everything.clone()))
+        .unwrap();
+    let said = again.summary();
+    assert!(again.had > 10, "{again:?}");
+    assert!(
+        said.contains("本机都已有") && said.contains("没有改动") && !said.contains("新增"),
+        "{said}"
+    );
+
+    // A new laptop set up from the office sends everything back: the same content.
+    let mut b = Machine::new(dir.path(), "外业乙", Role::Field);
+    b.receive(&office.send_scope(None, everything.clone()))
+        .unwrap();
+    let back = office.receive(&b.send_scope(None, everything)).unwrap();
+    let said = back.summary();
+    assert_eq!(back.had + back.unchanged, 41, "{back:?}");
+    assert!(
+        said.contains("本机都已有") && !said.contains("新增"),
+        "{said}"
+    );
+}

@@ -69,6 +69,10 @@ pub(super) struct Applied {
     pub superseded: usize,
     /// Rows added elsewhere to records deleted here: the deletion stands.
     pub orphaned: usize,
+    /// Rows that arrived whole (a snapshot's, a signed record's) exactly as they are here.
+    pub unchanged: usize,
+    /// Rows of a snapshot this file has had all of from its sender already: not looked at.
+    pub had: usize,
     pub notes: Vec<String>,
 }
 
@@ -307,6 +311,7 @@ impl<'a> Applier<'a> {
         row.resize(table.columns.len(), Value::Null);
         let weight = self.weight(table, &row);
         if self.from.stale && weight != Weight::Signed {
+            self.applied.had += 1;
             return Ok(());
         }
         let key = table.key_of(&row);
@@ -345,6 +350,9 @@ impl<'a> Applier<'a> {
         let differing: Vec<usize> = (0..table.columns.len())
             .filter(|&c| !table.is_bookkeeping(c) && current[c] != row[c])
             .collect();
+        if differing.is_empty() {
+            self.applied.unchanged += 1;
+        }
         if self.sealed_here(table, &current)?.is_some() {
             match (differing.is_empty(), weight) {
                 (true, _) => {}

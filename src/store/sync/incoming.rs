@@ -43,6 +43,10 @@ pub struct ImportOutcome {
     pub superseded: usize,
     /// Rows added elsewhere to records deleted here: not taken, the deletion stands.
     pub orphaned: usize,
+    /// Records that arrived whole (a snapshot's) exactly as they are here: nothing to take.
+    pub unchanged: usize,
+    /// Records of a snapshot whose every change this file had from its sender already.
+    pub had: usize,
     /// Survey rounds renumbered and the like.
     pub notes: Vec<String>,
     /// The package was imported before: nothing was written.
@@ -89,10 +93,16 @@ impl ImportOutcome {
             (i + c.inserts, u + c.updates, d + c.deletes)
         });
         let records = inserts + updates + deletes;
-        let taken = records.saturating_sub((self.stale + self.orphaned) as u64);
+        let known = self.unchanged + self.had;
+        let taken = records.saturating_sub((self.stale + self.orphaned + known) as u64);
         // What became of each record is said below (refused, conflicts); not every record
         // the package names changed something here, so nothing claims they all were taken.
-        let mut text = if taken == 0 {
+        let mut text = if taken == 0 && known > 0 && self.stale + self.orphaned == 0 {
+            format!(
+                "来自{}的数据包已读取：包中 {records} 条记录本机都已有（内容相同，或早已从对方收到），本机的记录没有改动（只在交换记录中记下收到了此数据包，导入前已备份）",
+                self.source_name
+            )
+        } else if taken == 0 {
             format!(
                 "来自{}的数据包已读取，其中 {records} 条记录的改动都没有采用（原因见下）",
                 self.source_name
@@ -103,6 +113,11 @@ impl ImportOutcome {
                 self.source_name
             )
         };
+        if taken > 0 && known > 0 {
+            text.push_str(&format!(
+                "，其中 {known} 条本机已有（内容相同，或早已从对方收到）"
+            ));
+        }
         if self.already_here > 0 {
             text.push_str(&format!("，另有 {} 批变更本机已有", self.already_here));
         }
@@ -366,6 +381,8 @@ impl Store {
                     outcome.stale += applied.stale;
                     outcome.superseded += applied.superseded;
                     outcome.orphaned += applied.orphaned;
+                    outcome.unchanged += applied.unchanged;
+                    outcome.had += applied.had;
                     outcome.conflicts += applied.conflicts;
                     outcome.duplicates += applied.duplicates;
                     outcome.notes.extend(applied.notes);
