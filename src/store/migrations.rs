@@ -151,6 +151,10 @@ const MIGRATIONS: &[Migration] = &[
             Sql(include_str!("migrations/0016_photo_bytes_locked.sql")),
         ],
     },
+    Migration {
+        name: "the other side's values of a record deleted here",
+        steps: &[Sql(include_str!("migrations/0017_conflict_values.sql"))],
+    },
 ];
 
 /// The schema version this build writes.

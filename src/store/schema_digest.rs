@@ -23,7 +23,8 @@ pub(super) const SCHEMAS: [&str; SCHEMA_VERSION as usize + 1] = [
     "65937fdf143cc806aff88fe9677a6875075deef3f5f5f6337580a598b45a3ae0",
     "46b78d4b986c3ad3e314ba7c34ebce044e6095e423a2cbc5fa6d66ab9ff1621b",
     "8859328726ba57a5d21a173b9d28be70e0f5ded89832d64766586f9d01aca019",
-    "2423c46fe36f46e2cb5d03fa6811edee8f6cd6eb30702bc2bdc1128dfbac85d1",
+    "fa3e564a5188cffc0368d368fcdce71d153dfbf78c5e28378158d29e8aa2ecca",
+    "3cf0cd3157c56d878d3f8a58c9bf3bc880651f7aad730164ba20169f0cee81fb",
 ];
 
 /// The digest of the triggers (name and SQL) a file of `SCHEMA_VERSION` has.

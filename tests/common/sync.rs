@@ -60,6 +60,25 @@ impl Machine {
         path
     }
 
+    /// A copy of this machine's file in `dir`, opened as the same machine: one story played
+    /// two ways from the same start.
+    pub fn copy_into(&self, dir: &Path) -> Machine {
+        std::fs::create_dir_all(dir).expect("dir");
+        let path = dir.join(format!("{}.db", self.name));
+        self.store
+            .connection()
+            .execute("VACUUM INTO ?1", [path.to_str().expect("a path")])
+            .expect("copy");
+        Machine {
+            store: Store::open(&path).expect("open the copy"),
+            path,
+            id: self.id.clone(),
+            name: self.name.clone(),
+            dir: dir.to_owned(),
+            sent: self.sent,
+        }
+    }
+
     pub fn receive(&mut self, package: &Path) -> Result<ImportOutcome, StoreError> {
         let read = yanshou::import::package::read_package(package)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;

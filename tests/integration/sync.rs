@@ -1232,8 +1232,77 @@ fn a_cluster_made_on_two_laptops_is_offered_for_merging_and_merges_whole() {
     assert!(office.store.duplicates().unwrap().is_empty());
 
     // The merge reaches the laptop that made the merged-away cluster.
-    b.receive(&office.send(Some(&b))).unwrap();
+    let merged = office.send(Some(&b));
+    let mut late = b.copy_into(&dir.path().join("late"));
+    b.receive(&merged).unwrap();
     assert_eq!(content(&b.store), content(&office.store));
+
+    // Had that laptop surveyed the merged-away cluster again meanwhile, the merge would not
+    // take the new survey with it: the cluster's deletion waits for a user there.
+    let other = made[1].0;
+    let survey = late
+        .store
+        .start_cluster_survey(other, day(2), "李工", catalogue)
+        .unwrap();
+    late.receive(&merged).unwrap();
+    let kept_there: Vec<_> = late
+        .store
+        .cluster_surveys_of(other)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(kept_there, [survey.id]);
+    assert_eq!(late.store.cluster_surveys_of(kept).unwrap().len(), 2);
+    let open = late.store.open_conflicts().unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0].table, "cluster");
+}
+
+/// A package is not written from a file that lost a photo's picture (the office would refuse
+/// it, and exporting again would not help); a photo deleted since, its picture with it, is no
+/// such loss: its deletion travels in the same package.
+#[test]
+fn a_photo_without_its_picture_is_refused_at_export_and_a_deleted_one_travels() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业戊", Role::Field);
+    let (_, id) = common::store_with_inspection(&mut laptop.store, "缺图小区");
+    let photo = common::ui::prepared_photo("现场.jpg");
+    let added = laptop
+        .store
+        .add_photos(id, "XQ-SR-01", std::slice::from_ref(&photo))
+        .unwrap();
+    laptop.store.delete_photo(added[0]).unwrap();
+    let outcome = office.receive(&laptop.send(None)).unwrap();
+    assert_eq!(outcome.conflicts, 0, "{}", outcome.summary());
+    assert!(office.store.photos_of(id).unwrap().is_empty());
+
+    laptop
+        .store
+        .add_photos(id, "XQ-SR-02", std::slice::from_ref(&photo))
+        .unwrap();
+    laptop
+        .store
+        .connection()
+        .execute("DELETE FROM photo_bytes", [])
+        .unwrap();
+    let out = yanshou::export::Document::FieldPackage {
+        destination: Some(office.id.clone()),
+        scope: yanshou::store::sync::Scope::Changes,
+    }
+    .write(
+        &laptop.store,
+        &dir.path().join("缺图.yspkg"),
+        &yanshou::model::Clock::local(),
+        &yanshou::job::Progress::unobserved(),
+    );
+    let words = out.error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        words.contains("现场.jpg") && words.contains("图片内容缺失"),
+        "{words}"
+    );
+    assert!(!dir.path().join("缺图.yspkg").exists());
 }
 
 /// A snapshot (全部数据) that brings nothing new says so: its records are counted as already
@@ -1279,4 +1348,97 @@ fn a_snapshot_of_records_already_here_is_not_counted_as_added() {
         said.contains("本机都已有") && !said.contains("新增"),
         "{said}"
     );
+}
+
+/// The office's open choices (record, field, whether the other side can be picked), as words
+/// that two runs of one story share.
+fn choices(store: &yanshou::store::Store) -> Vec<String> {
+    let mut out: Vec<String> = store
+        .open_conflicts()
+        .unwrap()
+        .into_iter()
+        .flat_map(|r| {
+            r.fields
+                .into_iter()
+                .map(move |f| format!("{}|{}|{}", r.record, f.column, f.theirs_available))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Laptop A deletes a compound while laptop B changes its address. Whichever package reaches
+/// the office first, it is offered the same two outcomes: the compound gone, or the compound
+/// (with its survey) kept with B's address; and picking the latter gives the same file either
+/// way, which then reaches A too. (With A's package first the office used to be able to keep
+/// the deletion only: "对方的完整版本没有随数据包传来".)
+#[test]
+fn a_deletion_against_an_edit_offers_the_same_outcomes_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut a = Machine::new(dir.path(), "外业甲", Role::Field);
+    let mut b = Machine::new(dir.path(), "外业乙", Role::Field);
+    let mut compound = common::compound("删改小区");
+    compound.town_id = Some(a.store.towns().unwrap()[0].id);
+    a.store.save_compound(&compound).unwrap();
+    a.store
+        .start_survey(
+            compound.id,
+            day(1),
+            "王海燕",
+            yanshou::model::SurveyCatalogue::current(),
+        )
+        .unwrap();
+    office.receive(&a.send(None)).unwrap();
+    let everything = yanshou::store::sync::Scope::Everything { town: None };
+    b.receive(&office.send_scope(None, everything)).unwrap();
+    a.receive(&office.send(Some(&a))).unwrap();
+    a.store.delete_compound(compound.id).unwrap();
+    let mut edited = compound.clone();
+    edited.address = "城关镇永宁大道 9 号".to_owned();
+    b.store.save_compound(&edited).unwrap();
+    let from_a = a.send(Some(&office));
+    let from_b = b.send(Some(&office));
+
+    let mut outcomes = Vec::new();
+    for (n, a_first) in [(1, true), (2, false)] {
+        let run = dir.path().join(format!("run{n}"));
+        let mut office = office.copy_into(&run);
+        let mut a = a.copy_into(&run);
+        let order = if a_first {
+            [&from_a, &from_b]
+        } else {
+            [&from_b, &from_a]
+        };
+        for package in order {
+            office.receive(package).unwrap();
+        }
+        let offered = choices(&office.store);
+        assert_eq!(offered.len(), 1, "{offered:?}");
+        // Keep the compound with B's address: the other side when A's deletion came first,
+        // this side when B's edit did.
+        let field = office.store.open_conflicts().unwrap()[0].fields[0].clone();
+        assert!(field.theirs_available, "{field:?}");
+        let keep = if a_first {
+            FieldPick::Theirs
+        } else {
+            FieldPick::Ours
+        };
+        office.store.resolve_conflict(&field.id, keep).unwrap();
+        let kept = office.store.compound(compound.id).unwrap();
+        assert_eq!(kept.address, "城关镇永宁大道 9 号", "run {n}");
+        assert_eq!(
+            office.store.surveys_of(compound.id).unwrap().len(),
+            1,
+            "run {n}"
+        );
+        assert!(office.store.open_conflicts().unwrap().is_empty());
+        // The laptop that deleted it gets it back.
+        a.receive(&office.send(Some(&a))).unwrap();
+        assert_eq!(content(&a.store), content(&office.store), "run {n}");
+        outcomes.push((offered, content(&office.store)));
+    }
+    // The same record offered whole, both sides open to pick, and the same file after it.
+    assert_eq!(outcomes[0].0, outcomes[1].0);
+    assert_eq!(outcomes[0].1, outcomes[1].1);
 }

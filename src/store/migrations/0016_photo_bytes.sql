@@ -9,6 +9,10 @@ CREATE TABLE photo_bytes (
     jpeg   BLOB NOT NULL CHECK (length(jpeg) > 0)
 ) STRICT;
 
+-- The photos that show a picture, found by its hash (a package's pictures checked, a
+-- picture freed when no photo shows it any more).
+CREATE INDEX photo_sha256 ON photo(sha256);
+
 -- The move empties the `jpeg` of signed rounds' photos too: their pictures are unchanged
 -- (read from here, byte for byte what the seal covers), so the lock is lifted for it alone.
 DROP TRIGGER photo_locked_update;

@@ -396,6 +396,7 @@ impl<'a> Applier<'a> {
                 // Deleted here, changed there (a row this file never had is not its business).
                 let theirs = changed_fields(table, change);
                 self.whole_row_conflict(table, &key, None, Value::Text(theirs), false)?;
+                self.keep_their_values(table, &key, change)?;
             }
             return Ok(());
         };
@@ -479,8 +480,9 @@ impl<'a> Applier<'a> {
             }
             return Ok(());
         }
-        let changed_here =
-            changed_here || (table.name == "compound" && self.compound_grew_here(&key)?);
+        let changed_here = changed_here
+            || (table.name == "compound" && self.compound_grew_here(&key)?)
+            || (table.name == "cluster" && self.cluster_holds_rows_here(&key)?);
         let holds_a_conflict = compound_of(self.conn, table, &current)?
             .is_some_and(|compound| self.touched.contains(&compound));
         if !pick && (changed_here || holds_a_conflict) {
@@ -533,6 +535,25 @@ impl<'a> Applier<'a> {
             }
         }
         Ok(false)
+    }
+
+    /// Whether anything still belongs to a cluster whose deletion arrives: what the deleting
+    /// machine had of it went first in the same change (moved by a merge, or deleted), so a
+    /// member compound, survey, acceptance round or funding left is one added here since;
+    /// deleting the cluster would take it along (or, for a compound, its place in the
+    /// cluster).
+    fn cluster_holds_rows_here(&self, key: &[Value]) -> Result<bool, StoreError> {
+        let Some(Value::Text(id)) = key.first() else {
+            return Ok(false);
+        };
+        Ok(self.conn.query_row_cached(
+            "SELECT EXISTS (SELECT 1 FROM compound WHERE cluster_id = ?1)
+                 OR EXISTS (SELECT 1 FROM cluster_survey WHERE cluster_id = ?1)
+                 OR EXISTS (SELECT 1 FROM inspection WHERE cluster_id = ?1)
+                 OR EXISTS (SELECT 1 FROM funding WHERE cluster_id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?)
     }
 
     /// The seal of the signed record a row belongs to here, if it is signed.

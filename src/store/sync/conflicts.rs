@@ -8,7 +8,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::capture::append;
-use super::rows::{Table, key_from_text, value_text};
+use super::rows::{Table, key_from_text, value_text, values_from_json};
 use crate::model::CompoundId;
 use crate::model::sync::{EntryKind, column_label};
 use crate::store::{Store, StoreError, now};
@@ -25,8 +25,8 @@ pub struct ConflictField {
     /// Who changed it there, and when (RFC 3339).
     pub origin_name: String,
     pub their_time: String,
-    /// A record deleted here and changed there can only stay deleted (its whole other
-    /// version did not travel).
+    /// Whether the other side can be picked: not for a record holding a signed one, nor for
+    /// a record deleted here whose other changes an older program did not keep.
     pub theirs_available: bool,
 }
 
@@ -104,7 +104,8 @@ impl Store {
                     origin_name, their_time, only_ours,
                     column_name = '*' AND table_name IN ('compound', 'cluster') AND EXISTS (
                         SELECT 1 FROM inspection i WHERE i.seal IS NOT NULL
-                        AND json_extract(row_key, '$[0]') IN (i.compound_id, i.cluster_id))
+                        AND json_extract(row_key, '$[0]') IN (i.compound_id, i.cluster_id)),
+                    theirs_values IS NOT NULL
              FROM conflict WHERE resolved_at IS NULL
              ORDER BY record, table_name, row_key, detected_at",
         )?;
@@ -119,12 +120,14 @@ impl Store {
             let field = ConflictField {
                 id: r.get(0)?,
                 label: column_label(&table, &column),
-                // Deleted here, or holding a signed record now: it can only stay as here.
+                // Holding a signed record now, or deleted here with the other side's changes
+                // unknown (a conflict an older program kept): it can only stay as here.
                 theirs_available: {
                     let deleted_here = column == "*" && ours == Value::Null;
                     let only_ours: bool = r.get(10)?;
                     let holds_signed: bool = r.get(11)?;
-                    !(deleted_here || only_ours || holds_signed)
+                    let values_kept: bool = r.get(12)?;
+                    !((deleted_here && !values_kept) || only_ours || holds_signed)
                 },
                 ours: if column == "*" && ours == Value::Null {
                     "本机已删除".to_owned()
@@ -180,18 +183,19 @@ impl Store {
 
     /// Settles a conflict with the user's pick; the pick travels as a resolution.
     pub fn resolve_conflict(&mut self, id: &str, pick: FieldPick) -> Result<(), StoreError> {
-        let (table_name, row_key, column, ours, theirs, only_ours): (
+        let (table_name, row_key, column, ours, theirs, only_ours, theirs_values): (
             String,
             String,
             String,
             Value,
             Value,
             bool,
+            Option<String>,
         ) = self
             .conn
             .query_row(
-                "SELECT table_name, row_key, column_name, ours, theirs, only_ours FROM conflict
-                     WHERE id = ?1 AND resolved_at IS NULL",
+                "SELECT table_name, row_key, column_name, ours, theirs, only_ours, theirs_values
+                 FROM conflict WHERE id = ?1 AND resolved_at IS NULL",
                 [id],
                 |r| {
                     Ok((
@@ -201,6 +205,7 @@ impl Store {
                         r.get(3)?,
                         r.get(4)?,
                         r.get(5)?,
+                        r.get(6)?,
                     ))
                 },
             )
@@ -216,12 +221,18 @@ impl Store {
         if only_ours && pick == FieldPick::Theirs {
             return Err(StoreError::Invalid(ONLY_OURS.to_owned()));
         }
-        if deleted_here && pick == FieldPick::Theirs {
-            return Err(StoreError::Invalid(
-                "本机已删除这条记录，对方的完整版本没有随数据包传来，只能保留删除：请选“以本机为准”，或请对方重新登记。"
-                    .to_owned(),
-            ));
-        }
+        // Deleted here, changed there: picking the other side brings the record back from its
+        // deletion with the other machine's changes (kept with the conflict since version 17).
+        let bring_back = match (deleted_here, pick, theirs_values) {
+            (true, FieldPick::Theirs, Some(values)) => Some(values_from_json(&values)?),
+            (true, FieldPick::Theirs, None) => {
+                return Err(StoreError::Invalid(
+                    "本机已删除这条记录，这处冲突是旧版程序记下的，没有对方改动后的内容，只能保留删除：请选“以本机为准”，或请对方重新登记。"
+                        .to_owned(),
+                ));
+            }
+            _ => None,
+        };
         self.without_capture(|store| {
             let tx = store.begin()?;
             if only_ours && column != "*" {
@@ -231,6 +242,12 @@ impl Store {
                      WHERE id = ?1",
                     (id, now(), &origin.name),
                 )?;
+                return tx.commit();
+            }
+            if let Some(values) = &bring_back {
+                let changeset = bring_back_deleted(store, &tx, &table, &key, values)?;
+                settle(&tx, id, pick, &origin.name, &table_name, &row_key, &column)?;
+                send_pick(&tx, &origin, &changeset, &table_name, &row_key, &column)?;
                 return tx.commit();
             }
             let current = table.row(&tx, &key)?;
@@ -288,58 +305,8 @@ impl Store {
                 }
                 (_, _, None) => Vec::new(),
             };
-            tx.execute(
-                "UPDATE conflict SET resolved_at = ?2, resolution = ?3, resolved_by = ?4
-                 WHERE id = ?1",
-                (
-                    id,
-                    now(),
-                    match pick {
-                        FieldPick::Ours => "ours",
-                        FieldPick::Theirs => "theirs",
-                    },
-                    &origin.name,
-                ),
-            )?;
-            if column == "*" {
-                // A pick on the whole record settles whatever else was open on it: two
-                // conflicting picks on one record would contradict each other.
-                tx.execute(
-                    "UPDATE conflict SET resolved_at = ?2, resolution = ?3, resolved_by = ?4
-                     WHERE table_name = ?5 AND row_key = ?6 AND resolved_at IS NULL
-                       AND id <> ?1",
-                    rusqlite::params![
-                        id,
-                        now(),
-                        match pick {
-                            FieldPick::Ours => "ours",
-                            FieldPick::Theirs => "theirs",
-                        },
-                        format!("{}（随整条记录的选择）", origin.name),
-                        table_name,
-                        row_key
-                    ],
-                )?;
-            }
-            if !changeset.is_empty() {
-                let seq = append(&tx, &origin, EntryKind::Resolution, &changeset, None, false)?;
-                let made_at: String = tx.query_row(
-                    "SELECT made_at FROM change_log WHERE origin = ?1 AND seq = ?2",
-                    (&origin.id, seq),
-                    |r| r.get(0),
-                )?;
-                tx.execute(
-                    "INSERT INTO resolution_stamp (table_name, row_key, column_name, stamp)
-                     VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT DO UPDATE SET stamp = excluded.stamp",
-                    (
-                        &table_name,
-                        &row_key,
-                        &column,
-                        format!("{made_at}|{}|{seq:012}", origin.id),
-                    ),
-                )?;
-            }
+            settle(&tx, id, pick, &origin.name, &table_name, &row_key, &column)?;
+            send_pick(&tx, &origin, &changeset, &table_name, &row_key, &column)?;
             tx.commit()
         })
     }
@@ -492,6 +459,119 @@ fn merge_clusters(tx: &Connection, offer: &DuplicateOffer) -> Result<(), StoreEr
     }
     tx.execute("DELETE FROM cluster WHERE id = ?1", [&offer.other])?;
     Ok(())
+}
+
+/// Marks conflict `id` settled by `pick`; a pick on a whole record settles whatever else was
+/// open on it (two conflicting picks on one record would contradict each other).
+fn settle(
+    tx: &Connection,
+    id: &str,
+    pick: FieldPick,
+    who: &str,
+    table_name: &str,
+    row_key: &str,
+    column: &str,
+) -> Result<(), StoreError> {
+    let resolution = match pick {
+        FieldPick::Ours => "ours",
+        FieldPick::Theirs => "theirs",
+    };
+    tx.execute(
+        "UPDATE conflict SET resolved_at = ?2, resolution = ?3, resolved_by = ?4 WHERE id = ?1",
+        (id, now(), resolution, who),
+    )?;
+    if column == "*" {
+        tx.execute(
+            "UPDATE conflict SET resolved_at = ?2, resolution = ?3, resolved_by = ?4
+             WHERE table_name = ?5 AND row_key = ?6 AND resolved_at IS NULL AND id <> ?1",
+            rusqlite::params![
+                id,
+                now(),
+                resolution,
+                format!("{who}（随整条记录的选择）"),
+                table_name,
+                row_key
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Appends a pick's change as this file's next entry (it travels as a resolution), stamped
+/// so that later picks on the same field win over it wherever they meet.
+fn send_pick(
+    tx: &Connection,
+    origin: &super::Origin,
+    changeset: &[u8],
+    table_name: &str,
+    row_key: &str,
+    column: &str,
+) -> Result<(), StoreError> {
+    if changeset.is_empty() {
+        return Ok(());
+    }
+    let seq = append(tx, origin, EntryKind::Resolution, changeset, None, false)?;
+    let made_at: String = tx.query_row(
+        "SELECT made_at FROM change_log WHERE origin = ?1 AND seq = ?2",
+        (&origin.id, seq),
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO resolution_stamp (table_name, row_key, column_name, stamp)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO UPDATE SET stamp = excluded.stamp",
+        (
+            table_name,
+            row_key,
+            column,
+            format!("{made_at}|{}|{seq:012}", origin.id),
+        ),
+    )?;
+    Ok(())
+}
+
+/// Brings back a record deleted here from its deletion, with the other machine's `values` set
+/// on it; the change that travels (the compound whole, with its surveys and inspections, or
+/// the rows brought back).
+fn bring_back_deleted(
+    store: &Store,
+    tx: &Connection,
+    table: &Table,
+    key: &[Value],
+    values: &[(String, Value)],
+) -> Result<Vec<u8>, StoreError> {
+    let restored = super::restore::restore_deleted(tx, table, key)?.ok_or_else(|| {
+        StoreError::Invalid(
+            "本机已删除这条记录，删除前的内容在本机的变更记录中已找不到，只能保留删除：请选“以本机为准”，或请对方重新登记。"
+                .to_owned(),
+        )
+    })?;
+    let sets: Vec<(usize, Value)> = values
+        .iter()
+        .filter_map(|(column, v)| {
+            let c = table.index_of(column)?;
+            (!table.pk[c]).then(|| (c, v.clone()))
+        })
+        .collect();
+    if !sets.is_empty() {
+        table.update(tx, key, &sets)?;
+    }
+    if table.name == "compound"
+        && let Some(Value::Text(id)) = key.first()
+    {
+        let id = id
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("小区编号“{id}”无法读取")))?;
+        return store.snapshot(super::Rows::Compound(id));
+    }
+    let mut changeset = Vec::new();
+    for (rows_table, row) in &restored {
+        let row = rows_table
+            .row(tx, &rows_table.key_of(row))?
+            .unwrap_or_else(|| row.clone());
+        changeset.extend(scratch_change(rows_table, &row, None)?);
+    }
+    Ok(changeset)
 }
 
 /// What a resolution does to a row.

@@ -11,6 +11,7 @@ use super::apply::Applier;
 use super::changeset::Change;
 use super::rows::{
     ROUND_TABLES, Table, compound_of, inspection_of, key_text, record_label, value_text,
+    values_from_json, values_json,
 };
 use crate::store::cached::Cached as _;
 use crate::store::{StoreError, now};
@@ -322,12 +323,17 @@ impl Applier<'_> {
                     "本机已修改（对方已删除）".to_owned()
                 }),
             ),
+            // Named as it was when deleted here, as it is named when the deletion arrives
+            // second (the same record either way).
             None => (
                 None,
-                format!(
-                    "{}（本机已删除）",
-                    crate::model::sync::table_label(&table.name)
-                ),
+                match super::restore::deleted_row(self.conn, table, key)? {
+                    Some(row) => record_label(self.conn, table, &row)?,
+                    None => format!(
+                        "{}（本机已删除）",
+                        crate::model::sync::table_label(&table.name)
+                    ),
+                },
                 Value::Null,
             ),
         };
@@ -336,6 +342,53 @@ impl Applier<'_> {
             other => other,
         };
         self.keep(table, key, compound, &record, "*", ours, theirs, only_ours)
+    }
+
+    /// Beside a conflict on a record deleted here: the values the other machine's change
+    /// sets (added to those of its earlier changes to it), so that picking its side brings
+    /// the record back with them.
+    pub(super) fn keep_their_values(
+        &mut self,
+        table: &Table,
+        key: &[Value],
+        change: &Change,
+    ) -> Result<(), StoreError> {
+        let row_key = key_text(key);
+        let earlier: Option<Option<String>> = self
+            .conn
+            .query_row_cached(
+                "SELECT theirs_values FROM conflict WHERE table_name = ?1 AND row_key = ?2
+                     AND column_name = '*' AND resolved_at IS NULL",
+                (&table.name, &row_key),
+                |r| r.get(0),
+            )
+            .optional()?;
+        // Only where the deleted record can be brought back: its last content is in this
+        // file's change log (a deletion made here or taken and passed on at the office; not
+        // rows a pick took with it, nor on a laptop a deletion taken from the office).
+        let Some(earlier) = earlier else {
+            return Ok(());
+        };
+        if super::restore::deleted_row(self.conn, table, key)?.is_none() {
+            return Ok(());
+        }
+        let mut values = match earlier {
+            Some(text) => values_from_json(&text)?,
+            None => Vec::new(),
+        };
+        for (c, v) in change.new.iter().enumerate() {
+            let (Some(v), Some(column)) = (v, table.columns.get(c)) else {
+                continue;
+            };
+            values.retain(|(named, _)| named != column);
+            values.push((column.clone(), v.clone()));
+        }
+        self.conn.execute_cached(
+            "UPDATE conflict SET theirs_values = ?3 WHERE table_name = ?1 AND row_key = ?2
+                 AND column_name = '*' AND resolved_at IS NULL",
+            (&table.name, &row_key, values_json(&values)),
+        )?;
+        Ok(())
     }
 
     #[expect(clippy::too_many_arguments, reason = "one conflict row's fields")]

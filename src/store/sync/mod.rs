@@ -16,6 +16,7 @@ mod keep;
 mod keys;
 mod outgoing;
 mod photo_bytes;
+mod restore;
 mod rows;
 
 pub(crate) use capture::{CAPTURED, Capture, Origin};

@@ -176,6 +176,20 @@ impl Store {
             super::photo_bytes::named(&self.conn, &mut tables, &changes, &mut named)?;
         }
         let photo_bytes = super::photo_bytes::read(&self.conn, &named)?;
+        // A photo here whose picture is not (a damaged file): the office would refuse the
+        // package, and exporting again would not help. (A picture missing because its photo
+        // was deleted since is not needed: the deletion travels in the same package.)
+        if photo_bytes.len() < named.len() {
+            let mut missing = named.clone();
+            for p in &photo_bytes {
+                missing.remove(&p.sha256);
+            }
+            if let Some(photo) = super::photo_bytes::first_missing(&self.conn, &missing)? {
+                return Err(StoreError::Invalid(format!(
+                    "本机照片“{photo}”的图片内容缺失（数据库文件可能已损坏），不能导出数据包：请从备份恢复此文件，或删除这张照片后重新导出。"
+                )));
+            }
+        }
         let photos = counts.get("photo").map_or(0, |c| c.inserts);
         let manifest = Manifest {
             format: PACKAGE_FORMAT.to_owned(),

@@ -222,6 +222,52 @@ pub(super) fn key_text(key: &[Value]) -> String {
     serde_json::Value::Array(parts).to_string()
 }
 
+/// Named values as a JSON object (a blob as `{"hex": …}`), for a conflict to keep.
+pub(super) fn values_json(values: &[(String, Value)]) -> String {
+    let object: serde_json::Map<String, serde_json::Value> = values
+        .iter()
+        .map(|(column, v)| {
+            let json = match v {
+                Value::Null => serde_json::Value::Null,
+                Value::Integer(i) => serde_json::Value::from(*i),
+                Value::Real(r) => serde_json::Value::from(*r),
+                Value::Text(t) => serde_json::Value::from(t.clone()),
+                Value::Blob(b) => serde_json::json!({ "hex": crate::model::seal::hex(b) }),
+            };
+            (column.clone(), json)
+        })
+        .collect();
+    serde_json::Value::Object(object).to_string()
+}
+
+/// Named values back from `values_json`.
+pub(super) fn values_from_json(text: &str) -> Result<Vec<(String, Value)>, StoreError> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
+        .map_err(|_| StoreError::Corrupt("冲突记录中对方的内容无法读取".to_owned()))?;
+    object
+        .into_iter()
+        .map(|(column, v)| {
+            let value = match v {
+                serde_json::Value::Null => Value::Null,
+                serde_json::Value::Number(n) => n
+                    .as_i64()
+                    .map(Value::Integer)
+                    .or_else(|| n.as_f64().map(Value::Real))
+                    .unwrap_or(Value::Null),
+                serde_json::Value::String(s) => Value::Text(s),
+                serde_json::Value::Object(o) => {
+                    let hex = o.get("hex").and_then(|h| h.as_str()).unwrap_or_default();
+                    Value::Blob(hex::decode(hex).map_err(|_| {
+                        StoreError::Corrupt("冲突记录中对方的内容无法读取".to_owned())
+                    })?)
+                }
+                other => Value::Text(other.to_string()),
+            };
+            Ok((column, value))
+        })
+        .collect()
+}
+
 /// The key back from `key_text` (blobs are not keys of any captured table).
 pub(super) fn key_from_text(text: &str) -> Result<Vec<Value>, StoreError> {
     let parts: Vec<serde_json::Value> = serde_json::from_str(text)

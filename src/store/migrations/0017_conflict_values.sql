@@ -1,0 +1,5 @@
+-- 17: what the other machine changed in a record deleted here, as values (a JSON object of
+-- column to value), beside the words the conflict list shows: picking the other side brings
+-- the record back from its deletion with those changes, as it would have stayed had the
+-- packages come the other way round.
+ALTER TABLE conflict ADD COLUMN theirs_values TEXT;

@@ -1,0 +1,106 @@
+//! Bringing back a record deleted here. A deletion is a change like any other: the entry of the
+//! change log that made it (this file's own, or the one it took from another machine and
+//! passed on) holds every row it deleted with its last content, the record's own rows that
+//! went with it too. When a user picks the other machine's side of a record deleted here
+//! (changed there meanwhile), those rows come back, and the other machine's changes are set
+//! on them: what this file would hold had the change arrived before the deletion.
+
+use rusqlite::Connection;
+use rusqlite::hooks::Action;
+use rusqlite::types::Value;
+
+use super::capture::CAPTURED;
+use super::changeset::decode;
+use super::rows::{Table, Tables};
+use crate::store::StoreError;
+
+/// Rows by table name, as a deletion left them.
+type DeletedRows = Vec<(String, Vec<Value>)>;
+
+/// Rows put back, with their tables.
+type RestoredRows = Vec<(Table, Vec<Value>)>;
+
+/// The rows the latest deletion of `table`'s row `key` here deleted (that row and those that
+/// went with it), as they were; `None` if no entry here holds that deletion.
+pub(super) fn last_deletion(
+    conn: &Connection,
+    table: &Table,
+    key: &[Value],
+) -> Result<Option<DeletedRows>, StoreError> {
+    // Changesets store text values as they are: an entry that deleted the row holds its key.
+    let probe: Vec<u8> = match key.first() {
+        Some(Value::Text(t)) => t.as_bytes().to_vec(),
+        _ => Vec::new(),
+    };
+    let mut stmt = conn.prepare(
+        "SELECT changeset FROM change_log WHERE instr(changeset, ?1) > 0 ORDER BY rowid DESC",
+    )?;
+    let mut rows = stmt.query([probe])?;
+    while let Some(r) = rows.next()? {
+        let changeset: Vec<u8> = r.get(0)?;
+        let deleted: DeletedRows = decode(&changeset)?
+            .into_iter()
+            .filter(|c| c.op == Action::SQLITE_DELETE)
+            .map(|c| {
+                let row = c
+                    .old
+                    .into_iter()
+                    .map(|v| v.unwrap_or(Value::Null))
+                    .collect();
+                (c.table, row)
+            })
+            .collect();
+        let holds_it = deleted
+            .iter()
+            .any(|(name, row)| *name == table.name && table.key_of(row) == key);
+        if holds_it {
+            return Ok(Some(deleted));
+        }
+    }
+    Ok(None)
+}
+
+/// The row `key` of `table` as this file last deleted it.
+pub(super) fn deleted_row(
+    conn: &Connection,
+    table: &Table,
+    key: &[Value],
+) -> Result<Option<Vec<Value>>, StoreError> {
+    Ok(last_deletion(conn, table, key)?.and_then(|rows| {
+        rows.into_iter()
+            .find(|(name, row)| *name == table.name && table.key_of(row) == key)
+            .map(|(_, row)| row)
+    }))
+}
+
+/// Puts back the rows of the latest deletion of `table`'s row `key` that are not here (parents
+/// before children), and returns them; `None` if no entry here holds that deletion.
+pub(super) fn restore_deleted(
+    conn: &Connection,
+    table: &Table,
+    key: &[Value],
+) -> Result<Option<RestoredRows>, StoreError> {
+    let Some(mut deleted) = last_deletion(conn, table, key)? else {
+        return Ok(None);
+    };
+    // Parents first: the travelling tables are listed children first.
+    let rank = |name: &str| CAPTURED.iter().position(|t| *t == name).unwrap_or(0);
+    deleted.sort_by_key(|(name, _)| std::cmp::Reverse(rank(name)));
+    let mut tables = Tables::default();
+    let mut restored = Vec::new();
+    for (name, mut row) in deleted {
+        let rows_table = tables.get(conn, &name)?.clone();
+        row.resize(rows_table.columns.len(), Value::Null);
+        let row_key = rows_table.key_of(&row);
+        if rows_table.row(conn, &row_key)?.is_some() {
+            continue;
+        }
+        rows_table.insert(conn, &row)?;
+        conn.execute(
+            "DELETE FROM tombstone WHERE table_name = ?1 AND row_key = ?2",
+            (&rows_table.name, super::rows::key_text(&row_key)),
+        )?;
+        restored.push((rows_table, row));
+    }
+    Ok(Some(restored))
+}
