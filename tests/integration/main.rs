@@ -16,6 +16,7 @@ mod export;
 mod funding;
 mod keys;
 mod ledger;
+mod merge_cases;
 mod model;
 mod photos;
 mod pinned;

@@ -267,6 +267,7 @@ impl<'a> Applier<'a> {
                 if there {
                     continue;
                 }
+                let kept = !link.set_null && self.keep_for_deleted_compound(&table, &row, link)?;
                 let gone = if link.set_null {
                     table.update(self.conn, key, &[(link.column, Value::Null)])
                 } else {
@@ -275,7 +276,9 @@ impl<'a> Applier<'a> {
                 if gone.is_err() {
                     return Err(missing_parent(&table.name));
                 }
-                self.applied.orphaned += 1;
+                if !kept {
+                    self.applied.orphaned += 1;
+                }
                 self.applied.adjusted = true;
                 if !link.set_null {
                     break;
@@ -389,7 +392,7 @@ impl<'a> Applier<'a> {
             .filter(|(_, pk)| **pk)
             .map(|(v, _)| v.clone().unwrap_or(Value::Null))
             .collect();
-        let Some(current) = table.row(self.conn, &key)? else {
+        let Some(mut current) = table.row(self.conn, &key)? else {
             let deleted =
                 crate::store::tombstones::deleted_here(self.conn, &table.name, &key_text(&key))?;
             if self.from.kind != EntryKind::Resolution && deleted {
@@ -400,6 +403,18 @@ impl<'a> Applier<'a> {
             }
             return Ok(());
         };
+        // A survey round's number is the office's: a laptop takes it whatever it had (it may
+        // have moved the round out of the way of another meanwhile), and whichever round holds
+        // that number here moves on.
+        if !self.from.at_office
+            && table.name == "survey"
+            && let Some(r) = table.index_of("round")
+            && let Some(Some(round)) = change.new.get(r)
+            && current[r] != *round
+        {
+            self.take_round_number(table, &current, round)?;
+            current[r] = round.clone();
+        }
         let named: Vec<(usize, Value)> = change
             .new
             .iter()
@@ -458,14 +473,7 @@ impl<'a> Applier<'a> {
         if pick && !self.latest_whole_row_pick(table, &key)? {
             return Ok(());
         }
-        if self.sealed_here(table, &current)?.is_some() {
-            // A signed record is never deleted; the other machine gets it back if a user
-            // keeps it here.
-            if !pick {
-                self.whole_row_conflict(table, &key, Some(&current), Value::Null, true)?;
-            }
-            return Ok(());
-        }
+        let sealed = self.sealed_here(table, &current)?.is_some();
         let changed_here = (0..table.columns.len().min(old.len()))
             .any(|c| !table.is_bookkeeping(c) && current[c] != old[c]);
         if table.name != "compound"
@@ -473,10 +481,19 @@ impl<'a> Applier<'a> {
             && let Some(deleting) = self.deleted_compounds.get_mut(&compound)
         {
             // A row of a compound this changeset deletes: it goes with its compound, or stays
-            // with it when the compound's deletion waits for a user.
+            // with it when the compound's deletion waits for a user (or cannot be, holding a
+            // signed record): the compound's conflict says so, once, not each of its rows.
             *deleting.entry(table.name.clone()).or_default() += 1;
-            if changed_here {
+            if changed_here || sealed {
                 self.kept_compounds.insert(compound);
+            }
+            return Ok(());
+        }
+        if sealed {
+            // A signed record is never deleted; the other machine gets it back if a user
+            // keeps it here.
+            if !pick {
+                self.whole_row_conflict(table, &key, Some(&current), Value::Null, true)?;
             }
             return Ok(());
         }

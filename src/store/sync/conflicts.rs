@@ -8,7 +8,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::capture::append;
-use super::rows::{Table, key_from_text, value_text, values_from_json};
+use super::rows::{Table, TheirSide, key_from_text, value_text};
 use crate::model::CompoundId;
 use crate::model::sync::{EntryKind, column_label};
 use crate::store::{Store, StoreError, now};
@@ -224,7 +224,7 @@ impl Store {
         // Deleted here, changed there: picking the other side brings the record back from its
         // deletion with the other machine's changes (kept with the conflict since version 17).
         let bring_back = match (deleted_here, pick, theirs_values) {
-            (true, FieldPick::Theirs, Some(values)) => Some(values_from_json(&values)?),
+            (true, FieldPick::Theirs, Some(values)) => Some(TheirSide::from_json(&values)?),
             (true, FieldPick::Theirs, None) => {
                 return Err(StoreError::Invalid(
                     "本机已删除这条记录，这处冲突是旧版程序记下的，没有对方改动后的内容，只能保留删除：请选“以本机为准”，或请对方重新登记。"
@@ -538,7 +538,7 @@ fn bring_back_deleted(
     tx: &Connection,
     table: &Table,
     key: &[Value],
-    values: &[(String, Value)],
+    side: &TheirSide,
 ) -> Result<Vec<u8>, StoreError> {
     let restored = super::restore::restore_deleted(tx, table, key)?.ok_or_else(|| {
         StoreError::Invalid(
@@ -546,7 +546,8 @@ fn bring_back_deleted(
                 .to_owned(),
         )
     })?;
-    let sets: Vec<(usize, Value)> = values
+    let sets: Vec<(usize, Value)> = side
+        .set
         .iter()
         .filter_map(|(column, v)| {
             let c = table.index_of(column)?;
@@ -555,6 +556,26 @@ fn bring_back_deleted(
         .collect();
     if !sets.is_empty() {
         table.update(tx, key, &sets)?;
+    }
+    // What the other machine added to it meanwhile, parents first.
+    let mut added = Vec::new();
+    for (name, values) in &side.add {
+        let added_table = Table::read(tx, name)?;
+        let mut row = vec![Value::Null; added_table.columns.len()];
+        for (column, v) in values {
+            if let Some(c) = added_table.index_of(column) {
+                row[c] = v.clone();
+            }
+        }
+        let added_key = added_table.key_of(&row);
+        if added_table.row(tx, &added_key)?.is_none() {
+            added_table.insert(tx, &row)?;
+            tx.execute(
+                "DELETE FROM tombstone WHERE table_name = ?1 AND row_key = ?2",
+                (&added_table.name, super::rows::key_text(&added_key)),
+            )?;
+        }
+        added.push((added_table, row));
     }
     if table.name == "compound"
         && let Some(Value::Text(id)) = key.first()
@@ -565,7 +586,7 @@ fn bring_back_deleted(
         return store.snapshot(super::Rows::Compound(id));
     }
     let mut changeset = Vec::new();
-    for (rows_table, row) in &restored {
+    for (rows_table, row) in restored.iter().chain(&added) {
         let row = rows_table
             .row(tx, &rows_table.key_of(row))?
             .unwrap_or_else(|| row.clone());

@@ -10,9 +10,10 @@ use rusqlite::types::Value;
 use super::apply::Applier;
 use super::changeset::Change;
 use super::rows::{
-    ROUND_TABLES, Table, compound_of, inspection_of, key_text, record_label, value_text,
-    values_from_json, values_json,
+    Link, ROUND_TABLES, Table, TheirSide, compound_of, inspection_of, key_text, record_label,
+    value_text,
 };
+use crate::model::sync::EntryKind;
 use crate::store::cached::Cached as _;
 use crate::store::{StoreError, now};
 
@@ -372,22 +373,133 @@ impl Applier<'_> {
         if super::restore::deleted_row(self.conn, table, key)?.is_none() {
             return Ok(());
         }
-        let mut values = match earlier {
-            Some(text) => values_from_json(&text)?,
-            None => Vec::new(),
+        let mut side = match earlier {
+            Some(text) => TheirSide::from_json(&text)?,
+            None => TheirSide::default(),
         };
         for (c, v) in change.new.iter().enumerate() {
             let (Some(v), Some(column)) = (v, table.columns.get(c)) else {
                 continue;
             };
-            values.retain(|(named, _)| named != column);
-            values.push((column.clone(), v.clone()));
+            side.set.retain(|(named, _)| named != column);
+            side.set.push((column.clone(), v.clone()));
         }
         self.conn.execute_cached(
             "UPDATE conflict SET theirs_values = ?3 WHERE table_name = ?1 AND row_key = ?2
                  AND column_name = '*' AND resolved_at IS NULL",
-            (&table.name, &row_key, values_json(&values)),
+            (&table.name, &row_key, side.to_json()),
         )?;
+        Ok(())
+    }
+
+    /// A row that arrives for a compound this file deleted (its parent, by `link`, is gone
+    /// here): kept, with the rows under it, in the conflict on the deleted compound, so that
+    /// picking the other side brings the compound back with it, as when the deletion arrives
+    /// second. Whether it was kept so (else the deletion stands and the row is not taken).
+    pub(super) fn keep_for_deleted_compound(
+        &mut self,
+        table: &Table,
+        row: &[Value],
+        link: &Link,
+    ) -> Result<bool, StoreError> {
+        if self.from.kind == EntryKind::Resolution {
+            return Ok(false); // a pick: the deletion it made stands
+        }
+        let parent_table = self.tables.get(self.conn, &link.parent)?.clone();
+        let parent_key = vec![row[link.column].clone()];
+        let compound = if parent_table.name == "compound" {
+            match &parent_key[0] {
+                Value::Text(id) => id.clone(),
+                _ => return Ok(false),
+            }
+        } else {
+            let Some(parent) = super::restore::deleted_row(self.conn, &parent_table, &parent_key)?
+            else {
+                return Ok(false);
+            };
+            match compound_of(self.conn, &parent_table, &parent)? {
+                Some(id) => id,
+                None => return Ok(false),
+            }
+        };
+        let compound_table = self.tables.get(self.conn, "compound")?.clone();
+        let compound_key = vec![Value::Text(compound)];
+        if compound_table.row(self.conn, &compound_key)?.is_some()
+            || super::restore::deleted_row(self.conn, &compound_table, &compound_key)?.is_none()
+        {
+            return Ok(false);
+        }
+        let mut added = Vec::new();
+        self.with_rows_under(table, row, &mut added)?;
+        let words = format!("对方新增了{}", crate::model::sync::table_label(&table.name));
+        self.whole_row_conflict(
+            &compound_table,
+            &compound_key,
+            None,
+            Value::Text(words),
+            false,
+        )?;
+        let row_key = key_text(&compound_key);
+        let earlier: Option<String> = self.conn.query_row_cached(
+            "SELECT theirs_values FROM conflict WHERE table_name = 'compound' AND row_key = ?1
+                 AND column_name = '*' AND resolved_at IS NULL",
+            [&row_key],
+            |r| r.get(0),
+        )?;
+        let mut side = match earlier {
+            Some(text) => TheirSide::from_json(&text)?,
+            None => TheirSide::default(),
+        };
+        side.add.extend(added);
+        self.conn.execute_cached(
+            "UPDATE conflict SET theirs_values = ?2 WHERE table_name = 'compound' AND row_key = ?1
+                 AND column_name = '*' AND resolved_at IS NULL",
+            (&row_key, side.to_json()),
+        )?;
+        Ok(true)
+    }
+
+    /// `row` of `table` and the rows here under it (by their links), parents first, as named
+    /// values.
+    fn with_rows_under(
+        &mut self,
+        table: &Table,
+        row: &[Value],
+        into: &mut Vec<(String, Vec<(String, Value)>)>,
+    ) -> Result<(), StoreError> {
+        into.push((
+            table.name.clone(),
+            table
+                .columns
+                .iter()
+                .cloned()
+                .zip(row.iter().cloned())
+                .collect(),
+        ));
+        for child in super::capture::CAPTURED {
+            let child_table = self.tables.get(self.conn, child)?.clone();
+            for link in child_table.links.iter().filter(|l| l.parent == table.name) {
+                let Some(p) = table.index_of(&link.parent_column) else {
+                    continue;
+                };
+                let column = &child_table.columns[link.column];
+                let keys: Vec<Vec<Value>> = self
+                    .conn
+                    .prepare_cached(&format!(
+                        "SELECT {} FROM \"{child}\" WHERE \"{column}\" = ?1",
+                        child_table.column_list()
+                    ))?
+                    .query_map([&row[p]], |r| {
+                        (0..child_table.columns.len())
+                            .map(|i| r.get::<_, Value>(i))
+                            .collect()
+                    })?
+                    .collect::<Result<_, _>>()?;
+                for child_row in keys {
+                    self.with_rows_under(&child_table, &child_row, into)?;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -499,7 +611,20 @@ impl Applier<'_> {
             [&row[o]],
             |q| q.get(0),
         )?;
-        if !self.from.at_office {
+        // At the office, two rounds of one number are numbered in the order they were begun
+        // (their ids are made from the time), whichever arrives first: the same numbers in
+        // either order. A laptop moves its own round out of the way until the office's word on
+        // it arrives.
+        let begun_later: bool = self.conn.query_row_cached(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE \"{owner}\" = ?1 AND round = ?2
+                                    AND id > ?3)",
+                table.name
+            ),
+            (&row[o], &row[r], table.index_of("id").map(|i| &row[i])),
+            |q| q.get(0),
+        )?;
+        if !self.from.at_office || begun_later {
             self.conn.execute_cached(
                 &format!(
                     "UPDATE \"{}\" SET round = ?3 WHERE \"{owner}\" = ?1 AND round = ?2",
@@ -507,6 +632,15 @@ impl Applier<'_> {
                 ),
                 (&row[o], &row[r], next),
             )?;
+            if self.from.at_office {
+                self.applied.notes.push(format!(
+                    "本机已有的{}第 {} 轮比{}的同号一轮开始得晚，已改为第 {next} 轮",
+                    crate::model::sync::table_label(&table.name),
+                    value_text(&row[r]),
+                    self.from.origin_name,
+                ));
+                self.applied.adjusted = true;
+            }
             return Ok(());
         }
         self.applied.notes.push(format!(
@@ -526,33 +660,64 @@ impl Applier<'_> {
         table: &Table,
         change: &Change,
     ) -> Result<(), StoreError> {
-        if change.op != Action::SQLITE_INSERT || table.name != "survey" {
+        if change.op == Action::SQLITE_DELETE || table.name != "survey" {
             return Ok(());
         }
-        let row: Vec<Value> = change
-            .new
-            .iter()
-            .map(|v| v.clone().unwrap_or(Value::Null))
-            .collect();
-        let (Some(r), key) = (table.index_of("round"), table.key_of(&row)) else {
+        // The office's number for this file's own round (an insert), or for a round it moved
+        // out of the way of this file's (an update): the laptops follow the office.
+        let row: Vec<Value> = if change.op == Action::SQLITE_INSERT {
+            change
+                .new
+                .iter()
+                .map(|v| v.clone().unwrap_or(Value::Null))
+                .collect()
+        } else {
+            change
+                .new
+                .iter()
+                .zip(&change.old)
+                .map(|(new, old)| new.clone().or_else(|| old.clone()).unwrap_or(Value::Null))
+                .collect()
+        };
+        let Some(r) = table.index_of("round") else {
             return Ok(());
         };
+        if change.new.get(r).is_none_or(Option::is_none) {
+            return Ok(());
+        }
+        let key = table.key_of(&row);
         if let Some(current) = table.row(self.conn, &key)?
             && current[r] != row[r]
         {
             // A round of this file not yet numbered at the office may hold that number: it
             // moves on (the office numbers it when it gets there).
-            if let (Some(o), Some(id)) = (table.index_of("compound_id"), table.index_of("id")) {
-                self.conn.execute_cached(
-                    "UPDATE survey SET round = (SELECT max(round) + 1 FROM survey
-                                                WHERE compound_id = ?1)
-                     WHERE compound_id = ?1 AND round = ?2 AND id <> ?3",
-                    (&current[o], &row[r], &current[id]),
-                )?;
-            }
-            table.update(self.conn, &key, &[(r, row[r].clone())])?;
+            self.take_round_number(table, &current, &row[r])?;
         }
         Ok(())
+    }
+
+    /// Gives survey round `row` (as it is here) the number `round` the office gave it, moving
+    /// a round of this file that holds the number on to the next free one (the office numbers
+    /// that one when it gets there).
+    pub(super) fn take_round_number(
+        &mut self,
+        table: &Table,
+        row: &[Value],
+        round: &Value,
+    ) -> Result<(), StoreError> {
+        let (Some(o), Some(id), Some(r)) = (
+            table.index_of("compound_id"),
+            table.index_of("id"),
+            table.index_of("round"),
+        ) else {
+            return Ok(());
+        };
+        self.conn.execute_cached(
+            "UPDATE survey SET round = (SELECT max(round) + 1 FROM survey WHERE compound_id = ?1)
+             WHERE compound_id = ?1 AND round = ?2 AND id <> ?3",
+            (&row[o], round, &row[id]),
+        )?;
+        table.update(self.conn, &table.key_of(row), &[(r, round.clone())])
     }
 
     /// A compound that arrives with the name, town and address of one already here, or a

@@ -222,50 +222,89 @@ pub(super) fn key_text(key: &[Value]) -> String {
     serde_json::Value::Array(parts).to_string()
 }
 
-/// Named values as a JSON object (a blob as `{"hex": …}`), for a conflict to keep.
-pub(super) fn values_json(values: &[(String, Value)]) -> String {
-    let object: serde_json::Map<String, serde_json::Value> = values
-        .iter()
-        .map(|(column, v)| {
-            let json = match v {
-                Value::Null => serde_json::Value::Null,
-                Value::Integer(i) => serde_json::Value::from(*i),
-                Value::Real(r) => serde_json::Value::from(*r),
-                Value::Text(t) => serde_json::Value::from(t.clone()),
-                Value::Blob(b) => serde_json::json!({ "hex": crate::model::seal::hex(b) }),
-            };
-            (column.clone(), json)
-        })
-        .collect();
-    serde_json::Value::Object(object).to_string()
+/// What the other machine did to a record deleted here, kept with the conflict on it
+/// (`conflict.theirs_values`, JSON): the values its changes set on the record, and the rows it
+/// added to it (a survey round, a photo, funding) with their own rows, parents first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct TheirSide {
+    pub set: Vec<(String, Value)>,
+    pub add: Vec<(String, Vec<(String, Value)>)>,
 }
 
-/// Named values back from `values_json`.
-pub(super) fn values_from_json(text: &str) -> Result<Vec<(String, Value)>, StoreError> {
-    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-        .map_err(|_| StoreError::Corrupt("冲突记录中对方的内容无法读取".to_owned()))?;
-    object
-        .into_iter()
-        .map(|(column, v)| {
-            let value = match v {
-                serde_json::Value::Null => Value::Null,
-                serde_json::Value::Number(n) => n
-                    .as_i64()
-                    .map(Value::Integer)
-                    .or_else(|| n.as_f64().map(Value::Real))
-                    .unwrap_or(Value::Null),
-                serde_json::Value::String(s) => Value::Text(s),
-                serde_json::Value::Object(o) => {
-                    let hex = o.get("hex").and_then(|h| h.as_str()).unwrap_or_default();
-                    Value::Blob(hex::decode(hex).map_err(|_| {
-                        StoreError::Corrupt("冲突记录中对方的内容无法读取".to_owned())
-                    })?)
-                }
-                other => Value::Text(other.to_string()),
-            };
-            Ok((column, value))
+impl TheirSide {
+    pub fn to_json(&self) -> String {
+        let object = |values: &[(String, Value)]| {
+            serde_json::Value::Object(
+                values
+                    .iter()
+                    .map(|(column, v)| (column.clone(), value_json(v)))
+                    .collect(),
+            )
+        };
+        serde_json::json!({
+            "set": object(&self.set),
+            "add": self
+                .add
+                .iter()
+                .map(|(table, row)| serde_json::json!({ "table": table, "row": object(row) }))
+                .collect::<Vec<_>>(),
         })
-        .collect()
+        .to_string()
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, StoreError> {
+        let bad = || StoreError::Corrupt("冲突记录中对方的内容无法读取".to_owned());
+        let json: serde_json::Value = serde_json::from_str(text).map_err(|_| bad())?;
+        let object = |v: Option<&serde_json::Value>| -> Result<Vec<(String, Value)>, StoreError> {
+            match v {
+                Some(serde_json::Value::Object(o)) => o
+                    .iter()
+                    .map(|(column, v)| Ok((column.clone(), json_value(v).ok_or_else(bad)?)))
+                    .collect(),
+                None => Ok(Vec::new()),
+                Some(_) => Err(bad()),
+            }
+        };
+        let mut add = Vec::new();
+        for row in json
+            .get("add")
+            .and_then(|a| a.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let table = row.get("table").and_then(|t| t.as_str()).ok_or_else(bad)?;
+            add.push((table.to_owned(), object(row.get("row"))?));
+        }
+        Ok(Self {
+            set: object(json.get("set"))?,
+            add,
+        })
+    }
+}
+
+/// A value as JSON (a blob as `{"hex": …}`).
+fn value_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Integer(i) => serde_json::Value::from(*i),
+        Value::Real(r) => serde_json::Value::from(*r),
+        Value::Text(t) => serde_json::Value::from(t.clone()),
+        Value::Blob(b) => serde_json::json!({ "hex": crate::model::seal::hex(b) }),
+    }
+}
+
+/// A value back from `value_json`.
+fn json_value(v: &serde_json::Value) -> Option<Value> {
+    Some(match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map(Value::Integer)
+            .or_else(|| n.as_f64().map(Value::Real))?,
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        serde_json::Value::Object(o) => Value::Blob(hex::decode(o.get("hex")?.as_str()?).ok()?),
+        _ => return None,
+    })
 }
 
 /// The key back from `key_text` (blobs are not keys of any captured table).
