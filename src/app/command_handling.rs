@@ -250,6 +250,7 @@ impl App {
             Command::BackupNow => self.backup_now(),
             Command::RequestRestore(path) => self.request_restore(path),
             Command::Restore(path) => self.restore(&path),
+            Command::AcceptNewSender => self.accept_new_sender(),
             Command::SaveTarget { target, version } => {
                 if self
                     .with_store_mut(|s| s.save_target(&target, &version))

@@ -40,11 +40,46 @@ impl App {
             false,
             move |_| read_package(&path),
             move |app, read| match read {
-                Ok(Ok(package)) => app.apply_package(package, file_name),
+                Ok(Ok(package)) => app.package_read(package, file_name),
                 Ok(Err(refused)) => app.error(refused.to_string()),
                 Err(lost) => app.error(lost.to_string()),
             },
         );
+    }
+
+    /// A checked package: applied at once from a machine whose key this file knows (or an
+    /// unsigned one, which the import itself refuses or says); from a machine it does not
+    /// know, its fingerprint is shown first, to be checked by telephone.
+    fn package_read(&mut self, package: crate::model::sync::Package, file_name: String) {
+        let source = package.manifest.source_id.clone();
+        let Some(known) =
+            self.read_store(|s| Ok(s.known_devices()?.into_iter().any(|d| d.id == source)))
+        else {
+            return;
+        };
+        match &package.sender_key {
+            Some(key) if !known => {
+                let sender = package.manifest.source_name.clone();
+                let fingerprint = crate::model::device_key::fingerprint(key);
+                self.dialog = Some(crate::ui::dialogs::Dialog::NewSender {
+                    package: Box::new(package),
+                    file_name,
+                    sender,
+                    fingerprint,
+                });
+            }
+            _ => self.apply_package(package, file_name),
+        }
+    }
+
+    /// The fingerprint was checked: the package held by the dialog is applied.
+    pub(super) fn accept_new_sender(&mut self) {
+        match self.dialog.take() {
+            Some(crate::ui::dialogs::Dialog::NewSender {
+                package, file_name, ..
+            }) => self.apply_package(*package, file_name),
+            other => self.dialog = other,
+        }
     }
 
     /// Applies a checked package, all of it or nothing, on the `package-apply` thread: the

@@ -261,6 +261,9 @@ pub enum Command {
     RequestRestore(PathBuf),
     /// Restore it (after confirmation).
     Restore(PathBuf),
+    /// Import the package held by the open dialog, from a machine whose key this file does
+    /// not know yet (after its fingerprint was checked).
+    AcceptNewSender,
     /// Record a new version of a target.
     SaveTarget {
         target: Box<crate::model::progress::Target>,
@@ -367,6 +370,7 @@ impl Command {
             Self::BackupNow => "立即备份",
             Self::RequestRestore(_) => "恢复…",
             Self::Restore(_) => "确认恢复",
+            Self::AcceptNewSender => "指纹核对无误，导入",
             Self::AddEvidence { .. } => "添加证据…",
             Self::ReadEvidence { .. } => "添加证据",
             Self::ImportRegister => "登记",
@@ -453,6 +457,7 @@ impl Command {
             Self::BackupNow => "现在为当前数据库做一份备份（经完整性校验）",
             Self::RequestRestore(_) => "用这份备份替换当前数据库（替换前先备份当前数据库）",
             Self::Restore(_) => "当前数据库先备份，再用所选备份替换",
+            Self::AcceptNewSender => "记下对方的密钥，导入此数据包（导入前先备份本机数据）",
             Self::AddEvidence { .. } => {
                 "附上批复、公示照片、会议纪要等文件（20 MB 以内）作为这一步的证据"
             }
@@ -541,6 +546,7 @@ impl Command {
             | Self::BackupNow
             | Self::RequestRestore(_)
             | Self::Restore(_)
+            | Self::AcceptNewSender
             | Self::SubmitPathPrompt
             | Self::CloseDialog
             | Self::DismissMessage => Vec::new(),

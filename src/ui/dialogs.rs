@@ -50,6 +50,14 @@ pub enum Dialog {
         path: std::path::PathBuf,
         what: String,
     },
+    /// A package from a machine whose key this file does not know: its fingerprint, to check
+    /// by telephone, before anything of it is applied.
+    NewSender {
+        package: Box<crate::model::sync::Package>,
+        file_name: String,
+        sender: String,
+        fingerprint: String,
+    },
 }
 
 impl std::fmt::Debug for Dialog {
@@ -68,6 +76,7 @@ impl std::fmt::Debug for Dialog {
             Self::Evaluation(_) => "Evaluation",
             Self::FirstRun(_) => "FirstRun",
             Self::ConfirmRestore { .. } => "ConfirmRestore",
+            Self::NewSender { .. } => "NewSender",
         };
         f.write_str(name)
     }
@@ -115,6 +124,27 @@ pub fn show(
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     command_button(ui, Command::Restore(path.clone()), commands);
+                    CommandButton::new(Command::CloseDialog)
+                        .text("取消")
+                        .show(ui, commands);
+                });
+            }
+            Dialog::NewSender {
+                sender,
+                fingerprint,
+                file_name,
+                ..
+            } => {
+                ui.heading("首次收到这台电脑的数据包");
+                ui.add_space(6.0);
+                ui.label(format!(
+                    "数据包“{file_name}”声称来自“{sender}”，本机还没有它的密钥。它的密钥指纹是："
+                ));
+                ui.label(egui::RichText::new(fingerprint.as_str()).monospace().strong().size(20.0));
+                ui.label("请打电话请对方在其“数据交换”页读出“密钥指纹”，逐位核对。核对无误再导入：本机会记下这把密钥，以后冒充它的数据包会被拒绝。指纹不符，请取消，不要导入。");
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    command_button(ui, Command::AcceptNewSender, commands);
                     CommandButton::new(Command::CloseDialog)
                         .text("取消")
                         .show(ui, commands);

@@ -128,12 +128,16 @@ fn a_package_carried_from_a_laptop_to_the_office_merges_and_a_conflict_is_settle
 #[test]
 fn a_package_opened_before_any_database_exists_is_imported_once_one_is_created() {
     let dir = tempfile::tempdir().unwrap();
-    let package = {
+    let (package, fingerprint) = {
         let mut field = Machine::new(dir.path(), "城关镇-王海燕", Role::Field);
         let mut compound = crate::common::compound("等候导入小区");
         compound.town_id = Some(field.store.towns().unwrap()[0].id);
         field.store.save_compound(&compound).unwrap();
-        field.send(None)
+        let key = field.store.public_identity().unwrap().public_key;
+        (
+            field.send(None),
+            yanshou::model::device_key::fingerprint(&key),
+        )
     };
     let db = dir.path().join("新电脑").join("yanshou.db");
     std::fs::create_dir(db.parent().unwrap()).unwrap();
@@ -155,6 +159,19 @@ fn a_package_opened_before_any_database_exists_is_imported_once_one_is_created()
 
     h.get_by_role_and_label(A11y::Button, "在此新建数据库")
         .click();
+    // A machine this file does not know: its fingerprint first, nothing applied yet.
+    wait_until(&mut h, |h| h.query_by_label(&fingerprint).is_some());
+    h.get_by_label_contains("首次收到这台电脑的数据包");
+    assert!(
+        h.state()
+            .store()
+            .unwrap()
+            .compound_rows()
+            .unwrap()
+            .is_empty()
+    );
+    h.get_by_role_and_label(A11y::Button, "指纹核对无误，导入")
+        .click();
     wait_until(&mut h, |h| {
         h.state()
             .message()
@@ -172,4 +189,50 @@ fn a_package_opened_before_any_database_exists_is_imported_once_one_is_created()
         .map(|r| r.compound.name)
         .collect();
     assert_eq!(names, ["等候导入小区"]);
+}
+
+/// A package from a machine this file has no key for shows that machine's fingerprint before
+/// anything is applied: cancelled, nothing is; accepted, the package is imported and the key
+/// is remembered (its next package goes in without asking).
+#[test]
+fn a_new_machines_fingerprint_is_checked_before_its_package_is_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut field = Machine::new(dir.path(), "外业丁", Role::Field);
+    let mut compound = crate::common::compound("先核指纹小区");
+    compound.town_id = Some(field.store.towns().unwrap()[0].id);
+    field.store.save_compound(&compound).unwrap();
+    let package = field.send(None);
+    let fingerprint =
+        yanshou::model::device_key::fingerprint(&field.store.public_identity().unwrap().public_key);
+    let mut h = harness(App::with_store(office.store, false));
+    // The store is away while a package is applied.
+    let rows = |h: &egui_kittest::Harness<'_, App>| {
+        h.state().store().map(|s| s.compound_rows().unwrap().len())
+    };
+
+    h.state_mut()
+        .send(yanshou::command::Command::ImportPackage(package.clone()));
+    wait_until(&mut h, |h| h.query_by_label(&fingerprint).is_some());
+    h.get_by_role_and_label(A11y::Button, "取消").click();
+    h.run();
+    assert!(h.query_by_label(&fingerprint).is_none());
+    assert_eq!(rows(&h), Some(0), "nothing applied when cancelled");
+
+    h.state_mut()
+        .send(yanshou::command::Command::ImportPackage(package));
+    wait_until(&mut h, |h| h.query_by_label(&fingerprint).is_some());
+    h.get_by_role_and_label(A11y::Button, "指纹核对无误，导入")
+        .click();
+    wait_until(&mut h, |h| rows(h) == Some(1) && !h.state().is_busy());
+
+    // Known now: the next package is applied without asking.
+    let mut more = crate::common::compound("第二个小区");
+    more.town_id = compound.town_id;
+    field.store.save_compound(&more).unwrap();
+    let next = field.send(None);
+    h.state_mut()
+        .send(yanshou::command::Command::ImportPackage(next));
+    wait_until(&mut h, |h| rows(h) == Some(2) && !h.state().is_busy());
+    assert!(h.query_by_label(&fingerprint).is_none());
 }
