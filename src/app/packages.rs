@@ -52,12 +52,22 @@ impl App {
     /// know, its fingerprint is shown first, to be checked by telephone.
     fn package_read(&mut self, package: crate::model::sync::Package, file_name: String) {
         let source = package.manifest.source_id.clone();
-        let Some(known) =
-            self.read_store(|s| Ok(s.known_devices()?.into_iter().any(|d| d.id == source)))
-        else {
+        // This file's own package, or a file with no identity: the import says why not.
+        let Some(known) = self.read_store(|s| {
+            let me = s.identity()?.map(|i| i.id);
+            Ok(me.is_none_or(|me| me == source)
+                || s.known_devices()?.into_iter().any(|d| d.id == source))
+        }) else {
             return;
         };
         match &package.sender_key {
+            Some(_) if !known && self.dialog.is_some() => {
+                // A form is open, with what was typed into it: it is not replaced.
+                self.error(format!(
+                    "数据包“{file_name}”来自首次往来的电脑“{}”，导入前需核对它的密钥指纹：请先完成或关闭当前窗口，再导入一次。本机数据未改动。",
+                    package.manifest.source_name
+                ));
+            }
             Some(key) if !known => {
                 let sender = package.manifest.source_name.clone();
                 let fingerprint = crate::model::device_key::fingerprint(key);

@@ -153,6 +153,9 @@ pub enum CliCommand {
         /// 数据包文件（.yspkg）
         #[arg(value_name = "FILE.yspkg")]
         package: PathBuf,
+        /// 首次收到某台电脑的数据包时：电话核对过的对方密钥指纹（如 "1B9E 4627 ABEB 2EF5"）
+        #[arg(long, value_name = "FINGERPRINT")]
+        fingerprint: Option<String>,
     },
     /// 显示或设置本机身份（名称、县办/外业）/ show or set this file's identity
     Identity {
@@ -392,9 +395,10 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             all,
             town.as_deref(),
         ),
-        CliCommand::ImportPackage { package } => {
-            package::import_package(&mut open_for_writing(db)?, &package)
-        }
+        CliCommand::ImportPackage {
+            package,
+            fingerprint,
+        } => package::import_package(&mut open_for_writing(db)?, &package, fingerprint.as_deref()),
         CliCommand::Identity { name, role } => {
             package::identity(&mut open_for_writing(db)?, name.as_deref(), role.as_deref())
         }

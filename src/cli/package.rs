@@ -85,8 +85,41 @@ pub fn export_package(
 }
 
 /// Imports the package at `package`.
-pub fn import_package(store: &mut Store, package: &Path) -> anyhow::Result<()> {
+pub fn import_package(
+    store: &mut Store,
+    package: &Path,
+    checked_fingerprint: Option<&str>,
+) -> anyhow::Result<()> {
     let read = crate::import::package::read_package(package)?;
+    // A machine whose key this file does not know: its fingerprint is checked by telephone
+    // before anything of its package is applied, as the app asks.
+    let known = store
+        .known_devices()?
+        .iter()
+        .any(|d| d.id == read.manifest.source_id);
+    if let (Some(key), false) = (&read.sender_key, known) {
+        let fingerprint = crate::model::device_key::fingerprint(key);
+        let same = |typed: &str| {
+            let bare = |t: &str| {
+                t.chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_uppercase())
+                    .collect::<String>()
+            };
+            bare(typed) == bare(&fingerprint)
+        };
+        match checked_fingerprint {
+            Some(typed) if same(typed) => {}
+            Some(typed) => bail!(
+                "数据包声称来自“{}”，它的密钥指纹是 {fingerprint}，与核对的“{typed}”不符：可能是别人冒充它做的，未导入，本机数据未改动。",
+                read.manifest.source_name
+            ),
+            None => bail!(
+                "首次收到“{}”的数据包，它的密钥指纹是 {fingerprint}。请打电话请对方在其“数据交换”页读出“密钥指纹”核对，无误后加上 --fingerprint \"{fingerprint}\" 重新导入（或先用 enrol 导入对方的登记文件）。本机数据未改动。",
+                read.manifest.source_name
+            ),
+        }
+    }
     let outcome = store
         .import_package(&read, &file_name(package))
         .with_context(|| format!("导入数据包 {}", package.display()))?;

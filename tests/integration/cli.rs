@@ -295,7 +295,7 @@ fn keys_travel_by_enrolment_and_key_files_from_the_command_line() {
 #[test]
 fn package_messages_count_records_and_say_what_was_written() {
     let dir = tempfile::tempdir().unwrap();
-    let (office, laptop, _) = office_and_laptop(dir.path());
+    let (office, laptop, me) = office_and_laptop(dir.path());
 
     // Before any exchange, `--to` says how to start.
     let first = dir.path().join("first.yspkg");
@@ -328,7 +328,35 @@ fn package_messages_count_records_and_say_what_was_written() {
         &laptop,
         &["export-package", "--out", first.to_str().unwrap()],
     ));
-    let said = succeeded(on(&office, &["import-package", first.to_str().unwrap()]));
+    // From a machine the office has no key for: its fingerprint first, checked by telephone.
+    let fp = me.split("密钥指纹 ").nth(1).unwrap()[..19].to_owned();
+    let refused = on(&office, &["import-package", first.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains(&fp) && said.contains("--fingerprint") && said.contains("本机数据未改动"),
+        "{said}"
+    );
+    let wrong = on(
+        &office,
+        &[
+            "import-package",
+            first.to_str().unwrap(),
+            "--fingerprint",
+            "0000 0000 0000 0000",
+        ],
+    );
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("不符"));
+    let said = succeeded(on(
+        &office,
+        &[
+            "import-package",
+            first.to_str().unwrap(),
+            "--fingerprint",
+            &fp.to_lowercase(),
+        ],
+    ));
     assert!(said.contains("包中共 55 条记录的改动"), "{said}");
     assert!(said.contains("新增 55、修改 0、删除 0"), "{said}");
     assert!(!said.contains("项变更"), "{said}");

@@ -243,3 +243,87 @@ fn every_pair_of_acts_on_two_laptops_merges_alike_in_either_order() {
         differ.join("\n")
     );
 }
+
+/// Laptop A deletes the compound; laptop B meanwhile begins a survey round on it and fills it
+/// in over several changes, adds a photo to its acceptance round and changes a survey field of
+/// the round the office has. At the office (A first) it is one choice on the compound; keeping
+/// B's side brings the compound back with all of B's work, the same as when B's package comes
+/// first, and B's file then holds exactly what the office does.
+#[test]
+fn later_work_on_a_compound_deleted_elsewhere_comes_back_whole() {
+    use yanshou::model::{Condition, SurveyField, SurveyValue};
+    let dir = tempfile::tempdir().unwrap();
+    let base = start(&dir.path().join("start"));
+    let mut a = base.a.copy_into(&dir.path().join("work"));
+    let mut b = base.b.copy_into(&dir.path().join("work"));
+    a.store.delete_compound(base.compound).unwrap();
+    let survey = b
+        .store
+        .start_survey(base.compound, day(2), "外业乙", SurveyCatalogue::current())
+        .unwrap();
+    let codes: Vec<String> = survey
+        .items
+        .iter()
+        .take(5)
+        .map(|i| i.code.clone())
+        .collect();
+    for code in &codes {
+        b.store
+            .set_item_condition(survey.id, code, Some(Condition::NeedsRenovation))
+            .unwrap();
+    }
+    b.store
+        .set_survey_field(survey.id, SurveyField::Floors, &SurveyValue::Count(Some(6)))
+        .unwrap();
+    b.store
+        .add_photos(
+            base.round,
+            "XQ-SR-02",
+            &[common::ui::prepared_photo("乙补拍.jpg")],
+        )
+        .unwrap();
+    let mut c = b.store.compound(base.compound).unwrap();
+    c.households = Some(99);
+    b.store.save_compound(&c).unwrap();
+    let from_a = a.send(Some(&base.office));
+    let from_b = b.send(Some(&base.office));
+
+    let mut ends = Vec::new();
+    for a_first in [true, false] {
+        let run = dir.path().join(format!("run-{a_first}"));
+        let mut office = base.office.copy_into(&run);
+        let mut b = b.copy_into(&run);
+        let order = if a_first {
+            [&from_a, &from_b]
+        } else {
+            [&from_b, &from_a]
+        };
+        for package in order {
+            office.receive(package).unwrap();
+        }
+        let offered = choices(&office);
+        assert_eq!(offered, ["小区“两机小区”|整条记录|true"], "{a_first}");
+        settle_toward(&mut office, "外业乙");
+        assert!(office.store.open_conflicts().unwrap().is_empty());
+        let surveys = office.store.surveys_of(base.compound).unwrap();
+        assert_eq!(surveys.len(), 1, "{a_first}");
+        assert_eq!(surveys[0].floors, Some(6), "{a_first}");
+        let marked = codes
+            .iter()
+            .filter(|code| {
+                surveys[0].item(code).unwrap().condition == Some(Condition::NeedsRenovation)
+            })
+            .count();
+        assert_eq!(marked, 5, "{a_first}");
+        assert_eq!(office.store.photos_of(base.round).unwrap().len(), 1);
+        assert_eq!(
+            office.store.compound(base.compound).unwrap().households,
+            Some(99)
+        );
+        // B takes the office's word and holds what it holds.
+        b.receive(&office.send(Some(&b))).unwrap();
+        assert_eq!(content(&b.store), content(&office.store), "{a_first}");
+        ends.push(content(&office.store));
+    }
+    assert_eq!(ends[0], ends[1]);
+}

@@ -398,8 +398,7 @@ impl<'a> Applier<'a> {
             if self.from.kind != EntryKind::Resolution && deleted {
                 // Deleted here, changed there (a row this file never had is not its business).
                 let theirs = changed_fields(table, change);
-                self.whole_row_conflict(table, &key, None, Value::Text(theirs), false)?;
-                self.keep_their_values(table, &key, change)?;
+                self.keep_change_to_deleted(table, &key, change, theirs)?;
             }
             return Ok(());
         };

@@ -530,9 +530,10 @@ fn send_pick(
     Ok(())
 }
 
-/// Brings back a record deleted here from its deletion, with the other machine's `values` set
-/// on it; the change that travels (the compound whole, with its surveys and inspections, or
-/// the rows brought back).
+/// Brings back a record deleted here from its deletion, with what the other machine did to it
+/// meanwhile (`side`: its values, its changes to the record's other rows, the rows it added);
+/// the change that travels (the compound whole, with its surveys and inspections, or the rows
+/// of the record as they are now).
 fn bring_back_deleted(
     store: &Store,
     tx: &Connection,
@@ -540,24 +541,37 @@ fn bring_back_deleted(
     key: &[Value],
     side: &TheirSide,
 ) -> Result<Vec<u8>, StoreError> {
+    // Rows come back parents first, but a round may name another as its parent.
+    tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
     let restored = super::restore::restore_deleted(tx, table, key)?.ok_or_else(|| {
         StoreError::Invalid(
             "本机已删除这条记录，删除前的内容在本机的变更记录中已找不到，只能保留删除：请选“以本机为准”，或请对方重新登记。"
                 .to_owned(),
         )
     })?;
-    let sets: Vec<(usize, Value)> = side
-        .set
-        .iter()
-        .filter_map(|(column, v)| {
-            let c = table.index_of(column)?;
-            (!table.pk[c]).then(|| (c, v.clone()))
-        })
-        .collect();
-    if !sets.is_empty() {
-        table.update(tx, key, &sets)?;
+    let sets = |t: &Table, values: &[(String, Value)]| -> Vec<(usize, Value)> {
+        values
+            .iter()
+            .filter_map(|(column, v)| {
+                let c = t.index_of(column)?;
+                (!t.pk[c]).then(|| (c, v.clone()))
+            })
+            .collect()
+    };
+    let own = sets(table, &side.set);
+    if !own.is_empty() {
+        table.update(tx, key, &own)?;
     }
-    // What the other machine added to it meanwhile, parents first.
+    // Its changes to the record's other rows.
+    for (name, row_key, values) in &side.changed {
+        let t = Table::read(tx, name)?;
+        let k = super::rows::key_from_text(row_key)?;
+        let s = sets(&t, values);
+        if !s.is_empty() && t.row(tx, &k)?.is_some() {
+            t.update(tx, &k, &s)?;
+        }
+    }
+    // What it added to it meanwhile, parents first.
     let mut added = Vec::new();
     for (name, values) in &side.add {
         let added_table = Table::read(tx, name)?;
@@ -569,6 +583,7 @@ fn bring_back_deleted(
         }
         let added_key = added_table.key_of(&row);
         if added_table.row(tx, &added_key)?.is_none() {
+            number_survey_round(tx, &added_table, &mut row)?;
             added_table.insert(tx, &row)?;
             tx.execute(
                 "DELETE FROM tombstone WHERE table_name = ?1 AND row_key = ?2",
@@ -585,14 +600,48 @@ fn bring_back_deleted(
             .map_err(|_| StoreError::Corrupt(format!("小区编号“{id}”无法读取")))?;
         return store.snapshot(super::Rows::Compound(id));
     }
+    // The record as it is now, whether it came back just now or with an earlier pick.
     let mut changeset = Vec::new();
-    for (rows_table, row) in restored.iter().chain(&added) {
-        let row = rows_table
-            .row(tx, &rows_table.key_of(row))?
-            .unwrap_or_else(|| row.clone());
-        changeset.extend(scratch_change(rows_table, &row, None)?);
+    let target = std::iter::once((table.clone(), key.to_vec()));
+    let others = restored
+        .iter()
+        .chain(&added)
+        .map(|(t, row)| (t.clone(), t.key_of(row)));
+    for (rows_table, row_key) in target.chain(others) {
+        if let Some(row) = rows_table.row(tx, &row_key)? {
+            changeset.extend(scratch_change(&rows_table, &row, None)?);
+        }
     }
     Ok(changeset)
+}
+
+/// A survey round brought back whose number another round here holds meanwhile: the next
+/// free number (as a round arriving second is numbered).
+fn number_survey_round(
+    tx: &Connection,
+    table: &Table,
+    row: &mut [Value],
+) -> Result<(), StoreError> {
+    let (true, Some(o), Some(r)) = (
+        table.name == "survey",
+        table.index_of("compound_id"),
+        table.index_of("round"),
+    ) else {
+        return Ok(());
+    };
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM survey WHERE compound_id = ?1 AND round = ?2)",
+        (&row[o], &row[r]),
+        |q| q.get(0),
+    )?;
+    if taken {
+        row[r] = tx.query_row(
+            "SELECT coalesce(max(round), 0) + 1 FROM survey WHERE compound_id = ?1",
+            [&row[o]],
+            |q| q.get(0),
+        )?;
+    }
+    Ok(())
 }
 
 /// What a resolution does to a row.

@@ -9,6 +9,7 @@ mod arriving;
 mod capture;
 mod changeset;
 mod conflicts;
+mod deleted_here;
 mod history;
 mod identity;
 mod incoming;

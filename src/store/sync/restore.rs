@@ -32,8 +32,10 @@ pub(super) fn last_deletion(
         Some(Value::Text(t)) => t.as_bytes().to_vec(),
         _ => Vec::new(),
     };
-    let mut stmt = conn.prepare(
-        "SELECT changeset FROM change_log WHERE instr(changeset, ?1) > 0 ORDER BY rowid DESC",
+    // Not a pick's entry: it holds a deletion's key only, not the rows.
+    let mut stmt = conn.prepare_cached(
+        "SELECT changeset FROM change_log
+         WHERE kind <> 'resolution' AND instr(changeset, ?1) > 0 ORDER BY rowid DESC",
     )?;
     let mut rows = stmt.query([probe])?;
     while let Some(r) = rows.next()? {
@@ -73,8 +75,37 @@ pub(super) fn deleted_row(
     }))
 }
 
-/// Puts back the rows of the latest deletion of `table`'s row `key` that are not here (parents
-/// before children), and returns them; `None` if no entry here holds that deletion.
+/// The compound deleted here together with the row `key` of `table` (in the same change), if
+/// it is not here now.
+pub(super) fn deleted_compound_of(
+    conn: &Connection,
+    table: &Table,
+    key: &[Value],
+) -> Result<Option<String>, StoreError> {
+    let Some(rows) = last_deletion(conn, table, key)? else {
+        return Ok(None);
+    };
+    let compound = rows
+        .iter()
+        .find_map(|(name, row)| match (name.as_str(), row.first()) {
+            ("compound", Some(Value::Text(id))) => Some(id.clone()),
+            _ => None,
+        });
+    let Some(compound) = compound else {
+        return Ok(None);
+    };
+    let here: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM compound WHERE id = ?1)",
+        [&compound],
+        |r| r.get(0),
+    )?;
+    Ok((!here).then_some(compound))
+}
+
+/// Puts back the row `key` of `table` and the rows under it (by their links) that its latest
+/// deletion here took with it and that are not here, parents first (other rows the same
+/// change deleted stay deleted); a link to a row no longer here (a cluster merged away) is
+/// cleared where it may be. The rows put back; `None` if no entry here holds the deletion.
 pub(super) fn restore_deleted(
     conn: &Connection,
     table: &Table,
@@ -87,13 +118,41 @@ pub(super) fn restore_deleted(
     let rank = |name: &str| CAPTURED.iter().position(|t| *t == name).unwrap_or(0);
     deleted.sort_by_key(|(name, _)| std::cmp::Reverse(rank(name)));
     let mut tables = Tables::default();
+    // The record and what hangs on it: (table, key) of every row taken.
+    let mut taken: Vec<(String, Vec<Value>)> = vec![(table.name.clone(), key.to_vec())];
     let mut restored = Vec::new();
     for (name, mut row) in deleted {
         let rows_table = tables.get(conn, &name)?.clone();
         row.resize(rows_table.columns.len(), Value::Null);
         let row_key = rows_table.key_of(&row);
+        let is_target = name == table.name && row_key == key;
+        let under_taken = rows_table.links.iter().any(|l| {
+            taken
+                .iter()
+                .any(|(t, k)| *t == l.parent && k.len() == 1 && k[0] == row[l.column])
+        });
+        if !is_target && !under_taken {
+            continue;
+        }
+        taken.push((name.clone(), row_key.clone()));
         if rows_table.row(conn, &row_key)?.is_some() {
             continue;
+        }
+        for link in rows_table.links.iter().filter(|l| l.set_null) {
+            if row[link.column] == Value::Null {
+                continue;
+            }
+            let there: bool = conn.query_row(
+                &format!(
+                    "SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE \"{}\" = ?1)",
+                    link.parent, link.parent_column
+                ),
+                [&row[link.column]],
+                |r| r.get(0),
+            )?;
+            if !there {
+                row[link.column] = Value::Null;
+            }
         }
         rows_table.insert(conn, &row)?;
         conn.execute(

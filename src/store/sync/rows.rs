@@ -227,9 +227,15 @@ pub(super) fn key_text(key: &[Value]) -> String {
 /// added to it (a survey round, a photo, funding) with their own rows, parents first.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct TheirSide {
-    pub set: Vec<(String, Value)>,
-    pub add: Vec<(String, Vec<(String, Value)>)>,
+    pub set: Named,
+    pub add: Vec<(String, Named)>,
+    /// Its changes to other rows of the record, deleted here with it: (table, key as
+    /// `key_text` writes it, values).
+    pub changed: Vec<(String, String, Named)>,
 }
+
+/// A row's values (or some of them) by column name.
+pub(super) type Named = Vec<(String, Value)>;
 
 impl TheirSide {
     pub fn to_json(&self) -> String {
@@ -247,6 +253,13 @@ impl TheirSide {
                 .add
                 .iter()
                 .map(|(table, row)| serde_json::json!({ "table": table, "row": object(row) }))
+                .collect::<Vec<_>>(),
+            "changed": self
+                .changed
+                .iter()
+                .map(|(table, key, values)| {
+                    serde_json::json!({ "table": table, "key": key, "set": object(values) })
+                })
                 .collect::<Vec<_>>(),
         })
         .to_string()
@@ -275,9 +288,21 @@ impl TheirSide {
             let table = row.get("table").and_then(|t| t.as_str()).ok_or_else(bad)?;
             add.push((table.to_owned(), object(row.get("row"))?));
         }
+        let mut changed = Vec::new();
+        for row in json
+            .get("changed")
+            .and_then(|a| a.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let table = row.get("table").and_then(|t| t.as_str()).ok_or_else(bad)?;
+            let key = row.get("key").and_then(|t| t.as_str()).ok_or_else(bad)?;
+            changed.push((table.to_owned(), key.to_owned(), object(row.get("set"))?));
+        }
         Ok(Self {
             set: object(json.get("set"))?,
             add,
+            changed,
         })
     }
 }
