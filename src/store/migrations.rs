@@ -152,8 +152,14 @@ const MIGRATIONS: &[Migration] = &[
         ],
     },
     Migration {
-        name: "the other side's values of a record deleted here",
-        steps: &[Sql(include_str!("migrations/0017_conflict_values.sql"))],
+        name: "what a deleted record's other side did, and where its last content is",
+        steps: &[
+            Sql(include_str!("migrations/0017_conflict_values.sql")),
+            Code(
+                "tombstone triggers that keep the latest deletion",
+                super::tombstones::remake_triggers_replacing,
+            ),
+        ],
     },
 ];
 
@@ -301,14 +307,15 @@ mod tests {
         );
         // The versions whose upgrade runs code, as files have always been upgraded: the
         // first towns, the seals entered into the log, the county's towns, the towns re-keyed,
-        // the tombstone triggers (twice), the photos' bytes moved to be stored once.
+        // the tombstone triggers (twice), the photos' bytes moved to be stored once, the
+        // tombstone triggers made again to keep the latest deletion.
         let with_code: Vec<usize> = MIGRATIONS
             .iter()
             .enumerate()
             .filter(|(_, m)| m.steps.iter().any(|s| matches!(s, Code(..))))
             .map(|(i, _)| i + 1)
             .collect();
-        assert_eq!(with_code, [1, 7, 8, 9, 12, 13, 16]);
+        assert_eq!(with_code, [1, 7, 8, 9, 12, 13, 16, 17]);
         // A migration that lifts a lock trigger for its code puts it back after.
         for m in MIGRATIONS {
             let sql: String = m

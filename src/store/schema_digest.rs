@@ -24,12 +24,12 @@ pub(super) const SCHEMAS: [&str; SCHEMA_VERSION as usize + 1] = [
     "46b78d4b986c3ad3e314ba7c34ebce044e6095e423a2cbc5fa6d66ab9ff1621b",
     "8859328726ba57a5d21a173b9d28be70e0f5ded89832d64766586f9d01aca019",
     "fa3e564a5188cffc0368d368fcdce71d153dfbf78c5e28378158d29e8aa2ecca",
-    "3cf0cd3157c56d878d3f8a58c9bf3bc880651f7aad730164ba20169f0cee81fb",
+    "94ec901105ca809963aafd57adab4c7df5835413582d06a237dd2f0ef7cecefc",
 ];
 
 /// The digest of the triggers (name and SQL) a file of `SCHEMA_VERSION` has.
 pub(super) const TRIGGERS: &str =
-    "750e8ed9c79613ead85c71249548337d3ff29deb39658ce0b6a85e2f6ded44c8";
+    "d8bfa3ca46bd31573ff4304e571253a85853172f3b846cfb0db0b7af984dcadc";
 
 /// The digest of a schema listed line by line.
 pub(super) fn digest<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {

@@ -8,8 +8,23 @@ use rusqlite::Connection;
 use super::StoreError;
 use super::sync::CAPTURED;
 
-/// Makes the tombstone triggers of every travelling table.
+/// Makes the tombstone triggers of every travelling table, as versions 12 and 13 made them
+/// (an older tombstone of the same row kept).
 pub(super) fn make_triggers(conn: &Connection) -> Result<(), StoreError> {
+    make_tombstone_triggers(conn, "IGNORE")
+}
+
+/// Makes them again (version 17 on; a new travelling table's migration calls this): a
+/// deletion replaces an older tombstone of the same row, so the tombstone's link to the entry
+/// that deleted the row (set when that entry is logged) is always the latest deletion's.
+pub(super) fn remake_triggers_replacing(conn: &Connection) -> Result<(), StoreError> {
+    for table in CAPTURED {
+        conn.execute_batch(&format!("DROP TRIGGER IF EXISTS \"{table}_tombstone\";"))?;
+    }
+    make_tombstone_triggers(conn, "REPLACE")
+}
+
+fn make_tombstone_triggers(conn: &Connection, on_conflict: &str) -> Result<(), StoreError> {
     for table in CAPTURED {
         let mut keys: Vec<(i64, String)> = conn
             .prepare(&format!("PRAGMA table_info(\"{table}\")"))?
@@ -27,7 +42,7 @@ pub(super) fn make_triggers(conn: &Connection) -> Result<(), StoreError> {
             .join(", ");
         conn.execute_batch(&format!(
             "CREATE TRIGGER IF NOT EXISTS \"{table}_tombstone\" AFTER DELETE ON \"{table}\" BEGIN
-                 INSERT OR IGNORE INTO tombstone (table_name, row_key)
+                 INSERT OR {on_conflict} INTO tombstone (table_name, row_key)
                  VALUES ('{table}', json_array({columns}));
              END;"
         ))?;

@@ -257,6 +257,25 @@ fn later_work_on_a_compound_deleted_elsewhere_comes_back_whole() {
     let mut a = base.a.copy_into(&dir.path().join("work"));
     let mut b = base.b.copy_into(&dir.path().join("work"));
     a.store.delete_compound(base.compound).unwrap();
+    // The compound's tombstone, and those of the rows that went with it, name the entry that
+    // holds their last content.
+    let (linked, unlinked): (i64, i64) = a
+        .store
+        .connection()
+        .query_row(
+            "SELECT count(*) FILTER (WHERE seq = (SELECT max(seq) FROM change_log
+                                                 WHERE origin = t.origin)),
+                    count(*) FILTER (WHERE seq IS NULL)
+             FROM tombstone t",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        linked >= 1 + 1 + 13,
+        "the compound, its round and its items: {linked}"
+    );
+    assert_eq!(unlinked, 0);
     let survey = b
         .store
         .start_survey(base.compound, day(2), "外业乙", SurveyCatalogue::current())

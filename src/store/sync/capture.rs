@@ -52,6 +52,8 @@ pub(crate) struct Origin {
 pub(crate) struct Capture<'a> {
     session: Session<'a>,
     origin: Origin,
+    /// The tombstones before it began: those after are its deletions', linked to its entry.
+    tombstones_before: i64,
 }
 
 impl<'a> Capture<'a> {
@@ -60,7 +62,15 @@ impl<'a> Capture<'a> {
         let mut session = Session::new(conn)?;
         session.table_filter(Some(|table: &str| CAPTURED.contains(&table)));
         session.attach(None::<&str>)?;
-        Ok(Self { session, origin })
+        let tombstones_before =
+            conn.query_row_cached("SELECT coalesce(max(rowid), 0) FROM tombstone", [], |r| {
+                r.get(0)
+            })?;
+        Ok(Self {
+            session,
+            origin,
+            tombstones_before,
+        })
     }
 
     /// Appends what was recorded (if anything) as the origin's next entry: a user's edit.
@@ -84,7 +94,13 @@ impl<'a> Capture<'a> {
         let mut changeset = Vec::new();
         self.session.changeset_strm(&mut changeset)?;
         drop(self.session);
-        append(conn, &self.origin, kind, &changeset, source, adjusted).map(Some)
+        let seq = append(conn, &self.origin, kind, &changeset, source, adjusted)?;
+        // Each row this change deleted knows the entry that holds its last content.
+        conn.execute_cached(
+            "UPDATE tombstone SET origin = ?1, seq = ?2 WHERE rowid > ?3",
+            rusqlite::params![self.origin.id, seq, self.tombstones_before],
+        )?;
+        Ok(Some(seq))
     }
 }
 

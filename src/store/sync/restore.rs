@@ -5,9 +5,9 @@
 //! (changed there meanwhile), those rows come back, and the other machine's changes are set
 //! on them: what this file would hold had the change arrived before the deletion.
 
-use rusqlite::Connection;
 use rusqlite::hooks::Action;
 use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::capture::CAPTURED;
 use super::changeset::decode;
@@ -27,12 +27,32 @@ pub(super) fn last_deletion(
     table: &Table,
     key: &[Value],
 ) -> Result<Option<DeletedRows>, StoreError> {
-    // Changesets store text values as they are: an entry that deleted the row holds its key.
+    let holds_it = |deleted: &DeletedRows| {
+        deleted
+            .iter()
+            .any(|(name, row)| *name == table.name && table.key_of(row) == key)
+    };
+    // The entry its tombstone names (a deletion logged since version 17).
+    let linked: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT c.changeset FROM tombstone t
+             JOIN change_log c ON c.origin = t.origin AND c.seq = t.seq
+             WHERE t.table_name = ?1 AND t.row_key = ?2 AND c.kind <> 'resolution'",
+            (&table.name, super::rows::key_text(key)),
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(changeset) = linked {
+        let deleted = deleted_rows(&changeset)?;
+        return Ok(holds_it(&deleted).then_some(deleted));
+    }
+    // Else (a deletion from before, or one this file took without logging it) the latest
+    // entry that holds it, not a pick's (a pick holds a deletion's key only). Changesets store
+    // text values as they are: an entry that deleted the row holds its key.
     let probe: Vec<u8> = match key.first() {
         Some(Value::Text(t)) => t.as_bytes().to_vec(),
         _ => Vec::new(),
     };
-    // Not a pick's entry: it holds a deletion's key only, not the rows.
     let mut stmt = conn.prepare_cached(
         "SELECT changeset FROM change_log
          WHERE kind <> 'resolution' AND instr(changeset, ?1) > 0 ORDER BY rowid DESC",
@@ -40,26 +60,28 @@ pub(super) fn last_deletion(
     let mut rows = stmt.query([probe])?;
     while let Some(r) = rows.next()? {
         let changeset: Vec<u8> = r.get(0)?;
-        let deleted: DeletedRows = decode(&changeset)?
-            .into_iter()
-            .filter(|c| c.op == Action::SQLITE_DELETE)
-            .map(|c| {
-                let row = c
-                    .old
-                    .into_iter()
-                    .map(|v| v.unwrap_or(Value::Null))
-                    .collect();
-                (c.table, row)
-            })
-            .collect();
-        let holds_it = deleted
-            .iter()
-            .any(|(name, row)| *name == table.name && table.key_of(row) == key);
-        if holds_it {
+        let deleted = deleted_rows(&changeset)?;
+        if holds_it(&deleted) {
             return Ok(Some(deleted));
         }
     }
     Ok(None)
+}
+
+/// The rows a changeset deletes, as they were.
+fn deleted_rows(changeset: &[u8]) -> Result<DeletedRows, StoreError> {
+    Ok(decode(changeset)?
+        .into_iter()
+        .filter(|c| c.op == Action::SQLITE_DELETE)
+        .map(|c| {
+            let row = c
+                .old
+                .into_iter()
+                .map(|v| v.unwrap_or(Value::Null))
+                .collect();
+            (c.table, row)
+        })
+        .collect())
 }
 
 /// The row `key` of `table` as this file last deleted it.
