@@ -154,18 +154,10 @@ impl<'a> Applier<'a> {
                 continue;
             }
             if change.op != Action::SQLITE_DELETE {
-                let row: Vec<Value> = if change.op == Action::SQLITE_INSERT {
-                    change
-                        .new
-                        .iter()
-                        .map(|v| v.clone().unwrap_or(Value::Null))
-                        .collect()
+                let row = if change.op == Action::SQLITE_INSERT {
+                    change.new_row()
                 } else {
-                    change
-                        .old
-                        .iter()
-                        .map(|v| v.clone().unwrap_or(Value::Null))
-                        .collect()
+                    change.old_row()
                 };
                 if row.len() == table.columns.len() || change.op == Action::SQLITE_UPDATE {
                     let mut row = row;
@@ -305,11 +297,7 @@ impl<'a> Applier<'a> {
     }
 
     fn insert(&mut self, table: &Table, change: &Change) -> Result<(), StoreError> {
-        let mut row: Vec<Value> = change
-            .new
-            .iter()
-            .map(|v| v.clone().unwrap_or(Value::Null))
-            .collect();
+        let mut row = change.new_row();
         // A changeset from an older schema has fewer columns: the rest take their defaults.
         row.resize(table.columns.len(), Value::Null);
         let weight = self.weight(table, &row);
@@ -458,11 +446,7 @@ impl<'a> Applier<'a> {
     }
 
     fn delete(&mut self, table: &Table, change: &Change) -> Result<(), StoreError> {
-        let old: Vec<Value> = change
-            .old
-            .iter()
-            .map(|v| v.clone().unwrap_or(Value::Null))
-            .collect();
+        let old = change.old_row();
         let key = table.key_of(&old);
         let Some(current) = table.row(self.conn, &key)? else {
             return Ok(()); // gone here too

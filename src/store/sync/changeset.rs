@@ -19,6 +19,35 @@ pub(super) struct Change {
     pub new: Vec<Option<Value>>,
 }
 
+impl Change {
+    /// Its new values as a row (a column it does not name is NULL).
+    pub fn new_row(&self) -> Vec<Value> {
+        row_of(&self.new)
+    }
+
+    /// Its old values as a row (a column it does not name is NULL).
+    pub fn old_row(&self) -> Vec<Value> {
+        row_of(&self.old)
+    }
+
+    /// The row as the change leaves it, as far as it says: its new values over its old ones
+    /// (an update names only the key and what it changed).
+    pub fn row_after(&self) -> Vec<Value> {
+        self.new
+            .iter()
+            .zip(&self.old)
+            .map(|(new, old)| new.clone().or_else(|| old.clone()).unwrap_or(Value::Null))
+            .collect()
+    }
+}
+
+fn row_of(values: &[Option<Value>]) -> Vec<Value> {
+    values
+        .iter()
+        .map(|v| v.clone().unwrap_or(Value::Null))
+        .collect()
+}
+
 /// A changeset's rows.
 pub(super) fn decode(changeset: &[u8]) -> Result<Vec<Change>, StoreError> {
     let mut reader: &[u8] = changeset;

@@ -199,11 +199,7 @@ impl Applier<'_> {
             let mut brought = HashSet::new();
             for c in changes.iter().filter(|c| c.op == Action::SQLITE_INSERT) {
                 let table = self.tables.get(self.conn, &c.table)?.clone();
-                let row: Vec<Value> = c
-                    .new
-                    .iter()
-                    .map(|v| v.clone().unwrap_or(Value::Null))
-                    .collect();
+                let row = c.new_row();
                 if inspection_of(&table, &row).as_deref() == Some(inspection.as_str()) {
                     brought.insert((table.name.clone(), key_text(&table.key_of(&row))));
                 }
@@ -505,19 +501,10 @@ impl Applier<'_> {
         }
         // The office's number for this file's own round (an insert), or for a round it moved
         // out of the way of this file's (an update): the laptops follow the office.
-        let row: Vec<Value> = if change.op == Action::SQLITE_INSERT {
-            change
-                .new
-                .iter()
-                .map(|v| v.clone().unwrap_or(Value::Null))
-                .collect()
+        let row = if change.op == Action::SQLITE_INSERT {
+            change.new_row()
         } else {
-            change
-                .new
-                .iter()
-                .zip(&change.old)
-                .map(|(new, old)| new.clone().or_else(|| old.clone()).unwrap_or(Value::Null))
-                .collect()
+            change.row_after()
         };
         let Some(r) = table.index_of("round") else {
             return Ok(());

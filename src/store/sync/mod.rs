@@ -1,8 +1,11 @@
 //! Several laptops, one county office. This file's identity; its changes captured as SQLite
 //! session changesets in the same transaction as each action (`capture`); the entries a peer
 //! has not had yet and snapshots (`outgoing`); applying a package's entries, all or nothing,
-//! keeping both versions of what was changed on two machines (`incoming`); conflicts and the
-//! user's picks, which travel too (`conflicts`); the history of packages (`history`).
+//! keeping both versions of what was changed on two machines (`incoming`, `apply`, `keep`);
+//! changes to records deleted here, kept to bring them back (`deleted_here`, `restore`);
+//! conflicts and the user's picks, which travel too (`conflicts`); look-alike compounds and
+//! clusters (`look_alikes`); photos' bytes beside the entries (`photo_bytes`); the history of
+//! packages (`history`).
 
 mod apply;
 mod arriving;
@@ -15,6 +18,7 @@ mod identity;
 mod incoming;
 mod keep;
 mod keys;
+mod look_alikes;
 mod outgoing;
 mod photo_bytes;
 mod restore;
@@ -31,11 +35,12 @@ pub(crate) fn append_entry(
 ) -> Result<i64, crate::store::StoreError> {
     capture::append(conn, origin, kind, changeset, None, false)
 }
-pub use conflicts::{ConflictField, ConflictRecord, DuplicateOffer, FieldPick, LookAlike};
+pub use conflicts::{ConflictField, ConflictRecord, FieldPick};
 pub use history::PackageRecord;
 pub(crate) use identity::ensure_identity;
 pub use incoming::ImportOutcome;
 pub use keys::{KnownDevice, LearnedFrom, Trust};
 pub(crate) use keys::{key_of, name_of, pin};
+pub use look_alikes::{DuplicateOffer, LookAlike};
 pub use outgoing::{Outgoing, Peer, Scope};
 pub(crate) use rows::Rows;
