@@ -105,14 +105,13 @@ in_chroot yanshou --db /tmp/t.db verify
 echo "cli: ok"
 
 echo "== the window on an Xvfb display"
-for n in $(seq 90 130); do
-  [[ -e "/tmp/.X11-unix/X$n" || -e "/tmp/.X$n-lock" ]] && continue
-  display=":$n"
-  break
-done
-[[ -n "$display" ]] || { echo "no free X display" >&2; exit 1; }
-Xvfb "$display" -screen 0 1366x768x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+# Xvfb picks a free display itself and writes its number (-displayfd): a lock left behind by
+# a server that was killed is not taken for a display in use.
+Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp >"$work/xvfb.log" 2>&1 3>"$work/display" &
 xvfb_pid=$!
+for _ in $(seq 100); do [[ -s "$work/display" ]] && break; sleep 0.1; done
+[[ -s "$work/display" ]] || { cat "$work/xvfb.log" >&2; echo "Xvfb did not start" >&2; exit 1; }
+display=":$(tr -dc 0-9 <"$work/display")"
 for _ in $(seq 50); do [[ -e "/tmp/.X11-unix/X${display#:}" ]] && break; sleep 0.1; done
 chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 DISPLAY="$display" \
   XDG_RUNTIME_DIR=/tmp WINIT_UNIX_BACKEND=x11 LIBGL_ALWAYS_SOFTWARE=1 \

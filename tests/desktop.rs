@@ -48,20 +48,32 @@ struct Display {
 
 impl Display {
     fn start() -> Self {
-        let free = (140..200)
-            .find(|n| {
-                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-            })
-            .expect("a free display");
-        let name = format!(":{free}");
-        let server = Command::new("Xvfb")
-            .args([&name, "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
+        // Xvfb picks a free display itself and says which (`-displayfd`): two tests at once
+        // never take the same one, and a lock left by a server that was killed is not taken
+        // for a display in use.
+        let mut server = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1366x768x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let socket = format!("/tmp/.X11-unix/X{free}");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(server.stdout.take().expect("Xvfb's stdout")),
+            &mut line,
+        )
+        .unwrap();
+        let number: u32 = line.trim().parse().expect("Xvfb says its display");
+        let name = format!(":{number}");
+        let socket = format!("/tmp/.X11-unix/X{number}");
         let start = Instant::now();
         while !Path::new(&socket).exists() {
             assert!(
@@ -84,7 +96,14 @@ impl Display {
 
 impl Drop for Display {
     fn drop(&mut self) {
-        let _ = self.server.kill();
+        // Asked to stop, Xvfb removes its lock and socket (killed, it leaves them behind).
+        let stopped = Command::new("kill")
+            .arg(self.server.id().to_string())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !stopped {
+            let _ = self.server.kill();
+        }
         let _ = self.server.wait();
     }
 }
