@@ -90,9 +90,10 @@ pub(super) struct Applier<'a> {
     pub(super) incoming_seals: std::collections::HashMap<String, String>,
     /// Compounds this changeset deletes, with how many of their rows it deletes per table:
     /// their rows go with them (or stay with them, when the deletion waits for a user).
-    deleted_compounds: std::collections::HashMap<String, std::collections::HashMap<String, usize>>,
+    pub(super) deleted_compounds:
+        std::collections::HashMap<String, std::collections::HashMap<String, usize>>,
     /// Deleted compounds with a row changed here: the deletion waits for a user.
-    kept_compounds: HashSet<String>,
+    pub(super) kept_compounds: HashSet<String>,
 }
 
 impl<'a> Applier<'a> {
@@ -501,59 +502,6 @@ impl<'a> Applier<'a> {
             }
             other => other,
         }
-    }
-
-    /// Whether a compound this changeset deletes has a row changed or added here since the
-    /// other machine had it.
-    fn compound_grew_here(&self, key: &[Value]) -> Result<bool, StoreError> {
-        let Some(Value::Text(id)) = key.first() else {
-            return Ok(false);
-        };
-        if self.kept_compounds.contains(id) {
-            return Ok(true);
-        }
-        let Ok(compound) = id.parse() else {
-            return Ok(false);
-        };
-        let deleting = self.deleted_compounds.get(id);
-        for table in CAPTURED {
-            if matches!(
-                table,
-                "town" | "cluster" | "compound" | "cluster_survey" | "cluster_facility"
-            ) {
-                continue;
-            }
-            let filter = super::rows::snapshot_filter(table, super::Rows::Compound(compound));
-            let here: i64 = self.conn.query_row_cached(
-                &format!("SELECT count(*) FROM \"{table}\" WHERE {filter}"),
-                rusqlite::named_params! { ":town": None::<String>, ":key": id },
-                |r| r.get(0),
-            )?;
-            let there = deleting.and_then(|d| d.get(table)).copied().unwrap_or(0);
-            if here as usize > there {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
-    /// Whether anything still belongs to a cluster whose deletion arrives: what the deleting
-    /// machine had of it went first in the same change (moved by a merge, or deleted), so a
-    /// member compound, survey, acceptance round or funding left is one added here since;
-    /// deleting the cluster would take it along (or, for a compound, its place in the
-    /// cluster).
-    fn cluster_holds_rows_here(&self, key: &[Value]) -> Result<bool, StoreError> {
-        let Some(Value::Text(id)) = key.first() else {
-            return Ok(false);
-        };
-        Ok(self.conn.query_row_cached(
-            "SELECT EXISTS (SELECT 1 FROM compound WHERE cluster_id = ?1)
-                 OR EXISTS (SELECT 1 FROM cluster_survey WHERE cluster_id = ?1)
-                 OR EXISTS (SELECT 1 FROM inspection WHERE cluster_id = ?1)
-                 OR EXISTS (SELECT 1 FROM funding WHERE cluster_id = ?1)",
-            [id],
-            |r| r.get(0),
-        )?)
     }
 
     /// The seal of the signed record a row belongs to here, if it is signed.

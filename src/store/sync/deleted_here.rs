@@ -4,12 +4,14 @@
 //! machine did to it (`TheirSide`: its values, the rows it added, the changes to its other
 //! rows), so that picking that side brings the record back with all of it
 //! (`conflicts::bring_back_deleted`). A record's rows are gathered on its compound where the
-//! compound went too; a row deleted on its own keeps its own conflict.
+//! compound went too; a row deleted on its own keeps its own conflict. The other way round, a
+//! deletion that arrives for a compound or cluster that grew here since waits for a user.
 
 use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 
 use super::apply::Applier;
+use super::capture::CAPTURED;
 use super::changeset::Change;
 use super::restore::{deleted_compound_of, deleted_row};
 use super::rows::{Link, Table, TheirSide, key_text};
@@ -199,7 +201,7 @@ impl Applier<'_> {
         into: &mut Vec<(String, Vec<(String, Value)>)>,
     ) -> Result<(), StoreError> {
         into.push((table.name.clone(), named(table, row)));
-        for child in super::capture::CAPTURED {
+        for child in CAPTURED {
             let child_table = self.tables.get(self.conn, child)?.clone();
             for link in child_table.links.iter().filter(|l| l.parent == table.name) {
                 let Some(p) = table.index_of(&link.parent_column) else {
@@ -301,5 +303,61 @@ impl Applier<'_> {
             (table, row_key, side.to_json()),
         )?;
         Ok(())
+    }
+}
+
+/// Deletions that arrive for records that grew here since.
+impl Applier<'_> {
+    /// Whether a compound this changeset deletes has a row changed or added here since the
+    /// other machine had it.
+    pub(super) fn compound_grew_here(&self, key: &[Value]) -> Result<bool, StoreError> {
+        let Some(Value::Text(id)) = key.first() else {
+            return Ok(false);
+        };
+        if self.kept_compounds.contains(id) {
+            return Ok(true);
+        }
+        let Ok(compound) = id.parse() else {
+            return Ok(false);
+        };
+        let deleting = self.deleted_compounds.get(id);
+        for table in CAPTURED {
+            if matches!(
+                table,
+                "town" | "cluster" | "compound" | "cluster_survey" | "cluster_facility"
+            ) {
+                continue;
+            }
+            let filter = super::rows::snapshot_filter(table, super::Rows::Compound(compound));
+            let here: i64 = self.conn.query_row_cached(
+                &format!("SELECT count(*) FROM \"{table}\" WHERE {filter}"),
+                rusqlite::named_params! { ":town": None::<String>, ":key": id },
+                |r| r.get(0),
+            )?;
+            let there = deleting.and_then(|d| d.get(table)).copied().unwrap_or(0);
+            if here as usize > there {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Whether anything still belongs to a cluster whose deletion arrives: what the deleting
+    /// machine had of it went first in the same change (moved by a merge, or deleted), so a
+    /// member compound, survey, acceptance round or funding left is one added here since;
+    /// deleting the cluster would take it along (or, for a compound, its place in the
+    /// cluster).
+    pub(super) fn cluster_holds_rows_here(&self, key: &[Value]) -> Result<bool, StoreError> {
+        let Some(Value::Text(id)) = key.first() else {
+            return Ok(false);
+        };
+        Ok(self.conn.query_row_cached(
+            "SELECT EXISTS (SELECT 1 FROM compound WHERE cluster_id = ?1)
+                 OR EXISTS (SELECT 1 FROM cluster_survey WHERE cluster_id = ?1)
+                 OR EXISTS (SELECT 1 FROM inspection WHERE cluster_id = ?1)
+                 OR EXISTS (SELECT 1 FROM funding WHERE cluster_id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?)
     }
 }
