@@ -140,6 +140,23 @@ pub fn content(store: &Store) -> String {
     out
 }
 
+/// A file's open choices (record, field, whether the other side can be picked), as words that
+/// two runs of one story share.
+pub fn choices(store: &Store) -> Vec<String> {
+    let mut out: Vec<String> = store
+        .open_conflicts()
+        .expect("conflicts")
+        .into_iter()
+        .flat_map(|r| {
+            r.fields
+                .into_iter()
+                .map(move |f| format!("{}|{}|{}", r.record, f.label, f.theirs_available))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// The file's bytes (and its -wal's), to show a refused import changed nothing.
 pub fn file_bytes(path: &Path) -> Vec<u8> {
     let mut bytes = std::fs::read(path).expect("db");

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::common;
-use crate::common::sync::{Machine, content};
+use crate::common::sync::{Machine, choices, content};
 
 use yanshou::model::funding::{Funding, RedLine, Source, Works};
 use yanshou::model::programme::{Step, StepRecord};
@@ -103,23 +103,6 @@ fn act(laptop: &mut Machine, act: Act, compound: CompoundId, round: InspectionId
     }
 }
 
-/// The office's open choices (record, field, whether the other side can be picked).
-fn choices(office: &Machine) -> Vec<String> {
-    let mut out: Vec<String> = office
-        .store
-        .open_conflicts()
-        .unwrap()
-        .into_iter()
-        .flat_map(|r| {
-            r.fields
-                .into_iter()
-                .map(move |f| format!("{}|{}|{}", r.record, f.label, f.theirs_available))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 /// Settles every open choice toward `side` (a laptop's name) where that side can be picked,
 /// else keeps what is here; then says the office file.
 fn settle_toward(office: &mut Machine, side: &str) -> String {
@@ -207,7 +190,7 @@ fn every_pair_of_acts_on_two_laptops_merges_alike_in_either_order() {
                             offered.push("refused".to_owned());
                         }
                     }
-                    offered.extend(choices(&office));
+                    offered.extend(choices(&office.store));
                     ends.push(settle_toward(&mut office, side));
                 }
                 seen.push((offered, ends));
@@ -320,7 +303,7 @@ fn later_work_on_a_compound_deleted_elsewhere_comes_back_whole() {
         for package in order {
             office.receive(package).unwrap();
         }
-        let offered = choices(&office);
+        let offered = choices(&office.store);
         assert_eq!(offered, ["小区“两机小区”|整条记录|true"], "{a_first}");
         settle_toward(&mut office, "外业乙");
         assert!(office.store.open_conflicts().unwrap().is_empty());

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::sync::{Machine, content, file_bytes};
+use common::sync::{Machine, choices, content, file_bytes};
 use yanshou::model::sync::Role;
 use yanshou::model::{Catalogue, ItemResult, Subject};
 use yanshou::store::StoreError;
@@ -1348,23 +1348,6 @@ fn a_snapshot_of_records_already_here_is_not_counted_as_added() {
         said.contains("本机都已有") && !said.contains("新增"),
         "{said}"
     );
-}
-
-/// The office's open choices (record, field, whether the other side can be picked), as words
-/// that two runs of one story share.
-fn choices(store: &yanshou::store::Store) -> Vec<String> {
-    let mut out: Vec<String> = store
-        .open_conflicts()
-        .unwrap()
-        .into_iter()
-        .flat_map(|r| {
-            r.fields
-                .into_iter()
-                .map(move |f| format!("{}|{}|{}", r.record, f.column, f.theirs_available))
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 /// Laptop A deletes a compound while laptop B changes its address. Whichever package reaches

@@ -391,12 +391,7 @@ fn bring_back_deleted(
     let mut added = Vec::new();
     for (name, values) in &side.add {
         let added_table = Table::read(tx, name)?;
-        let mut row = vec![Value::Null; added_table.columns.len()];
-        for (column, v) in values {
-            if let Some(c) = added_table.index_of(column) {
-                row[c] = v.clone();
-            }
-        }
+        let mut row = added_table.row_from_named(values);
         let added_key = added_table.key_of(&row);
         if added_table.row(tx, &added_key)?.is_none() {
             number_survey_round(tx, &added_table, &mut row)?;

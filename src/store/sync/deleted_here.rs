@@ -14,20 +14,10 @@ use super::apply::Applier;
 use super::capture::CAPTURED;
 use super::changeset::Change;
 use super::restore::{deleted_compound_of, deleted_row};
-use super::rows::{Link, Table, TheirSide, key_text};
+use super::rows::{Link, Named, Table, TheirSide, key_from_text, key_text, set_named};
 use crate::model::sync::EntryKind;
 use crate::store::StoreError;
 use crate::store::cached::Cached as _;
-
-/// A row's values by column name.
-fn named(table: &Table, row: &[Value]) -> Vec<(String, Value)> {
-    table
-        .columns
-        .iter()
-        .cloned()
-        .zip(row.iter().cloned())
-        .collect()
-}
 
 impl Applier<'_> {
     /// An update to a row deleted here: gathered where its record's conflict is (a row the
@@ -40,7 +30,7 @@ impl Applier<'_> {
         change: &Change,
         words: String,
     ) -> Result<(), StoreError> {
-        let sets: Vec<(String, Value)> = change
+        let sets: Named = change
             .new
             .iter()
             .enumerate()
@@ -50,56 +40,26 @@ impl Applier<'_> {
         // A row added there to a compound deleted here: it takes the change.
         if let Some((compound, mut side)) = self.holding_addition(&table.name, &row_key)? {
             for (name, values) in &mut side.add {
-                let Some(t) = (*name == table.name).then_some(table) else {
-                    continue;
-                };
-                let row: Vec<Value> = t
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        values
-                            .iter()
-                            .find(|(n, _)| n == c)
-                            .map_or(Value::Null, |(_, v)| v.clone())
-                    })
-                    .collect();
-                if key_text(&t.key_of(&row)) == row_key {
-                    for (column, v) in &sets {
-                        values.retain(|(n, _)| n != column);
-                        values.push((column.clone(), v.clone()));
-                    }
+                if *name == table.name && table.key_of(&table.row_from_named(values)) == key {
+                    set_named(values, &sets);
                 }
             }
-            return self.write_side(&compound, &side);
+            return self.write_side("compound", &compound, &side);
         }
         // A row of a compound deleted here with it: the compound's conflict takes the change.
         if table.name != "compound"
             && let Some(compound) = deleted_compound_of(self.conn, table, key)?
         {
-            let compound_key = vec![Value::Text(compound.clone())];
-            let compound_table = self.tables.get(self.conn, "compound")?.clone();
-            self.whole_row_conflict(
-                &compound_table,
-                &compound_key,
-                None,
-                Value::Text(words),
-                false,
-            )?;
-            let mut side = self.side_of(&key_text(&compound_key))?;
+            let (compound, mut side) = self.conflict_on_compound(&compound, words)?;
             match side
                 .changed
                 .iter_mut()
                 .find(|(t, k, _)| *t == table.name && *k == row_key)
             {
-                Some((_, _, values)) => {
-                    for (column, v) in &sets {
-                        values.retain(|(n, _)| n != column);
-                        values.push((column.clone(), v.clone()));
-                    }
-                }
+                Some((_, _, values)) => set_named(values, &sets),
                 None => side.changed.push((table.name.clone(), row_key, sets)),
             }
-            return self.write_side(&key_text(&compound_key), &side);
+            return self.write_side("compound", &compound, &side);
         }
         // A record deleted here on its own (or a compound): its own conflict, with the values
         // where its last content is known here (else it can only stay deleted).
@@ -107,13 +67,9 @@ impl Applier<'_> {
         if deleted_row(self.conn, table, key)?.is_none() {
             return Ok(());
         }
-        let conflict_key = (table.name.clone(), row_key);
-        let mut side = self.side_on(&conflict_key.0, &conflict_key.1)?;
-        for (column, v) in sets {
-            side.set.retain(|(n, _)| *n != column);
-            side.set.push((column, v));
-        }
-        self.write_side_on(&conflict_key.0, &conflict_key.1, &side)
+        let mut side = self.side_on(&table.name, &row_key)?;
+        set_named(&mut side.set, &sets);
+        self.write_side(&table.name, &row_key, &side)
     }
 
     /// A row that arrives for a compound this file deleted (its parent, by `link`, is gone
@@ -132,26 +88,21 @@ impl Applier<'_> {
         let parent_table = self.tables.get(self.conn, &link.parent)?.clone();
         let parent_key = vec![row[link.column].clone()];
         let compound = if parent_table.name == "compound" {
-            match &parent_key[0] {
-                Value::Text(id) => Some(id.clone()),
-                _ => None,
-            }
+            parent_key.first().cloned()
         } else if let Some((compound, _)) =
             self.holding_addition(&parent_table.name, &key_text(&parent_key))?
         {
             // Under a row the other machine added to the deleted compound (a photo of its
             // new round).
-            serde_json::from_str::<Vec<String>>(&compound)
-                .ok()
-                .and_then(|k| k.into_iter().next())
+            key_from_text(&compound)?.into_iter().next()
         } else {
-            deleted_compound_of(self.conn, &parent_table, &parent_key)?
+            deleted_compound_of(self.conn, &parent_table, &parent_key)?.map(Value::Text)
         };
-        let Some(compound) = compound else {
+        let Some(Value::Text(compound)) = compound else {
             return Ok(false);
         };
         let compound_table = self.tables.get(self.conn, "compound")?.clone();
-        let compound_key = vec![Value::Text(compound)];
+        let compound_key = vec![Value::Text(compound.clone())];
         if compound_table.row(self.conn, &compound_key)?.is_some()
             || deleted_row(self.conn, &compound_table, &compound_key)?.is_none()
         {
@@ -160,37 +111,32 @@ impl Applier<'_> {
         let mut added = Vec::new();
         self.with_rows_under(table, row, &mut added)?;
         let words = format!("对方新增了{}", crate::model::sync::table_label(&table.name));
-        self.whole_row_conflict(
-            &compound_table,
-            &compound_key,
-            None,
-            Value::Text(words),
-            false,
-        )?;
-        let compound_key = key_text(&compound_key);
-        let mut side = self.side_of(&compound_key)?;
+        let (compound, mut side) = self.conflict_on_compound(&compound, words)?;
         for (name, values) in added {
             // Not twice (a row that arrived again in a later change).
             let t = self.tables.get(self.conn, &name)?.clone();
-            let key_of = |values: &[(String, Value)]| {
-                t.columns
-                    .iter()
-                    .zip(&t.pk)
-                    .filter(|(_, pk)| **pk)
-                    .map(|(c, _)| {
-                        values
-                            .iter()
-                            .find(|(n, _)| n == c)
-                            .map_or(Value::Null, |(_, v)| v.clone())
-                    })
-                    .collect::<Vec<_>>()
-            };
-            let this = key_of(&values);
-            side.add.retain(|(n, v)| !(*n == name && key_of(v) == this));
+            let this = t.key_of(&t.row_from_named(&values));
+            side.add
+                .retain(|(n, v)| !(*n == name && t.key_of(&t.row_from_named(v)) == this));
             side.add.push((name, values));
         }
-        self.write_side(&compound_key, &side)?;
+        self.write_side("compound", &compound, &side)?;
         Ok(true)
+    }
+
+    /// The open conflict on compound `id`, deleted here (kept, or made, saying `words`): its
+    /// key as the conflict writes it, and what it keeps of the other side.
+    fn conflict_on_compound(
+        &mut self,
+        id: &str,
+        words: String,
+    ) -> Result<(String, TheirSide), StoreError> {
+        let key = vec![Value::Text(id.to_owned())];
+        let compound_table = self.tables.get(self.conn, "compound")?.clone();
+        self.whole_row_conflict(&compound_table, &key, None, Value::Text(words), false)?;
+        let key = key_text(&key);
+        let side = self.side_on("compound", &key)?;
+        Ok((key, side))
     }
 
     /// `row` of `table` and the rows here under it (by their links), parents first.
@@ -200,7 +146,7 @@ impl Applier<'_> {
         row: &[Value],
         into: &mut Vec<(String, Vec<(String, Value)>)>,
     ) -> Result<(), StoreError> {
-        into.push((table.name.clone(), named(table, row)));
+        into.push((table.name.clone(), table.named(row)));
         for child in CAPTURED {
             let child_table = self.tables.get(self.conn, child)?.clone();
             for link in child_table.links.iter().filter(|l| l.parent == table.name) {
@@ -266,11 +212,7 @@ impl Applier<'_> {
         Ok(None)
     }
 
-    /// What the open conflict on compound `row_key` keeps of the other side.
-    fn side_of(&self, row_key: &str) -> Result<TheirSide, StoreError> {
-        self.side_on("compound", row_key)
-    }
-
+    /// What the open conflict on row `row_key` of `table` keeps of the other side.
     fn side_on(&self, table: &str, row_key: &str) -> Result<TheirSide, StoreError> {
         let text: Option<Option<String>> = self
             .conn
@@ -287,16 +229,7 @@ impl Applier<'_> {
         }
     }
 
-    fn write_side(&self, compound_key: &str, side: &TheirSide) -> Result<(), StoreError> {
-        self.write_side_on("compound", compound_key, side)
-    }
-
-    fn write_side_on(
-        &self,
-        table: &str,
-        row_key: &str,
-        side: &TheirSide,
-    ) -> Result<(), StoreError> {
+    fn write_side(&self, table: &str, row_key: &str, side: &TheirSide) -> Result<(), StoreError> {
         self.conn.execute_cached(
             "UPDATE conflict SET theirs_values = ?3 WHERE table_name = ?1 AND row_key = ?2
                  AND column_name = '*' AND resolved_at IS NULL",

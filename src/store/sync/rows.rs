@@ -68,6 +68,28 @@ impl Table {
         })
     }
 
+    /// A row's values by column name.
+    pub fn named(&self, row: &[Value]) -> Named {
+        self.columns
+            .iter()
+            .cloned()
+            .zip(row.iter().cloned())
+            .collect()
+    }
+
+    /// A row from values by column name (a column not named is NULL).
+    pub fn row_from_named(&self, values: &[(String, Value)]) -> Vec<Value> {
+        self.columns
+            .iter()
+            .map(|c| {
+                values
+                    .iter()
+                    .find(|(n, _)| n == c)
+                    .map_or(Value::Null, |(_, v)| v.clone())
+            })
+            .collect()
+    }
+
     /// The primary key's values out of a full row.
     pub fn key_of(&self, row: &[Value]) -> Vec<Value> {
         row.iter()
@@ -236,6 +258,14 @@ pub(super) struct TheirSide {
 
 /// A row's values (or some of them) by column name.
 pub(super) type Named = Vec<(String, Value)>;
+
+/// `values` with `sets` set over them (a column named again takes the new value).
+pub(super) fn set_named(values: &mut Named, sets: &[(String, Value)]) {
+    for (column, v) in sets {
+        values.retain(|(n, _)| n != column);
+        values.push((column.clone(), v.clone()));
+    }
+}
 
 impl TheirSide {
     pub fn to_json(&self) -> String {
