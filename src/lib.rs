@@ -9,6 +9,7 @@ pub mod config;
 pub mod export;
 pub mod import;
 pub mod job;
+pub mod memory;
 pub mod model;
 pub mod store;
 pub mod ui;
