@@ -92,6 +92,19 @@ pub fn run(
         system_font_fallback: false,
         ..Default::default()
     };
+    if std::env::var_os(FIRST_FRAME_VARIABLE).is_some_and(|v| v == "bare") {
+        return eframe::run_native(
+            "yanshou",
+            options,
+            Box::new(|_| {
+                Ok(Box::new(FirstFrame {
+                    app: None,
+                    frames: 0,
+                }))
+            }),
+        )
+        .map_err(|e| anyhow::anyhow!("无法启动图形界面：{e}"));
+    }
     eframe::run_native(
         "yanshou",
         options,
@@ -111,7 +124,10 @@ pub fn run(
                 }
             }
             if std::env::var_os(FIRST_FRAME_VARIABLE).is_some() {
-                return Ok(Box::new(FirstFrame { app, frames: 0 }));
+                return Ok(Box::new(FirstFrame {
+                    app: Some(app),
+                    frames: 0,
+                }));
             }
             Ok(Box::new(app))
         }),
@@ -395,25 +411,32 @@ impl eframe::App for App {
 }
 
 /// Set by `yanshou bench --compare`: the window says on its standard output when its first
-/// frame is on screen, then closes (how long a start takes, measured from outside).
+/// frame is on screen, then closes (how long a start takes, measured from outside). Set to
+/// `bare`, an empty window with the same size and renderer starts instead: what eframe, the
+/// windowing system and OpenGL cost on this machine before the app does anything.
 pub const FIRST_FRAME_VARIABLE: &str = "YANSHOU_BENCH_FIRST_FRAME";
 
-/// The app, for `FIRST_FRAME_VARIABLE`.
+/// The app (or nothing: `bare`), for `FIRST_FRAME_VARIABLE`.
 struct FirstFrame {
-    app: App,
+    app: Option<App>,
     frames: u32,
 }
 
 impl eframe::App for FirstFrame {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.app.show(ui);
-        self.frames += 1;
-        // The first frame is presented once the second begins.
-        if self.frames == 2 {
+        // The first frame was painted and presented before the second begins.
+        if self.frames == 1 {
             println!("first-frame");
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-        } else {
-            ui.ctx().request_repaint();
+            return;
         }
+        match &mut self.app {
+            Some(app) => app.show(ui),
+            None => {
+                ui.label("yanshou");
+            }
+        }
+        self.frames += 1;
+        ui.ctx().request_repaint();
     }
 }

@@ -138,38 +138,39 @@ pub(super) fn start_and_sheet(exe: &Path, dir: &Path, rows: &mut Vec<Row>) -> an
 
     let display = std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
         || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty());
-    let window = if display {
-        let mut times = Vec::new();
-        for _ in 0..5 {
-            times.push(first_frame(exe, &sample, dir)?);
+    if display {
+        let (mut ours, mut bare) = (Vec::new(), Vec::new());
+        for _ in 0..7 {
+            ours.push(first_frame(exe, &sample, dir, "1")?);
+            bare.push(first_frame(exe, &sample, dir, "bare")?);
         }
-        Some(median(times))
-    } else {
-        None
-    };
-    match window {
-        Some(window) => rows.push(Row {
+        rows.push(Row {
             what: "启动到窗口第一帧显示，示例文件".to_owned(),
-            ours: ms(window),
-            peer: Err("—".to_owned()),
+            ours: ms(median(ours)),
+            peer: Ok((
+                "同尺寸、同渲染方式的空 eframe 窗口".to_owned(),
+                ms(median(bare)),
+            )),
             unit: "ms",
             most: Some(150.0),
             most_ratio: None,
-        }),
-        None => outln!("没有显示器（DISPLAY 未设置）：未测窗口启动时间。"),
+        });
+    } else {
+        outln!("没有显示器（DISPLAY 未设置）：未测窗口启动时间。");
     }
     Ok(())
 }
 
-/// From starting the window on `db` to its first frame on screen.
-fn first_frame(exe: &Path, db: &Path, dir: &Path) -> anyhow::Result<Duration> {
+/// From starting the window on `db` to its first frame on screen (`how`: `1` the app, `bare`
+/// an empty window).
+fn first_frame(exe: &Path, db: &Path, dir: &Path, how: &str) -> anyhow::Result<Duration> {
     use std::io::BufRead as _;
     let home = dir.join("home");
     let start = Instant::now();
     let mut child = Command::new(exe)
         .arg("--db")
         .arg(db)
-        .env(crate::app::FIRST_FRAME_VARIABLE, "1")
+        .env(crate::app::FIRST_FRAME_VARIABLE, how)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
         .stdin(Stdio::null())
