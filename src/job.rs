@@ -121,8 +121,6 @@ impl<T: Send + 'static> Job<T> {
                 // The receiver is gone only if the app closed: nobody to tell.
                 let _ = sender.send(result);
                 worker.wake();
-                // What the work built and dropped is given back once its result is on its way.
-                crate::memory::give_back();
             })?;
         Ok(Self {
             id: JobId::next(),

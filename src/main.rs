@@ -6,7 +6,7 @@ use clap::Parser as _;
 use yanshou::cli::{Cli, default_db_path};
 
 fn main() -> std::process::ExitCode {
-    yanshou::memory::limit_heaps();
+    yanshou::memory::configure();
     let cli = Cli::parse();
     // Warnings only, unless `RUST_LOG` or `-v` (info) / `-vv` (debug) ask for more; colour
     // only on a terminal.

@@ -163,6 +163,16 @@ impl App {
         work: impl FnOnce(&Progress) -> T + Send + 'static,
         on_done: impl FnOnce(&mut App, Result<T, JobLost>) + 'static,
     ) {
+        // What a long job built and dropped is given back to the system when it ends (not
+        // after a screen's loading: see crate::memory).
+        let long = !matches!(kind, JobKind::PageLoad | JobKind::FileChoice);
+        let work = move |progress: &Progress| {
+            let result = work(progress);
+            if long {
+                crate::memory::give_back();
+            }
+            result
+        };
         match Job::spawn(thread, description, total, self.waker(), work) {
             Ok(job) => self.jobs.running.push(Running {
                 kind,
