@@ -4,9 +4,10 @@
 //! stayed resident; photo buffers of 9 MB grew the worker threads' heaps for good; and the
 //! next large task added its own on top (the whole `yanshou bench` peaked at 380 MB, each part
 //! alone under 230). So large blocks always come from the system and go back to it when
-//! freed, and freed memory is handed back when a long job (an import, an export, photos) ends.
-//! Not after each screen's loading: giving back walks the heap under its lock, and the window
-//! drawing meanwhile waited for it (stalls of 14–20 ms instead of 9–11 at 100,000 compounds).
+//! freed, and freed memory is handed back when a long job (an import, an export, photos) ends
+//! and when a large view has been freed on its own thread. Not after every screen's loading,
+//! and the threads keep a heap each: a shared heap made the window wait for its lock while a
+//! loader worked (stalls of 14–22 ms instead of 9–11 at 100,000 compounds).
 
 /// At start, before any thread: blocks of 4 MiB or more come from the system and go back to
 /// it when freed (glibc would otherwise raise this threshold up to 32 MiB as it goes).

@@ -54,9 +54,13 @@ pub fn file_dialogs_available() -> bool {
 }
 
 /// Frees `value` on a thread of its own (a view of 100,000 rows takes longer than a frame
-/// to free). If no thread can be started, it is freed here.
+/// to free), and its memory is given back to the system. If no thread can be started, it is
+/// freed here.
 pub(crate) fn free_in_background<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("view-free".to_owned())
-        .spawn(move || drop(value));
+        .spawn(move || {
+            drop(value);
+            crate::memory::give_back();
+        });
 }

@@ -113,8 +113,8 @@ pub fn run(iterations: usize) -> anyhow::Result<()> {
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 
-    // Each part is work the window does as a job or a view of its own; when one ends, the
-    // window gives its memory back (crate::memory), and so does the bench.
+    // As the window does when a large view is freed or a long job ends (photos, a package;
+    // not a screen's loading), the bench gives memory back after each part (crate::memory).
     tick_frame_benchmarks(iterations.min(100))?;
     register_benchmarks(iterations.min(100))?;
     crate::memory::give_back();
