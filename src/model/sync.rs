@@ -302,113 +302,6 @@ pub fn package_file_name(source_name: &str, stamp: &str, own_range: Option<(i64,
     format!("数据包-{source_name}-{stamp}-{range}.yspkg")
 }
 
-/// The Chinese name of a column, for the conflict screen (the column's own name otherwise).
-pub fn column_label(table: &str, column: &str) -> String {
-    let label = match (table, column) {
-        (_, "name") => "名称",
-        (_, "address") => "地址",
-        (_, "town_id") => "所属乡镇",
-        (_, "cluster_id") => "所属片区",
-        (_, "owner_unit") => "产权单位",
-        (_, "year_built") => "建成年份",
-        (_, "buildings") => "楼栋数",
-        (_, "households") => "户数",
-        (_, "plan_year") => "计划年度",
-        (_, "result") => "结果",
-        (_, "remark") => "备注",
-        (_, "inspected_on") => "验收日期",
-        (_, "inspectors") => "验收人员",
-        (_, "surveyed_on") => "调查日期",
-        (_, "surveyors") => "调查人",
-        (_, "floors") => "层数",
-        (_, "floor_area") => "建筑面积",
-        (_, "management_mode") => "管理方式",
-        (_, "structural_safety") => "房屋结构安全",
-        (_, "demolition_suitable") => "是否适宜拆除重建",
-        (_, "households_in_favour") => "同意改造户数",
-        (_, "willingness_method") => "征集方式",
-        (_, "condition") => "现状",
-        (_, "problems") => "存在问题",
-        (_, "other_problem") => "其他问题",
-        (_, "note") => "备注",
-        (_, "requirement") => "整改要求",
-        (_, "responsible_unit") => "责任单位",
-        (_, "deadline") => "整改期限",
-        ("programme_step" | "service_evaluation", "unit") => "责任单位",
-        ("daily_report" | "quarter_score", "unit") => "单位",
-        (_, "report_date") => "报送日期",
-        (_, "unit_kind") => "单位类别",
-        (_, "work_done") => "工作开展情况",
-        (_, "good_practice") => "好的做法",
-        (_, "matters") => "需协调事项",
-        (_, "resolved_on") => "办结日期",
-        (_, "resolution") => "办结情况",
-        (_, "held_on") => "会议日期",
-        ("meeting", "units") => "参会单位",
-        ("meeting", "progress") => "进展与总结",
-        ("action_item", "text") => "决定事项",
-        (_, "owner") => "责任单位",
-        (_, "due_on") => "完成期限",
-        (_, "closed_on") => "完成日期",
-        (_, "month") => "月份",
-        (_, "position") => "顺序",
-        (_, "reason") => "观摩理由",
-        (_, "duties") => "履行职责",
-        (_, "role") => "发挥作用",
-        (_, "results") => "工作成效",
-        (_, "progress") => "工程进度",
-        (_, "value") => "取值",
-        (_, "unit") => "参加单位",
-        (_, "done_on") => "日期",
-        ("programme_step", "count") => "数量",
-        ("programme_step", "detail") => "详情",
-        (_, "evaluated_on") => "评价日期",
-        (_, "score") => "评分",
-        (_, "file_name") => "文件名",
-        (_, "compounds") => "小区数",
-        (_, "amount_fen") => "金额（分）",
-        (_, "source") => "资金来源",
-        (_, "project") => "配套项目",
-        (_, "signer") => "签字人",
-        (_, "walking_minutes") => "步行分钟",
-        (_, "*") => "整条记录",
-        _ => return column.to_owned(),
-    };
-    label.to_owned()
-}
-
-/// The Chinese name of a table's record.
-pub fn table_label(table: &str) -> &'static str {
-    match table {
-        "town" => "乡镇",
-        "cluster" => "片区",
-        "compound" => "小区",
-        "inspection" => "验收记录",
-        "inspection_item" => "验收项目",
-        "inspection_party" => "参加单位",
-        "inspection_member" => "片区成员",
-        "signature" => "签字",
-        "photo" => "照片",
-        "rectification" => "整改",
-        "survey" => "调查",
-        "survey_item" => "调查项目",
-        "cluster_survey" => "片区调查",
-        "cluster_facility" => "片区设施",
-        "programme_step" => "改造进程",
-        "step_evidence" => "进程证据",
-        "service_evaluation" => "物业服务评价",
-        "target" => "目标任务",
-        "funding" => "资金",
-        "daily_report" => "日报",
-        "meeting" => "周例会",
-        "action_item" => "例会决定事项",
-        "observation_stop" => "观摩点",
-        "quarter_score" => "季度考评",
-        "policy_rule" => "本地规则",
-        _ => "记录",
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 mod tests {
@@ -447,7 +340,6 @@ mod tests {
             package_file_name("城关镇-王海燕", "20261129-1405", Some((3, 9))),
             "数据包-城关镇-王海燕-20261129-1405-第3-9号.yspkg"
         );
-        assert_eq!(column_label("compound", "households"), "户数");
         assert_eq!(Role::from_code("office"), Some(Role::Office));
         assert_eq!(
             EntryKind::from_code("resolution"),

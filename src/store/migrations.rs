@@ -14,15 +14,15 @@ use crate::model::town::{LUONING_TOWNS, POLICY_TOWNS_AS_FIRST_WRITTEN, WANGFAN};
 pub const APPLICATION_ID: i32 = 0x5953_4855;
 
 /// One schema version: its steps, run in order in one transaction.
-struct Migration {
+pub(super) struct Migration {
     /// What the version brings (the log names it when a file is upgraded).
-    name: &'static str,
-    steps: &'static [Step],
+    pub name: &'static str,
+    pub steps: &'static [Step],
 }
 
 /// A step of a migration: SQL, or code for what SQL cannot say (back-fills, re-keying,
 /// triggers made for every table that exists by then).
-enum Step {
+pub(super) enum Step {
     Sql(&'static str),
     Code(&'static str, fn(&Connection) -> Result<(), StoreError>),
 }
@@ -253,42 +253,51 @@ fn apply(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
     let applied = usize::try_from(version).unwrap_or(0);
     let target = usize::try_from(target).unwrap_or(usize::MAX);
     for (index, migration) in MIGRATIONS.iter().enumerate().take(target).skip(applied) {
-        let tx = conn.transaction()?;
-        for step in migration.steps {
-            match step {
-                Sql(sql) => tx.execute_batch(sql)?,
-                Code(what, run) => {
-                    tracing::debug!(version = index + 1, step = what, "migration step");
-                    run(&tx)?;
-                }
+        run(conn, index + 1, migration)?;
+    }
+    Ok(())
+}
+
+/// Runs `migration` as version `version`, in one transaction.
+pub(super) fn run(
+    conn: &mut Connection,
+    version: usize,
+    migration: &Migration,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    for step in migration.steps {
+        match step {
+            Sql(sql) => tx.execute_batch(sql)?,
+            Code(what, code) => {
+                tracing::debug!(version, step = what, "migration step");
+                code(&tx)?;
             }
         }
-        let broken: Option<String> = tx
-            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
-            .optional()?;
-        if let Some(table) = broken {
-            return Err(StoreError::Corrupt(format!(
-                "升级到第 {} 版时表 {table} 的关联数据不一致",
-                index + 1
-            )));
-        }
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
-        tx.commit()?;
-        // Said once per step of a file's real upgrade; a copy in memory (an older file read
-        // through an upgraded copy, the tests) is not the user's file changing.
-        match conn.path().filter(|p| !p.is_empty()) {
-            Some(file) => tracing::info!(
-                version = index + 1,
-                migration = migration.name,
-                file,
-                "upgraded the database file"
-            ),
-            None => tracing::debug!(
-                version = index + 1,
-                migration = migration.name,
-                "migrated a database in memory"
-            ),
-        }
+    }
+    let broken: Option<String> = tx
+        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .optional()?;
+    if let Some(table) = broken {
+        return Err(StoreError::Corrupt(format!(
+            "升级到第 {version} 版时表 {table} 的关联数据不一致"
+        )));
+    }
+    tx.pragma_update(None, "user_version", version as i64)?;
+    tx.commit()?;
+    // Said once per step of a file's real upgrade; a copy in memory (an older file read
+    // through an upgraded copy, the tests) is not the user's file changing.
+    match conn.path().filter(|p| !p.is_empty()) {
+        Some(file) => tracing::info!(
+            version,
+            migration = migration.name,
+            file,
+            "upgraded the database file"
+        ),
+        None => tracing::debug!(
+            version,
+            migration = migration.name,
+            "migrated a database in memory"
+        ),
     }
     Ok(())
 }

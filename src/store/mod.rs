@@ -8,6 +8,8 @@ mod cached;
 mod compounds;
 mod create;
 mod error;
+#[cfg(test)]
+mod example_table;
 pub mod funding;
 mod inspection_lists;
 mod inspections;

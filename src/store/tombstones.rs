@@ -6,7 +6,7 @@
 use rusqlite::Connection;
 
 use super::StoreError;
-use super::sync::CAPTURED;
+use super::sync::TRAVELLING;
 
 /// Makes the tombstone triggers of every travelling table, as versions 12 and 13 made them
 /// (an older tombstone of the same row kept).
@@ -18,14 +18,14 @@ pub(super) fn make_triggers(conn: &Connection) -> Result<(), StoreError> {
 /// deletion replaces an older tombstone of the same row, so the tombstone's link to the entry
 /// that deleted the row (set when that entry is logged) is always the latest deletion's.
 pub(super) fn remake_triggers_replacing(conn: &Connection) -> Result<(), StoreError> {
-    for table in CAPTURED {
+    for table in TRAVELLING.iter().map(|t| t.name) {
         conn.execute_batch(&format!("DROP TRIGGER IF EXISTS \"{table}_tombstone\";"))?;
     }
     make_tombstone_triggers(conn, "REPLACE")
 }
 
 fn make_tombstone_triggers(conn: &Connection, on_conflict: &str) -> Result<(), StoreError> {
-    for table in CAPTURED {
+    for table in TRAVELLING.iter().map(|t| t.name) {
         let mut keys: Vec<(i64, String)> = conn
             .prepare(&format!("PRAGMA table_info(\"{table}\")"))?
             .query_map([], |r| Ok((r.get::<_, i64>(5)?, r.get::<_, String>(1)?)))?

@@ -89,28 +89,9 @@ impl Machine {
 /// Every travelling record of a file, as text that two files with the same records share
 /// (bookkeeping times left out: a town seeded in two files was made at two times).
 pub fn content(store: &Store) -> String {
-    const TABLES: [&str; 17] = [
-        "programme_step",
-        "step_evidence",
-        "target",
-        "town",
-        "cluster",
-        "compound",
-        "inspection",
-        "inspection_item",
-        "inspection_party",
-        "inspection_member",
-        "signature",
-        "photo",
-        "rectification",
-        "survey",
-        "survey_item",
-        "cluster_survey",
-        "cluster_facility",
-    ];
     let conn = store.connection();
     let mut out = String::new();
-    for table in TABLES {
+    for table in yanshou::store::sync::TRAVELLING.iter().map(|t| t.name) {
         let columns: Vec<String> = conn
             .prepare(&format!("PRAGMA table_info({table})"))
             .unwrap()

@@ -30,5 +30,6 @@ mod signoff;
 mod store;
 mod survey;
 mod sync;
+mod sync_tables;
 mod tamper;
 mod upgrade;

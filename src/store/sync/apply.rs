@@ -14,7 +14,6 @@ use rusqlite::hooks::Action;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::capture::CAPTURED;
 use super::changeset::Change;
 use super::rows::{Table, Tables, compound_of, inspection_of, key_text, record_label, value_text};
 use crate::model::sync::EntryKind;
@@ -113,12 +112,7 @@ impl<'a> Applier<'a> {
 
     /// Applies `changes`, children before parents.
     pub fn apply(mut self, mut changes: Vec<Change>) -> Result<Applied, StoreError> {
-        let rank = |table: &str| {
-            CAPTURED
-                .iter()
-                .position(|t| *t == table)
-                .unwrap_or(usize::MAX)
-        };
+        let rank = |table: &str| super::tables::rank(table).unwrap_or(usize::MAX);
         changes.sort_by_key(|c| rank(&c.table));
         super::photo_bytes::fold_carried(self.conn, self.tables, &mut changes)?;
         self.incoming_seals = arriving_seals(self.conn, self.tables, &changes)?;
@@ -147,7 +141,7 @@ impl<'a> Applier<'a> {
             if change.new.len() > table.columns.len() || change.old.len() > table.columns.len() {
                 return Err(StoreError::Invalid(format!(
                     "数据包中的“{}”比本机多出字段：请先升级本机程序",
-                    crate::model::sync::table_label(&table.name)
+                    table.spec.label
                 )));
             }
             if self.from.echo {
@@ -556,7 +550,7 @@ impl<'a> Applier<'a> {
 pub(super) fn missing_parent(table: &str) -> StoreError {
     StoreError::Invalid(format!(
         "数据包不完整：其中的{}缺少它所属的记录（可能漏导了更早的数据包）。整个数据包未导入，本机数据未改动。",
-        crate::model::sync::table_label(table)
+        super::tables::find(table).map_or("记录", |t| t.label)
     ))
 }
 
@@ -600,7 +594,7 @@ fn changed_fields(table: &Table, change: &Change) -> String {
             (!table.is_bookkeeping(c)).then(|| {
                 format!(
                     "{}：{}",
-                    crate::model::sync::column_label(&table.name, column),
+                    table.spec.column_label(column).unwrap_or(column),
                     value_text(v)
                 )
             })

@@ -117,11 +117,11 @@ impl Arriving {
             let Some(Some(Value::Text(id))) = key else {
                 continue;
             };
-            match change.table.as_str() {
-                "compound" => self.compounds.insert(id.clone()),
-                "cluster" => self.clusters.insert(id.clone()),
-                _ => false,
-            };
+            if change.table == "compound" {
+                self.compounds.insert(id.clone());
+            } else if change.table == "cluster" {
+                self.clusters.insert(id.clone());
+            }
         }
     }
 

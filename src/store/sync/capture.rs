@@ -11,36 +11,6 @@ use crate::model::sync::EntryKind;
 use crate::store::cached::Cached as _;
 use crate::store::{StoreError, now};
 
-/// The tables whose rows travel, children before parents: the order an import applies a
-/// changeset's rows in (a child's row before its parent's sign-off locks it).
-pub(crate) const CAPTURED: [&str; 25] = [
-    "action_item",
-    "meeting",
-    "daily_report",
-    "observation_stop",
-    "quarter_score",
-    "policy_rule",
-    "funding",
-    "step_evidence",
-    "programme_step",
-    "service_evaluation",
-    "photo",
-    "signature",
-    "inspection_party",
-    "inspection_member",
-    "inspection_item",
-    "rectification",
-    "inspection",
-    "survey_item",
-    "survey",
-    "cluster_facility",
-    "cluster_survey",
-    "compound",
-    "cluster",
-    "town",
-    "target",
-];
-
 /// Who the captured changes are from.
 #[derive(Clone, Debug)]
 pub(crate) struct Origin {
@@ -60,7 +30,7 @@ impl<'a> Capture<'a> {
     /// Starts recording the changes `conn` makes to the captured tables.
     pub(crate) fn start(conn: &'a Connection, origin: Origin) -> Result<Self, StoreError> {
         let mut session = Session::new(conn)?;
-        session.table_filter(Some(|table: &str| CAPTURED.contains(&table)));
+        session.table_filter(Some(|table: &str| super::tables::travels(table)));
         session.attach(None::<&str>)?;
         let tombstones_before =
             conn.query_row_cached("SELECT coalesce(max(rowid), 0) FROM tombstone", [], |r| {

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use super::capture::append;
 use super::rows::{Table, TheirSide, key_from_text, value_text};
 use crate::model::CompoundId;
-use crate::model::sync::{EntryKind, column_label};
+use crate::model::sync::EntryKind;
 use crate::store::{Store, StoreError, now};
 
 /// One field changed on two machines since they last agreed.
@@ -84,7 +84,7 @@ impl Store {
             let theirs: Value = r.get(7)?;
             let field = ConflictField {
                 id: r.get(0)?,
-                label: column_label(&table, &column),
+                label: super::tables::column_label(&table, &column),
                 // Holding a signed record now, or deleted here with the other side's changes
                 // unknown (a conflict an older program kept): it can only stay as here.
                 theirs_available: {
@@ -532,7 +532,10 @@ pub(super) fn conflicts_in_round(
         .prepare(&format!(
             "SELECT id, table_name, row_key, column_name, theirs FROM conflict
                  WHERE resolved_at IS NULL AND table_name IN ('inspection', '{}')",
-            super::rows::ROUND_TABLES.join("', '")
+            super::tables::round_parts()
+                .map(|t| t.name)
+                .collect::<Vec<_>>()
+                .join("', '")
         ))?
         .query_map([], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))

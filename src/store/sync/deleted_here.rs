@@ -11,10 +11,10 @@ use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 
 use super::apply::Applier;
-use super::capture::CAPTURED;
 use super::changeset::Change;
 use super::restore::{deleted_compound_of, deleted_row};
 use super::rows::{Link, Named, Table, TheirSide, key_from_text, key_text, set_named};
+use super::tables::TRAVELLING;
 use crate::model::sync::EntryKind;
 use crate::store::StoreError;
 use crate::store::cached::Cached as _;
@@ -110,7 +110,7 @@ impl Applier<'_> {
         }
         let mut added = Vec::new();
         self.with_rows_under(table, row, &mut added)?;
-        let words = format!("对方新增了{}", crate::model::sync::table_label(&table.name));
+        let words = format!("对方新增了{}", table.spec.label);
         let (compound, mut side) = self.conflict_on_compound(&compound, words)?;
         for (name, values) in added {
             // Not twice (a row that arrived again in a later change).
@@ -147,7 +147,7 @@ impl Applier<'_> {
         into: &mut Vec<(String, Vec<(String, Value)>)>,
     ) -> Result<(), StoreError> {
         into.push((table.name.clone(), table.named(row)));
-        for child in CAPTURED {
+        for child in TRAVELLING.iter().map(|t| t.name) {
             let child_table = self.tables.get(self.conn, child)?.clone();
             for link in child_table.links.iter().filter(|l| l.parent == table.name) {
                 let Some(p) = table.index_of(&link.parent_column) else {
@@ -254,14 +254,9 @@ impl Applier<'_> {
             return Ok(false);
         };
         let deleting = self.deleted_compounds.get(id);
-        for table in CAPTURED {
-            if matches!(
-                table,
-                "town" | "cluster" | "compound" | "cluster_survey" | "cluster_facility"
-            ) {
-                continue;
-            }
-            let filter = super::rows::snapshot_filter(table, super::Rows::Compound(compound));
+        for spec in TRAVELLING.iter().filter(|t| t.holds_compound_rows()) {
+            let table = spec.name;
+            let filter = super::rows::snapshot_filter(spec, super::Rows::Compound(compound));
             let here: i64 = self.conn.query_row_cached(
                 &format!("SELECT count(*) FROM \"{table}\" WHERE {filter}"),
                 rusqlite::named_params! { ":town": None::<String>, ":key": id },

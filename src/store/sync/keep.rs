@@ -9,9 +9,7 @@ use rusqlite::types::Value;
 
 use super::apply::Applier;
 use super::changeset::Change;
-use super::rows::{
-    ROUND_TABLES, Table, compound_of, inspection_of, key_text, record_label, value_text,
-};
+use super::rows::{Table, compound_of, inspection_of, key_text, record_label, value_text};
 use crate::store::cached::Cached as _;
 use crate::store::{StoreError, now};
 
@@ -204,7 +202,7 @@ impl Applier<'_> {
                     brought.insert((table.name.clone(), key_text(&table.key_of(&row))));
                 }
             }
-            for name in ROUND_TABLES {
+            for name in super::tables::round_parts().map(|t| t.name) {
                 let table = self.tables.get(self.conn, name)?.clone();
                 let keys: Vec<String> = table
                     .columns
@@ -324,10 +322,7 @@ impl Applier<'_> {
                 None,
                 match super::restore::deleted_row(self.conn, table, key)? {
                     Some(row) => record_label(self.conn, table, &row)?,
-                    None => format!(
-                        "{}（本机已删除）",
-                        crate::model::sync::table_label(&table.name)
-                    ),
+                    None => format!("{}（本机已删除）", table.spec.label),
                 },
                 Value::Null,
             ),
@@ -421,10 +416,12 @@ impl Applier<'_> {
         table: &Table,
         row: &mut [Value],
     ) -> Result<(), StoreError> {
-        let owner = match table.name.as_str() {
-            "survey" => "compound_id",
-            _ => return Ok(()),
-        };
+        // Survey rounds are the only rounds numbered per compound by the file (an inspection
+        // round's number follows the round it re-inspects).
+        if table.name != "survey" {
+            return Ok(());
+        }
+        let owner = "compound_id";
         let (Some(o), Some(r)) = (table.index_of(owner), table.index_of("round")) else {
             return Ok(());
         };
@@ -471,7 +468,7 @@ impl Applier<'_> {
             if self.from.at_office {
                 self.applied.notes.push(format!(
                     "本机已有的{}第 {} 轮比{}的同号一轮开始得晚，已改为第 {next} 轮",
-                    crate::model::sync::table_label(&table.name),
+                    table.spec.label,
                     value_text(&row[r]),
                     self.from.origin_name,
                 ));
@@ -482,7 +479,7 @@ impl Applier<'_> {
         self.applied.notes.push(format!(
             "{}的{}第 {} 轮与本机已有的一轮同号，已改为第 {next} 轮",
             self.from.origin_name,
-            crate::model::sync::table_label(&table.name),
+            table.spec.label,
             value_text(&row[r])
         ));
         row[r] = Value::Integer(next);

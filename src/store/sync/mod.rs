@@ -1,4 +1,5 @@
-//! Several laptops, one county office. This file's identity; its changes captured as SQLite
+//! Several laptops, one county office. Which tables travel and whose rows they are
+//! (`tables`, the registry the rest reads); this file's identity; its changes captured as SQLite
 //! session changesets in the same transaction as each action (`capture`); the entries a peer
 //! has not had yet and snapshots (`outgoing`); applying a package's entries, all or nothing,
 //! keeping both versions of what was changed on two machines (`incoming`, `apply`, `keep`);
@@ -23,8 +24,10 @@ mod outgoing;
 mod photo_bytes;
 mod restore;
 mod rows;
+mod tables;
 
-pub(crate) use capture::{CAPTURED, Capture, Origin};
+pub(crate) use capture::{Capture, Origin};
+pub use tables::{BOOKKEEPING, Belongs, TRAVELLING, Travelling};
 
 /// Appends an entry of this file's own (not captured by a session: a signed record, whole).
 pub(crate) fn append_entry(

@@ -5,9 +5,9 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
-use super::capture::CAPTURED;
 use super::changeset::{count, decode};
 use super::rows::{Rows, snapshot_filter};
+use super::tables::TRAVELLING;
 use crate::model::sync::{
     Entry, EntryKind, Manifest, PACKAGE_FORMAT, Role, SignedManifest, payload_hash,
     photo_bytes_hash,
@@ -348,7 +348,7 @@ impl Store {
         let scratch = Connection::open_in_memory()?;
         // A part of the file (one record) need not bring what it refers to.
         scratch.pragma_update(None, "foreign_keys", false)?;
-        for table in CAPTURED {
+        for table in TRAVELLING.iter().map(|t| t.name) {
             let sql: String = self
                 .conn
                 .query_row(
@@ -367,8 +367,9 @@ impl Store {
             Rows::Compound(id) => (None, Some(id.to_string())),
             Rows::Inspection(id) => (None, Some(id.to_string())),
         };
-        for table in CAPTURED.iter().rev() {
-            let filter = snapshot_filter(table, rows);
+        for spec in TRAVELLING.iter().rev() {
+            let table = spec.name;
+            let filter = snapshot_filter(spec, rows);
             let layout = super::rows::Table::read(&self.conn, table)?;
             let sql = format!(
                 "SELECT {} FROM \"{table}\" WHERE {filter}",

@@ -9,7 +9,6 @@ use rusqlite::hooks::Action;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::capture::CAPTURED;
 use super::changeset::decode;
 use super::rows::{Table, Tables};
 use crate::store::StoreError;
@@ -137,7 +136,7 @@ pub(super) fn restore_deleted(
         return Ok(None);
     };
     // Parents first: the travelling tables are listed children first.
-    let rank = |name: &str| CAPTURED.iter().position(|t| *t == name).unwrap_or(0);
+    let rank = |name: &str| super::tables::rank(name).unwrap_or(0);
     deleted.sort_by_key(|(name, _)| std::cmp::Reverse(rank(name)));
     let mut tables = Tables::default();
     // The record and what hangs on it: (table, key) of every row taken.

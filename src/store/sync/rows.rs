@@ -7,13 +7,17 @@ use std::collections::HashMap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
+use super::tables::{self, Belongs, Travelling};
 use crate::model::TownId;
 use crate::store::StoreError;
+use crate::store::cached::Cached as _;
 
 /// A captured table's columns, in order, and which of them form its primary key.
 #[derive(Clone, Debug)]
 pub(super) struct Table {
     pub name: String,
+    /// Its entry in the registry.
+    pub spec: &'static Travelling,
     pub columns: Vec<String>,
     pub pk: Vec<bool>,
     /// Its links to the rows it belongs to.
@@ -32,6 +36,8 @@ pub(super) struct Link {
 
 impl Table {
     pub fn read(conn: &Connection, name: &str) -> Result<Self, StoreError> {
+        let spec = tables::find(name)
+            .ok_or_else(|| StoreError::Corrupt(format!("“{name}”不是随数据包传递的表")))?;
         let mut stmt = conn.prepare(&format!("PRAGMA table_info(\"{name}\")"))?;
         let mut columns = Vec::new();
         let mut pk = Vec::new();
@@ -62,6 +68,7 @@ impl Table {
         }
         Ok(Self {
             name: name.to_owned(),
+            spec,
             columns,
             pk,
             links,
@@ -382,40 +389,36 @@ pub(super) fn key_from_text(text: &str) -> Result<Vec<Value>, StoreError> {
 }
 
 /// The compound a captured row belongs to, if any: the conflict mark in the register goes on
-/// it.
+/// it. A row under another (a survey's item, a round's photo) finds it through its parent.
 pub(super) fn compound_of(
     conn: &Connection,
     table: &Table,
     row: &[Value],
 ) -> Result<Option<String>, StoreError> {
-    let column = |name: &str| table.index_of(name).map(|i| &row[i]);
-    let text = |v: Option<&Value>| match v {
+    let text = |column: &str| match table.index_of(column).map(|i| &row[i]) {
         Some(Value::Text(t)) => Some(t.clone()),
         _ => None,
     };
-    let via = |sql: &str, id: Option<String>| -> Result<Option<String>, StoreError> {
-        match id {
-            Some(id) => Ok(conn
-                .query_row(sql, [id], |r| r.get::<_, Option<String>>(0))
-                .optional()?
-                .flatten()),
-            None => Ok(None),
-        }
-    };
-    match table.name.as_str() {
-        "compound" => Ok(text(column("id"))),
-        "inspection" | "survey" | "programme_step" | "step_evidence" | "service_evaluation"
-        | "funding" | "daily_report" | "observation_stop" => Ok(text(column("compound_id"))),
-        "survey_item" => via(
-            "SELECT compound_id FROM survey WHERE id = ?1",
-            text(column("survey_id")),
-        ),
-        name if ROUND_TABLES.contains(&name) => via(
-            "SELECT compound_id FROM inspection WHERE id = ?1",
-            text(column("inspection_id")),
-        ),
-        _ => Ok(None),
+    if let Some(column) = table.spec.compound_column() {
+        return Ok(text(column));
     }
+    let Belongs::Under { column, parent } = table.spec.belongs else {
+        return Ok(None);
+    };
+    let (Some(parent_column), Some(id)) = (
+        tables::find(parent).and_then(Travelling::compound_column),
+        text(column),
+    ) else {
+        return Ok(None);
+    };
+    Ok(conn
+        .query_row_cached(
+            &format!("SELECT \"{parent_column}\" FROM \"{parent}\" WHERE id = ?1"),
+            [id],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten())
 }
 
 /// What people call a row: its table's name and, where it has one, its own name or the name
@@ -425,7 +428,7 @@ pub(super) fn record_label(
     table: &Table,
     row: &[Value],
 ) -> Result<String, StoreError> {
-    let kind = crate::model::sync::table_label(&table.name);
+    let kind = table.spec.label;
     if let Some(Value::Text(name)) = table.index_of("name").map(|i| &row[i]) {
         return Ok(format!("{kind}“{name}”"));
     }
@@ -461,95 +464,101 @@ pub(crate) enum Rows {
 }
 
 /// Which rows of `table` a snapshot holds; `:town` and `:key` are bound by the caller.
-pub(super) fn snapshot_filter(table: &str, rows: Rows) -> String {
-    let compounds = match rows {
-        Rows::All { .. } => {
-            "SELECT id FROM compound WHERE is_sample = 0 AND (:town IS NULL OR town_id = :town)"
-        }
-        Rows::Compound(_) => "SELECT :key",
-        Rows::Inspection(_) => "SELECT NULL WHERE 0",
-    };
-    let clusters = match rows {
-        Rows::All { .. } => format!(
-            "SELECT id FROM cluster WHERE :town IS NULL OR town_id = :town
-                 OR id IN (SELECT cluster_id FROM compound WHERE id IN ({compounds}))"
-        ),
-        Rows::Compound(_) | Rows::Inspection(_) => "SELECT NULL WHERE 0".to_owned(),
-    };
-    let inspections = match rows {
-        Rows::Inspection(_) => "SELECT :key".to_owned(),
-        Rows::All { .. } | Rows::Compound(_) => format!(
-            "SELECT id FROM inspection WHERE compound_id IN ({compounds})
-                 OR cluster_id IN ({clusters})"
-        ),
-    };
-    let filter = match table {
-        "town" => match rows {
-            Rows::All { .. } => "1".to_owned(),
-            Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),
-        },
-        // A signed record brings its subject along, for a file where it was deleted.
-        "cluster" if matches!(rows, Rows::Inspection(_)) => {
-            "id IN (SELECT cluster_id FROM inspection WHERE id = :key)".to_owned()
-        }
-        "compound" if matches!(rows, Rows::Inspection(_)) => {
-            "id IN (SELECT compound_id FROM inspection WHERE id = :key)".to_owned()
-        }
-        "cluster" => format!("id IN ({clusters})"),
-        "compound" => format!("id IN ({compounds})"),
-        "inspection" => format!("id IN ({inspections})"),
-        "survey" => format!("compound_id IN ({compounds})"),
-        "survey_item" => {
-            format!("survey_id IN (SELECT id FROM survey WHERE compound_id IN ({compounds}))")
-        }
-        "cluster_survey" => format!("cluster_id IN ({clusters})"),
-        "programme_step" | "step_evidence" | "service_evaluation" => {
-            format!("compound_id IN ({compounds})")
-        }
-        "funding" => format!("compound_id IN ({compounds}) OR cluster_id IN ({clusters})"),
-        "observation_stop" => format!("compound_id IN ({compounds})"),
-        // The office's own records, not any one compound's.
-        "daily_report" | "meeting" | "quarter_score" => match rows {
-            Rows::All { .. } => "is_sample = 0".to_owned(),
-            Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),
-        },
-        "action_item" => match rows {
-            Rows::All { .. } => {
-                "meeting_id IN (SELECT id FROM meeting WHERE is_sample = 0)".to_owned()
-            }
-            Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),
-        },
-        "target" | "policy_rule" => match rows {
-            Rows::All { .. } => "1".to_owned(),
-            Rows::Compound(_) | Rows::Inspection(_) => "0".to_owned(),
-        },
-        "cluster_facility" => {
-            format!("survey_id IN (SELECT id FROM cluster_survey WHERE cluster_id IN ({clusters}))")
-        }
-        // The rows of an inspection.
-        _ => format!("inspection_id IN ({inspections})"),
-    };
+pub(super) fn snapshot_filter(table: &Travelling, rows: Rows) -> String {
     // Every statement names both parameters, whether it needs them or not.
-    format!("({filter}) AND (:town IS :town) AND (:key IS :key)")
+    format!(
+        "({}) AND (:town IS :town) AND (:key IS :key)",
+        rows_filter(table, rows)
+    )
 }
 
-/// The tables whose rows belong to an inspection round (by `inspection_id`).
-pub(super) const ROUND_TABLES: [&str; 6] = [
-    "photo",
-    "signature",
-    "inspection_party",
-    "inspection_member",
-    "inspection_item",
-    "rectification",
-];
+/// The ids of the compounds a snapshot holds.
+fn compounds(rows: Rows) -> String {
+    match rows {
+        Rows::All { .. } => {
+            "SELECT id FROM compound WHERE is_sample = 0 AND (:town IS NULL OR town_id = :town)"
+                .to_owned()
+        }
+        Rows::Compound(_) => "SELECT :key".to_owned(),
+        Rows::Inspection(_) => NONE.to_owned(),
+    }
+}
+
+/// The ids of the clusters a snapshot holds: a town's and those its compounds are in.
+fn clusters(rows: Rows) -> String {
+    match rows {
+        Rows::All { .. } => format!(
+            "SELECT id FROM cluster WHERE :town IS NULL OR town_id = :town
+                 OR id IN (SELECT cluster_id FROM compound WHERE id IN ({}))",
+            compounds(rows)
+        ),
+        Rows::Compound(_) | Rows::Inspection(_) => NONE.to_owned(),
+    }
+}
+
+/// The ids of the inspection rounds a snapshot holds.
+fn rounds(rows: Rows) -> String {
+    match rows {
+        Rows::Inspection(_) => "SELECT :key".to_owned(),
+        Rows::All { .. } | Rows::Compound(_) => format!(
+            "SELECT id FROM inspection WHERE compound_id IN ({}) OR cluster_id IN ({})",
+            compounds(rows),
+            clusters(rows)
+        ),
+    }
+}
+
+/// The ids of `table`'s rows a snapshot holds.
+fn ids_of(table: &Travelling, rows: Rows) -> String {
+    match table.belongs {
+        Belongs::Compound => compounds(rows),
+        Belongs::Cluster => clusters(rows),
+        Belongs::Round => rounds(rows),
+        _ => format!(
+            "SELECT id FROM \"{}\" WHERE {}",
+            table.name,
+            rows_filter(table, rows)
+        ),
+    }
+}
+
+/// An empty set of ids.
+const NONE: &str = "SELECT NULL WHERE 0";
+
+fn rows_filter(table: &Travelling, rows: Rows) -> String {
+    let whole = matches!(rows, Rows::All { .. });
+    let signed_record = matches!(rows, Rows::Inspection(_));
+    match table.belongs {
+        Belongs::Everywhere if whole => "1".to_owned(),
+        Belongs::Office { .. } if whole => "is_sample = 0".to_owned(),
+        Belongs::Everywhere | Belongs::Office { .. } => "0".to_owned(),
+        // A signed record brings its subject along, for a file where it was deleted.
+        Belongs::Cluster if signed_record => {
+            "id IN (SELECT cluster_id FROM inspection WHERE id = :key)".to_owned()
+        }
+        Belongs::Compound if signed_record => {
+            "id IN (SELECT compound_id FROM inspection WHERE id = :key)".to_owned()
+        }
+        Belongs::Cluster | Belongs::Compound | Belongs::Round => {
+            format!("id IN ({})", ids_of(table, rows))
+        }
+        Belongs::OfCompound(column) => format!("\"{column}\" IN ({})", compounds(rows)),
+        Belongs::OfCluster(column) => format!("\"{column}\" IN ({})", clusters(rows)),
+        Belongs::OfCompoundOrCluster { compound, cluster } => format!(
+            "\"{compound}\" IN ({}) OR \"{cluster}\" IN ({})",
+            compounds(rows),
+            clusters(rows)
+        ),
+        Belongs::Under { column, parent } => match tables::find(parent) {
+            Some(parent) => format!("\"{column}\" IN ({})", ids_of(parent, rows)),
+            None => "0".to_owned(), // every parent is registered (tested)
+        },
+    }
+}
 
 /// The inspection a row belongs to (its own id for an inspection row).
 pub(super) fn inspection_of(table: &Table, row: &[Value]) -> Option<String> {
-    let column = match table.name.as_str() {
-        "inspection" => "id",
-        name if ROUND_TABLES.contains(&name) => "inspection_id",
-        _ => return None,
-    };
+    let column = table.spec.inspection_column()?;
     match table.index_of(column).map(|i| &row[i]) {
         Some(Value::Text(id)) => Some(id.clone()),
         _ => None,
