@@ -16,6 +16,7 @@ pub mod ids;
 pub mod inspection;
 pub mod key_file;
 pub mod member;
+pub mod merge_policy;
 pub mod photo;
 pub mod policy_rule;
 pub mod programme;

@@ -17,6 +17,7 @@ mod funding;
 mod keys;
 mod ledger;
 mod merge_cases;
+mod merge_policy;
 mod model;
 mod photos;
 mod pinned;

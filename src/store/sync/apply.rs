@@ -1,12 +1,9 @@
-//! Applying one changeset from another machine, row by row, children before parents. A change
-//! applies where this file still has what the other machine had before it; where both changed
-//! the same field since they last agreed, both values are kept as a conflict for a user to
-//! pick (never last-writer-wins). A signed record decides its own content: arriving whole with
-//! its signature it replaces what was changed here before it was signed (the values it
-//! replaces are kept in the conflict list as settled by the signature); a change made
-//! elsewhere to a record signed here is not taken (and said); a signed record that arrives
-//! different from the one signed here refuses the whole package as tampering. The keeping of
-//! conflicts and the natural-key rules are in `keep.rs`.
+//! Applying one changeset from another machine, row by row, children before parents: the
+//! checks on the changeset as a whole (signatures' strokes, arriving seals, rows a signed
+//! record does not have), each row taken as the merge policy decides (`take.rs`, the policy
+//! itself in `model/merge_policy.rs`), then the rows left without what they belong to and the
+//! conflicts a signature settles. The keeping of conflicts and the natural-key rules are in
+//! `keep.rs`.
 
 use std::collections::HashSet;
 
@@ -15,7 +12,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::changeset::Change;
-use super::rows::{Table, Tables, compound_of, inspection_of, key_text, record_label, value_text};
+use super::rows::{Table, Tables, inspection_of, record_label};
 use crate::model::sync::EntryKind;
 use crate::store::StoreError;
 use crate::store::cached::Cached as _;
@@ -38,19 +35,6 @@ pub(super) struct Source<'a> {
     pub at_office: bool,
     /// A snapshot this file has had all of already: only its signed records are checked.
     pub stale: bool,
-}
-
-/// How a row's change is taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Weight {
-    /// An edit (or a snapshot's row): applies where nothing changed here since.
-    Edit,
-    /// A user's pick: replaces what is here.
-    Pick,
-    /// A row of a record as signed: replaces unsigned changes here.
-    Signed,
-    /// The subject a signed record brings along: taken only where it is missing here.
-    IfMissing,
 }
 
 /// What applying one changeset did.
@@ -84,7 +68,7 @@ pub(super) struct Applier<'a> {
     /// Compounds with a conflict in this changeset: their deletion waits for a user too.
     pub(super) touched: HashSet<String>,
     /// In a snapshot: the inspections that arrive signed (their rows are taken as signed).
-    signed_here: HashSet<String>,
+    pub(super) signed_here: HashSet<String>,
     /// The seals the changes bring for inspections, by id.
     pub(super) incoming_seals: std::collections::HashMap<String, String>,
     /// Compounds this changeset deletes, with how many of their rows it deletes per table:
@@ -275,229 +259,6 @@ impl<'a> Applier<'a> {
         Ok(())
     }
 
-    /// How `row` of `table` is taken.
-    fn weight(&self, table: &Table, row: &[Value]) -> Weight {
-        let signed_part = inspection_of(table, row).is_some();
-        match self.from.kind {
-            EntryKind::Resolution => Weight::Pick,
-            EntryKind::Signed if signed_part => Weight::Signed,
-            EntryKind::Signed => Weight::IfMissing,
-            EntryKind::Snapshot
-                if inspection_of(table, row).is_some_and(|i| self.signed_here.contains(&i)) =>
-            {
-                Weight::Signed
-            }
-            EntryKind::Edit | EntryKind::Snapshot => Weight::Edit,
-        }
-    }
-
-    fn insert(&mut self, table: &Table, change: &Change) -> Result<(), StoreError> {
-        let mut row = change.new_row();
-        // A changeset from an older schema has fewer columns: the rest take their defaults.
-        row.resize(table.columns.len(), Value::Null);
-        let weight = self.weight(table, &row);
-        if self.from.stale && weight != Weight::Signed {
-            self.applied.had += 1;
-            return Ok(());
-        }
-        let key = table.key_of(&row);
-        let Some(current) = table.row(self.conn, &key)? else {
-            // A record brought back by a pick older than a later pick that deleted it here.
-            if weight == Weight::Pick && !self.latest_whole_row_pick(table, &key)? {
-                return Ok(());
-            }
-            self.renumber_round(table, &mut row)?;
-            // A new part of a record signed here: refused by the applier itself (the file's
-            // locks say the same, but a file's triggers are not all a seal rests on).
-            if self.sealed_here(table, &row)?.is_some() {
-                if weight == Weight::Signed {
-                    return self.signed_elsewhere(table, &row, &row);
-                }
-                self.applied.stale += 1;
-                return Ok(());
-            }
-            match table.insert(self.conn, &row) {
-                Ok(()) if matches!(table.name.as_str(), "compound" | "cluster") => {
-                    self.offer_merge(table, &row)?;
-                }
-                Ok(()) => {}
-                // A part of a record signed here.
-                Err(StoreError::ReadOnlyRecord(_)) if weight == Weight::Signed => {
-                    return self.signed_elsewhere(table, &row, &row);
-                }
-                Err(StoreError::ReadOnlyRecord(_)) => self.applied.stale += 1,
-                Err(e) => return Err(e),
-            }
-            return Ok(());
-        };
-        if weight == Weight::IfMissing {
-            return Ok(());
-        }
-        let differing: Vec<usize> = (0..table.columns.len())
-            .filter(|&c| !table.is_bookkeeping(c) && current[c] != row[c])
-            .collect();
-        if differing.is_empty() {
-            self.applied.unchanged += 1;
-        }
-        if self.sealed_here(table, &current)?.is_some() {
-            match (differing.is_empty(), weight) {
-                (true, _) => {}
-                (false, Weight::Signed) => return self.signed_elsewhere(table, &current, &row),
-                (false, _) => self.applied.stale += 1,
-            }
-            return Ok(());
-        }
-        let sets: Vec<(usize, Value)> = differing.iter().map(|&c| (c, row[c].clone())).collect();
-        match weight {
-            Weight::Pick => {
-                // Every field the pick names (the same ones too: it settles them here).
-                let named = (0..table.columns.len())
-                    .filter(|&c| !table.is_bookkeeping(c) && !table.pk[c])
-                    .map(|c| (c, row[c].clone()))
-                    .collect();
-                self.force(table, &key, &current, named)
-            }
-            Weight::Signed => self.supersede(table, &key, &current, sets),
-            Weight::Edit | Weight::IfMissing => {
-                for (c, theirs) in sets {
-                    self.conflict(table, &current, c, current[c].clone(), theirs)?;
-                }
-                Ok(())
-            }
-        }
-    }
-
-    fn update(&mut self, table: &Table, change: &Change) -> Result<(), StoreError> {
-        let key: Vec<Value> = change
-            .old
-            .iter()
-            .zip(&table.pk)
-            .filter(|(_, pk)| **pk)
-            .map(|(v, _)| v.clone().unwrap_or(Value::Null))
-            .collect();
-        let Some(mut current) = table.row(self.conn, &key)? else {
-            let deleted =
-                crate::store::tombstones::deleted_here(self.conn, &table.name, &key_text(&key))?;
-            if self.from.kind != EntryKind::Resolution && deleted {
-                // Deleted here, changed there (a row this file never had is not its business).
-                let theirs = changed_fields(table, change);
-                self.keep_change_to_deleted(table, &key, change, theirs)?;
-            }
-            return Ok(());
-        };
-        // A survey round's number is the office's: a laptop takes it whatever it had (it may
-        // have moved the round out of the way of another meanwhile), and whichever round holds
-        // that number here moves on.
-        if !self.from.at_office
-            && table.name == "survey"
-            && let Some(r) = table.index_of("round")
-            && let Some(Some(round)) = change.new.get(r)
-            && current[r] != *round
-        {
-            self.take_round_number(table, &current, round)?;
-            current[r] = round.clone();
-        }
-        let named: Vec<(usize, Value)> = change
-            .new
-            .iter()
-            .enumerate()
-            .filter(|(c, _)| *c < current.len())
-            .filter_map(|(c, v)| v.clone().map(|v| (c, v)))
-            .collect();
-        let content_changes = named
-            .iter()
-            .any(|(c, v)| !table.is_bookkeeping(*c) && current[*c] != *v);
-        if self.sealed_here(table, &current)?.is_some() {
-            if content_changes {
-                self.applied.stale += 1;
-            }
-            return Ok(());
-        }
-        if self.weight(table, &current) == Weight::Pick {
-            let named = named
-                .into_iter()
-                .filter(|(c, _)| !table.is_bookkeeping(*c))
-                .collect();
-            return self.force(table, &key, &current, named);
-        }
-        let mut sets = Vec::new();
-        let mut content = false;
-        for (c, new) in named {
-            if current[c] == new {
-                continue;
-            }
-            let old = change.old.get(c).cloned().flatten();
-            if old.as_ref() == Some(&current[c]) {
-                content |= !table.is_bookkeeping(c);
-                sets.push((c, new));
-            } else if !table.is_bookkeeping(c) {
-                self.conflict(table, &current, c, current[c].clone(), new)?;
-            }
-        }
-        if !content {
-            return Ok(()); // only when it changed: nothing of substance to take
-        }
-        table.update(self.conn, &key, &sets)
-    }
-
-    fn delete(&mut self, table: &Table, change: &Change) -> Result<(), StoreError> {
-        let old = change.old_row();
-        let key = table.key_of(&old);
-        let Some(current) = table.row(self.conn, &key)? else {
-            return Ok(()); // gone here too
-        };
-        let pick = self.from.kind == EntryKind::Resolution;
-        // A deletion picked before a later pick that kept the record here.
-        if pick && !self.latest_whole_row_pick(table, &key)? {
-            return Ok(());
-        }
-        let sealed = self.sealed_here(table, &current)?.is_some();
-        let changed_here = (0..table.columns.len().min(old.len()))
-            .any(|c| !table.is_bookkeeping(c) && current[c] != old[c]);
-        if table.name != "compound"
-            && let Some(compound) = compound_of(self.conn, table, &current)?
-            && let Some(deleting) = self.deleted_compounds.get_mut(&compound)
-        {
-            // A row of a compound this changeset deletes: it goes with its compound, or stays
-            // with it when the compound's deletion waits for a user (or cannot be, holding a
-            // signed record): the compound's conflict says so, once, not each of its rows.
-            *deleting.entry(table.name.clone()).or_default() += 1;
-            if changed_here || sealed {
-                self.kept_compounds.insert(compound);
-            }
-            return Ok(());
-        }
-        if sealed {
-            // A signed record is never deleted; the other machine gets it back if a user
-            // keeps it here.
-            if !pick {
-                self.whole_row_conflict(table, &key, Some(&current), Value::Null, true)?;
-            }
-            return Ok(());
-        }
-        let changed_here = changed_here
-            || (table.name == "compound" && self.compound_grew_here(&key)?)
-            || (table.name == "cluster" && self.cluster_holds_rows_here(&key)?);
-        let holds_a_conflict = compound_of(self.conn, table, &current)?
-            .is_some_and(|compound| self.touched.contains(&compound));
-        if !pick && (changed_here || holds_a_conflict) {
-            // Changed here (or a part of it is in conflict), deleted there: a user decides.
-            return self.whole_row_conflict(table, &key, Some(&current), Value::Null, false);
-        }
-        match table.delete(self.conn, &key) {
-            // Its deletion would take a signed record with it (a compound with a signed
-            // inspection): it stays, and a user keeps it.
-            Err(StoreError::ReadOnlyRecord(_)) if !pick => {
-                self.whole_row_conflict(table, &key, Some(&current), Value::Null, true)
-            }
-            Err(StoreError::ReadOnlyRecord(_)) => {
-                self.applied.stale += 1;
-                Ok(())
-            }
-            other => other,
-        }
-    }
-
     /// The seal of the signed record a row belongs to here, if it is signed.
     pub(super) fn sealed_here(
         &self,
@@ -523,7 +284,7 @@ impl<'a> Applier<'a> {
     /// A signed record arriving different from the one signed here, under the same id: it is
     /// tampering (or the same round signed twice, which no signed record may undo): the
     /// package is refused whole, naming both codes.
-    fn signed_elsewhere(
+    pub(super) fn signed_elsewhere(
         &mut self,
         table: &Table,
         current: &[Value],
@@ -580,25 +341,4 @@ fn arriving_seals(
             }
         })
         .collect())
-}
-
-/// The fields an update changes, in words, for a row no longer here.
-fn changed_fields(table: &Table, change: &Change) -> String {
-    change
-        .new
-        .iter()
-        .enumerate()
-        .filter_map(|(c, v)| {
-            let v = v.as_ref()?;
-            let column = table.columns.get(c)?;
-            (!table.is_bookkeeping(c)).then(|| {
-                format!(
-                    "{}：{}",
-                    table.spec.column_label(column).unwrap_or(column),
-                    value_text(v)
-                )
-            })
-        })
-        .collect::<Vec<_>>()
-        .join("；")
 }

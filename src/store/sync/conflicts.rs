@@ -9,7 +9,9 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::capture::append;
 use super::rows::{Table, TheirSide, key_from_text, value_text};
+use super::tables::Belongs;
 use crate::model::CompoundId;
+use crate::model::merge_policy::Conflicted;
 use crate::model::sync::EntryKind;
 use crate::store::{Store, StoreError, now};
 
@@ -17,7 +19,8 @@ use crate::store::{Store, StoreError, now};
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConflictField {
     pub id: String,
-    /// `*` for a record deleted on one machine and changed on the other.
+    /// The column, or `*` for a record deleted on one machine and changed on the other
+    /// (`Conflicted` reads it).
     pub column: String,
     pub label: String,
     pub ours: String,
@@ -82,19 +85,20 @@ impl Store {
             let column: String = r.get(5)?;
             let ours: Value = r.get(6)?;
             let theirs: Value = r.get(7)?;
+            let about = Conflicted::from_stored(&column, ours == Value::Null);
             let field = ConflictField {
                 id: r.get(0)?,
-                label: super::tables::column_label(&table, &column),
+                label: super::tables::conflict_label(&table, &about),
                 // Holding a signed record now, or deleted here with the other side's changes
                 // unknown (a conflict an older program kept): it can only stay as here.
                 theirs_available: {
-                    let deleted_here = column == "*" && ours == Value::Null;
+                    let deleted_here = about == Conflicted::DeletedHere;
                     let only_ours: bool = r.get(10)?;
                     let holds_signed: bool = r.get(11)?;
                     let values_kept: bool = r.get(12)?;
                     !((deleted_here && !values_kept) || only_ours || holds_signed)
                 },
-                ours: if column == "*" && ours == Value::Null {
+                ours: if about == Conflicted::DeletedHere {
                     "本机已删除".to_owned()
                 } else {
                     value_text(&ours)
@@ -182,12 +186,13 @@ impl Store {
         let origin = self.origin()?.clone();
         let table = Table::read(&self.conn, &table_name)?;
         let key = key_from_text(&row_key)?;
-        let deleted_here = column == "*" && ours == Value::Null;
+        let about = Conflicted::from_stored(&column, ours == Value::Null);
         if only_ours && pick == FieldPick::Theirs {
             return Err(StoreError::Invalid(ONLY_OURS.to_owned()));
         }
         // Deleted here, changed there: picking the other side brings the record back from its
         // deletion with the other machine's changes (kept with the conflict since version 17).
+        let deleted_here = about == Conflicted::DeletedHere;
         let bring_back = match (deleted_here, pick, theirs_values) {
             (true, FieldPick::Theirs, Some(values)) => Some(TheirSide::from_json(&values)?),
             (true, FieldPick::Theirs, None) => {
@@ -200,7 +205,7 @@ impl Store {
         };
         self.without_capture(|store| {
             let tx = store.begin()?;
-            if only_ours && column != "*" {
+            if only_ours && !about.is_whole_record() {
                 // A round signed on two machines: nothing to send, each keeps its own.
                 tx.execute(
                     "UPDATE conflict SET resolved_at = ?2, resolution = 'ours', resolved_by = ?3
@@ -211,15 +216,16 @@ impl Store {
             }
             if let Some(values) = &bring_back {
                 let changeset = bring_back_deleted(store, &tx, &table, &key, values)?;
-                settle(&tx, id, pick, &origin.name, &table_name, &row_key, &column)?;
+                settle(&tx, id, pick, &origin.name, &table_name, &row_key, &about)?;
                 send_pick(&tx, &origin, &changeset, &table_name, &row_key, &column)?;
                 return tx.commit();
             }
             let current = table.row(&tx, &key)?;
-            let changeset = match (column.as_str(), pick, &current) {
+            let whole = about.is_whole_record();
+            let changeset = match (whole, pick, &current) {
                 // Deleted there, kept here: the whole record travels back (a compound with
                 // its surveys and inspections).
-                ("*", FieldPick::Ours, Some(row)) if table_name == "compound" => {
+                (true, FieldPick::Ours, Some(row)) if table.spec.belongs == Belongs::Compound => {
                     match key.first() {
                         Some(Value::Text(id)) => {
                             let id = id.parse().map_err(|_| {
@@ -230,9 +236,9 @@ impl Store {
                         _ => scratch_change(&table, row, None)?,
                     }
                 }
-                ("*", FieldPick::Ours, Some(row)) => scratch_change(&table, row, None)?,
+                (true, FieldPick::Ours, Some(row)) => scratch_change(&table, row, None)?,
                 // Deleted there and now here too.
-                ("*", FieldPick::Theirs, Some(row)) => {
+                (true, FieldPick::Theirs, Some(row)) => {
                     let changeset = scratch_change(&table, row, Some(Change::Delete))?;
                     match table.delete(&tx, &key) {
                         Err(StoreError::ReadOnlyRecord(_)) => {
@@ -243,7 +249,7 @@ impl Store {
                     changeset
                 }
                 // Deleted here, stays deleted: the other machines delete it too.
-                ("*", _, None) => {
+                (true, _, None) => {
                     let mut row = vec![Value::Null; table.columns.len()];
                     let mut k = key.iter();
                     for (c, pk) in table.pk.iter().enumerate() {
@@ -253,7 +259,7 @@ impl Store {
                     }
                     scratch_change(&table, &row, Some(Change::Delete))?
                 }
-                (_, _, Some(row)) => {
+                (false, _, Some(row)) => {
                     let c = table.index_of(&column).ok_or_else(|| {
                         StoreError::Corrupt(format!("冲突记录的字段 {column} 不存在"))
                     })?;
@@ -268,9 +274,9 @@ impl Store {
                     before[c] = other;
                     scratch_change(&table, &before, Some(Change::Set(c, chosen)))?
                 }
-                (_, _, None) => Vec::new(),
+                (false, _, None) => Vec::new(),
             };
-            settle(&tx, id, pick, &origin.name, &table_name, &row_key, &column)?;
+            settle(&tx, id, pick, &origin.name, &table_name, &row_key, &about)?;
             send_pick(&tx, &origin, &changeset, &table_name, &row_key, &column)?;
             tx.commit()
         })
@@ -286,7 +292,7 @@ fn settle(
     who: &str,
     table_name: &str,
     row_key: &str,
-    column: &str,
+    about: &Conflicted,
 ) -> Result<(), StoreError> {
     let resolution = match pick {
         FieldPick::Ours => "ours",
@@ -296,7 +302,7 @@ fn settle(
         "UPDATE conflict SET resolved_at = ?2, resolution = ?3, resolved_by = ?4 WHERE id = ?1",
         (id, now(), resolution, who),
     )?;
-    if column == "*" {
+    if about.is_whole_record() {
         tx.execute(
             "UPDATE conflict SET resolved_at = ?2, resolution = ?3, resolved_by = ?4
              WHERE table_name = ?5 AND row_key = ?6 AND resolved_at IS NULL AND id <> ?1",

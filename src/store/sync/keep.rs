@@ -331,7 +331,10 @@ impl Applier<'_> {
             Value::Null => Value::Text("删除".to_owned()),
             other => other,
         };
-        self.keep(table, key, compound, &record, "*", ours, theirs, only_ours)
+        let whole = crate::model::merge_policy::Conflicted::WHOLE_RECORD;
+        self.keep(
+            table, key, compound, &record, whole, ours, theirs, only_ours,
+        )
     }
 
     #[expect(clippy::too_many_arguments, reason = "one conflict row's fields")]

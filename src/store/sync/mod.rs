@@ -25,6 +25,7 @@ mod photo_bytes;
 mod restore;
 mod rows;
 mod tables;
+mod take;
 
 pub(crate) use capture::{Capture, Origin};
 pub use tables::{BOOKKEEPING, Belongs, TRAVELLING, Travelling};

@@ -8,6 +8,8 @@
 //! upgrade test (`store/example_table.rs` shows it done). `tests/integration/sync_tables.rs`
 //! fails until the entry is here with a label for each column.
 
+use crate::model::merge_policy::Conflicted;
+
 /// Whose a travelling table's rows are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Belongs {
@@ -528,16 +530,16 @@ pub(crate) fn round_parts() -> impl Iterator<Item = &'static Travelling> {
     TRAVELLING.iter().filter(|t| t.belongs == ROUND_PART)
 }
 
-/// What the conflict screen calls a field of a row of `table`: `*` is the whole record.
-pub(crate) fn column_label(table: &str, column: &str) -> String {
-    if column == "*" {
-        return "整条记录".to_owned();
+/// What the conflict screen calls what a conflict on a row of `table` is about.
+pub(crate) fn conflict_label(table: &str, about: &Conflicted) -> String {
+    match about {
+        Conflicted::DeletedHere | Conflicted::DeletedThere => "整条记录".to_owned(),
+        // A conflict row names its table and column as this program wrote them.
+        Conflicted::Field(column) => find(table)
+            .and_then(|t| t.column_label(column))
+            .unwrap_or(column)
+            .to_owned(),
     }
-    // A conflict row names its table and column as this program wrote them.
-    find(table)
-        .and_then(|t| t.column_label(column))
-        .unwrap_or(column)
-        .to_owned()
 }
 
 impl Travelling {
