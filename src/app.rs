@@ -6,6 +6,7 @@ mod command_handling;
 mod database;
 mod file_choice;
 mod forms;
+mod inspection;
 mod jobs;
 mod packages;
 mod programme;

@@ -4,13 +4,10 @@
 use super::App;
 use crate::command::{Command, Screen, UiCommand};
 use crate::model::InspectionId;
-use crate::model::{
-    CompoundDraft, InspectionDraft, RoundKind, SurveyCatalogue, inspection::default_parties,
-};
+use crate::model::{CompoundDraft, RoundKind};
 use crate::store::{Store, StoreError};
 use crate::ui::checklist::Spot;
 use crate::ui::compound_form::CompoundForm;
-use crate::ui::inspection_form::InspectionForm;
 use crate::ui::path_prompt::PathPurpose;
 use crate::ui::{Dialog, Message, Page};
 
@@ -20,59 +17,45 @@ pub(super) fn today() -> chrono::NaiveDate {
 }
 
 impl App {
-    /// Carries out one command.
+    /// Carries out one command: a dispatcher, each arm one call to the file of its concern.
     pub fn handle(&mut self, command: Command) {
         tracing::debug!(?command, "handle");
         match command {
             Command::Ui(command) => self.handle_ui(command),
-            Command::OpenDatabaseAt(path) => {
-                self.dialog = None;
-                self.switch_database(&path);
-            }
-            Command::CreateSampleAt(path) => {
-                self.dialog = None;
-                self.create_sample(&path);
-            }
-            Command::CreateDatabaseAt(path) => {
-                self.dialog = None;
-                self.create_database(&path);
-            }
+            Command::JobDone(id) => self.finish_job(id),
+            Command::CancelJob(id) => self.jobs.cancel(id),
+
+            // The database file (database.rs).
+            Command::OpenDatabaseAt(path) => self.open_database_at(&path),
+            Command::CreateSampleAt(path) => self.create_sample_at(&path),
+            Command::CreateDatabaseAt(path) => self.create_database_at(&path),
             Command::Show(screen) => self.show_screen(screen),
 
-            Command::EditCompound(id) => {
-                if let Some(compound) = self.read_store(|s| s.compound(id)) {
-                    let mut form = CompoundForm::new(CompoundDraft::from_compound(&compound));
-                    form.loaded = Some(compound);
-                    self.dialog = Some(Dialog::CompoundForm(Box::new(form)));
-                }
-            }
+            // The compound form (forms.rs).
+            Command::EditCompound(id) => self.edit_compound(id),
             Command::SaveCompound => self.save_compound(),
             Command::RequestDeleteCompound(id) => self.confirm_delete(id),
-            Command::DeleteCompound(id) => {
-                self.dialog = None;
-                if self.with_store_mut(|s| s.delete_compound(id)).is_some() {
-                    self.info("已删除小区及其验收记录。");
-                    if self.page.screen() == Screen::Compound(id) {
-                        self.show_screen(Screen::Register);
-                    } else {
-                        self.reload();
-                    }
-                }
-            }
+            Command::DeleteCompound(id) => self.delete_compound(id),
 
-            Command::NewInspection(subject) => {
-                let town = self.read_store(|s| s.town_of(subject)).flatten();
-                // The user's own unit takes part (settings), if no listed unit is it.
-                let parties = crate::model::inspection::with_own_unit(
-                    default_parties(subject, town.as_deref()),
-                    &self.settings.unit,
-                );
-                let mut draft = InspectionDraft::new(subject, today(), &parties);
-                // The user's own name, as the settings have it.
-                draft.inspectors = self.settings.user_name.trim().to_owned();
-                self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
-            }
+            // An inspection round (inspection.rs, forms.rs; photos on jobs).
+            Command::NewInspection(subject) => self.new_inspection(subject),
             Command::StartInspection => self.start_inspection(),
+            Command::NewReinspection(parent) => self.new_round(parent, RoundKind::Reinspection),
+            Command::NewCorrection(parent) => self.new_round(parent, RoundKind::Correction),
+            Command::SetResult {
+                inspection,
+                code,
+                result,
+            } => self.set_result(inspection, code, result),
+            Command::SetRemark {
+                inspection,
+                code,
+                before,
+                remark,
+            } => self.set_remark(inspection, code, &before, remark),
+            Command::SaveRectification { inspection, code } => {
+                self.save_rectification(inspection, code);
+            }
             Command::AddPhotos { inspection, code } => {
                 self.choose_path(PathPurpose::AddPhotos { inspection, code });
             }
@@ -80,10 +63,7 @@ impl App {
                 inspection,
                 code,
                 paths,
-            } => {
-                self.dialog = None;
-                self.start_photo_import(inspection, code, paths);
-            }
+            } => self.start_photo_import(inspection, code, paths),
             Command::StorePhotos {
                 inspection,
                 code,
@@ -92,125 +72,22 @@ impl App {
             } => self.store_photos(inspection, &code, &photos, failed),
             Command::ShowPhoto(id) => self.start_photo_view(id),
             Command::DeletePhoto(id) => self.write(|s| s.delete_photo(id)),
-            Command::NewReinspection(parent) => self.new_round(parent, RoundKind::Reinspection),
-            Command::NewCorrection(parent) => self.new_round(parent, RoundKind::Correction),
-            Command::SaveRectification { inspection, code } => {
-                let ready = match &mut self.page {
-                    Page::Inspection(view) if view.inspection.id == inspection => {
-                        view.rectification_to_save(&code)
-                    }
-                    _ => None,
-                };
-                if let Some(r) = ready
-                    && self
-                        .write_at(inspection, Spot::Rectification(code), |s| {
-                            s.save_rectification(&r)
-                        })
-                        .is_some()
-                {
-                    self.info("已保存整改要求。");
-                    self.reload();
-                }
-            }
-            Command::SetResult {
-                inspection,
-                code,
-                result,
-            } => {
-                if self
-                    .write_at(inspection, Spot::Item(code.clone()), |s| {
-                        s.record_result(inspection, &code, result)
-                    })
-                    .is_some()
-                {
-                    match &mut self.page {
-                        Page::Inspection(view) if view.inspection.id == inspection => {
-                            view.result_saved(&code, result);
-                        }
-                        _ => self.reload(),
-                    }
-                }
-            }
-            Command::SetRemark {
-                inspection,
-                code,
-                before,
-                remark,
-            } => {
-                if self
-                    .write_at(inspection, Spot::Item(code.clone()), |s| {
-                        s.change_remark(inspection, &code, &before, &remark)
-                    })
-                    .is_some()
-                {
-                    match &mut self.page {
-                        Page::Inspection(view) if view.inspection.id == inspection => {
-                            view.remark_saved(&code, &remark);
-                        }
-                        _ => self.reload(),
-                    }
-                }
-            }
             Command::Sign {
                 inspection,
                 position,
                 signer,
                 method,
-            } => {
-                let spot = Spot::Party(position);
-                let done = self.write_at(inspection, spot, |s| {
-                    s.sign(inspection, position, &signer, &method)
-                });
-                if done.is_some() {
-                    self.reload();
-                }
-            }
+            } => self.sign(inspection, position, &signer, &method),
             Command::Unsign {
                 inspection,
                 position,
-            } => {
-                let spot = Spot::Party(position);
-                if self
-                    .write_at(inspection, spot, |s| s.unsign(inspection, position))
-                    .is_some()
-                {
-                    self.reload();
-                }
-            }
-            Command::RequestSignOff(id) => {
-                let what = match &self.page {
-                    Page::Inspection(view) if view.inspection.id == id => format!(
-                        "“{}”{} 第 {} 轮的验收记录（{}）",
-                        view.subject_name,
-                        crate::model::date_text(view.inspection.inspected_on),
-                        view.inspection.round,
-                        view.verdict().label()
-                    ),
-                    _ => "这份验收记录".to_owned(),
-                };
-                self.dialog = Some(Dialog::ConfirmSignOff { id, what });
-            }
-            Command::SignOff(id) => {
-                self.dialog = None;
-                if let Some(seal) = self.write_at(id, Spot::Round, |s| s.sign_off(id)) {
-                    self.info(format!(
-                        "已完成签字并锁定。校验码：{}",
-                        crate::model::signoff::short_code(&seal)
-                    ));
-                    self.reload();
-                }
-            }
+            } => self.unsign(inspection, position),
+            Command::RequestSignOff(id) => self.request_sign_off(id),
+            Command::SignOff(id) => self.sign_off(id),
             Command::CheckCode => self.check_code(),
 
-            Command::StartSurvey(compound_id) => {
-                let surveyor = self.settings.user_name.trim().to_owned();
-                let started = self.with_store_mut(|s| {
-                    s.start_survey(compound_id, today(), &surveyor, SurveyCatalogue::current())
-                });
-                if let Some(survey) = started {
-                    self.show_screen(Screen::Survey(survey.id));
-                }
-            }
+            // Surveys (forms.rs), each field written as it is changed.
+            Command::StartSurvey(compound) => self.start_survey(compound),
             Command::SetSurveyField {
                 survey,
                 field,
@@ -244,59 +121,18 @@ impl App {
                 change,
             } => self.write(|s| s.change_facility(survey, &code, &change)),
 
+            // Files out (jobs.rs, file_choice.rs).
             Command::Export(document) => self.choose_path(PathPurpose::Export(document)),
-            Command::Rhythm(command) => self.rhythm(command),
-            Command::SaveSettings(settings) => self.save_settings(*settings),
-            Command::BackupNow => self.backup_now(),
-            Command::RequestRestore(path) => self.request_restore(path),
-            Command::Restore(path) => self.restore(&path),
-            Command::AcceptNewSender => self.accept_new_sender(),
-            Command::SaveTarget { target, version } => {
-                if self
-                    .with_store_mut(|s| s.save_target(&target, &version))
-                    .is_some()
-                {
-                    self.info(format!("目标任务已记为新版本“{version}”。"));
-                    self.reload();
-                    if let crate::ui::page::Page::Progress(view) = &mut self.page {
-                        view.target_form = Default::default();
-                    }
-                }
-            }
-            Command::ExportTo(document, path) => {
-                self.dialog = None;
-                self.start_export(document, path);
-            }
-            Command::CancelJob(id) => self.jobs.cancel(id),
+            Command::ExportTo(document, path) => self.start_export(document, path),
 
-            Command::ImportPackage(path) => self.start_package_import(path),
-            Command::PackageWritten {
-                manifest,
-                file_name,
-            } => self.package_written(&manifest, &file_name),
-            Command::SetIdentity { name, role } => self.set_identity(&name, role),
-            Command::ResolveConflicts(picks) => self.resolve_conflicts(&picks),
-            Command::ResolveDuplicate { id, merge } => self.resolve_duplicate(&id, merge),
+            // The office's ledger (programme.rs, rhythm.rs, spreadsheets.rs).
+            Command::Rhythm(command) => self.rhythm(command),
+            Command::SaveTarget { target, version } => self.save_target(&target, &version),
             Command::ReadRegister(path) => self.start_register_read(path),
             Command::ImportRegister => self.import_register(),
             Command::EditStep { compound, step } => self.edit_step(compound, step),
-            Command::NewFunding(whose) => {
-                let year = chrono::Datelike::year(&today());
-                let form = crate::ui::funding_form::FundingForm::new(whose, year);
-                self.dialog = Some(Dialog::Funding(Box::new(form)));
-            }
-            Command::SaveFunding => self.save_funding(),
-            Command::NewEvaluation(compound) => {
-                let form = crate::ui::step_form::EvaluationForm::new(compound, today());
-                self.dialog = Some(Dialog::Evaluation(Box::new(form)));
-            }
-            Command::SaveEvaluation => self.save_evaluation(),
-            Command::DeleteFunding(id) => self.write(|s| s.delete_funding(&id)),
             Command::SaveStep => self.save_step(),
-            Command::ClearStep { compound, step } => {
-                self.dialog = None;
-                self.write(|s| s.clear_step(compound, step));
-            }
+            Command::ClearStep { compound, step } => self.clear_step(compound, step),
             Command::AddEvidence { compound, step } => {
                 self.choose_path(PathPurpose::AddEvidence { compound, step });
             }
@@ -305,15 +141,31 @@ impl App {
                 step,
                 path,
             } => self.start_evidence_read(compound, step, path),
+            Command::NewFunding(whose) => self.new_funding(whose),
+            Command::SaveFunding => self.save_funding(),
+            Command::DeleteFunding(id) => self.write(|s| s.delete_funding(&id)),
+            Command::NewEvaluation(compound) => self.new_evaluation(compound),
+            Command::SaveEvaluation => self.save_evaluation(),
 
-            Command::SubmitPathPrompt => {
-                if let Some(Dialog::PathPrompt(prompt)) = &mut self.dialog {
-                    match prompt.command() {
-                        Ok(command) => self.commands.push(command),
-                        Err(problem) => prompt.problem = Some(problem),
-                    }
-                }
-            }
+            // Settings and backups (settings.rs).
+            Command::SaveSettings(settings) => self.save_settings(*settings),
+            Command::BackupNow => self.backup_now(),
+            Command::RequestRestore(path) => self.request_restore(path),
+            Command::Restore(path) => self.restore(&path),
+
+            // Field packages (packages.rs).
+            Command::ImportPackage(path) => self.start_package_import(path),
+            Command::AcceptNewSender => self.accept_new_sender(),
+            Command::PackageWritten {
+                manifest,
+                file_name,
+            } => self.package_written(&manifest, &file_name),
+            Command::SetIdentity { name, role } => self.set_identity(&name, role),
+            Command::ResolveConflicts(picks) => self.resolve_conflicts(&picks),
+            Command::ResolveDuplicate { id, merge } => self.resolve_duplicate(&id, merge),
+
+            // Dialogs and messages.
+            Command::SubmitPathPrompt => self.submit_path_prompt(),
             Command::CloseDialog => self.dialog = None,
             Command::DismissMessage => self.message = None,
         }

@@ -13,6 +13,21 @@ use crate::ui::compound_list::RegisterQuery;
 use crate::ui::no_database::NoDatabase;
 
 impl App {
+    pub(super) fn open_database_at(&mut self, path: &Path) {
+        self.dialog = None;
+        self.switch_database(path);
+    }
+
+    pub(super) fn create_database_at(&mut self, path: &Path) {
+        self.dialog = None;
+        self.create_database(path);
+    }
+
+    pub(super) fn create_sample_at(&mut self, path: &Path) {
+        self.dialog = None;
+        self.create_sample(path);
+    }
+
     /// Opens another database file. On failure the current one stays open.
     pub(super) fn switch_database(&mut self, path: &Path) {
         match Store::open_window(path) {
@@ -114,7 +129,7 @@ impl App {
 
     /// Creates a new database at `path` (and its folder: the user asked for this file), and
     /// opens it.
-    pub(super) fn create_database(&mut self, path: &Path) {
+    fn create_database(&mut self, path: &Path) {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && let Err(e) = std::fs::create_dir_all(dir)
         {
@@ -140,7 +155,7 @@ impl App {
         }
     }
 
-    pub(super) fn create_sample(&mut self, path: &Path) {
+    fn create_sample(&mut self, path: &Path) {
         if path.exists() {
             self.error(format!(
                 "“{}”已存在。示例数据只写入新文件，以免混入正式数据；请换一个文件名。",

@@ -94,6 +94,17 @@ impl App {
     }
 
     /// Asks where a file goes or comes from, then queues the command that uses it.
+    /// The path typed in the prompt, as the command it was asked for (or what is wrong with it,
+    /// said in the prompt).
+    pub(super) fn submit_path_prompt(&mut self) {
+        if let Some(Dialog::PathPrompt(prompt)) = &mut self.dialog {
+            match prompt.command() {
+                Ok(command) => self.commands.push(command),
+                Err(problem) => prompt.problem = Some(problem),
+            }
+        }
+    }
+
     pub(super) fn choose_path(&mut self, purpose: PathPurpose) {
         if self.jobs.has(JobKind::FileChoice) {
             self.info("文件对话框已打开：请先在对话框中选择或取消。");

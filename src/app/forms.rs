@@ -1,16 +1,51 @@
 //! The dialogs that ask before they write: the compound form, deleting a compound, starting an
-//! inspection round, and checking a printed code.
+//! inspection round or a survey, and checking a printed code.
 
 use super::App;
 use super::command_handling::today;
 use crate::command::Screen;
 use crate::model::{
-    CompoundId, InspectionDraft, InspectionId, RoundKind, Subject, seal::describe_code_check,
+    CompoundDraft, CompoundId, InspectionDraft, InspectionId, RoundKind, Subject, SurveyCatalogue,
+    seal::describe_code_check,
 };
 use crate::ui::Dialog;
+use crate::ui::compound_form::CompoundForm;
 use crate::ui::inspection_form::InspectionForm;
 
 impl App {
+    /// Opens the compound form on a compound as it is saved.
+    pub(super) fn edit_compound(&mut self, id: CompoundId) {
+        if let Some(compound) = self.read_store(|s| s.compound(id)) {
+            let mut form = CompoundForm::new(CompoundDraft::from_compound(&compound));
+            form.loaded = Some(compound);
+            self.dialog = Some(Dialog::CompoundForm(Box::new(form)));
+        }
+    }
+
+    /// Deletes a compound (asked first) with its records, and leaves its page.
+    pub(super) fn delete_compound(&mut self, id: CompoundId) {
+        self.dialog = None;
+        if self.with_store_mut(|s| s.delete_compound(id)).is_some() {
+            self.info("已删除小区及其验收记录。");
+            if self.page.screen() == Screen::Compound(id) {
+                self.show_screen(Screen::Register);
+            } else {
+                self.reload();
+            }
+        }
+    }
+
+    /// Starts the compound's next survey round, in the user's name, and shows it.
+    pub(super) fn start_survey(&mut self, compound: CompoundId) {
+        let surveyor = self.settings.user_name.trim().to_owned();
+        let started = self.with_store_mut(|s| {
+            s.start_survey(compound, today(), &surveyor, SurveyCatalogue::current())
+        });
+        if let Some(survey) = started {
+            self.show_screen(Screen::Survey(survey.id));
+        }
+    }
+
     /// Checks the compound form and saves it (with a cluster named in it).
     pub(super) fn save_compound(&mut self) {
         let Some(Dialog::CompoundForm(form)) = &mut self.dialog else {

@@ -95,6 +95,8 @@ struct Running {
 #[derive(Default)]
 pub(super) struct Jobs {
     running: Vec<Running>,
+    /// Finished jobs' effects, until `handle` applies their `Command::JobDone`.
+    done: Vec<(JobId, Effect)>,
 }
 
 impl Jobs {
@@ -191,23 +193,34 @@ impl App {
         self.read_store(Store::snapshot_reader)
     }
 
-    /// Picks up finished jobs (before the frame is drawn, so it shows their results).
+    /// Picks up finished jobs (before the frame is drawn, so it shows their results): each
+    /// comes back as `Command::JobDone`, which `handle` applies.
     pub(super) fn poll_jobs(&mut self) {
         let mut finished = Vec::new();
         self.jobs.running.retain_mut(|r| match r.job.finish() {
             Some(effect) => {
-                finished.push(effect);
+                finished.push((r.job.id(), effect));
                 false
             }
             None => true,
         });
-        for effect in finished {
+        for (id, effect) in finished {
+            self.jobs.done.push((id, effect));
+            self.handle(Command::JobDone(id));
+        }
+    }
+
+    /// What a finished job does to the app (its `on_done`), once.
+    pub(super) fn finish_job(&mut self, id: JobId) {
+        if let Some(i) = self.jobs.done.iter().position(|(done, _)| *done == id) {
+            let (_, effect) = self.jobs.done.swap_remove(i);
             effect(self);
         }
     }
 
     /// Writes `document` to `path` on the `export` thread.
     pub(super) fn start_export(&mut self, document: Document, path: PathBuf) {
+        self.dialog = None;
         if self.jobs.is_exporting() {
             self.error("上一份文件仍在导出，请稍候。");
             return;
@@ -251,6 +264,7 @@ impl App {
         code: String,
         paths: Vec<PathBuf>,
     ) {
+        self.dialog = None;
         if self.jobs.is_importing() {
             self.error("上一批照片仍在导入，请稍候。");
             return;

@@ -13,6 +13,36 @@ use crate::ui::Dialog;
 use crate::ui::step_form::StepForm;
 
 impl App {
+    /// Keeps the targets as a new version, named by the user.
+    pub(super) fn save_target(&mut self, target: &crate::model::progress::Target, version: &str) {
+        if self
+            .with_store_mut(|s| s.save_target(target, version))
+            .is_some()
+        {
+            self.info(format!("目标任务已记为新版本“{version}”。"));
+            self.reload();
+            if let crate::ui::page::Page::Progress(view) = &mut self.page {
+                view.target_form = Default::default();
+            }
+        }
+    }
+
+    pub(super) fn new_funding(&mut self, whose: crate::store::funding::Funded) {
+        let year = chrono::Datelike::year(&today());
+        let form = crate::ui::funding_form::FundingForm::new(whose, year);
+        self.dialog = Some(Dialog::Funding(Box::new(form)));
+    }
+
+    pub(super) fn new_evaluation(&mut self, compound: CompoundId) {
+        let form = crate::ui::step_form::EvaluationForm::new(compound, today());
+        self.dialog = Some(Dialog::Evaluation(Box::new(form)));
+    }
+
+    pub(super) fn clear_step(&mut self, compound: CompoundId, step: Step) {
+        self.dialog = None;
+        self.write(|s| s.clear_step(compound, step));
+    }
+
     pub(super) fn edit_step(&mut self, compound: CompoundId, step: Step) {
         if let Some(steps) = self.read_store(|s| s.steps_of(compound)) {
             let record = steps.iter().find(|r| r.step == step);

@@ -186,6 +186,9 @@ pub enum Command {
     ExportTo(Document, PathBuf),
     /// Stop a running job (a batch export, a photo import) after the step under way.
     CancelJob(crate::job::JobId),
+    /// A background job has finished: its result is applied (the one way a job changes the
+    /// app).
+    JobDone(crate::job::JobId),
 
     // --- field packages
     /// Import the package at a path (in the background).
@@ -346,6 +349,7 @@ impl Command {
             Self::StartClusterSurvey(_) => "开始片区调查",
             Self::Export(document) | Self::ExportTo(document, _) => document.label(),
             Self::CancelJob(_) => "取消",
+            Self::JobDone(_) => "完成后台任务",
             Self::ImportPackage(_) => "导入数据包",
             Self::PackageWritten { .. } => "记录已发送",
             Self::SetIdentity { .. } => "保存本机身份",
@@ -434,6 +438,7 @@ impl Command {
             | Self::SetFacility { .. }
             | Self::ImportPackage(_)
             | Self::PackageWritten { .. }
+            | Self::JobDone(_)
             | Self::SetIdentity { .. }
             | Self::ResolveConflicts(_)
             | Self::ResolveDuplicate { .. }
@@ -523,6 +528,7 @@ impl Command {
             | Self::SetFacility { .. }
             | Self::ExportTo(..)
             | Self::CancelJob(_)
+            | Self::JobDone(_)
             | Self::ImportPackage(_)
             | Self::PackageWritten { .. }
             | Self::SetIdentity { .. }
