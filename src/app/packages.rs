@@ -199,7 +199,7 @@ impl App {
     }
 
     /// Settles conflicts, one pick each; stops at the first refusal (said in the status bar).
-    pub(super) fn resolve_conflicts(&mut self, picks: &[(String, FieldPick)]) {
+    pub(super) fn resolve_conflicts(&mut self, picks: &[(crate::model::ConflictId, FieldPick)]) {
         let mut settled = 0;
         for (id, pick) in picks {
             if self
@@ -218,7 +218,7 @@ impl App {
         self.reload();
     }
 
-    pub(super) fn resolve_duplicate(&mut self, id: &str, merge: bool) {
+    pub(super) fn resolve_duplicate(&mut self, id: &crate::model::LookAlikeId, merge: bool) {
         if self
             .with_store_mut(|s| s.resolve_duplicate(id, merge))
             .is_some()

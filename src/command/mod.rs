@@ -204,10 +204,10 @@ pub enum Command {
         role: crate::model::sync::Role,
     },
     /// Settle conflicts: each field's id and the version kept.
-    ResolveConflicts(Vec<(String, crate::store::sync::FieldPick)>),
+    ResolveConflicts(Vec<(crate::model::ConflictId, crate::store::sync::FieldPick)>),
     /// Settle a look-alike compound: merge it into the one kept, or keep both.
     ResolveDuplicate {
-        id: String,
+        id: crate::model::LookAlikeId,
         merge: bool,
     },
 
@@ -246,7 +246,7 @@ pub enum Command {
     NewFunding(crate::store::funding::Funded),
     /// Check and save the funding form.
     SaveFunding,
-    DeleteFunding(String),
+    DeleteFunding(crate::model::FundingId),
 
     // --- the office's spreadsheets
     /// Read the spreadsheet at a path (in the background) and preview it.

@@ -13,16 +13,16 @@ pub enum RhythmCommand {
     AddReport(Box<DailyReport>),
     /// Close a report's coordination matters.
     Resolve {
-        id: String,
+        id: crate::model::DailyReportId,
         on: NaiveDate,
         resolution: String,
     },
-    DeleteReport(String),
+    DeleteReport(crate::model::DailyReportId),
     /// Record a weekly meeting with its decisions.
     AddMeeting(Box<Meeting>),
     /// Close (or reopen, `None`) a meeting's action item.
     CloseAction {
-        id: String,
+        id: crate::model::ActionItemId,
         on: Option<NaiveDate>,
     },
     /// Set the month's observation route.

@@ -3,6 +3,7 @@
 //! that can be checked from the entries are checked here: central money over 90% of its
 //! supporting project's total, and central money on works not tied to the compound.
 
+use crate::model::FundingId;
 use std::collections::BTreeMap;
 
 /// Where money comes from.
@@ -150,7 +151,7 @@ impl RedLine {
 /// One funding entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Funding {
-    pub id: String,
+    pub id: FundingId,
     pub year: i32,
     pub source: Source,
     /// The supporting project it pays for (配套项目).
@@ -293,7 +294,7 @@ mod tests {
 
     fn entry(source: Source, fen: i64, total: Option<i64>) -> Funding {
         Funding {
-            id: String::new(),
+            id: Default::default(),
             year: 2022,
             source,
             project: "雨污分流".to_owned(),

@@ -94,6 +94,80 @@ uuid_id!(
     /// A photo kept as evidence for an inspection item.
     PhotoId
 );
+/// An id kept as the text the file has. The office's records (funding, reports, meetings and
+/// their decisions, routes, scores) and the sync core's (conflicts, look-alikes) are ids the
+/// app makes as UUIDv7 too, but are read as whatever text is there: a file whose rows were
+/// written by another tool still opens.
+macro_rules! text_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A fresh, time-ordered id.
+            pub fn new() -> Self {
+                Self(uuid::Uuid::now_v7().to_string())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self(s.trim().to_owned()))
+            }
+        }
+    };
+}
+
+text_id!(
+    /// One funding entry of a compound or a cluster (资金).
+    FundingId
+);
+text_id!(
+    /// One unit's report of one day (日报).
+    DailyReportId
+);
+text_id!(
+    /// A weekly meeting (周例会).
+    MeetingId
+);
+text_id!(
+    /// A decision of a weekly meeting (决定事项).
+    ActionItemId
+);
+text_id!(
+    /// A stop on a month's observation route (观摩点).
+    ObservationStopId
+);
+text_id!(
+    /// One unit's score in one quarter (季度考评).
+    QuarterScoreId
+);
+text_id!(
+    /// A field changed on two machines, kept for a user to pick (冲突).
+    ConflictId
+);
+text_id!(
+    /// Two compounds or clusters that look like one, offered for merging (疑似重复).
+    LookAlikeId
+);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly

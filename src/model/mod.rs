@@ -44,8 +44,9 @@ pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding,
 pub use handover::{Stage, handover_conditions, handover_status, stage_of};
 pub use header::SubjectHeader;
 pub use ids::{
-    ClusterId, ClusterSurveyId, CompoundId, InspectionId, PhotoId, RectificationId, SurveyId,
-    TownId,
+    ActionItemId, ClusterId, ClusterSurveyId, CompoundId, ConflictId, DailyReportId, FundingId,
+    InspectionId, LookAlikeId, MeetingId, ObservationStopId, PhotoId, QuarterScoreId,
+    RectificationId, SurveyId, TownId,
 };
 pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult, RoundKind, Subject};
 pub use member::{MemberAcceptance, MemberStatus};

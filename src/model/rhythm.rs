@@ -3,6 +3,7 @@
 //! its action items, the month's observation route, and the quarter's scoring with its ranking.
 //! Pure: the records come in as values.
 
+use crate::model::{ActionItemId, DailyReportId, MeetingId, ObservationStopId, QuarterScoreId};
 use chrono::{Datelike, NaiveDate};
 
 use super::ids::CompoundId;
@@ -47,7 +48,7 @@ impl UnitKind {
 /// One unit's report of one day.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DailyReport {
-    pub id: String,
+    pub id: DailyReportId,
     pub date: NaiveDate,
     pub unit: String,
     pub kind: Option<UnitKind>,
@@ -202,8 +203,8 @@ impl Bulletin {
 /// A decision of a weekly meeting, to be done by its owner by a day.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionItem {
-    pub id: String,
-    pub meeting_id: String,
+    pub id: ActionItemId,
+    pub meeting_id: MeetingId,
     pub text: String,
     pub owner: String,
     pub due_on: NaiveDate,
@@ -223,7 +224,7 @@ impl ActionItem {
 /// A weekly meeting (周例会).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Meeting {
-    pub id: String,
+    pub id: MeetingId,
     pub held_on: NaiveDate,
     /// The units present.
     pub units: Vec<String>,
@@ -260,7 +261,7 @@ impl Candidate {
 /// One stop on a month's observation route.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObservationStop {
-    pub id: String,
+    pub id: ObservationStopId,
     pub month: Month,
     pub position: u32,
     pub compound: CompoundId,
@@ -386,7 +387,7 @@ pub const PROGRESS_MAX: u8 = 100;
 /// One unit's score in one quarter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QuarterScore {
-    pub id: String,
+    pub id: QuarterScoreId,
     pub unit: String,
     pub kind: Option<UnitKind>,
     pub duties: Option<u8>,
@@ -516,7 +517,7 @@ mod tests {
 
     fn report(d: u32, unit: &str, matters: &str, resolved: Option<u32>) -> DailyReport {
         DailyReport {
-            id: format!("{unit}{d}"),
+            id: Default::default(),
             date: day(d),
             unit: unit.to_owned(),
             kind: Some(UnitKind::Contractor),

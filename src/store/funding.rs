@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{Store, StoreError, now};
 use crate::model::funding::{Funding, FundingFlag, RedLine, Source, Works, flags};
-use crate::model::{ClusterId, CompoundId};
+use crate::model::{ClusterId, CompoundId, FundingId};
 
 /// Whose money an entry is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,7 +86,7 @@ impl Store {
                                   updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
             rusqlite::params![
-                uuid::Uuid::now_v7().to_string(),
+                FundingId::new(),
                 compound,
                 cluster,
                 f.year,
@@ -104,7 +104,7 @@ impl Store {
         tx.commit()
     }
 
-    pub fn delete_funding(&mut self, id: &str) -> Result<(), StoreError> {
+    pub fn delete_funding(&mut self, id: &FundingId) -> Result<(), StoreError> {
         let tx = self.begin()?;
         tx.execute("DELETE FROM funding WHERE id = ?1", [id])?;
         tx.commit()

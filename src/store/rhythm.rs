@@ -7,11 +7,13 @@ use rusqlite::OptionalExtension;
 
 use super::sql_types::parse_date;
 use super::{Store, StoreError, now};
-use crate::model::CompoundId;
 use crate::model::policy_rule::{PolicyRule, PolicyRules, check_value};
 use crate::model::rhythm::{
     ActionItem, Candidate, DailyReport, Meeting, Month, ObservationStop, Quarter, QuarterScore,
     UnitEvidence, UnitKind, report_problem,
+};
+use crate::model::{
+    ActionItemId, CompoundId, DailyReportId, MeetingId, ObservationStopId, QuarterScoreId,
 };
 
 /// Rows of the sample are left out once the file has real compounds.
@@ -60,7 +62,7 @@ impl Store {
     }
 
     /// Records a unit's report of a day.
-    pub fn add_daily_report(&mut self, r: &DailyReport) -> Result<String, StoreError> {
+    pub fn add_daily_report(&mut self, r: &DailyReport) -> Result<DailyReportId, StoreError> {
         if let Some(problem) = report_problem(r, super::today()) {
             return Err(invalid(problem));
         }
@@ -69,7 +71,7 @@ impl Store {
             (None, "") => None,
             (None, name) => Some(self.compound_named(name)?),
         };
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = DailyReportId::new();
         let now = now();
         let tx = self.begin()?;
         tx.execute(
@@ -113,7 +115,7 @@ impl Store {
     /// Closes a report's coordination matters on `on`, saying how.
     pub fn resolve_matters(
         &mut self,
-        id: &str,
+        id: &DailyReportId,
         on: NaiveDate,
         resolution: &str,
     ) -> Result<(), StoreError> {
@@ -128,7 +130,7 @@ impl Store {
         let Some(reported) = reported else {
             return Err(StoreError::NotFound {
                 what: "日报",
-                id: id.to_owned(),
+                id: id.to_string(),
             });
         };
         if on < parse_date(&reported)? {
@@ -148,7 +150,7 @@ impl Store {
         tx.commit()
     }
 
-    pub fn delete_daily_report(&mut self, id: &str) -> Result<(), StoreError> {
+    pub fn delete_daily_report(&mut self, id: &DailyReportId) -> Result<(), StoreError> {
         let tx = self.begin()?;
         tx.execute("DELETE FROM daily_report WHERE id = ?1", [id])?;
         tx.commit()
@@ -174,7 +176,7 @@ impl Store {
             });
         }
         // Every decision in one read, each to its meeting.
-        let mut actions: std::collections::HashMap<String, Vec<ActionItem>> = Default::default();
+        let mut actions: std::collections::HashMap<MeetingId, Vec<ActionItem>> = Default::default();
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, meeting_id, text, owner, due_on, closed_on FROM action_item
              ORDER BY due_on, created_at",
@@ -201,7 +203,7 @@ impl Store {
     }
 
     /// Records a meeting with its decisions, in one transaction; returns its id.
-    pub fn add_meeting(&mut self, m: &Meeting) -> Result<String, StoreError> {
+    pub fn add_meeting(&mut self, m: &Meeting) -> Result<MeetingId, StoreError> {
         if m.held_on > super::today() {
             return Err(invalid(format!(
                 "会议日期 {} 晚于今天，请核对。",
@@ -233,7 +235,7 @@ impl Store {
                 )));
             }
         }
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = MeetingId::new();
         let now = now();
         let units: Vec<&str> = m
             .units
@@ -259,7 +261,7 @@ impl Store {
                                           updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
                 rusqlite::params![
-                    uuid::Uuid::now_v7().to_string(),
+                    ActionItemId::new(),
                     id,
                     a.text.trim(),
                     a.owner.trim(),
@@ -273,7 +275,11 @@ impl Store {
     }
 
     /// Closes an action item on `on` (or opens it again with `None`).
-    pub fn close_action(&mut self, id: &str, on: Option<NaiveDate>) -> Result<(), StoreError> {
+    pub fn close_action(
+        &mut self,
+        id: &ActionItemId,
+        on: Option<NaiveDate>,
+    ) -> Result<(), StoreError> {
         let tx = self.begin()?;
         tx.execute(
             "UPDATE action_item SET closed_on = ?2, updated_at = ?3 WHERE id = ?1",
@@ -370,7 +376,7 @@ impl Store {
         let now = now();
         let tx = self.begin()?;
         let keep: Vec<String> = stops.iter().map(|(c, _)| c.to_string()).collect();
-        let existing: Vec<(String, String)> = tx
+        let existing: Vec<(ObservationStopId, String)> = tx
             .prepare("SELECT id, compound_id FROM observation_stop WHERE month = ?1")?
             .query_map([month.code()], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
@@ -383,7 +389,7 @@ impl Store {
             let id = existing
                 .iter()
                 .find(|(_, c)| *c == compound.to_string())
-                .map_or_else(|| uuid::Uuid::now_v7().to_string(), |(id, _)| id.clone());
+                .map_or_else(ObservationStopId::new, |(id, _)| id.clone());
             tx.execute(
                 "INSERT INTO observation_stop (id, month, position, compound_id, reason,
                                                created_at, updated_at)
@@ -447,7 +453,7 @@ impl Store {
                  progress = excluded.progress, note = excluded.note,
                  updated_at = excluded.updated_at",
             rusqlite::params![
-                uuid::Uuid::now_v7().to_string(),
+                QuarterScoreId::new(),
                 q.year,
                 q.quarter,
                 s.unit.trim(),

@@ -88,7 +88,7 @@ pub(super) fn write(
     }
     for (evaluated_on, score) in [(day(2024, 6, 30), 86), (day(2024, 12, 30), 91)] {
         let evaluation = crate::model::programme::ServiceEvaluation {
-            id: String::new(),
+            id: Default::default(),
             evaluated_on,
             unit: "示例·县住建局物业科".to_owned(),
             score,
@@ -105,7 +105,7 @@ pub(super) fn write(
     }
 
     let entry = |year, source, project: &str, fen, total| Funding {
-        id: String::new(),
+        id: Default::default(),
         year,
         source,
         project: project.to_owned(),

@@ -93,7 +93,7 @@ pub(super) fn write(
         )?;
     }
     let meeting = Meeting {
-        id: String::new(),
+        id: Default::default(),
         held_on: day(3),
         units: [town, contractor, power, "示例·县住房和城乡建设局"]
             .map(str::to_owned)
@@ -101,16 +101,16 @@ pub(super) fn write(
         progress: "一标段雨污分流完成约四成；永宁路小区已交付，进入长效管理。县住建局通报本周进度，传达市里关于雨季施工安全的要求。".to_owned(),
         actions: vec![
             ActionItem {
-                id: String::new(),
-                meeting_id: String::new(),
+                id: Default::default(),
+                meeting_id: Default::default(),
                 text: "3 号楼北侧电杆迁移".to_owned(),
                 owner: power.to_owned(),
                 due_on: day(1),
                 closed_on: None,
             },
             ActionItem {
-                id: String::new(),
-                meeting_id: String::new(),
+                id: Default::default(),
+                meeting_id: Default::default(),
                 text: "补齐施工围挡和工程信息公示牌".to_owned(),
                 owner: contractor.to_owned(),
                 due_on: day(2),
@@ -119,7 +119,7 @@ pub(super) fn write(
         ],
     };
     let meeting_id = store.add_meeting(&meeting)?;
-    let board: Option<String> = store
+    let board: Option<crate::model::ActionItemId> = store
         .meetings()?
         .into_iter()
         .find(|m| m.id == meeting_id)
@@ -137,7 +137,7 @@ pub(super) fn write(
     )?;
     let quarter = Quarter::of(today);
     let score = |unit: &str, kind, parts: [Option<u8>; 4], note: &str| QuarterScore {
-        id: String::new(),
+        id: Default::default(),
         unit: unit.to_owned(),
         kind: Some(kind),
         duties: parts[0],

@@ -6,8 +6,10 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use super::StoreError;
 
 use crate::model::{
-    Choice, ClusterId, ClusterSurveyId, CompoundId, Condition, InspectionId, ItemResult,
-    ManagementMode, PhotoId, RectificationId, StructuralSafety, SurveyId, TownId,
+    ActionItemId, Choice, ClusterId, ClusterSurveyId, CompoundId, Condition, ConflictId,
+    DailyReportId, FundingId, InspectionId, ItemResult, LookAlikeId, ManagementMode, MeetingId,
+    ObservationStopId, PhotoId, QuarterScoreId, RectificationId, StructuralSafety, SurveyId,
+    TownId,
 };
 
 /// A date column (YYYY-MM-DD); another shape means the file was changed by hand.
@@ -44,6 +46,35 @@ sql_id!(
     ClusterSurveyId,
     RectificationId,
     PhotoId
+);
+
+/// The ids kept as the file's text.
+macro_rules! sql_text_id {
+    ($($name:ident),*) => {$(
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let text = value.as_str()?;
+                Ok(text.parse().unwrap_or_else(|never| match never {}))
+            }
+        }
+    )*};
+}
+
+sql_text_id!(
+    FundingId,
+    DailyReportId,
+    MeetingId,
+    ActionItemId,
+    ObservationStopId,
+    QuarterScoreId,
+    ConflictId,
+    LookAlikeId
 );
 
 impl ToSql for ItemResult {

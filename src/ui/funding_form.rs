@@ -54,7 +54,7 @@ impl FundingForm {
             t => Some(parse_yuan(t)?),
         };
         Ok(Funding {
-            id: String::new(),
+            id: Default::default(),
             year,
             source: self.source,
             project: self.project.trim().to_owned(),

@@ -238,7 +238,8 @@ fn converge(seed: u64) -> (usize, usize) {
 
     // Settle: everything to the office, picks made there, everything back, until quiet.
     // Every conflict a machine settles itself is one a user picked here.
-    let mut picks: Vec<std::collections::HashSet<String>> = vec![Default::default(); 4];
+    let mut picks: Vec<std::collections::HashSet<yanshou::model::ConflictId>> =
+        vec![Default::default(); 4];
     for round in 0..6 {
         for laptop in &mut laptops {
             office.receive(&laptop.send(Some(&office))).unwrap();
@@ -291,7 +292,7 @@ fn converge(seed: u64) -> (usize, usize) {
                     // Settled by a user here, by a user's pick that travelled, or by a
                     // signature: never by an import on its own.
                     let ok = if by == machine.name {
-                        picked.contains(&id)
+                        picked.iter().any(|p| p.as_str() == id)
                     } else {
                         by.contains("对方的选择")
                             || by.starts_with("签字记录为准")

@@ -13,7 +13,7 @@ use yanshou::store::funding::Funded;
 
 fn entry(year: i32, source: Source, fen: i64) -> Funding {
     Funding {
-        id: String::new(),
+        id: Default::default(),
         year,
         source,
         project: "雨污分流".to_owned(),

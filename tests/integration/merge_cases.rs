@@ -73,7 +73,7 @@ fn act(laptop: &mut Machine, act: Act, compound: CompoundId, round: InspectionId
         }
         Act::Funding => {
             let entry = Funding {
-                id: String::new(),
+                id: Default::default(),
                 year: 2025,
                 source: Source::County,
                 project: format!("{who}登记的项目"),

@@ -199,15 +199,15 @@ fn bad_reports_are_refused_and_change_nothing() {
 fn a_meeting_keeps_its_decisions_open_until_they_are_done() {
     let mut store = Store::open_in_memory().unwrap();
     let action = |text: &str, due: u32| ActionItem {
-        id: String::new(),
-        meeting_id: String::new(),
+        id: Default::default(),
+        meeting_id: Default::default(),
         text: text.to_owned(),
         owner: "供电公司".to_owned(),
         due_on: day(due),
         closed_on: None,
     };
     let meeting = Meeting {
-        id: String::new(),
+        id: Default::default(),
         held_on: day(16),
         units: vec!["城关镇".to_owned(), "供电公司".to_owned()],
         progress: "管网完成四成".to_owned(),

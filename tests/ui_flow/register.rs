@@ -536,7 +536,7 @@ fn the_register_flags_and_filters_compounds_whose_funding_breaks_the_rules() {
         .add_funding(
             Funded::Compound(flagged.id),
             &Funding {
-                id: String::new(),
+                id: Default::default(),
                 year: 2022,
                 source: Source::Central,
                 project: "雨污分流".to_owned(),

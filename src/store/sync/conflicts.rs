@@ -10,15 +10,15 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use super::capture::append;
 use super::rows::{Table, TheirSide, key_from_text, value_text};
 use super::tables::Belongs;
-use crate::model::CompoundId;
 use crate::model::merge_policy::Conflicted;
 use crate::model::sync::EntryKind;
+use crate::model::{CompoundId, ConflictId};
 use crate::store::{Store, StoreError, now};
 
 /// One field changed on two machines since they last agreed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConflictField {
-    pub id: String,
+    pub id: ConflictId,
     /// The column, or `*` for a record deleted on one machine and changed on the other
     /// (`Conflicted` reads it).
     pub column: String,
@@ -151,7 +151,7 @@ impl Store {
     }
 
     /// Settles a conflict with the user's pick; the pick travels as a resolution.
-    pub fn resolve_conflict(&mut self, id: &str, pick: FieldPick) -> Result<(), StoreError> {
+    pub fn resolve_conflict(&mut self, id: &ConflictId, pick: FieldPick) -> Result<(), StoreError> {
         let (table_name, row_key, column, ours, theirs, only_ours, theirs_values): (
             String,
             String,
@@ -181,7 +181,7 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
                 what: "冲突",
-                id: id.to_owned(),
+                id: id.to_string(),
             })?;
         let origin = self.origin()?.clone();
         let table = Table::read(&self.conn, &table_name)?;
@@ -287,7 +287,7 @@ impl Store {
 /// open on it (two conflicting picks on one record would contradict each other).
 fn settle(
     tx: &Connection,
-    id: &str,
+    id: &ConflictId,
     pick: FieldPick,
     who: &str,
     table_name: &str,
@@ -520,7 +520,7 @@ fn scratch_change(
 
 /// An unsettled conflict in a row of an inspection round.
 pub(super) struct RoundConflict {
-    pub id: String,
+    pub id: ConflictId,
     pub column: String,
     /// The value the other machine had.
     pub theirs: Value,
@@ -534,7 +534,7 @@ pub(super) fn conflicts_in_round(
     conn: &Connection,
     inspection: &str,
 ) -> Result<Vec<RoundConflict>, StoreError> {
-    let open: Vec<(String, String, String, String, Value)> = conn
+    let open: Vec<(ConflictId, String, String, String, Value)> = conn
         .prepare(&format!(
             "SELECT id, table_name, row_key, column_name, theirs FROM conflict
                  WHERE resolved_at IS NULL AND table_name IN ('inspection', '{}')",

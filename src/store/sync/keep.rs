@@ -153,7 +153,7 @@ impl Applier<'_> {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14,
                              'theirs', ?15)",
                     rusqlite::params![
-                        uuid::Uuid::now_v7().to_string(),
+                        crate::model::ConflictId::new(),
                         table.name,
                         row_key,
                         compound,
@@ -253,7 +253,7 @@ impl Applier<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, '*', ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?12,
                      'theirs', ?13)",
             rusqlite::params![
-                uuid::Uuid::now_v7().to_string(),
+                crate::model::ConflictId::new(),
                 table.name,
                 key_text(key),
                 compound,
@@ -384,7 +384,7 @@ impl Applier<'_> {
                          package_id, detected_at, only_ours)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                     rusqlite::params![
-                        uuid::Uuid::now_v7().to_string(),
+                        crate::model::ConflictId::new(),
                         table.name,
                         row_key,
                         compound,
@@ -588,7 +588,7 @@ impl Applier<'_> {
             "INSERT INTO duplicate (id, kept, other, package_id, detected_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             (
-                uuid::Uuid::now_v7().to_string(),
+                crate::model::LookAlikeId::new(),
                 kept,
                 other,
                 self.from.package_id,

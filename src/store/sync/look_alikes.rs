@@ -4,6 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::model::LookAlikeId;
 use crate::store::{Store, StoreError, now};
 
 /// What a look-alike pair is.
@@ -28,7 +29,7 @@ impl LookAlike {
 /// Two compounds, or two clusters, that look like one, offered for merging.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DuplicateOffer {
-    pub id: String,
+    pub id: LookAlikeId,
     pub kind: LookAlike,
     /// The id of the one here first, and of the one that arrived.
     pub kept: String,
@@ -84,14 +85,14 @@ impl Store {
 
     /// Settles a look-alike: `merge` moves everything of the other one to the kept one and
     /// deletes it (a change that travels); otherwise both stay.
-    pub fn resolve_duplicate(&mut self, id: &str, merge: bool) -> Result<(), StoreError> {
+    pub fn resolve_duplicate(&mut self, id: &LookAlikeId, merge: bool) -> Result<(), StoreError> {
         let offer = self
             .duplicates()?
             .into_iter()
-            .find(|d| d.id == id)
+            .find(|d| d.id == *id)
             .ok_or_else(|| StoreError::NotFound {
                 what: "疑似重复的小区或片区",
-                id: id.to_owned(),
+                id: id.to_string(),
             })?;
         let name = self.origin()?.name.clone();
         let tx = self.begin()?;

@@ -45,8 +45,8 @@ impl MeetingForm {
                 continue;
             }
             actions.push(ActionItem {
-                id: String::new(),
-                meeting_id: String::new(),
+                id: Default::default(),
+                meeting_id: Default::default(),
                 text: a.text.trim().to_owned(),
                 owner: a.owner.trim().to_owned(),
                 due_on: parse_day(&a.due, &format!("第 {} 项的完成期限", i + 1))?,
@@ -54,7 +54,7 @@ impl MeetingForm {
             });
         }
         Ok(Meeting {
-            id: String::new(),
+            id: Default::default(),
             held_on,
             units: self
                 .units

@@ -75,7 +75,7 @@ pub struct RhythmView {
     // Forms.
     pub report: ReportForm,
     /// The resolution typed beside each open matter (report id → text).
-    pub resolutions: std::collections::HashMap<String, String>,
+    pub resolutions: std::collections::HashMap<crate::model::DailyReportId, String>,
     pub meeting: MeetingForm,
     pub score: ScoreForm,
     pub rule_texts: Vec<String>,

@@ -37,7 +37,7 @@ impl ScoreForm {
             }
         };
         Ok(QuarterScore {
-            id: String::new(),
+            id: Default::default(),
             unit: self.unit.trim().to_owned(),
             kind: self.kind,
             duties: points(&self.duties, "履行职责")?,
