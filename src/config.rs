@@ -212,7 +212,7 @@ mod tests {
             backup_dir: "备份".to_owned(),
             ..Settings::default()
         };
-        assert!(s.problem().unwrap().contains("完整路径"));
+        assert!(s.problem().unwrap().message().contains("完整路径"));
         let s = Settings {
             user_name: "王海燕".to_owned(),
             unit: "城关镇".to_owned(),

@@ -56,10 +56,10 @@ pub fn round_verdict(items: &[InspectionItem], members: Option<&[MemberAcceptanc
 pub fn cluster_sign_off_blocker(
     items: &[InspectionItem],
     members: &[MemberAcceptance],
-) -> Option<String> {
+) -> Option<super::Refusal> {
     let pending = members_pending(members);
     (verdict_of(items) == Verdict::Passed && !pending.is_empty())
-        .then(|| format!("片区验收不能判定合格：{}", pending.join("、")))
+        .then(|| super::Refusal::new(format!("片区验收不能判定合格：{}", pending.join("、"))))
 }
 
 /// What changed among a cluster's members since a sealed snapshot, one line each: compounds

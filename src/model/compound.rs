@@ -135,7 +135,7 @@ impl CompoundDraft {
         if let Err(e) = validate::short_text("片区名称", &self.new_cluster) {
             errors.push(FieldError {
                 field: CompoundField::Cluster,
-                message: e.0,
+                message: e.into(),
             });
         }
         let compound = Compound {
@@ -236,11 +236,11 @@ impl Compound {
     /// a name, a year built between 1900 and this year, counts within reason.
     pub fn check(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut keep = |field, result: Result<(), validate::Invalid>| {
+        let mut keep = |field, result: Result<(), validate::Refusal>| {
             if let Err(e) = result {
                 errors.push(FieldError {
                     field,
-                    message: e.0,
+                    message: e.into(),
                 });
             }
         };

@@ -183,7 +183,7 @@ pub fn yuan_text(fen: i64) -> String {
 
 /// An amount typed in 元 ("12.5", "1,200", "３００万"? no: digits, commas and up to two
 /// decimals) as fen, without floating point.
-pub fn parse_yuan(text: &str) -> Result<i64, String> {
+fn yuan_words(text: &str) -> Result<i64, String> {
     let t: String = super::register_import::normalize(text)
         .trim_end_matches('元')
         .replace([',', '，', ' '], "");
@@ -203,6 +203,11 @@ pub fn parse_yuan(text: &str) -> Result<i64, String> {
         .checked_mul(100)
         .and_then(|w| w.checked_add(frac))
         .ok_or_else(|| format!("金额“{text}”过大"))
+}
+
+/// The amount in fen, or why it is refused.
+pub fn parse_yuan(text: &str) -> Result<i64, super::Refusal> {
+    yuan_words(text).map_err(super::Refusal::new)
 }
 
 /// A rule of 五、（一） that an entry breaks, with the figures.

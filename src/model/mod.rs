@@ -22,6 +22,7 @@ pub mod policy_rule;
 pub mod programme;
 pub mod progress;
 pub mod rectification;
+pub mod refusal;
 pub mod register_import;
 pub mod rhythm;
 pub mod seal;
@@ -52,6 +53,7 @@ pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult, Ro
 pub use member::{MemberAcceptance, MemberStatus};
 pub use photo::PreparedPhoto;
 pub use rectification::{InspectionChain, Rectification, RectificationStatus};
+pub use refusal::Refusal;
 pub use seal::SealCheck;
 pub use signoff::{SignMethod, Signature, Stroke};
 pub use survey::{

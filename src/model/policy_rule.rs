@@ -3,6 +3,8 @@
 //! Each rule has a default (the reading this program started with) that the office may change
 //! on the 设置 › 本地规则 page; the file keeps only the changed values.
 
+use super::Refusal;
+
 /// A rule the policy's text does not fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PolicyRule {
@@ -96,15 +98,20 @@ impl Share {
         )
     }
 
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let bad = || format!("“{}”不是一个比例，请写成 2/3 这样的分数。", text.trim());
+    pub fn parse(text: &str) -> Result<Self, Refusal> {
+        let bad = || {
+            Refusal::new(format!(
+                "“{}”不是一个比例，请写成 2/3 这样的分数。",
+                text.trim()
+            ))
+        };
         let (a, b) = text.trim().split_once(['/', '／']).ok_or_else(bad)?;
         let numerator: u32 = a.trim().parse().map_err(|_| bad())?;
         let denominator: u32 = b.trim().parse().map_err(|_| bad())?;
         if numerator == 0 || denominator == 0 || numerator > denominator || denominator > 100 {
-            return Err(format!(
+            return Err(Refusal::new(format!(
                 "比例 {numerator}/{denominator} 不合理：应大于 0、不超过 1，分母不超过 100。"
-            ));
+            )));
         }
         Ok(Self {
             numerator,
@@ -158,15 +165,18 @@ impl Default for PolicyRules {
     }
 }
 
-/// Checks a rule's new value; the refusal says why.
-pub fn check_value(rule: PolicyRule, text: &str) -> Result<String, String> {
+/// Checks a rule's new value: the value as it is kept, or why it is refused.
+pub fn check_value(rule: PolicyRule, text: &str) -> Result<String, Refusal> {
     match rule {
         PolicyRule::Willingness => {
             Share::parse(text).map(|s| format!("{}/{}", s.numerator, s.denominator))
         }
         PolicyRule::PraiseAt | PolicyRule::CriticiseBelow => match text.trim().parse::<u32>() {
             Ok(v) if v <= 100 => Ok(v.to_string()),
-            _ => Err(format!("“{}”不是 0–100 的整数。", text.trim())),
+            _ => Err(Refusal::new(format!(
+                "“{}”不是 0–100 的整数。",
+                text.trim()
+            ))),
         },
     }
 }
@@ -238,7 +248,7 @@ mod tests {
         assert_eq!(rules.quarter.criticise_below, 60);
         assert_eq!(
             check_value(PolicyRule::PraiseAt, "101"),
-            Err("“101”不是 0–100 的整数。".to_owned())
+            Err(crate::model::Refusal::new("“101”不是 0–100 的整数。"))
         );
     }
 }

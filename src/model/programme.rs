@@ -252,7 +252,7 @@ pub struct ServiceEvaluation {
 /// and never in the future. `recorded` are the compound's other steps; `accepted_on` the date
 /// its acceptance came out 合格 (steps after 工程验收 are not dated before it, steps before it
 /// not after it).
-pub fn date_problem(
+fn date_words(
     step: Step,
     done_on: NaiveDate,
     recorded: &[StepRecord],
@@ -315,6 +315,17 @@ pub fn date_problem(
         }
     }
     None
+}
+
+/// Why a step cannot be recorded on that date, if it cannot.
+pub fn date_problem(
+    step: Step,
+    done_on: NaiveDate,
+    recorded: &[StepRecord],
+    accepted_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<super::Refusal> {
+    date_words(step, done_on, recorded, accepted_on, today).map(super::Refusal::new)
 }
 
 /// How far a phase has come for a compound.
@@ -424,11 +435,11 @@ mod tests {
         let today = day(12, 31);
         assert!(date_problem(Step::Resolve, day(4, 1), &recorded, None, today).is_none());
         let early = date_problem(Step::Resolve, day(2, 1), &recorded, None, today).unwrap();
-        assert!(early.contains("一征：征求居民意见"), "{early}");
+        assert!(early.message().contains("一征：征求居民意见"), "{early}");
         let late = date_problem(Step::Resolve, day(6, 1), &recorded, None, today).unwrap();
-        assert!(late.contains("县政府研究通过"), "{late}");
+        assert!(late.message().contains("县政府研究通过"), "{late}");
         let audit = date_problem(Step::Audit, day(6, 1), &recorded, Some(day(7, 1)), today);
-        assert!(audit.unwrap().contains("工程验收合格"));
+        assert!(audit.unwrap().message().contains("工程验收合格"));
         assert!(
             date_problem(
                 Step::Consult,
@@ -438,6 +449,7 @@ mod tests {
                 today
             )
             .unwrap()
+            .message()
             .contains("晚于今天")
         );
     }

@@ -207,7 +207,7 @@ fn clusters_accepted(items: &[CompoundProgress]) -> Vec<(String, NaiveDate)> {
 }
 
 /// What is wrong with a new version of a target, if anything.
-pub fn target_problem(t: &Target, version: &str) -> Option<String> {
+fn target_words(t: &Target, version: &str) -> Option<String> {
     if version.trim().is_empty() {
         return Some("请填写版本名称，如“2024 年度计划”。".to_owned());
     }
@@ -230,6 +230,11 @@ pub fn target_problem(t: &Target, version: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// Why a new version of a target is refused, if it is.
+pub fn target_problem(t: &Target, version: &str) -> Option<super::Refusal> {
+    target_words(t, version).map(super::Refusal::new)
 }
 
 /// The county's targets as 宁政办〔2021〕17号 二、（二） sets them.

@@ -88,7 +88,7 @@ impl DailyReport {
 pub const FIRST_YEAR: i32 = 2000;
 
 /// What is wrong with a report before it is saved, if anything.
-pub fn report_problem(r: &DailyReport, today: NaiveDate) -> Option<String> {
+fn report_words(r: &DailyReport, today: NaiveDate) -> Option<String> {
     if r.unit.trim().is_empty() {
         return Some("请填写报送单位。".to_owned());
     }
@@ -111,6 +111,11 @@ pub fn report_problem(r: &DailyReport, today: NaiveDate) -> Option<String> {
         return Some("工作开展情况、好的做法、需协调事项至少填写一项。".to_owned());
     }
     None
+}
+
+/// Why a report is refused, if it is.
+pub fn report_problem(r: &DailyReport, today: NaiveDate) -> Option<super::Refusal> {
+    report_words(r, today).map(super::Refusal::new)
 }
 
 /// The office's bulletin of one day (日通报).
@@ -409,7 +414,7 @@ impl QuarterScore {
     }
 
     /// What is wrong with it before it is saved, if anything.
-    pub fn problem(&self) -> Option<String> {
+    fn problem_words(&self) -> Option<String> {
         if self.unit.trim().is_empty() {
             return Some("请填写被考评单位。".to_owned());
         }
@@ -428,6 +433,11 @@ impl QuarterScore {
                 over(self.progress, PROGRESS_MAX, "工程进度")
             }
         }
+    }
+
+    /// Why the score is refused, if it is.
+    pub fn problem(&self) -> Option<super::Refusal> {
+        self.problem_words().map(super::Refusal::new)
     }
 }
 

@@ -84,7 +84,7 @@ impl Default for Settings {
 
 impl Settings {
     /// What is wrong with the settings as typed, if anything.
-    pub fn problem(&self) -> Option<String> {
+    fn problem_words(&self) -> Option<String> {
         if self.user_name.trim().is_empty() {
             return Some("请填写姓名：调查表、验收单上的调查人、验收人员会自动填上。".to_owned());
         }
@@ -104,6 +104,11 @@ impl Settings {
             ));
         }
         None
+    }
+
+    /// Why the settings are refused, if they are.
+    pub fn problem(&self) -> Option<super::Refusal> {
+        self.problem_words().map(super::Refusal::new)
     }
 
     /// What a new file on this computer is called and does, for field packages: the office's
@@ -160,7 +165,7 @@ mod tests {
         assert_eq!(toml::from_str::<Settings>(&text).unwrap(), s);
         let partial: Settings = toml::from_str("user_name = \"李\"\n").unwrap();
         assert_eq!((partial.backups_kept, partial.zone), (10, Zone::Beijing));
-        assert!(partial.problem().unwrap().contains("工作单位"));
+        assert!(partial.problem().unwrap().message().contains("工作单位"));
         let huge = Settings {
             text_scale: 9.0,
             ..s

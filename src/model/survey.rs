@@ -310,11 +310,7 @@ impl CompoundSurvey {
 }
 
 /// Parses what was typed into a survey text field, and checks it (`check_value`).
-pub fn parse_field(
-    field: SurveyField,
-    text: &str,
-    today: NaiveDate,
-) -> Result<SurveyValue, String> {
+fn field_words(field: SurveyField, text: &str, today: NaiveDate) -> Result<SurveyValue, String> {
     let t = text.trim();
     let count = |what: &str| -> Result<SurveyValue, String> {
         if t.is_empty() {
@@ -349,6 +345,15 @@ pub fn parse_field(
     Ok(value)
 }
 
+/// The value typed into a survey text field, or why it is refused.
+pub fn parse_field(
+    field: SurveyField,
+    text: &str,
+    today: NaiveDate,
+) -> Result<SurveyValue, super::Refusal> {
+    field_words(field, text, today).map_err(super::Refusal::new)
+}
+
 /// The rules a survey answer keeps, however it comes in (the form, an import): dates not in
 /// the future, counts and areas within reason, texts of sensible length, the value's kind
 /// the field's.
@@ -356,36 +361,36 @@ pub fn check_value(
     field: SurveyField,
     value: &SurveyValue,
     today: NaiveDate,
-) -> Result<(), String> {
+) -> Result<(), super::Refusal> {
     use super::validate;
     let fits = match (field, value) {
         (SurveyField::SurveyedOn, SurveyValue::Date(d)) => {
-            validate::past_date("调查日期", *d, today).map_err(|e| e.0)?;
+            validate::past_date("调查日期", *d, today)?;
             true
         }
         (SurveyField::Surveyors, SurveyValue::Text(t)) => {
-            validate::short_text("调查人", t).map_err(|e| e.0)?;
+            validate::short_text("调查人", t)?;
             true
         }
         (SurveyField::WillingnessMethod, SurveyValue::Text(t)) => {
-            validate::short_text("征集方式", t).map_err(|e| e.0)?;
+            validate::short_text("征集方式", t)?;
             true
         }
         (SurveyField::Floors, SurveyValue::Count(n)) => {
             if n.is_some_and(|n| n > 60) {
-                return Err("楼层数超过 60，请核对".to_owned());
+                return Err(super::Refusal::new("楼层数超过 60，请核对"));
             }
             true
         }
         (SurveyField::HouseholdsInFavour, SurveyValue::Count(n)) => {
             if let Some(n) = n {
-                validate::count("同意户数", *n, validate::MAX_HOUSEHOLDS).map_err(|e| e.0)?;
+                validate::count("同意户数", *n, validate::MAX_HOUSEHOLDS)?;
             }
             true
         }
         (SurveyField::FloorArea, SurveyValue::Area(a)) => {
             if a.is_some_and(|a| !(a.is_finite() && (0.0..10_000_000.0).contains(&a))) {
-                return Err("建筑面积应为 0 至 1000 万之间的数".to_owned());
+                return Err(super::Refusal::new("建筑面积应为 0 至 1000 万之间的数"));
             }
             true
         }
@@ -397,7 +402,10 @@ pub fn check_value(
     if fits {
         Ok(())
     } else {
-        Err(format!("{}的取值类型不对", field.label()))
+        Err(super::Refusal::new(format!(
+            "{}的取值类型不对",
+            field.label()
+        )))
     }
 }
 

@@ -212,7 +212,7 @@ pub const UNSIGNED_PACKAGE_FORMAT: &str = "yanshou-package/1";
 /// every other entry from 1, in one unbroken run with no number twice, and the run is the
 /// range the manifest states. A gap inside a package would otherwise move the receiver past
 /// changes it never had.
-pub fn numbering_problem(entries: &[Entry], range: Option<(i64, i64)>) -> Option<String> {
+fn numbering_words(entries: &[Entry], range: Option<(i64, i64)>) -> Option<String> {
     let mut previous: Option<i64> = None;
     for e in entries {
         if e.kind == EntryKind::Snapshot {
@@ -243,6 +243,11 @@ pub fn numbering_problem(entries: &[Entry], range: Option<(i64, i64)>) -> Option
         let held = actual.map_or("无".to_owned(), |(a, b)| format!("第 {a}–{b} 号"));
         format!("清单写明变更{said}，实际含{held}")
     })
+}
+
+/// Why a package's numbering is refused, if it is.
+pub fn numbering_problem(entries: &[Entry], range: Option<(i64, i64)>) -> Option<super::Refusal> {
+    numbering_words(entries, range).map(super::Refusal::new)
 }
 
 /// The SHA-256 of the photos' bytes a package carries, in the order given (by hash): what

@@ -447,7 +447,7 @@ impl Store {
                 continue;
             };
             if registered.contains(&(c.name.clone(), c.town_id)) {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::refused(format!(
                     "第 {} 行的“{}”在预览之后已登记过：整个表格未导入，请重新预览。",
                     plan.line, c.name
                 )));
@@ -566,7 +566,7 @@ fn upsert_compound(
 ) -> Result<(), StoreError> {
     if let Err(errors) = c.check(today) {
         let messages: Vec<String> = errors.into_iter().map(|e| e.message).collect();
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::refused(format!(
             "小区“{}”：{}",
             c.name.trim(),
             messages.join("；")

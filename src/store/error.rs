@@ -4,6 +4,26 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::ErrorCode;
 
+use crate::model::Refusal;
+
+/// The kinds of `StoreError`: refusals of a rule apart from trouble with the file or the disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A rule says no to what was asked (a value, a signed record, a sign-off not ready, a
+    /// record gone): said beside the input; nothing changed, the file is fine.
+    Refused,
+    /// The file cannot be written now (another window, another program, a read-only disk).
+    Access,
+    /// The path is not a database of ours (missing, another program's, from a newer version).
+    NotOurFile,
+    /// The file or its journal is damaged or was changed by another tool.
+    Damaged,
+    /// The disk or the system failed (full, unreadable), or a backup could not be made.
+    Storage,
+    /// A machine with another key than the one this file knows.
+    Untrusted,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("找不到数据库文件“{}”。请检查路径是否写对；如要新建，请用 `yanshou --db 文件 init`，或在程序中选“新建数据库”。", path.display())]
@@ -47,8 +67,9 @@ pub enum StoreError {
     #[error("{0}")]
     ViewOnly(String),
 
+    /// A rule says no to what was asked (said beside the input); the file is fine.
     #[error("{0}")]
-    Invalid(String),
+    Refused(Refusal),
 
     #[error("{what}已被其他程序修改（{}）。为免覆盖，刚才的修改未保存；请关闭后重新打开再改。", changes.join("；"))]
     Stale {
@@ -123,18 +144,50 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A rule's refusal, in its Chinese sentence.
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::Refused(Refusal::new(message))
+    }
+
+    /// What kind of trouble this is: a rule's refusal is said beside what was typed or
+    /// clicked; the rest concern the file, the disk or the program, and the whole window.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Refused(_)
+            | Self::Stale { .. }
+            | Self::NotFound { .. }
+            | Self::ReadOnlyRecord(_)
+            | Self::NotReady(_)
+            | Self::KeyFile(_) => ErrorKind::Refused,
+            Self::ViewOnly(_)
+            | Self::NotWritable { .. }
+            | Self::InUse { .. }
+            | Self::LockedByOther { .. }
+            | Self::Busy => ErrorKind::Access,
+            Self::Missing { .. }
+            | Self::MissingFolder { .. }
+            | Self::NotARegularFile { .. }
+            | Self::NoAccess { .. }
+            | Self::NotADatabase { .. }
+            | Self::EmptyFile { .. }
+            | Self::Foreign { .. }
+            | Self::TooNew { .. } => ErrorKind::NotOurFile,
+            Self::Damaged { .. }
+            | Self::SchemaInconsistent { .. }
+            | Self::ForeignWal { .. }
+            | Self::LeftoverJournal { .. }
+            | Self::Corrupt(_) => ErrorKind::Damaged,
+            Self::DiskFull | Self::Io { .. } | Self::Backup(_) | Self::Sqlite(_) => {
+                ErrorKind::Storage
+            }
+            Self::KeyMismatch { .. } => ErrorKind::Untrusted,
+        }
+    }
+
     /// Is this about what was typed or clicked (said beside it), rather than about the file or
     /// the disk (which the whole window needs to know)?
     pub fn is_about_the_input(&self) -> bool {
-        matches!(
-            self,
-            Self::Invalid(_)
-                | Self::Stale { .. }
-                | Self::NotFound { .. }
-                | Self::ReadOnlyRecord(_)
-                | Self::NotReady(_)
-                | Self::KeyFile(_)
-        )
+        self.kind() == ErrorKind::Refused
     }
 }
 
@@ -203,9 +256,9 @@ pub fn describe_io(e: &std::io::Error) -> String {
     }
 }
 
-impl From<crate::model::validate::Invalid> for StoreError {
-    fn from(e: crate::model::validate::Invalid) -> Self {
-        Self::Invalid(e.0)
+impl From<Refusal> for StoreError {
+    fn from(e: Refusal) -> Self {
+        Self::Refused(e)
     }
 }
 
@@ -268,6 +321,43 @@ impl StoreError {
                 }
                 other => other,
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rules_refusal_is_told_apart_from_trouble_with_the_file_or_the_disk() {
+        let typed = crate::model::validate::plan_year(1800, crate::model::Clock::local().today())
+            .map_err(StoreError::from);
+        let Err(refused) = typed else {
+            panic!("1800 is not a plan year");
+        };
+        assert_eq!(refused.kind(), ErrorKind::Refused);
+        assert!(refused.is_about_the_input());
+        assert!(refused.to_string().contains("1800"), "{refused}");
+        let path = PathBuf::from("/tmp/x.db");
+        for (error, kind) in [
+            (StoreError::DiskFull, ErrorKind::Storage),
+            (StoreError::Busy, ErrorKind::Access),
+            (
+                StoreError::Missing { path: path.clone() },
+                ErrorKind::NotOurFile,
+            ),
+            (StoreError::Corrupt("x".to_owned()), ErrorKind::Damaged),
+            (
+                StoreError::NotFound {
+                    what: "冲突",
+                    id: "c".to_owned(),
+                },
+                ErrorKind::Refused,
+            ),
+        ] {
+            assert_eq!(error.kind(), kind, "{error}");
+            assert_eq!(error.is_about_the_input(), kind == ErrorKind::Refused);
         }
     }
 }

@@ -64,16 +64,15 @@ impl Store {
     /// Records a funding entry.
     pub fn add_funding(&mut self, whose: Funded, f: &Funding) -> Result<(), StoreError> {
         if f.amount_fen <= 0 {
-            return Err(StoreError::Invalid("金额应大于 0。".to_owned()));
+            return Err(StoreError::refused("金额应大于 0。".to_owned()));
         }
         if !(1990..=2100).contains(&f.year) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "年度 {} 不在 1990–2100 之间。",
                 f.year
             )));
         }
-        crate::model::validate::short_text("配套项目", &f.project)
-            .map_err(|e| StoreError::Invalid(e.0))?;
+        crate::model::validate::short_text("配套项目", &f.project).map_err(StoreError::Refused)?;
         let (compound, cluster) = match whose {
             Funded::Compound(id) => (Some(id), None),
             Funded::Cluster(id) => (None, Some(id)),

@@ -75,10 +75,10 @@ impl Store {
         let (chain, latest) = self.latest_chain(parent, "复验")?;
         let open: Vec<StandardItem> = chain.open_items().into_iter().map(|i| i.standard).collect();
         if open.is_empty() {
-            return Err(StoreError::Invalid("没有不合格项目需要复验".to_owned()));
+            return Err(StoreError::refused("没有不合格项目需要复验".to_owned()));
         }
         if !latest.is_signed_off() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "第 {} 轮尚未签字锁定：请各方签字并“完成签字并锁定”后再开始复验，以免前一轮在复验后被改动。",
                 latest.round
             )));
@@ -109,11 +109,11 @@ impl Store {
     ) -> Result<InspectionId, StoreError> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(StoreError::Invalid("请填写更正原因".to_owned()));
+            return Err(StoreError::refused("请填写更正原因".to_owned()));
         }
         let (chain, latest) = self.latest_chain(parent, "更正")?;
         if !latest.is_signed_off() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::refused(
                 "这一轮尚未签字确认，可直接修改，无需更正".to_owned(),
             ));
         }
@@ -139,7 +139,7 @@ impl Store {
         let chain = self.chain_of(id)?;
         match chain.latest().cloned() {
             Some(latest) if latest.id == id => Ok((chain, latest)),
-            Some(latest) => Err(StoreError::Invalid(format!(
+            Some(latest) => Err(StoreError::refused(format!(
                 "已有更新的第 {} 轮，请在最新一轮之后{what}",
                 latest.round
             ))),
@@ -156,7 +156,7 @@ impl Store {
     fn may_start_round(&self, subject: Subject, inspected_on: NaiveDate) -> Result<(), StoreError> {
         let rounds = self.inspections_of(subject)?;
         if let Some(open) = rounds.iter().find(|r| !r.signed_off) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "“{}”还有一轮验收（{} 第 {} 轮）尚未签字锁定：请打开它继续验收、签字锁定后，再开始新的一轮",
                 self.subject_name(subject)?,
                 date_text(open.inspected_on),
@@ -166,7 +166,7 @@ impl Store {
         if let Some(newest) = rounds.first()
             && inspected_on < newest.inspected_on
         {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "验收日期 {} 早于最近一轮的验收日期 {}，请核对",
                 date_text(inspected_on),
                 date_text(newest.inspected_on)
@@ -187,7 +187,7 @@ impl Store {
         validate::name("验收人员", inspectors)?;
         validate::free_text("更正原因", head.reason)?;
         if parties.is_empty() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::refused(
                 "请至少填写一个参加验收的单位".to_owned(),
             ));
         }

@@ -41,7 +41,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use access::{Access, ViewReason};
 pub use compounds::{CompoundRow, Counted};
-pub use error::{StoreError, describe_io};
+pub use error::{ErrorKind, StoreError, describe_io};
 pub use inspection_lists::{InspectionListing, InspectionSummary};
 pub use migrations::{APPLICATION_ID, SCHEMA_VERSION, migrate_to};
 pub use open::{CHECK_LATER_ABOVE, file_uri};

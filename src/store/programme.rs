@@ -69,7 +69,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<(), StoreError> {
         for (what, text) in [("责任单位", &record.unit), ("备注", &record.note)] {
-            crate::model::validate::free_text(what, text).map_err(|e| StoreError::Invalid(e.0))?;
+            crate::model::validate::free_text(what, text).map_err(StoreError::Refused)?;
         }
         let accepted = self.accepted_on(compound)?;
         let tx = self.begin()?;
@@ -79,7 +79,7 @@ impl Store {
             .filter(|s| s.step != record.step)
             .collect();
         if let Some(problem) = date_problem(record.step, record.done_on, &others, accepted, today) {
-            return Err(StoreError::Invalid(problem));
+            return Err(StoreError::Refused(problem));
         }
         let now = now();
         tx.execute(
@@ -126,10 +126,10 @@ impl Store {
         bytes: &[u8],
     ) -> Result<(), StoreError> {
         if bytes.is_empty() {
-            return Err(StoreError::Invalid(format!("“{file_name}”是空文件。")));
+            return Err(StoreError::refused(format!("“{file_name}”是空文件。")));
         }
         if bytes.len() > MAX_EVIDENCE_BYTES {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "“{file_name}”超过 20 MB：请缩小或分页扫描后再添加。"
             )));
         }
@@ -142,7 +142,7 @@ impl Store {
             )
             .optional()?;
         if recorded.is_none() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "请先填写“{}”的日期，再添加证据。",
                 step.label()
             )));
@@ -195,10 +195,10 @@ impl Store {
         today: NaiveDate,
     ) -> Result<(), StoreError> {
         if evaluation.score > 100 {
-            return Err(StoreError::Invalid("评分应在 0 到 100 之间。".to_owned()));
+            return Err(StoreError::refused("评分应在 0 到 100 之间。".to_owned()));
         }
         if evaluation.evaluated_on > today {
-            return Err(StoreError::Invalid("评价日期不能晚于今天。".to_owned()));
+            return Err(StoreError::refused("评价日期不能晚于今天。".to_owned()));
         }
         let management = self
             .steps_of(compound)?
@@ -206,20 +206,19 @@ impl Store {
             .find(|s| s.step == Step::Management);
         match management {
             None => {
-                return Err(StoreError::Invalid(
+                return Err(StoreError::refused(
                     "请先登记“物业管理方案落实”，再记录物业服务评价。".to_owned(),
                 ));
             }
             Some(m) if m.done_on > evaluation.evaluated_on => {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::refused(format!(
                     "评价日期不能早于物业管理方案落实（{}）。",
                     crate::model::date_text(m.done_on)
                 )));
             }
             Some(_) => {}
         }
-        crate::model::validate::free_text("备注", &evaluation.note)
-            .map_err(|e| StoreError::Invalid(e.0))?;
+        crate::model::validate::free_text("备注", &evaluation.note).map_err(StoreError::Refused)?;
         let tx = self.begin()?;
         tx.execute(
             "INSERT INTO service_evaluation (id, compound_id, evaluated_on, unit, score, note,
@@ -268,7 +267,7 @@ impl Store {
     /// older versions stay, as the catalogue's do.
     pub fn save_target(&mut self, target: &Target, version: &str) -> Result<(), StoreError> {
         if let Some(problem) = crate::model::progress::target_problem(target, version) {
-            return Err(StoreError::Invalid(problem));
+            return Err(StoreError::Refused(problem));
         }
         let (first, last) = target.span.unzip();
         let tx = self.begin()?;

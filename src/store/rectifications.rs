@@ -40,16 +40,16 @@ impl Store {
         if r.requirement.trim().is_empty() {
             problems.push("请填写整改要求".to_owned());
         } else if let Err(e) = validate::free_text("整改要求", &r.requirement) {
-            problems.push(e.0);
+            problems.push(e.into());
         }
         if let Err(e) = validate::name("责任单位", &r.responsible_unit) {
-            problems.push(e.0);
+            problems.push(e.into());
         }
         if let Err(e) = validate::deadline("整改期限", r.deadline, super::today()) {
-            problems.push(e.0);
+            problems.push(e.into());
         }
         if !problems.is_empty() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "整改未保存：{}。",
                 problems.join("；")
             )));

@@ -24,10 +24,6 @@ fn optional_date(text: Option<String>) -> Result<Option<NaiveDate>, StoreError> 
     text.as_deref().map(parse_date).transpose()
 }
 
-fn invalid(message: String) -> StoreError {
-    StoreError::Invalid(message)
-}
-
 impl Store {
     /// Every daily report up to `last` (inclusive), oldest first: what a bulletin is made of.
     pub fn daily_reports_until(&self, last: NaiveDate) -> Result<Vec<DailyReport>, StoreError> {
@@ -64,7 +60,7 @@ impl Store {
     /// Records a unit's report of a day.
     pub fn add_daily_report(&mut self, r: &DailyReport) -> Result<DailyReportId, StoreError> {
         if let Some(problem) = report_problem(r, super::today()) {
-            return Err(invalid(problem));
+            return Err(problem.into());
         }
         let compound = match (r.compound, r.compound_name.trim()) {
             (Some(id), _) => Some(id),
@@ -103,7 +99,7 @@ impl Store {
             .query_map([name], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         match ids.as_slice() {
-            [] => Err(invalid(format!(
+            [] => Err(StoreError::refused(format!(
                 "名册中没有名为“{name}”的小区：请核对名称，或不填小区。"
             ))),
             [id, ..] => id
@@ -134,12 +130,14 @@ impl Store {
             });
         };
         if on < parse_date(&reported)? {
-            return Err(invalid(format!(
+            return Err(StoreError::refused(format!(
                 "办结日期 {on} 早于报送日期 {reported}，请核对。"
             )));
         }
         if on > super::today() {
-            return Err(invalid(format!("办结日期 {on} 晚于今天，请核对。")));
+            return Err(StoreError::refused(format!(
+                "办结日期 {on} 晚于今天，请核对。"
+            )));
         }
         let tx = self.begin()?;
         tx.execute(
@@ -205,30 +203,30 @@ impl Store {
     /// Records a meeting with its decisions, in one transaction; returns its id.
     pub fn add_meeting(&mut self, m: &Meeting) -> Result<MeetingId, StoreError> {
         if m.held_on > super::today() {
-            return Err(invalid(format!(
+            return Err(StoreError::refused(format!(
                 "会议日期 {} 晚于今天，请核对。",
                 m.held_on
             )));
         }
         if m.units.iter().all(|u| u.trim().is_empty()) {
-            return Err(invalid("请填写参会单位。".to_owned()));
+            return Err(StoreError::refused("请填写参会单位。".to_owned()));
         }
         for (i, a) in m.actions.iter().enumerate() {
             if a.text.trim().is_empty() || a.owner.trim().is_empty() {
-                return Err(invalid(format!(
+                return Err(StoreError::refused(format!(
                     "第 {} 项决定事项缺少内容或责任单位。",
                     i + 1
                 )));
             }
             if chrono::Datelike::year(&a.due_on) > 2100 {
-                return Err(invalid(format!(
+                return Err(StoreError::refused(format!(
                     "第 {} 项决定事项的完成期限 {} 不合理。",
                     i + 1,
                     a.due_on
                 )));
             }
             if a.due_on < m.held_on {
-                return Err(invalid(format!(
+                return Err(StoreError::refused(format!(
                     "第 {} 项决定事项的完成期限 {} 早于会议日期。",
                     i + 1,
                     a.due_on
@@ -437,10 +435,13 @@ impl Store {
     /// Records (or changes) a unit's score in a quarter.
     pub fn save_quarter_score(&mut self, q: Quarter, s: &QuarterScore) -> Result<(), StoreError> {
         if let Some(problem) = s.problem() {
-            return Err(invalid(problem));
+            return Err(problem.into());
         }
         if q.first_day() > super::today() {
-            return Err(invalid(format!("{} 尚未开始，不能考评。", q.label())));
+            return Err(StoreError::refused(format!(
+                "{} 尚未开始，不能考评。",
+                q.label()
+            )));
         }
         let now = now();
         let tx = self.begin()?;
@@ -550,7 +551,7 @@ impl Store {
 
     /// Changes a local rule; the refusal says why.
     pub fn set_policy_rule(&mut self, rule: PolicyRule, value: &str) -> Result<(), StoreError> {
-        let value = check_value(rule, value).map_err(invalid)?;
+        let value = check_value(rule, value)?;
         let tx = self.begin()?;
         tx.execute(
             "INSERT INTO policy_rule (key, value, updated_at) VALUES (?1, ?2, ?3)

@@ -100,7 +100,8 @@ impl Store {
             // not come out 合格 while one of them is not accepted.
             inspection.members = self.member_acceptances(cluster)?;
             let items = self.chain_of(id)?.effective_items();
-            blockers.extend(cluster_sign_off_blocker(&items, &inspection.members));
+            blockers
+                .extend(cluster_sign_off_blocker(&items, &inspection.members).map(String::from));
         }
         let conflicts = self.open_conflicts_in(id)?;
         if conflicts > 0 {

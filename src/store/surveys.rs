@@ -238,7 +238,7 @@ impl Store {
         before: Option<&SurveyValue>,
         value: &SurveyValue,
     ) -> Result<(), StoreError> {
-        check_value(field, value, super::today()).map_err(StoreError::Invalid)?;
+        check_value(field, value, super::today())?;
         let (column, sql_value) = field_column(field, value)?;
         let expected = before.map(|b| field_column(field, b)).transpose()?;
         let tx = self.begin()?;

@@ -37,7 +37,7 @@ pub struct ExchangeView {
 impl ExchangeView {
     pub fn load(store: &Store) -> Result<Self, StoreError> {
         let identity = store.identity()?.ok_or_else(|| {
-            StoreError::Invalid("本机尚无身份：请重新打开数据库文件。".to_owned())
+            StoreError::refused("本机尚无身份：请重新打开数据库文件。".to_owned())
         })?;
         Ok(Self {
             name: identity.name.clone(),

@@ -59,7 +59,7 @@ impl SettingsForm {
             backups_kept: kept,
         };
         match s.problem() {
-            Some(problem) => Err(problem),
+            Some(problem) => Err(problem.into()),
             None => Ok(s),
         }
     }

@@ -202,7 +202,7 @@ fn text_field(
                 });
             }
             Err(message) => {
-                view.errors.insert(field, message);
+                view.errors.insert(field, message.into());
             }
         }
     }

@@ -81,7 +81,7 @@ impl Machine {
 
     pub fn receive(&mut self, package: &Path) -> Result<ImportOutcome, StoreError> {
         let read = yanshou::import::package::read_package(package)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| StoreError::refused(e.to_string()))?;
         self.store.import_package(&read, "test.yspkg")
     }
 }

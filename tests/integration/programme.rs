@@ -48,7 +48,7 @@ fn steps_are_recorded_in_their_order_with_their_evidence() {
         .record_step(c.id, &step(Step::Propose, day(2021, 2, 1)), today())
         .unwrap_err();
     assert!(
-        matches!(&err, StoreError::Invalid(m) if m.contains("不能早于它之前的“一征：征求居民意见”")),
+        matches!(&err, StoreError::Refused(m) if m.message().contains("不能早于它之前的“一征：征求居民意见”")),
         "{err}"
     );
     let err = store

@@ -42,7 +42,7 @@ fn a_reinspection_rechecks_only_open_items_and_the_verdict_follows_the_latest_ro
     bad.item_code = "XQ-SR-01".into();
     assert!(matches!(
         store.save_rectification(&bad),
-        Err(StoreError::Invalid(ref m)) if m.starts_with("整改未保存：只有“不合格”的项目需要整改")
+        Err(StoreError::Refused(ref m)) if m.message().starts_with("整改未保存：只有“不合格”的项目需要整改")
     ));
 
     let chain = store.chain_of(first).unwrap();
@@ -58,7 +58,7 @@ fn a_reinspection_rechecks_only_open_items_and_the_verdict_follows_the_latest_ro
     // Rounds close in order: round 1 is signed before round 2 starts.
     assert!(matches!(
         store.start_reinspection(first, day(26), "王工", &parties()),
-        Err(StoreError::Invalid(ref m)) if m.contains("尚未签字锁定")
+        Err(StoreError::Refused(ref m)) if m.message().contains("尚未签字锁定")
     ));
     common::sign_off_as_is(&mut store, first);
 
@@ -94,7 +94,7 @@ fn a_reinspection_rechecks_only_open_items_and_the_verdict_follows_the_latest_ro
     // Only the latest round can be re-inspected.
     assert!(matches!(
         store.start_reinspection(first, day(27), "王工", &parties()),
-        Err(StoreError::Invalid(m)) if m.contains("已有更新的第 2 轮")
+        Err(StoreError::Refused(m)) if m.message().contains("已有更新的第 2 轮")
     ));
 
     // Round 3 fixes the last item: the acceptance is 合格.
@@ -112,7 +112,7 @@ fn a_reinspection_rechecks_only_open_items_and_the_verdict_follows_the_latest_ro
     assert!(chain.open_items().is_empty());
     assert!(matches!(
         store.start_reinspection(third, day(28), "王工", &parties()),
-        Err(StoreError::Invalid(m)) if m.contains("没有不合格项目需要复验")
+        Err(StoreError::Refused(m)) if m.message().contains("没有不合格项目需要复验")
     ));
 }
 
@@ -292,7 +292,7 @@ fn a_new_acceptance_starts_only_once_every_round_so_far_is_locked() {
     };
     let refused = again(&mut store).unwrap_err();
     assert!(
-        matches!(&refused, StoreError::Invalid(m) if m.contains("2026年11月20日 第 1 轮）尚未签字锁定")),
+        matches!(&refused, StoreError::Refused(m) if m.message().contains("2026年11月20日 第 1 轮）尚未签字锁定")),
         "{refused:?}"
     );
     assert_eq!(

@@ -186,7 +186,7 @@ fn bad_reports_are_refused_and_change_nothing() {
     ];
     for bad in cases {
         let err = store.add_daily_report(&bad).unwrap_err();
-        assert!(matches!(err, StoreError::Invalid(_)), "{bad:?}: {err:?}");
+        assert!(matches!(err, StoreError::Refused(_)), "{bad:?}: {err:?}");
         assert!(err.is_about_the_input());
     }
     let id = &before[0].id;

@@ -345,7 +345,7 @@ fn every_way_in_gets_the_same_checks_and_chinese_words() {
     let refused = |result: Result<(), StoreError>, words: &str| {
         let err = result.expect_err("must be refused");
         assert!(
-            matches!(&err, StoreError::Invalid(m) if m.contains(words)),
+            matches!(&err, StoreError::Refused(m) if m.message().contains(words)),
             "{words}: {err:?}"
         );
     };

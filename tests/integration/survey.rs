@@ -263,16 +263,19 @@ fn field_parsing_gives_messages_for_bad_input() {
     assert!(
         parse_field(SurveyField::Floors, "-1", today)
             .unwrap_err()
+            .message()
             .contains("负数")
     );
     assert!(
         parse_field(SurveyField::Floors, "六", today)
             .unwrap_err()
+            .message()
             .contains("整数")
     );
     assert!(
         parse_field(SurveyField::Floors, "99", today)
             .unwrap_err()
+            .message()
             .contains("60")
     );
     assert_eq!(
@@ -283,6 +286,7 @@ fn field_parsing_gives_messages_for_bad_input() {
     assert!(
         parse_field(SurveyField::SurveyedOn, "2027-01-01", today)
             .unwrap_err()
+            .message()
             .contains("晚于今天")
     );
 }

@@ -123,7 +123,7 @@ impl<'a> Applier<'a> {
             }
             let table = self.tables.get(self.conn, &change.table)?.clone();
             if change.new.len() > table.columns.len() || change.old.len() > table.columns.len() {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::refused(format!(
                     "数据包中的“{}”比本机多出字段：请先升级本机程序",
                     table.spec.label
                 )));
@@ -173,7 +173,7 @@ impl<'a> Applier<'a> {
                 Some(Some(_)) => false,
             };
             if !drawable {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::refused(format!(
                     "数据包中的签名笔迹超出签名板或无法读取（来自{}），判定为篡改：整个数据包未导入，本机数据未改动。",
                     self.from.origin_name
                 )));
@@ -299,7 +299,7 @@ impl<'a> Applier<'a> {
             }
             _ => format!("校验码同为 {}", code(&ours)),
         };
-        Err(StoreError::Invalid(format!(
+        Err(StoreError::refused(format!(
             "数据包中的{}与本机已签字锁定的记录内容不同（{codes}），判定为篡改：整个数据包未导入，本机数据未改动。请与{}核对；确需更正的，请在签字的电脑上“更正（新建一轮）”。",
             record_label(self.conn, table, current)?,
             self.from.origin_name
@@ -309,7 +309,7 @@ impl<'a> Applier<'a> {
 
 /// A package whose rows lack what they belong to, which this file cannot settle.
 pub(super) fn missing_parent(table: &str) -> StoreError {
-    StoreError::Invalid(format!(
+    StoreError::refused(format!(
         "数据包不完整：其中的{}缺少它所属的记录（可能漏导了更早的数据包）。整个数据包未导入，本机数据未改动。",
         super::tables::find(table).map_or("记录", |t| t.label)
     ))

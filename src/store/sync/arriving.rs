@@ -22,7 +22,7 @@ pub(super) fn blame_package(
         n => format!("第 {n} 号变更"),
     };
     let damaged = |what: &str| {
-        StoreError::Invalid(format!(
+        StoreError::refused(format!(
             "数据包“{file_name}”中的{entry}无法应用（{what}）：数据包已损坏，或不是本程序完整导出的。已拒绝，本机数据未改动。请让对方重新导出一份。"
         ))
     };
@@ -48,7 +48,7 @@ pub(super) fn blame_package(
         Some(Code::TooBig) => damaged("内容过大"),
         // Two machines can each make a row another rule forbids beside it (one score per
         // unit and quarter): neither side's fault alone.
-        Some(Code::ConstraintViolation) => StoreError::Invalid(format!(
+        Some(Code::ConstraintViolation) => StoreError::refused(format!(
             "数据包“{file_name}”中的{entry}与本机的记录矛盾（有记录缺少必填内容，或与本机已有的记录重复）：已拒绝，本机数据未改动。请把此数据包和本机文件一并交技术支持核查。"
         )),
         // Anything else is this file's or this program's trouble, said as such.
@@ -129,7 +129,7 @@ impl Arriving {
     pub(super) fn check(&self, store: &Store, file_name: &str) -> Result<(), StoreError> {
         let today = crate::store::today();
         let refuse = |what: String| {
-            StoreError::Invalid(format!(
+            StoreError::refused(format!(
                 "数据包“{file_name}”中的{what}：本程序登记时不接受这样的记录。已拒绝，本机数据未改动。请对方在其电脑上改正后重新导出。"
             ))
         };
@@ -165,12 +165,12 @@ impl Arriving {
                 continue;
             };
             if let Err(e) = crate::model::validate::name("片区名称", &name) {
-                return Err(refuse(format!("片区“{}”：{}", name.trim(), e.0)));
+                return Err(refuse(e.about(&format!("片区“{}”", name.trim())).into()));
             }
             if let Some(year) = year
                 && let Err(e) = crate::model::validate::plan_year(year, today)
             {
-                return Err(refuse(format!("片区“{}”：{}", name.trim(), e.0)));
+                return Err(refuse(e.about(&format!("片区“{}”", name.trim())).into()));
             }
         }
         Ok(())

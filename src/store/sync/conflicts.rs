@@ -188,7 +188,7 @@ impl Store {
         let key = key_from_text(&row_key)?;
         let about = Conflicted::from_stored(&column, ours == Value::Null);
         if only_ours && pick == FieldPick::Theirs {
-            return Err(StoreError::Invalid(ONLY_OURS.to_owned()));
+            return Err(StoreError::refused(ONLY_OURS.to_owned()));
         }
         // Deleted here, changed there: picking the other side brings the record back from its
         // deletion with the other machine's changes (kept with the conflict since version 17).
@@ -196,7 +196,7 @@ impl Store {
         let bring_back = match (deleted_here, pick, theirs_values) {
             (true, FieldPick::Theirs, Some(values)) => Some(TheirSide::from_json(&values)?),
             (true, FieldPick::Theirs, None) => {
-                return Err(StoreError::Invalid(
+                return Err(StoreError::refused(
                     "本机已删除这条记录，这处冲突是旧版程序记下的，没有对方改动后的内容，只能保留删除：请选“以本机为准”，或请对方重新登记。"
                         .to_owned(),
                 ));
@@ -242,7 +242,7 @@ impl Store {
                     let changeset = scratch_change(&table, row, Some(Change::Delete))?;
                     match table.delete(&tx, &key) {
                         Err(StoreError::ReadOnlyRecord(_)) => {
-                            return Err(StoreError::Invalid(ONLY_OURS.to_owned()));
+                            return Err(StoreError::refused(ONLY_OURS.to_owned()));
                         }
                         other => other?,
                     }
@@ -366,7 +366,7 @@ fn bring_back_deleted(
     // Rows come back parents first, but a round may name another as its parent.
     tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
     let restored = super::restore::restore_deleted(tx, table, key)?.ok_or_else(|| {
-        StoreError::Invalid(
+        StoreError::refused(
             "本机已删除这条记录，删除前的内容在本机的变更记录中已找不到，只能保留删除：请选“以本机为准”，或请对方重新登记。"
                 .to_owned(),
         )

@@ -168,7 +168,7 @@ impl Store {
             .identity()?
             .ok_or_else(|| StoreError::ViewOnly("此文件只能查看，不能导入数据包".to_owned()))?;
         let m = &package.manifest;
-        let refuse = |why: String| Err(StoreError::Invalid(format!("{why}本机数据未改动。")));
+        let refuse = |why: String| Err(StoreError::refused(format!("{why}本机数据未改动。")));
         if m.source_id == me.id {
             return refuse("这是本机自己导出的数据包，不能导入本机。".to_owned());
         }
@@ -316,7 +316,7 @@ impl Store {
                     let changes = decode(&entry.changeset).map_err(blame)?;
                     rows += changes.len();
                     if let Some(problem) = over_limits(&changes, rows) {
-                        return Err(StoreError::Invalid(format!(
+                        return Err(StoreError::refused(format!(
                             "数据包“{file_name}”中第 {} 号变更{problem}：不是本程序正常导出的数据包。已拒绝，本机数据未改动。",
                             entry.seq
                         )));
@@ -391,7 +391,7 @@ impl Store {
                 last = last.max(m.snapshot_covers.unwrap_or(0));
                 arriving.check(store, file_name)?;
                 if let Some(photo) = super::photo_bytes::first_missing(conn, &named)? {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::refused(format!(
                         "数据包“{file_name}”缺少照片“{photo}”的图片内容：不是本程序完整导出的数据包。已拒绝，本机数据未改动。请让对方重新导出一份。"
                     )));
                 }
@@ -483,14 +483,14 @@ fn log_arrived_seals(store: &Store, signed_package: bool) -> Result<usize, Store
                 sealed_code,
                 current_code,
             } => {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::refused(format!(
                     "数据包中的已签字记录“{}”与其校验码不符（签字时 {sealed_code}，数据包中 {current_code}），判定为篡改：整个数据包未导入，本机数据未改动。",
                     store.inspection_listing(*id)?.describe()
                 )));
             }
             other => {
                 let why = other.finding().map(|f| f.explanation()).unwrap_or_default();
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::refused(format!(
                     "数据包中的已签字记录“{}”{why}：整个数据包未导入，本机数据未改动。",
                     store.inspection_listing(*id)?.describe()
                 )));

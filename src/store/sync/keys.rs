@@ -101,7 +101,7 @@ pub(crate) fn pin(
     from: LearnedFrom,
 ) -> Result<Trust, StoreError> {
     if !is_public_key(key) {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::refused(format!(
             "“{name}”的公钥格式不对，无法核对其签名。"
         )));
     }
@@ -259,7 +259,7 @@ impl Store {
             )
             .optional()?;
         if let Some((peer, from, to)) = unsent {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "本机第 {from}–{to} 号变更还没有发给“{peer}”：请先导出数据包发给对方，再导出密钥，否则这些变更会随旧电脑丢失。"
             )));
         }
@@ -276,7 +276,7 @@ impl Store {
             |r| r.get(0),
         )?;
         if own_last > floor && !sent_anywhere {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "本机第 {}–{own_last} 号变更还没有发给县办：请先导出数据包交县办导入，再导出密钥，否则这些变更会随旧电脑丢失。",
                 floor + 1
             )));
@@ -306,7 +306,7 @@ impl Store {
             |r| r.get(0),
         )?;
         if used {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::refused(
                 "本文件已有自己的记录或已与其他电脑交换过数据包，不能再换用别的电脑的身份。请新建一个空的数据库文件，再导入密钥。"
                     .to_owned(),
             ));

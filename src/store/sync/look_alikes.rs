@@ -111,7 +111,7 @@ impl Store {
                 |r| r.get(0),
             )?;
             if signed > 0 {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::refused(format!(
                     "另一个“{}”有 {signed} 份已签字的验收记录，签字记录不能改动，不能合并：请选“保留两个”。",
                     offer.name
                 )));
@@ -147,7 +147,7 @@ fn merge_compounds(tx: &Connection, offer: &DuplicateOffer) -> Result<(), StoreE
     if let Some(step) = clash {
         let label = crate::model::programme::Step::from_code(&step)
             .map_or(step.clone(), |s| s.label().to_owned());
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::refused(format!(
             "两条“{}”都登记了改造进程“{label}”：请先在其中一条中清除这一步，再合并。",
             offer.name
         )));

@@ -93,7 +93,7 @@ impl Store {
         let audit = self.audit()?;
         if !audit.is_clean() {
             let lines = audit.lines();
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "本机有 {} 处签字记录核验不一致，不能导出数据包（否则会被县办当作有效记录接收）：{}。请先核查（小区名册中标为【异常】的记录），以纸质验收单为准。",
                 lines.len(),
                 lines.join("；")
@@ -120,7 +120,7 @@ impl Store {
             |r| r.get(0),
         )?;
         if samples > 0 {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::refused(
                 "此文件含示例数据（培训用），不能导出数据包：请在正式数据库中工作，示例数据库只用于练习。"
                     .to_owned(),
             ));
@@ -185,7 +185,7 @@ impl Store {
                 missing.remove(&p.sha256);
             }
             if let Some(photo) = super::photo_bytes::first_missing(&self.conn, &missing)? {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::refused(format!(
                     "本机照片“{photo}”的图片内容缺失（数据库文件可能已损坏），不能导出数据包：请从备份恢复此文件，或删除这张照片后重新导出。"
                 )));
             }

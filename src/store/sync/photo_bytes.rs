@@ -78,7 +78,7 @@ pub(super) fn take(
 ) -> Result<(), StoreError> {
     for p in photos {
         if !p.is_intact() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::refused(format!(
                 "数据包“{file_name}”中有一张照片的内容与其校验值不符：不是本程序完整导出的数据包。已拒绝，本机数据未改动。"
             )));
         }

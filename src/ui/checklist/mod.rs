@@ -405,6 +405,7 @@ pub fn show(
                 .members
                 .as_deref()
                 .and_then(|m| cluster_sign_off_blocker(&view.chain.effective_items(), m))
+                .map(String::from)
                 .into_iter()
                 .collect();
             sign_panel::show(ui, view, &extra_blockers, commands);
