@@ -21,6 +21,7 @@ pub mod photo;
 pub mod policy_rule;
 pub mod programme;
 pub mod progress;
+pub mod quarter_score;
 pub mod rectification;
 pub mod refusal;
 pub mod register_import;
