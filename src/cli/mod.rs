@@ -169,6 +169,9 @@ pub enum CliCommand {
     /// 列出交换过数据包的电脑及已记下的密钥指纹 / list the machines packages were exchanged
     /// with, and the keys this file knows
     Peers,
+    /// 列出待处理的冲突和疑似重复（在程序的“数据交换”页中选择）/ list the conflicts and
+    /// look-alikes waiting for a user
+    Conflicts,
     /// 导出本机的设备登记文件（.ysid，只含公钥），交县办预先登记 / write this file's
     /// enrolment file (public key only)
     Enrolment {
@@ -403,6 +406,7 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             package::identity(&mut open_for_writing(db)?, name.as_deref(), role.as_deref())
         }
         CliCommand::Peers => package::peers(&open(db)?),
+        CliCommand::Conflicts => package::conflicts(&open(db)?),
         CliCommand::Enrolment { out } => keys::write_enrolment(&open_for_writing(db)?, &out),
         CliCommand::Enrol { file } => keys::enrol(&mut open_for_writing(db)?, &file),
         CliCommand::KeyExport { out } => keys::export_key(&open_for_writing(db)?, &out),

@@ -153,6 +153,49 @@ pub fn identity(store: &mut Store, name: Option<&str>, role: Option<&str>) -> an
 }
 
 /// The machines this file has exchanged packages with.
+/// The conflicts and look-alikes waiting for a user, by record, as the exchange screen lists
+/// them (they are settled there).
+pub fn conflicts(store: &Store) -> anyhow::Result<()> {
+    let records = store.open_conflicts()?;
+    let clock = crate::model::Clock::local();
+    let fields: usize = records.iter().map(|r| r.fields.len()).sum();
+    outln!("待处理的冲突：{} 条记录，{fields} 处", records.len());
+    for record in &records {
+        outln!("  {}", record.record);
+        for f in &record.fields {
+            let only_ours = if f.theirs_available {
+                ""
+            } else {
+                "（只能以本机为准）"
+            };
+            outln!(
+                "    {}：本机“{}”，{}（{}）改为“{}”{only_ours}",
+                f.label,
+                f.ours,
+                f.origin_name,
+                clock.time_text(&f.their_time),
+                f.theirs
+            );
+        }
+    }
+    let offers = store.duplicates()?;
+    outln!("疑似重复：{} 处", offers.len());
+    for d in &offers {
+        outln!(
+            "  {}“{}”（{}）：本机已有的 {} 轮，新到的 {} 轮",
+            d.kind.noun(),
+            d.name,
+            d.detail,
+            d.kept_rounds,
+            d.other_rounds
+        );
+    }
+    if fields + offers.len() > 0 {
+        outln!("请在程序的“数据交换”页中逐项选择。");
+    }
+    Ok(())
+}
+
 pub fn peers(store: &Store) -> anyhow::Result<()> {
     let peers = store.peers()?;
     outln!("交换过数据包的电脑（{} 台）", peers.len());

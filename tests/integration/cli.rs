@@ -390,3 +390,46 @@ fn package_messages_count_records_and_say_what_was_written() {
     );
     assert!(!peers.contains("1-0 号"), "{peers}");
 }
+
+/// `conflicts` lists what waits for a user, by record and field, with both values and who
+/// changed it there, and says where to settle it.
+#[test]
+fn conflicts_lists_what_waits_for_a_user_by_record_and_field() {
+    use crate::common::sync::Machine;
+    use yanshou::model::sync::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业甲", Role::Field);
+    let mut c = crate::common::compound("建设路小区");
+    laptop.store.save_compound(&c).unwrap();
+    office.receive(&laptop.send(Some(&office))).unwrap();
+    let path = office.path.clone();
+    let said = succeeded(on(&path, &["conflicts"]));
+    assert!(said.contains("待处理的冲突：0 条记录，0 处"), "{said}");
+    assert!(!said.contains("请在程序"), "{said}");
+
+    c.households = Some(80);
+    laptop.store.save_compound(&c).unwrap();
+    let mut at_office = office.store.compound(c.id).unwrap();
+    at_office.households = Some(90);
+    office.store.save_compound(&at_office).unwrap();
+    office.receive(&laptop.send(Some(&office))).unwrap();
+    drop(office);
+
+    let said = succeeded(on(&path, &["conflicts"]));
+    assert!(said.contains("待处理的冲突：1 条记录，1 处"), "{said}");
+    assert!(said.contains("  小区“建设路小区”"), "{said}");
+    assert!(
+        said.contains("    户数：本机“90”，外业甲（") && said.contains("）改为“80”\n"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("Z）"),
+        "a time for people, not RFC 3339: {said}"
+    );
+    assert!(said.contains("疑似重复：0 处"), "{said}");
+    assert!(
+        said.contains("请在程序的“数据交换”页中逐项选择。"),
+        "{said}"
+    );
+}
