@@ -202,6 +202,83 @@ fn merging_look_alike_compounds_keeps_the_others_steps_and_funding() {
     assert_eq!(office.store.compound_rows().unwrap().len(), 1);
 }
 
+/// Every record that names the merged-away compound names the kept one after a merge: found
+/// by the schema's links, so a table added later is not forgotten (the month's observation
+/// route and the daily reports were, and went or lost their compound).
+#[test]
+fn merging_look_alike_compounds_keeps_the_others_route_stops_and_reports() {
+    use common::sync::Machine;
+    use yanshou::model::rhythm::{DailyReport, Month, UnitKind};
+    use yanshou::model::sync::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut a = Machine::new(dir.path(), "外业甲", Role::Field);
+    let mut b = Machine::new(dir.path(), "外业乙", Role::Field);
+    let town = a.store.towns().unwrap()[0].id;
+    let (mut first, mut second) = (common::compound("同名小区"), common::compound("同名小区"));
+    first.town_id = Some(town);
+    second.town_id = Some(town);
+    a.store.save_compound(&first).unwrap();
+    b.store.save_compound(&second).unwrap();
+    office.receive(&a.send(None)).unwrap();
+    let outcome = office.receive(&b.send(None)).unwrap();
+    assert_eq!(outcome.duplicates, 1, "{}", outcome.summary());
+    let offer = office.store.duplicates().unwrap().remove(0);
+    let (kept, other): (yanshou::model::CompoundId, yanshou::model::CompoundId) =
+        (offer.kept.parse().unwrap(), offer.other.parse().unwrap());
+    let today = yanshou::model::Clock::local().today();
+    let month = Month::of(today);
+    office
+        .store
+        .set_observation_route(month, &[(other, "看雨污分流".to_owned())])
+        .unwrap();
+    office
+        .store
+        .add_daily_report(&DailyReport {
+            date: today,
+            unit: "一标段".to_owned(),
+            kind: Some(UnitKind::Contractor),
+            compound: Some(other),
+            work_done: "开挖管沟".to_owned(),
+            ..DailyReport::default()
+        })
+        .unwrap();
+
+    // Both on the same month's route: a compound is on it once, so the user picks first.
+    office
+        .store
+        .set_observation_route(
+            month,
+            &[
+                (kept, "看管网".to_owned()),
+                (other, "看雨污分流".to_owned()),
+            ],
+        )
+        .unwrap();
+    let refused = office.store.resolve_duplicate(&offer.id, true).unwrap_err();
+    assert!(refused.to_string().contains("观摩路线上"), "{refused}");
+    assert_eq!(
+        office.store.compound_rows().unwrap().len(),
+        2,
+        "nothing merged"
+    );
+    office
+        .store
+        .set_observation_route(month, &[(other, "看雨污分流".to_owned())])
+        .unwrap();
+
+    office.store.resolve_duplicate(&offer.id, true).unwrap();
+    let route = office.store.observation_route(month).unwrap();
+    assert_eq!(route.len(), 1, "the stop stays on the route");
+    assert_eq!(
+        (route[0].compound, route[0].reason.as_str()),
+        (kept, "看雨污分流")
+    );
+    let reports = office.store.daily_reports_until(today).unwrap();
+    assert_eq!(reports[0].compound, Some(kept));
+    assert_eq!(office.store.compound_rows().unwrap().len(), 1);
+}
+
 #[test]
 fn a_clusters_own_supporting_projects_are_funded_and_summed_with_the_compounds() {
     let mut store = Store::open_in_memory().unwrap();

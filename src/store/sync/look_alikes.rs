@@ -130,8 +130,9 @@ impl Store {
     }
 }
 
-/// Moves the other compound's surveys, inspections, programme steps, evidence, evaluations
-/// and funding to the kept one, and deletes it.
+/// Moves everything of the other compound (its surveys, inspections, programme steps,
+/// evidence, evaluations, funding, route stops, the reports naming it) to the kept one, and
+/// deletes it.
 fn merge_compounds(tx: &Connection, offer: &DuplicateOffer) -> Result<(), StoreError> {
     let (kept, other) = (&offer.kept, &offer.other);
     // A programme step both recorded would be lost: the user clears one first.
@@ -152,16 +153,21 @@ fn merge_compounds(tx: &Connection, offer: &DuplicateOffer) -> Result<(), StoreE
             offer.name
         )));
     }
-    for table in [
-        "programme_step",
-        "step_evidence",
-        "service_evaluation",
-        "funding",
-    ] {
-        tx.execute(
-            &format!("UPDATE {table} SET compound_id = ?1 WHERE compound_id = ?2"),
+    // A compound is on a month's observation route once.
+    let both_on_route: Option<String> = tx
+        .query_row(
+            "SELECT o.month FROM observation_stop o
+             JOIN observation_stop k ON k.month = o.month AND k.compound_id = ?1
+             WHERE o.compound_id = ?2 LIMIT 1",
             (kept, other),
-        )?;
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(month) = both_on_route {
+        return Err(StoreError::refused(format!(
+            "两条“{}”都在 {month} 的观摩路线上：请先在观摩路线中去掉其中一条，再合并。",
+            offer.name
+        )));
     }
     // Its survey rounds follow the kept compound's.
     tx.execute(
@@ -170,12 +176,7 @@ fn merge_compounds(tx: &Connection, offer: &DuplicateOffer) -> Result<(), StoreE
          WHERE compound_id = ?2",
         (kept, other),
     )?;
-    for table in ["survey", "inspection"] {
-        tx.execute(
-            &format!("UPDATE {table} SET compound_id = ?1 WHERE compound_id = ?2"),
-            (kept, other),
-        )?;
-    }
+    move_rows(tx, "compound", kept, other)?;
     tx.execute("DELETE FROM compound WHERE id = ?1", [other])?;
     Ok(())
 }
@@ -183,12 +184,28 @@ fn merge_compounds(tx: &Connection, offer: &DuplicateOffer) -> Result<(), StoreE
 /// Moves the other cluster's member compounds, surveys, inspections and funding to the kept
 /// one, and deletes it.
 fn merge_clusters(tx: &Connection, offer: &DuplicateOffer) -> Result<(), StoreError> {
-    for table in ["compound", "cluster_survey", "inspection", "funding"] {
-        tx.execute(
-            &format!("UPDATE {table} SET cluster_id = ?1 WHERE cluster_id = ?2"),
-            (&offer.kept, &offer.other),
-        )?;
-    }
+    move_rows(tx, "cluster", &offer.kept, &offer.other)?;
     tx.execute("DELETE FROM cluster WHERE id = ?1", [&offer.other])?;
+    Ok(())
+}
+
+/// Every travelling row that refers to `other` of `parent` (by a foreign key of the schema, so
+/// a table added later is not forgotten) refers to `kept` instead.
+fn move_rows(tx: &Connection, parent: &str, kept: &str, other: &str) -> Result<(), StoreError> {
+    for table in super::tables::TRAVELLING.iter().map(|t| t.name) {
+        let columns: Vec<String> = tx
+            .prepare_cached(
+                "SELECT \"from\" FROM pragma_foreign_key_list(?1)
+                 WHERE \"table\" = ?2 AND coalesce(\"to\", 'id') = 'id'",
+            )?
+            .query_map((table, parent), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for column in columns {
+            tx.execute(
+                &format!("UPDATE \"{table}\" SET \"{column}\" = ?1 WHERE \"{column}\" = ?2"),
+                (kept, other),
+            )?;
+        }
+    }
     Ok(())
 }
