@@ -4,12 +4,11 @@
 use super::App;
 use crate::command::{Command, Screen, UiCommand};
 use crate::model::InspectionId;
-use crate::model::{CompoundDraft, RoundKind};
+use crate::model::RoundKind;
 use crate::store::{Store, StoreError};
 use crate::ui::checklist::Spot;
-use crate::ui::compound_form::CompoundForm;
 use crate::ui::path_prompt::PathPurpose;
-use crate::ui::{Dialog, Message, Page};
+use crate::ui::{Message, Page};
 
 /// Today, in the user's time zone.
 pub(super) fn today() -> chrono::NaiveDate {
@@ -177,33 +176,10 @@ impl App {
             UiCommand::NewDatabase => self.choose_path(PathPurpose::NewDatabase),
             UiCommand::OpenDatabase => self.choose_path(PathPurpose::OpenDatabase),
             UiCommand::NewSampleDatabase => self.choose_path(PathPurpose::SampleDatabase),
-            UiCommand::VerifyCode => {
-                self.dialog = Some(Dialog::Verify {
-                    code: String::new(),
-                    finding: None,
-                });
-            }
-            UiCommand::Quit => {
-                // Every action is already committed; closing loses nothing.
-                if let Some(ctx) = &self.egui_ctx {
-                    ctx.send_viewport_cmd(eframe::egui::ViewportCommand::Close);
-                }
-            }
+            UiCommand::VerifyCode => self.open_verify(),
+            UiCommand::Quit => self.quit(),
             UiCommand::ShowRegister => self.show_screen(Screen::Register),
-            UiCommand::AddCompound => {
-                if self.store.is_some() {
-                    // The user's usual town (settings), else the first.
-                    let usual = self
-                        .towns
-                        .iter()
-                        .find(|t| t.name == self.settings.default_town.trim());
-                    let draft = CompoundDraft {
-                        town_id: usual.or(self.towns.first()).map(|t| t.id),
-                        ..CompoundDraft::default()
-                    };
-                    self.dialog = Some(Dialog::CompoundForm(Box::new(CompoundForm::new(draft))));
-                }
-            }
+            UiCommand::AddCompound => self.new_compound(),
             UiCommand::ShowRectifications => self.show_screen(Screen::Rectifications),
             UiCommand::ExportPackage => self.export_package(),
             UiCommand::ImportPackage => self.choose_path(PathPurpose::ImportPackage),

@@ -13,6 +13,37 @@ use crate::ui::compound_form::CompoundForm;
 use crate::ui::inspection_form::InspectionForm;
 
 impl App {
+    /// Opens an empty compound form, in the user's usual town (settings), else the first.
+    pub(super) fn new_compound(&mut self) {
+        if self.store.is_none() {
+            return;
+        }
+        let usual = self
+            .towns
+            .iter()
+            .find(|t| t.name == self.settings.default_town.trim());
+        let draft = CompoundDraft {
+            town_id: usual.or(self.towns.first()).map(|t| t.id),
+            ..CompoundDraft::default()
+        };
+        self.dialog = Some(Dialog::CompoundForm(Box::new(CompoundForm::new(draft))));
+    }
+
+    /// Opens the dialog that checks a printed sheet's code.
+    pub(super) fn open_verify(&mut self) {
+        self.dialog = Some(Dialog::Verify {
+            code: String::new(),
+            finding: None,
+        });
+    }
+
+    /// Closes the window: every action is already committed, so closing loses nothing.
+    pub(super) fn quit(&mut self) {
+        if let Some(ctx) = &self.egui_ctx {
+            ctx.send_viewport_cmd(eframe::egui::ViewportCommand::Close);
+        }
+    }
+
     /// Opens the compound form on a compound as it is saved.
     pub(super) fn edit_compound(&mut self, id: CompoundId) {
         if let Some(compound) = self.read_store(|s| s.compound(id)) {
