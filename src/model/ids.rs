@@ -161,6 +161,10 @@ text_id!(
     QuarterScoreId
 );
 text_id!(
+    /// An evaluation of a compound's property service (物业服务评价).
+    EvaluationId
+);
+text_id!(
     /// A field changed on two machines, kept for a user to pick (冲突).
     ConflictId
 );

@@ -46,8 +46,8 @@ pub use eligibility::{Eligibility, EligibilityFacts, EligibilityReport, Finding,
 pub use handover::{Stage, handover_conditions, handover_status, stage_of};
 pub use header::SubjectHeader;
 pub use ids::{
-    ActionItemId, ClusterId, ClusterSurveyId, CompoundId, ConflictId, DailyReportId, FundingId,
-    InspectionId, LookAlikeId, MeetingId, ObservationStopId, PhotoId, QuarterScoreId,
+    ActionItemId, ClusterId, ClusterSurveyId, CompoundId, ConflictId, DailyReportId, EvaluationId,
+    FundingId, InspectionId, LookAlikeId, MeetingId, ObservationStopId, PhotoId, QuarterScoreId,
     RectificationId, SurveyId, TownId,
 };
 pub use inspection::{Inspection, InspectionDraft, InspectionItem, ItemResult, RoundKind, Subject};

@@ -239,7 +239,7 @@ pub struct StepRecord {
 /// subsidy).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceEvaluation {
-    pub id: String,
+    pub id: super::EvaluationId,
     pub evaluated_on: NaiveDate,
     /// Who evaluated.
     pub unit: String,

@@ -225,7 +225,7 @@ impl Store {
                                              created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             rusqlite::params![
-                uuid::Uuid::now_v7().to_string(),
+                crate::model::EvaluationId::new(),
                 compound,
                 evaluation.evaluated_on.format("%Y-%m-%d").to_string(),
                 evaluation.unit.trim(),

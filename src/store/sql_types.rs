@@ -7,9 +7,9 @@ use super::StoreError;
 
 use crate::model::{
     ActionItemId, Choice, ClusterId, ClusterSurveyId, CompoundId, Condition, ConflictId,
-    DailyReportId, FundingId, InspectionId, ItemResult, LookAlikeId, ManagementMode, MeetingId,
-    ObservationStopId, PhotoId, QuarterScoreId, RectificationId, StructuralSafety, SurveyId,
-    TownId,
+    DailyReportId, EvaluationId, FundingId, InspectionId, ItemResult, LookAlikeId, ManagementMode,
+    MeetingId, ObservationStopId, PhotoId, QuarterScoreId, RectificationId, StructuralSafety,
+    SurveyId, TownId,
 };
 
 /// A date column (YYYY-MM-DD); another shape means the file was changed by hand.
@@ -67,6 +67,7 @@ macro_rules! sql_text_id {
 }
 
 sql_text_id!(
+    EvaluationId,
     FundingId,
     DailyReportId,
     MeetingId,

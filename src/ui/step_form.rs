@@ -173,7 +173,7 @@ impl EvaluationForm {
             .filter(|s| *s <= 100)
             .ok_or_else(|| "评分应为 0 到 100 的整数".to_owned())?;
         Ok(crate::model::programme::ServiceEvaluation {
-            id: String::new(),
+            id: Default::default(),
             evaluated_on,
             unit: self.unit.trim().to_owned(),
             score,

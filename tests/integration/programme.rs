@@ -240,7 +240,7 @@ fn property_service_is_evaluated_only_once_its_plan_is_in_place() {
     common::pass_every_item(&mut store, inspection);
     common::sign_off_as_is(&mut store, inspection);
     let evaluation = |d: NaiveDate, score| ServiceEvaluation {
-        id: String::new(),
+        id: Default::default(),
         evaluated_on: d,
         unit: "县住建局".to_owned(),
         score,
