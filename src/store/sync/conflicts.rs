@@ -446,17 +446,8 @@ fn number_survey_round(
     ) else {
         return Ok(());
     };
-    let taken: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM survey WHERE compound_id = ?1 AND round = ?2)",
-        (&row[o], &row[r]),
-        |q| q.get(0),
-    )?;
-    if taken {
-        row[r] = tx.query_row(
-            "SELECT coalesce(max(round), 0) + 1 FROM survey WHERE compound_id = ?1",
-            [&row[o]],
-            |q| q.get(0),
-        )?;
+    if super::survey_rounds::survey_round_taken(tx, &row[o], &row[r])? {
+        row[r] = Value::Integer(super::survey_rounds::next_survey_round(tx, &row[o])?);
     }
     Ok(())
 }

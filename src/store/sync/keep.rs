@@ -1,5 +1,5 @@
 //! Keeping what a user must settle (conflicts, look-alikes), settling what a pick or a
-//! signature decides, and the natural-key rules (survey rounds that clash).
+//! signature decides (survey rounds that clash are `survey_rounds.rs`).
 
 use std::collections::HashSet;
 
@@ -9,7 +9,7 @@ use rusqlite::types::Value;
 
 use super::apply::Applier;
 use super::changeset::Change;
-use super::rows::{Table, compound_of, inspection_of, key_text, record_label, value_text};
+use super::rows::{Table, compound_of, inspection_of, key_text, record_label};
 use crate::store::cached::Cached as _;
 use crate::store::{StoreError, now};
 
@@ -409,142 +409,6 @@ impl Applier<'_> {
         self.applied.conflicts += 1;
         self.applied.adjusted = true;
         Ok(())
-    }
-
-    /// Two machines both started survey round N of one compound: at the office, the one that
-    /// comes second becomes the next round, with a note; a laptop follows the office's
-    /// numbering, moving its own round out of the way until the office's word on it arrives.
-    pub(super) fn renumber_round(
-        &mut self,
-        table: &Table,
-        row: &mut [Value],
-    ) -> Result<(), StoreError> {
-        // Survey rounds are the only rounds numbered per compound by the file (an inspection
-        // round's number follows the round it re-inspects).
-        if table.name != "survey" {
-            return Ok(());
-        }
-        let owner = "compound_id";
-        let (Some(o), Some(r)) = (table.index_of(owner), table.index_of("round")) else {
-            return Ok(());
-        };
-        let taken: bool = self.conn.query_row_cached(
-            &format!(
-                "SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE \"{owner}\" = ?1 AND round = ?2)",
-                table.name
-            ),
-            (&row[o], &row[r]),
-            |q| q.get(0),
-        )?;
-        if !taken {
-            return Ok(());
-        }
-        let next: i64 = self.conn.query_row_cached(
-            &format!(
-                "SELECT coalesce(max(round), 0) + 1 FROM \"{}\" WHERE \"{owner}\" = ?1",
-                table.name
-            ),
-            [&row[o]],
-            |q| q.get(0),
-        )?;
-        // At the office, two rounds of one number are numbered in the order they were begun
-        // (their ids are made from the time), whichever arrives first: the same numbers in
-        // either order. A laptop moves its own round out of the way until the office's word on
-        // it arrives.
-        let begun_later: bool = self.conn.query_row_cached(
-            &format!(
-                "SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE \"{owner}\" = ?1 AND round = ?2
-                                    AND id > ?3)",
-                table.name
-            ),
-            (&row[o], &row[r], table.index_of("id").map(|i| &row[i])),
-            |q| q.get(0),
-        )?;
-        if !self.from.at_office || begun_later {
-            self.conn.execute_cached(
-                &format!(
-                    "UPDATE \"{}\" SET round = ?3 WHERE \"{owner}\" = ?1 AND round = ?2",
-                    table.name
-                ),
-                (&row[o], &row[r], next),
-            )?;
-            if self.from.at_office {
-                self.applied.notes.push(format!(
-                    "本机已有的{}第 {} 轮比{}的同号一轮开始得晚，已改为第 {next} 轮",
-                    table.spec.label,
-                    value_text(&row[r]),
-                    self.from.origin_name,
-                ));
-                self.applied.adjusted = true;
-            }
-            return Ok(());
-        }
-        self.applied.notes.push(format!(
-            "{}的{}第 {} 轮与本机已有的一轮同号，已改为第 {next} 轮",
-            self.from.origin_name,
-            table.spec.label,
-            value_text(&row[r])
-        ));
-        row[r] = Value::Integer(next);
-        self.applied.adjusted = true;
-        Ok(())
-    }
-
-    /// A change that came back to the machine that made it, which the office renumbered.
-    pub(super) fn take_back_renumbering(
-        &mut self,
-        table: &Table,
-        change: &Change,
-    ) -> Result<(), StoreError> {
-        if change.op == Action::SQLITE_DELETE || table.name != "survey" {
-            return Ok(());
-        }
-        // The office's number for this file's own round (an insert), or for a round it moved
-        // out of the way of this file's (an update): the laptops follow the office.
-        let row = if change.op == Action::SQLITE_INSERT {
-            change.new_row()
-        } else {
-            change.row_after()
-        };
-        let Some(r) = table.index_of("round") else {
-            return Ok(());
-        };
-        if change.new.get(r).is_none_or(Option::is_none) {
-            return Ok(());
-        }
-        let key = table.key_of(&row);
-        if let Some(current) = table.row(self.conn, &key)?
-            && current[r] != row[r]
-        {
-            // A round of this file not yet numbered at the office may hold that number: it
-            // moves on (the office numbers it when it gets there).
-            self.take_round_number(table, &current, &row[r])?;
-        }
-        Ok(())
-    }
-
-    /// Gives survey round `row` (as it is here) the number `round` the office gave it, moving
-    /// a round of this file that holds the number on to the next free one (the office numbers
-    /// that one when it gets there).
-    pub(super) fn take_round_number(
-        &mut self,
-        table: &Table,
-        row: &[Value],
-        round: &Value,
-    ) -> Result<(), StoreError> {
-        let (Some(o), Some(id), Some(r)) = (
-            table.index_of("compound_id"),
-            table.index_of("id"),
-            table.index_of("round"),
-        ) else {
-            return Ok(());
-        };
-        self.conn.execute_cached(
-            "UPDATE survey SET round = (SELECT max(round) + 1 FROM survey WHERE compound_id = ?1)
-             WHERE compound_id = ?1 AND round = ?2 AND id <> ?3",
-            (&row[o], round, &row[id]),
-        )?;
-        table.update(self.conn, &table.key_of(row), &[(r, round.clone())])
     }
 
     /// A compound that arrives with the name, town and address of one already here, or a

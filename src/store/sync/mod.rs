@@ -24,6 +24,7 @@ mod outgoing;
 mod photo_bytes;
 mod restore;
 mod rows;
+mod survey_rounds;
 mod tables;
 mod take;
 
