@@ -151,21 +151,35 @@ fn funding_travels_with_its_compound() {
     assert_eq!(rows[0].funding.amount_fen, 30_000_000);
 }
 
-#[test]
-fn merging_look_alike_compounds_keeps_the_others_steps_and_funding() {
+/// An office and two laptops that each registered 同名小区 in the same town; the second
+/// laptop's compound.
+fn look_alikes(
+    dir: &std::path::Path,
+) -> (
+    common::sync::Machine,
+    common::sync::Machine,
+    common::sync::Machine,
+    yanshou::model::Compound,
+) {
     use common::sync::Machine;
-    use yanshou::model::programme::{Step, StepRecord};
     use yanshou::model::sync::Role;
-    let dir = tempfile::tempdir().unwrap();
-    let mut office = Machine::new(dir.path(), "县办", Role::Office);
-    let mut a = Machine::new(dir.path(), "外业甲", Role::Field);
-    let mut b = Machine::new(dir.path(), "外业乙", Role::Field);
+    let office = Machine::new(dir, "县办", Role::Office);
+    let mut a = Machine::new(dir, "外业甲", Role::Field);
+    let mut b = Machine::new(dir, "外业乙", Role::Field);
     let town = a.store.towns().unwrap()[0].id;
     let (mut first, mut second) = (common::compound("同名小区"), common::compound("同名小区"));
     first.town_id = Some(town);
     second.town_id = Some(town);
     a.store.save_compound(&first).unwrap();
     b.store.save_compound(&second).unwrap();
+    (office, a, b, second)
+}
+
+#[test]
+fn merging_look_alike_compounds_keeps_the_others_steps_and_funding() {
+    use yanshou::model::programme::{Step, StepRecord};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut office, mut a, mut b, second) = look_alikes(dir.path());
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
     let step = StepRecord {
         step: Step::Consult,
@@ -207,19 +221,9 @@ fn merging_look_alike_compounds_keeps_the_others_steps_and_funding() {
 /// route and the daily reports were, and went or lost their compound).
 #[test]
 fn merging_look_alike_compounds_keeps_the_others_route_stops_and_reports() {
-    use common::sync::Machine;
     use yanshou::model::rhythm::{DailyReport, Month, UnitKind};
-    use yanshou::model::sync::Role;
     let dir = tempfile::tempdir().unwrap();
-    let mut office = Machine::new(dir.path(), "县办", Role::Office);
-    let mut a = Machine::new(dir.path(), "外业甲", Role::Field);
-    let mut b = Machine::new(dir.path(), "外业乙", Role::Field);
-    let town = a.store.towns().unwrap()[0].id;
-    let (mut first, mut second) = (common::compound("同名小区"), common::compound("同名小区"));
-    first.town_id = Some(town);
-    second.town_id = Some(town);
-    a.store.save_compound(&first).unwrap();
-    b.store.save_compound(&second).unwrap();
+    let (mut office, mut a, mut b, _) = look_alikes(dir.path());
     office.receive(&a.send(None)).unwrap();
     let outcome = office.receive(&b.send(None)).unwrap();
     assert_eq!(outcome.duplicates, 1, "{}", outcome.summary());
