@@ -152,7 +152,6 @@ pub fn identity(store: &mut Store, name: Option<&str>, role: Option<&str>) -> an
     Ok(())
 }
 
-/// The machines this file has exchanged packages with.
 /// The conflicts and look-alikes waiting for a user, by record, as the exchange screen lists
 /// them (they are settled there).
 pub fn conflicts(store: &Store) -> anyhow::Result<()> {
@@ -196,6 +195,7 @@ pub fn conflicts(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The machines this file has exchanged packages with.
 pub fn peers(store: &Store) -> anyhow::Result<()> {
     let peers = store.peers()?;
     outln!("交换过数据包的电脑（{} 台）", peers.len());

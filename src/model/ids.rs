@@ -127,10 +127,12 @@ macro_rules! text_id {
             }
         }
 
+        /// The text as it is, to the byte (an id is never typed by a user: one read from the
+        /// file must name the same row when it is written back).
         impl FromStr for $name {
             type Err = std::convert::Infallible;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(Self(s.trim().to_owned()))
+                Ok(Self(s.to_owned()))
             }
         }
     };
@@ -177,6 +179,14 @@ text_id!(
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_id_keeps_the_files_text_to_the_byte() {
+        let id: FundingId = " f1 ".parse().unwrap();
+        assert_eq!(id.as_str(), " f1 ");
+        assert_eq!(id.to_string(), " f1 ");
+        assert_ne!(FundingId::new(), FundingId::new());
+    }
 
     #[test]
     fn a_record_number_is_its_day_and_six_digits() {

@@ -1425,3 +1425,61 @@ fn a_deletion_against_an_edit_offers_the_same_outcomes_in_either_order() {
     assert_eq!(outcomes[0].0, outcomes[1].0);
     assert_eq!(outcomes[0].1, outcomes[1].1);
 }
+
+/// The same compound put on the same month's observation route on two machines is one stop:
+/// the one set first stays on both, whichever package comes first (it used to refuse both
+/// packages for good, as a row clashing with one already here).
+#[test]
+fn one_compound_on_one_months_route_from_two_machines_is_one_stop() {
+    use yanshou::model::rhythm::Month;
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut laptop = Machine::new(dir.path(), "外业甲", Role::Field);
+    let c = common::compound("建设路小区");
+    laptop.store.save_compound(&c).unwrap();
+    office.receive(&laptop.send(Some(&office))).unwrap();
+    laptop.receive(&office.send(Some(&laptop))).unwrap();
+    let month = Month::of(yanshou::model::Clock::local().today());
+    office
+        .store
+        .set_observation_route(month, &[(c.id, "县办先排：看雨污分流".to_owned())])
+        .unwrap();
+    laptop
+        .store
+        .set_observation_route(month, &[(c.id, "外业后排：看管网".to_owned())])
+        .unwrap();
+
+    // The same story with the office's package first, in copies.
+    let (mut office2, mut laptop2) = (
+        office.copy_into(&dir.path().join("2")),
+        laptop.copy_into(&dir.path().join("2")),
+    );
+    laptop2.receive(&office2.send(Some(&laptop2))).unwrap();
+    office2.receive(&laptop2.send(Some(&office2))).unwrap();
+
+    let outcome = office.receive(&laptop.send(Some(&office))).unwrap();
+    assert!(
+        outcome.notes.iter().any(|n| n.contains("保留先排的一条")),
+        "{}",
+        outcome.summary()
+    );
+    laptop.receive(&office.send(Some(&laptop))).unwrap();
+    let stops = |m: &Machine| {
+        m.store
+            .observation_route(month)
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.id, s.compound, s.reason))
+            .collect::<Vec<_>>()
+    };
+    let at_office = stops(&office);
+    assert_eq!(at_office.len(), 1);
+    assert_eq!(at_office[0].2, "县办先排：看雨污分流");
+    assert_eq!(stops(&laptop), at_office, "one stop, the same on both");
+    assert_eq!(
+        common::sync::content(&laptop.store),
+        common::sync::content(&office.store)
+    );
+    assert_eq!(stops(&office2), at_office, "the other order ends the same");
+    assert_eq!(stops(&laptop2), at_office);
+}

@@ -2,8 +2,8 @@
 //! checks on the changeset as a whole (signatures' strokes, arriving seals, rows a signed
 //! record does not have), each row taken as the merge policy decides (`take.rs`, the policy
 //! itself in `model/merge_policy.rs`), then the rows left without what they belong to and the
-//! conflicts a signature settles. The keeping of conflicts is in `keep.rs`, the survey rounds'
-//! numbering in `survey_rounds.rs`.
+//! conflicts a signature settles. The keeping of conflicts is in `keep.rs`, the rows that clash
+//! by what they are rather than by id (survey rounds, route stops) in `natural_keys.rs`.
 
 use std::collections::HashSet;
 

@@ -1,5 +1,5 @@
 //! Keeping what a user must settle (conflicts, look-alikes), settling what a pick or a
-//! signature decides (survey rounds that clash are `survey_rounds.rs`).
+//! signature decides (rows that clash by what they are: `natural_keys.rs`).
 
 use std::collections::HashSet;
 

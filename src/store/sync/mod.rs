@@ -20,11 +20,11 @@ mod incoming;
 mod keep;
 mod keys;
 mod look_alikes;
+mod natural_keys;
 mod outgoing;
 mod photo_bytes;
 mod restore;
 mod rows;
-mod survey_rounds;
 mod tables;
 mod take;
 

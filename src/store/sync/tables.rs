@@ -66,7 +66,9 @@ macro_rules! registry {
 }
 
 /// A travelling table that exists only in the crate's own tests, added the way a real one is
-/// (`store/example_table.rs` has its migration, its store file and its tests).
+/// (`store/example_table.rs` has its migration, its store file and its tests). A unit test in
+/// `src/` that makes a snapshot or applies a deletion must run that migration first: a snapshot
+/// refuses a file that lacks a travelling table.
 #[cfg(test)]
 const FIELD_NOTE: Travelling = Travelling {
     name: "field_note",

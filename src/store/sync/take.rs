@@ -96,6 +96,9 @@ impl Applier<'_> {
                 return self.act_on_absent(decision, table, &row);
             }
             self.renumber_round(table, &mut row)?;
+            if self.same_route_stop(table, &row)? {
+                return Ok(());
+            }
             return match table.insert(self.conn, &row) {
                 Ok(()) if matches!(table.spec.belongs, Belongs::Compound | Belongs::Cluster) => {
                     self.offer_merge(table, &row)
@@ -256,6 +259,13 @@ impl Applier<'_> {
                 }
                 if !content {
                     return Ok(()); // only when it changed: nothing of substance to take
+                }
+                let mut after = current.clone();
+                for (c, v) in &sets {
+                    after[*c] = v.clone();
+                }
+                if self.same_route_stop(table, &after)? {
+                    return Ok(());
                 }
                 table.update(self.conn, &key, &sets)
             }

@@ -1,7 +1,9 @@
-//! Survey rounds are numbered per compound by the file: two machines that both began round N
-//! of one compound are a natural-key clash, settled at the office in the order the rounds were
-//! begun, followed by the laptops, and undone when the office's word comes back.
+//! Rows that clash by what they are rather than by their id (a natural key), made on two
+//! machines: two survey rounds N of one compound (numbered at the office in the order they were
+//! begun, followed by the laptops, and undone when the office's word comes back), and two stops
+//! for one compound on one month's observation route (one stop: the one set first, everywhere).
 
+use rusqlite::OptionalExtension;
 use rusqlite::hooks::Action;
 use rusqlite::types::Value;
 
@@ -12,6 +14,68 @@ use crate::store::StoreError;
 use crate::store::cached::Cached as _;
 
 impl Applier<'_> {
+    /// A route stop arriving (whole, or moved to another compound or month) for a compound
+    /// that has a stop on that month's route here under another id: the two are one stop. The
+    /// one set first (ids are made from the time) stays, on every machine whatever order the
+    /// packages come in; the other goes, said in the import's notes. Whether the arriving one
+    /// is the one that goes (then it is not written).
+    pub(super) fn same_route_stop(
+        &mut self,
+        table: &Table,
+        row: &[Value],
+    ) -> Result<bool, StoreError> {
+        if table.name != "observation_stop" {
+            return Ok(false);
+        }
+        let (Some(i), Some(m), Some(c)) = (
+            table.index_of("id"),
+            table.index_of("month"),
+            table.index_of("compound_id"),
+        ) else {
+            return Ok(false);
+        };
+        let here: Option<Value> = self
+            .conn
+            .query_row_cached(
+                "SELECT id FROM observation_stop WHERE month = ?1 AND compound_id = ?2
+                     AND id IS NOT ?3",
+                (&row[m], &row[c], &row[i]),
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(here) = here else {
+            return Ok(false);
+        };
+        let arriving_first = match (&row[i], &here) {
+            (Value::Text(arriving), Value::Text(here)) => arriving < here,
+            _ => false,
+        };
+        self.applied.adjusted = true;
+        self.applied.notes.push(format!(
+            "本机与{}都把同一小区排进了 {} 的观摩路线，保留先排的一条",
+            self.from.origin_name,
+            value_text(&row[m])
+        ));
+        if arriving_first {
+            self.conn
+                .execute_cached("DELETE FROM observation_stop WHERE id = ?1", [&here])?;
+            return Ok(false);
+        }
+        if !matches!(
+            self.conn.query_row_cached(
+                "SELECT count(*) FROM observation_stop WHERE id = ?1",
+                [&row[i]],
+                |r| r.get::<_, i64>(0),
+            )?,
+            0
+        ) {
+            // The arriving one is here already (it is being moved onto the other's place).
+            self.conn
+                .execute_cached("DELETE FROM observation_stop WHERE id = ?1", [&row[i]])?;
+        }
+        Ok(true)
+    }
+
     /// Two machines both started survey round N of one compound: at the office, the one that
     /// comes second becomes the next round, with a note; a laptop follows the office's
     /// numbering, moving its own round out of the way until the office's word on it arrives.
