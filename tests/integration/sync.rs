@@ -1459,7 +1459,11 @@ fn one_compound_on_one_months_route_from_two_machines_is_one_stop() {
 
     let outcome = office.receive(&laptop.send(Some(&office))).unwrap();
     assert!(
-        outcome.notes.iter().any(|n| n.contains("保留先排的一条")),
+        outcome
+            .notes
+            .iter()
+            .any(|n| n.contains("保留先登记的一条")
+                && n.contains("另一条的观摩理由：外业后排：看管网")),
         "{}",
         outcome.summary()
     );
@@ -1482,4 +1486,48 @@ fn one_compound_on_one_months_route_from_two_machines_is_one_stop() {
     );
     assert_eq!(stops(&office2), at_office, "the other order ends the same");
     assert_eq!(stops(&laptop2), at_office);
+}
+
+/// One unit's score in one quarter, made on two machines, is one score: the one made first,
+/// everywhere; the other's figures are said in the import's notes.
+#[test]
+fn one_units_quarter_score_from_two_machines_is_one_score() {
+    use yanshou::model::rhythm::{Quarter, QuarterScore, UnitKind};
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = Machine::new(dir.path(), "县办", Role::Office);
+    let mut other = Machine::new(dir.path(), "县办二", Role::Field);
+    office.receive(&other.send(Some(&office))).unwrap();
+    other.receive(&office.send(Some(&other))).unwrap();
+    // The last quarter (the current one may not have begun a scoring).
+    let today = yanshou::model::Clock::local().today();
+    let q = Quarter::of(today - chrono::Duration::days(100));
+    let score = |progress| QuarterScore {
+        unit: "一标段".to_owned(),
+        kind: Some(UnitKind::Contractor),
+        progress: Some(progress),
+        ..QuarterScore::default()
+    };
+    office.store.save_quarter_score(q, &score(80)).unwrap();
+    other.store.save_quarter_score(q, &score(60)).unwrap();
+
+    let outcome = office.receive(&other.send(Some(&office))).unwrap();
+    assert!(
+        outcome
+            .notes
+            .iter()
+            .any(|n| n.contains("保留先登记的一条") && n.contains("60")),
+        "{}",
+        outcome.summary()
+    );
+    other.receive(&office.send(Some(&other))).unwrap();
+    let progress = |m: &Machine| {
+        m.store
+            .quarter_scores(q)
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.unit, s.progress))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(progress(&office), [("一标段".to_owned(), Some(80))]);
+    assert_eq!(progress(&other), progress(&office));
 }

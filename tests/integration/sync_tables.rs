@@ -120,3 +120,47 @@ fn a_row_comes_before_what_it_belongs_to_and_refers_to() {
         }
     }
 }
+
+/// A UNIQUE constraint besides the key is a natural key two machines can both fill under their
+/// own ids: the registry names it, so the two rows become one instead of refusing packages.
+/// (A survey's round is numbered apart; a town's id is made from its name.)
+#[test]
+fn every_unique_constraint_of_a_travelling_table_is_its_natural_key() {
+    let store = Store::open_in_memory().unwrap();
+    for table in TRAVELLING {
+        let uniques = names(
+            &store,
+            "SELECT name FROM pragma_index_list(?1) WHERE origin = 'u'",
+            table.name,
+        );
+        let mut found: Vec<Vec<String>> = uniques
+            .iter()
+            .map(|index| {
+                names(
+                    &store,
+                    "SELECT name FROM pragma_index_info(?1) ORDER BY seqno",
+                    index,
+                )
+            })
+            .collect();
+        found.retain(|columns| {
+            !matches!(
+                (
+                    table.name,
+                    columns
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .as_slice()
+                ),
+                ("survey", ["compound_id", "round"]) | ("town", ["name"])
+            )
+        });
+        let declared: Vec<Vec<String>> = if table.natural_key.is_empty() {
+            Vec::new()
+        } else {
+            vec![table.natural_key.iter().map(|c| (*c).to_owned()).collect()]
+        };
+        assert_eq!(found, declared, "the natural key of {}", table.name);
+    }
+}

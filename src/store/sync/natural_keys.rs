@@ -1,7 +1,8 @@
 //! Rows that clash by what they are rather than by their id (a natural key), made on two
 //! machines: two survey rounds N of one compound (numbered at the office in the order they were
-//! begun, followed by the laptops, and undone when the office's word comes back), and two stops
-//! for one compound on one month's observation route (one stop: the one set first, everywhere).
+//! begun, followed by the laptops, and undone when the office's word comes back), and rows of a
+//! table with a natural key in the registry (a route stop, a quarter's score, a rectification:
+//! one row, the one made first, everywhere).
 
 use rusqlite::OptionalExtension;
 use rusqlite::hooks::Action;
@@ -9,71 +10,87 @@ use rusqlite::types::Value;
 
 use super::apply::Applier;
 use super::changeset::Change;
-use super::rows::{Table, value_text};
+use super::rows::{Table, record_label, value_text};
 use crate::store::StoreError;
 use crate::store::cached::Cached as _;
 
 impl Applier<'_> {
-    /// A route stop arriving (whole, or moved to another compound or month) for a compound
-    /// that has a stop on that month's route here under another id: the two are one stop. The
-    /// one set first (ids are made from the time) stays, on every machine whatever order the
-    /// packages come in; the other goes, said in the import's notes. Whether the arriving one
-    /// is the one that goes (then it is not written).
-    pub(super) fn same_route_stop(
+    /// A row arriving (whole, or changed onto another's place) that has the natural key of a
+    /// row here under another id (`Travelling::natural_key`: one compound's stop on one month's
+    /// route, one unit's score in one quarter, one item's rectification): the two are one. The
+    /// one made first (ids are made from the time) stays, on every machine whatever order the
+    /// packages come in; the other goes, its content said in the import's notes so nothing is
+    /// lost without a word. Whether the arriving one is the one that goes (then it is not
+    /// written).
+    pub(super) fn same_natural_key(
         &mut self,
         table: &Table,
         row: &[Value],
     ) -> Result<bool, StoreError> {
-        if table.name != "observation_stop" {
-            return Ok(false);
-        }
-        let (Some(i), Some(m), Some(c)) = (
-            table.index_of("id"),
-            table.index_of("month"),
-            table.index_of("compound_id"),
-        ) else {
+        let key = table.spec.natural_key;
+        let (false, Some(i)) = (key.is_empty(), table.index_of("id")) else {
             return Ok(false);
         };
-        let here: Option<Value> = self
+        let Some(columns) = key
+            .iter()
+            .map(|k| table.index_of(k))
+            .collect::<Option<Vec<usize>>>()
+        else {
+            return Ok(false);
+        };
+        let condition = key
+            .iter()
+            .enumerate()
+            .map(|(n, k)| format!("\"{k}\" IS ?{}", n + 2))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let values = std::iter::once(&row[i]).chain(columns.iter().map(|c| &row[*c]));
+        let here: Option<Vec<Value>> = self
             .conn
-            .query_row_cached(
-                "SELECT id FROM observation_stop WHERE month = ?1 AND compound_id = ?2
-                     AND id IS NOT ?3",
-                (&row[m], &row[c], &row[i]),
-                |r| r.get(0),
-            )
+            .prepare_cached(&format!(
+                "SELECT {} FROM \"{}\" WHERE id IS NOT ?1 AND {condition}",
+                table.column_list(),
+                table.name
+            ))?
+            .query_row(rusqlite::params_from_iter(values), |r| {
+                (0..table.columns.len()).map(|c| r.get(c)).collect()
+            })
             .optional()?;
         let Some(here) = here else {
             return Ok(false);
         };
-        let arriving_first = match (&row[i], &here) {
+        let arriving_first = match (&row[i], &here[i]) {
             (Value::Text(arriving), Value::Text(here)) => arriving < here,
             _ => false,
         };
+        let (kept, gone) = if arriving_first {
+            (row, here.as_slice())
+        } else {
+            (&here[..], row)
+        };
+        let content: Vec<String> = (0..table.columns.len())
+            .filter(|&c| {
+                c != i && !table.is_bookkeeping(c) && !columns.contains(&c) && gone[c] != kept[c]
+            })
+            .map(|c| {
+                let column = &table.columns[c];
+                let label = table.spec.column_label(column).unwrap_or(column);
+                format!("{label}：{}", value_text(&gone[c]))
+            })
+            .collect();
         self.applied.adjusted = true;
         self.applied.notes.push(format!(
-            "本机与{}都把同一小区排进了 {} 的观摩路线，保留先排的一条",
+            "本机与{}都登记了{}，保留先登记的一条{}",
             self.from.origin_name,
-            value_text(&row[m])
+            record_label(self.conn, table, kept)?,
+            if content.is_empty() {
+                String::new()
+            } else {
+                format!("（另一条的{}）", content.join("；"))
+            }
         ));
-        if arriving_first {
-            self.conn
-                .execute_cached("DELETE FROM observation_stop WHERE id = ?1", [&here])?;
-            return Ok(false);
-        }
-        if !matches!(
-            self.conn.query_row_cached(
-                "SELECT count(*) FROM observation_stop WHERE id = ?1",
-                [&row[i]],
-                |r| r.get::<_, i64>(0),
-            )?,
-            0
-        ) {
-            // The arriving one is here already (it is being moved onto the other's place).
-            self.conn
-                .execute_cached("DELETE FROM observation_stop WHERE id = ?1", [&row[i]])?;
-        }
-        Ok(true)
+        table.delete(self.conn, &table.key_of(gone))?;
+        Ok(!arriving_first)
     }
 
     /// Two machines both started survey round N of one compound: at the office, the one that

@@ -49,6 +49,10 @@ pub struct Travelling {
     pub belongs: Belongs,
     /// Every column, with what people call it.
     pub columns: &'static [(&'static str, &'static str)],
+    /// Columns besides the key that no two rows share (a route's compound in a month, a unit's
+    /// score in a quarter, an item's rectification): two machines can each make such a row
+    /// under its own id, and the two are one (`sync/natural_keys.rs`). Empty for most.
+    pub natural_key: &'static [&'static str],
 }
 
 /// Makes `TRAVELLING` of the tables listed, with the example table in the crate's own tests.
@@ -73,6 +77,7 @@ macro_rules! registry {
 const FIELD_NOTE: Travelling = Travelling {
     name: "field_note",
     label: "现场记事",
+    natural_key: &[],
     belongs: Belongs::OfCompound("compound_id"),
     columns: &[
         ("id", "编号"),
@@ -87,6 +92,7 @@ registry![
     Travelling {
         name: "action_item",
         label: "例会决定事项",
+        natural_key: &[],
         belongs: Belongs::Under {
             column: "meeting_id",
             parent: "meeting",
@@ -105,6 +111,7 @@ registry![
     Travelling {
         name: "meeting",
         label: "周例会",
+        natural_key: &[],
         belongs: Belongs::Office { compound: None },
         columns: &[
             ("id", "编号"),
@@ -119,6 +126,7 @@ registry![
     Travelling {
         name: "daily_report",
         label: "日报",
+        natural_key: &[],
         belongs: Belongs::Office {
             compound: Some("compound_id"),
         },
@@ -141,6 +149,7 @@ registry![
     Travelling {
         name: "observation_stop",
         label: "观摩点",
+        natural_key: &["month", "compound_id"],
         belongs: Belongs::OfCompound("compound_id"),
         columns: &[
             ("id", "编号"),
@@ -155,6 +164,7 @@ registry![
     Travelling {
         name: "quarter_score",
         label: "季度考评",
+        natural_key: &["year", "quarter", "unit"],
         belongs: Belongs::Office { compound: None },
         columns: &[
             ("id", "编号"),
@@ -175,12 +185,14 @@ registry![
     Travelling {
         name: "policy_rule",
         label: "本地规则",
+        natural_key: &[],
         belongs: Belongs::Everywhere,
         columns: &[("key", "规则"), ("value", "取值"), UPDATED],
     },
     Travelling {
         name: "funding",
         label: "资金",
+        natural_key: &[],
         belongs: Belongs::OfCompoundOrCluster {
             compound: "compound_id",
             cluster: "cluster_id",
@@ -205,6 +217,7 @@ registry![
     Travelling {
         name: "step_evidence",
         label: "进程证据",
+        natural_key: &[],
         belongs: Belongs::OfCompound("compound_id"),
         columns: &[
             ("id", "编号"),
@@ -219,6 +232,7 @@ registry![
     Travelling {
         name: "programme_step",
         label: "改造进程",
+        natural_key: &[],
         belongs: Belongs::OfCompound("compound_id"),
         columns: &[
             ("compound_id", "所属小区"),
@@ -235,6 +249,7 @@ registry![
     Travelling {
         name: "service_evaluation",
         label: "物业服务评价",
+        natural_key: &[],
         belongs: Belongs::OfCompound("compound_id"),
         columns: &[
             ("id", "编号"),
@@ -249,6 +264,7 @@ registry![
     Travelling {
         name: "photo",
         label: "照片",
+        natural_key: &[],
         belongs: ROUND_PART,
         columns: &[
             ("id", "编号"),
@@ -267,6 +283,7 @@ registry![
     Travelling {
         name: "signature",
         label: "签字",
+        natural_key: &[],
         belongs: ROUND_PART,
         columns: &[
             ("inspection_id", "所属验收记录"),
@@ -280,6 +297,7 @@ registry![
     Travelling {
         name: "inspection_party",
         label: "参加单位",
+        natural_key: &[],
         belongs: ROUND_PART,
         columns: &[
             ("inspection_id", "所属验收记录"),
@@ -290,6 +308,7 @@ registry![
     Travelling {
         name: "inspection_member",
         label: "片区成员",
+        natural_key: &[],
         belongs: ROUND_PART,
         columns: &[
             ("inspection_id", "所属验收记录"),
@@ -303,6 +322,7 @@ registry![
     Travelling {
         name: "inspection_item",
         label: "验收项目",
+        natural_key: &[],
         belongs: ROUND_PART,
         columns: &[
             ("inspection_id", "所属验收记录"),
@@ -322,6 +342,7 @@ registry![
     Travelling {
         name: "rectification",
         label: "整改",
+        natural_key: &["inspection_id", "item_code"],
         belongs: ROUND_PART,
         columns: &[
             ("id", "编号"),
@@ -337,6 +358,7 @@ registry![
     Travelling {
         name: "inspection",
         label: "验收记录",
+        natural_key: &[],
         belongs: Belongs::Round,
         columns: &[
             ("id", "编号"),
@@ -364,6 +386,7 @@ registry![
     Travelling {
         name: "survey_item",
         label: "调查项目",
+        natural_key: &[],
         belongs: Belongs::Under {
             column: "survey_id",
             parent: "survey",
@@ -382,6 +405,7 @@ registry![
     Travelling {
         name: "survey",
         label: "调查",
+        natural_key: &[],
         belongs: Belongs::OfCompound("compound_id"),
         columns: &[
             ("id", "编号"),
@@ -404,6 +428,7 @@ registry![
     Travelling {
         name: "cluster_facility",
         label: "片区设施",
+        natural_key: &[],
         belongs: Belongs::Under {
             column: "survey_id",
             parent: "cluster_survey",
@@ -422,6 +447,7 @@ registry![
     Travelling {
         name: "cluster_survey",
         label: "片区调查",
+        natural_key: &[],
         belongs: Belongs::OfCluster("cluster_id"),
         columns: &[
             ("id", "编号"),
@@ -435,6 +461,7 @@ registry![
     Travelling {
         name: "compound",
         label: "小区",
+        natural_key: &[],
         belongs: Belongs::Compound,
         columns: &[
             ("id", "编号"),
@@ -454,6 +481,7 @@ registry![
     Travelling {
         name: "cluster",
         label: "片区",
+        natural_key: &[],
         belongs: Belongs::Cluster,
         columns: &[
             ("id", "编号"),
@@ -467,12 +495,14 @@ registry![
     Travelling {
         name: "town",
         label: "乡镇",
+        natural_key: &[],
         belongs: Belongs::Everywhere,
         columns: &[("id", "编号"), ("name", "名称"), CREATED, UPDATED],
     },
     Travelling {
         name: "target",
         label: "目标任务",
+        natural_key: &[],
         belongs: Belongs::Everywhere,
         columns: &[
             ("id", "编号"),

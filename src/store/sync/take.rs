@@ -96,7 +96,7 @@ impl Applier<'_> {
                 return self.act_on_absent(decision, table, &row);
             }
             self.renumber_round(table, &mut row)?;
-            if self.same_route_stop(table, &row)? {
+            if self.same_natural_key(table, &row)? {
                 return Ok(());
             }
             return match table.insert(self.conn, &row) {
@@ -264,7 +264,7 @@ impl Applier<'_> {
                 for (c, v) in &sets {
                     after[*c] = v.clone();
                 }
-                if self.same_route_stop(table, &after)? {
+                if self.same_natural_key(table, &after)? {
                     return Ok(());
                 }
                 table.update(self.conn, &key, &sets)
