@@ -446,8 +446,8 @@ fn number_survey_round(
     ) else {
         return Ok(());
     };
-    if super::natural_keys::survey_round_taken(tx, &row[o], &row[r])? {
-        row[r] = Value::Integer(super::natural_keys::next_survey_round(tx, &row[o])?);
+    if super::rows::survey_round_taken(tx, &row[o], &row[r])? {
+        row[r] = Value::Integer(super::rows::next_survey_round(tx, &row[o])?);
     }
     Ok(())
 }

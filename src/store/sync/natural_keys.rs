@@ -10,7 +10,7 @@ use rusqlite::types::Value;
 
 use super::apply::Applier;
 use super::changeset::Change;
-use super::rows::{Table, record_label, value_text};
+use super::rows::{Table, next_survey_round, record_label, survey_round_taken, value_text};
 use crate::store::StoreError;
 use crate::store::cached::Cached as _;
 
@@ -213,30 +213,4 @@ impl Applier<'_> {
         )?;
         table.update(self.conn, &table.key_of(row), &[(r, round.clone())])
     }
-}
-
-/// Whether the compound has a survey round of that number here.
-pub(super) fn survey_round_taken(
-    conn: &rusqlite::Connection,
-    compound: &Value,
-    round: &Value,
-) -> Result<bool, StoreError> {
-    Ok(conn.query_row_cached(
-        "SELECT EXISTS (SELECT 1 FROM survey WHERE compound_id = ?1 AND round = ?2)",
-        (compound, round),
-        |q| q.get(0),
-    )?)
-}
-
-/// The number after the compound's last survey round here: where a round that clashes goes
-/// (one arriving second, or one brought back by a pick).
-pub(super) fn next_survey_round(
-    conn: &rusqlite::Connection,
-    compound: &Value,
-) -> Result<i64, StoreError> {
-    Ok(conn.query_row_cached(
-        "SELECT coalesce(max(round), 0) + 1 FROM survey WHERE compound_id = ?1",
-        [compound],
-        |q| q.get(0),
-    )?)
 }

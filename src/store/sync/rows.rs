@@ -564,3 +564,26 @@ pub(super) fn inspection_of(table: &Table, row: &[Value]) -> Option<String> {
         _ => None,
     }
 }
+
+/// Whether the compound has a survey round of that number here.
+pub(super) fn survey_round_taken(
+    conn: &Connection,
+    compound: &Value,
+    round: &Value,
+) -> Result<bool, StoreError> {
+    Ok(conn.query_row_cached(
+        "SELECT EXISTS (SELECT 1 FROM survey WHERE compound_id = ?1 AND round = ?2)",
+        (compound, round),
+        |q| q.get(0),
+    )?)
+}
+
+/// The number after the compound's last survey round here: where a round that clashes goes
+/// (one arriving second, or one brought back by a pick).
+pub(super) fn next_survey_round(conn: &Connection, compound: &Value) -> Result<i64, StoreError> {
+    Ok(conn.query_row_cached(
+        "SELECT coalesce(max(round), 0) + 1 FROM survey WHERE compound_id = ?1",
+        [compound],
+        |q| q.get(0),
+    )?)
+}
