@@ -17,14 +17,12 @@ use crate::store::StoreError;
 impl Applier<'_> {
     /// Whose word `row` of `table` is (a pick's `latest` is found where the policy needs it).
     fn weight(&self, table: &Table, row: &[Value]) -> Weight {
-        let signed_part = inspection_of(table, row).is_some();
+        let round = inspection_of(table, row);
         match self.from.kind {
             EntryKind::Resolution => Weight::Pick { latest: true },
-            EntryKind::Signed if signed_part => Weight::Signed,
+            EntryKind::Signed if round.is_some() => Weight::Signed,
             EntryKind::Signed => Weight::IfMissing,
-            EntryKind::Snapshot
-                if inspection_of(table, row).is_some_and(|i| self.signed_here.contains(&i)) =>
-            {
+            EntryKind::Snapshot if round.is_some_and(|i| self.signed_here.contains(&i)) => {
                 Weight::Signed
             }
             EntryKind::Edit | EntryKind::Snapshot => Weight::Edit,
@@ -63,6 +61,12 @@ impl Applier<'_> {
         }
         let key = table.key_of(&row);
         let current = table.row(self.conn, &key)?;
+        // The content fields where the row here is not what arrives.
+        let differing: Vec<usize> = current.as_ref().map_or_else(Vec::new, |current| {
+            (0..table.columns.len())
+                .filter(|&c| !table.is_bookkeeping(c) && current[c] != row[c])
+                .collect()
+        });
         let here = match &current {
             None => {
                 weight = self.ordered(weight, table, &key)?;
@@ -73,8 +77,7 @@ impl Applier<'_> {
             }
             Some(current) => Here::Present {
                 signed: self.sealed_here(table, current)?.is_some(),
-                differs: (0..table.columns.len())
-                    .any(|c| !table.is_bookkeeping(c) && current[c] != row[c]),
+                differs: !differing.is_empty(),
             },
         };
         let mut facts = Facts {
@@ -112,9 +115,6 @@ impl Applier<'_> {
                 Err(e) => Err(e),
             };
         };
-        let differing: Vec<usize> = (0..table.columns.len())
-            .filter(|&c| !table.is_bookkeeping(c) && current[c] != row[c])
-            .collect();
         match decision {
             Decision::Force => {
                 // Every field the pick names (the same ones too: it settles them here).
