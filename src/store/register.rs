@@ -1,7 +1,7 @@
 //! Registering many compounds at once: a spreadsheet's rows, all or none, behind a verified
 //! backup (and the benchmarks' bulk inserts).
 
-use super::compounds::{insert_cluster, upsert_compound};
+use super::compounds::{insert_cluster, insert_new_compound, upsert_compound};
 use super::{Store, StoreError, now};
 use crate::model::Compound;
 
@@ -75,7 +75,7 @@ impl Store {
             if let Some(k) = &plan.new_cluster {
                 insert_cluster(&tx, k)?;
             }
-            upsert_compound(&tx, c, now, today)?;
+            insert_new_compound(&tx, c, now, today)?;
             count += 1;
         }
         tx.commit()?;
