@@ -284,59 +284,53 @@ impl Applier<'_> {
             return Ok(()); // gone here too
         };
         let pick = self.from.kind == EntryKind::Resolution;
-        let mut facts = Facts {
-            arrived: Arrived::Delete,
-            weight: if pick {
-                Weight::Pick {
-                    latest: self.latest_whole_row_pick(table, &key)?,
-                }
-            } else {
-                Weight::Edit
-            },
-            here: Here::Present {
-                signed: false,
-                differs: false,
-            },
-            had_already: self.from.stale,
-            with_its_compound: false,
-            locked: false,
+        let weight = if pick {
+            Weight::Pick {
+                latest: self.latest_whole_row_pick(table, &key)?,
+            }
+        } else {
+            Weight::Edit
         };
-        if facts.weight == (Weight::Pick { latest: false }) {
+        if weight == (Weight::Pick { latest: false }) {
             return Ok(()); // a deletion picked before a later pick that kept the record here
         }
         let signed = self.sealed_here(table, &current)?.is_some();
         let changed_here = (0..table.columns.len().min(old.len()))
             .any(|c| !table.is_bookkeeping(c) && current[c] != old[c]);
-        if table.spec.belongs != Belongs::Compound
-            && let Some(compound) = compound_of(self.conn, table, &current)?
-            && let Some(deleting) = self.deleted_compounds.get_mut(&compound)
-        {
-            // A row of a compound this changeset deletes: it goes with its compound, or stays
-            // with it when the compound's deletion waits for a user (or cannot be, holding a
-            // signed record): the compound's conflict says so, once, not each of its rows.
+        let compound = compound_of(self.conn, table, &current)?;
+        // A row of a compound this changeset deletes: it goes with its compound, or stays with
+        // it when the compound's deletion waits for a user (or cannot be, holding a signed
+        // record): the compound's conflict says so, once, not each of its rows.
+        let deleting = compound
+            .as_ref()
+            .filter(|_| table.spec.belongs != Belongs::Compound)
+            .and_then(|c| self.deleted_compounds.get_mut(c));
+        let with_its_compound = deleting.is_some();
+        if let Some(deleting) = deleting {
             *deleting.entry(table.name.clone()).or_default() += 1;
-            if changed_here || signed {
+            if let Some(compound) = compound.clone()
+                && (changed_here || signed)
+            {
                 self.kept_compounds.insert(compound);
             }
-            facts.with_its_compound = true;
-        } else if !signed {
-            let grew = match table.spec.belongs {
-                Belongs::Compound => self.compound_grew_here(&key)?,
-                Belongs::Cluster => self.cluster_holds_rows_here(&key)?,
-                _ => false,
-            };
-            let holds_a_conflict = compound_of(self.conn, table, &current)?
-                .is_some_and(|compound| self.touched.contains(&compound));
-            facts.here = Here::Present {
-                signed,
-                differs: changed_here || grew || holds_a_conflict,
-            };
-        } else {
-            facts.here = Here::Present {
-                signed,
-                differs: changed_here,
-            };
         }
+        // Changed here since, grown here, or holding a conflict: a user decides.
+        let differs = changed_here
+            || (!with_its_compound
+                && !signed
+                && (match table.spec.belongs {
+                    Belongs::Compound => self.compound_grew_here(&key)?,
+                    Belongs::Cluster => self.cluster_holds_rows_here(&key)?,
+                    _ => false,
+                } || compound.is_some_and(|c| self.touched.contains(&c))));
+        let mut facts = Facts {
+            arrived: Arrived::Delete,
+            weight,
+            here: Here::Present { signed, differs },
+            had_already: self.from.stale,
+            with_its_compound,
+            locked: false,
+        };
         let mut decision = decide(facts);
         if decision == Decision::Delete {
             match table.delete(self.conn, &key) {
