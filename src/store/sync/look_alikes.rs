@@ -192,17 +192,19 @@ fn merge_clusters(tx: &Connection, offer: &DuplicateOffer) -> Result<(), StoreEr
 /// Every travelling row that refers to `other` of `parent` (by a foreign key of the schema, so
 /// a table added later is not forgotten) refers to `kept` instead.
 fn move_rows(tx: &Connection, parent: &str, kept: &str, other: &str) -> Result<(), StoreError> {
-    for table in super::tables::TRAVELLING.iter().map(|t| t.name) {
-        let columns: Vec<String> = tx
-            .prepare_cached(
-                "SELECT \"from\" FROM pragma_foreign_key_list(?1)
-                 WHERE \"table\" = ?2 AND coalesce(\"to\", 'id') = 'id'",
-            )?
-            .query_map((table, parent), |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        for column in columns {
+    for spec in super::tables::TRAVELLING {
+        let table = super::rows::Table::read(tx, spec.name)?;
+        for link in table
+            .links
+            .iter()
+            .filter(|l| l.parent == parent && l.parent_column == "id")
+        {
+            let column = &table.columns[link.column];
             tx.execute(
-                &format!("UPDATE \"{table}\" SET \"{column}\" = ?1 WHERE \"{column}\" = ?2"),
+                &format!(
+                    "UPDATE \"{}\" SET \"{column}\" = ?1 WHERE \"{column}\" = ?2",
+                    spec.name
+                ),
                 (kept, other),
             )?;
         }
