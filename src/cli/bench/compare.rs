@@ -41,6 +41,11 @@ impl Row {
         }
     }
 
+    /// Rows without a goal show how a figure grows, or a floor, beside the others.
+    fn has_goal(&self) -> bool {
+        self.most.is_some() || self.most_ratio.is_some()
+    }
+
     fn goal(&self) -> String {
         let mut parts = Vec::new();
         if let Some(most) = self.most {
@@ -98,6 +103,7 @@ fn run_in(dir: &Path) -> anyhow::Result<()> {
         };
         let ratio = row.ratio().map(figure).unwrap_or_else(|| "—".to_owned());
         let met = match row.met() {
+            _ if !row.has_goal() => "—（供对照，无目标）",
             Some(true) => "达到",
             Some(false) => {
                 missed += 1;
@@ -115,9 +121,9 @@ fn run_in(dir: &Path) -> anyhow::Result<()> {
     }
     outln!("");
     outln!(
-        "结束时机器负载：{}；{} 项中 {missed} 项未达到目标。",
+        "结束时机器负载：{}；有目标的 {} 项中 {missed} 项未达到。",
         load(),
-        rows.len()
+        rows.iter().filter(|r| r.has_goal()).count()
     );
     Ok(())
 }
@@ -208,6 +214,8 @@ mod tests {
         assert_eq!(row(120.0, Some(300.0), None, Some(0.5)).met(), Some(true));
         assert_eq!(row(12.0, None, Some(15.0), None).met(), Some(true));
         assert_eq!(row(16.5, None, Some(16.0), None).met(), Some(false));
+        assert!(!row(229.0, Some(57.0), None, None).has_goal());
+        assert!(row(12.0, None, Some(15.0), None).has_goal());
     }
 
     #[test]

@@ -137,3 +137,48 @@ fn distinct_photos(n: usize) -> anyhow::Result<Vec<crate::model::PreparedPhoto>>
         })
         .collect()
 }
+
+/// A floor for any import that takes a package row by row: SQLite's own session extension
+/// combining the package's entries into one changeset (`sqlite3changegroup`) and applying it
+/// (`sqlite3changeset_apply`) with the same photos into a new office file, in one
+/// transaction, with none of the import's checks, merge policy or bookkeeping (no seals, no
+/// conflicts kept, nothing passed on as the office's own changes).
+pub(super) fn sqlite_apply_at_office(
+    office: &std::path::Path,
+    package: &std::path::Path,
+) -> anyhow::Result<std::time::Duration> {
+    use rusqlite::session::{ChangesetItem, ConflictAction, ConflictType};
+    let package = crate::import::package::read_package(package)?;
+    drop(Store::open(office)?);
+    let conn = rusqlite::Connection::open(office)?;
+    let start = Instant::now();
+    conn.execute_batch("BEGIN IMMEDIATE; PRAGMA defer_foreign_keys = ON")?;
+    {
+        let mut photo =
+            conn.prepare("INSERT OR IGNORE INTO photo_bytes (sha256, jpeg) VALUES (?1, ?2)")?;
+        for p in &package.photo_bytes {
+            photo.execute(rusqlite::params![p.sha256, p.jpeg])?;
+        }
+    }
+    // All the entries as one changeset (each row once, as its last change left it), applied
+    // once: SQLite prepares its statements once per table, not once per entry.
+    let mut group = rusqlite::session::Changegroup::new()?;
+    for entry in &package.entries {
+        group.add_stream(&mut &entry.changeset[..])?;
+    }
+    let mut combined = Vec::new();
+    group.output_strm(&mut combined)?;
+    conn.apply_strm(
+        &mut &combined[..],
+        None::<fn(&str) -> bool>,
+        |_: ConflictType, _: &ChangesetItem| ConflictAction::SQLITE_CHANGESET_OMIT,
+    )?;
+    conn.execute_batch("COMMIT")?;
+    let took = start.elapsed();
+    let compounds: i64 = conn.query_row("SELECT count(*) FROM compound", [], |r| r.get(0))?;
+    anyhow::ensure!(
+        compounds as usize == COMPOUNDS,
+        "SQLite 直接应用后只有 {compounds} 个小区"
+    );
+    Ok(took)
+}

@@ -341,7 +341,8 @@ pub(super) fn ticks(dir: &Path, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// 5. A field package imported at the office against `sqlite3 .backup` of the laptop's file.
+/// 5. A field package imported at the office against `sqlite3 .backup` of the laptop's file,
+///    and the floor of any row-by-row import beside it (SQLite applying the same changes).
 pub(super) fn packages(dir: &Path, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     let made = crate::cli::bench::packages::run(dir)?;
     let sqlite3 = installed("sqlite3", &["-version"]);
@@ -367,6 +368,16 @@ pub(super) fn packages(dir: &Path, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         &mut ours,
         sqlite3.then_some(&mut peer as &mut dyn FnMut() -> _),
     )?;
+    // The floor: SQLite's own changeset apply of the same entries, with no checks.
+    let mut k = 0;
+    let mut floor = || {
+        k += 1;
+        crate::cli::bench::packages::sqlite_apply_at_office(
+            &dir.join(format!("floor-{k}.db")),
+            &made.package,
+        )
+    };
+    let (floor, _) = interleaved(3, &mut floor, None)?;
     rows.push(Row {
         what: "导入外业数据包（1000 个小区、10000 次勾选、200 张照片）".to_owned(),
         ours: ms(ours),
@@ -377,12 +388,24 @@ pub(super) fn packages(dir: &Path, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         most: None,
         most_ratio: Some(3.0),
     });
+    rows.push(Row {
+        what: "　其下限：SQLite 自带的变更集应用（同样的变更与照片，不做任何核对、合并与记账）"
+            .to_owned(),
+        ours: ms(floor),
+        peer: peer
+            .map(|p| ("sqlite3 .backup 外业电脑的文件".to_owned(), ms(p)))
+            .ok_or_else(|| "未安装 sqlite3".to_owned()),
+        unit: "ms",
+        most: None,
+        most_ratio: None,
+    });
     Ok(())
 }
 
 /// 6. One 12 MP photo read and prepared (2000 px and a thumbnail) against ImageMagick's
 ///    fastest way (decoding at a reduced size) and vipsthumbnail, each making the 2000 px
-///    copy only, whole processes.
+///    copy only, whole processes; and the floor beside them (libjpeg-turbo, their decoder,
+///    only decoding the same file at half size).
 pub(super) fn photos(dir: &Path, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     let original = dir.join("camera.jpg");
     std::fs::write(&original, crate::cli::bench::photos::camera_jpeg()?)?;
@@ -442,6 +465,35 @@ pub(super) fn photos(dir: &Path, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         most: None,
         most_ratio: Some(1.0 / 3.0),
     });
+    // The floor: libjpeg-turbo (the decoder ImageMagick and vips use) decoding the same file
+    // at half size and nothing else.
+    if installed("djpeg", &["-version"]) {
+        let mut djpeg = || {
+            whole(
+                Command::new("djpeg")
+                    .args(["-scale", "1/2", "-outfile", "/dev/null"])
+                    .arg(&original),
+            )
+        };
+        let (floor, peer) = interleaved(
+            7,
+            &mut djpeg,
+            has_magick.then_some(&mut magick as &mut dyn FnMut() -> _),
+        )?;
+        rows.push(Row {
+            what: "　其下限：libjpeg-turbo 只按 1/2 解码同一文件（djpeg -scale 1/2，整个进程）"
+                .to_owned(),
+            ours: ms(floor),
+            peer: peer
+                .map(|p| ("ImageMagick，按缩小尺寸解码".to_owned(), ms(p)))
+                .ok_or_else(|| "未安装 ImageMagick".to_owned()),
+            unit: "ms",
+            most: None,
+            most_ratio: None,
+        });
+    } else {
+        outln!("未安装 djpeg（libjpeg-turbo-progs）：未测照片解码的下限。");
+    }
     Ok(())
 }
 
