@@ -12,6 +12,7 @@ mod bench;
 mod keys;
 mod ledger;
 mod package;
+mod policy_pack;
 pub mod selftest;
 
 use std::path::{Path, PathBuf};
@@ -83,10 +84,39 @@ pub(crate) fn print_line(line: std::fmt::Arguments<'_>) {
     }
 }
 
+/// What `yanshou pack` does.
+#[derive(Debug, Subcommand)]
+pub enum PackAction {
+    /// 检查文件夹中的政策包，列出其内容与依据条款 / check a pack and list what it holds
+    Check {
+        /// 含 pack.toml 的文件夹
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// 复制一个内置政策包到新文件夹，供改写成本县的 / copy a built-in pack to edit
+    New {
+        /// 内置政策包的名称（luoning：洛宁县）
+        #[arg(long, value_name = "NAME")]
+        from: String,
+        /// 新文件夹（须不存在或为空）
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// 新建一个空的数据库文件 / create an empty database file
-    Init,
+    /// 新建一个空的数据库文件（默认用内置的洛宁县政策包）/ create an empty database file
+    Init {
+        /// 用此文件夹中的政策包（县名、乡镇、目标等；见 `yanshou pack new`）
+        #[arg(long, value_name = "DIR")]
+        pack: Option<PathBuf>,
+    },
+    /// 政策包：检查或新建一个县的实施方案数据 / policy packs: check or start one
+    Pack {
+        #[command(subcommand)]
+        action: PackAction,
+    },
     /// 列出小区与验收记录编号 / list compounds and inspection ids
     List,
     /// 导出验收单 PDF / export an acceptance sheet
@@ -373,7 +403,11 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             export(&store, &Document::OverallSummary(id), &out)
         }
         CliCommand::Verify { code } => verify(&open(db)?, code.as_deref()),
-        CliCommand::Init => {
+        CliCommand::Pack { action } => match action {
+            PackAction::Check { dir } => policy_pack::check(&dir),
+            PackAction::New { from, dir } => policy_pack::new(&from, &dir),
+        },
+        CliCommand::Init { pack } => {
             // An empty file is what a creation cut short leaves: it is made a database.
             if db.exists() && !db.metadata().is_ok_and(|m| m.is_file() && m.len() == 0) {
                 bail!(
@@ -381,8 +415,22 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
                     db.display()
                 );
             }
-            open_for_writing(db)?;
-            outln!("已新建空的验收数据库：{}", db.display());
+            // The pack is checked before the file is made: a refused pack leaves no file.
+            let pack = pack
+                .as_deref()
+                .map(crate::import::policy_pack::read_pack)
+                .transpose()?;
+            let mut store = open_for_writing(db)?;
+            if let Some(pack) = &pack {
+                store.start_with_pack(pack)?;
+            }
+            let county = store.pack_summary()?;
+            outln!(
+                "已新建空的验收数据库：{}（{}，政策包 {}）",
+                db.display(),
+                county.county_name,
+                county.version
+            );
             Ok(())
         }
         CliCommand::Sample { into_existing } => {

@@ -11,6 +11,7 @@ mod layout;
 mod ledger;
 mod overall_sheet;
 pub mod package;
+pub mod policy_pack;
 pub mod progress_report;
 pub mod rhythm_sheets;
 mod survey_sheet;

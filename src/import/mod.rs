@@ -4,6 +4,7 @@
 
 pub mod package;
 pub mod photo;
+pub mod policy_pack;
 pub mod register;
 
 /// A path's file name as text, as messages name a file (empty for a path without one).

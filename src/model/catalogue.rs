@@ -1,6 +1,6 @@
 //! The standards catalogue: the acceptance standards of 宁政办〔2021〕17号 二、（四） as data.
 //!
-//! The catalogue lives in `assets/catalogue/` as TOML. Every version ever shipped stays
+//! The catalogue lives in a policy pack (`assets/packs/luoning/`) as TOML. Every version ever shipped stays
 //! compiled in, so an inspection filled in with an older version can still be read against it.
 
 use std::sync::OnceLock;
@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 /// Every catalogue version this build knows, oldest first. Append only.
-const SHIPPED: &[&str] = &[include_str!("../../assets/catalogue/standards-v1.toml")];
+const SHIPPED: &[&str] = &[include_str!("../../assets/packs/luoning/standards-v1.toml")];
 
 /// The standard that a compound acceptance inspection is filled in against.
 pub const COMPOUND_STANDARD: &str = "compound";

@@ -18,6 +18,7 @@ pub mod key_file;
 pub mod member;
 pub mod merge_policy;
 pub mod photo;
+pub mod policy_pack;
 pub mod policy_rule;
 pub mod programme;
 pub mod progress;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::catalogue::{CatalogueError, parse_shipped};
 
 /// Every survey catalogue version this build knows, oldest first. Append only.
-const SHIPPED: &[&str] = &[include_str!("../../assets/catalogue/survey-v1.toml")];
+const SHIPPED: &[&str] = &[include_str!("../../assets/packs/luoning/survey-v1.toml")];
 
 /// One version of the survey catalogue.
 #[derive(Clone, Debug, Deserialize)]

@@ -161,6 +161,20 @@ const MIGRATIONS: &[Migration] = &[
             ),
         ],
     },
+    Migration {
+        name: "the county's policy pack the file works under",
+        steps: &[
+            Sql(include_str!("migrations/0018_policy_pack.sql")),
+            Code(
+                "Luoning's pack, which every file before it worked under",
+                super::policy_pack::record_luoning,
+            ),
+            Code(
+                "tombstone triggers for the pack",
+                super::tombstones::remake_triggers_replacing,
+            ),
+        ],
+    },
 ];
 
 /// The schema version this build writes.
@@ -317,14 +331,15 @@ mod tests {
         // The versions whose upgrade runs code, as files have always been upgraded: the
         // first towns, the seals entered into the log, the county's towns, the towns re-keyed,
         // the tombstone triggers (twice), the photos' bytes moved to be stored once, the
-        // tombstone triggers made again to keep the latest deletion.
+        // tombstone triggers made again to keep the latest deletion, Luoning's pack recorded
+        // (with the pack's tombstone triggers).
         let with_code: Vec<usize> = MIGRATIONS
             .iter()
             .enumerate()
             .filter(|(_, m)| m.steps.iter().any(|s| matches!(s, Code(..))))
             .map(|(i, _)| i + 1)
             .collect();
-        assert_eq!(with_code, [1, 7, 8, 9, 12, 13, 16, 17]);
+        assert_eq!(with_code, [1, 7, 8, 9, 12, 13, 16, 17, 18]);
         // A migration that lifts a lock trigger for its code puts it back after.
         for m in MIGRATIONS {
             let sql: String = m

@@ -19,6 +19,7 @@ mod media;
 mod migrations;
 mod open;
 mod photos;
+pub mod policy_pack;
 pub mod programme;
 mod rectifications;
 mod register;

@@ -65,7 +65,7 @@ fn versions_are_found_by_name() {
 
 #[test]
 fn broken_catalogues_are_refused() {
-    let good = include_str!("../../assets/catalogue/standards-v1.toml");
+    let good = include_str!("../../assets/packs/luoning/standards-v1.toml");
     let duplicate = good.replacen("code = \"XQ-SR-02\"", "code = \"XQ-SR-01\"", 1);
     let err = Catalogue::parse(&duplicate).expect_err("duplicate code");
     assert!(err.to_string().contains("XQ-SR-01"), "{err}");

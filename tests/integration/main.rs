@@ -21,6 +21,7 @@ mod merge_policy;
 mod model;
 mod photos;
 mod pinned;
+mod policy_pack;
 mod programme;
 mod rectification;
 mod reliability;

@@ -493,6 +493,19 @@ registry![
         ],
     },
     Travelling {
+        name: "policy_pack",
+        label: "政策包",
+        natural_key: &[],
+        belongs: Belongs::Everywhere,
+        columns: &[
+            ("version", "版本"),
+            ("county_code", "行政区划代码"),
+            ("county_name", "县名"),
+            ("plan_number", "文号"),
+            ("files", "文件"),
+        ],
+    },
+    Travelling {
         name: "town",
         label: "乡镇",
         natural_key: &[],

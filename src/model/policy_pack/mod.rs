@@ -1,0 +1,343 @@
+//! A policy pack: one county's renovation plan as data (its name and code, the plan, towns,
+//! targets, eligibility, the programme's steps, money rules, the units that accept, the 附件2
+//! rhythm, and its standards and survey catalogues), read from a folder of TOML files and
+//! checked before use. Luoning's pack (`assets/packs/luoning/`) is built in.
+//!
+//! Pure: the files arrive as text (`PackFiles`); reading a folder is `import/policy_pack.rs`,
+//! writing one `export/policy_pack.rs`.
+
+mod check;
+mod locate;
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::catalogue::Catalogue;
+use super::survey_catalogue::SurveyCatalogue;
+
+pub use check::PackProblem;
+
+/// The file every pack has; the catalogues it names sit beside it.
+pub const MAIN_FILE: &str = "pack.toml";
+/// The pack format this build reads.
+pub const FORMAT: u32 = 1;
+
+/// The packs built into the program: a name (`pack new --from NAME`) and its files.
+pub const BUILT_IN: &[(&str, &[(&str, &str)])] = &[(
+    "luoning",
+    &[
+        (
+            MAIN_FILE,
+            include_str!("../../../assets/packs/luoning/pack.toml"),
+        ),
+        (
+            "standards-v1.toml",
+            include_str!("../../../assets/packs/luoning/standards-v1.toml"),
+        ),
+        (
+            "survey-v1.toml",
+            include_str!("../../../assets/packs/luoning/survey-v1.toml"),
+        ),
+    ],
+)];
+
+/// A pack's files by name, as read: `pack.toml` and the catalogues it names.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PackFiles(pub BTreeMap<String, String>);
+
+impl PackFiles {
+    /// The files of a built-in pack.
+    pub fn built_in(name: &str) -> Option<Self> {
+        let (_, files) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
+        Some(Self(
+            files
+                .iter()
+                .map(|(f, text)| ((*f).to_owned(), (*text).to_owned()))
+                .collect(),
+        ))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+}
+
+/// A checked pack.
+#[derive(Clone, Debug)]
+pub struct PolicyPack {
+    pub meta: PackToml,
+    /// The standards catalogues, oldest first (the last is what new inspections use).
+    pub standards: Vec<Catalogue>,
+    /// The survey catalogues, oldest first.
+    pub survey: Vec<SurveyCatalogue>,
+    /// The files it was read from.
+    pub files: PackFiles,
+}
+
+impl PolicyPack {
+    /// Reads and checks a pack: the first problem found, said with its file, line and field.
+    pub fn parse(files: PackFiles) -> Result<Self, PackProblem> {
+        check::parse(files)
+    }
+
+    /// Luoning's pack, built in: what a new file gets.
+    pub fn luoning() -> &'static Self {
+        static PACK: std::sync::OnceLock<PolicyPack> = std::sync::OnceLock::new();
+        // Checked by tests, so a broken one is a build bug, not bad input.
+        PACK.get_or_init(|| match PackFiles::built_in("luoning").map(Self::parse) {
+            Some(Ok(pack)) => pack,
+            Some(Err(problem)) => panic!("the built-in pack is broken: {problem}"),
+            None => panic!("the built-in pack is missing"),
+        })
+    }
+
+    /// The standards catalogue new inspections are filled in with.
+    pub fn current_standards(&self) -> &Catalogue {
+        // `check` refuses a pack without one.
+        &self.standards[self.standards.len() - 1]
+    }
+
+    /// What the pack holds, part by part with its clause, for `pack check` and 文件 › 政策包.
+    pub fn parts(&self) -> Vec<(String, String)> {
+        let m = &self.meta;
+        let standards = self.current_standards();
+        let mut parts = vec![
+            (
+                format!("乡镇 {} 个", m.towns.names.len()),
+                m.towns.clause.clone(),
+            ),
+            (
+                format!(
+                    "改造范围：{} 年及以前建成；{}–{} 年建成的须纳入片区",
+                    m.eligibility.built_by,
+                    m.eligibility.cluster_only[0],
+                    m.eligibility.cluster_only[1]
+                ),
+                m.eligibility.clause.clone(),
+            ),
+        ];
+        for t in &m.targets {
+            let when = match (t.year, t.span) {
+                (Some(y), _) => format!("{y} 年"),
+                (None, Some([a, b])) => format!("{a}–{b} 年"),
+                _ => String::new(),
+            };
+            let clusters = t
+                .clusters
+                .map(|c| format!("、片区 {c} 个"))
+                .unwrap_or_default();
+            parts.push((
+                format!(
+                    "目标任务 {when}：小区 {} 个、{} 户{clusters}",
+                    t.compounds, t.households
+                ),
+                t.clause.clone(),
+            ));
+        }
+        parts.push((
+            format!("实施步骤：{} 个阶段、{} 步", m.phases.len(), m.steps.len()),
+            m.phases
+                .first()
+                .map(|p| p.clause.clone())
+                .unwrap_or_default(),
+        ));
+        for s in &standards.standards {
+            parts.push((
+                format!(
+                    "{}“{}”：{} 项（标准目录 {}）",
+                    s.name,
+                    s.motto,
+                    standards.items_of(&s.id).len(),
+                    standards.version
+                ),
+                s.clause.clone(),
+            ));
+        }
+        if let Some(survey) = self.survey.last() {
+            parts.push((
+                format!(
+                    "调查内容：{} 类、{} 项（调查目录 {}）",
+                    survey.categories.len(),
+                    survey.items.len(),
+                    survey.version
+                ),
+                survey.source.clone(),
+            ));
+        }
+        parts.push((
+            format!(
+                "资金：中央补助不超过项目总额的 {}%；不得用于 {}",
+                m.funding.central_cap_percent,
+                m.funding
+                    .trunk_works
+                    .iter()
+                    .map(|w| w.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            m.funding.clause.clone(),
+        ));
+        parts.push((
+            format!(
+                "参加验收单位：小区 {} 家、片区 {} 家",
+                m.units.compound.len(),
+                m.units.cluster.len()
+            ),
+            m.units.clause.clone(),
+        ));
+        parts.push((
+            format!(
+                "推进机制：报送单位 {} 类，季度考评满分 {}",
+                m.rhythm.reporting_units.len(),
+                m.rhythm.score.progress
+            ),
+            m.rhythm.clause.clone(),
+        ));
+        parts
+    }
+}
+
+/// `pack.toml`, as written.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PackToml {
+    pub format: u32,
+    /// Stable, stored with the file and its records; a revised pack has a new one.
+    pub version: String,
+    pub county: County,
+    pub plan: Plan,
+    pub catalogues: Catalogues,
+    pub towns: Towns,
+    pub eligibility: EligibilityRules,
+    pub targets: Vec<PackTarget>,
+    pub phases: Vec<Phase>,
+    pub steps: Vec<Step>,
+    pub funding: FundingRules,
+    pub units: Units,
+    pub rhythm: Rhythm,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct County {
+    pub name: String,
+    /// GB/T 2260 code, six digits (410328 洛宁县).
+    pub code: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub province: String,
+    /// The programme's office.
+    pub office: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// 文号, e.g. 宁政办〔2021〕17号.
+    pub number: String,
+    pub title: String,
+    /// YYYY-MM-DD.
+    pub date: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogues {
+    /// Standards catalogue files, oldest first.
+    pub standards: Vec<String>,
+    /// Survey catalogue files, oldest first.
+    pub survey: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Towns {
+    pub clause: String,
+    pub names: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityRules {
+    pub clause: String,
+    /// Built in or before this year: in scope.
+    pub built_by: i32,
+    /// Built in these years (first, last): in scope only within a cluster.
+    pub cluster_only: [i32; 2],
+    /// The share of households in favour that counts as 意愿强烈, e.g. "2/3".
+    pub willingness_share: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PackTarget {
+    pub year: Option<i32>,
+    pub span: Option<[i32; 2]>,
+    pub compounds: u32,
+    pub households: u32,
+    pub clusters: Option<u32>,
+    pub clause: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub code: String,
+    pub name: String,
+    pub clause: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub code: String,
+    pub phase: String,
+    pub name: String,
+    /// The step that must be done first (by default the one before it).
+    pub after: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FundingRules {
+    pub clause: String,
+    pub central_cap_percent: u32,
+    pub trunk_works: Vec<Named>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Named {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Units {
+    pub clause: String,
+    /// `{乡镇}` stands for the subject's town.
+    pub compound: Vec<String>,
+    pub cluster: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Rhythm {
+    pub clause: String,
+    pub reporting_units: Vec<Named>,
+    pub score: Score,
+    pub praise_at: u32,
+    pub criticise_below: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    pub duties: u32,
+    pub role: u32,
+    pub results: u32,
+    pub progress: u32,
+}

@@ -1,0 +1,160 @@
+//! The policy pack a file works under: recorded with its files, read back and checked, and
+//! taken on by a new file (`init --pack`): the county's towns, targets and local rules.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::{Store, StoreError, now};
+use crate::model::policy_pack::{PackFiles, PolicyPack};
+use crate::model::policy_rule::PolicyRule;
+use crate::model::progress::Target;
+
+/// Which pack a file works under: enough to say it without reading the pack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackSummary {
+    pub version: String,
+    pub county_code: String,
+    pub county_name: String,
+    pub plan_number: String,
+}
+
+/// Migration 18: every file before it worked under Luoning's pack.
+pub(super) fn record_luoning(tx: &Connection) -> Result<(), StoreError> {
+    insert(tx, PolicyPack::luoning())
+}
+
+fn insert(conn: &Connection, pack: &PolicyPack) -> Result<(), StoreError> {
+    let files = serde_json::to_string(&pack.files.0)
+        .map_err(|e| StoreError::refused(format!("无法记下政策包：{e}")))?;
+    conn.execute(
+        "INSERT INTO policy_pack (version, county_code, county_name, plan_number, files)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![
+            pack.meta.version,
+            pack.meta.county.code,
+            pack.meta.county.name,
+            pack.meta.plan.number,
+            files
+        ],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// The pack in force: the last added.
+    pub fn pack_summary(&self) -> Result<PackSummary, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT version, county_code, county_name, plan_number
+                 FROM policy_pack ORDER BY rowid DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(PackSummary {
+                        version: r.get(0)?,
+                        county_code: r.get(1)?,
+                        county_name: r.get(2)?,
+                        plan_number: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| {
+                StoreError::refused("此文件没有记下政策包：文件可能已损坏，请从备份恢复。")
+            })
+    }
+
+    /// The pack in force, read from the file and checked.
+    pub fn policy_pack(&self) -> Result<PolicyPack, StoreError> {
+        let version = self.pack_summary()?.version;
+        let files: String = self.conn.query_row(
+            "SELECT files FROM policy_pack WHERE version = ?1",
+            [&version],
+            |r| r.get(0),
+        )?;
+        let files = serde_json::from_str(&files)
+            .map_err(|e| StoreError::refused(format!("文件里的政策包“{version}”已损坏：{e}")))?;
+        PolicyPack::parse(PackFiles(files))
+            .map_err(|p| StoreError::refused(format!("文件里的政策包“{version}”有误：{p}")))
+    }
+
+    /// A new file takes on `pack`: its county's towns, targets and local rules replace the
+    /// built-in pack's, in one transaction. Refused once the file holds any record (towns and
+    /// targets are then in use).
+    pub fn start_with_pack(&mut self, pack: &PolicyPack) -> Result<(), StoreError> {
+        let used: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM compound) + (SELECT count(*) FROM cluster)
+                  + (SELECT count(*) FROM inspection) + (SELECT count(*) FROM funding)",
+            [],
+            |r| r.get(0),
+        )?;
+        if used > 0 {
+            return Err(StoreError::refused(
+                "此文件已有记录，不能改用另一个县的政策包：请新建一个文件（yanshou --db 新文件 init --pack 文件夹）。",
+            ));
+        }
+        let m = &pack.meta;
+        let tx = self.begin()?;
+        tx.execute("DELETE FROM policy_pack", [])?;
+        insert(&tx, pack)?;
+        tx.execute("DELETE FROM town", [])?;
+        let at = now();
+        for name in &m.towns.names {
+            tx.execute(
+                "INSERT INTO town (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+                (
+                    crate::model::town::town_id_for(name).to_string(),
+                    name.trim(),
+                    &at,
+                ),
+            )?;
+        }
+        tx.execute("DELETE FROM target", [])?;
+        for (n, t) in m.targets.iter().enumerate() {
+            let target = Target {
+                year: t.year,
+                span: t.span.map(|[a, b]| (a, b)),
+                compounds: t.compounds,
+                households: t.households,
+                clusters: t.clusters,
+                source: t.clause.clone(),
+            };
+            let (first, last) = target.span.unzip();
+            tx.execute(
+                "INSERT INTO target (id, version, year, first_year, last_year, compounds,
+                                     households, clusters, source, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                rusqlite::params![
+                    format!("{}/{n}", m.version),
+                    m.plan.number,
+                    target.year,
+                    first,
+                    last,
+                    target.compounds,
+                    target.households,
+                    target.clusters,
+                    target.source,
+                    at
+                ],
+            )?;
+        }
+        for (rule, value) in [
+            (
+                PolicyRule::Willingness,
+                m.eligibility.willingness_share.clone(),
+            ),
+            (PolicyRule::PraiseAt, m.rhythm.praise_at.to_string()),
+            (
+                PolicyRule::CriticiseBelow,
+                m.rhythm.criticise_below.to_string(),
+            ),
+        ] {
+            let value = crate::model::policy_rule::check_value(rule, &value)?;
+            tx.execute(
+                "INSERT INTO policy_rule (key, value, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value,
+                     updated_at = excluded.updated_at",
+                (rule.key(), value, &at),
+            )?;
+        }
+        tx.commit()
+    }
+}

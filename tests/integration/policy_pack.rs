@@ -1,0 +1,505 @@
+//! Policy packs: Luoning's built-in pack says what the program does today; a pack is checked
+//! with messages naming file, line and field; `pack new`, `pack check` and `init --pack` on the
+//! command line; a file made with the test county's pack has its towns, targets and rules; a
+//! file of every older version learns it worked under Luoning's.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use yanshou::model::policy_pack::{PackFiles, PolicyPack};
+use yanshou::model::programme::{Phase, Step};
+use yanshou::model::{Subject, funding, inspection, progress, quarter_score, rhythm};
+use yanshou::store::{SCHEMA_VERSION, Store, migrate_to};
+
+fn test_pack_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packs/shixian")
+}
+
+fn luoning() -> &'static PolicyPack {
+    PolicyPack::luoning()
+}
+
+#[test]
+fn luonings_pack_is_what_the_program_does() {
+    let m = &luoning().meta;
+    assert_eq!(
+        (m.county.name.as_str(), m.county.code.as_str()),
+        ("洛宁县", "410328")
+    );
+    assert_eq!(m.plan.number, "宁政办〔2021〕17号");
+    assert_eq!(m.towns.names, yanshou::model::LUONING_TOWNS);
+    let targets: Vec<progress::Target> = m
+        .targets
+        .iter()
+        .map(|t| progress::Target {
+            year: t.year,
+            span: t.span.map(|[a, b]| (a, b)),
+            compounds: t.compounds,
+            households: t.households,
+            clusters: t.clusters,
+            source: t.clause.clone(),
+        })
+        .collect();
+    assert_eq!(targets, progress::policy_targets());
+    let steps: Vec<(&str, &str)> = m
+        .steps
+        .iter()
+        .map(|s| (s.code.as_str(), s.name.as_str()))
+        .collect();
+    let coded: Vec<(&str, &str)> = Step::ALL.iter().map(|s| (s.code(), s.label())).collect();
+    assert_eq!(steps, coded);
+    let phases: Vec<(&str, &str)> = m
+        .phases
+        .iter()
+        .map(|p| (p.name.as_str(), p.clause.as_str()))
+        .collect();
+    let coded: Vec<(&str, &str)> = Phase::ALL.iter().map(|p| (p.label(), p.clause())).collect();
+    assert_eq!(phases, coded);
+    for step in &m.steps {
+        let phase = m.phases.iter().position(|p| p.code == step.phase).unwrap();
+        let coded = Step::ALL.iter().find(|s| s.code() == step.code).unwrap();
+        assert_eq!(Phase::ALL[phase], coded.phase(), "{}", step.code);
+    }
+    let trunk: Vec<(&str, &str)> = m
+        .funding
+        .trunk_works
+        .iter()
+        .map(|w| (w.code.as_str(), w.name.as_str()))
+        .collect();
+    let coded: Vec<(&str, &str)> = funding::Works::ALL
+        .iter()
+        .filter(|w| !w.code().is_empty())
+        .map(|w| (w.code(), w.label()))
+        .collect();
+    assert_eq!(trunk, coded);
+    assert_eq!(m.funding.central_cap_percent, 90);
+    let fill = |units: &[String]| -> Vec<String> {
+        units
+            .iter()
+            .map(|u| u.replace("{乡镇}", "城关镇"))
+            .collect()
+    };
+    let compound = Subject::Compound(yanshou::model::CompoundId::new());
+    assert_eq!(
+        fill(&m.units.compound),
+        inspection::default_parties(compound, Some("城关镇"))
+    );
+    let reporting: Vec<(&str, &str)> = m
+        .rhythm
+        .reporting_units
+        .iter()
+        .map(|u| (u.code.as_str(), u.name.as_str()))
+        .collect();
+    let coded: Vec<(&str, &str)> = rhythm::UnitKind::ALL
+        .iter()
+        .map(|u| (u.code(), u.label()))
+        .collect();
+    assert_eq!(reporting, coded);
+    let s = &m.rhythm.score;
+    assert_eq!(
+        (s.duties, s.role, s.results, s.progress),
+        (
+            u32::from(quarter_score::DUTIES_MAX),
+            u32::from(quarter_score::ROLE_MAX),
+            u32::from(quarter_score::RESULTS_MAX),
+            u32::from(quarter_score::PROGRESS_MAX)
+        )
+    );
+    assert_eq!(
+        m.eligibility.built_by,
+        yanshou::model::eligibility::LAST_YEAR_IN_SCOPE
+    );
+    let only = yanshou::model::eligibility::CLUSTER_ONLY_YEARS;
+    assert_eq!(m.eligibility.cluster_only, [*only.start(), *only.end()]);
+    // The catalogues are the ones every inspection and survey is filled in with today.
+    assert_eq!(
+        luoning().current_standards().version,
+        yanshou::model::Catalogue::current().version
+    );
+    assert_eq!(
+        luoning().survey.last().unwrap().version,
+        yanshou::model::SurveyCatalogue::current().version
+    );
+}
+
+/// The test pack's files, `edit` applied to one of them.
+fn edited(file: &str, edit: impl Fn(&str) -> String) -> PackFiles {
+    let mut files = yanshou::import::policy_pack::read_files(&test_pack_dir()).unwrap();
+    let text = edit(files.get(file).unwrap());
+    files.0.insert(file.to_owned(), text);
+    files
+}
+
+/// The problem a pack edited so is refused with: (file, line, field, message).
+fn refused(file: &str, edit: impl Fn(&str) -> String) -> (String, usize, String, String) {
+    let problem = PolicyPack::parse(edited(file, edit)).expect_err("refused");
+    (problem.file, problem.line, problem.field, problem.message)
+}
+
+/// The 1-based line of the `n`th (from 1) line of `text` containing `needle`.
+fn line_with(text: &str, needle: &str, n: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .nth(n - 1)
+        .map(|(i, _)| i + 1)
+        .unwrap()
+}
+
+fn pack_text(file: &str) -> String {
+    std::fs::read_to_string(test_pack_dir().join(file)).unwrap()
+}
+
+#[test]
+fn the_test_pack_is_a_different_county() {
+    let pack = yanshou::import::policy_pack::read_pack(&test_pack_dir()).unwrap();
+    let m = &pack.meta;
+    assert_eq!(
+        (m.county.name.as_str(), m.county.code.as_str()),
+        ("示例县", "990001")
+    );
+    assert_eq!(m.eligibility.built_by, 2005);
+    assert_eq!(m.towns.names, ["示例一镇", "示例二镇", "示例乡"]);
+    assert_eq!(
+        pack.current_standards()
+            .items_of(yanshou::model::catalogue::COMPOUND_STANDARD)
+            .len(),
+        12
+    );
+    let parts = pack.parts();
+    assert!(
+        parts
+            .iter()
+            .any(|(what, clause)| what == "乡镇 3 个" && clause == "二、（一）"),
+        "{parts:?}"
+    );
+}
+
+#[test]
+fn a_duplicate_code_is_said_at_its_second_place() {
+    let (file, line, field, message) = refused("pack.toml", |t| {
+        t.replacen("code = \"publicity\"", "code = \"scheme\"", 1)
+    });
+    assert_eq!(file, "pack.toml");
+    assert_eq!(field, "steps[2].code");
+    assert_eq!(
+        line,
+        line_with(&pack_text("pack.toml"), "code = \"publicity\"", 1)
+    );
+    assert_eq!(message, "步骤编码“scheme”重复");
+
+    let (file, _, field, message) = refused("standards-v1.toml", |t| {
+        t.replacen("code = \"XQ-SR-02\"", "code = \"XQ-SR-01\"", 1)
+    });
+    assert_eq!(file, "standards-v1.toml");
+    assert_eq!(field, "items[2].code");
+    assert_eq!(message, "条目编码“XQ-SR-01”重复");
+}
+
+#[test]
+fn a_step_before_its_predecessor_is_refused() {
+    // 宣传发动 must come after 先期集中整治, which is listed after it.
+    let (_, line, field, message) = refused("pack.toml", |t| {
+        t.replacen(
+            "name = \"宣传发动\"",
+            "name = \"宣传发动\"\nafter = \"clean_up\"",
+            1,
+        )
+    });
+    assert_eq!(field, "steps[2].after");
+    assert_eq!(
+        line,
+        line_with(&pack_text("pack.toml"), "name = \"宣传发动\"", 1) + 1
+    );
+    assert!(
+        message.contains("排在它的前一步“clean_up”之前"),
+        "{message}"
+    );
+
+    let (_, _, field, message) = refused("pack.toml", |t| {
+        t.replacen(
+            "phase = \"preparation\"\nname = \"宣传发动\"",
+            "phase = \"plan\"\nname = \"宣传发动\"",
+            1,
+        )
+    });
+    assert_eq!(field, "steps[3].phase", "{message}");
+    assert!(message.contains("请按阶段顺序排列"), "{message}");
+}
+
+#[test]
+fn a_year_out_of_range_is_refused_where_it_is() {
+    let (_, line, field, message) =
+        refused("pack.toml", |t| t.replacen("year = 2024", "year = 1024", 1));
+    assert_eq!(field, "targets[2].year");
+    assert_eq!(line, line_with(&pack_text("pack.toml"), "year = 2024", 1));
+    assert_eq!(message, "年度 1024 不在 1990–2100 之间");
+
+    let (_, _, field, _) = refused("pack.toml", |t| {
+        t.replacen("built_by = 2005", "built_by = 3005", 1)
+    });
+    assert_eq!(field, "eligibility.built_by");
+    let (_, _, field, _) = refused("pack.toml", |t| {
+        t.replacen("date = \"2024-03-01\"", "date = \"2024-13-01\"", 1)
+    });
+    assert_eq!(field, "plan.date");
+}
+
+#[test]
+fn a_standard_group_with_no_items_is_refused() {
+    let (file, line, field, message) = refused("standards-v1.toml", |t| {
+        t.replacen(
+            "groups = [\"三入\", \"四通\", \"四有\", \"两整\"]",
+            "groups = [\"三入\", \"四通\", \"四有\", \"两整\", \"五美\"]",
+            1,
+        )
+    });
+    assert_eq!(file, "standards-v1.toml");
+    assert_eq!(field, "standards[1].groups");
+    assert_eq!(
+        line,
+        line_with(&pack_text("standards-v1.toml"), "groups = [\"三入\"", 1)
+    );
+    assert_eq!(message, "标准“小区改造标准”的类别“五美”没有任何条目");
+}
+
+#[test]
+fn an_empty_clause_is_refused_wherever_it_is() {
+    let (_, line, field, message) = refused("pack.toml", |t| {
+        t.replacen("clause = \"五、（一）\"", "clause = \"  \"", 1)
+    });
+    assert_eq!(field, "funding.clause");
+    assert_eq!(
+        line,
+        line_with(&pack_text("pack.toml"), "clause = \"五、（一）\"", 1)
+    );
+    assert_eq!(message, "依据条款不能为空");
+
+    let (file, _, field, message) = refused("standards-v1.toml", |t| {
+        t.replacen(
+            "clause = \"二、（四）“电线、网线、缆线全部入地入槽”\"",
+            "clause = \"\"",
+            1,
+        )
+    });
+    assert_eq!(
+        (file.as_str(), field.as_str()),
+        ("standards-v1.toml", "items[1].clause")
+    );
+    assert_eq!(message, "依据条款不能为空");
+}
+
+#[test]
+fn broken_and_foreign_packs_are_said_plainly() {
+    // Not TOML at all: the line of the fault.
+    let (_, line, field, message) = refused("pack.toml", |t| t.replacen("[county]", "[county", 1));
+    assert_eq!(line, line_with(&pack_text("pack.toml"), "[county]", 1));
+    assert!(field.is_empty());
+    assert!(message.starts_with("格式有误"), "{message}");
+    // A misspelt field is named.
+    let (_, _, _, message) = refused("pack.toml", |t| {
+        t.replacen("built_by = 2005", "built_bye = 2005", 1)
+    });
+    assert!(message.contains("built_bye"), "{message}");
+    // A catalogue it names is missing.
+    let mut files = edited("pack.toml", str::to_owned);
+    files.0.remove("survey-v1.toml");
+    let problem = PolicyPack::parse(files).unwrap_err();
+    assert_eq!(problem.field, "catalogues.survey[1]");
+    assert!(
+        problem
+            .to_string()
+            .contains("找不到目录文件“survey-v1.toml”"),
+        "{problem}"
+    );
+    // A folder without pack.toml, and no folder.
+    let dir = tempfile::tempdir().unwrap();
+    let e = yanshou::import::policy_pack::read_pack(dir.path()).unwrap_err();
+    assert!(e.to_string().contains("没有 pack.toml"), "{e}");
+    let e = yanshou::import::policy_pack::read_pack(&dir.path().join("无")).unwrap_err();
+    assert!(e.to_string().contains("找不到政策包文件夹"), "{e}");
+}
+
+fn yanshou() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_yanshou"));
+    command.env_remove("RUST_LOG");
+    command
+}
+
+fn run(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    yanshou().args(args).output().unwrap()
+}
+
+#[test]
+fn pack_new_check_and_init_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("本县政策包");
+    let out = run(&[
+        "pack".as_ref(),
+        "new".as_ref(),
+        "--from".as_ref(),
+        "luoning".as_ref(),
+        copy.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(copy.join("pack.toml")).unwrap(),
+        include_str!("../../assets/packs/luoning/pack.toml")
+    );
+    // A second copy into the same folder replaces nothing.
+    let out = run(&[
+        "pack".as_ref(),
+        "new".as_ref(),
+        "--from".as_ref(),
+        "luoning".as_ref(),
+        copy.as_os_str(),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("已有文件"));
+    let out = run(&[
+        "pack".as_ref(),
+        "new".as_ref(),
+        "--from".as_ref(),
+        "nowhere".as_ref(),
+        dir.path().join("x").as_os_str(),
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("可用的有：luoning"));
+
+    let out = run(&[
+        "pack".as_ref(),
+        "check".as_ref(),
+        test_pack_dir().as_os_str(),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(
+        text.starts_with("示例县（990001）政策包，版本 990001/2024-1/v1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("小区改造标准“三入、四通、四有、两整”：12 项"),
+        "{text}"
+    );
+
+    // A broken pack: said with file, line and field; no file is made.
+    std::fs::write(
+        copy.join("pack.toml"),
+        include_str!("../../assets/packs/luoning/pack.toml").replace("year = 2022", "year = 2222"),
+    )
+    .unwrap();
+    let out = run(&["pack".as_ref(), "check".as_ref(), copy.as_os_str()]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    let line = line_with(
+        include_str!("../../assets/packs/luoning/pack.toml"),
+        "year = 2022",
+        1,
+    );
+    assert!(
+        said.contains(&format!(
+            "政策包文件 pack.toml 第 {line} 行，targets[3].year：年度 2222 不在 1990–2100 之间"
+        )),
+        "{said}"
+    );
+    let db = dir.path().join("坏.db");
+    let out = run(&[
+        "--db".as_ref(),
+        db.as_os_str(),
+        "init".as_ref(),
+        "--pack".as_ref(),
+        copy.as_os_str(),
+    ]);
+    assert!(!out.status.success());
+    assert!(!db.exists());
+
+    // The test county's file.
+    let db = dir.path().join("示例县.db");
+    let out = run(&[
+        "--db".as_ref(),
+        db.as_os_str(),
+        "init".as_ref(),
+        "--pack".as_ref(),
+        test_pack_dir().as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("示例县，政策包 990001/2024-1/v1"));
+    let store = Store::open(&db).unwrap();
+    let towns: Vec<String> = store.towns().unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(towns, ["示例一镇", "示例二镇", "示例乡"]);
+    let mut targets: Vec<(Option<i32>, u32, u32)> = store
+        .targets()
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.year, t.compounds, t.households))
+        .collect();
+    targets.sort();
+    assert_eq!(
+        targets,
+        [
+            (None, 30, 1500),
+            (Some(2024), 12, 600),
+            (Some(2025), 18, 900)
+        ]
+    );
+    let rules = store.policy_rules().unwrap();
+    assert_eq!(
+        (rules.willingness.numerator, rules.willingness.denominator),
+        (3, 4)
+    );
+    let summary = store.pack_summary().unwrap();
+    assert_eq!(
+        (summary.county_code.as_str(), summary.county_name.as_str()),
+        ("990001", "示例县")
+    );
+    let pack = store.policy_pack().unwrap();
+    assert_eq!(pack.meta.plan.number, "示政办〔2024〕1号");
+    assert_eq!(
+        pack.files,
+        yanshou::import::policy_pack::read_files(&test_pack_dir()).unwrap()
+    );
+
+    // A plain init is Luoning's.
+    let db = dir.path().join("洛宁.db");
+    let out = run(&["--db".as_ref(), db.as_os_str(), "init".as_ref()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("洛宁县，政策包 410328/2021-17/v1"));
+}
+
+#[test]
+fn a_file_with_records_keeps_its_county() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+    yanshou::store::sample::write_sample(&mut store, false).unwrap();
+    let pack = yanshou::import::policy_pack::read_pack(&test_pack_dir()).unwrap();
+    let refused = store.start_with_pack(&pack).unwrap_err();
+    assert!(refused.to_string().contains("此文件已有记录"), "{refused}");
+    assert_eq!(store.pack_summary().unwrap().county_name, "洛宁县");
+    assert_eq!(store.towns().unwrap().len(), 19);
+}
+
+#[test]
+fn files_of_every_older_version_learn_they_worked_under_luonings_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    for version in 0..SCHEMA_VERSION {
+        let path = dir.path().join(format!("v{version}.db"));
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        migrate_to(&mut conn, version).unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let summary = store.pack_summary().unwrap();
+        assert_eq!(
+            (summary.county_code.as_str(), summary.version.as_str()),
+            ("410328", "410328/2021-17/v1"),
+            "v{version}"
+        );
+        assert_eq!(store.policy_pack().unwrap().meta.county.name, "洛宁县");
+    }
+}
