@@ -112,7 +112,8 @@ impl App {
                 text,
             } => self.write(|s| s.change_item_text(survey, &code, which, Some(&before), &text)),
             Command::StartClusterSurvey(cluster_id) => self.write(|s| {
-                s.start_cluster_survey(cluster_id, today(), "", crate::model::Catalogue::current())
+                let catalogue = s.standards_in_force()?;
+                s.start_cluster_survey(cluster_id, today(), "", catalogue)
             }),
             Command::SetFacility {
                 survey,

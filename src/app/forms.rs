@@ -5,7 +5,7 @@ use super::App;
 use super::command_handling::today;
 use crate::command::Screen;
 use crate::model::{
-    CompoundDraft, CompoundId, InspectionDraft, InspectionId, RoundKind, Subject, SurveyCatalogue,
+    CompoundDraft, CompoundId, InspectionDraft, InspectionId, RoundKind, Subject,
     seal::describe_code_check,
 };
 use crate::ui::Dialog;
@@ -70,7 +70,8 @@ impl App {
     pub(super) fn start_survey(&mut self, compound: CompoundId) {
         let surveyor = self.settings.user_name.trim().to_owned();
         let started = self.with_store_mut(|s| {
-            s.start_survey(compound, today(), &surveyor, SurveyCatalogue::current())
+            let catalogue = s.survey_catalogue_in_force()?;
+            s.start_survey(compound, today(), &surveyor, catalogue)
         });
         if let Some(survey) = started {
             self.show_screen(Screen::Survey(survey.id));
@@ -185,13 +186,9 @@ impl App {
                 store.start_correction(parent, &reason, date, &inspectors, &parties)
             }
             Some((parent, _)) => store.start_reinspection(parent, date, &inspectors, &parties),
-            None => store.start_inspection(
-                subject,
-                crate::model::Catalogue::current(),
-                date,
-                &inspectors,
-                &parties,
-            ),
+            None => store.standards_in_force().and_then(|catalogue| {
+                store.start_inspection(subject, catalogue, date, &inspectors, &parties)
+            }),
         };
         match started {
             Ok(id) => {

@@ -14,11 +14,15 @@ impl App {
     /// Opens the form of a new round, with the parties the plan lists and the user's own unit
     /// and name (settings).
     pub(super) fn new_inspection(&mut self, subject: Subject) {
-        let town = self.read_store(|s| s.town_of(subject)).flatten();
+        let Some((town, pack)) = self.read_store(|s| Ok((s.town_of(subject)?, s.policy_pack()?)))
+        else {
+            return;
+        };
         // The user's own unit takes part (settings), if no listed unit is it.
         let parties = crate::model::inspection::with_own_unit(
-            default_parties(subject, town.as_deref()),
+            default_parties(&pack.meta.units, subject, town.as_deref()),
             &self.settings.unit,
+            &pack.meta.county.name,
         );
         let mut draft = InspectionDraft::new(subject, today(), &parties);
         // The user's own name, as the settings have it.

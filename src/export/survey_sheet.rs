@@ -6,7 +6,6 @@ use super::canvas::{Canvas, Ink};
 use super::layout::{
     Cell, PageMark, SignerBox, details_grid, footers, signature_boxes, table, text_box, title_block,
 };
-use crate::model::eligibility::CLAUSE as ELIGIBILITY_CLAUSE;
 use crate::model::{
     Choice, Clock, Compound, CompoundSurvey, Condition, Eligibility, EligibilityFacts,
     EligibilityReport, Finding, SurveyCatalogue, SurveyId, assess, date_text, needs_list,
@@ -23,6 +22,8 @@ pub struct SurveySheet {
     pub cluster_name: String,
     pub survey: CompoundSurvey,
     pub eligibility: EligibilityReport,
+    /// The clause the eligibility rules come from, as the file's pack says it.
+    pub eligibility_clause: String,
     /// When it is printed.
     pub clock: Clock,
 }
@@ -48,6 +49,7 @@ impl SurveySheet {
             cluster_name,
             survey,
             eligibility,
+            eligibility_clause: store.eligibility_clause()?,
             clock,
         })
     }
@@ -163,7 +165,7 @@ pub fn render_survey_sheet(sheet: &SurveySheet) -> Result<Vec<u8>, ExportError> 
             format!("{}：{}（{}）", check.rule, mark, check.reason)
         })
         .collect();
-    body.push(format!("依据：{ELIGIBILITY_CLAUSE}"));
+    body.push(format!("依据：{}", sheet.eligibility_clause));
     y = text_box(
         &mut c,
         y,

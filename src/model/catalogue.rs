@@ -65,6 +65,34 @@ pub struct StandardItem {
     pub required: bool,
 }
 
+/// Catalogues read from packs since the program started. Each is kept for the rest of the
+/// run (leaked: a run meets a handful of versions), so it is read as a shipped one is.
+static LOADED: std::sync::RwLock<Vec<&'static Catalogue>> = std::sync::RwLock::new(Vec::new());
+
+/// The first loaded catalogue that `matches`.
+pub(crate) fn find_loaded<T>(
+    loaded: &std::sync::RwLock<Vec<&'static T>>,
+    matches: impl Fn(&T) -> bool,
+) -> Option<&'static T> {
+    let list = loaded
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    list.iter().copied().find(|c| matches(c))
+}
+
+/// Keeps `catalogue` for the rest of the run.
+pub(crate) fn add_loaded<T>(
+    loaded: &std::sync::RwLock<Vec<&'static T>>,
+    catalogue: T,
+) -> &'static T {
+    let kept: &'static T = Box::leak(Box::new(catalogue));
+    loaded
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(kept);
+    kept
+}
+
 /// Parses catalogue files compiled into the binary. They are checked by tests, so a broken
 /// one is a build bug, not bad input.
 pub(crate) fn parse_shipped<T>(
@@ -128,9 +156,20 @@ impl Catalogue {
         &all[all.len() - 1]
     }
 
-    /// The shipped catalogue with this version, if this build knows it.
+    /// The catalogue with this version, if this build knows it (shipped, or from a pack read
+    /// since the program started).
     pub fn version(version: &str) -> Option<&'static Self> {
-        Self::shipped().iter().find(|c| c.version == version)
+        Self::shipped()
+            .iter()
+            .find(|c| c.version == version)
+            .or_else(|| find_loaded(&LOADED, |c: &Self| c.version == version))
+    }
+
+    /// Makes a pack's catalogue known by its version (as a shipped one is), for the rest of the
+    /// run: records filled in with it are read against it. The first catalogue of a version
+    /// stays (a pack's check refuses two of one version).
+    pub fn register(catalogue: &Self) -> &'static Self {
+        Self::version(&catalogue.version).unwrap_or_else(|| add_loaded(&LOADED, catalogue.clone()))
     }
 
     /// Every shipped version, oldest first.

@@ -11,10 +11,36 @@ use super::policy_rule::{PolicyRules, Share};
 use super::survey::{CompoundSurvey, Condition, ManagementMode, StructuralSafety};
 use super::survey_catalogue::SurveyCatalogue;
 
-/// The last year of "2000年前建成" (2000 itself counts: the next clause starts at 2001).
-pub const LAST_YEAR_IN_SCOPE: i32 = 2000;
-/// Compounds built in these years are in scope only inside a cluster.
-pub const CLUSTER_ONLY_YEARS: std::ops::RangeInclusive<i32> = 2001..=2005;
+/// Which build years are in scope, as the county's policy pack says (Luoning's: built by the
+/// end of 2000, 2001–2005 only inside a cluster).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scope {
+    /// The last year of "2000年前建成" (that year itself counts).
+    pub built_by: i32,
+    /// Compounds built in these years (first, last) are in scope only inside a cluster.
+    pub cluster_only: (i32, i32),
+}
+
+impl Scope {
+    pub fn of(rules: &super::policy_pack::EligibilityRules) -> Self {
+        let [first, last] = rules.cluster_only;
+        Self {
+            built_by: rules.built_by,
+            cluster_only: (first, last),
+        }
+    }
+
+    fn cluster_only(self, year: i32) -> bool {
+        (self.cluster_only.0..=self.cluster_only.1).contains(&year)
+    }
+}
+
+impl Default for Scope {
+    /// The built-in pack's (Luoning's).
+    fn default() -> Self {
+        Self::of(&super::policy_pack::PolicyPack::luoning().meta.eligibility)
+    }
+}
 /// The facts the rules read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EligibilityFacts {
@@ -30,6 +56,8 @@ pub struct EligibilityFacts {
     pub owner_unit: String,
     /// The share of households in favour that counts as 强烈 (a local rule).
     pub willingness: Share,
+    /// The build years in scope (the county's pack).
+    pub scope: Scope,
 }
 
 /// The compound's state as 二、（一） describes the compounds it covers, read from the survey's
@@ -114,6 +142,7 @@ impl EligibilityFacts {
             needs: survey.map(Needs::of).unwrap_or_default(),
             owner_unit: String::new(),
             willingness: Share::default(),
+            scope: Scope::default(),
         }
     }
 
@@ -126,6 +155,7 @@ impl EligibilityFacts {
     /// With the local rules in force.
     pub fn with_rules(mut self, rules: &PolicyRules) -> Self {
         self.willingness = rules.willingness;
+        self.scope = rules.scope;
         self
     }
 }
@@ -230,12 +260,11 @@ fn needs_check(n: &Needs) -> ClauseCheck {
     }
 }
 
-/// The clause the rules come from.
-pub const CLAUSE: &str = "宁政办〔2021〕17号 二、（一）改造提质范围";
-
 /// Applies 二、（一） to the facts.
 pub fn assess(f: &EligibilityFacts) -> EligibilityReport {
     let mut checks = Vec::with_capacity(4);
+    let scope = f.scope;
+    let window = format!("{}–{}", scope.cluster_only.0, scope.cluster_only.1);
 
     checks.push(match f.year_built {
         None => ClauseCheck {
@@ -243,25 +272,25 @@ pub fn assess(f: &EligibilityFacts) -> EligibilityReport {
             finding: Finding::Missing,
             reason: "未填写建成年份".to_owned(),
         },
-        Some(y) if y <= LAST_YEAR_IN_SCOPE => ClauseCheck {
+        Some(y) if y <= scope.built_by => ClauseCheck {
             rule: "建成年代",
             finding: Finding::Met,
-            reason: format!("{y} 年建成，属 2000 年前建成"),
+            reason: format!("{y} 年建成，属 {} 年前建成", scope.built_by),
         },
-        Some(y) if CLUSTER_ONLY_YEARS.contains(&y) && f.in_cluster => ClauseCheck {
+        Some(y) if scope.cluster_only(y) && f.in_cluster => ClauseCheck {
             rule: "建成年代",
             finding: Finding::Met,
-            reason: format!("{y} 年建成，位于片区内，按 2001–2005 年建成小区同步列入"),
+            reason: format!("{y} 年建成，位于片区内，按 {window} 年建成小区同步列入"),
         },
-        Some(y) if CLUSTER_ONLY_YEARS.contains(&y) => ClauseCheck {
+        Some(y) if scope.cluster_only(y) => ClauseCheck {
             rule: "建成年代",
             finding: Finding::NotMet,
-            reason: format!("{y} 年建成且不在片区内；2001–2005 年建成的小区仅在片区内同步列入"),
+            reason: format!("{y} 年建成且不在片区内；{window} 年建成的小区仅在片区内同步列入"),
         },
         Some(y) => ClauseCheck {
             rule: "建成年代",
             finding: Finding::NotMet,
-            reason: format!("{y} 年建成，晚于 2005 年"),
+            reason: format!("{y} 年建成，晚于 {} 年", scope.cluster_only.1),
         },
     });
 

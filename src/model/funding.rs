@@ -6,6 +6,8 @@
 use crate::model::FundingId;
 use std::collections::BTreeMap;
 
+use super::policy_pack::FundingRules;
+
 /// Where money comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Source {
@@ -222,10 +224,20 @@ type ProjectKey = (String, Option<RedLine>);
 /// Central money, the project's total (as any entry gives it), whether it has central money.
 type ProjectMoney = (i128, Option<i64>, bool);
 
-/// The rules of 五、（一） checked on a compound's (or cluster's) entries: per supporting
-/// project and red line, central money at most 90% of the project's total; central money not
-/// on trunk roads, trunk networks, utility tunnels, squares or parks not tied to the compound.
-pub fn flags(entries: &[Funding]) -> Vec<FundingFlag> {
+/// The money rules of the county's pack (Luoning's 五、（一）) checked on a compound's (or
+/// cluster's) entries: per supporting project and red line, central money at most the cap
+/// (90%) of the project's total; central money not on the trunk works the pack lists (trunk
+/// roads, trunk networks, utility tunnels, squares, parks) unless tied to the compound.
+pub fn flags(entries: &[Funding], rules: &FundingRules) -> Vec<FundingFlag> {
+    let clause = rules.clause.as_str();
+    let cap = i128::from(rules.central_cap_percent);
+    let trunk = |works: Works| rules.trunk_works.iter().find(|w| w.code == works.code());
+    let not_for = rules
+        .trunk_works
+        .iter()
+        .map(|w| w.name.as_str())
+        .collect::<Vec<_>>()
+        .join("、");
     let mut flags = Vec::new();
     // Per supporting project and red line: the central money, and the project's total as any
     // of its entries (central or not) gives it.
@@ -240,13 +252,15 @@ pub fn flags(entries: &[Funding]) -> Vec<FundingFlag> {
         }
         g.0 += i128::from(e.amount_fen);
         g.2 = true;
-        if e.works != Works::Ordinary && !e.tied {
+        if let Some(works) = trunk(e.works)
+            && !e.tied
+        {
             flags.push(FundingFlag {
                 project: e.project.clone(),
                 message: format!(
-                    "中央补助 {} 用于与小区不直接相关的{}（五、（一）：不得用于城市主干道路、主干管网、综合管廊、广场、城市公园等）",
+                    "中央补助 {} 用于与小区不直接相关的{}（{clause}：不得用于{not_for}等）",
                     yuan_text(e.amount_fen),
-                    e.works.label()
+                    works.name
                 ),
             });
         }
@@ -259,18 +273,18 @@ pub fn flags(entries: &[Funding]) -> Vec<FundingFlag> {
         let Some(total) = total.filter(|t| *t > 0).map(i128::from) else {
             flags.push(FundingFlag {
                 message: format!(
-                    "配套项目“{project}”{side}有中央补助，但未填项目总投资，无法核对 90% 上限（五、（一））"
+                    "配套项目“{project}”{side}有中央补助，但未填项目总投资，无法核对 {cap}% 上限（{clause}）"
                 ),
                 project,
             });
             continue;
         };
-        // central / total > 90%, in integers; the share in hundredths of a percent, rounded up.
-        if central * 10 > total * 9 {
+        // central / total > cap, in integers; the share in hundredths of a percent, rounded up.
+        if central * 100 > total * cap {
             let share = (central * 10_000 + total - 1) / total;
             flags.push(FundingFlag {
                 message: format!(
-                    "配套项目“{project}”{side}中央补助 {} 占总投资 {} 的 {}.{:02}%，超过 90%（五、（一））",
+                    "配套项目“{project}”{side}中央补助 {} 占总投资 {} 的 {}.{:02}%，超过 {cap}%（{clause}）",
                     yuan_text(i64::try_from(central).unwrap_or(i64::MAX)),
                     yuan_text(i64::try_from(total).unwrap_or(i64::MAX)),
                     share / 100,
@@ -295,6 +309,12 @@ pub fn totals<K: Ord>(entries: impl IntoIterator<Item = (K, i64)>) -> BTreeMap<K
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 mod tests {
+    fn money() -> &'static super::FundingRules {
+        &crate::model::policy_pack::PolicyPack::luoning()
+            .meta
+            .funding
+    }
+
     use super::*;
 
     fn entry(source: Source, fen: i64, total: Option<i64>) -> Funding {
@@ -326,13 +346,13 @@ mod tests {
     #[test]
     fn central_money_over_ninety_percent_or_off_the_compound_is_flagged_with_its_figures() {
         let fine = [entry(Source::Central, 90_000, Some(100_000))];
-        assert!(flags(&fine).is_empty(), "exactly 90% is allowed");
+        assert!(flags(&fine, money()).is_empty(), "exactly 90% is allowed");
         let over = [
             entry(Source::Central, 60_000, Some(100_000)),
             entry(Source::Central, 31_000, None),
             entry(Source::County, 9_000, None),
         ];
-        let found = flags(&over);
+        let found = flags(&over, money());
         assert_eq!(found.len(), 1);
         assert!(
             found[0].message.contains("910.00 元"),
@@ -345,17 +365,21 @@ mod tests {
         county_total.project = "雨污分流".to_owned();
         let shares = [entry(Source::Central, 90_001, None), county_total];
         assert!(
-            flags(&shares)[0].message.contains("90.01%"),
+            flags(&shares, money())[0].message.contains("90.01%"),
             "{:?}",
-            flags(&shares)
+            flags(&shares, money())
         );
-        let untold = flags(&[entry(Source::Central, 1, None)]);
+        let untold = flags(&[entry(Source::Central, 1, None)], money());
         assert!(untold[0].message.contains("未填项目总投资"), "{untold:?}");
         let mut park = entry(Source::Central, 10_000, Some(1_000_000));
         park.works = Works::Park;
         park.tied = false;
-        assert!(flags(&[park.clone()])[0].message.contains("城市公园"));
+        assert!(
+            flags(&[park.clone()], money())[0]
+                .message
+                .contains("城市公园")
+        );
         park.tied = true;
-        assert!(flags(&[park]).is_empty());
+        assert!(flags(&[park], money()).is_empty());
     }
 }

@@ -5,42 +5,34 @@ use chrono::NaiveDate;
 use super::catalogue::StandardItem;
 use super::ids::{ClusterId, CompoundId, InspectionId};
 
-/// The units that take part in an acceptance, by their names (宁政办〔2021〕17号 附件1: the
-/// county housing bureau leads and organises it; the town 参与改造工程施工管理和验收; for a
-/// cluster the development and reform commission and the finance bureau take part; residents
-/// 共同验收项目, 四、（一）). The contractor and the supervisor are named by role: their seal
-/// names the company. `town`: the subject's town, if known.
-pub fn default_parties(subject: Subject, town: Option<&str>) -> Vec<String> {
+/// The units that take part in an acceptance, by their names, as the county's pack lists them
+/// (Luoning's: 宁政办〔2021〕17号 附件1: the county housing bureau leads and organises it; the
+/// town 参与改造工程施工管理和验收; for a cluster the development and reform commission and the
+/// finance bureau take part; residents 共同验收项目, 四、（一）). The contractor and the supervisor
+/// are named by role: their seal names the company. `{乡镇}` in a unit's name is the subject's
+/// town (`town`, if known; else 属地乡（镇）).
+pub fn default_parties(
+    units: &super::policy_pack::Units,
+    subject: Subject,
+    town: Option<&str>,
+) -> Vec<String> {
     let town = match town {
-        Some(town) if !town.trim().is_empty() => format!("{}人民政府", town.trim()),
-        _ => "属地乡（镇）人民政府".to_owned(),
+        Some(town) if !town.trim().is_empty() => town.trim(),
+        _ => "属地乡（镇）",
     };
-    match subject {
-        Subject::Compound(_) => vec![
-            "洛宁县住房和城乡建设局".to_owned(),
-            town,
-            "施工单位".to_owned(),
-            "监理单位".to_owned(),
-            "社区居民委员会".to_owned(),
-            "居民代表".to_owned(),
-        ],
-        Subject::Cluster(_) => vec![
-            "洛宁县住房和城乡建设局".to_owned(),
-            "洛宁县发展和改革委员会".to_owned(),
-            "洛宁县财政局".to_owned(),
-            town,
-            "施工单位".to_owned(),
-            "监理单位".to_owned(),
-        ],
-    }
+    let listed = match subject {
+        Subject::Compound(_) => &units.compound,
+        Subject::Cluster(_) => &units.cluster,
+    };
+    listed.iter().map(|u| u.replace("{乡镇}", town)).collect()
 }
 
-/// The participating units with the user's own unit added, unless a listed unit is the same
-/// organisation: 洛宁县住建局改造办 is part of 洛宁县住房和城乡建设局 (one party, one signature
-/// box), as 住建局 is the short name of 住房和城乡建设局.
-pub fn with_own_unit(mut parties: Vec<String>, unit: &str) -> Vec<String> {
+/// The parties with the user's own unit added, unless a listed unit is the same organisation
+/// (the county's 住建局改造办 signs in the 住房和城乡建设局's box), as 住建局 is the short name of
+/// 住房和城乡建设局. `county`: the county's name (洛宁县), which a unit's name may leave out.
+pub fn with_own_unit(mut parties: Vec<String>, unit: &str, county: &str) -> Vec<String> {
     let unit = unit.trim();
-    if unit.is_empty() || parties.iter().any(|p| same_organisation(p, unit)) {
+    if unit.is_empty() || parties.iter().any(|p| same_organisation(p, unit, county)) {
         return parties;
     }
     parties.push(unit.to_owned());
@@ -48,10 +40,14 @@ pub fn with_own_unit(mut parties: Vec<String>, unit: &str) -> Vec<String> {
 }
 
 /// Whether two unit names are one organisation (one the other's office, or its short name).
-fn same_organisation(a: &str, b: &str) -> bool {
+fn same_organisation(a: &str, b: &str, county: &str) -> bool {
     let key = |name: &str| {
         let name = name.trim().replace("住房和城乡建设局", "住建局");
-        let name = name.strip_prefix("洛宁县").unwrap_or(&name).to_owned();
+        let county = county.trim();
+        let name = match name.strip_prefix(county) {
+            Some(rest) if !county.is_empty() => rest.to_owned(),
+            _ => name,
+        };
         name.strip_prefix('县').map(str::to_owned).unwrap_or(name)
     };
     let (a, b) = (key(a), key(b));

@@ -151,6 +151,8 @@ pub struct QuarterThresholds {
 pub struct PolicyRules {
     pub willingness: Share,
     pub quarter: QuarterThresholds,
+    /// The build years 二、（一） takes: the county's pack's, not a local rule of the file.
+    pub scope: super::eligibility::Scope,
 }
 
 impl Default for PolicyRules {
@@ -161,6 +163,7 @@ impl Default for PolicyRules {
                 praise_at: 90,
                 criticise_below: 60,
             },
+            scope: super::eligibility::Scope::default(),
         }
     }
 }

@@ -11,6 +11,10 @@ use super::catalogue::{CatalogueError, parse_shipped};
 const SHIPPED: &[&str] = &[include_str!("../../assets/packs/luoning/survey-v1.toml")];
 
 /// One version of the survey catalogue.
+/// Survey catalogues read from packs since the program started (see `catalogue.rs`).
+static LOADED: std::sync::RwLock<Vec<&'static SurveyCatalogue>> =
+    std::sync::RwLock::new(Vec::new());
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct SurveyCatalogue {
     pub version: String,
@@ -79,14 +83,25 @@ impl SurveyCatalogue {
         Ok(c)
     }
 
-    /// The newest version: what new surveys are filled in with.
+    /// The newest shipped version (Luoning's pack's).
     pub fn current() -> &'static Self {
         let all = Self::shipped();
         &all[all.len() - 1]
     }
 
+    /// The catalogue with this version, if this build knows it (shipped, or from a pack read
+    /// since the program started).
     pub fn version(version: &str) -> Option<&'static Self> {
-        Self::shipped().iter().find(|c| c.version == version)
+        Self::shipped()
+            .iter()
+            .find(|c| c.version == version)
+            .or_else(|| super::catalogue::find_loaded(&LOADED, |c: &Self| c.version == version))
+    }
+
+    /// Makes a pack's survey catalogue known by its version, as `Catalogue::register`.
+    pub fn register(catalogue: &Self) -> &'static Self {
+        Self::version(&catalogue.version)
+            .unwrap_or_else(|| super::catalogue::add_loaded(&LOADED, catalogue.clone()))
     }
 
     pub fn shipped() -> &'static [Self] {

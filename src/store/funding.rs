@@ -61,6 +61,16 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// What the pack's money rules find in the entries of a compound or a cluster.
+    pub fn funding_flags_of(&self, whose: Funded) -> Result<Vec<String>, StoreError> {
+        let pack = self.policy_pack()?;
+        let entries = self.funding_of(whose)?;
+        Ok(flags(&entries, &pack.meta.funding)
+            .into_iter()
+            .map(|f| f.message)
+            .collect())
+    }
+
     /// Records a funding entry.
     pub fn add_funding(&mut self, whose: Funded, f: &Funding) -> Result<(), StoreError> {
         if f.amount_fen <= 0 {
@@ -111,6 +121,8 @@ impl Store {
 
     /// Every entry (but the sample's), with its compound's or cluster's name and town.
     pub fn funding_rows(&self) -> Result<Vec<FundingRow>, StoreError> {
+        let pack = self.policy_pack()?;
+        let rules = &pack.meta.funding;
         let sql = format!(
             "SELECT {COLUMNS}, coalesce(c.name, k.name, ''), coalesce(t.name, ''),
                     coalesce(f.compound_id, f.cluster_id, '')
@@ -146,7 +158,7 @@ impl Store {
         }
         let flags: HashMap<&str, Vec<FundingFlag>> = by_owner
             .into_iter()
-            .map(|(owner, entries)| (owner, flags(&entries)))
+            .map(|(owner, entries)| (owner, flags(&entries, rules)))
             .collect();
         let checks: Vec<Vec<String>> = rows
             .iter()
@@ -174,6 +186,8 @@ impl Store {
         filter: &str,
         params: &[&dyn rusqlite::ToSql],
     ) -> Result<HashMap<CompoundId, Vec<String>>, StoreError> {
+        let pack = self.policy_pack()?;
+        let rules = &pack.meta.funding;
         let sql = format!(
             "SELECT {COLUMNS}, f.compound_id FROM funding f
              WHERE f.compound_id IN (SELECT c.id FROM compound c {filter})"
@@ -189,7 +203,10 @@ impl Store {
         }
         Ok(entries
             .into_iter()
-            .map(|(id, e)| (id, flags(&e).into_iter().map(|f| f.message).collect()))
+            .map(|(id, e)| {
+                let messages = flags(&e, rules).into_iter().map(|f| f.message).collect();
+                (id, messages)
+            })
             .filter(|(_, messages): &(CompoundId, Vec<String>)| !messages.is_empty())
             .collect())
     }

@@ -80,6 +80,8 @@ pub struct Store {
     /// Whether a write transaction that records its changes is under way (one nested in it
     /// does not record them again).
     recording: std::cell::Cell<bool>,
+    /// The policy pack in force, once read (`policy_pack`).
+    pack: std::cell::OnceCell<std::sync::Arc<crate::model::policy_pack::PolicyPack>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -228,6 +230,7 @@ impl Store {
             origin: None,
             capturing: std::cell::Cell::new(false),
             recording: std::cell::Cell::new(false),
+            pack: std::cell::OnceCell::new(),
         })
     }
 
@@ -358,6 +361,7 @@ impl Store {
             origin: None,
             capturing: std::cell::Cell::new(false),
             recording: std::cell::Cell::new(false),
+            pack: std::cell::OnceCell::new(),
         })
     }
 
@@ -494,6 +498,7 @@ impl Store {
             origin: Some(origin),
             capturing: std::cell::Cell::new(true),
             recording: std::cell::Cell::new(false),
+            pack: std::cell::OnceCell::new(),
         })
     }
 

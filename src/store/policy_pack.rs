@@ -1,12 +1,15 @@
 //! The policy pack a file works under: recorded with its files, read back and checked, and
 //! taken on by a new file (`init --pack`): the county's towns, targets and local rules.
 
+use std::sync::Arc;
+
 use rusqlite::{Connection, OptionalExtension};
 
 use super::{Store, StoreError, now};
 use crate::model::policy_pack::{PackFiles, PolicyPack};
 use crate::model::policy_rule::PolicyRule;
 use crate::model::progress::Target;
+use crate::model::{Catalogue, SurveyCatalogue};
 
 /// Which pack a file works under: enough to say it without reading the pack.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,8 +65,48 @@ impl Store {
             })
     }
 
-    /// The pack in force, read from the file and checked.
-    pub fn policy_pack(&self) -> Result<PolicyPack, StoreError> {
+    /// The pack in force, read from the file and checked once; its catalogues are known by
+    /// their versions from then on.
+    pub fn policy_pack(&self) -> Result<Arc<PolicyPack>, StoreError> {
+        if let Some(pack) = self.pack.get() {
+            return Ok(pack.clone());
+        }
+        let pack = Arc::new(self.read_policy_pack()?);
+        for c in &pack.standards {
+            Catalogue::register(c);
+        }
+        for c in &pack.survey {
+            SurveyCatalogue::register(c);
+        }
+        Ok(self.pack.get_or_init(|| pack).clone())
+    }
+
+    /// The standards catalogue new inspections are filled in with: the pack's newest.
+    pub fn standards_in_force(&self) -> Result<&'static Catalogue, StoreError> {
+        Ok(Catalogue::register(self.policy_pack()?.current_standards()))
+    }
+
+    /// The survey catalogue new surveys are filled in with: the pack's newest.
+    pub fn survey_catalogue_in_force(&self) -> Result<&'static SurveyCatalogue, StoreError> {
+        let pack = self.policy_pack()?;
+        let newest = pack
+            .survey
+            .last()
+            .ok_or_else(|| StoreError::refused("文件里的政策包没有调查目录：请从备份恢复。"))?;
+        Ok(SurveyCatalogue::register(newest))
+    }
+
+    /// The clause the eligibility rules come from, with the plan's number: "宁政办〔2021〕17号
+    /// 二、（一）改造提质范围".
+    pub fn eligibility_clause(&self) -> Result<String, StoreError> {
+        let pack = self.policy_pack()?;
+        Ok(format!(
+            "{} {}",
+            pack.meta.plan.number, pack.meta.eligibility.clause
+        ))
+    }
+
+    fn read_policy_pack(&self) -> Result<PolicyPack, StoreError> {
         let version = self.pack_summary()?.version;
         let files: String = self.conn.query_row(
             "SELECT files FROM policy_pack WHERE version = ?1",
@@ -155,6 +198,8 @@ impl Store {
                 (rule.key(), value, &at),
             )?;
         }
-        tx.commit()
+        tx.commit()?;
+        self.pack = std::cell::OnceCell::new();
+        Ok(())
     }
 }

@@ -544,9 +544,10 @@ impl Store {
         let values: Vec<(String, String)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
-        Ok(PolicyRules::from_values(
-            values.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        ))
+        let mut rules =
+            PolicyRules::from_values(values.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        rules.scope = crate::model::eligibility::Scope::of(&self.policy_pack()?.meta.eligibility);
+        Ok(rules)
     }
 
     /// Changes a local rule; the refusal says why.

@@ -4,10 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    Catalogue, Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Condition, InspectionId,
-    ItemResult, ManagementMode, Rectification, RectificationId, SignMethod, Stroke,
-    StructuralSafety, Subject, SurveyCatalogue, catalogue::COMPOUND_STANDARD,
-    inspection::default_parties,
+    Cluster, ClusterId, Compound, CompoundId, CompoundSurvey, Condition, InspectionId, ItemResult,
+    ManagementMode, Rectification, RectificationId, SignMethod, Stroke, StructuralSafety, Subject,
+    catalogue::COMPOUND_STANDARD, inspection::default_parties,
 };
 use crate::store::{Store, StoreError};
 
@@ -113,9 +112,13 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
     write_sample_survey(store, first)?;
 
     // One finished inspection: every item 合格, heating 不适用 with its reason.
-    let catalogue = Catalogue::current();
+    let catalogue = store.standards_in_force()?;
     let date = NaiveDate::from_ymd_opt(2023, 10, 16).unwrap_or_default();
-    let parties = default_parties(Subject::Compound(first), Some("城关镇"));
+    let parties = default_parties(
+        &store.policy_pack()?.meta.units,
+        Subject::Compound(first),
+        Some("城关镇"),
+    );
     let id = store.start_inspection(
         Subject::Compound(first),
         catalogue,
@@ -149,11 +152,16 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
 /// A cluster acceptance under way: every item checked, but the cluster's second compound has
 /// no acceptance yet, so the verdict stays 未完成 and it cannot be signed off as 合格.
 fn write_cluster_acceptance(store: &mut Store, cluster: ClusterId) -> Result<(), StoreError> {
-    let parties = default_parties(Subject::Cluster(cluster), Some("城关镇"));
+    let parties = default_parties(
+        &store.policy_pack()?.meta.units,
+        Subject::Cluster(cluster),
+        Some("城关镇"),
+    );
     let date = NaiveDate::from_ymd_opt(2024, 6, 18).unwrap_or_default();
+    let catalogue = store.standards_in_force()?;
     let id = store.start_inspection(
         Subject::Cluster(cluster),
-        Catalogue::current(),
+        catalogue,
         date,
         "示例·县验收组",
         &parties,
@@ -167,7 +175,7 @@ fn write_cluster_acceptance(store: &mut Store, cluster: ClusterId) -> Result<(),
 
 /// A finished survey of the first sample compound: eligible, with a few needs.
 fn write_sample_survey(store: &mut Store, compound: CompoundId) -> Result<(), StoreError> {
-    let catalogue = SurveyCatalogue::current();
+    let catalogue = store.survey_catalogue_in_force()?;
     let date = NaiveDate::from_ymd_opt(2021, 4, 12).unwrap_or_default();
     let mut survey = CompoundSurvey::new(compound, 1, date, "示例·王海燕".to_owned(), catalogue);
     survey.floors = Some(5);
@@ -246,8 +254,12 @@ fn sample_strokes(seed: usize) -> Vec<Stroke> {
 
 /// A failed inspection with rectifications ordered: one already overdue.
 fn write_failed_inspection(store: &mut Store, compound: CompoundId) -> Result<(), StoreError> {
-    let parties = default_parties(Subject::Compound(compound), Some("王范回族镇"));
-    let catalogue = Catalogue::current();
+    let parties = default_parties(
+        &store.policy_pack()?.meta.units,
+        Subject::Compound(compound),
+        Some("王范回族镇"),
+    );
+    let catalogue = store.standards_in_force()?;
     let date = NaiveDate::from_ymd_opt(2024, 5, 8).unwrap_or_default();
     let id = store.start_inspection(
         Subject::Compound(compound),

@@ -32,6 +32,8 @@ pub struct ClusterView {
     errors: Vec<Option<String>>,
     /// The cluster's own funding entries (its supporting projects).
     pub funding: Vec<crate::model::funding::Funding>,
+    /// What the pack's money rules find in them.
+    pub funding_flags: Vec<String>,
 }
 
 impl ClusterView {
@@ -51,6 +53,7 @@ impl ClusterView {
         let mut view = Self::new(cluster, members, acceptances, inspections, survey);
         view.changes_since_signed = changes;
         view.funding = store.funding_of(crate::store::funding::Funded::Cluster(id))?;
+        view.funding_flags = store.funding_flags_of(crate::store::funding::Funded::Cluster(id))?;
         Ok(view)
     }
 
@@ -83,6 +86,7 @@ impl ClusterView {
             texts,
             errors,
             funding: Vec::new(),
+            funding_flags: Vec::new(),
         }
     }
 
@@ -147,6 +151,7 @@ pub fn show(
         ui,
         crate::store::funding::Funded::Cluster(view.cluster.id),
         &view.funding,
+        &view.funding_flags,
         commands,
     );
     ui.add_space(10.0);

@@ -28,12 +28,16 @@ pub struct CompoundView {
     /// Survey rounds, newest first.
     pub surveys: Vec<CompoundSurvey>,
     pub eligibility: EligibilityReport,
+    /// The clause the eligibility rules come from, as the file's pack says it.
+    pub eligibility_clause: String,
     /// From the latest survey round.
     pub needs: Vec<NeedsGroup>,
     /// Its recorded programme steps (四、实施步骤).
     pub steps: Vec<crate::model::programme::StepRecord>,
     /// Its funding entries.
     pub funding: Vec<crate::model::funding::Funding>,
+    /// What the pack's money rules find in them.
+    pub funding_flags: Vec<String>,
     /// Its property-service evaluations, newest first.
     pub evaluations: Vec<crate::model::programme::ServiceEvaluation>,
 }
@@ -63,6 +67,7 @@ impl CompoundView {
             steps: store.steps_of(id)?,
             evaluations: store.evaluations_of(id)?,
             funding: store.funding_of(crate::store::funding::Funded::Compound(id))?,
+            funding_flags: store.funding_flags_of(crate::store::funding::Funded::Compound(id))?,
             inspections: store.inspections_of(Subject::Compound(id))?,
             acceptance: store.acceptance_of(id)?.0,
             handover: store.handover_conditions_of(id)?,
@@ -71,6 +76,7 @@ impl CompoundView {
             cluster_name,
             surveys,
             eligibility,
+            eligibility_clause: store.eligibility_clause()?,
             needs,
         })
     }
@@ -172,6 +178,7 @@ fn page(
         ui,
         crate::store::funding::Funded::Compound(c.id),
         &view.funding,
+        &view.funding_flags,
         commands,
     );
     ui.add_space(10.0);
@@ -284,7 +291,7 @@ fn survey_section(ui: &mut egui::Ui, view: &CompoundView, commands: &mut Vec<Com
         ui.add_space(16.0);
         ui.label("资格：");
         ui.label(eligibility_text(view.eligibility.status, ui.visuals()))
-            .on_hover_text(crate::model::eligibility::CLAUSE);
+            .on_hover_text(&view.eligibility_clause);
     });
     eligibility_checks(ui, &view.eligibility);
     for (i, survey) in view.surveys.iter().enumerate() {

@@ -4,7 +4,7 @@
 use eframe::egui;
 
 use crate::command::Command;
-use crate::model::funding::{Funding, RedLine, Source, Works, flags, parse_yuan, yuan_text};
+use crate::model::funding::{Funding, RedLine, Source, Works, parse_yuan, yuan_text};
 use crate::store::funding::Funded;
 use crate::ui::widgets::{CommandButton, command_button, labelled_text};
 
@@ -22,10 +22,13 @@ pub struct FundingForm {
     pub tied: bool,
     pub note: String,
     pub problem: Option<String>,
+    /// The money rule the entries are checked against, as the pack says it: "中央补助不超过项目
+    /// 总额的 90%（宁政办〔2021〕17号 五、（一））".
+    pub rule: String,
 }
 
 impl FundingForm {
-    pub fn new(whose: Funded, year: i32) -> Self {
+    pub fn new(whose: Funded, year: i32, rule: String) -> Self {
         Self {
             whose,
             year: year.to_string(),
@@ -38,6 +41,7 @@ impl FundingForm {
             tied: false,
             note: String::new(),
             problem: None,
+            rule,
         }
     }
 
@@ -74,7 +78,13 @@ pub fn show_form(ui: &mut egui::Ui, form: &mut FundingForm, commands: &mut Vec<C
         Funded::Compound(_) => "登记小区资金",
         Funded::Cluster(_) => "登记片区资金（片区配套项目）",
     });
-    ui.label(egui::RichText::new("金额以元为单位，最多两位小数；按分保存。中央补助须注明红线内/红线外和配套项目总投资，以便核对 90% 上限（宁政办〔2021〕17号 五、（一））。").small());
+    ui.label(
+        egui::RichText::new(format!(
+            "金额以元为单位，最多两位小数；按分保存。中央补助须注明红线内/红线外和配套项目总投资，以便核对：{}。",
+            form.rule
+        ))
+        .small(),
+    );
     ui.add_space(6.0);
     egui::Grid::new("funding_form")
         .num_columns(2)
@@ -147,6 +157,7 @@ pub fn show_section(
     ui: &mut egui::Ui,
     whose: Funded,
     entries: &[Funding],
+    flags: &[String],
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
@@ -157,11 +168,8 @@ pub fn show_section(
         ui.label("尚未登记资金。");
         return;
     }
-    for flag in flags(entries) {
-        ui.colored_label(
-            ui.visuals().error_fg_color,
-            format!("【需核查】{}", flag.message),
-        );
+    for flag in flags {
+        ui.colored_label(ui.visuals().error_fg_color, format!("【需核查】{flag}"));
     }
     egui::Grid::new("funding_entries")
         .striped(true)

@@ -61,7 +61,7 @@ fn funding_is_kept_in_fen_checked_against_the_policy_and_summed_in_the_ledger() 
     let entries = store.funding_of(whose).unwrap();
     assert_eq!(entries.len(), 3);
     assert_eq!(entries[1].amount_fen, 500_050);
-    let found = flags(&entries);
+    let found = flags(&entries, luoning_money());
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(
         found
@@ -308,7 +308,18 @@ fn a_clusters_own_supporting_projects_are_funded_and_summed_with_the_compounds()
         ("永宁大道片区", town.name.as_str())
     );
     assert!(
-        flags(&store.funding_of(Funded::Cluster(cluster.id)).unwrap()).is_empty(),
+        flags(
+            &store.funding_of(Funded::Cluster(cluster.id)).unwrap(),
+            luoning_money()
+        )
+        .is_empty(),
         "80% is allowed"
     );
+}
+
+/// The money rules of Luoning's pack (五、（一））.
+fn luoning_money() -> &'static yanshou::model::policy_pack::FundingRules {
+    &yanshou::model::policy_pack::PolicyPack::luoning()
+        .meta
+        .funding
 }

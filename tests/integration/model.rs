@@ -178,7 +178,8 @@ fn compound_validation_accepts_good_input() {
 fn inspection_draft_validation() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
     let subject = yanshou::model::Subject::Compound(CompoundId::new());
-    let parties = yanshou::model::inspection::default_parties(subject, Some("王范回族镇"));
+    let parties =
+        yanshou::model::inspection::default_parties(luoning_units(), subject, Some("王范回族镇"));
     let mut d = InspectionDraft::new(subject, today, &parties);
     assert_eq!(d.inspected_on, "2026-11-28");
     assert_eq!(
@@ -194,7 +195,7 @@ fn inspection_draft_validation() {
         "the units by their names, the compound's town among them"
     );
     let cluster = yanshou::model::Subject::Cluster(yanshou::model::ClusterId::new());
-    let units = yanshou::model::inspection::default_parties(cluster, None);
+    let units = yanshou::model::inspection::default_parties(luoning_units(), cluster, None);
     assert!(
         units.contains(&"洛宁县发展和改革委员会".to_owned()),
         "{units:?}"
@@ -224,17 +225,28 @@ fn inspection_draft_validation() {
 fn the_users_unit_is_not_a_second_box_for_a_party_already_listed() {
     use yanshou::model::inspection::{default_parties, with_own_unit};
     let subject = yanshou::model::Subject::Compound(yanshou::model::CompoundId::new());
-    let listed = default_parties(subject, Some("城关镇"));
+    let listed = default_parties(luoning_units(), subject, Some("城关镇"));
     for same in [
         "洛宁县住建局改造办",
         "县住建局",
         "洛宁县住房和城乡建设局",
         "  住建局村镇股 ",
     ] {
-        assert_eq!(with_own_unit(listed.clone(), same), listed, "{same}");
+        assert_eq!(
+            with_own_unit(listed.clone(), same, "洛宁县"),
+            listed,
+            "{same}"
+        );
     }
-    let added = with_own_unit(listed.clone(), "洛宁县审计局");
+    let added = with_own_unit(listed.clone(), "洛宁县审计局", "洛宁县");
     assert_eq!(added.len(), listed.len() + 1);
     assert_eq!(added.last().map(String::as_str), Some("洛宁县审计局"));
-    assert_eq!(with_own_unit(listed.clone(), "  "), listed);
+    assert_eq!(with_own_unit(listed.clone(), "  ", "洛宁县"), listed);
+}
+
+/// The units of 附件1, as Luoning's built-in pack lists them.
+fn luoning_units() -> &'static yanshou::model::policy_pack::Units {
+    &yanshou::model::policy_pack::PolicyPack::luoning()
+        .meta
+        .units
 }

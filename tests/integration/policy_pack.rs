@@ -74,16 +74,17 @@ fn luonings_pack_is_what_the_program_does() {
         .collect();
     assert_eq!(trunk, coded);
     assert_eq!(m.funding.central_cap_percent, 90);
-    let fill = |units: &[String]| -> Vec<String> {
-        units
-            .iter()
-            .map(|u| u.replace("{乡镇}", "城关镇"))
-            .collect()
-    };
     let compound = Subject::Compound(yanshou::model::CompoundId::new());
     assert_eq!(
-        fill(&m.units.compound),
-        inspection::default_parties(compound, Some("城关镇"))
+        inspection::default_parties(&m.units, compound, Some("城关镇")),
+        [
+            "洛宁县住房和城乡建设局",
+            "城关镇人民政府",
+            "施工单位",
+            "监理单位",
+            "社区居民委员会",
+            "居民代表"
+        ]
     );
     let reporting: Vec<(&str, &str)> = m
         .rhythm
@@ -107,11 +108,9 @@ fn luonings_pack_is_what_the_program_does() {
         )
     );
     assert_eq!(
-        m.eligibility.built_by,
-        yanshou::model::eligibility::LAST_YEAR_IN_SCOPE
+        (m.eligibility.built_by, m.eligibility.cluster_only),
+        (2000, [2001, 2005])
     );
-    let only = yanshou::model::eligibility::CLUSTER_ONLY_YEARS;
-    assert_eq!(m.eligibility.cluster_only, [*only.start(), *only.end()]);
     // The catalogues are the ones every inspection and survey is filled in with today.
     assert_eq!(
         luoning().current_standards().version,
@@ -502,4 +501,155 @@ fn files_of_every_older_version_learn_they_worked_under_luonings_pack() {
         );
         assert_eq!(store.policy_pack().unwrap().meta.county.name, "洛宁县");
     }
+}
+
+/// A new file for the test county, its pack taken on.
+fn test_county_file(dir: &Path) -> Store {
+    let mut store = Store::open(&dir.join("示例县.db")).unwrap();
+    let pack = yanshou::import::policy_pack::read_pack(&test_pack_dir()).unwrap();
+    store.start_with_pack(&pack).unwrap();
+    store
+}
+
+/// The build-year rule of 二、（一） for a compound built in `year`, in a cluster or not.
+fn year_rule(store: &Store, year: i32, in_cluster: bool) -> (yanshou::model::Finding, String) {
+    use yanshou::model::{EligibilityFacts, assess};
+    let facts = EligibilityFacts::gather(Some(year), in_cluster, Some(100), None)
+        .with_rules(&store.policy_rules().unwrap());
+    let report = assess(&facts);
+    let check = report
+        .checks
+        .iter()
+        .find(|c| c.rule == "建成年代")
+        .unwrap()
+        .clone();
+    (check.finding, check.reason)
+}
+
+#[test]
+fn eligibility_follows_the_files_pack() {
+    use yanshou::model::Finding;
+    let dir = tempfile::tempdir().unwrap();
+    let county = test_county_file(dir.path());
+    let luoning = Store::open(&dir.path().join("洛宁.db")).unwrap();
+    // Built in 2004: in Luoning only inside a cluster; in the test county (cut-off 2005) in scope.
+    assert_eq!(
+        year_rule(&luoning, 2004, false),
+        (
+            Finding::NotMet,
+            "2004 年建成且不在片区内；2001–2005 年建成的小区仅在片区内同步列入".to_owned()
+        )
+    );
+    assert_eq!(
+        year_rule(&county, 2004, false),
+        (Finding::Met, "2004 年建成，属 2005 年前建成".to_owned())
+    );
+    assert_eq!(
+        year_rule(&county, 2008, true),
+        (
+            Finding::Met,
+            "2008 年建成，位于片区内，按 2006–2010 年建成小区同步列入".to_owned()
+        )
+    );
+    assert_eq!(
+        year_rule(&county, 2011, false),
+        (Finding::NotMet, "2011 年建成，晚于 2010 年".to_owned())
+    );
+    assert_eq!(
+        county.eligibility_clause().unwrap(),
+        "示政办〔2024〕1号 二、（一）改造范围"
+    );
+    assert_eq!(
+        luoning.eligibility_clause().unwrap(),
+        "宁政办〔2021〕17号 二、（一）改造提质范围"
+    );
+}
+
+#[test]
+fn inspections_use_the_packs_standards_and_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut county = test_county_file(dir.path());
+    let catalogue = county.standards_in_force().unwrap();
+    assert_eq!(catalogue.version, "990001/v1");
+    let pack = county.policy_pack().unwrap();
+    let town = pack.meta.towns.names[0].clone();
+    let mut compound = crate::common::compound("示例小区");
+    compound.town_id = county
+        .towns()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == town)
+        .map(|t| t.id);
+    county.save_compound(&compound).unwrap();
+    let subject = Subject::Compound(compound.id);
+    let parties = inspection::default_parties(&pack.meta.units, subject, Some(&town));
+    assert_eq!(
+        parties,
+        [
+            "示例县住房和城乡建设局",
+            "示例一镇人民政府",
+            "施工单位",
+            "监理单位",
+            "物业服务企业"
+        ]
+    );
+    let id = county
+        .start_inspection(
+            subject,
+            catalogue,
+            chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
+            "王工",
+            &parties,
+        )
+        .unwrap();
+    let inspection = county.inspection(id).unwrap();
+    assert_eq!(inspection.items.len(), 12);
+    assert!(
+        inspection
+            .items
+            .iter()
+            .all(|i| i.standard.code != "XQ-LZ-02")
+    );
+    // Read back in another store (the catalogue known by its version).
+    let again = Store::open_read_only(&dir.path().join("示例县.db")).unwrap();
+    assert_eq!(again.inspection(id).unwrap().items.len(), 12);
+    // The user's own unit: the county's housing bureau is the same organisation.
+    assert_eq!(
+        inspection::with_own_unit(
+            parties.clone(),
+            "示例县住建局改造办",
+            &pack.meta.county.name
+        ),
+        parties
+    );
+}
+
+#[test]
+fn funding_checks_follow_the_packs_cap() {
+    use yanshou::model::funding::{Funding, RedLine, Source, Works, flags};
+    let entry = |amount_fen: i64| Funding {
+        id: Default::default(),
+        year: 2025,
+        source: Source::Central,
+        project: "雨污分流".to_owned(),
+        red_line: Some(RedLine::Inside),
+        amount_fen,
+        project_total_fen: Some(100_000),
+        works: Works::Ordinary,
+        tied: false,
+        note: String::new(),
+    };
+    let county = yanshou::import::policy_pack::read_pack(&test_pack_dir()).unwrap();
+    // 85% of the total: within Luoning's 90%, over the test county's 80%.
+    let entries = [entry(85_000)];
+    assert!(flags(&entries, &luoning().meta.funding).is_empty());
+    let found = flags(&entries, &county.meta.funding);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0]
+            .message
+            .ends_with("占总投资 1,000.00 元 的 85.00%，超过 80%（五、（一））"),
+        "{}",
+        found[0].message
+    );
 }

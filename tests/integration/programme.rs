@@ -227,7 +227,12 @@ fn the_sample_shows_every_phase_state_progress_and_a_flagged_funding_entry() {
     let funding = store
         .funding_of(yanshou::store::funding::Funded::Compound(first))
         .unwrap();
-    let flagged = yanshou::model::funding::flags(&funding);
+    let flagged = yanshou::model::funding::flags(
+        &funding,
+        &yanshou::model::policy_pack::PolicyPack::luoning()
+            .meta
+            .funding,
+    );
     assert_eq!(flagged.len(), 1, "{flagged:#?}");
     assert!(flagged[0].message.contains("雨污分流改造"));
 }

@@ -1318,10 +1318,11 @@ fn a_snapshot_of_records_already_here_is_not_counted_as_added() {
         .receive(&a.send_scope(None, everything.clone()))
         .unwrap();
     assert!(first.summary().contains("新增"), "{}", first.summary());
-    // Only the county's 19 towns and 4 targets, which every file has, were here already.
-    assert_eq!((first.had, first.unchanged), (0, 23), "{first:?}");
+    // Only the county's 19 towns, 4 targets and its policy pack, which every file has, were
+    // here already.
+    assert_eq!((first.had, first.unchanged), (0, 24), "{first:?}");
     assert!(
-        first.summary().contains("其中 23 条本机已有"),
+        first.summary().contains("其中 24 条本机已有"),
         "{}",
         first.summary()
     );
@@ -1343,7 +1344,7 @@ fn a_snapshot_of_records_already_here_is_not_counted_as_added() {
         .unwrap();
     let back = office.receive(&b.send_scope(None, everything)).unwrap();
     let said = back.summary();
-    assert_eq!(back.had + back.unchanged, 41, "{back:?}");
+    assert_eq!(back.had + back.unchanged, 42, "{back:?}");
     assert!(
         said.contains("本机都已有") && !said.contains("新增"),
         "{said}"

@@ -202,7 +202,7 @@ impl Store {
             created_at: clock.now().with_timezone(&chrono::Utc).to_rfc3339(),
             schema_version: SCHEMA_VERSION,
             catalogue_versions: self.catalogue_versions()?,
-            catalogue_in_force: crate::model::Catalogue::current().version.clone(),
+            catalogue_in_force: self.standards_in_force()?.version.clone(),
             range,
             snapshot_covers,
             ack: peer.as_ref().map(|p| p.applied_up_to),
