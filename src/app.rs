@@ -9,6 +9,7 @@ mod forms;
 mod inspection;
 mod jobs;
 mod packages;
+mod policy_pack;
 mod programme;
 mod rhythm;
 mod settings;

@@ -129,6 +129,9 @@ impl App {
             Command::Rhythm(command) => self.rhythm(command),
             Command::SaveTarget { target, version } => self.save_target(&target, &version),
             Command::ReadRegister(path) => self.start_register_read(path),
+            Command::ChoosePolicyPack => self.choose_path(PathPurpose::PolicyPack),
+            Command::ReadPolicyPack(folder) => self.start_pack_read(folder),
+            Command::AdoptPolicyPack => self.adopt_policy_pack(),
             Command::ImportRegister => self.import_register(),
             Command::EditStep { compound, step } => self.edit_step(compound, step),
             Command::SaveStep => self.save_step(),
@@ -190,6 +193,7 @@ impl App {
             UiCommand::ShowSettings | UiCommand::RestoreFromBackup => {
                 self.show_screen(Screen::Settings);
             }
+            UiCommand::ShowPolicyPack => self.show_policy_pack(),
             UiCommand::ShowRhythm => self.show_screen(Screen::Rhythm(
                 crate::model::rhythm::RhythmChoice::at(today()),
             )),

@@ -137,6 +137,7 @@ impl App {
                 PathPurpose::AddPhotos { .. } => FileKind::Photos,
                 PathPurpose::ImportPackage => FileKind::OpenPackage,
                 PathPurpose::ImportRegister => FileKind::OpenSpreadsheet,
+                PathPurpose::PolicyPack => FileKind::Folder,
                 PathPurpose::AddEvidence { .. } => FileKind::AnyFile,
                 PathPurpose::Export(document) if document.is_batch() => FileKind::Folder,
                 PathPurpose::Export(document) => FileKind::SaveDocument {
@@ -176,7 +177,10 @@ impl App {
             PathPurpose::AddPhotos { .. } | PathPurpose::AddEvidence { .. } => {
                 self.last_folders.photos = Some(folder);
             }
-            PathPurpose::Export(_) | PathPurpose::ImportPackage | PathPurpose::ImportRegister => {
+            PathPurpose::Export(_)
+            | PathPurpose::ImportPackage
+            | PathPurpose::ImportRegister
+            | PathPurpose::PolicyPack => {
                 self.last_folders.exports = Some(folder);
             }
             PathPurpose::OpenDatabase | PathPurpose::NewDatabase | PathPurpose::SampleDatabase => {}
@@ -199,7 +203,7 @@ impl App {
                 self.last_folders.photos.clone().unwrap_or(db_dir),
                 String::new(),
             ),
-            PathPurpose::ImportPackage | PathPurpose::ImportRegister => (
+            PathPurpose::ImportPackage | PathPurpose::ImportRegister | PathPurpose::PolicyPack => (
                 self.last_folders.exports.clone().unwrap_or(db_dir),
                 String::new(),
             ),

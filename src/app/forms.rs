@@ -159,7 +159,10 @@ impl App {
             let mut draft = InspectionDraft::new(round.subject, today(), &round.parties);
             draft.inspectors.clone_from(&round.inspectors);
             draft.follows = Some((parent, kind));
-            self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
+            self.dialog = Some(Dialog::NewInspection(InspectionForm::new(
+                draft,
+                String::new(),
+            )));
         }
     }
 

@@ -27,7 +27,11 @@ impl App {
         let mut draft = InspectionDraft::new(subject, today(), &parties);
         // The user's own name, as the settings have it.
         draft.inspectors = self.settings.user_name.trim().to_owned();
-        self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft)));
+        let basis = pack.acceptance_basis(match subject {
+            Subject::Compound(_) => "compound",
+            Subject::Cluster(_) => "cluster",
+        });
+        self.dialog = Some(Dialog::NewInspection(InspectionForm::new(draft, basis)));
     }
 
     pub(super) fn save_rectification(&mut self, inspection: InspectionId, code: String) {

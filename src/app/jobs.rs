@@ -33,6 +33,8 @@ pub(super) enum JobKind {
     PackageRead,
     /// A spreadsheet being read.
     RegisterRead,
+    /// A policy pack's folder being read and checked.
+    PackRead,
     /// An evidence file being read.
     EvidenceRead,
     /// The day's automatic backup.
@@ -480,6 +482,7 @@ impl App {
             JobKind::PhotoView,
             JobKind::PageLoad,
             JobKind::RegisterRead,
+            JobKind::PackRead,
             JobKind::Audit,
             JobKind::IntegrityCheck,
         ] {

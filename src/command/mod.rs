@@ -254,6 +254,14 @@ pub enum Command {
     /// Register the previewed rows that have no problem.
     ImportRegister,
 
+    // --- the county's policy pack (文件 › 政策包)
+    /// Choose the folder of a revised pack.
+    ChoosePolicyPack,
+    /// Read and check the pack in a folder (in the background) and show what it changes.
+    ReadPolicyPack(PathBuf),
+    /// Take the revised pack shown.
+    AdoptPolicyPack,
+
     // --- the office's rhythm (附件2) and local rules
     Rhythm(RhythmCommand),
     // --- settings and backups
@@ -360,6 +368,9 @@ impl Command {
             Self::ResolveDuplicate { merge: true, .. } => "合并为一个",
             Self::ResolveDuplicate { merge: false, .. } => "保留两个",
             Self::ReadRegister(_) => "读取表格",
+            Self::ChoosePolicyPack => "载入新版本…",
+            Self::ReadPolicyPack(_) => "读取政策包",
+            Self::AdoptPolicyPack => "采用此版本",
             Self::EditStep { .. } => "登记…",
             Self::NewFunding(_) => "登记资金…",
             Self::NewEvaluation(_) => "记录服务评价…",
@@ -443,6 +454,9 @@ impl Command {
             | Self::ResolveConflicts(_)
             | Self::ResolveDuplicate { .. }
             | Self::ReadRegister(_)
+            | Self::ChoosePolicyPack
+            | Self::ReadPolicyPack(_)
+            | Self::AdoptPolicyPack
             | Self::ImportRegister
             | Self::EditStep { .. }
             | Self::SaveStep
@@ -535,6 +549,9 @@ impl Command {
             | Self::ResolveConflicts(_)
             | Self::ResolveDuplicate { .. }
             | Self::ReadRegister(_)
+            | Self::ChoosePolicyPack
+            | Self::ReadPolicyPack(_)
+            | Self::AdoptPolicyPack
             | Self::ImportRegister
             | Self::EditStep { .. }
             | Self::SaveStep

@@ -29,6 +29,8 @@ pub enum UiCommand {
     ShowRhythm,
     /// The settings screen.
     ShowSettings,
+    /// 文件 › 政策包: the county's plan the file works under.
+    ShowPolicyPack,
     /// The settings screen's backups, to restore one.
     RestoreFromBackup,
     /// The main document of the screen on show (the checklist's acceptance sheet, the survey
@@ -93,6 +95,10 @@ impl UiCommand {
                 "对照目标任务，按年度、乡镇、片区统计开工、验收合格、交付的小区数和户数",
             ),
             Self::ShowSettings => ("设置…", "使用人、文字大小、时间显示、备份"),
+            Self::ShowPolicyPack => (
+                "政策包…",
+                "本文件所依据的县实施方案：县名、文号、版本与各部分内容及其条款；县办可载入修订版本",
+            ),
             Self::RestoreFromBackup => (
                 "从备份恢复…",
                 "列出本数据库的备份（日期、记录数），选一份恢复；恢复前先备份当前数据库",
@@ -145,6 +151,7 @@ impl UiCommand {
             | Self::ShowProgress
             | Self::ShowRhythm
             | Self::ShowSettings
+            | Self::ShowPolicyPack
             | Self::RestoreFromBackup => Vec::new(),
         }
     }
@@ -171,6 +178,7 @@ impl UiCommand {
             | Self::ShowProgress
             | Self::ShowRhythm
             | Self::ShowSettings
+            | Self::ShowPolicyPack
             | Self::RestoreFromBackup
             | Self::ExportCurrent
             | Self::SelectNextItem

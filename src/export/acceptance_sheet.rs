@@ -15,10 +15,10 @@ use crate::model::{
 };
 use crate::store::{PhotoMeta, Store, StoreError};
 
-/// The compound sheet's title.
-pub const SHEET_TITLE: &str = "洛宁县城镇老旧小区改造提质工程验收单";
-/// The cluster sheet's title.
-pub const CLUSTER_SHEET_TITLE: &str = "洛宁县城镇老旧小区组团连片改造提质片区验收单";
+/// The compound sheet's title, after the county's name.
+pub const SHEET_TITLE: &str = "城镇老旧小区改造提质工程验收单";
+/// The cluster sheet's title, after the county's name.
+pub const CLUSTER_SHEET_TITLE: &str = "城镇老旧小区组团连片改造提质片区验收单";
 
 /// Item table columns: title and width in mm (sums to `CONTENT_WIDTH`).
 const COLUMNS: [(&str, f32); 6] = [
@@ -57,6 +57,8 @@ pub struct AcceptanceSheet {
     /// For a re-inspection: the photos of earlier rounds of the re-checked items (整改前).
     pub earlier_photos: Vec<(u32, PhotoMeta)>,
     /// When it is printed, and in which time zone times are shown.
+    /// The county and plan it is issued under (the file's pack).
+    pub issuer: super::issuer::Issuer,
     pub clock: Clock,
 }
 
@@ -111,6 +113,7 @@ impl AcceptanceSheet {
             inspection,
             standard_title,
             standard_clause,
+            issuer: super::issuer::Issuer::of(store)?,
             clock,
         })
     }
@@ -159,18 +162,19 @@ pub(super) fn standard_heading(round: &Inspection) -> (String, String) {
 
 /// Renders the sheet to PDF bytes.
 pub fn render_acceptance_sheet(sheet: &AcceptanceSheet) -> Result<Vec<u8>, ExportError> {
-    let title = match sheet.inspection.subject {
+    let title = sheet.issuer.title(match sheet.inspection.subject {
         Subject::Compound(_) => SHEET_TITLE,
         Subject::Cluster(_) => CLUSTER_SHEET_TITLE,
-    };
+    });
+    let title = title.as_str();
     let mut c = Canvas::new(title, &sheet.clock)?;
     let round = match sheet.inspection.kind {
         RoundKind::First => String::new(),
         kind => format!("第 {} 轮{}　", sheet.inspection.round, kind.label()),
     };
     let basis = format!(
-        "{round}验收标准：{}　依据：宁政办〔2021〕17号 {}",
-        sheet.standard_title, sheet.standard_clause
+        "{round}验收标准：{}　依据：{} {}",
+        sheet.standard_title, sheet.issuer.plan_number, sheet.standard_clause
     );
     let mut y = title_block(&mut c, title, &basis, sheet.is_sample);
     y = details_grid(&mut c, y, &sheet.details);
@@ -338,14 +342,16 @@ fn rectification_rows(sheet: &AcceptanceSheet) -> Vec<Vec<Cell>> {
 
 /// The 整改通知单: the open rectifications of a round, to hand to the responsible units.
 pub fn render_rectification_notice(sheet: &AcceptanceSheet) -> Result<Vec<u8>, ExportError> {
-    const NOTICE_TITLE: &str = "洛宁县城镇老旧小区改造提质工程整改通知单";
-    let mut c = Canvas::new(NOTICE_TITLE, &sheet.clock)?;
+    let notice_title = sheet.issuer.title("城镇老旧小区改造提质工程整改通知单");
+    let notice_title = notice_title.as_str();
+    let mut c = Canvas::new(notice_title, &sheet.clock)?;
     let subtitle = format!(
-        "依据：宁政办〔2021〕17号 四、（二）4“发现问题及时整改”　验收日期 {}　第 {} 轮",
+        "依据：{} 四、（二）4“发现问题及时整改”　验收日期 {}　第 {} 轮",
+        sheet.issuer.plan_number,
         date_text(sheet.inspection.inspected_on),
         sheet.inspection.round
     );
-    let mut y = title_block(&mut c, NOTICE_TITLE, &subtitle, sheet.is_sample);
+    let mut y = title_block(&mut c, notice_title, &subtitle, sheet.is_sample);
     y = details_grid(&mut c, y, &sheet.details[..2]);
     y += 4.0;
     let open: Vec<Vec<Cell>> = rectification_rows(sheet)
@@ -376,7 +382,7 @@ pub fn render_rectification_notice(sheet: &AcceptanceSheet) -> Result<Vec<u8>, E
     signature_boxes(&mut c, y + 4.0, "签发与签收", &signers);
     footers(
         &mut c,
-        &format!("{NOTICE_TITLE} · {}", sheet.subject_name),
+        &format!("{notice_title} · {}", sheet.subject_name),
         &PageMark::Plain,
     );
     Ok(c.finish())

@@ -17,7 +17,7 @@ use crate::model::{Clock, date_text};
 use crate::store::{Store, StoreError};
 
 /// The title printed on the bulletin.
-pub const BULLETIN_TITLE: &str = "洛宁县城镇老旧小区改造提质工作日通报";
+pub const BULLETIN_TITLE: &str = "城镇老旧小区改造提质工作日通报";
 
 /// Everything the bulletin shows, owned.
 #[derive(Clone, Debug)]
@@ -26,6 +26,8 @@ pub struct BulletinSheet {
     /// Decisions of the weekly meetings still open at the day's end.
     pub open_actions: Vec<ActionItem>,
     pub is_sample: bool,
+    /// The county and plan it is issued under (the file's pack).
+    pub issuer: super::issuer::Issuer,
     pub clock: Clock,
 }
 
@@ -43,6 +45,7 @@ impl BulletinSheet {
             bulletin: Bulletin::of(date, &reports),
             open_actions,
             is_sample: store.has_only_sample()?,
+            issuer: super::issuer::Issuer::of(store)?,
             clock,
         })
     }
@@ -119,13 +122,16 @@ fn open_matters(b: &Bulletin) -> Vec<(&DailyReport, String)> {
 
 pub fn render_bulletin(sheet: &BulletinSheet) -> Result<Vec<u8>, ExportError> {
     let b = &sheet.bulletin;
-    let mut c = Canvas::new(BULLETIN_TITLE, &sheet.clock)?;
+    let title = sheet.issuer.title(BULLETIN_TITLE);
+    let mut c = Canvas::new(&title, &sheet.clock)?;
     let y = title_block(
         &mut c,
-        BULLETIN_TITLE,
+        &title,
         &format!(
-            "{} · 县城镇老旧小区改造提质工作领导小组办公室 · 依据宁政办〔2021〕17号附件2 三、（一）",
-            date_text(b.date)
+            "{} · {} · 依据{}附件2 三、（一）",
+            date_text(b.date),
+            sheet.issuer.office,
+            sheet.issuer.plan_number
         ),
         sheet.is_sample,
     );
@@ -249,7 +255,7 @@ pub fn render_bulletin(sheet: &BulletinSheet) -> Result<Vec<u8>, ExportError> {
     }
     footers(
         &mut c,
-        &format!("{BULLETIN_TITLE} · {}", date_text(b.date)),
+        &format!("{title} · {}", date_text(b.date)),
         &PageMark::Plain,
     );
     Ok(c.finish())

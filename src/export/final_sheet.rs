@@ -20,9 +20,9 @@ use crate::model::{
 use crate::store::{Store, StoreError};
 
 /// The compound acceptance's title.
-pub const FINAL_TITLE: &str = "洛宁县城镇老旧小区改造提质工程验收总表";
+pub const FINAL_TITLE: &str = "城镇老旧小区改造提质工程验收总表";
 /// The cluster acceptance's title.
-pub const CLUSTER_FINAL_TITLE: &str = "洛宁县城镇老旧小区组团连片改造提质片区验收总表";
+pub const CLUSTER_FINAL_TITLE: &str = "城镇老旧小区组团连片改造提质片区验收总表";
 
 /// One round as the sheet lists it.
 #[derive(Clone, Debug)]
@@ -55,6 +55,8 @@ pub struct FinalSheet {
     pub rectifications: Vec<(u32, String, Rectification, RectificationStatus)>,
     /// The latest round's signatures (it is signed at the end).
     pub signatures: Vec<Signature>,
+    /// The county and plan it is issued under (the file's pack).
+    pub issuer: super::issuer::Issuer,
     pub clock: Clock,
 }
 
@@ -132,6 +134,7 @@ impl FinalSheet {
             verdict,
             members,
             rectifications,
+            issuer: super::issuer::Issuer::of(store)?,
             clock,
         })
     }
@@ -148,14 +151,15 @@ pub fn render_final_sheet(sheet: &FinalSheet) -> Result<Vec<u8>, ExportError> {
             "这次验收还没有任何一轮。".to_owned(),
         ));
     };
-    let title = match latest.round.subject {
+    let title = sheet.issuer.title(match latest.round.subject {
         Subject::Compound(_) => FINAL_TITLE,
         Subject::Cluster(_) => CLUSTER_FINAL_TITLE,
-    };
+    });
+    let title = title.as_str();
     let mut c = Canvas::new(title, &sheet.clock)?;
     let basis = format!(
-        "验收标准：{}　依据：宁政办〔2021〕17号 {}",
-        sheet.standard_title, sheet.standard_clause
+        "验收标准：{}　依据：{} {}",
+        sheet.standard_title, sheet.issuer.plan_number, sheet.standard_clause
     );
     let mut y = title_block(&mut c, title, &basis, sheet.is_sample);
     y = details_grid(&mut c, y, &sheet.details);

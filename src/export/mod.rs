@@ -7,6 +7,7 @@ mod canvas;
 mod chart;
 mod document;
 mod final_sheet;
+pub mod issuer;
 mod layout;
 mod ledger;
 mod overall_sheet;

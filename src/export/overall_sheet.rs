@@ -20,7 +20,7 @@ use crate::model::{
 use crate::store::{Store, StoreError};
 
 /// The sheet's title.
-pub const OVERALL_TITLE: &str = "洛宁县城镇老旧小区组团连片改造提质综合验收汇总表";
+pub const OVERALL_TITLE: &str = "城镇老旧小区组团连片改造提质综合验收汇总表";
 
 /// One member compound's line.
 #[derive(Clone, Debug)]
@@ -66,6 +66,8 @@ pub struct OverallSheet {
     pub cluster: Cluster,
     pub town_name: String,
     /// When it is drawn up: the day open rectifications are judged against.
+    /// The county and plan it is issued under (the file's pack).
+    pub issuer: super::issuer::Issuer,
     pub clock: Clock,
     pub is_sample: bool,
     pub members: Vec<OverallMember>,
@@ -174,6 +176,7 @@ impl OverallSheet {
         Ok(Self {
             cluster,
             town_name,
+            issuer: super::issuer::Issuer::of(store)?,
             clock,
             is_sample,
             members,
@@ -206,10 +209,13 @@ const GROUP_COLUMNS: [(&str, f32); 6] = [
 
 /// Renders the summary to PDF bytes.
 pub fn render_overall_sheet(sheet: &OverallSheet) -> Result<Vec<u8>, ExportError> {
-    let mut c = Canvas::new(OVERALL_TITLE, &sheet.clock)?;
-    let subtitle =
-        "依据：宁政办〔2021〕17号 二、（四）改造提质标准；四、（二）4 改造一个、合格一个、交付一个";
-    let mut y = title_block(&mut c, OVERALL_TITLE, subtitle, sheet.is_sample);
+    let title = sheet.issuer.title(OVERALL_TITLE);
+    let mut c = Canvas::new(&title, &sheet.clock)?;
+    let subtitle = format!(
+        "依据：{} 二、（四）改造提质标准；四、（二）4 改造一个、合格一个、交付一个",
+        sheet.issuer.plan_number
+    );
+    let mut y = title_block(&mut c, &title, &subtitle, sheet.is_sample);
     let accepted = sheet
         .members
         .iter()
@@ -341,7 +347,7 @@ pub fn render_overall_sheet(sheet: &OverallSheet) -> Result<Vec<u8>, ExportError
     signature_boxes(&mut c, y + 4.0, "汇总单位签字", &signers);
     footers(
         &mut c,
-        &format!("{OVERALL_TITLE} · {}", sheet.cluster.name),
+        &format!("{title} · {}", sheet.cluster.name),
         &PageMark::Plain,
     );
     Ok(c.finish())

@@ -19,7 +19,7 @@ use crate::model::{Clock, date_text};
 use crate::store::funding::FundingRow;
 use crate::store::{Store, StoreError};
 
-pub const PROGRESS_TITLE: &str = "洛宁县城镇老旧小区改造提质进度报表";
+pub const PROGRESS_TITLE: &str = "城镇老旧小区改造提质进度报表";
 
 /// Everything the report shows, owned.
 #[derive(Clone, Debug)]
@@ -29,6 +29,8 @@ pub struct ProgressReport {
     pub years: Vec<YearProgress>,
     pub funding: Vec<FundingRow>,
     pub is_sample: bool,
+    /// The county and plan it is issued under (the file's pack).
+    pub issuer: super::issuer::Issuer,
     pub clock: Clock,
 }
 
@@ -47,6 +49,7 @@ impl ProgressReport {
             years,
             funding: store.funding_rows()?,
             is_sample: store.has_only_sample()?,
+            issuer: super::issuer::Issuer::of(store)?,
             clock,
         })
     }
@@ -129,13 +132,15 @@ fn year_chart(r: &ProgressReport, households: bool) -> Vec<(String, Vec<u32>)> {
 }
 
 pub fn render_progress_report(r: &ProgressReport) -> Result<Vec<u8>, ExportError> {
-    let mut c = Canvas::new(PROGRESS_TITLE, &r.clock)?;
+    let title = r.issuer.title(PROGRESS_TITLE);
+    let mut c = Canvas::new(&title, &r.clock)?;
     let y = title_block(
         &mut c,
-        PROGRESS_TITLE,
+        &title,
         &format!(
-            "截至 {} · 对照宁政办〔2021〕17号 二、（二）目标任务 · 数字由名册、改造进程与验收记录统计",
-            date_text(r.clock.today())
+            "截至 {} · 对照{} 二、（二）目标任务 · 数字由名册、改造进程与验收记录统计",
+            date_text(r.clock.today()),
+            r.issuer.plan_number
         ),
         r.is_sample,
     );
@@ -254,7 +259,7 @@ pub fn render_progress_report(r: &ProgressReport) -> Result<Vec<u8>, ExportError
     );
     footers(
         &mut c,
-        &format!("{PROGRESS_TITLE} · {}", date_text(r.clock.today())),
+        &format!("{title} · {}", date_text(r.clock.today())),
         &PageMark::Plain,
     );
     Ok(c.finish())

@@ -17,7 +17,7 @@ use crate::model::rhythm::{
 use crate::model::{Clock, date_text};
 use crate::store::{Store, StoreError};
 
-pub const OBSERVATION_TITLE: &str = "洛宁县城镇老旧小区改造提质工作月观摩安排";
+pub const OBSERVATION_TITLE: &str = "城镇老旧小区改造提质工作月观摩安排";
 
 /// The month's route, owned.
 #[derive(Clone, Debug)]
@@ -27,6 +27,8 @@ pub struct ObservationPlan {
     /// Each stop's progress as the candidates list has it.
     pub stages: Vec<String>,
     pub is_sample: bool,
+    /// The county and plan it is issued under (the file's pack).
+    pub issuer: super::issuer::Issuer,
     pub clock: Clock,
 }
 
@@ -54,6 +56,7 @@ impl ObservationPlan {
             stops,
             stages,
             is_sample: store.has_only_sample()?,
+            issuer: super::issuer::Issuer::of(store)?,
             clock,
         })
     }
@@ -68,13 +71,16 @@ const ROUTE_COLUMNS: [(&str, f32); 5] = [
 ];
 
 pub fn render_observation_plan(plan: &ObservationPlan) -> Result<Vec<u8>, ExportError> {
-    let mut c = Canvas::new(OBSERVATION_TITLE, &plan.clock)?;
+    let title = plan.issuer.title(OBSERVATION_TITLE);
+    let mut c = Canvas::new(&title, &plan.clock)?;
     let y = title_block(
         &mut c,
-        OBSERVATION_TITLE,
+        &title,
         &format!(
-            "{} · 县城镇老旧小区改造提质工作领导小组办公室 · 依据宁政办〔2021〕17号附件2 三、（三）",
-            plan.month.label()
+            "{} · {} · 依据{}附件2 三、（三）",
+            plan.month.label(),
+            plan.issuer.office,
+            plan.issuer.plan_number
         ),
         plan.is_sample,
     );
@@ -83,7 +89,7 @@ pub fn render_observation_plan(plan: &ObservationPlan) -> Result<Vec<u8>, Export
         y + 2.0,
         &[("观摩安排".to_owned(), Ink::Black)],
         &format!(
-            "观摩时间：________________　集合地点：________________\n参加单位：所有老旧小区改造相关单位。\n观摩路线：{}。\n观摩后各单位总结经验、查找问题，提出改进意见，报县城镇老旧小区改造提质工作领导小组办公室。",
+            "观摩时间：________________　集合地点：________________\n参加单位：所有老旧小区改造相关单位。\n观摩路线：{}。\n观摩后各单位总结经验、查找问题，提出改进意见，报{}。",
             if plan.stops.is_empty() {
                 "尚未确定".to_owned()
             } else {
@@ -92,7 +98,8 @@ pub fn render_observation_plan(plan: &ObservationPlan) -> Result<Vec<u8>, Export
                     .map(|s| s.name.clone())
                     .collect::<Vec<_>>()
                     .join(" → ")
-            }
+            },
+            plan.issuer.office
         ),
     );
     let rows: Vec<Vec<Cell>> = if plan.stops.is_empty() {
@@ -116,7 +123,7 @@ pub fn render_observation_plan(plan: &ObservationPlan) -> Result<Vec<u8>, Export
     footers(
         &mut c,
         &format!(
-            "{OBSERVATION_TITLE} · {} · 制表 {}",
+            "{title} · {} · 制表 {}",
             plan.month.label(),
             date_text(plan.clock.today())
         ),

@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::store::{Store, StoreError};
 
-pub const SURVEY_TITLE: &str = "洛宁县城镇老旧小区改造调查表";
+pub const SURVEY_TITLE: &str = "城镇老旧小区改造调查表";
 
 /// Everything the survey form shows, owned.
 #[derive(Clone, Debug)]
@@ -25,6 +25,8 @@ pub struct SurveySheet {
     /// The clause the eligibility rules come from, as the file's pack says it.
     pub eligibility_clause: String,
     /// When it is printed.
+    /// The county and plan it is issued under (the file's pack).
+    pub issuer: super::issuer::Issuer,
     pub clock: Clock,
 }
 
@@ -50,6 +52,7 @@ impl SurveySheet {
             survey,
             eligibility,
             eligibility_clause: store.eligibility_clause()?,
+            issuer: super::issuer::Issuer::of(store)?,
             clock,
         })
     }
@@ -77,12 +80,13 @@ pub fn render_survey_sheet(sheet: &SurveySheet) -> Result<Vec<u8>, ExportError> 
         .unwrap_or_else(SurveyCatalogue::current);
     let s = &sheet.survey;
     let c0 = &sheet.compound;
-    let mut c = Canvas::new(SURVEY_TITLE, &sheet.clock)?;
+    let title = sheet.issuer.title(SURVEY_TITLE);
+    let mut c = Canvas::new(&title, &sheet.clock)?;
     let subtitle = format!(
-        "第 {} 轮调查　依据：宁政办〔2021〕17号 二、（一）（三）　目录版本 {}",
-        s.round, s.catalogue_version
+        "第 {} 轮调查　依据：{} 二、（一）（三）　目录版本 {}",
+        s.round, sheet.issuer.plan_number, s.catalogue_version
     );
-    let mut y = title_block(&mut c, SURVEY_TITLE, &subtitle, c0.is_sample);
+    let mut y = title_block(&mut c, &title, &subtitle, c0.is_sample);
 
     let n = |v: Option<u32>, unit: &str| v.map_or("—".to_owned(), |n| format!("{n} {unit}"));
     let (filled, total) = s.completeness();
@@ -236,7 +240,7 @@ pub fn render_survey_sheet(sheet: &SurveySheet) -> Result<Vec<u8>, ExportError> 
         ..SignerBox::default()
     });
     signature_boxes(&mut c, y + 4.0, "签字确认", &signers);
-    let footer = format!("{} · {} · 第 {} 轮", SURVEY_TITLE, c0.name, s.round);
+    let footer = format!("{title} · {} · 第 {} 轮", c0.name, s.round);
     footers(&mut c, &footer, &PageMark::Plain);
     Ok(c.finish())
 }

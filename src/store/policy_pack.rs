@@ -65,6 +65,15 @@ impl Store {
             })
     }
 
+    /// Every pack version the file has, oldest first.
+    pub fn pack_versions(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT version FROM policy_pack ORDER BY rowid")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The pack in force, read from the file and checked once; its catalogues are known by
     /// their versions from then on.
     pub fn policy_pack(&self) -> Result<Arc<PolicyPack>, StoreError> {
@@ -119,6 +128,72 @@ impl Store {
             .map_err(|p| StoreError::refused(format!("文件里的政策包“{version}”有误：{p}")))
     }
 
+    /// The office takes a revised version of its county's pack: kept beside the older ones
+    /// (records made under them keep them), in force from now on, and passed on to the
+    /// laptops in packages. Towns it adds are added; targets it changes become new versions.
+    pub fn add_pack_version(&mut self, pack: &PolicyPack) -> Result<(), StoreError> {
+        use crate::model::sync::Role;
+        let current = self.policy_pack()?;
+        let (now_in, new) = (&current.meta.county, &pack.meta.county);
+        if now_in.code != new.code {
+            return Err(StoreError::refused(format!(
+                "此政策包属于{}（{}），本文件是{}（{}）的：不能混用。另一个县的文件请用 init --pack 新建。",
+                new.name, new.code, now_in.name, now_in.code
+            )));
+        }
+        let known: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM policy_pack WHERE version = ?1)",
+            [&pack.meta.version],
+            |r| r.get(0),
+        )?;
+        if known {
+            return Err(StoreError::refused(format!(
+                "政策包版本“{}”已载入过：修订后的政策包须在 pack.toml 中写新的 version。",
+                pack.meta.version
+            )));
+        }
+        if self.identity()?.is_some_and(|me| me.role != Role::Office) {
+            return Err(StoreError::refused(
+                "只有县办可以载入政策包的新版本；外业电脑从县办的数据包中收到它。",
+            ));
+        }
+        let m = &pack.meta;
+        let targets = self.targets()?;
+        let tx = self.begin()?;
+        insert(&tx, pack)?;
+        let at = now();
+        for name in &m.towns.names {
+            tx.execute(
+                "INSERT OR IGNORE INTO town (id, name, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?3)",
+                (
+                    crate::model::town::town_id_for(name).to_string(),
+                    name.trim(),
+                    &at,
+                ),
+            )?;
+        }
+        for (n, t) in m.targets.iter().enumerate() {
+            let target = target_of(t);
+            let same = targets.iter().any(|x| {
+                (x.year, x.span, x.compounds, x.households, x.clusters)
+                    == (
+                        target.year,
+                        target.span,
+                        target.compounds,
+                        target.households,
+                        target.clusters,
+                    )
+            });
+            if !same {
+                insert_target(&tx, &format!("{}/{n}", m.version), &m.version, &target, &at)?;
+            }
+        }
+        tx.commit()?;
+        self.pack = std::cell::OnceCell::new();
+        Ok(())
+    }
+
     /// A new file takes on `pack`: its county's towns, targets and local rules replace the
     /// built-in pack's, in one transaction. Refused once the file holds any record (towns and
     /// targets are then in use).
@@ -152,31 +227,12 @@ impl Store {
         }
         tx.execute("DELETE FROM target", [])?;
         for (n, t) in m.targets.iter().enumerate() {
-            let target = Target {
-                year: t.year,
-                span: t.span.map(|[a, b]| (a, b)),
-                compounds: t.compounds,
-                households: t.households,
-                clusters: t.clusters,
-                source: t.clause.clone(),
-            };
-            let (first, last) = target.span.unzip();
-            tx.execute(
-                "INSERT INTO target (id, version, year, first_year, last_year, compounds,
-                                     households, clusters, source, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                rusqlite::params![
-                    format!("{}/{n}", m.version),
-                    m.plan.number,
-                    target.year,
-                    first,
-                    last,
-                    target.compounds,
-                    target.households,
-                    target.clusters,
-                    target.source,
-                    at
-                ],
+            insert_target(
+                &tx,
+                &format!("{}/{n}", m.version),
+                &m.plan.number,
+                &target_of(t),
+                &at,
             )?;
         }
         for (rule, value) in [
@@ -202,4 +258,44 @@ impl Store {
         self.pack = std::cell::OnceCell::new();
         Ok(())
     }
+}
+
+/// A pack's target as the ledger keeps it.
+fn target_of(t: &crate::model::policy_pack::PackTarget) -> Target {
+    Target {
+        year: t.year,
+        span: t.span.map(|[a, b]| (a, b)),
+        compounds: t.compounds,
+        households: t.households,
+        clusters: t.clusters,
+        source: t.clause.clone(),
+    }
+}
+
+fn insert_target(
+    conn: &Connection,
+    id: &str,
+    version: &str,
+    target: &Target,
+    at: &str,
+) -> Result<(), StoreError> {
+    let (first, last) = target.span.unzip();
+    conn.execute(
+        "INSERT INTO target (id, version, year, first_year, last_year, compounds, households,
+                             clusters, source, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        rusqlite::params![
+            id,
+            version,
+            target.year,
+            first,
+            last,
+            target.compounds,
+            target.households,
+            target.clusters,
+            target.source,
+            at
+        ],
+    )?;
+    Ok(())
 }

@@ -58,6 +58,8 @@ pub enum Dialog {
         sender: String,
         fingerprint: String,
     },
+    /// 文件 › 政策包: the file's pack, and a revised version before it is taken.
+    PolicyPack(Box<crate::ui::policy_pack::PackView>),
 }
 
 impl std::fmt::Debug for Dialog {
@@ -77,6 +79,7 @@ impl std::fmt::Debug for Dialog {
             Self::FirstRun(_) => "FirstRun",
             Self::ConfirmRestore { .. } => "ConfirmRestore",
             Self::NewSender { .. } => "NewSender",
+            Self::PolicyPack(_) => "PolicyPack",
         };
         f.write_str(name)
     }
@@ -99,6 +102,7 @@ pub fn show(
             Dialog::Step(form) => crate::ui::step_form::show(ui, form, commands),
             Dialog::Funding(form) => crate::ui::funding_form::show_form(ui, form, commands),
             Dialog::Evaluation(form) => crate::ui::step_form::show_evaluation(ui, form, commands),
+            Dialog::PolicyPack(view) => crate::ui::policy_pack::show(ui, view, commands),
             Dialog::FirstRun(form) => {
                 // On a first start there may be no file yet: the county's towns are known
                 // without one.

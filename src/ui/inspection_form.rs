@@ -10,13 +10,17 @@ use crate::ui::widgets::{CommandButton, command_button, labelled_text};
 pub struct InspectionForm {
     pub draft: InspectionDraft,
     pub errors: Vec<String>,
+    /// What a first round is checked against, as the file's pack says it (empty for a
+    /// later round).
+    pub basis: String,
 }
 
 impl InspectionForm {
-    pub fn new(draft: InspectionDraft) -> Self {
+    pub fn new(draft: InspectionDraft, basis: String) -> Self {
         Self {
             draft,
             errors: Vec::new(),
+            basis,
         }
     }
 }
@@ -31,17 +35,19 @@ pub fn show(ui: &mut egui::Ui, form: &mut InspectionForm, commands: &mut Vec<Com
             "开始复验",
             "只复验上一轮后仍不合格的项目；结论按最新一轮计。",
         ),
-        (None, Subject::Compound(_)) => (
-            "开始验收",
-            "按小区改造标准“三入、四通、四有、两整”（宁政办〔2021〕17号 二、（四））逐项检查，共 13 项。",
-        ),
-        (None, Subject::Cluster(_)) => (
-            "开始片区验收",
-            "按片区标准“三合、三整、九有”及绿色社区、总要求“五全”“九位一体”（宁政办〔2021〕17号 二、（四））逐项检查，共 30 项；片区内各小区均验收合格并签字后，片区才能判定合格。",
-        ),
+        (None, Subject::Compound(_)) => ("开始验收", form.basis.as_str()),
+        (None, Subject::Cluster(_)) => ("开始片区验收", form.basis.as_str()),
     };
+    let cluster_rule = matches!(
+        (form.draft.follows, form.draft.subject),
+        (None, Subject::Cluster(_))
+    )
+    .then_some("片区内各小区均验收合格并签字后，片区才能判定合格。");
     ui.heading(heading);
     ui.label(egui::RichText::new(note).small());
+    if let Some(rule) = cluster_rule {
+        ui.label(egui::RichText::new(rule).small());
+    }
     ui.add_space(8.0);
     egui::Grid::new("inspection_form")
         .num_columns(2)

@@ -15,6 +15,7 @@ pub mod inspection_form;
 pub mod no_database;
 pub mod page;
 pub mod path_prompt;
+pub mod policy_pack;
 pub mod programme_panel;
 pub mod progress;
 pub mod rectification_list;

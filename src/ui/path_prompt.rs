@@ -21,6 +21,8 @@ pub enum PathPurpose {
     ImportPackage,
     /// A spreadsheet of compounds to import.
     ImportRegister,
+    /// The folder of a revised policy pack.
+    PolicyPack,
     /// A file kept as evidence of a programme step.
     AddEvidence {
         compound: crate::model::CompoundId,
@@ -42,6 +44,7 @@ impl PathPurpose {
             Self::Export(document) => document.title(),
             Self::ImportPackage => "导入数据包",
             Self::ImportRegister => "导入小区名册",
+            Self::PolicyPack => "选择政策包文件夹",
             Self::AddEvidence { .. } => "添加证据",
             Self::AddPhotos { .. } => "添加照片",
         }
@@ -71,6 +74,7 @@ impl PathPurpose {
             Self::Export(document) => Command::ExportTo(document.clone(), path),
             Self::ImportPackage => Command::ImportPackage(path),
             Self::ImportRegister => Command::ReadRegister(path),
+            Self::PolicyPack => Command::ReadPolicyPack(path),
             Self::AddEvidence { compound, step } => Command::ReadEvidence {
                 compound: *compound,
                 step: *step,

@@ -39,6 +39,7 @@ pub fn show(
                 );
                 ui.separator();
                 menu_item(ui, UiCommand::RestoreFromBackup, commands);
+                menu_item(ui, UiCommand::ShowPolicyPack, commands);
                 menu_item(ui, UiCommand::ShowSettings, commands);
                 ui.separator();
             }

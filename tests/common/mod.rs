@@ -230,3 +230,48 @@ pub fn libreoffice_csv(path: &std::path::Path) -> Option<String> {
     );
     Some(std::fs::read_to_string(path.with_extension("csv")).expect("the converted CSV"))
 }
+
+/// The made-up county's policy pack (示例县, 990001), for the tests.
+pub fn test_pack_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packs/shixian")
+}
+
+/// The test county's pack revised: version 2 rewords one compound item and adds one, adds a
+/// town and changes 2025's target.
+pub fn revised_pack_dir(dir: &std::path::Path) -> std::path::PathBuf {
+    let out = dir.join("示例县第2版");
+    std::fs::create_dir_all(&out).unwrap();
+    for f in ["survey-v1.toml", "standards-v1.toml"] {
+        std::fs::copy(test_pack_dir().join(f), out.join(f)).unwrap();
+    }
+    let v1 = std::fs::read_to_string(test_pack_dir().join("standards-v1.toml")).unwrap();
+    let v2 = v1
+        .replacen("version = \"990001/v1\"", "version = \"990001/v2\"", 1)
+        .replacen(
+            "text = \"电线全部入地入槽\"",
+            "text = \"电力线全部入地入槽\"",
+            1,
+        )
+        + "\n[[items]]\ncode = \"XQ-LZ-09\"\nstandard = \"compound\"\ngroup = \"两整\"\ntext = \"楼道整洁\"\nhint = \"看楼道\"\nclause = \"二、（四）\"\nrequired = true\n";
+    std::fs::write(out.join("standards-v2.toml"), v2).unwrap();
+    let pack = std::fs::read_to_string(test_pack_dir().join("pack.toml"))
+        .unwrap()
+        .replacen(
+            "version = \"990001/2024-1/v1\"",
+            "version = \"990001/2024-1/v2\"",
+            1,
+        )
+        .replacen(
+            "standards = [\"standards-v1.toml\"]",
+            "standards = [\"standards-v1.toml\", \"standards-v2.toml\"]",
+            1,
+        )
+        .replacen("\"示例乡\"]", "\"示例乡\", \"示例新镇\"]", 1)
+        .replacen(
+            "compounds = 18\nhouseholds = 900",
+            "compounds = 20\nhouseholds = 950",
+            1,
+        );
+    std::fs::write(out.join("pack.toml"), pack).unwrap();
+    out
+}

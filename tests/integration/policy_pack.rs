@@ -4,7 +4,7 @@
 //! file of every older version learns it worked under Luoning's.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use yanshou::model::policy_pack::{PackFiles, PolicyPack};
@@ -12,9 +12,7 @@ use yanshou::model::programme::{Phase, Step};
 use yanshou::model::{Subject, funding, inspection, progress, quarter_score, rhythm};
 use yanshou::store::{SCHEMA_VERSION, Store, migrate_to};
 
-fn test_pack_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packs/shixian")
-}
+use crate::common::{revised_pack_dir, test_pack_dir};
 
 fn luoning() -> &'static PolicyPack {
     PolicyPack::luoning()
@@ -165,6 +163,21 @@ fn the_test_pack_is_a_different_county() {
             .items_of(yanshou::model::catalogue::COMPOUND_STANDARD)
             .len(),
         12
+    );
+    assert_eq!(
+        pack.acceptance_basis("compound"),
+        "按小区改造标准“三入、四通、四有、两整”（示政办〔2024〕1号 二、（四）改造提质标准）逐项检查，共 12 项。"
+    );
+    assert_eq!(
+        luoning().acceptance_basis("compound"),
+        "按小区改造标准“三入、四通、四有、两整”（宁政办〔2021〕17号 二、（四）改造提质标准）逐项检查，共 13 项。"
+    );
+    assert!(
+        luoning()
+            .acceptance_basis("cluster")
+            .ends_with("逐项检查，共 30 项。"),
+        "{}",
+        luoning().acceptance_basis("cluster")
     );
     let parts = pack.parts();
     assert!(
@@ -604,6 +617,39 @@ fn inspections_use_the_packs_standards_and_units() {
         .unwrap();
     let inspection = county.inspection(id).unwrap();
     assert_eq!(inspection.items.len(), 12);
+    // The sheet is the county's, under its plan.
+    let sheet =
+        yanshou::export::AcceptanceSheet::load(&county, id, crate::common::china_now()).unwrap();
+    let text = crate::common::pdf_text(&yanshou::export::render_acceptance_sheet(&sheet).unwrap());
+    assert!(
+        text.contains("示例县城镇老旧小区改造提质工程验收单"),
+        "{text}"
+    );
+    assert!(
+        text.contains("依据：示政办〔2024〕1号二、（四）改造提质标准"),
+        "{text}"
+    );
+    // (The fixture compound's owner is 洛宁县住建局: only the sheet's own words are looked at.)
+    assert!(
+        !text.contains("洛宁县城镇") && !text.contains("宁政办"),
+        "{text}"
+    );
+    let report =
+        yanshou::export::progress_report::ProgressReport::load(&county, crate::common::china_now())
+            .unwrap();
+    let text = crate::common::pdf_text(
+        &yanshou::export::progress_report::render_progress_report(&report).unwrap(),
+    );
+    assert!(
+        text.contains("示例县城镇老旧小区改造提质进度报表"),
+        "{text}"
+    );
+    assert!(text.contains("对照示政办〔2024〕1号"), "{text}");
+    assert!(
+        !text.contains("洛宁县城镇") && !text.contains("宁政办"),
+        "{text}"
+    );
+    assert!(!text.contains("4347") && text.contains("1500"), "{text}");
     assert!(
         inspection
             .items
@@ -652,4 +698,146 @@ fn funding_checks_follow_the_packs_cap() {
         "{}",
         found[0].message
     );
+}
+
+#[test]
+fn a_revised_pack_says_what_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = yanshou::import::policy_pack::read_pack(&test_pack_dir()).unwrap();
+    let new = yanshou::import::policy_pack::read_pack(&revised_pack_dir(dir.path())).unwrap();
+    assert_eq!(
+        yanshou::model::policy_pack::changes(&old, &new),
+        [
+            "验收标准目录：990001/v1 → 990001/v2",
+            "改写标准 XQ-SR-01：“电线全部入地入槽” → “电力线全部入地入槽”",
+            "新增标准 XQ-LZ-09：楼道整洁",
+            "新增乡镇：示例新镇",
+            "目标任务 2025 年：小区 18 个、900 户 → 小区 20 个、950 户",
+        ]
+    );
+    assert!(yanshou::model::policy_pack::changes(&old, &old).is_empty());
+}
+
+/// A machine of the test county.
+fn county_machine(
+    dir: &Path,
+    name: &str,
+    role: yanshou::model::sync::Role,
+) -> crate::common::sync::Machine {
+    let mut m = crate::common::sync::Machine::new(dir, name, role);
+    let pack = yanshou::import::policy_pack::read_pack(&test_pack_dir()).unwrap();
+    m.store.start_with_pack(&pack).unwrap();
+    m
+}
+
+#[test]
+fn a_revised_pack_reaches_the_laptops_and_old_records_keep_their_version() {
+    use yanshou::model::sync::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = county_machine(dir.path(), "县办", Role::Office);
+    let mut laptop = county_machine(dir.path(), "外业甲", Role::Field);
+    // An acceptance under version 1, made on the laptop.
+    let town = laptop.store.towns().unwrap()[0].clone();
+    let mut compound = crate::common::compound("示例小区");
+    compound.town_id = Some(town.id);
+    laptop.store.save_compound(&compound).unwrap();
+    let v1 = laptop.store.standards_in_force().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+    let old = laptop
+        .store
+        .start_inspection(
+            Subject::Compound(compound.id),
+            v1,
+            day,
+            "王工",
+            &["建设单位".to_owned()],
+        )
+        .unwrap();
+    office.receive(&laptop.send(None)).unwrap();
+
+    // The office takes version 2; the laptop may not.
+    let revised = yanshou::import::policy_pack::read_pack(&revised_pack_dir(dir.path())).unwrap();
+    let refused = laptop.store.add_pack_version(&revised).unwrap_err();
+    assert!(refused.to_string().contains("只有县办"), "{refused}");
+    office.store.add_pack_version(&revised).unwrap();
+    let again = office.store.add_pack_version(&revised).unwrap_err();
+    assert!(again.to_string().contains("已载入过"), "{again}");
+    let luoning_pack = luoning().clone();
+    let other = office.store.add_pack_version(&luoning_pack).unwrap_err();
+    assert!(
+        other.to_string().contains("属于洛宁县（410328）"),
+        "{other}"
+    );
+    assert_eq!(
+        office.store.pack_summary().unwrap().version,
+        "990001/2024-1/v2"
+    );
+    assert_eq!(
+        office.store.standards_in_force().unwrap().version,
+        "990001/v2"
+    );
+    assert!(
+        office
+            .store
+            .towns()
+            .unwrap()
+            .iter()
+            .any(|t| t.name == "示例新镇")
+    );
+    let target_2025 = office
+        .store
+        .targets()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.year == Some(2025))
+        .unwrap();
+    assert_eq!((target_2025.compounds, target_2025.households), (20, 950));
+
+    // It reaches the laptop in the office's package.
+    let outcome = laptop.receive(&office.send(Some(&laptop))).unwrap();
+    assert!(outcome.counts.contains_key("policy_pack"), "{outcome:?}");
+    let summary = laptop.store.pack_summary().unwrap();
+    assert_eq!(summary.version, "990001/2024-1/v2");
+    let v2 = laptop.store.standards_in_force().unwrap();
+    assert_eq!(v2.version, "990001/v2");
+    assert!(
+        laptop
+            .store
+            .towns()
+            .unwrap()
+            .iter()
+            .any(|t| t.name == "示例新镇")
+    );
+    // The record started under version 1 keeps it; a new one takes version 2.
+    let kept = laptop.store.inspection(old).unwrap();
+    assert_eq!(kept.catalogue_version, "990001/v1");
+    assert_eq!(kept.items.len(), 12);
+    assert!(
+        kept.items
+            .iter()
+            .any(|i| i.standard.text == "电线全部入地入槽")
+    );
+    let mut second = crate::common::compound("示例二小区");
+    second.town_id = Some(town.id);
+    laptop.store.save_compound(&second).unwrap();
+    let new = laptop
+        .store
+        .start_inspection(
+            Subject::Compound(second.id),
+            v2,
+            day,
+            "王工",
+            &["建设单位".to_owned()],
+        )
+        .unwrap();
+    let new = laptop.store.inspection(new).unwrap();
+    assert_eq!(new.items.len(), 13);
+    assert!(
+        new.items
+            .iter()
+            .any(|i| i.standard.text == "电力线全部入地入槽")
+    );
+    // And back at the office, both are read against their own versions.
+    office.receive(&laptop.send(Some(&office))).unwrap();
+    assert_eq!(office.store.inspection(old).unwrap().items.len(), 12);
 }

@@ -9,6 +9,7 @@ mod checklist;
 mod clusters;
 mod exchange;
 mod office;
+mod policy_pack;
 mod register;
 mod rhythm;
 mod settings;

@@ -6,6 +6,7 @@
 //! Pure: the files arrive as text (`PackFiles`); reading a folder is `import/policy_pack.rs`,
 //! writing one `export/policy_pack.rs`.
 
+mod changes;
 mod check;
 mod locate;
 
@@ -16,6 +17,7 @@ use serde::Deserialize;
 use super::catalogue::Catalogue;
 use super::survey_catalogue::SurveyCatalogue;
 
+pub use changes::changes;
 pub use check::PackProblem;
 
 /// The file every pack has; the catalogues it names sit beside it.
@@ -96,6 +98,30 @@ impl PolicyPack {
     pub fn current_standards(&self) -> &Catalogue {
         // `check` refuses a pack without one.
         &self.standards[self.standards.len() - 1]
+    }
+
+    /// What a new acceptance of a compound (`applies_to` "compound") or a cluster is checked
+    /// against, in a sentence: the standards with their mottos, the plan and clause, the count.
+    pub fn acceptance_basis(&self, applies_to: &str) -> String {
+        let catalogue = self.current_standards();
+        let standards: Vec<String> = catalogue
+            .standards
+            .iter()
+            .filter(|s| s.applies_to == applies_to)
+            .map(|s| format!("{}“{}”", s.name, s.motto))
+            .collect();
+        let clause = catalogue
+            .standards
+            .iter()
+            .find(|s| s.applies_to == applies_to)
+            .map(|s| s.clause.as_str())
+            .unwrap_or_default();
+        format!(
+            "按{}（{} {clause}）逐项检查，共 {} 项。",
+            standards.join("、"),
+            self.meta.plan.number,
+            catalogue.items_applying_to(applies_to).len()
+        )
     }
 
     /// What the pack holds, part by part with its clause, for `pack check` and 文件 › 政策包.

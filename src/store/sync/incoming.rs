@@ -178,6 +178,7 @@ impl Store {
                 m.schema_version
             ));
         }
+        register_arriving_packs(&package.entries);
         if let Some(unknown) = m.catalogue_versions.iter().find(|v| !catalogue_known(v)) {
             return refuse(format!(
                 "数据包中的记录用的是本机没有的标准目录“{unknown}”：请先升级本机程序再导入。"
@@ -263,6 +264,8 @@ impl Store {
         self.with_backup_before(crate::store::backup::BackupReason::BeforeImport, |store| {
             store.apply_package_entries(package, file_name, &me, progress, start, &mut outcome)
         })?;
+        // A pack version may have arrived: read the one in force again when next asked.
+        self.pack = std::cell::OnceCell::new();
         Ok(outcome)
     }
 
@@ -424,6 +427,39 @@ impl Store {
             )
             .optional()?
             .unwrap_or(0))
+    }
+}
+
+/// The catalogues of the policy packs a package brings (a revised pack from the office) are
+/// known from now on, so records filled in with them are taken. A pack that does not check is
+/// left out here (its row is then refused or kept as any row is).
+fn register_arriving_packs(entries: &[crate::model::sync::Entry]) {
+    use crate::model::policy_pack::{PackFiles, PolicyPack};
+    let Some(files_at) = super::tables::find("policy_pack")
+        .and_then(|t| t.columns.iter().position(|(c, _)| *c == "files"))
+    else {
+        return;
+    };
+    for entry in entries {
+        let Ok(changes) = decode(&entry.changeset) else {
+            continue;
+        };
+        for change in changes.iter().filter(|c| c.table == "policy_pack") {
+            let Some(Some(rusqlite::types::Value::Text(files))) = change.new.get(files_at) else {
+                continue;
+            };
+            let Ok(files) = serde_json::from_str(files) else {
+                continue;
+            };
+            if let Ok(pack) = PolicyPack::parse(PackFiles(files)) {
+                for c in &pack.standards {
+                    crate::model::Catalogue::register(c);
+                }
+                for c in &pack.survey {
+                    crate::model::SurveyCatalogue::register(c);
+                }
+            }
+        }
     }
 }
 

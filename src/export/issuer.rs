@@ -1,0 +1,31 @@
+//! Who a document is issued under: the county and its plan, as the file's policy pack says
+//! (洛宁县, 宁政办〔2021〕17号, its office). A title is the county's name and the title's tail.
+
+use crate::store::{Store, StoreError};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issuer {
+    /// 洛宁县
+    pub county: String,
+    /// 宁政办〔2021〕17号
+    pub plan_number: String,
+    /// Who runs the programme: 县城镇老旧小区改造提质工作领导小组办公室.
+    pub office: String,
+}
+
+impl Issuer {
+    pub fn of(store: &Store) -> Result<Self, StoreError> {
+        let pack = store.policy_pack()?;
+        let m = &pack.meta;
+        Ok(Self {
+            county: m.county.name.clone(),
+            plan_number: m.plan.number.clone(),
+            office: m.county.office.clone(),
+        })
+    }
+
+    /// The county's name and `tail`: 洛宁县 + 城镇老旧小区改造提质工程验收单.
+    pub fn title(&self, tail: &str) -> String {
+        format!("{}{tail}", self.county)
+    }
+}
