@@ -85,7 +85,7 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title("验收 — 洛宁县城镇老旧小区改造验收")
+            .with_title("验收 — 城镇老旧小区改造调查与验收")
             .with_inner_size([1280.0, 820.0])
             .with_min_inner_size([900.0, 600.0])
             .with_app_id("yanshou")

@@ -186,7 +186,7 @@ impl App {
 
     pub(super) fn set_identity(&mut self, name: &str, role: Role) {
         if name.trim().is_empty() {
-            self.error("本机名称不能为空：请填写如“城关镇-王海燕的笔记本”。");
+            self.error("本机名称不能为空：请填写如“××镇-王海燕的笔记本”。");
             return;
         }
         if self

@@ -26,7 +26,7 @@ use crate::model::seal::describe_code_check;
 use crate::model::{ClusterId, CompoundId, InspectionId};
 use crate::store::Store;
 
-/// 洛宁县城镇老旧小区改造验收 — offline survey and acceptance tool.
+/// 城镇老旧小区改造调查与验收 — offline survey and acceptance tool.
 #[derive(Debug, Parser)]
 #[command(name = "yanshou", version, about)]
 pub struct Cli {
@@ -189,7 +189,7 @@ pub enum CliCommand {
     },
     /// 显示或设置本机身份（名称、县办/外业）/ show or set this file's identity
     Identity {
-        /// 新名称，如 城关镇-王海燕的笔记本
+        /// 新名称，如 ××镇-王海燕的笔记本
         #[arg(long)]
         name: Option<String>,
         /// office（县办）或 field（外业）

@@ -63,5 +63,5 @@ pub use survey::{
     SurveyField, SurveyStatus, SurveyValue, needs_list,
 };
 pub use survey_catalogue::SurveyCatalogue;
-pub use town::{LUONING_TOWNS, Town};
+pub use town::Town;
 pub use verdict::{Verdict, verdict_of};

@@ -237,31 +237,6 @@ pub fn target_problem(t: &Target, version: &str) -> Option<super::Refusal> {
     target_words(t, version).map(super::Refusal::new)
 }
 
-/// The county's targets as 宁政办〔2021〕17号 二、（二） sets them.
-pub fn policy_targets() -> Vec<Target> {
-    let year = |y, compounds, households| Target {
-        year: Some(y),
-        span: None,
-        compounds,
-        households,
-        clusters: Some(3),
-        source: "二、（二）".to_owned(),
-    };
-    vec![
-        Target {
-            year: None,
-            span: Some((2019, 2023)),
-            compounds: 83,
-            households: 4347,
-            clusters: Some(9),
-            source: "二、（二）".to_owned(),
-        },
-        year(2021, 21, 863),
-        year(2022, 10, 306),
-        year(2023, 9, 257),
-    ]
-}
-
 /// What the whole programme's target leaves for the years of its span that have no yearly
 /// target of their own (the policy sets 2021, 2022 and 2023 and the 2019–2023 total: 2019 and
 /// 2020 together are the difference), said as worked out.
@@ -318,6 +293,31 @@ pub fn derived_target(targets: &[Target]) -> Option<DerivedTarget> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 mod tests {
+    /// The county's targets as 宁政办〔2021〕17号 二、（二） sets them.
+    fn policy_targets() -> Vec<Target> {
+        let year = |y, compounds, households| Target {
+            year: Some(y),
+            span: None,
+            compounds,
+            households,
+            clusters: Some(3),
+            source: "二、（二）".to_owned(),
+        };
+        vec![
+            Target {
+                year: None,
+                span: Some((2019, 2023)),
+                compounds: 83,
+                households: 4347,
+                clusters: Some(9),
+                source: "二、（二）".to_owned(),
+            },
+            year(2021, 21, 863),
+            year(2022, 10, 306),
+            year(2023, 9, 257),
+        ]
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32) -> Option<NaiveDate> {

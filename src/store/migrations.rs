@@ -8,7 +8,6 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 use crate::model::TownId;
-use crate::model::town::{LUONING_TOWNS, POLICY_TOWNS_AS_FIRST_WRITTEN, WANGFAN};
 
 /// `PRAGMA application_id`: "YSHU". Marks a file as ours.
 pub const APPLICATION_ID: i32 = 0x5953_4855;
@@ -28,6 +27,42 @@ pub(super) enum Step {
 }
 
 use Step::{Code, Sql};
+
+// The towns as the first versions of the schema wrote them: history, like the migrations that
+// wrote them. A file's towns now come from its policy pack (Luoning's, unless made with
+// `init --pack`); these only say what migrations 1 and 8 did, and never change.
+
+/// The towns the policy names for this programme (一、（一）and 附件1), as the first schema
+/// version wrote them: the policy says 回族镇 for 王范回族镇. Never changed: migration 1
+/// writes exactly these.
+const POLICY_TOWNS_AS_FIRST_WRITTEN: [&str; 3] = ["城关镇", "回族镇", "城郊乡"];
+
+/// 回族镇's full name.
+const WANGFAN: (&str, &str) = ("回族镇", "王范回族镇");
+
+/// Every town (乡镇) of Luoning County, the programme's three first. The county seat's 城关镇
+/// is the policy's name (since 2022 the area is 永宁街道; a database keeps the name it has).
+const LUONING_TOWNS: [&str; 19] = [
+    "城关镇",
+    "王范回族镇",
+    "城郊乡",
+    "上戈镇",
+    "下峪镇",
+    "河底镇",
+    "兴华镇",
+    "东宋镇",
+    "马店镇",
+    "故县镇",
+    "赵村镇",
+    "长水镇",
+    "景阳镇",
+    "小界乡",
+    "罗岭乡",
+    "底张乡",
+    "西山底乡",
+    "陈吴乡",
+    "涧口乡",
+];
 
 const MIGRATIONS: &[Migration] = &[
     // 1: towns, clusters, compounds, acceptance inspections with their items and parties.

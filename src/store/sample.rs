@@ -23,45 +23,74 @@ pub enum SampleError {
     Store(#[from] StoreError),
 }
 
-/// (name, town, address, owner unit, year built, buildings, households)
-const COMPOUNDS: [(&str, &str, &str, &str, i32, u32, u32); 4] = [
+/// (name, town (the pack's first, second or third), street address, owner unit (the county's
+/// unit named so, or the town's government), year built, buildings, households). Written for
+/// the file's county: in Luoning's file 城关镇, 王范回族镇 and 城郊乡, 洛宁县水利局 and so on.
+const COMPOUNDS: [(&str, usize, &str, Owner, i32, u32, u32); 4] = [
     (
         "示例·县水利局家属院",
-        "城关镇",
-        "城关镇永宁大道 12 号",
-        "洛宁县水利局",
+        0,
+        "永宁大道 12 号",
+        Owner::County("水利局"),
         1992,
         4,
         96,
     ),
     (
         "示例·供销社家属楼",
-        "城关镇",
-        "城关镇东大街 35 号",
-        "洛宁县供销合作社",
+        0,
+        "东大街 35 号",
+        Owner::County("供销合作社"),
         1988,
         2,
         40,
     ),
     (
         "示例·建设路小区",
-        "王范回族镇",
-        "王范回族镇建设路 8 号",
-        "王范回族镇人民政府",
+        1,
+        "建设路 8 号",
+        Owner::TownGovernment,
         1999,
         6,
         180,
     ),
     (
         "示例·粮站家属院",
-        "城郊乡",
-        "城郊乡粮站路 3 号",
-        "洛宁县粮食局",
+        2,
+        "粮站路 3 号",
+        Owner::County("粮食局"),
         2003,
         3,
         54,
     ),
 ];
+
+/// Who owns a sample compound.
+#[derive(Clone, Copy)]
+enum Owner {
+    /// A county unit: 洛宁县 + its name.
+    County(&'static str),
+    /// The town's government: 王范回族镇人民政府.
+    TownGovernment,
+}
+
+/// The names the sample is written with: the file's county and its first three towns.
+pub(super) struct SamplePlace {
+    pub county: String,
+    pub towns: [String; 3],
+}
+
+impl SamplePlace {
+    pub(super) fn of(store: &Store) -> Result<Self, StoreError> {
+        let pack = store.policy_pack()?;
+        let names = &pack.meta.towns.names;
+        let town = |i: usize| names.get(i).or(names.first()).cloned().unwrap_or_default();
+        Ok(Self {
+            county: pack.meta.county.name.clone(),
+            towns: [town(0), town(1), town(2)],
+        })
+    }
+}
 
 /// Writes the sample data set, in one transaction: all of it or (killed, or failing half-way)
 /// none. Refuses a file that holds real compounds unless `into_existing`.
@@ -78,28 +107,34 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
         return Err(SampleError::HasRealData(total));
     }
     let towns = store.towns()?;
+    let place = SamplePlace::of(store)?;
     let town_id = |name: &str| towns.iter().find(|t| t.name == name).map(|t| t.id);
     let cluster = Cluster {
         id: ClusterId::new(),
         name: "示例·永宁大道片区".to_owned(),
-        town_id: town_id("城关镇"),
+        town_id: town_id(&place.towns[0]),
         plan_year: Some(2022),
     };
     store.save_cluster(&cluster)?;
     let mut ids = Vec::new();
-    for (index, (name, town, address, owner, year, buildings, households)) in
+    for (index, (name, town, street, owner, year, buildings, households)) in
         COMPOUNDS.into_iter().enumerate()
     {
+        let town = &place.towns[town];
+        let owner_unit = match owner {
+            Owner::County(unit) => format!("{}{unit}", place.county),
+            Owner::TownGovernment => format!("{town}人民政府"),
+        };
         let compound = Compound {
             id: CompoundId::new(),
             name: name.to_owned(),
-            address: address.to_owned(),
+            address: format!("{town}{street}"),
             town_id: town_id(town),
-            owner_unit: owner.to_owned(),
+            owner_unit,
             year_built: Some(year),
             buildings: Some(buildings),
             households: Some(households),
-            // The two 城关镇 compounds form a cluster.
+            // The first town's two compounds form a cluster.
             cluster_id: (index < 2).then_some(cluster.id),
             is_sample: true,
         };
@@ -117,7 +152,7 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
     let parties = default_parties(
         &store.policy_pack()?.meta.units,
         Subject::Compound(first),
-        Some("城关镇"),
+        Some(&place.towns[0]),
     );
     let id = store.start_inspection(
         Subject::Compound(first),
@@ -152,10 +187,11 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
 /// A cluster acceptance under way: every item checked, but the cluster's second compound has
 /// no acceptance yet, so the verdict stays 未完成 and it cannot be signed off as 合格.
 fn write_cluster_acceptance(store: &mut Store, cluster: ClusterId) -> Result<(), StoreError> {
+    let place = SamplePlace::of(store)?;
     let parties = default_parties(
         &store.policy_pack()?.meta.units,
         Subject::Cluster(cluster),
-        Some("城关镇"),
+        Some(&place.towns[0]),
     );
     let date = NaiveDate::from_ymd_opt(2024, 6, 18).unwrap_or_default();
     let catalogue = store.standards_in_force()?;
@@ -254,10 +290,11 @@ fn sample_strokes(seed: usize) -> Vec<Stroke> {
 
 /// A failed inspection with rectifications ordered: one already overdue.
 fn write_failed_inspection(store: &mut Store, compound: CompoundId) -> Result<(), StoreError> {
+    let place = SamplePlace::of(store)?;
     let parties = default_parties(
         &store.policy_pack()?.meta.units,
         Subject::Compound(compound),
-        Some("王范回族镇"),
+        Some(&place.towns[1]),
     );
     let catalogue = store.standards_in_force()?;
     let date = NaiveDate::from_ymd_opt(2024, 5, 8).unwrap_or_default();

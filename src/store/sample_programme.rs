@@ -33,7 +33,9 @@ pub(super) fn write(
     started: CompoundId,
 ) -> Result<(), StoreError> {
     let today = crate::model::Clock::local().today();
-    let town = "示例·城关镇人民政府";
+    let place = super::sample::SamplePlace::of(store)?;
+    let town = &format!("示例·{}人民政府", place.towns[0]);
+    let county_government = &format!("示例·{}人民政府", place.county);
     let mut steps = vec![
         step(Step::Scheme, day(2021, 3, 5), town),
         step(Step::Publicity, day(2021, 3, 20), town),
@@ -48,7 +50,7 @@ pub(super) fn write(
             "示例·永宁社区居委会",
         ),
         step(Step::PublishPlan, day(2021, 5, 10), "示例·永宁社区居委会"),
-        step(Step::Approved, day(2021, 5, 20), "示例·洛宁县人民政府"),
+        step(Step::Approved, day(2021, 5, 20), county_government),
         step(Step::Posted, day(2021, 5, 25), "示例·永宁社区居委会"),
         step(
             Step::InvestmentReview,
@@ -66,7 +68,10 @@ pub(super) fn write(
     steps[3].count = Some(96);
     steps[6].count = Some(88);
     steps[12].details = vec![
-        ("施工单位".to_owned(), "示例·洛宁县某建筑公司".to_owned()),
+        (
+            "施工单位".to_owned(),
+            format!("示例·{}某建筑公司", place.county),
+        ),
         ("监理单位".to_owned(), "示例·洛阳某监理公司".to_owned()),
         ("标段".to_owned(), "一标段".to_owned()),
     ];
@@ -98,7 +103,7 @@ pub(super) fn write(
     }
     for record in [
         step(Step::Consult, day(2023, 3, 2), "示例·鹿鸣社区居委会"),
-        step(Step::Approved, day(2023, 6, 1), "示例·洛宁县人民政府"),
+        step(Step::Approved, day(2023, 6, 1), county_government),
         step(Step::WorksStart, day(2024, 3, 1), "示例·施工单位"),
     ] {
         store.record_step(started, &record, today)?;

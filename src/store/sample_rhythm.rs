@@ -38,9 +38,10 @@ pub(super) fn write(
 ) -> Result<(), StoreError> {
     let today = super::today();
     let day = |back: u64| today.checked_sub_days(Days::new(back)).unwrap_or(today);
-    let town = "示例·城关镇人民政府";
-    let contractor = "示例·洛宁县第一建筑公司（一标段）";
-    let power = "示例·国网洛宁县供电公司";
+    let place = super::sample::SamplePlace::of(store)?;
+    let town = &format!("示例·{}人民政府", place.towns[0]);
+    let contractor = &format!("示例·{}第一建筑公司（一标段）", place.county);
+    let power = &format!("示例·国网{}供电公司", place.county);
     let mut reports = Vec::new();
     for back in (0..7).rev() {
         let date = day(back);

@@ -123,7 +123,7 @@ fn identity(ui: &mut egui::Ui, view: &mut ExchangeView, commands: &mut Vec<Comma
             let label = ui.label("名称");
             ui.add(
                 egui::TextEdit::singleline(&mut view.name)
-                    .hint_text("如：城关镇-王海燕的笔记本")
+                    .hint_text("如：××镇-王海燕的笔记本")
                     .desired_width(280.0),
             )
             .labelled_by(label.id);

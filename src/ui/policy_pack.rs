@@ -52,6 +52,8 @@ impl PackView {
 }
 
 pub fn show(ui: &mut egui::Ui, view: &PackView, commands: &mut Vec<Command>) {
+    // Long lines wrap within the window, however narrow.
+    ui.set_max_width((ui.ctx().content_rect().width() - 48.0).clamp(300.0, 760.0));
     ui.heading(format!("政策包：{}", view.county));
     ui.label(format!("依据：{}", view.plan));
     ui.label(format!("现行版本：{}", view.version));
@@ -115,21 +117,31 @@ pub fn show(ui: &mut egui::Ui, view: &PackView, commands: &mut Vec<Command>) {
     }
 }
 
-/// What the pack holds, each part with its clause.
+/// What the pack holds, each part with its clause; scrolled within what a small screen leaves.
 fn show_parts(ui: &mut egui::Ui, view: &PackView) {
+    let room = (ui.ctx().content_rect().height() - 300.0).clamp(100.0, 340.0);
     egui::ScrollArea::vertical()
         .id_salt("pack_parts")
-        .max_height(ui.available_height() * 0.45)
+        .max_height(room)
         .show(ui, |ui| {
-            egui::Grid::new("pack_parts_grid")
-                .num_columns(2)
-                .striped(true)
-                .show(ui, |ui| {
-                    for (what, clause) in &view.parts {
-                        ui.label(what.as_str());
-                        ui.label(egui::RichText::new(clause.as_str()).weak());
-                        ui.end_row();
-                    }
-                });
+            for (what, clause) in &view.parts {
+                let mut job = egui::text::LayoutJob::default();
+                let style = ui.style();
+                egui::RichText::new(what.as_str()).append_to(
+                    &mut job,
+                    style,
+                    egui::FontSelection::Default,
+                    egui::Align::Min,
+                );
+                egui::RichText::new(format!("　〔{clause}〕"))
+                    .weak()
+                    .append_to(
+                        &mut job,
+                        style,
+                        egui::FontSelection::Default,
+                        egui::Align::Min,
+                    );
+                ui.label(job);
+            }
         });
 }

@@ -168,7 +168,7 @@ fn tally_button(
 
 pub fn show(ui: &mut egui::Ui, view: &mut ProgressView, commands: &mut Vec<Command>) {
     ui.heading("进度");
-    ui.label("对照《洛宁县老旧小区改造提质实施方案》（宁政办〔2021〕17号）二、（二）的目标；数字均由名册、改造进程和验收记录统计，点击数字可列出计入的小区。");
+    ui.label("对照本县实施方案（文件 › 政策包）的目标任务；数字均由名册、改造进程和验收记录统计，点击数字可列出计入的小区。");
     ui.horizontal(|ui| {
         for document in [
             crate::export::Document::ProgressReport,

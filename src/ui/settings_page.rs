@@ -103,7 +103,7 @@ fn person(ui: &mut egui::Ui, form: &mut SettingsForm, towns: &[Town]) -> egui::R
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
             let name = labelled_text(ui, "姓名", &mut form.user_name, "如：王海燕", None);
-            labelled_text(ui, "工作单位", &mut form.unit, "如：城关镇人民政府", None);
+            labelled_text(ui, "工作单位", &mut form.unit, "如：××镇人民政府", None);
             let label = ui.label("工作");
             ui.horizontal(|ui| {
                 for role in UserRole::ALL {

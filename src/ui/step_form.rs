@@ -110,7 +110,7 @@ pub fn show(ui: &mut egui::Ui, form: &mut StepForm, commands: &mut Vec<Command>)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
             labelled_text(ui, "日期", &mut form.done_on, "年-月-日", None);
-            labelled_text(ui, "责任单位", &mut form.unit, "如：城关镇人民政府", None);
+            labelled_text(ui, "责任单位", &mut form.unit, "如：××镇人民政府", None);
             if let Some(what) = form.step.count_label() {
                 labelled_text(ui, what, &mut form.count, "整数", None);
             }

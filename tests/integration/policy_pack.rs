@@ -26,7 +26,8 @@ fn luonings_pack_is_what_the_program_does() {
         ("洛宁县", "410328")
     );
     assert_eq!(m.plan.number, "宁政办〔2021〕17号");
-    assert_eq!(m.towns.names, yanshou::model::LUONING_TOWNS);
+    assert_eq!(m.towns.names.len(), 19);
+    assert_eq!(m.towns.names[..3], ["城关镇", "王范回族镇", "城郊乡"]);
     let targets: Vec<progress::Target> = m
         .targets
         .iter()
@@ -39,7 +40,23 @@ fn luonings_pack_is_what_the_program_does() {
             source: t.clause.clone(),
         })
         .collect();
-    assert_eq!(targets, progress::policy_targets());
+    let target = |year, span, compounds, households, clusters| progress::Target {
+        year,
+        span,
+        compounds,
+        households,
+        clusters: Some(clusters),
+        source: "二、（二）".to_owned(),
+    };
+    assert_eq!(
+        targets,
+        [
+            target(None, Some((2019, 2023)), 83, 4347, 9),
+            target(Some(2021), None, 21, 863, 3),
+            target(Some(2022), None, 10, 306, 3),
+            target(Some(2023), None, 9, 257, 3),
+        ]
+    );
     let steps: Vec<(&str, &str)> = m
         .steps
         .iter()
@@ -840,4 +857,77 @@ fn a_revised_pack_reaches_the_laptops_and_old_records_keep_their_version() {
     // And back at the office, both are read against their own versions.
     office.receive(&laptop.send(Some(&office))).unwrap();
     assert_eq!(office.store.inspection(old).unwrap().items.len(), 12);
+}
+
+/// No Luoning data is written into the program: its town names and its targets' figures (83
+/// compounds, 4,347 households) are only in its pack (`assets/packs/luoning/`), in the tests
+/// (a source file's `#[cfg(test)]` module at its end, and the crate's test-only modules), in
+/// comments, and in the shipped migrations, which are history (what files of the past were
+/// given) and never change.
+#[test]
+fn no_luoning_data_is_left_in_the_code() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut words: Vec<String> = luoning().meta.towns.names.clone();
+    words.push("回族镇".to_owned());
+    let figure = |line: &str, n: &str| {
+        line.match_indices(n).any(|(i, _)| {
+            let before = line[..i].chars().next_back();
+            let after = line[i + n.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.')
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.')
+        })
+    };
+    let history = [
+        root.join("store/migrations.rs"),
+        root.join("store/migrations"),
+    ];
+    let test_only = [root.join("store/example_table.rs")];
+    let mut found = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if history
+                .iter()
+                .chain(&test_only)
+                .any(|h| path.starts_with(h))
+            {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let sql = path.extension().is_some_and(|e| e == "sql");
+            if !sql && path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                if line.trim_start() == "#[cfg(test)]"
+                    && text.lines().skip(n + 1).any(|l| l.starts_with("mod tests"))
+                {
+                    break;
+                }
+                let code = line.split("//").next().unwrap_or_default();
+                let code = if sql {
+                    code.split("--").next().unwrap_or_default()
+                } else {
+                    code
+                };
+                let hit = words.iter().any(|w| code.contains(w.as_str()))
+                    || code.contains("洛宁")
+                    || figure(code, "83")
+                    || figure(code, "4347");
+                if hit {
+                    found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "Luoning data in code:\n{}",
+        found.join("\n")
+    );
 }

@@ -36,7 +36,13 @@ fn a_new_file_gets_schema_pragmas_and_default_towns() {
         .map(|t| t.name)
         .collect();
     // Every town of the county, the programme's three first, 王范回族镇 by its full name.
-    assert_eq!(towns, yanshou::model::LUONING_TOWNS.to_vec());
+    assert_eq!(
+        towns,
+        yanshou::model::policy_pack::PolicyPack::luoning()
+            .meta
+            .towns
+            .names
+    );
     assert_eq!(&towns[..3], ["城关镇", "王范回族镇", "城郊乡"]);
 }
 

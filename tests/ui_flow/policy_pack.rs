@@ -26,9 +26,11 @@ fn the_pack_is_shown_and_a_revised_version_is_taken_after_its_changes() {
     h.run();
     h.get_by_label("政策包：示例县（990001）");
     h.get_by_label("现行版本：990001/2024-1/v1");
-    h.get_by_label("乡镇 3 个");
-    h.get_by_label("改造范围：2005 年及以前建成；2006–2010 年建成的须纳入片区");
-    h.get_by_label("二、（一）改造范围");
+    // Each part with its clause.
+    h.get_by_label("乡镇 3 个　〔二、（一）〕");
+    h.get_by_label(
+        "改造范围：2005 年及以前建成；2006–2010 年建成的须纳入片区　〔二、（一）改造范围〕",
+    );
 
     h.get_by_role_and_label(Role::Button, "载入新版本…").click();
     h.run();

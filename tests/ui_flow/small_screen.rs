@@ -106,3 +106,18 @@ fn the_checklist_shows_three_items_on_a_small_laptop_at_text_size_1_2() {
         .count();
     assert!(whole >= 3, "{whole} items whole at 1024×600, text size 1.2");
 }
+
+/// 文件 › 政策包 on a 1024×600 laptop at text size 1.5: its buttons are in the window.
+#[test]
+fn the_policy_pack_dialog_fits_a_small_laptop_with_large_text() {
+    let scale = 1.5_f32;
+    let mut h = small_laptop(Store::open_in_memory().expect("store"), scale);
+    h.state_mut().handle(yanshou::command::Command::Ui(
+        yanshou::command::UiCommand::ShowPolicyPack,
+    ));
+    h.run();
+    h.run();
+    h.get_by_label("政策包：洛宁县（410328）");
+    let outside = out_of_reach(&mut h, 1024.0 / scale, 600.0 / scale);
+    assert!(outside.is_empty(), "{outside:#?}");
+}

@@ -25,7 +25,7 @@ pub(super) fn run(dir: &std::path::Path) -> anyhow::Result<Made> {
     laptop
         .connection()
         .execute_batch("PRAGMA synchronous = OFF")?;
-    laptop.set_identity("城关镇-测试笔记本", Role::Field)?;
+    laptop.set_identity("测试笔记本", Role::Field)?;
     let photos = distinct_photos(10)?;
     let codes: Vec<String> = Catalogue::current()
         .items_of(COMPOUND_STANDARD)

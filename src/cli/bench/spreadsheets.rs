@@ -146,7 +146,7 @@ pub(super) fn write_register(
 ) -> anyhow::Result<()> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.write_string(0, 0, "洛宁县老旧小区改造台账")?;
+    sheet.write_string(0, 0, "老旧小区改造台账")?;
     for (c, h) in [
         "序号",
         "小区名称",

@@ -174,7 +174,7 @@ fn check_meta(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
         return Err(f.at(
             &[K("county"), K("code")],
             format!(
-                "行政区划代码“{}”应为 6 位数字（GB/T 2260，如洛宁县 410328）",
+                "行政区划代码“{}”应为 6 位数字（GB/T 2260 县级行政区划代码）",
                 m.county.code
             ),
         ));

@@ -108,7 +108,7 @@ impl PolicyPack {
             .standards
             .iter()
             .filter(|s| s.applies_to == applies_to)
-            .map(|s| format!("{}“{}”", s.name, s.motto))
+            .map(named)
             .collect();
         let clause = catalogue
             .standards
@@ -171,9 +171,8 @@ impl PolicyPack {
         for s in &standards.standards {
             parts.push((
                 format!(
-                    "{}“{}”：{} 项（标准目录 {}）",
-                    s.name,
-                    s.motto,
+                    "{}：{} 项（标准目录 {}）",
+                    named(s),
                     standards.items_of(&s.id).len(),
                     standards.version
                 ),
@@ -221,6 +220,16 @@ impl PolicyPack {
             m.rhythm.clause.clone(),
         ));
         parts
+    }
+}
+
+/// A standard as a sentence names it: 小区改造标准“三入、四通、四有、两整”; 总要求「五全」 (its
+/// name says its motto already).
+fn named(s: &crate::model::catalogue::Standard) -> String {
+    if s.name.contains(&s.motto) {
+        s.name.clone()
+    } else {
+        format!("{}“{}”", s.name, s.motto)
     }
 }
 

@@ -219,7 +219,7 @@ fn report_form(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<Comm
                 ui,
                 "报送单位",
                 &mut form.unit,
-                "如：城关镇人民政府、一标段施工单位",
+                "如：××镇人民政府、一标段施工单位",
                 None,
             );
             if !view.units.is_empty() {
