@@ -198,13 +198,7 @@ impl Store {
     /// built-in pack's, in one transaction. Refused once the file holds any record (towns and
     /// targets are then in use).
     pub fn start_with_pack(&mut self, pack: &PolicyPack) -> Result<(), StoreError> {
-        let used: i64 = self.conn.query_row(
-            "SELECT (SELECT count(*) FROM compound) + (SELECT count(*) FROM cluster)
-                  + (SELECT count(*) FROM inspection) + (SELECT count(*) FROM funding)",
-            [],
-            |r| r.get(0),
-        )?;
-        if used > 0 {
+        if records_held(&self.conn)? > 0 {
             return Err(StoreError::refused(
                 "此文件已有记录，不能改用另一个县的政策包：请新建一个文件（yanshou --db 新文件 init --pack 文件夹）。",
             ));
@@ -296,6 +290,42 @@ fn insert_target(
             target.source,
             at
         ],
+    )?;
+    Ok(())
+}
+
+/// How many records of its own a file holds (compounds, clusters, inspections, funding): a file
+/// with none may still take another county's pack.
+pub(crate) fn records_held(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM compound) + (SELECT count(*) FROM cluster)
+              + (SELECT count(*) FROM inspection) + (SELECT count(*) FROM funding)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// A new file that took another county's pack from a package (a laptop set up from its
+/// office) leaves the county it was made for: that county's packs, the targets its plan set
+/// and the towns the new pack does not name (none is in use: the file had no records).
+pub(crate) fn leave_county(
+    conn: &Connection,
+    old: &PackSummary,
+    new_towns: &[String],
+) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM policy_pack WHERE county_code = ?1",
+        [&old.county_code],
+    )?;
+    conn.execute("DELETE FROM target WHERE version = ?1", [&old.plan_number])?;
+    let names = serde_json::to_string(new_towns)
+        .map_err(|e| StoreError::refused(format!("无法整理乡镇：{e}")))?;
+    conn.execute(
+        "DELETE FROM town
+         WHERE name NOT IN (SELECT value FROM json_each(?1))
+           AND id NOT IN (SELECT town_id FROM compound WHERE town_id IS NOT NULL)
+           AND id NOT IN (SELECT town_id FROM cluster WHERE town_id IS NOT NULL)",
+        [&names],
     )?;
     Ok(())
 }

@@ -931,3 +931,60 @@ fn no_luoning_data_is_left_in_the_code() {
         found.join("\n")
     );
 }
+
+#[test]
+fn a_new_laptop_set_up_from_the_office_takes_its_county_and_a_file_with_records_refuses_it() {
+    use yanshou::model::sync::Role;
+    use yanshou::store::sync::Scope;
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = county_machine(dir.path(), "县办", Role::Office);
+    // A plain new file is Luoning's; set up from the test county's office, it is that county's.
+    let mut laptop = crate::common::sync::Machine::new(dir.path(), "外业甲", Role::Field);
+    assert_eq!(laptop.store.pack_summary().unwrap().county_code, "410328");
+    let everything = office.send_scope(None, Scope::Everything { town: None });
+    laptop.receive(&everything).unwrap();
+    let summary = laptop.store.pack_summary().unwrap();
+    assert_eq!(
+        (summary.county_code.as_str(), summary.version.as_str()),
+        ("990001", "990001/2024-1/v1")
+    );
+    assert_eq!(laptop.store.pack_versions().unwrap(), ["990001/2024-1/v1"]);
+    let towns: Vec<String> = laptop
+        .store
+        .towns()
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(towns, ["示例一镇", "示例二镇", "示例乡"]);
+    let mut targets: Vec<(Option<i32>, u32)> = laptop
+        .store
+        .targets()
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.year, t.compounds))
+        .collect();
+    targets.sort();
+    assert_eq!(targets, [(None, 30), (Some(2024), 12), (Some(2025), 18)]);
+    assert_eq!(
+        laptop.store.standards_in_force().unwrap().version,
+        "990001/v1"
+    );
+
+    // A Luoning file with records of its own does not take another county's package.
+    let mut luoning_office =
+        crate::common::sync::Machine::new(dir.path(), "洛宁县办", Role::Office);
+    crate::common::store_with_inspection(&mut luoning_office.store, "洛宁小区");
+    let refused = luoning_office.receive(&everything).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("数据包属于示例县（990001），本文件是洛宁县（410328）的"),
+        "{refused}"
+    );
+    assert_eq!(
+        luoning_office.store.pack_summary().unwrap().county_code,
+        "410328"
+    );
+    assert_eq!(luoning_office.store.towns().unwrap().len(), 19);
+}

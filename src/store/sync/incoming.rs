@@ -178,7 +178,7 @@ impl Store {
                 m.schema_version
             ));
         }
-        register_arriving_packs(&package.entries);
+        let arriving_pack = register_arriving_packs(&package.entries);
         if let Some(unknown) = m.catalogue_versions.iter().find(|v| !catalogue_known(v)) {
             return refuse(format!(
                 "数据包中的记录用的是本机没有的标准目录“{unknown}”：请先升级本机程序再导入。"
@@ -259,10 +259,34 @@ impl Store {
                 first - 1
             ));
         }
+        // A package of another county's pack: a new file (a laptop set up from its office)
+        // becomes that county's; a file with records of its own refuses it.
+        let here = self.pack_summary()?;
+        let takeover = match &arriving_pack {
+            Some(pack) if pack.meta.county.code != here.county_code => {
+                if crate::store::policy_pack::records_held(&self.conn)? > 0 {
+                    return refuse(format!(
+                        "数据包属于{}（{}），本文件是{}（{}）的：不同县的记录不能合在一个文件里。请用 init --pack 新建该县的文件，或向对方要本县的数据包。",
+                        pack.meta.county.name,
+                        pack.meta.county.code,
+                        here.county_name,
+                        here.county_code
+                    ));
+                }
+                Some((here, pack.meta.towns.names.clone()))
+            }
+            _ => None,
+        };
         // What is here now is kept before anything arrives; kept only if the import applies
         // (a refused package changed nothing, and its backup would only push good ones out).
         self.with_backup_before(crate::store::backup::BackupReason::BeforeImport, |store| {
-            store.apply_package_entries(package, file_name, &me, progress, start, &mut outcome)
+            let applying = Applying {
+                me: &me,
+                progress,
+                start,
+                takeover: takeover.as_ref(),
+            };
+            store.apply_package_entries(package, file_name, &applying, &mut outcome)
         })?;
         // A pack version may have arrived: read the one in force again when next asked.
         self.pack = std::cell::OnceCell::new();
@@ -274,11 +298,15 @@ impl Store {
         &mut self,
         package: &Package,
         file_name: &str,
-        me: &crate::model::sync::Identity,
-        progress: i64,
-        start: i64,
+        applying: &Applying<'_>,
         outcome: &mut ImportOutcome,
     ) -> Result<(), StoreError> {
+        let Applying {
+            me,
+            progress,
+            start,
+            takeover,
+        } = *applying;
         let m = &package.manifest;
         let capture_as_office = me.role == Role::Office;
         let origin = self.origin()?.clone();
@@ -410,6 +438,9 @@ impl Store {
                     [&m.package_id],
                     |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
                 )?;
+                if let Some((old, towns)) = takeover {
+                    crate::store::policy_pack::leave_county(conn, old, towns)?;
+                }
                 record_received(conn, package, file_name, last, outcome, &me.id)?;
                 Ok::<_, StoreError>(())
             })
@@ -430,16 +461,27 @@ impl Store {
     }
 }
 
+/// How a checked package is applied: who this file is, how far the sender's changes are
+/// here, and the county this file leaves for the package's (a new file taking its office's
+/// pack: the county it was made for, and the new pack's towns).
+#[derive(Clone, Copy)]
+struct Applying<'a> {
+    me: &'a crate::model::sync::Identity,
+    progress: i64,
+    start: i64,
+    takeover: Option<&'a (crate::store::policy_pack::PackSummary, Vec<String>)>,
+}
+
 /// The catalogues of the policy packs a package brings (a revised pack from the office) are
-/// known from now on, so records filled in with them are taken. A pack that does not check is
-/// left out here (its row is then refused or kept as any row is).
-fn register_arriving_packs(entries: &[crate::model::sync::Entry]) {
+/// known from now on, so records filled in with them are taken; the last pack it brings. A
+/// pack that does not check is left out here (its row is then refused or kept as any row is).
+fn register_arriving_packs(
+    entries: &[crate::model::sync::Entry],
+) -> Option<crate::model::policy_pack::PolicyPack> {
     use crate::model::policy_pack::{PackFiles, PolicyPack};
-    let Some(files_at) = super::tables::find("policy_pack")
-        .and_then(|t| t.columns.iter().position(|(c, _)| *c == "files"))
-    else {
-        return;
-    };
+    let files_at = super::tables::find("policy_pack")
+        .and_then(|t| t.columns.iter().position(|(c, _)| *c == "files"))?;
+    let mut last = None;
     for entry in entries {
         let Ok(changes) = decode(&entry.changeset) else {
             continue;
@@ -458,9 +500,11 @@ fn register_arriving_packs(entries: &[crate::model::sync::Entry]) {
                 for c in &pack.survey {
                     crate::model::SurveyCatalogue::register(c);
                 }
+                last = Some(pack);
             }
         }
     }
+    last
 }
 
 fn catalogue_known(version: &str) -> bool {
