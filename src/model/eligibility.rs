@@ -11,36 +11,8 @@ use super::policy_rule::{PolicyRules, Share};
 use super::survey::{CompoundSurvey, Condition, ManagementMode, StructuralSafety};
 use super::survey_catalogue::SurveyCatalogue;
 
-/// Which build years are in scope, as the county's policy pack says (Luoning's: built by the
-/// end of 2000, 2001–2005 only inside a cluster).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Scope {
-    /// The last year of "2000年前建成" (that year itself counts).
-    pub built_by: i32,
-    /// Compounds built in these years (first, last) are in scope only inside a cluster.
-    pub cluster_only: (i32, i32),
-}
+pub use super::policy_pack::Scope;
 
-impl Scope {
-    pub fn of(rules: &super::policy_pack::EligibilityRules) -> Self {
-        let [first, last] = rules.cluster_only;
-        Self {
-            built_by: rules.built_by,
-            cluster_only: (first, last),
-        }
-    }
-
-    fn cluster_only(self, year: i32) -> bool {
-        (self.cluster_only.0..=self.cluster_only.1).contains(&year)
-    }
-}
-
-impl Default for Scope {
-    /// The built-in pack's (Luoning's).
-    fn default() -> Self {
-        Self::of(&super::policy_pack::PolicyPack::luoning().meta.eligibility)
-    }
-}
 /// The facts the rules read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EligibilityFacts {

@@ -29,6 +29,7 @@ pub mod register_import;
 pub mod rhythm;
 pub mod seal;
 pub mod settings;
+pub mod share;
 pub mod signoff;
 pub mod survey;
 pub mod survey_catalogue;

@@ -4,6 +4,7 @@
 //! on the 设置 › 本地规则 page; the file keeps only the changed values.
 
 use super::Refusal;
+pub use super::share::Share;
 
 /// A rule the policy's text does not fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,79 +67,6 @@ impl PolicyRule {
     }
 }
 
-/// A share such as two thirds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Share {
-    pub numerator: u32,
-    pub denominator: u32,
-}
-
-impl Default for Share {
-    /// Two thirds: the reading this program started with.
-    fn default() -> Self {
-        Self {
-            numerator: 2,
-            denominator: 3,
-        }
-    }
-}
-
-impl Share {
-    /// Whether `yes` of `total` reaches the share.
-    pub fn reached(self, yes: u32, total: u32) -> bool {
-        u64::from(yes) * u64::from(self.denominator) >= u64::from(total) * u64::from(self.numerator)
-    }
-
-    /// 三分之二, 四分之三, …
-    pub fn label(self) -> String {
-        format!(
-            "{}分之{}",
-            chinese_number(self.denominator),
-            chinese_number(self.numerator)
-        )
-    }
-
-    pub fn parse(text: &str) -> Result<Self, Refusal> {
-        let bad = || {
-            Refusal::new(format!(
-                "“{}”不是一个比例，请写成 2/3 这样的分数。",
-                text.trim()
-            ))
-        };
-        let (a, b) = text.trim().split_once(['/', '／']).ok_or_else(bad)?;
-        let numerator: u32 = a.trim().parse().map_err(|_| bad())?;
-        let denominator: u32 = b.trim().parse().map_err(|_| bad())?;
-        if numerator == 0 || denominator == 0 || numerator > denominator || denominator > 100 {
-            return Err(Refusal::new(format!(
-                "比例 {numerator}/{denominator} 不合理：应大于 0、不超过 1，分母不超过 100。"
-            )));
-        }
-        Ok(Self {
-            numerator,
-            denominator,
-        })
-    }
-}
-
-fn chinese_number(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        0..=9 => DIGITS[n as usize].to_owned(),
-        10 => "十".to_owned(),
-        11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
-        20..=99 => format!(
-            "{}十{}",
-            DIGITS[(n / 10) as usize],
-            if n.is_multiple_of(10) {
-                ""
-            } else {
-                DIGITS[(n % 10) as usize]
-            }
-        ),
-        _ => n.to_string(),
-    }
-}
-
 /// The thresholds of the quarter's 通报.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QuarterThresholds {
@@ -152,7 +80,7 @@ pub struct PolicyRules {
     pub willingness: Share,
     pub quarter: QuarterThresholds,
     /// The build years 二、（一） takes: the county's pack's, not a local rule of the file.
-    pub scope: super::eligibility::Scope,
+    pub scope: super::policy_pack::Scope,
 }
 
 impl Default for PolicyRules {
@@ -163,7 +91,7 @@ impl Default for PolicyRules {
                 praise_at: 90,
                 criticise_below: 60,
             },
-            scope: super::eligibility::Scope::default(),
+            scope: super::policy_pack::Scope::default(),
         }
     }
 }

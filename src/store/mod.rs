@@ -25,6 +25,7 @@ mod rectifications;
 mod register;
 mod rhythm;
 pub mod sample;
+mod sample_place;
 mod sample_programme;
 mod sample_rhythm;
 mod schema_digest;

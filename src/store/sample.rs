@@ -74,24 +74,6 @@ enum Owner {
     TownGovernment,
 }
 
-/// The names the sample is written with: the file's county and its first three towns.
-pub(super) struct SamplePlace {
-    pub county: String,
-    pub towns: [String; 3],
-}
-
-impl SamplePlace {
-    pub(super) fn of(store: &Store) -> Result<Self, StoreError> {
-        let pack = store.policy_pack()?;
-        let names = &pack.meta.towns.names;
-        let town = |i: usize| names.get(i).or(names.first()).cloned().unwrap_or_default();
-        Ok(Self {
-            county: pack.meta.county.name.clone(),
-            towns: [town(0), town(1), town(2)],
-        })
-    }
-}
-
 /// Writes the sample data set, in one transaction: all of it or (killed, or failing half-way)
 /// none. Refuses a file that holds real compounds unless `into_existing`.
 pub fn write_sample(store: &mut Store, into_existing: bool) -> Result<CompoundId, SampleError> {
@@ -107,7 +89,7 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
         return Err(SampleError::HasRealData(total));
     }
     let towns = store.towns()?;
-    let place = SamplePlace::of(store)?;
+    let place = super::sample_place::SamplePlace::of(store)?;
     let town_id = |name: &str| towns.iter().find(|t| t.name == name).map(|t| t.id);
     let cluster = Cluster {
         id: ClusterId::new(),
@@ -187,7 +169,7 @@ fn write_all(store: &mut Store, into_existing: bool) -> Result<CompoundId, Sampl
 /// A cluster acceptance under way: every item checked, but the cluster's second compound has
 /// no acceptance yet, so the verdict stays 未完成 and it cannot be signed off as 合格.
 fn write_cluster_acceptance(store: &mut Store, cluster: ClusterId) -> Result<(), StoreError> {
-    let place = SamplePlace::of(store)?;
+    let place = super::sample_place::SamplePlace::of(store)?;
     let parties = default_parties(
         &store.policy_pack()?.meta.units,
         Subject::Cluster(cluster),
@@ -290,7 +272,7 @@ fn sample_strokes(seed: usize) -> Vec<Stroke> {
 
 /// A failed inspection with rectifications ordered: one already overdue.
 fn write_failed_inspection(store: &mut Store, compound: CompoundId) -> Result<(), StoreError> {
-    let place = SamplePlace::of(store)?;
+    let place = super::sample_place::SamplePlace::of(store)?;
     let parties = default_parties(
         &store.policy_pack()?.meta.units,
         Subject::Compound(compound),

@@ -33,7 +33,7 @@ pub(super) fn write(
     started: CompoundId,
 ) -> Result<(), StoreError> {
     let today = crate::model::Clock::local().today();
-    let place = super::sample::SamplePlace::of(store)?;
+    let place = super::sample_place::SamplePlace::of(store)?;
     let town = &format!("示例·{}人民政府", place.towns[0]);
     let county_government = &format!("示例·{}人民政府", place.county);
     let mut steps = vec![

@@ -38,7 +38,7 @@ pub(super) fn write(
 ) -> Result<(), StoreError> {
     let today = super::today();
     let day = |back: u64| today.checked_sub_days(Days::new(back)).unwrap_or(today);
-    let place = super::sample::SamplePlace::of(store)?;
+    let place = super::sample_place::SamplePlace::of(store)?;
     let town = &format!("示例·{}人民政府", place.towns[0]);
     let contractor = &format!("示例·{}第一建筑公司（一标段）", place.county);
     let power = &format!("示例·国网{}供电公司", place.county);

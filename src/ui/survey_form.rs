@@ -281,9 +281,10 @@ fn show_form(ui: &mut egui::Ui, view: &mut SurveyView, commands: &mut Vec<Comman
         }
     });
     ui.label(
-        egui::RichText::new(
-            "每项改动即时保存 · Tab 或回车到下一项 · 依据宁政办〔2021〕17号 二、（一）（三）",
-        )
+        egui::RichText::new(format!(
+            "每项改动即时保存 · Tab 或回车到下一项 · 依据{} 二、（一）（三）",
+            catalogue.source
+        ))
         .small()
         .weak(),
     );

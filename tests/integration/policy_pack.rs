@@ -988,3 +988,87 @@ fn a_new_laptop_set_up_from_the_office_takes_its_county_and_a_file_with_records_
     );
     assert_eq!(luoning_office.store.towns().unwrap().len(), 19);
 }
+
+#[test]
+fn verdicts_and_excel_exports_follow_the_test_countys_pack() {
+    use calamine::{Data, Reader, open_workbook_auto};
+    use yanshou::export::Document;
+    let dir = tempfile::tempdir().unwrap();
+    let mut county = test_county_file(dir.path());
+    let town = county.towns().unwrap()[0].clone();
+    let mut compound = crate::common::compound("示例小区");
+    compound.address = "示例一镇中心路 1 号".to_owned();
+    compound.owner_unit = "示例县住建局".to_owned();
+    compound.town_id = Some(town.id);
+    county.save_compound(&compound).unwrap();
+    let catalogue = county.standards_in_force().unwrap();
+    let id = county
+        .start_inspection(
+            Subject::Compound(compound.id),
+            catalogue,
+            chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
+            "王工",
+            &["建设单位".to_owned()],
+        )
+        .unwrap();
+    // Its 12 items all 合格 make the verdict 合格: no 13th (Luoning's 路沿齐整) is waited for.
+    crate::common::pass_every_item(&mut county, id);
+    let inspection = county.inspection(id).unwrap();
+    assert_eq!(
+        county.verdict_of_round(&inspection).unwrap(),
+        yanshou::model::Verdict::Passed
+    );
+
+    // The progress table reads the county's targets; the ledger names its towns.
+    let write = |document: &Document| {
+        let path = dir.path().join(
+            document
+                .suggested_name(&county, &yanshou::model::Clock::local())
+                .unwrap(),
+        );
+        let outcome = document.write(
+            &county,
+            &path,
+            &yanshou::model::Clock::local(),
+            &yanshou::job::Progress::unobserved(),
+        );
+        assert!(outcome.error.is_none(), "{:?}", outcome.error);
+        path
+    };
+    let path = write(&Document::ProgressTable);
+    let mut book = open_workbook_auto(&path).unwrap();
+    let years: Vec<Vec<Data>> = book
+        .worksheet_range("按年度")
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    let row_2025 = years
+        .iter()
+        .find(|r| r[0] == Data::String("2025 年".to_owned()))
+        .unwrap();
+    assert_eq!(
+        (&row_2025[1], &row_2025[2]),
+        (&Data::Float(18.0), &Data::Float(900.0))
+    );
+    let total = years.last().unwrap();
+    assert_eq!(total[0], Data::String("2024–2026 年合计".to_owned()));
+    assert_eq!(total[1], Data::Float(30.0));
+    let path = write(&Document::Ledger);
+    let mut book = open_workbook_auto(&path).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let text: String = book
+        .worksheet_range(&sheet)
+        .unwrap()
+        .rows()
+        .flat_map(|r| r.iter().map(|c| format!("{c}|")).collect::<Vec<_>>())
+        .collect();
+    assert!(
+        text.contains("示例一镇") && text.contains("示例小区"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("城关镇") && !text.contains("宁政办"),
+        "{text}"
+    );
+}

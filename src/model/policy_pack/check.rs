@@ -239,7 +239,7 @@ fn check_meta(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
             ),
         ));
     }
-    if let Err(refusal) = crate::model::policy_rule::Share::parse(&e.willingness_share) {
+    if let Err(refusal) = crate::model::share::Share::parse(&e.willingness_share) {
         return Err(f.at(
             &[K("eligibility"), K("willingness_share")],
             refusal.message(),

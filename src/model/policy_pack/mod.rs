@@ -233,6 +233,36 @@ fn named(s: &crate::model::catalogue::Standard) -> String {
     }
 }
 
+/// Which build years are in scope, as the county's policy pack says (Luoning's: built by the
+/// end of 2000, 2001–2005 only inside a cluster).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scope {
+    /// The last year of "2000年前建成" (that year itself counts).
+    pub built_by: i32,
+    /// Compounds built in these years (first, last) are in scope only inside a cluster.
+    pub cluster_only: (i32, i32),
+}
+
+impl Scope {
+    pub fn of(rules: &EligibilityRules) -> Self {
+        let [first, last] = rules.cluster_only;
+        Self {
+            built_by: rules.built_by,
+            cluster_only: (first, last),
+        }
+    }
+
+    pub fn cluster_only(self, year: i32) -> bool {
+        (self.cluster_only.0..=self.cluster_only.1).contains(&year)
+    }
+}
+
+impl Default for Scope {
+    /// The built-in pack's (Luoning's).
+    fn default() -> Self {
+        Self::of(&PolicyPack::luoning().meta.eligibility)
+    }
+}
 /// `pack.toml`, as written.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]

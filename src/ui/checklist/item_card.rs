@@ -44,8 +44,11 @@ pub(super) fn item_card(
         // fit (three at 1024×600 where there had been two and a half).
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new(format!("提示：{}", item.standard.hint)).small());
+            // The plan the standard comes from, as its catalogue says (宁政办〔2021〕17号).
+            let source = crate::model::Catalogue::version(&view.inspection.catalogue_version)
+                .map_or("", |c| c.source.as_str());
             ui.label(
-                egui::RichText::new(format!("依据：宁政办〔2021〕17号 {}", item.standard.clause))
+                egui::RichText::new(format!("依据：{source} {}", item.standard.clause))
                     .small()
                     .weak(),
             );
