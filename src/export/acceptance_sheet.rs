@@ -99,6 +99,8 @@ impl AcceptanceSheet {
             .into_iter()
             .filter(|(_, p)| inspection.item(&p.item_code).is_some())
             .collect();
+        let source = crate::model::Catalogue::version(&inspection.catalogue_version)
+            .map(|c| c.source.clone());
         Ok(Self {
             earlier_photos,
             photos: store.photos_of(id)?,
@@ -113,7 +115,7 @@ impl AcceptanceSheet {
             inspection,
             standard_title,
             standard_clause,
-            issuer: super::issuer::Issuer::of(store)?,
+            issuer: super::issuer::Issuer::of(store)?.for_catalogue(source.as_deref()),
             clock,
         })
     }

@@ -73,6 +73,8 @@ impl FinalSheet {
             })?;
         let header = store.printed_header(&latest)?;
         let first = chain.rounds.first().unwrap_or(&latest);
+        let source =
+            crate::model::Catalogue::version(&first.catalogue_version).map(|c| c.source.clone());
         let mut fields = header.fields.clone();
         fields.push(("标准版本".to_owned(), first.catalogue_version.clone()));
         fields.push((
@@ -134,7 +136,7 @@ impl FinalSheet {
             verdict,
             members,
             rectifications,
-            issuer: super::issuer::Issuer::of(store)?,
+            issuer: super::issuer::Issuer::of(store)?.for_catalogue(source.as_deref()),
             clock,
         })
     }

@@ -24,6 +24,16 @@ impl Issuer {
         })
     }
 
+    /// As a record says it: the plan its catalogue comes from (`source`, the catalogue's own):
+    /// a signed sheet printed again says the plan it was made under, whatever pack is in force
+    /// now.
+    pub fn for_catalogue(mut self, source: Option<&str>) -> Self {
+        if let Some(source) = source.filter(|s| !s.trim().is_empty()) {
+            source.clone_into(&mut self.plan_number);
+        }
+        self
+    }
+
     /// The county's name and `tail`: 洛宁县 + 城镇老旧小区改造提质工程验收单.
     pub fn title(&self, tail: &str) -> String {
         format!("{}{tail}", self.county)

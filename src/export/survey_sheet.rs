@@ -45,6 +45,8 @@ impl SurveySheet {
             .with_owner(&compound.owner_unit)
             .with_rules(&store.policy_rules()?),
         );
+        let source = crate::model::SurveyCatalogue::version(&survey.catalogue_version)
+            .map(|c| c.source.clone());
         Ok(Self {
             compound,
             town_name,
@@ -52,7 +54,7 @@ impl SurveySheet {
             survey,
             eligibility,
             eligibility_clause: store.eligibility_clause()?,
-            issuer: super::issuer::Issuer::of(store)?,
+            issuer: super::issuer::Issuer::of(store)?.for_catalogue(source.as_deref()),
             clock,
         })
     }

@@ -277,6 +277,8 @@ impl Store {
 
     /// One inspection with all its items, as it was filled in.
     pub fn inspection(&self, id: InspectionId) -> Result<Inspection, StoreError> {
+        // Its catalogue is known by its version (a pack's, read once per store).
+        self.know_pack_catalogues();
         let head = self
             .conn
             .query_row(

@@ -22,20 +22,22 @@ pub struct PackSummary {
 
 /// Migration 18: every file before it worked under Luoning's pack.
 pub(super) fn record_luoning(tx: &Connection) -> Result<(), StoreError> {
-    insert(tx, PolicyPack::luoning())
+    insert(tx, PolicyPack::luoning(), 1)
 }
 
-fn insert(conn: &Connection, pack: &PolicyPack) -> Result<(), StoreError> {
+fn insert(conn: &Connection, pack: &PolicyPack, revision: i64) -> Result<(), StoreError> {
     let files = serde_json::to_string(&pack.files.0)
         .map_err(|e| StoreError::refused(format!("无法记下政策包：{e}")))?;
     conn.execute(
-        "INSERT INTO policy_pack (version, county_code, county_name, plan_number, files)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO policy_pack (version, county_code, county_name, plan_number, revision,
+                                  files)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         rusqlite::params![
             pack.meta.version,
             pack.meta.county.code,
             pack.meta.county.name,
             pack.meta.plan.number,
+            revision,
             files
         ],
     )?;
@@ -43,12 +45,12 @@ fn insert(conn: &Connection, pack: &PolicyPack) -> Result<(), StoreError> {
 }
 
 impl Store {
-    /// The pack in force: the last added.
+    /// The pack in force: the highest revision.
     pub fn pack_summary(&self) -> Result<PackSummary, StoreError> {
         self.conn
             .query_row(
                 "SELECT version, county_code, county_name, plan_number
-                 FROM policy_pack ORDER BY rowid DESC LIMIT 1",
+                 FROM policy_pack ORDER BY revision DESC, rowid DESC LIMIT 1",
                 [],
                 |r| {
                     Ok(PackSummary {
@@ -65,11 +67,22 @@ impl Store {
             })
     }
 
+    /// The catalogues of the file's packs are known by their versions (records filled in with
+    /// them are read against them); a file whose pack cannot be read keeps the built-in ones
+    /// (said in the log: `policy_pack` says why to whoever asks for the pack).
+    pub(crate) fn know_pack_catalogues(&self) {
+        if self.pack.get().is_none()
+            && let Err(e) = self.policy_pack()
+        {
+            tracing::debug!("政策包未能读取：{e}");
+        }
+    }
+
     /// Every pack version the file has, oldest first.
     pub fn pack_versions(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT version FROM policy_pack ORDER BY rowid")?;
+            .prepare_cached("SELECT version FROM policy_pack ORDER BY revision, rowid")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -81,11 +94,14 @@ impl Store {
             return Ok(pack.clone());
         }
         let pack = Arc::new(self.read_policy_pack()?);
-        for c in &pack.standards {
-            Catalogue::register(c);
-        }
-        for c in &pack.survey {
-            SurveyCatalogue::register(c);
+        pack.register_catalogues();
+        // Records made under an older version are read against its catalogues too.
+        for version in self.pack_versions()? {
+            if version != pack.meta.version
+                && let Ok(older) = self.read_pack_version(&version)
+            {
+                older.register_catalogues();
+            }
         }
         Ok(self.pack.get_or_init(|| pack).clone())
     }
@@ -116,7 +132,10 @@ impl Store {
     }
 
     fn read_policy_pack(&self) -> Result<PolicyPack, StoreError> {
-        let version = self.pack_summary()?.version;
+        self.read_pack_version(&self.pack_summary()?.version)
+    }
+
+    fn read_pack_version(&self, version: &str) -> Result<PolicyPack, StoreError> {
         let files: String = self.conn.query_row(
             "SELECT files FROM policy_pack WHERE version = ?1",
             [&version],
@@ -152,15 +171,43 @@ impl Store {
                 pack.meta.version
             )));
         }
-        if self.identity()?.is_some_and(|me| me.role != Role::Office) {
+        if !self.identity()?.is_some_and(|me| me.role == Role::Office) {
             return Err(StoreError::refused(
-                "只有县办可以载入政策包的新版本；外业电脑从县办的数据包中收到它。",
+                "只有县办可以载入政策包的新版本（设置本机身份为县办后再载入）；外业电脑从县办的数据包中收到它。",
             ));
         }
         let m = &pack.meta;
         let targets = self.targets()?;
+        let revision: i64 = self.conn.query_row(
+            "SELECT coalesce(max(revision), 0) + 1 FROM policy_pack WHERE county_code = ?1",
+            [&m.county.code],
+            |r| r.get(0),
+        )?;
         let tx = self.begin()?;
-        insert(&tx, pack)?;
+        insert(&tx, pack, revision)?;
+        // The local rules the pack sets, where the revision changes them.
+        let before = &current.meta;
+        for (rule, old, new) in [
+            (
+                PolicyRule::Willingness,
+                before.eligibility.willingness_share.clone(),
+                m.eligibility.willingness_share.clone(),
+            ),
+            (
+                PolicyRule::PraiseAt,
+                before.rhythm.praise_at.to_string(),
+                m.rhythm.praise_at.to_string(),
+            ),
+            (
+                PolicyRule::CriticiseBelow,
+                before.rhythm.criticise_below.to_string(),
+                m.rhythm.criticise_below.to_string(),
+            ),
+        ] {
+            if old != new {
+                set_rule(&tx, rule, &new)?;
+            }
+        }
         let at = now();
         for name in &m.towns.names {
             tx.execute(
@@ -186,7 +233,13 @@ impl Store {
                     )
             });
             if !same {
-                insert_target(&tx, &format!("{}/{n}", m.version), &m.version, &target, &at)?;
+                super::programme::insert_target(
+                    &tx,
+                    &format!("{}/{n}", m.version),
+                    &m.plan.number,
+                    &target,
+                    &at,
+                )?;
             }
         }
         tx.commit()?;
@@ -206,7 +259,7 @@ impl Store {
         let m = &pack.meta;
         let tx = self.begin()?;
         tx.execute("DELETE FROM policy_pack", [])?;
-        insert(&tx, pack)?;
+        insert(&tx, pack, 1)?;
         tx.execute("DELETE FROM town", [])?;
         let at = now();
         for name in &m.towns.names {
@@ -221,7 +274,7 @@ impl Store {
         }
         tx.execute("DELETE FROM target", [])?;
         for (n, t) in m.targets.iter().enumerate() {
-            insert_target(
+            super::programme::insert_target(
                 &tx,
                 &format!("{}/{n}", m.version),
                 &m.plan.number,
@@ -240,13 +293,7 @@ impl Store {
                 m.rhythm.criticise_below.to_string(),
             ),
         ] {
-            let value = crate::model::policy_rule::check_value(rule, &value)?;
-            tx.execute(
-                "INSERT INTO policy_rule (key, value, updated_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value,
-                     updated_at = excluded.updated_at",
-                (rule.key(), value, &at),
-            )?;
+            set_rule(&tx, rule, &value)?;
         }
         tx.commit()?;
         self.pack = std::cell::OnceCell::new();
@@ -266,40 +313,16 @@ fn target_of(t: &crate::model::policy_pack::PackTarget) -> Target {
     }
 }
 
-fn insert_target(
-    conn: &Connection,
-    id: &str,
-    version: &str,
-    target: &Target,
-    at: &str,
-) -> Result<(), StoreError> {
-    let (first, last) = target.span.unzip();
-    conn.execute(
-        "INSERT INTO target (id, version, year, first_year, last_year, compounds, households,
-                             clusters, source, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        rusqlite::params![
-            id,
-            version,
-            target.year,
-            first,
-            last,
-            target.compounds,
-            target.households,
-            target.clusters,
-            target.source,
-            at
-        ],
-    )?;
-    Ok(())
-}
-
-/// How many records of its own a file holds (compounds, clusters, inspections, funding): a file
-/// with none may still take another county's pack.
+/// How many records of its own a file holds (compounds, clusters, surveys, inspections, funding,
+/// programme steps, the 附件2 records): a file with none may still take another county's pack.
 pub(crate) fn records_held(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row(
         "SELECT (SELECT count(*) FROM compound) + (SELECT count(*) FROM cluster)
-              + (SELECT count(*) FROM inspection) + (SELECT count(*) FROM funding)",
+              + (SELECT count(*) FROM inspection) + (SELECT count(*) FROM survey)
+              + (SELECT count(*) FROM cluster_survey) + (SELECT count(*) FROM funding)
+              + (SELECT count(*) FROM programme_step) + (SELECT count(*) FROM daily_report)
+              + (SELECT count(*) FROM meeting) + (SELECT count(*) FROM action_item)
+              + (SELECT count(*) FROM observation_stop) + (SELECT count(*) FROM quarter_score)",
         [],
         |r| r.get(0),
     )?)
@@ -311,14 +334,28 @@ pub(crate) fn records_held(conn: &Connection) -> Result<i64, StoreError> {
 pub(crate) fn leave_county(
     conn: &Connection,
     old: &PackSummary,
-    new_towns: &[String],
+    new: &crate::model::policy_pack::PackToml,
 ) -> Result<(), StoreError> {
+    let arrived: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM policy_pack WHERE county_code = ?1)",
+        [&new.county.code],
+        |r| r.get(0),
+    )?;
+    if !arrived {
+        return Err(StoreError::refused(format!(
+            "数据包带来的{}政策包没能写入本文件（可能与本机的政策包版本号相同）：已拒绝，本机数据未改动。请对方检查政策包的 version。",
+            new.county.name
+        )));
+    }
     conn.execute(
         "DELETE FROM policy_pack WHERE county_code = ?1",
         [&old.county_code],
     )?;
-    conn.execute("DELETE FROM target WHERE version = ?1", [&old.plan_number])?;
-    let names = serde_json::to_string(new_towns)
+    if old.plan_number != new.plan.number {
+        conn.execute("DELETE FROM target WHERE version = ?1", [&old.plan_number])?;
+    }
+    let new_towns: Vec<&str> = new.towns.names.iter().map(|t| t.trim()).collect();
+    let names = serde_json::to_string(&new_towns)
         .map_err(|e| StoreError::refused(format!("无法整理乡镇：{e}")))?;
     conn.execute(
         "DELETE FROM town
@@ -326,6 +363,18 @@ pub(crate) fn leave_county(
            AND id NOT IN (SELECT town_id FROM compound WHERE town_id IS NOT NULL)
            AND id NOT IN (SELECT town_id FROM cluster WHERE town_id IS NOT NULL)",
         [&names],
+    )?;
+    Ok(())
+}
+
+/// Sets a local rule to the value a pack gives it.
+fn set_rule(conn: &Connection, rule: PolicyRule, value: &str) -> Result<(), StoreError> {
+    let value = crate::model::policy_rule::check_value(rule, value)?;
+    conn.execute(
+        "INSERT INTO policy_rule (key, value, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value,
+             updated_at = excluded.updated_at",
+        (rule.key(), value, now()),
     )?;
     Ok(())
 }

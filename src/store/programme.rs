@@ -269,24 +269,17 @@ impl Store {
         if let Some(problem) = crate::model::progress::target_problem(target, version) {
             return Err(StoreError::Refused(problem));
         }
-        let (first, last) = target.span.unzip();
         let tx = self.begin()?;
-        tx.execute(
-            "INSERT INTO target (id, version, year, first_year, last_year, compounds, households,
-                                 clusters, source, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            rusqlite::params![
-                uuid::Uuid::now_v7().to_string(),
-                version.trim(),
-                target.year,
-                first,
-                last,
-                target.compounds,
-                target.households,
-                target.clusters,
-                target.source.trim(),
-                now()
-            ],
+        let target = Target {
+            source: target.source.trim().to_owned(),
+            ..target.clone()
+        };
+        insert_target(
+            &tx,
+            &uuid::Uuid::now_v7().to_string(),
+            version.trim(),
+            &target,
+            &now(),
         )?;
         tx.commit()
     }
@@ -348,4 +341,33 @@ fn target_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Target> {
         clusters: r.get(at + 5)?,
         source: r.get(at + 6)?,
     })
+}
+
+/// Adds a version of a target (the newest of a year is the one in force).
+pub(super) fn insert_target(
+    conn: &rusqlite::Connection,
+    id: &str,
+    version: &str,
+    target: &Target,
+    at: &str,
+) -> Result<(), StoreError> {
+    let (first, last) = target.span.unzip();
+    conn.execute(
+        "INSERT INTO target (id, version, year, first_year, last_year, compounds, households,
+                             clusters, source, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        rusqlite::params![
+            id,
+            version,
+            target.year,
+            first,
+            last,
+            target.compounds,
+            target.households,
+            target.clusters,
+            target.source,
+            at
+        ],
+    )?;
+    Ok(())
 }

@@ -25,7 +25,7 @@ pub(super) const SCHEMAS: [&str; SCHEMA_VERSION as usize + 1] = [
     "8859328726ba57a5d21a173b9d28be70e0f5ded89832d64766586f9d01aca019",
     "fa3e564a5188cffc0368d368fcdce71d153dfbf78c5e28378158d29e8aa2ecca",
     "94ec901105ca809963aafd57adab4c7df5835413582d06a237dd2f0ef7cecefc",
-    "b8395a8db57cd7695e97854819a93d7b1b6512c8f3565e86ee9d2d5960f29a4e",
+    "86ebe7cc318e5285ae75f50b841bc38151f7536cb52896d9cc1594dd49c70ef1",
 ];
 
 /// The digest of the triggers (name and SQL) a file of `SCHEMA_VERSION` has.

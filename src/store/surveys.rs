@@ -144,6 +144,8 @@ impl Store {
 
     /// One survey round with its items.
     pub fn survey(&self, id: SurveyId) -> Result<CompoundSurvey, StoreError> {
+        // Its catalogue is known by its version (a pack's, read once per store).
+        self.know_pack_catalogues();
         let head = self
             .conn
             .query_row(
@@ -189,6 +191,8 @@ impl Store {
 
     /// Every survey round of a compound, newest first.
     pub fn surveys_of(&self, compound_id: CompoundId) -> Result<Vec<CompoundSurvey>, StoreError> {
+        // Its catalogue is known by its version (a pack's, read once per store).
+        self.know_pack_catalogues();
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {SURVEY_COLUMNS} FROM survey WHERE compound_id = ?1 ORDER BY round DESC"
         ))?;

@@ -258,6 +258,38 @@ fn a_step_before_its_predecessor_is_refused() {
 }
 
 #[test]
+fn a_pack_names_its_county_in_its_version_and_keeps_built_in_catalogues_as_they_are() {
+    let (_, line, field, message) = refused("pack.toml", |t| {
+        t.replacen(
+            "version = \"990001/2024-1/v1\"",
+            "version = \"410328/2021-17/v1\"",
+            1,
+        )
+    });
+    assert_eq!(field, "version");
+    assert_eq!(
+        line,
+        line_with(&pack_text("pack.toml"), "version = \"990001/2024-1/v1\"", 1)
+    );
+    assert!(message.contains("应以本县行政区划代码开头"), "{message}");
+    // An edited catalogue under a built-in version is refused.
+    let (file, _, field, message) = refused("standards-v1.toml", |t| {
+        t.replacen("version = \"990001/v1\"", "version = \"2021-17/v1\"", 1)
+    });
+    assert_eq!(
+        (file.as_str(), field.as_str()),
+        ("standards-v1.toml", "version")
+    );
+    assert!(message.contains("是内置目录的版本"), "{message}");
+    // A town written twice, once with a space, is one town said twice.
+    let (_, _, field, message) = refused("pack.toml", |t| {
+        t.replacen("\"示例乡\"]", "\"示例乡\", \" 示例一镇\"]", 1)
+    });
+    assert_eq!(field, "towns.names[4]");
+    assert_eq!(message, "乡镇“示例一镇”重复");
+}
+
+#[test]
 fn a_year_out_of_range_is_refused_where_it_is() {
     let (_, line, field, message) =
         refused("pack.toml", |t| t.replacen("year = 2024", "year = 1024", 1));
@@ -857,6 +889,22 @@ fn a_revised_pack_reaches_the_laptops_and_old_records_keep_their_version() {
     // And back at the office, both are read against their own versions.
     office.receive(&laptop.send(Some(&office))).unwrap();
     assert_eq!(office.store.inspection(old).unwrap().items.len(), 12);
+
+    // A new laptop set up from the office gets both versions in one snapshot, in whatever
+    // order its rows come: the higher revision is in force.
+    let mut third = crate::common::sync::Machine::new(dir.path(), "外业丙", Role::Field);
+    third
+        .receive(&office.send_scope(None, yanshou::store::sync::Scope::Everything { town: None }))
+        .unwrap();
+    assert_eq!(
+        third.store.pack_summary().unwrap().version,
+        "990001/2024-1/v2"
+    );
+    assert_eq!(
+        third.store.pack_versions().unwrap(),
+        ["990001/2024-1/v1", "990001/2024-1/v2"]
+    );
+    assert_eq!(third.store.inspection(old).unwrap().items.len(), 12);
 }
 
 /// No Luoning data is written into the program: its town names and its targets' figures (83

@@ -184,6 +184,16 @@ fn check_meta(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
         &m.county.office,
         "主管办公室名称",
     )?;
+    // A version names its county: two counties' packs are never one row.
+    if !m.version.starts_with(&format!("{}/", m.county.code)) {
+        return Err(f.at(
+            &[K("version")],
+            format!(
+                "版本“{}”应以本县行政区划代码开头，如“{}/2024-1/v1”：各县的政策包不会因版本号相同而混淆",
+                m.version, m.county.code
+            ),
+        ));
+    }
     f.filled(&[K("plan"), K("number")], &m.plan.number, "文号")?;
     f.filled(&[K("plan"), K("title")], &m.plan.title, "文件标题")?;
     match chrono::NaiveDate::parse_from_str(&m.plan.date, "%Y-%m-%d") {
@@ -211,9 +221,12 @@ fn check_meta(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
     if m.towns.names.is_empty() {
         return Err(f.at(&[K("towns"), K("names")], "至少要有一个乡镇"));
     }
+    for (i, name) in m.towns.names.iter().enumerate() {
+        f.filled(&[K("towns"), K("names"), I(i)], name, "乡镇名称")?;
+    }
     unique(
         f,
-        m.towns.names.iter().map(String::as_str),
+        m.towns.names.iter().map(|t| t.trim()),
         |i| vec![K("towns"), K("names"), I(i)],
         "乡镇",
     )?;
@@ -304,7 +317,8 @@ fn check_meta(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
         "编码",
     )?;
     let s = &r.score;
-    if s.progress == 0 || s.duties + s.role + s.results != s.progress {
+    let sum = u64::from(s.duties) + u64::from(s.role) + u64::from(s.results);
+    if s.progress == 0 || sum != u64::from(s.progress) {
         return Err(f.at(
             &[K("rhythm"), K("score")],
             format!(
@@ -451,6 +465,18 @@ fn unique<'v>(
 fn check_standards(f: &In<'_>) -> Result<Catalogue, PackProblem> {
     let c: Catalogue = toml::from_str(f.text).map_err(|e| f.toml(&e))?;
     f.filled(&[K("version")], &c.version, "版本")?;
+    // A built-in catalogue's version means that catalogue: an edited copy needs its own.
+    if let Some(shipped) = Catalogue::shipped().iter().find(|s| s.version == c.version)
+        && shipped.items != c.items
+    {
+        return Err(f.at(
+            &[K("version")],
+            format!(
+                "“{}”是内置目录的版本，而此目录的条目与它不同：改过的目录须换一个新的 version",
+                c.version
+            ),
+        ));
+    }
     for (i, s) in c.standards.iter().enumerate() {
         f.filled(&[K("standards"), I(i), K("clause")], &s.clause, "依据条款")?;
         for group in &s.groups {
@@ -480,6 +506,19 @@ fn check_standards(f: &In<'_>) -> Result<Catalogue, PackProblem> {
 
 fn check_survey(f: &In<'_>) -> Result<SurveyCatalogue, PackProblem> {
     let c: SurveyCatalogue = toml::from_str(f.text).map_err(|e| f.toml(&e))?;
+    if let Some(shipped) = SurveyCatalogue::shipped()
+        .iter()
+        .find(|s| s.version == c.version)
+        && shipped.items != c.items
+    {
+        return Err(f.at(
+            &[K("version")],
+            format!(
+                "“{}”是内置调查目录的版本，而此目录的条目与它不同：改过的目录须换一个新的 version",
+                c.version
+            ),
+        ));
+    }
     for (i, x) in c.categories.iter().enumerate() {
         f.filled(&[K("categories"), I(i), K("clause")], &x.clause, "依据条款")?;
     }

@@ -94,6 +94,17 @@ impl PolicyPack {
         })
     }
 
+    /// Its catalogues are known by their versions from now on (as shipped ones are), so
+    /// records filled in with them are read against them.
+    pub fn register_catalogues(&self) {
+        for c in &self.standards {
+            Catalogue::register(c);
+        }
+        for c in &self.survey {
+            super::SurveyCatalogue::register(c);
+        }
+    }
+
     /// The standards catalogue new inspections are filled in with.
     pub fn current_standards(&self) -> &Catalogue {
         // `check` refuses a pack without one.

@@ -178,8 +178,21 @@ impl Store {
                 m.schema_version
             ));
         }
-        let arriving_pack = register_arriving_packs(&package.entries);
-        if let Some(unknown) = m.catalogue_versions.iter().find(|v| !catalogue_known(v)) {
+        // The file's own packs first: their catalogues are known to this check.
+        self.policy_pack()?;
+        let arriving = arriving_packs(&package.entries);
+        let arriving_pack = arriving.last();
+        let brought = |v: &str| {
+            arriving.iter().any(|p| {
+                p.standards.iter().any(|c| c.version == v)
+                    || p.survey.iter().any(|c| c.version == v)
+            })
+        };
+        if let Some(unknown) = m
+            .catalogue_versions
+            .iter()
+            .find(|v| !catalogue_known(v) && !brought(v))
+        {
             return refuse(format!(
                 "数据包中的记录用的是本机没有的标准目录“{unknown}”：请先升级本机程序再导入。"
             ));
@@ -262,7 +275,7 @@ impl Store {
         // A package of another county's pack: a new file (a laptop set up from its office)
         // becomes that county's; a file with records of its own refuses it.
         let here = self.pack_summary()?;
-        let takeover = match &arriving_pack {
+        let takeover = match arriving_pack {
             Some(pack) if pack.meta.county.code != here.county_code => {
                 if crate::store::policy_pack::records_held(&self.conn)? > 0 {
                     return refuse(format!(
@@ -273,7 +286,7 @@ impl Store {
                         here.county_code
                     ));
                 }
-                Some((here, pack.meta.towns.names.clone()))
+                Some((here, pack.meta.clone()))
             }
             _ => None,
         };
@@ -288,8 +301,15 @@ impl Store {
             };
             store.apply_package_entries(package, file_name, &applying, &mut outcome)
         })?;
-        // A pack version may have arrived: read the one in force again when next asked.
+        // The packs that arrived are known from now on (records filled in with their
+        // catalogues are read against them), and the one in force is read again.
+        for pack in &arriving {
+            pack.register_catalogues();
+        }
         self.pack = std::cell::OnceCell::new();
+        if let Err(e) = self.policy_pack() {
+            tracing::warn!("导入后读取政策包失败：{e}");
+        }
         Ok(outcome)
     }
 
@@ -438,8 +458,8 @@ impl Store {
                     [&m.package_id],
                     |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
                 )?;
-                if let Some((old, towns)) = takeover {
-                    crate::store::policy_pack::leave_county(conn, old, towns)?;
+                if let Some((old, new)) = takeover {
+                    crate::store::policy_pack::leave_county(conn, old, new)?;
                 }
                 record_received(conn, package, file_name, last, outcome, &me.id)?;
                 Ok::<_, StoreError>(())
@@ -469,19 +489,25 @@ struct Applying<'a> {
     me: &'a crate::model::sync::Identity,
     progress: i64,
     start: i64,
-    takeover: Option<&'a (crate::store::policy_pack::PackSummary, Vec<String>)>,
+    takeover: Option<&'a (
+        crate::store::policy_pack::PackSummary,
+        crate::model::policy_pack::PackToml,
+    )>,
 }
 
-/// The catalogues of the policy packs a package brings (a revised pack from the office) are
-/// known from now on, so records filled in with them are taken; the last pack it brings. A
-/// pack that does not check is left out here (its row is then refused or kept as any row is).
-fn register_arriving_packs(
+/// The policy packs a package brings (a revised pack from the office, a county's pack for a
+/// new laptop), in order. A pack that does not check is left out here (its row is then kept or
+/// refused as any row is).
+fn arriving_packs(
     entries: &[crate::model::sync::Entry],
-) -> Option<crate::model::policy_pack::PolicyPack> {
+) -> Vec<crate::model::policy_pack::PolicyPack> {
     use crate::model::policy_pack::{PackFiles, PolicyPack};
-    let files_at = super::tables::find("policy_pack")
-        .and_then(|t| t.columns.iter().position(|(c, _)| *c == "files"))?;
-    let mut last = None;
+    let Some(files_at) = super::tables::find("policy_pack")
+        .and_then(|t| t.columns.iter().position(|(c, _)| *c == "files"))
+    else {
+        return Vec::new();
+    };
+    let mut packs = Vec::new();
     for entry in entries {
         let Ok(changes) = decode(&entry.changeset) else {
             continue;
@@ -490,21 +516,14 @@ fn register_arriving_packs(
             let Some(Some(rusqlite::types::Value::Text(files))) = change.new.get(files_at) else {
                 continue;
             };
-            let Ok(files) = serde_json::from_str(files) else {
-                continue;
-            };
-            if let Ok(pack) = PolicyPack::parse(PackFiles(files)) {
-                for c in &pack.standards {
-                    crate::model::Catalogue::register(c);
-                }
-                for c in &pack.survey {
-                    crate::model::SurveyCatalogue::register(c);
-                }
-                last = Some(pack);
+            if let Ok(files) = serde_json::from_str(files)
+                && let Ok(pack) = PolicyPack::parse(PackFiles(files))
+            {
+                packs.push(pack);
             }
         }
     }
-    last
+    packs
 }
 
 fn catalogue_known(version: &str) -> bool {

@@ -502,6 +502,7 @@ registry![
             ("county_code", "行政区划代码"),
             ("county_name", "县名"),
             ("plan_number", "文号"),
+            ("revision", "修订次序"),
             ("files", "文件"),
         ],
     },
