@@ -370,11 +370,5 @@ pub(crate) fn leave_county(
 /// Sets a local rule to the value a pack gives it.
 fn set_rule(conn: &Connection, rule: PolicyRule, value: &str) -> Result<(), StoreError> {
     let value = crate::model::policy_rule::check_value(rule, value)?;
-    conn.execute(
-        "INSERT INTO policy_rule (key, value, updated_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value,
-             updated_at = excluded.updated_at",
-        (rule.key(), value, now()),
-    )?;
-    Ok(())
+    super::rhythm::set_rule(conn, rule, &value)
 }

@@ -554,12 +554,22 @@ impl Store {
     pub fn set_policy_rule(&mut self, rule: PolicyRule, value: &str) -> Result<(), StoreError> {
         let value = check_value(rule, value)?;
         let tx = self.begin()?;
-        tx.execute(
-            "INSERT INTO policy_rule (key, value, updated_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value,
-                 updated_at = excluded.updated_at",
-            (rule.key(), value, now()),
-        )?;
+        set_rule(&tx, rule, &value)?;
         tx.commit()
     }
+}
+
+/// Sets a local rule to a value already checked (`check_value`).
+pub(super) fn set_rule(
+    conn: &rusqlite::Connection,
+    rule: PolicyRule,
+    value: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO policy_rule (key, value, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value,
+             updated_at = excluded.updated_at",
+        (rule.key(), value, now()),
+    )?;
+    Ok(())
 }

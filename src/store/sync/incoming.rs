@@ -180,7 +180,7 @@ impl Store {
         }
         // The file's own packs first: their catalogues are known to this check.
         self.policy_pack()?;
-        let arriving = arriving_packs(&package.entries);
+        let arriving = super::arriving_packs::arriving_packs(&package.entries);
         let arriving_pack = arriving.last();
         let brought = |v: &str| {
             arriving.iter().any(|p| {
@@ -274,22 +274,7 @@ impl Store {
         }
         // A package of another county's pack: a new file (a laptop set up from its office)
         // becomes that county's; a file with records of its own refuses it.
-        let here = self.pack_summary()?;
-        let takeover = match arriving_pack {
-            Some(pack) if pack.meta.county.code != here.county_code => {
-                if crate::store::policy_pack::records_held(&self.conn)? > 0 {
-                    return refuse(format!(
-                        "数据包属于{}（{}），本文件是{}（{}）的：不同县的记录不能合在一个文件里。请用 init --pack 新建该县的文件，或向对方要本县的数据包。",
-                        pack.meta.county.name,
-                        pack.meta.county.code,
-                        here.county_name,
-                        here.county_code
-                    ));
-                }
-                Some((here, pack.meta.clone()))
-            }
-            _ => None,
-        };
+        let takeover = super::arriving_packs::county_to_take(self, arriving_pack)?;
         // What is here now is kept before anything arrives; kept only if the import applies
         // (a refused package changed nothing, and its backup would only push good ones out).
         self.with_backup_before(crate::store::backup::BackupReason::BeforeImport, |store| {
@@ -493,37 +478,6 @@ struct Applying<'a> {
         crate::store::policy_pack::PackSummary,
         crate::model::policy_pack::PackToml,
     )>,
-}
-
-/// The policy packs a package brings (a revised pack from the office, a county's pack for a
-/// new laptop), in order. A pack that does not check is left out here (its row is then kept or
-/// refused as any row is).
-fn arriving_packs(
-    entries: &[crate::model::sync::Entry],
-) -> Vec<crate::model::policy_pack::PolicyPack> {
-    use crate::model::policy_pack::{PackFiles, PolicyPack};
-    let Some(files_at) = super::tables::find("policy_pack")
-        .and_then(|t| t.columns.iter().position(|(c, _)| *c == "files"))
-    else {
-        return Vec::new();
-    };
-    let mut packs = Vec::new();
-    for entry in entries {
-        let Ok(changes) = decode(&entry.changeset) else {
-            continue;
-        };
-        for change in changes.iter().filter(|c| c.table == "policy_pack") {
-            let Some(Some(rusqlite::types::Value::Text(files))) = change.new.get(files_at) else {
-                continue;
-            };
-            if let Ok(files) = serde_json::from_str(files)
-                && let Ok(pack) = PolicyPack::parse(PackFiles(files))
-            {
-                packs.push(pack);
-            }
-        }
-    }
-    packs
 }
 
 fn catalogue_known(version: &str) -> bool {

@@ -10,6 +10,7 @@
 
 mod apply;
 mod arriving;
+mod arriving_packs;
 mod capture;
 mod changeset;
 mod conflicts;
