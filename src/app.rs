@@ -54,6 +54,10 @@ pub struct App {
     commands: Vec<Command>,
     /// The egui context, for background threads' repaints and for closing the window.
     egui_ctx: Option<egui::Context>,
+    /// The file (and whether its store was here) the window's title was last set for: the
+    /// product and the file's county. A package applied away and back sets it again (a new
+    /// laptop may have taken its office's county).
+    titled_for: Option<(PathBuf, bool)>,
     /// The store is on the `package-apply` thread (back when the package is applied).
     store_away: bool,
     /// A package given to open (a double-click) while no file this window may write was open:
@@ -213,6 +217,7 @@ impl App {
             last_folders: file_choice::LastFolders::default(),
             commands: Vec::new(),
             egui_ctx: None,
+            titled_for: None,
             store_away: false,
             waiting_package: None,
             settings: crate::model::settings::Settings::default(),
@@ -296,6 +301,7 @@ impl App {
         }
         self.poll_jobs();
         self.keyboard_shortcuts(ui);
+        self.title_the_window(ui.ctx());
 
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui::top_bar::show(
@@ -440,5 +446,26 @@ impl eframe::App for FirstFrame {
         }
         self.frames += 1;
         ui.ctx().request_repaint();
+    }
+}
+
+impl App {
+    /// The window says whose programme it is: 验收 — 洛宁县城镇老旧小区改造调查与验收 (the open
+    /// file's county, from its pack; set again for another file).
+    fn title_the_window(&mut self, ctx: &egui::Context) {
+        let key = (self.db_path.clone(), self.store.is_some());
+        if self.titled_for.as_ref() == Some(&key) {
+            return;
+        }
+        let county = self
+            .store
+            .as_ref()
+            .and_then(|s| s.policy_pack().ok())
+            .map(|p| p.meta.county.name.clone())
+            .unwrap_or_default();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(format!(
+            "验收 — {county}城镇老旧小区改造调查与验收"
+        )));
+        self.titled_for = Some(key);
     }
 }
