@@ -21,10 +21,8 @@ impl App {
             self.error("上一个政策包仍在读取，请稍候。");
             return;
         }
-        let Some(view) = self.read_store(PackView::load) else {
-            return;
-        };
-        let Some(current) = self.read_store(|s| s.policy_pack()) else {
+        let Some((view, current)) = self.read_store(|s| Ok((PackView::load(s)?, s.policy_pack()?)))
+        else {
             return;
         };
         self.spawn_job(

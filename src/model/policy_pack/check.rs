@@ -465,18 +465,14 @@ fn unique<'v>(
 fn check_standards(f: &In<'_>) -> Result<Catalogue, PackProblem> {
     let c: Catalogue = toml::from_str(f.text).map_err(|e| f.toml(&e))?;
     f.filled(&[K("version")], &c.version, "版本")?;
-    // A built-in catalogue's version means that catalogue: an edited copy needs its own.
-    if let Some(shipped) = Catalogue::shipped().iter().find(|s| s.version == c.version)
-        && shipped.items != c.items
-    {
-        return Err(f.at(
-            &[K("version")],
-            format!(
-                "“{}”是内置目录的版本，而此目录的条目与它不同：改过的目录须换一个新的 version",
-                c.version
-            ),
-        ));
-    }
+    let shipped = Catalogue::shipped().iter().find(|s| s.version == c.version);
+    as_shipped(
+        f,
+        &c.version,
+        shipped.map(|s| s.items.as_slice()),
+        &c.items,
+        "目录",
+    )?;
     for (i, s) in c.standards.iter().enumerate() {
         f.filled(&[K("standards"), I(i), K("clause")], &s.clause, "依据条款")?;
         for group in &s.groups {
@@ -506,19 +502,16 @@ fn check_standards(f: &In<'_>) -> Result<Catalogue, PackProblem> {
 
 fn check_survey(f: &In<'_>) -> Result<SurveyCatalogue, PackProblem> {
     let c: SurveyCatalogue = toml::from_str(f.text).map_err(|e| f.toml(&e))?;
-    if let Some(shipped) = SurveyCatalogue::shipped()
+    let shipped = SurveyCatalogue::shipped()
         .iter()
-        .find(|s| s.version == c.version)
-        && shipped.items != c.items
-    {
-        return Err(f.at(
-            &[K("version")],
-            format!(
-                "“{}”是内置调查目录的版本，而此目录的条目与它不同：改过的目录须换一个新的 version",
-                c.version
-            ),
-        ));
-    }
+        .find(|s| s.version == c.version);
+    as_shipped(
+        f,
+        &c.version,
+        shipped.map(|s| s.items.as_slice()),
+        &c.items,
+        "调查目录",
+    )?;
     for (i, x) in c.categories.iter().enumerate() {
         f.filled(&[K("categories"), I(i), K("clause")], &x.clause, "依据条款")?;
     }
@@ -529,6 +522,23 @@ fn check_survey(f: &In<'_>) -> Result<SurveyCatalogue, PackProblem> {
         f.filled(&[K("items"), I(i), K("clause")], &x.clause, "依据条款")?;
     }
     SurveyCatalogue::parse(f.text).map_err(|e| catalogue_problem(f, e))
+}
+
+/// A built-in catalogue's version means that catalogue: an edited copy needs its own version.
+fn as_shipped<T: PartialEq>(
+    f: &In<'_>,
+    version: &str,
+    shipped: Option<&[T]>,
+    items: &[T],
+    what: &str,
+) -> Result<(), PackProblem> {
+    match shipped {
+        Some(shipped) if shipped != items => Err(f.at(
+            &[K("version")],
+            format!("“{version}”是内置{what}的版本，而此目录的条目与它不同：改过的目录须换一个新的 version"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn catalogue_problem(f: &In<'_>, e: CatalogueError) -> PackProblem {

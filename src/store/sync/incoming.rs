@@ -178,8 +178,9 @@ impl Store {
                 m.schema_version
             ));
         }
-        // The file's own packs first: their catalogues are known to this check.
-        self.policy_pack()?;
+        // The file's own packs first: their catalogues are known to this check (a file whose
+        // pack cannot be read still imports, against the built-in catalogues).
+        self.know_pack_catalogues();
         let arriving = super::arriving_packs::arriving_packs(&package.entries);
         let arriving_pack = arriving.last();
         let brought = |v: &str| {
