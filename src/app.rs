@@ -37,6 +37,8 @@ pub struct App {
     /// The screen on show, with its state.
     page: Page,
     towns: Vec<Town>,
+    /// The file's programme (四、实施步骤), from its pack (none if the pack cannot be read).
+    programme: Option<&'static crate::model::programme::Programme>,
     clusters: Vec<Cluster>,
     /// This file's device and what waits for a user, for the status bar.
     station: ui::status_bar::Station,
@@ -206,6 +208,7 @@ impl App {
             db_path,
             page: Page::NoDatabase(NoDatabase::Missing),
             towns: Vec::new(),
+            programme: None,
             clusters: Vec::new(),
             station: ui::status_bar::Station::default(),
             register_query: RegisterQuery::default(),
@@ -331,6 +334,7 @@ impl App {
             let mut shared = Shared {
                 db_path: &self.db_path,
                 towns: &self.towns,
+                programme: self.programme,
                 clusters: &self.clusters,
                 register_query: &mut self.register_query,
                 exporting: self.jobs.is_exporting(),

@@ -44,7 +44,14 @@ impl App {
     }
 
     pub(super) fn new_evaluation(&mut self, compound: CompoundId) {
-        let form = crate::ui::step_form::EvaluationForm::new(compound, today());
+        let Some(programme) = self.read_store(|s| s.programme()) else {
+            return;
+        };
+        let basis = programme
+            .evaluation_step()
+            .map(|s| format!("{} {}", programme.plan, s.phase().clause()))
+            .unwrap_or_else(|| programme.plan.clone());
+        let form = crate::ui::step_form::EvaluationForm::new(compound, basis, today());
         self.dialog = Some(Dialog::Evaluation(Box::new(form)));
     }
 

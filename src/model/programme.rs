@@ -1,222 +1,383 @@
 //! Each compound's way from plan to hand-over (四、实施步骤), step by step: what each step is,
-//! the order they come in, which clause names it, and where a compound stands. Pure: the
-//! recorded steps come in as values. 工程验收 is not recorded here: it is read from the
-//! acceptance records (no double entry).
+//! the order they come in, which clause names it, and where a compound stands. The phases and
+//! steps are the county's, from its policy pack (`Programme`); a `Step` or `Phase` points into
+//! the programme it belongs to. Pure: the recorded steps come in as values. 工程验收 is not
+//! recorded here: it is read from the acceptance records (no double entry).
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use chrono::NaiveDate;
 
-/// A phase of the programme, as 四、实施步骤 names them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Phase {
-    Preparation,
-    Plan,
-    Approval,
-    InvestmentReview,
-    Construction,
-    Acceptance,
-    Audit,
-    HandOver,
-    Management,
+/// A county's programme: its phases in order, each step in order under its phase, and which
+/// phase the acceptance records give.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Programme {
+    /// The pack version it comes from.
+    pub version: String,
+    /// The plan's number, for citing clauses (宁政办〔2021〕17号).
+    pub plan: String,
+    phases: Vec<PhaseDef>,
+    steps: Vec<StepDef>,
+    /// The phase the acceptance records give (工程验收): it has no steps of its own.
+    acceptance: u16,
 }
 
-impl Phase {
-    pub const ALL: [Self; 9] = [
-        Self::Preparation,
-        Self::Plan,
-        Self::Approval,
-        Self::InvestmentReview,
-        Self::Construction,
-        Self::Acceptance,
-        Self::Audit,
-        Self::HandOver,
-        Self::Management,
-    ];
+/// A phase as the pack describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhaseDef {
+    pub code: String,
+    pub name: String,
+    pub clause: String,
+    /// The phase the acceptance records give.
+    pub acceptance: bool,
+}
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Preparation => "前期准备",
-            Self::Plan => "制定方案（一征三议两公开）",
-            Self::Approval => "县政府审定并公示",
-            Self::InvestmentReview => "投资评审",
-            Self::Construction => "招投标与施工",
-            Self::Acceptance => "工程验收",
-            Self::Audit => "决算审计",
-            Self::HandOver => "交付",
-            Self::Management => "长效管理",
+/// A step as the pack describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepDef {
+    /// How it is stored.
+    pub code: String,
+    /// Its phase's code.
+    pub phase: String,
+    pub name: String,
+    /// What its count means, where it has one (参与户数).
+    pub count: Option<String>,
+    /// The fields of its details (施工单位, 监理单位…).
+    pub details: Vec<String>,
+    /// A reading the county's text does not fix, with where it comes from.
+    pub local_rule: Option<String>,
+    /// What counts as its evidence, where the plan says.
+    pub evidence: Option<String>,
+    /// The property service is evaluated after this step (四、（三）3).
+    pub evaluations: bool,
+    /// The progress date it gives (开工 or 交付), if any.
+    pub marks: Option<Mark>,
+}
+
+/// A date progress counts (二、（二）), recorded as a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// 开工.
+    Started,
+    /// 交付.
+    HandedOver,
+}
+
+impl Mark {
+    /// As a pack writes it (`marks = "started"`).
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "started" => Some(Self::Started),
+            "handed_over" => Some(Self::HandedOver),
+            _ => None,
+        }
+    }
+}
+
+/// Why a programme cannot be made from the pack's phases and steps (the pack's check says it
+/// with the file and line first; this is the last guard).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProgrammeError {
+    #[error("实施步骤须恰有一个“工程验收”阶段（acceptance = true），现有 {0} 个")]
+    Acceptance(usize),
+    #[error("步骤 {step} 所属的阶段 {phase} 不存在")]
+    NoPhase { step: String, phase: String },
+    #[error("步骤 {0} 排在后一阶段的步骤之后：步骤须按阶段顺序排列")]
+    OutOfOrder(String),
+    #[error("“工程验收”阶段不登记步骤（取自验收记录），但步骤 {0} 属于它")]
+    AcceptanceStep(String),
+    #[error("实施步骤太多")]
+    TooMany,
+}
+
+impl Programme {
+    /// The programme of `phases` and `steps`, in their order.
+    pub fn new(
+        version: &str,
+        plan: &str,
+        phases: Vec<PhaseDef>,
+        steps: Vec<StepDef>,
+    ) -> Result<Self, ProgrammeError> {
+        if phases.len() > usize::from(u16::MAX) || steps.len() > usize::from(u16::MAX) {
+            return Err(ProgrammeError::TooMany);
+        }
+        let acceptance: Vec<usize> = (0..phases.len())
+            .filter(|&i| phases[i].acceptance)
+            .collect();
+        let [acceptance] = acceptance[..] else {
+            return Err(ProgrammeError::Acceptance(acceptance.len()));
+        };
+        let mut last = 0;
+        for s in &steps {
+            let Some(p) = phases.iter().position(|p| p.code == s.phase) else {
+                return Err(ProgrammeError::NoPhase {
+                    step: s.code.clone(),
+                    phase: s.phase.clone(),
+                });
+            };
+            if p < last {
+                return Err(ProgrammeError::OutOfOrder(s.code.clone()));
+            }
+            if p == acceptance {
+                return Err(ProgrammeError::AcceptanceStep(s.code.clone()));
+            }
+            last = p;
+        }
+        Ok(Self {
+            version: version.to_owned(),
+            plan: plan.to_owned(),
+            phases,
+            steps,
+            acceptance: u16::try_from(acceptance).map_err(|_| ProgrammeError::TooMany)?,
+        })
+    }
+
+    /// Keeps a programme for the rest of the run (once per pack version), so steps can point
+    /// into it.
+    pub fn register(programme: Self) -> &'static Self {
+        static LOADED: std::sync::RwLock<Vec<&'static Programme>> =
+            std::sync::RwLock::new(Vec::new());
+        super::catalogue::find_loaded(&LOADED, |p| *p == programme)
+            .unwrap_or_else(|| super::catalogue::add_loaded(&LOADED, programme))
+    }
+
+    /// Every phase, in order.
+    pub fn phases(&'static self) -> impl Iterator<Item = Phase> {
+        (0..self.phases.len()).map(move |i| Phase {
+            programme: self,
+            index: index(i),
+        })
+    }
+
+    /// Every step, in order.
+    pub fn steps(&'static self) -> impl Iterator<Item = Step> {
+        (0..self.steps.len()).map(move |i| Step {
+            programme: self,
+            index: index(i),
+        })
+    }
+
+    /// The step stored as `code`, if this programme has it.
+    pub fn step(&'static self, code: &str) -> Option<Step> {
+        self.steps().find(|s| s.code() == code)
+    }
+
+    /// The phase the acceptance records give.
+    pub fn acceptance(&'static self) -> Phase {
+        Phase {
+            programme: self,
+            index: self.acceptance,
         }
     }
 
-    /// The clause of 宁政办〔2021〕17号 that names it.
+    /// The step after which the property service is evaluated, if the plan has one.
+    pub fn evaluation_step(&'static self) -> Option<Step> {
+        self.steps().find(|s| s.def().evaluations)
+    }
+
+    /// The step whose date progress counts as `mark` (开工, 交付), if the plan has one.
+    pub fn marking(&'static self, mark: Mark) -> Option<Step> {
+        self.steps().find(|s| s.def().marks == Some(mark))
+    }
+
+    /// The furthest phase reached, from the codes of the recorded steps (as the register reads
+    /// them) and whether the acceptance came out 合格.
+    pub fn phase_of_codes<'a>(
+        &'static self,
+        codes: impl IntoIterator<Item = &'a str>,
+        accepted: bool,
+    ) -> Option<Phase> {
+        let recorded = codes
+            .into_iter()
+            .filter_map(|c| self.step(c))
+            .map(Step::phase)
+            .max();
+        furthest(recorded, accepted, self.acceptance())
+    }
+}
+
+fn index(i: usize) -> u16 {
+    u16::try_from(i).unwrap_or(u16::MAX)
+}
+
+fn furthest(recorded: Option<Phase>, accepted: bool, acceptance: Phase) -> Option<Phase> {
+    match (recorded, accepted) {
+        (Some(p), true) => Some(p.max(acceptance)),
+        (None, true) => Some(acceptance),
+        (p, false) => p,
+    }
+}
+
+/// A phase of a county's programme.
+#[derive(Clone, Copy)]
+pub struct Phase {
+    programme: &'static Programme,
+    index: u16,
+}
+
+impl Phase {
+    fn def(self) -> &'static PhaseDef {
+        &self.programme.phases[usize::from(self.index)]
+    }
+
+    pub fn code(self) -> &'static str {
+        &self.def().code
+    }
+
+    pub fn label(self) -> &'static str {
+        &self.def().name
+    }
+
+    /// The clause of the county's plan that names it.
     pub fn clause(self) -> &'static str {
-        match self {
-            Self::Preparation => "四、（一）",
-            Self::Plan | Self::Approval => "四、（二）1",
-            Self::InvestmentReview => "四、（二）2",
-            Self::Construction => "四、（二）3",
-            Self::Acceptance => "四、（二）4",
-            Self::Audit => "四、（二）5",
-            Self::HandOver => "四、（二）4“合格一个、交付一个”",
-            Self::Management => "四、（三）",
-        }
+        &self.def().clause
+    }
+
+    /// The plan it comes from (宁政办〔2021〕17号).
+    pub fn plan(self) -> &'static str {
+        &self.programme.plan
+    }
+
+    /// Whether the acceptance records give it (工程验收).
+    pub fn is_acceptance(self) -> bool {
+        self.index == self.programme.acceptance
+    }
+
+    /// After 工程验收 (审计, 交付, 长效管理).
+    pub fn after_acceptance(self) -> bool {
+        self.index > self.programme.acceptance
+    }
+
+    /// Before 工程验收.
+    pub fn before_acceptance(self) -> bool {
+        self.index < self.programme.acceptance
     }
 
     /// Its steps, in order (none for 工程验收, which the acceptance records give).
     pub fn steps(self) -> Vec<Step> {
-        Step::ALL
-            .into_iter()
+        self.programme
+            .steps()
             .filter(|s| s.phase() == self)
             .collect()
     }
 }
 
-/// A recorded step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Step {
-    /// 编制规划计划: 一区一策 / 一路一策 / 一楼一策.
-    Scheme,
-    Publicity,
-    CleanUp,
-    /// 一征: 征求居民意见.
-    Consult,
-    /// 三议: 提议、商议、决议.
-    Propose,
-    Deliberate,
-    Resolve,
-    /// 两公开: 决议公开、方案公开.
-    PublishResolution,
-    PublishPlan,
-    /// 方案经县政府研究.
-    Approved,
-    /// 在小区内公示.
-    Posted,
-    InvestmentReview,
-    Tender,
-    /// 改造工程信息公示.
-    WorksBoard,
-    WorksStart,
-    Audit,
-    HandOver,
-    /// 物业管理方案（方式、服务内容、收费标准、补贴措施）与保修期.
-    Management,
+impl PartialEq for Phase {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index && self.code() == other.code()
+    }
+}
+
+impl Eq for Phase {}
+
+impl PartialOrd for Phase {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Phase {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.index
+            .cmp(&other.index)
+            .then_with(|| self.code().cmp(other.code()))
+    }
+}
+
+impl Hash for Phase {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.code().hash(state);
+    }
+}
+
+impl fmt::Debug for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Phase({})", self.code())
+    }
+}
+
+/// A step of a county's programme.
+#[derive(Clone, Copy)]
+pub struct Step {
+    programme: &'static Programme,
+    index: u16,
 }
 
 impl Step {
-    pub const ALL: [Self; 18] = [
-        Self::Scheme,
-        Self::Publicity,
-        Self::CleanUp,
-        Self::Consult,
-        Self::Propose,
-        Self::Deliberate,
-        Self::Resolve,
-        Self::PublishResolution,
-        Self::PublishPlan,
-        Self::Approved,
-        Self::Posted,
-        Self::InvestmentReview,
-        Self::Tender,
-        Self::WorksBoard,
-        Self::WorksStart,
-        Self::Audit,
-        Self::HandOver,
-        Self::Management,
-    ];
-
-    pub fn phase(self) -> Phase {
-        match self {
-            Self::Scheme | Self::Publicity | Self::CleanUp => Phase::Preparation,
-            Self::Consult
-            | Self::Propose
-            | Self::Deliberate
-            | Self::Resolve
-            | Self::PublishResolution
-            | Self::PublishPlan => Phase::Plan,
-            Self::Approved | Self::Posted => Phase::Approval,
-            Self::InvestmentReview => Phase::InvestmentReview,
-            Self::Tender | Self::WorksBoard | Self::WorksStart => Phase::Construction,
-            Self::Audit => Phase::Audit,
-            Self::HandOver => Phase::HandOver,
-            Self::Management => Phase::Management,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Scheme => "编制改造方案（一区一策/一路一策/一楼一策）",
-            Self::Publicity => "宣传发动",
-            Self::CleanUp => "先期集中整治",
-            Self::Consult => "一征：征求居民意见",
-            Self::Propose => "一议：社区党组织提议",
-            Self::Deliberate => "二议：社区“两委”与业委会商议",
-            Self::Resolve => "三议：居民代表会议决议",
-            Self::PublishResolution => "一公开：决议公开",
-            Self::PublishPlan => "二公开：改造方案公开",
-            Self::Approved => "县政府研究通过",
-            Self::Posted => "方案在小区内公示",
-            Self::InvestmentReview => "投资评审完成",
-            Self::Tender => "招投标（施工、监理单位）",
-            Self::WorksBoard => "工程信息公示牌",
-            Self::WorksStart => "开工",
-            Self::Audit => "决算审计完成",
-            Self::HandOver => "交付",
-            Self::Management => "物业管理方案落实",
-        }
+    fn def(self) -> &'static StepDef {
+        &self.programme.steps[usize::from(self.index)]
     }
 
     /// How it is stored.
     pub fn code(self) -> &'static str {
-        match self {
-            Self::Scheme => "scheme",
-            Self::Publicity => "publicity",
-            Self::CleanUp => "clean_up",
-            Self::Consult => "consult",
-            Self::Propose => "propose",
-            Self::Deliberate => "deliberate",
-            Self::Resolve => "resolve",
-            Self::PublishResolution => "publish_resolution",
-            Self::PublishPlan => "publish_plan",
-            Self::Approved => "approved",
-            Self::Posted => "posted",
-            Self::InvestmentReview => "investment_review",
-            Self::Tender => "tender",
-            Self::WorksBoard => "works_board",
-            Self::WorksStart => "works_start",
-            Self::Audit => "audit",
-            Self::HandOver => "hand_over",
-            Self::Management => "management",
-        }
+        &self.def().code
     }
 
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
+    pub fn label(self) -> &'static str {
+        &self.def().name
+    }
+
+    pub fn phase(self) -> Phase {
+        let code = &self.def().phase;
+        self.programme
+            .phases()
+            .find(|p| p.code() == code)
+            .unwrap_or_else(|| self.programme.acceptance())
     }
 
     /// What its count means, where it has one.
     pub fn count_label(self) -> Option<&'static str> {
-        match self {
-            Self::Consult => Some("参与户数"),
-            Self::Resolve => Some("同意户数"),
-            Self::Propose | Self::Deliberate => Some("参会人数"),
-            _ => None,
-        }
+        self.def().count.as_deref()
     }
 
     /// The fields of its details, where it has some.
-    pub fn detail_fields(self) -> &'static [&'static str] {
-        match self {
-            Self::Scheme => &["方式"],
-            Self::Tender => &["施工单位", "监理单位", "标段"],
-            Self::Management => &["管理方式", "服务内容", "收费标准", "补贴措施", "保修期至"],
-            _ => &[],
-        }
+    pub fn detail_fields(self) -> &'static [String] {
+        &self.def().details
     }
 
     /// A reading the county's text does not fix, with where it comes from.
     pub fn local_rule(self) -> Option<&'static str> {
-        match self.phase() {
-            Phase::Plan => Some("本地规则：文件只写“一征三议两公开”，六步的名称按本县通行做法"),
-            _ => None,
-        }
+        self.def().local_rule.as_deref()
+    }
+
+    /// What counts as its evidence, where the plan says.
+    pub fn evidence(self) -> Option<&'static str> {
+        self.def().evidence.as_deref()
+    }
+}
+
+impl PartialEq for Step {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index && self.code() == other.code()
+    }
+}
+
+impl Eq for Step {}
+
+impl PartialOrd for Step {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Step {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.index
+            .cmp(&other.index)
+            .then_with(|| self.code().cmp(other.code()))
+    }
+}
+
+impl Hash for Step {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.code().hash(state);
+    }
+}
+
+impl fmt::Debug for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Step({})", self.code())
     }
 }
 
@@ -268,10 +429,13 @@ fn date_words(
             step.label()
         ));
     }
-    if step.phase() > Phase::Acceptance && accepted_on.is_none() {
+    let acceptance = step.programme.acceptance();
+    if step.phase().after_acceptance() && accepted_on.is_none() {
         return Some(format!(
-            "“{}”须在工程验收合格（各方签字）之后登记（四、（二）4“合格一个、交付一个”）",
-            step.label()
+            "“{}”须在{}合格（各方签字）之后登记（{}）",
+            step.label(),
+            acceptance.label(),
+            acceptance.clause()
         ));
     }
     let before = recorded
@@ -299,17 +463,19 @@ fn date_words(
         ));
     }
     if let Some(accepted) = accepted_on {
-        if step.phase() > Phase::Acceptance && done_on < accepted {
+        if step.phase().after_acceptance() && done_on < accepted {
             return Some(format!(
-                "“{}”不能早于工程验收合格（{}）",
+                "“{}”不能早于{}合格（{}）",
                 step.label(),
+                acceptance.label(),
                 super::date_text(accepted)
             ));
         }
-        if step.phase() < Phase::Acceptance && done_on > accepted {
+        if step.phase().before_acceptance() && done_on > accepted {
             return Some(format!(
-                "“{}”不能晚于工程验收合格（{}）",
+                "“{}”不能晚于{}合格（{}）",
                 step.label(),
+                acceptance.label(),
                 super::date_text(accepted)
             ));
         }
@@ -353,7 +519,7 @@ impl PhaseState {
 
 /// Where each phase stands, from the recorded steps and whether the acceptance came out 合格.
 pub fn phase_state(phase: Phase, recorded: &[StepRecord], accepted: bool) -> PhaseState {
-    if phase == Phase::Acceptance {
+    if phase.is_acceptance() {
         return if accepted {
             PhaseState::Done
         } else {
@@ -376,39 +542,59 @@ pub fn phase_state(phase: Phase, recorded: &[StepRecord], accepted: bool) -> Pha
     }
 }
 
-/// The furthest phase reached, from the codes of the recorded steps (as the register reads
-/// them) and whether the acceptance came out 合格.
-pub fn phase_of_codes<'a>(
-    codes: impl IntoIterator<Item = &'a str>,
-    accepted: bool,
-) -> Option<Phase> {
-    let recorded = codes
-        .into_iter()
-        .filter_map(Step::from_code)
-        .map(Step::phase)
-        .max();
-    match (recorded, accepted) {
-        (Some(p), true) => Some(p.max(Phase::Acceptance)),
-        (None, true) => Some(Phase::Acceptance),
-        (p, false) => p,
-    }
-}
-
-/// The furthest phase a compound has reached (the register's 进程 column): the last phase
-/// with anything done.
-pub fn current_phase(recorded: &[StepRecord], accepted: bool) -> Option<Phase> {
-    let recorded_phase = recorded.iter().map(|r| r.step.phase()).max();
-    match (recorded_phase, accepted) {
-        (Some(p), true) => Some(p.max(Phase::Acceptance)),
-        (None, true) => Some(Phase::Acceptance),
-        (p, false) => p,
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 mod tests {
     use super::*;
+
+    /// A small programme shaped like Luoning's: 方案 (一征, 三议), 审定, 验收, 交付.
+    fn programme() -> &'static Programme {
+        let phase = |code: &str, name: &str, acceptance| PhaseDef {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            clause: "四、（二）".to_owned(),
+            acceptance,
+        };
+        let step = |code: &str, phase: &str, name: &str| StepDef {
+            code: code.to_owned(),
+            phase: phase.to_owned(),
+            name: name.to_owned(),
+            count: None,
+            details: Vec::new(),
+            local_rule: None,
+            evidence: None,
+            evaluations: false,
+            marks: None,
+        };
+        Programme::register(
+            Programme::new(
+                "test-1",
+                "测试方案",
+                vec![
+                    phase("plan", "制定方案", false),
+                    phase("approval", "县政府审定并公示", false),
+                    phase("acceptance", "工程验收", true),
+                    phase("hand_over", "交付", false),
+                ],
+                vec![
+                    step("consult", "plan", "一征：征求居民意见"),
+                    step("resolve", "plan", "三议：居民代表会议决议"),
+                    step("approved", "approval", "县政府研究通过"),
+                    step("posted", "approval", "方案在小区内公示"),
+                    step("hand_over", "hand_over", "交付"),
+                ],
+            )
+            .unwrap(),
+        )
+    }
+
+    fn s(code: &str) -> Step {
+        programme().step(code).unwrap()
+    }
+
+    fn phase(code: &str) -> Phase {
+        programme().phases().find(|p| p.code() == code).unwrap()
+    }
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2024, m, d).unwrap_or_default()
@@ -429,20 +615,28 @@ mod tests {
     #[test]
     fn a_step_is_not_dated_before_the_steps_it_follows_nor_after_those_that_follow_it() {
         let recorded = [
-            record(Step::Consult, day(3, 1)),
-            record(Step::Approved, day(5, 1)),
+            record(s("consult"), day(3, 1)),
+            record(s("approved"), day(5, 1)),
         ];
         let today = day(12, 31);
-        assert!(date_problem(Step::Resolve, day(4, 1), &recorded, None, today).is_none());
-        let early = date_problem(Step::Resolve, day(2, 1), &recorded, None, today).unwrap();
+        assert!(date_problem(s("resolve"), day(4, 1), &recorded, None, today).is_none());
+        let early = date_problem(s("resolve"), day(2, 1), &recorded, None, today).unwrap();
         assert!(early.message().contains("一征：征求居民意见"), "{early}");
-        let late = date_problem(Step::Resolve, day(6, 1), &recorded, None, today).unwrap();
+        let late = date_problem(s("resolve"), day(6, 1), &recorded, None, today).unwrap();
         assert!(late.message().contains("县政府研究通过"), "{late}");
-        let audit = date_problem(Step::Audit, day(6, 1), &recorded, Some(day(7, 1)), today);
-        assert!(audit.unwrap().message().contains("工程验收合格"));
+        let hand_over = date_problem(s("hand_over"), day(6, 1), &recorded, None, today);
+        assert!(hand_over.unwrap().message().contains("须在工程验收合格"));
+        let early_hand_over =
+            date_problem(s("hand_over"), day(6, 1), &recorded, Some(day(7, 1)), today);
+        assert!(
+            early_hand_over
+                .unwrap()
+                .message()
+                .contains("不能早于工程验收合格")
+        );
         assert!(
             date_problem(
-                Step::Consult,
+                s("consult"),
                 day(12, 31).succ_opt().unwrap(),
                 &[],
                 None,
@@ -456,24 +650,49 @@ mod tests {
 
     #[test]
     fn a_phase_is_done_only_with_every_step_and_its_evidence() {
-        let mut recorded = vec![record(Step::Approved, day(5, 1))];
+        let mut recorded = vec![record(s("approved"), day(5, 1))];
         assert_eq!(
-            phase_state(Phase::Approval, &recorded, false),
+            phase_state(phase("approval"), &recorded, false),
             PhaseState::Under
         );
-        recorded.push(record(Step::Posted, day(5, 3)));
+        recorded.push(record(s("posted"), day(5, 3)));
         assert_eq!(
-            phase_state(Phase::Approval, &recorded, false),
+            phase_state(phase("approval"), &recorded, false),
             PhaseState::DoneWithoutEvidence
         );
         for r in &mut recorded {
             r.evidence.push("批复.pdf".to_owned());
         }
         assert_eq!(
-            phase_state(Phase::Approval, &recorded, false),
+            phase_state(phase("approval"), &recorded, false),
             PhaseState::Done
         );
-        assert_eq!(current_phase(&recorded, false), Some(Phase::Approval));
-        assert_eq!(current_phase(&recorded, true), Some(Phase::Acceptance));
+        let codes = || recorded.iter().map(|r| r.step.code());
+        assert_eq!(
+            programme().phase_of_codes(codes(), false),
+            Some(phase("approval"))
+        );
+        assert_eq!(
+            programme().phase_of_codes(codes(), true),
+            Some(phase("acceptance"))
+        );
+        assert_eq!(programme().phase_of_codes(["unknown"], false), None);
+    }
+
+    #[test]
+    fn a_programme_has_one_acceptance_phase_and_its_steps_in_phase_order() {
+        let p = programme();
+        let mut phases: Vec<PhaseDef> = p.phases.clone();
+        phases[3].acceptance = true;
+        assert_eq!(
+            Programme::new("x", "x", phases, p.steps.clone()),
+            Err(ProgrammeError::Acceptance(2))
+        );
+        let mut steps = p.steps.clone();
+        steps.swap(0, 2);
+        assert!(matches!(
+            Programme::new("x", "x", p.phases.clone(), steps),
+            Err(ProgrammeError::OutOfOrder(_))
+        ));
     }
 }

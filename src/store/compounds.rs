@@ -137,6 +137,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let stages = self.stages_where(filter, params)?;
         let rules = self.policy_rules()?;
+        // A file whose pack cannot be read still lists its compounds (without their phase).
+        let programme = self.programme().ok();
         // Only the funding of the compounds read (one row on a compound's page).
         let mut funding_checks = self.compound_funding_checks(filter, params)?;
         let sql = format!(
@@ -164,6 +166,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params, |r| {
             let compound = compound_from_row(r)?;
+            let codes: Option<String> = r.get(24)?;
             let survey_id: Option<SurveyId> = r.get(14)?;
             // The survey's head only: enough for eligibility and the completeness count.
             let survey = survey_id
@@ -223,13 +226,12 @@ impl Store {
                     .get(&compound.id)
                     .copied()
                     .unwrap_or(Stage::NotInspected),
-                phase: crate::model::programme::phase_of_codes(
-                    r.get::<_, Option<String>>(24)?
-                        .as_deref()
-                        .unwrap_or("")
-                        .split(','),
-                    stages.get(&compound.id) == Some(&Stage::Delivered),
-                ),
+                phase: programme.and_then(|p| {
+                    p.phase_of_codes(
+                        codes.as_deref().unwrap_or("").split(','),
+                        stages.get(&compound.id) == Some(&Stage::Delivered),
+                    )
+                }),
                 funding_checks: funding_checks.remove(&compound.id).unwrap_or_default(),
                 compound,
             })

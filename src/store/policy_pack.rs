@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::{Store, StoreError, now};
 use crate::model::policy_pack::{PackFiles, PolicyPack};
 use crate::model::policy_rule::PolicyRule;
+use crate::model::programme::Programme;
 use crate::model::progress::Target;
 use crate::model::{Catalogue, SurveyCatalogue};
 
@@ -121,6 +122,11 @@ impl Store {
         Ok(SurveyCatalogue::register(newest))
     }
 
+    /// The programme's phases and steps (四、实施步骤) of the pack in force.
+    pub fn programme(&self) -> Result<&'static Programme, StoreError> {
+        Ok(self.policy_pack()?.programme)
+    }
+
     /// The clause the eligibility rules come from, with the plan's number: "宁政办〔2021〕17号
     /// 二、（一）改造提质范围".
     pub fn eligibility_clause(&self) -> Result<String, StoreError> {
@@ -143,7 +149,7 @@ impl Store {
         )?;
         let files = serde_json::from_str(&files)
             .map_err(|e| StoreError::refused(format!("文件里的政策包“{version}”已损坏：{e}")))?;
-        PolicyPack::parse(PackFiles(files))
+        PolicyPack::from_stored(PackFiles(files))
             .map_err(|p| StoreError::refused(format!("文件里的政策包“{version}”有误：{p}")))
     }
 

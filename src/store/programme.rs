@@ -8,7 +8,7 @@ use rusqlite::OptionalExtension;
 
 use super::sql_types::parse_date;
 use super::{Store, StoreError, now};
-use crate::model::programme::{Step, StepRecord, date_problem};
+use crate::model::programme::{Mark, Step, StepRecord, date_problem};
 use crate::model::progress::{CompoundProgress, Target};
 use crate::model::{CompoundId, Stage};
 
@@ -31,11 +31,12 @@ impl Store {
              WHERE compound_id = ?1",
         )?;
         let mut rows = stmt.query([compound])?;
+        let programme = self.programme()?;
         let mut steps = Vec::new();
         while let Some(r) = rows.next()? {
             let code: String = r.get(0)?;
-            let Some(step) = Step::from_code(&code) else {
-                continue; // a step of a newer version of the program
+            let Some(step) = programme.step(&code) else {
+                continue; // a step the pack in force no longer has
             };
             let detail: String = r.get(5)?;
             steps.push(StepRecord {
@@ -200,19 +201,26 @@ impl Store {
         if evaluation.evaluated_on > today {
             return Err(StoreError::refused("评价日期不能晚于今天。".to_owned()));
         }
+        let Some(after) = self.programme()?.evaluation_step() else {
+            return Err(StoreError::refused(
+                "本县政策包的实施步骤里没有物业服务评价（没有步骤标为 evaluations）。".to_owned(),
+            ));
+        };
         let management = self
             .steps_of(compound)?
             .into_iter()
-            .find(|s| s.step == Step::Management);
+            .find(|s| s.step == after);
         match management {
             None => {
-                return Err(StoreError::refused(
-                    "请先登记“物业管理方案落实”，再记录物业服务评价。".to_owned(),
-                ));
+                return Err(StoreError::refused(format!(
+                    "请先登记“{}”，再记录物业服务评价。",
+                    after.label()
+                )));
             }
             Some(m) if m.done_on > evaluation.evaluated_on => {
                 return Err(StoreError::refused(format!(
-                    "评价日期不能早于物业管理方案落实（{}）。",
+                    "评价日期不能早于{}（{}）。",
+                    after.label(),
                     crate::model::date_text(m.done_on)
                 )));
             }
@@ -287,12 +295,14 @@ impl Store {
     /// Every compound (but the sample's) with its dates as progress counts them: 开工 and 交付
     /// as recorded, 验收合格 from its acceptance.
     pub fn progress_items(&self) -> Result<Vec<CompoundProgress>, StoreError> {
+        let programme = self.programme()?;
+        let code = |mark| programme.marking(mark).map(|s| s.code()).unwrap_or("");
+        let (started, handed_over) = (code(Mark::Started), code(Mark::HandedOver));
         let mut dates: HashMap<(CompoundId, String), NaiveDate> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT compound_id, step, done_on FROM programme_step
-             WHERE step IN ('works_start', 'hand_over')",
+            "SELECT compound_id, step, done_on FROM programme_step WHERE step IN (?1, ?2)",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([started, handed_over])?;
         while let Some(r) = rows.next()? {
             let done_on: String = r.get(2)?;
             dates.insert((r.get(0)?, r.get(1)?), parse_date(&done_on)?);
@@ -308,8 +318,8 @@ impl Store {
                 let date = |step: &str| dates.get(&(id, step.to_owned())).copied();
                 CompoundProgress {
                     id,
-                    started: date("works_start"),
-                    handed_over: date("hand_over"),
+                    started: date(started),
+                    handed_over: date(handed_over),
                     accepted: (r.stage == Stage::Delivered)
                         .then_some(r.last_inspected_on)
                         .flatten(),

@@ -289,6 +289,7 @@ impl Store {
     /// The compounds worth observing in `month`, best first: how far along each is, the
     /// evidence behind its steps and the reports on it that month.
     pub fn observation_candidates(&self, month: Month) -> Result<Vec<Candidate>, StoreError> {
+        let programme = self.programme().ok();
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.name, coalesce(t.name, ''), c.address,
                     (SELECT count(*) FROM programme_step s WHERE s.compound_id = c.id),
@@ -311,7 +312,7 @@ impl Store {
             let last: Option<String> = r.get(7)?;
             let stage = last
                 .as_deref()
-                .and_then(crate::model::programme::Step::from_code)
+                .and_then(|code| programme.and_then(|p| p.step(code)))
                 .map(|s| format!("最近完成：{}", s.label()))
                 .unwrap_or_default();
             out.push(Candidate {

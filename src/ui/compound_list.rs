@@ -317,7 +317,12 @@ fn filter_combo<T: Clone + PartialEq>(
     );
 }
 
-fn filters(ui: &mut egui::Ui, query: &mut RegisterQuery, towns: &[Town], clusters: &[Cluster]) {
+fn filters(
+    ui: &mut egui::Ui,
+    query: &mut RegisterQuery,
+    (towns, clusters): (&[Town], &[Cluster]),
+    programme: Option<&'static crate::model::programme::Programme>,
+) {
     ui.horizontal_wrapped(|ui| {
         let towns: Vec<_> = towns.iter().map(|t| (t.id, t.name.clone())).collect();
         filter_combo(ui, "乡镇", &mut query.filter.town, &towns);
@@ -338,9 +343,10 @@ fn filters(ui: &mut egui::Ui, query: &mut RegisterQuery, towns: &[Town], cluster
             .map(|s| (*s, s.label().to_owned()))
             .collect();
         filter_combo(ui, "验收状态", &mut query.filter.stage, &stages);
-        let phases: Vec<_> = crate::model::programme::Phase::ALL
-            .iter()
-            .map(|p| (*p, p.label().to_owned()))
+        let phases: Vec<_> = programme
+            .into_iter()
+            .flat_map(|p| p.phases())
+            .map(|p| (p, p.label().to_owned()))
             .collect();
         filter_combo(ui, "改造进程", &mut query.filter.phase, &phases);
         ui.checkbox(&mut query.filter.funding_flagged, "只看资金核查有问题的")
@@ -356,6 +362,7 @@ pub fn show(
     view: &mut RegisterView,
     query: &mut RegisterQuery,
     (towns, clusters, audit): (&[Town], &[Cluster], Option<&Audit>),
+    programme: Option<&'static crate::model::programme::Programme>,
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
@@ -378,7 +385,7 @@ pub fn show(
             None => format!("显示 {shown} / {total} 个小区"),
         });
     });
-    filters(ui, query, towns, clusters);
+    filters(ui, query, (towns, clusters), programme);
     ui.separator();
 
     if view.rows.is_empty() {

@@ -32,7 +32,9 @@ pub struct CompoundView {
     pub eligibility_clause: String,
     /// From the latest survey round.
     pub needs: Vec<NeedsGroup>,
-    /// Its recorded programme steps (四、实施步骤).
+    /// The county's programme (四、实施步骤), from the file's pack.
+    pub programme: &'static crate::model::programme::Programme,
+    /// Its recorded programme steps.
     pub steps: Vec<crate::model::programme::StepRecord>,
     /// Its funding entries.
     pub funding: Vec<crate::model::funding::Funding>,
@@ -64,6 +66,7 @@ impl CompoundView {
             needs_list(s, catalogue)
         });
         Ok(Self {
+            programme: store.programme()?,
             steps: store.steps_of(id)?,
             evaluations: store.evaluations_of(id)?,
             funding: store.funding_of(crate::store::funding::Funded::Compound(id))?,
@@ -168,6 +171,7 @@ fn page(
     crate::ui::programme_panel::show(
         ui,
         c.id,
+        view.programme,
         (&view.steps, &view.evaluations),
         view.acceptance == MemberStatus::Accepted,
         commands,

@@ -50,6 +50,8 @@ pub struct Shared<'a> {
     pub db_path: &'a std::path::Path,
     pub towns: &'a [Town],
     pub clusters: &'a [Cluster],
+    /// The file's programme: its phases filter the register.
+    pub programme: Option<&'static crate::model::programme::Programme>,
     /// The register's search, sort and filters, kept while other screens are shown.
     pub register_query: &'a mut RegisterQuery,
     /// A background export is running (its buttons wait).
@@ -253,6 +255,7 @@ impl Page {
                 view,
                 shared.register_query,
                 (shared.towns, shared.clusters, shared.audit),
+                shared.programme,
                 commands,
             ),
             Self::Compound(view) => compound_page::show(ui, view, shared.audit, commands),

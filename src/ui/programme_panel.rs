@@ -5,21 +5,24 @@ use eframe::egui;
 
 use crate::command::Command;
 use crate::model::CompoundId;
-use crate::model::programme::{Phase, PhaseState, StepRecord, phase_state};
+use crate::model::programme::{Phase, PhaseState, Programme, StepRecord, phase_state};
 use crate::ui::widgets::CommandButton;
 
 pub fn show(
     ui: &mut egui::Ui,
     compound: CompoundId,
+    programme: &'static Programme,
     (steps, evaluations): (&[StepRecord], &[crate::model::programme::ServiceEvaluation]),
     accepted: bool,
     commands: &mut Vec<Command>,
 ) {
     ui.heading("改造进程");
     ui.label(
-        egui::RichText::new(
-            "按宁政办〔2021〕17号 四、实施步骤逐步登记；每步不得早于它之前的步骤，完成的阶段须附证据。工程验收取自验收记录。",
-        )
+        egui::RichText::new(format!(
+            "按{}实施步骤逐步登记；每步不得早于它之前的步骤，完成的阶段须附证据。{}取自验收记录。",
+            programme.plan,
+            programme.acceptance().label()
+        ))
         .small(),
     );
     // One grid for every phase, so the columns line up down the page.
@@ -27,14 +30,13 @@ pub fn show(
         .num_columns(5)
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
-            for phase in Phase::ALL {
+            for phase in programme.phases() {
                 phase_rows(ui, phase, compound, steps, accepted, commands);
             }
         });
-    // 长效管理: the property service, evaluated regularly (四、（三）3).
-    if steps
-        .iter()
-        .any(|s| s.step == crate::model::programme::Step::Management)
+    // 长效管理: the property service, evaluated regularly after its step (四、（三）3).
+    if let Some(after) = programme.evaluation_step()
+        && steps.iter().any(|s| s.step == after)
     {
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new("物业服务评价").strong());
@@ -76,7 +78,7 @@ fn phase_rows(
     ui.label(egui::RichText::new(phase.clause()).small().weak());
     ui.label(egui::RichText::new(state.label()).color(color));
     ui.end_row();
-    if phase == Phase::Acceptance {
+    if phase.is_acceptance() {
         ui.label("");
         ui.label(if accepted {
             "验收合格并经各方签字（见下方验收记录）"
@@ -88,8 +90,12 @@ fn phase_rows(
     }
     for step in phase.steps() {
         let record = steps.iter().find(|r| r.step == step);
+        let hover: Vec<&str> = [step.local_rule(), step.evidence()]
+            .into_iter()
+            .flatten()
+            .collect();
         ui.label(format!("　{}", step.label()))
-            .on_hover_text(step.local_rule().unwrap_or(""));
+            .on_hover_text(hover.join("\n"));
         // The buttons come before what was recorded, which can be long: on a narrow screen they
         // stay in the window, and the record wraps.
         ui.horizontal(|ui| {

@@ -39,7 +39,7 @@ impl StepForm {
                     .and_then(|r| r.details.iter().find(|(key, _)| key == k))
                     .map(|(_, v)| v.clone())
                     .unwrap_or_default();
-                ((*k).to_owned(), v)
+                (k.clone(), v)
             })
             .collect();
         Self {
@@ -95,14 +95,18 @@ pub fn show(ui: &mut egui::Ui, form: &mut StepForm, commands: &mut Vec<Command>)
     ui.heading(form.step.label());
     ui.label(
         egui::RichText::new(format!(
-            "{}（宁政办〔2021〕17号 {}）",
+            "{}（{} {}）",
             form.step.phase().label(),
+            form.step.phase().plan(),
             form.step.phase().clause()
         ))
         .small(),
     );
     if let Some(rule) = form.step.local_rule() {
         ui.label(egui::RichText::new(rule).small().weak());
+    }
+    if let Some(evidence) = form.step.evidence() {
+        ui.label(egui::RichText::new(format!("证据：{evidence}")).small());
     }
     ui.add_space(6.0);
     egui::Grid::new("step_form")
@@ -140,6 +144,8 @@ pub fn show(ui: &mut egui::Ui, form: &mut StepForm, commands: &mut Vec<Command>)
 #[derive(Debug)]
 pub struct EvaluationForm {
     pub compound: CompoundId,
+    /// Where the plan asks for it: "宁政办〔2021〕17号 四、（三）".
+    pub basis: String,
     pub evaluated_on: String,
     pub unit: String,
     pub score: String,
@@ -148,9 +154,10 @@ pub struct EvaluationForm {
 }
 
 impl EvaluationForm {
-    pub fn new(compound: CompoundId, today: chrono::NaiveDate) -> Self {
+    pub fn new(compound: CompoundId, basis: String, today: chrono::NaiveDate) -> Self {
         Self {
             compound,
+            basis,
             evaluated_on: today.format("%Y-%m-%d").to_string(),
             unit: String::new(),
             score: String::new(),
@@ -185,9 +192,10 @@ impl EvaluationForm {
 pub fn show_evaluation(ui: &mut egui::Ui, form: &mut EvaluationForm, commands: &mut Vec<Command>) {
     ui.heading("物业服务评价");
     ui.label(
-        egui::RichText::new(
-            "定期考核评定物业服务，评定结果作为拨付物业补贴的重要依据（宁政办〔2021〕17号 四、（三）3）。",
-        )
+        egui::RichText::new(format!(
+            "定期考核评定物业服务，评定结果作为拨付物业补贴的重要依据（{}）。",
+            form.basis
+        ))
         .small(),
     );
     ui.add_space(6.0);

@@ -280,3 +280,20 @@ pub fn revised_pack_dir(dir: &std::path::Path) -> std::path::PathBuf {
     std::fs::write(out.join("pack.toml"), pack).unwrap();
     out
 }
+
+/// A step of Luoning's built-in programme, by its code.
+pub fn luoning_step(code: &str) -> yanshou::model::programme::Step {
+    yanshou::model::policy_pack::PolicyPack::luoning()
+        .programme
+        .step(code)
+        .unwrap_or_else(|| panic!("Luoning's programme has no step {code}"))
+}
+
+/// A phase of Luoning's built-in programme, by its code.
+pub fn luoning_phase(code: &str) -> yanshou::model::programme::Phase {
+    yanshou::model::policy_pack::PolicyPack::luoning()
+        .programme
+        .phases()
+        .find(|p| p.code() == code)
+        .unwrap_or_else(|| panic!("Luoning's programme has no phase {code}"))
+}

@@ -148,8 +148,12 @@ fn random_action(m: &mut Machine, rng: &mut Rng, n: usize) {
         9 => {
             // A programme step, now and then with its evidence.
             if let Some(c) = pick(rng) {
-                use yanshou::model::programme::{Step, StepRecord};
-                let step = Step::ALL[rng.below(6)];
+                use yanshou::model::programme::StepRecord;
+                let step = yanshou::model::policy_pack::PolicyPack::luoning()
+                    .programme
+                    .steps()
+                    .nth(rng.below(6))
+                    .unwrap();
                 let record = StepRecord {
                     step,
                     done_on: chrono::NaiveDate::from_ymd_opt(2026, 1 + rng.below(6) as u32, 1)

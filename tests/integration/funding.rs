@@ -177,12 +177,12 @@ fn look_alikes(
 
 #[test]
 fn merging_look_alike_compounds_keeps_the_others_steps_and_funding() {
-    use yanshou::model::programme::{Step, StepRecord};
+    use yanshou::model::programme::StepRecord;
     let dir = tempfile::tempdir().unwrap();
     let (mut office, mut a, mut b, second) = look_alikes(dir.path());
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
     let step = StepRecord {
-        step: Step::Consult,
+        step: crate::common::luoning_step("consult"),
         done_on: chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
         unit: "居委会".to_owned(),
         count: Some(40),
@@ -192,7 +192,12 @@ fn merging_look_alike_compounds_keeps_the_others_steps_and_funding() {
     };
     b.store.record_step(second.id, &step, today).unwrap();
     b.store
-        .add_evidence(second.id, Step::Consult, "征求意见表.pdf", b"%PDF")
+        .add_evidence(
+            second.id,
+            crate::common::luoning_step("consult"),
+            "征求意见表.pdf",
+            b"%PDF",
+        )
         .unwrap();
     b.store
         .add_funding(

@@ -10,7 +10,7 @@ use crate::common;
 use crate::common::sync::{Machine, choices, content};
 
 use yanshou::model::funding::{Funding, RedLine, Source, Works};
-use yanshou::model::programme::{Step, StepRecord};
+use yanshou::model::programme::StepRecord;
 use yanshou::model::sync::Role;
 use yanshou::model::{CompoundId, InspectionId, SurveyCatalogue};
 use yanshou::store::funding::Funded;
@@ -90,7 +90,7 @@ fn act(laptop: &mut Machine, act: Act, compound: CompoundId, round: InspectionId
         }
         Act::Step => {
             let step = StepRecord {
-                step: Step::Consult,
+                step: crate::common::luoning_step("consult"),
                 done_on: day(3),
                 unit: format!("{who}所在乡镇"),
                 count: None,

@@ -8,7 +8,6 @@ use std::path::Path;
 use std::process::Command;
 
 use yanshou::model::policy_pack::{PackFiles, PolicyPack};
-use yanshou::model::programme::{Phase, Step};
 use yanshou::model::{Subject, funding, inspection, progress, quarter_score, rhythm};
 use yanshou::store::{SCHEMA_VERSION, Store, migrate_to};
 
@@ -57,25 +56,119 @@ fn luonings_pack_is_what_the_program_does() {
             target(Some(2023), None, 9, 257, 3),
         ]
     );
-    let steps: Vec<(&str, &str)> = m
-        .steps
-        .iter()
-        .map(|s| (s.code.as_str(), s.name.as_str()))
+    // The programme as the code had it before it moved into the pack: each step's code,
+    // phase, name, count and details, in order.
+    let programme = luoning().programme;
+    let steps: Vec<(&str, &str, &str, Option<&str>, usize)> = programme
+        .steps()
+        .map(|s| {
+            (
+                s.code(),
+                s.phase().code(),
+                s.label(),
+                s.count_label(),
+                s.detail_fields().len(),
+            )
+        })
         .collect();
-    let coded: Vec<(&str, &str)> = Step::ALL.iter().map(|s| (s.code(), s.label())).collect();
-    assert_eq!(steps, coded);
-    let phases: Vec<(&str, &str)> = m
-        .phases
-        .iter()
-        .map(|p| (p.name.as_str(), p.clause.as_str()))
+    assert_eq!(
+        steps,
+        [
+            (
+                "scheme",
+                "preparation",
+                "编制改造方案（一区一策/一路一策/一楼一策）",
+                None,
+                1
+            ),
+            ("publicity", "preparation", "宣传发动", None, 0),
+            ("clean_up", "preparation", "先期集中整治", None, 0),
+            ("consult", "plan", "一征：征求居民意见", Some("参与户数"), 0),
+            (
+                "propose",
+                "plan",
+                "一议：社区党组织提议",
+                Some("参会人数"),
+                0
+            ),
+            (
+                "deliberate",
+                "plan",
+                "二议：社区“两委”与业委会商议",
+                Some("参会人数"),
+                0
+            ),
+            (
+                "resolve",
+                "plan",
+                "三议：居民代表会议决议",
+                Some("同意户数"),
+                0
+            ),
+            ("publish_resolution", "plan", "一公开：决议公开", None, 0),
+            ("publish_plan", "plan", "二公开：改造方案公开", None, 0),
+            ("approved", "approval", "县政府研究通过", None, 0),
+            ("posted", "approval", "方案在小区内公示", None, 0),
+            (
+                "investment_review",
+                "investment_review",
+                "投资评审完成",
+                None,
+                0
+            ),
+            (
+                "tender",
+                "construction",
+                "招投标（施工、监理单位）",
+                None,
+                3
+            ),
+            ("works_board", "construction", "工程信息公示牌", None, 0),
+            ("works_start", "construction", "开工", None, 0),
+            ("audit", "audit", "决算审计完成", None, 0),
+            ("hand_over", "hand_over", "交付", None, 0),
+            ("management", "management", "物业管理方案落实", None, 5),
+        ]
+    );
+    let phases: Vec<(&str, &str)> = programme
+        .phases()
+        .map(|p| (p.label(), p.clause()))
         .collect();
-    let coded: Vec<(&str, &str)> = Phase::ALL.iter().map(|p| (p.label(), p.clause())).collect();
-    assert_eq!(phases, coded);
-    for step in &m.steps {
-        let phase = m.phases.iter().position(|p| p.code == step.phase).unwrap();
-        let coded = Step::ALL.iter().find(|s| s.code() == step.code).unwrap();
-        assert_eq!(Phase::ALL[phase], coded.phase(), "{}", step.code);
-    }
+    assert_eq!(
+        phases,
+        [
+            ("前期准备", "四、（一）"),
+            ("制定方案（一征三议两公开）", "四、（二）1"),
+            ("县政府审定并公示", "四、（二）1"),
+            ("投资评审", "四、（二）2"),
+            ("招投标与施工", "四、（二）3"),
+            ("工程验收", "四、（二）4"),
+            ("决算审计", "四、（二）5"),
+            ("交付", "四、（二）4“合格一个、交付一个”"),
+            ("长效管理", "四、（三）"),
+        ]
+    );
+    assert_eq!(programme.acceptance().label(), "工程验收");
+    assert_eq!(
+        programme.evaluation_step().map(|s| s.code()),
+        Some("management")
+    );
+    let with_local_rule: Vec<&str> = programme
+        .steps()
+        .filter(|s| s.local_rule().is_some())
+        .map(|s| s.code())
+        .collect();
+    assert_eq!(
+        with_local_rule,
+        [
+            "consult",
+            "propose",
+            "deliberate",
+            "resolve",
+            "publish_resolution",
+            "publish_plan"
+        ]
+    );
     let trunk: Vec<(&str, &str)> = m
         .funding
         .trunk_works
@@ -208,15 +301,15 @@ fn the_test_pack_is_a_different_county() {
 #[test]
 fn a_duplicate_code_is_said_at_its_second_place() {
     let (file, line, field, message) = refused("pack.toml", |t| {
-        t.replacen("code = \"publicity\"", "code = \"scheme\"", 1)
+        t.replacen("code = \"opinion\"", "code = \"door_to_door\"", 1)
     });
     assert_eq!(file, "pack.toml");
     assert_eq!(field, "steps[2].code");
     assert_eq!(
         line,
-        line_with(&pack_text("pack.toml"), "code = \"publicity\"", 1)
+        line_with(&pack_text("pack.toml"), "code = \"opinion\"", 1)
     );
-    assert_eq!(message, "步骤编码“scheme”重复");
+    assert_eq!(message, "步骤编码“door_to_door”重复");
 
     let (file, _, field, message) = refused("standards-v1.toml", |t| {
         t.replacen("code = \"XQ-SR-02\"", "code = \"XQ-SR-01\"", 1)
@@ -228,33 +321,112 @@ fn a_duplicate_code_is_said_at_its_second_place() {
 
 #[test]
 fn a_step_before_its_predecessor_is_refused() {
-    // 宣传发动 must come after 先期集中整治, which is listed after it.
+    // 入户调查 must come after 征求居民意见, which is listed after it.
     let (_, line, field, message) = refused("pack.toml", |t| {
         t.replacen(
-            "name = \"宣传发动\"",
-            "name = \"宣传发动\"\nafter = \"clean_up\"",
+            "name = \"入户调查\"",
+            "name = \"入户调查\"\nafter = \"opinion\"",
             1,
         )
     });
-    assert_eq!(field, "steps[2].after");
+    assert_eq!(field, "steps[1].after");
     assert_eq!(
         line,
-        line_with(&pack_text("pack.toml"), "name = \"宣传发动\"", 1) + 1
+        line_with(&pack_text("pack.toml"), "name = \"入户调查\"", 1) + 1
     );
-    assert!(
-        message.contains("排在它的前一步“clean_up”之前"),
-        "{message}"
-    );
+    assert!(message.contains("排在它的前一步“opinion”之前"), "{message}");
 
     let (_, _, field, message) = refused("pack.toml", |t| {
         t.replacen(
-            "phase = \"preparation\"\nname = \"宣传发动\"",
-            "phase = \"plan\"\nname = \"宣传发动\"",
+            "phase = \"survey\"\nname = \"征求居民意见\"",
+            "phase = \"works\"\nname = \"征求居民意见\"",
             1,
         )
     });
     assert_eq!(field, "steps[3].phase", "{message}");
     assert!(message.contains("请按阶段顺序排列"), "{message}");
+}
+
+#[test]
+fn a_programme_has_one_acceptance_phase_and_its_marks_once() {
+    let (_, _, field, message) = refused("pack.toml", |t| t.replacen("acceptance = true\n", "", 1));
+    assert_eq!(field, "phases");
+    assert!(message.contains("现有 0 个"), "{message}");
+
+    // 工程验收 is read from the acceptance records: no step is recorded under it.
+    let (_, _, field, message) = refused("pack.toml", |t| {
+        t.replacen(
+            "phase = \"transfer\"\nname = \"移交物业\"",
+            "phase = \"acceptance\"\nname = \"移交物业\"",
+            1,
+        )
+    });
+    assert_eq!(field, "steps[5].phase", "{message}");
+    assert!(message.contains("取自验收记录"), "{message}");
+
+    let (_, line, field, message) = refused("pack.toml", |t| {
+        t.replacen("marks = \"handed_over\"", "marks = \"started\"", 1)
+    });
+    assert_eq!(field, "steps[5].marks");
+    assert_eq!(
+        line,
+        line_with(&pack_text("pack.toml"), "marks = \"handed_over\"", 1)
+    );
+    assert!(message.contains("只能标在一个步骤上"), "{message}");
+
+    let (_, _, field, message) = refused("pack.toml", |t| {
+        t.replacen("marks = \"started\"", "marks = \"begun\"", 1)
+    });
+    assert_eq!(field, "steps[4].marks");
+    assert!(message.contains("不是“begun”"), "{message}");
+}
+
+#[test]
+fn a_built_in_version_means_the_built_in_pack() {
+    // A copy of Luoning's pack, edited but not given a version of its own, is refused.
+    let mut files = PackFiles::built_in("luoning").unwrap();
+    let text =
+        files
+            .get("pack.toml")
+            .unwrap()
+            .replacen("name = \"宣传发动\"", "name = \"宣传\"", 1);
+    files.0.insert("pack.toml".to_owned(), text);
+    let problem = PolicyPack::parse(files).unwrap_err();
+    assert_eq!(problem.field, "version");
+    assert!(
+        problem.message.contains("改过的政策包须换一个新的 version"),
+        "{problem}"
+    );
+    // The copy `pack new` makes, unedited, checks.
+    PolicyPack::parse(PackFiles::built_in("luoning").unwrap()).unwrap();
+    // A file of before format 2 kept Luoning's pack in fewer words: read as this build ships it.
+    let mut old = PackFiles::built_in("luoning").unwrap();
+    let format1: String = old
+        .get("pack.toml")
+        .unwrap()
+        .replace("format = 2", "format = 1")
+        .lines()
+        .filter(|l| {
+            ![
+                "acceptance =",
+                "count =",
+                "details =",
+                "local_rule =",
+                "evaluations =",
+                "marks =",
+            ]
+            .iter()
+            .any(|k| l.starts_with(k))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    old.0.insert("pack.toml".to_owned(), format1);
+    let read = PolicyPack::from_stored(old).unwrap();
+    assert_eq!(read.programme, luoning().programme);
+    assert_eq!(
+        read.programme.evaluation_step().unwrap().code(),
+        "management"
+    );
 }
 
 #[test]
@@ -586,6 +758,102 @@ fn year_rule(store: &Store, year: i32, in_cluster: bool) -> (yanshou::model::Fin
         .unwrap()
         .clone();
     (check.finding, check.reason)
+}
+
+#[test]
+fn the_programme_follows_the_files_pack() {
+    use yanshou::model::programme::{PhaseState, StepRecord, phase_state};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = test_county_file(dir.path());
+    let programme = store.programme().unwrap();
+    let phases: Vec<&str> = programme.phases().map(|p| p.label()).collect();
+    assert_eq!(
+        phases,
+        ["调查摸底", "方案审批", "组织施工", "竣工验收", "移交管理"]
+    );
+    let steps: Vec<&str> = programme.steps().map(|s| s.code()).collect();
+    assert_eq!(
+        steps,
+        ["door_to_door", "opinion", "approval", "start", "transfer"]
+    );
+    let step = |code: &str| programme.step(code).unwrap();
+    assert_eq!(step("opinion").count_label(), Some("同意户数"));
+    assert_eq!(step("opinion").evidence(), Some("居民意见表（签名）"));
+    assert_eq!(step("start").detail_fields(), ["施工单位", "合同工期"]);
+    assert_eq!(programme.acceptance().label(), "竣工验收");
+    // Luoning's steps are not this county's.
+    assert!(programme.step("consult").is_none());
+
+    let c = crate::common::compound("示例小区");
+    store.save_compound(&c).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+    let record = |s: &str, on: chrono::NaiveDate| StepRecord {
+        step: step(s),
+        done_on: on,
+        unit: "示例镇人民政府".to_owned(),
+        count: None,
+        note: String::new(),
+        details: Vec::new(),
+        evidence: Vec::new(),
+    };
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+    store
+        .record_step(c.id, &record("door_to_door", day(3, 1)), today)
+        .unwrap();
+    // In this pack's order: 征求居民意见 follows 入户调查.
+    let early = store
+        .record_step(c.id, &record("opinion", day(2, 1)), today)
+        .unwrap_err()
+        .to_string();
+    assert!(early.contains("不能早于它之前的“入户调查”"), "{early}");
+    // 移交物业 comes after this pack's 竣工验收, said with its clause.
+    let before_acceptance = store
+        .record_step(c.id, &record("transfer", day(5, 1)), today)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        before_acceptance.contains("须在竣工验收合格（各方签字）之后登记（三、（四））"),
+        "{before_acceptance}"
+    );
+    store
+        .record_step(c.id, &record("opinion", day(3, 5)), today)
+        .unwrap();
+    store
+        .add_evidence(c.id, step("opinion"), "意见表.pdf", b"%PDF")
+        .unwrap();
+    store
+        .add_evidence(c.id, step("door_to_door"), "调查表.pdf", b"%PDF")
+        .unwrap();
+    let recorded = store.steps_of(c.id).unwrap();
+    let survey = programme.phases().next().unwrap();
+    assert_eq!(phase_state(survey, &recorded, false), PhaseState::Done);
+    assert_eq!(store.compound_row(c.id).unwrap().phase, Some(survey));
+    // The property service is evaluated after this pack's 移交物业, not before.
+    let evaluation = yanshou::model::programme::ServiceEvaluation {
+        id: Default::default(),
+        evaluated_on: day(5, 1),
+        unit: "示例县住建局".to_owned(),
+        score: 90,
+        note: String::new(),
+    };
+    let refused = store
+        .add_evaluation(c.id, &evaluation, today)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("请先登记“移交物业”"), "{refused}");
+
+    // The sample data walks this county's steps.
+    std::fs::create_dir(dir.path().join("sample")).unwrap();
+    let mut sample = test_county_file(&dir.path().join("sample"));
+    let first = yanshou::store::sample::write_sample(&mut sample, false).unwrap();
+    let walked: Vec<&str> = sample
+        .steps_of(first)
+        .unwrap()
+        .iter()
+        .map(|r| r.step.code())
+        .collect();
+    assert_eq!(walked, steps);
+    assert_eq!(sample.evaluations_of(first).unwrap().len(), 2);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use crate::common;
 
 use chrono::NaiveDate;
-use yanshou::model::programme::{Phase, PhaseState, Step, StepRecord, phase_state};
+use yanshou::model::programme::{PhaseState, Step, StepRecord, phase_state};
 use yanshou::model::progress::{Milestone, by_year};
 use yanshou::store::{Store, StoreError};
 
@@ -34,78 +34,127 @@ fn steps_are_recorded_in_their_order_with_their_evidence() {
     let mut store = Store::open_in_memory().unwrap();
     let c = common::compound("永宁小区");
     store.save_compound(&c).unwrap();
-    let mut consult = step(Step::Consult, day(2021, 3, 1));
+    let mut consult = step(crate::common::luoning_step("consult"), day(2021, 3, 1));
     consult.count = Some(86);
     store.record_step(c.id, &consult, today()).unwrap();
     store
-        .record_step(c.id, &step(Step::Approved, day(2021, 5, 10)), today())
+        .record_step(
+            c.id,
+            &step(crate::common::luoning_step("approved"), day(2021, 5, 10)),
+            today(),
+        )
         .unwrap();
     // 决议 between them is fine; before 征求意见 or after 审定 it is not.
     store
-        .record_step(c.id, &step(Step::Resolve, day(2021, 4, 2)), today())
+        .record_step(
+            c.id,
+            &step(crate::common::luoning_step("resolve"), day(2021, 4, 2)),
+            today(),
+        )
         .unwrap();
     let err = store
-        .record_step(c.id, &step(Step::Propose, day(2021, 2, 1)), today())
+        .record_step(
+            c.id,
+            &step(crate::common::luoning_step("propose"), day(2021, 2, 1)),
+            today(),
+        )
         .unwrap_err();
     assert!(
         matches!(&err, StoreError::Refused(m) if m.message().contains("不能早于它之前的“一征：征求居民意见”")),
         "{err}"
     );
     let err = store
-        .record_step(c.id, &step(Step::PublishPlan, day(2021, 6, 1)), today())
+        .record_step(
+            c.id,
+            &step(crate::common::luoning_step("publish_plan"), day(2021, 6, 1)),
+            today(),
+        )
         .unwrap_err();
     assert!(
         err.to_string().contains("不能晚于它之后的“县政府研究通过”"),
         "{err}"
     );
     let err = store
-        .record_step(c.id, &step(Step::Tender, day(2027, 1, 1)), today())
+        .record_step(
+            c.id,
+            &step(crate::common::luoning_step("tender"), day(2027, 1, 1)),
+            today(),
+        )
         .unwrap_err();
     assert!(err.to_string().contains("晚于今天"), "{err}");
 
     // Evidence: only for a recorded step; a phase is done when each step has some.
     let err = store
-        .add_evidence(c.id, Step::Posted, "公示照片.jpg", b"jpeg")
+        .add_evidence(
+            c.id,
+            crate::common::luoning_step("posted"),
+            "公示照片.jpg",
+            b"jpeg",
+        )
         .unwrap_err();
     assert!(
         err.to_string().contains("请先填写“方案在小区内公示”的日期"),
         "{err}"
     );
     store
-        .record_step(c.id, &step(Step::Posted, day(2021, 5, 12)), today())
+        .record_step(
+            c.id,
+            &step(crate::common::luoning_step("posted"), day(2021, 5, 12)),
+            today(),
+        )
         .unwrap();
     store
-        .add_evidence(c.id, Step::Approved, "县政府会议纪要.pdf", b"%PDF-1.4")
+        .add_evidence(
+            c.id,
+            crate::common::luoning_step("approved"),
+            "县政府会议纪要.pdf",
+            b"%PDF-1.4",
+        )
         .unwrap();
     let steps = store.steps_of(c.id).unwrap();
     let codes: Vec<Step> = steps.iter().map(|s| s.step).collect();
     assert_eq!(
         codes,
-        vec![Step::Consult, Step::Resolve, Step::Approved, Step::Posted]
+        vec![
+            crate::common::luoning_step("consult"),
+            crate::common::luoning_step("resolve"),
+            crate::common::luoning_step("approved"),
+            crate::common::luoning_step("posted")
+        ]
     );
     assert_eq!(steps[0].count, Some(86));
     assert_eq!(steps[2].evidence, vec!["县政府会议纪要.pdf".to_owned()]);
     assert_eq!(
-        phase_state(Phase::Approval, &steps, false),
+        phase_state(crate::common::luoning_phase("approval"), &steps, false),
         PhaseState::DoneWithoutEvidence
     );
     store
-        .add_evidence(c.id, Step::Posted, "公示照片.jpg", b"jpeg")
+        .add_evidence(
+            c.id,
+            crate::common::luoning_step("posted"),
+            "公示照片.jpg",
+            b"jpeg",
+        )
         .unwrap();
     let steps = store.steps_of(c.id).unwrap();
     assert_eq!(
-        phase_state(Phase::Approval, &steps, false),
+        phase_state(crate::common::luoning_phase("approval"), &steps, false),
         PhaseState::Done
     );
-    assert_eq!(phase_state(Phase::Plan, &steps, false), PhaseState::Under);
+    assert_eq!(
+        phase_state(crate::common::luoning_phase("plan"), &steps, false),
+        PhaseState::Under
+    );
     // The register shows the furthest phase reached.
     assert_eq!(
         store.compound_row(c.id).unwrap().phase,
-        Some(Phase::Approval)
+        Some(crate::common::luoning_phase("approval"))
     );
 
     // Clearing a step takes its evidence with it.
-    store.clear_step(c.id, Step::Approved).unwrap();
+    store
+        .clear_step(c.id, crate::common::luoning_step("approved"))
+        .unwrap();
     let evidence: i64 = store
         .connection()
         .query_row(
@@ -125,22 +174,38 @@ fn progress_is_counted_from_the_records_and_each_figure_names_its_compounds() {
     common::pass_every_item(&mut store, inspection);
     common::sign_off_as_is(&mut store, inspection);
     store
-        .record_step(accepted, &step(Step::WorksStart, day(2026, 3, 1)), today())
+        .record_step(
+            accepted,
+            &step(crate::common::luoning_step("works_start"), day(2026, 3, 1)),
+            today(),
+        )
         .unwrap();
     // A step after 工程验收 is not dated before it.
     let err = store
-        .record_step(accepted, &step(Step::HandOver, day(2026, 11, 1)), today())
+        .record_step(
+            accepted,
+            &step(crate::common::luoning_step("hand_over"), day(2026, 11, 1)),
+            today(),
+        )
         .unwrap_err();
     assert!(err.to_string().contains("工程验收合格"), "{err}");
     store
-        .record_step(accepted, &step(Step::HandOver, day(2026, 11, 25)), today())
+        .record_step(
+            accepted,
+            &step(crate::common::luoning_step("hand_over"), day(2026, 11, 25)),
+            today(),
+        )
         .unwrap();
     // Started only.
     let mut other = common::compound("施工中小区");
     other.households = Some(50);
     store.save_compound(&other).unwrap();
     store
-        .record_step(other.id, &step(Step::WorksStart, day(2026, 4, 1)), today())
+        .record_step(
+            other.id,
+            &step(crate::common::luoning_step("works_start"), day(2026, 4, 1)),
+            today(),
+        )
         .unwrap();
 
     let items = store.progress_items().unwrap();
@@ -182,11 +247,20 @@ fn programme_steps_travel_in_field_packages() {
     laptop.store.save_compound(&c).unwrap();
     laptop
         .store
-        .record_step(c.id, &step(Step::Consult, day(2025, 3, 1)), today())
+        .record_step(
+            c.id,
+            &step(crate::common::luoning_step("consult"), day(2025, 3, 1)),
+            today(),
+        )
         .unwrap();
     laptop
         .store
-        .add_evidence(c.id, Step::Consult, "意见征集表.pdf", b"%PDF-1.4 ...")
+        .add_evidence(
+            c.id,
+            crate::common::luoning_step("consult"),
+            "意见征集表.pdf",
+            b"%PDF-1.4 ...",
+        )
         .unwrap();
     office.receive(&laptop.send(None)).unwrap();
     let steps = office.store.steps_of(c.id).unwrap();
@@ -199,15 +273,24 @@ fn the_sample_shows_every_phase_state_progress_and_a_flagged_funding_entry() {
     let mut store = Store::open_in_memory().unwrap();
     let first = yanshou::store::sample::write_sample(&mut store, false).unwrap();
     let steps = store.steps_of(first).unwrap();
-    assert_eq!(steps.len(), Step::ALL.len());
     assert_eq!(
-        phase_state(Phase::Preparation, &steps, true),
+        steps.len(),
+        yanshou::model::policy_pack::PolicyPack::luoning()
+            .programme
+            .steps()
+            .count()
+    );
+    assert_eq!(
+        phase_state(crate::common::luoning_phase("preparation"), &steps, true),
         PhaseState::DoneWithoutEvidence
     );
-    assert_eq!(phase_state(Phase::Plan, &steps, true), PhaseState::Done);
+    assert_eq!(
+        phase_state(crate::common::luoning_phase("plan"), &steps, true),
+        PhaseState::Done
+    );
     assert_eq!(
         store.compound_row(first).unwrap().phase,
-        Some(Phase::Management)
+        Some(crate::common::luoning_phase("management"))
     );
     // A training file counts its samples.
     let items = store.progress_items().unwrap();
@@ -261,7 +344,7 @@ fn property_service_is_evaluated_only_once_its_plan_is_in_place() {
     store
         .record_step(
             compound,
-            &step(Step::Management, day(2026, 11, 22)),
+            &step(crate::common::luoning_step("management"), day(2026, 11, 22)),
             today(),
         )
         .unwrap();

@@ -271,9 +271,9 @@ fn the_month_s_route_prints_in_its_order() {
         let c = common::compound(name);
         store.save_compound(&c).unwrap();
         let order = [
-            yanshou::model::programme::Step::Scheme,
-            yanshou::model::programme::Step::Publicity,
-            yanshou::model::programme::Step::CleanUp,
+            crate::common::luoning_step("scheme"),
+            crate::common::luoning_step("publicity"),
+            crate::common::luoning_step("clean_up"),
         ];
         for (i, step) in order.into_iter().take(steps).enumerate() {
             store

@@ -88,3 +88,47 @@ fn a_broken_pack_is_said_with_its_line_and_nothing_changes() {
         "{said}"
     );
 }
+
+#[test]
+fn the_compound_page_walks_the_packs_own_steps() {
+    use yanshou::app::Screen;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("示例县.db")).unwrap();
+    let pack = yanshou::import::policy_pack::read_pack(&crate::common::test_pack_dir()).unwrap();
+    store.start_with_pack(&pack).unwrap();
+    let c = crate::common::compound("示例小区");
+    store.save_compound(&c).unwrap();
+    let mut h = harness(crate::common::ui::app_on(store, Screen::Compound(c.id)));
+    h.run();
+    // The test county's five steps under its phases, with its plan named.
+    h.get_by_label_contains("按示政办〔2024〕1号实施步骤逐步登记");
+    for label in [
+        "调查摸底",
+        "竣工验收",
+        "移交管理",
+        "　入户调查",
+        "　移交物业",
+    ] {
+        h.get_by_label(label);
+    }
+    assert!(h.query_by_label("　一征：征求居民意见").is_none());
+    let buttons = h
+        .get_all_by_role_and_label(Role::Button, "登记…")
+        .collect::<Vec<_>>();
+    assert_eq!(buttons.len(), 5);
+    // 开工 (the 4th) asks for this pack's details.
+    buttons[3].click();
+    h.run();
+    h.get_by_label("组织施工（示政办〔2024〕1号 三、（三））");
+    h.get_by_role_and_label(Role::TextInput, "合同工期");
+    // 征求居民意见 says its evidence and its count.
+    h.get_by_role_and_label(Role::Button, "关闭").click();
+    h.run();
+    h.get_all_by_role_and_label(Role::Button, "登记…")
+        .nth(1)
+        .unwrap()
+        .click();
+    h.run();
+    h.get_by_label("证据：居民意见表（签名）");
+    h.get_by_role_and_label(Role::TextInput, "同意户数");
+}

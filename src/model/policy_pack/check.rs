@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use super::locate::{Seg, field_name, line_at, line_of};
 use super::{FORMAT, MAIN_FILE, PackFiles, PackToml, PolicyPack};
 use crate::model::catalogue::{Catalogue, CatalogueError};
+use crate::model::programme::{Mark, PhaseDef, Programme, StepDef};
 use crate::model::survey_catalogue::SurveyCatalogue;
 
 /// Why a pack is refused: where, and what to do.
@@ -91,8 +92,14 @@ pub(super) fn parse(files: PackFiles) -> Result<PolicyPack, PackProblem> {
         file: MAIN_FILE,
         text,
     };
-    let meta: PackToml = toml::from_str(text).map_err(|e| main.toml(&e))?;
+    let mut meta: PackToml = toml::from_str(text).map_err(|e| main.toml(&e))?;
+    if meta.format == 1 {
+        for p in &mut meta.phases {
+            p.acceptance = p.code == "acceptance";
+        }
+    }
     check_meta(&main, &meta)?;
+    built_in_as_shipped(&main, &meta)?;
     let mut standards = Vec::new();
     for (i, name) in meta.catalogues.standards.iter().enumerate() {
         let text = catalogue_file(
@@ -136,11 +143,40 @@ pub(super) fn parse(files: PackFiles) -> Result<PolicyPack, PackProblem> {
             }
         }
     }
+    let programme = Programme::new(
+        &meta.version,
+        &meta.plan.number,
+        meta.phases
+            .iter()
+            .map(|p| PhaseDef {
+                code: p.code.clone(),
+                name: p.name.clone(),
+                clause: p.clause.clone(),
+                acceptance: p.acceptance,
+            })
+            .collect(),
+        meta.steps
+            .iter()
+            .map(|s| StepDef {
+                code: s.code.clone(),
+                phase: s.phase.clone(),
+                name: s.name.clone(),
+                count: s.count.clone(),
+                details: s.details.clone(),
+                local_rule: s.local_rule.clone(),
+                evidence: s.evidence.clone(),
+                evaluations: s.evaluations,
+                marks: s.marks.as_deref().and_then(Mark::from_code),
+            })
+            .collect(),
+    )
+    .map_err(|e| main.at(&[K("steps")], e.to_string()))?;
     Ok(PolicyPack {
         meta,
         standards,
         survey,
         files,
+        programme: Programme::register(programme),
     })
 }
 
@@ -159,11 +195,11 @@ fn catalogue_file<'f>(
 }
 
 fn check_meta(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
-    if m.format != FORMAT {
+    if !(1..=FORMAT).contains(&m.format) {
         return Err(f.at(
             &[K("format")],
             format!(
-                "本程序只认第 {FORMAT} 版格式的政策包（此包为第 {} 版）：请升级程序或按样本重写",
+                "本程序只认第 1–{FORMAT} 版格式的政策包（此包为第 {} 版）：请升级程序或按样本重写",
                 m.format
             ),
         ));
@@ -401,6 +437,29 @@ fn check_steps(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
         |i| vec![K("steps"), I(i), K("code")],
         "步骤编码",
     )?;
+    let acceptance: Vec<usize> = (0..m.phases.len())
+        .filter(|&i| m.phases[i].acceptance)
+        .collect();
+    if acceptance.len() != 1 {
+        let at = acceptance.get(1).map_or(vec![K("phases")], |&i| {
+            vec![K("phases"), I(i), K("acceptance")]
+        });
+        return Err(f.at(
+            &at,
+            format!(
+                "须恰有一个阶段标为 acceptance = true（工程验收，取自验收记录），现有 {} 个",
+                acceptance.len()
+            ),
+        ));
+    }
+    if let Some(i) = m.steps.iter().position(|s| s.evaluations)
+        && let Some(j) = m.steps[i + 1..].iter().position(|s| s.evaluations)
+    {
+        return Err(f.at(
+            &[K("steps"), I(i + 1 + j), K("evaluations")],
+            "只能有一个步骤标为 evaluations = true（其后评价物业服务）",
+        ));
+    }
     let phase_rank = |code: &str| m.phases.iter().position(|p| p.code == code);
     let mut last_phase = 0;
     for (i, s) in m.steps.iter().enumerate() {
@@ -420,6 +479,37 @@ fn check_steps(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
                     s.name, m.phases[rank].name, m.phases[last_phase].name
                 ),
             ));
+        }
+        if m.phases[rank].acceptance {
+            return Err(f.at(
+                &[K("steps"), I(i), K("phase")],
+                format!(
+                    "步骤“{}”属于“{}”阶段：该阶段取自验收记录，不登记步骤",
+                    s.name, m.phases[rank].name
+                ),
+            ));
+        }
+        if let Some(count) = &s.count {
+            f.filled(&[K("steps"), I(i), K("count")], count, "计数的含义")?;
+        }
+        for (j, d) in s.details.iter().enumerate() {
+            f.filled(&[K("steps"), I(i), K("details"), I(j)], d, "明细栏名称")?;
+        }
+        if let Some(mark) = &s.marks {
+            if Mark::from_code(mark).is_none() {
+                return Err(f.at(
+                    &[K("steps"), I(i), K("marks")],
+                    format!(
+                        "marks 只能是 \"started\"（开工）或 \"handed_over\"（交付），不是“{mark}”"
+                    ),
+                ));
+            }
+            if m.steps[..i].iter().any(|t| t.marks.as_ref() == Some(mark)) {
+                return Err(f.at(
+                    &[K("steps"), I(i), K("marks")],
+                    format!("marks = \"{mark}\" 只能标在一个步骤上"),
+                ));
+            }
         }
         last_phase = rank;
         if let Some(after) = &s.after {
@@ -522,6 +612,29 @@ fn check_survey(f: &In<'_>) -> Result<SurveyCatalogue, PackProblem> {
         f.filled(&[K("items"), I(i), K("clause")], &x.clause, "依据条款")?;
     }
     SurveyCatalogue::parse(f.text).map_err(|e| catalogue_problem(f, e))
+}
+
+/// A built-in pack's version means that pack: an edited copy needs its own version (a file
+/// reads a built-in version as this build ships it).
+fn built_in_as_shipped(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
+    for (name, _) in super::BUILT_IN {
+        let shipped = PackFiles::built_in(name)
+            .and_then(|files| files.get(MAIN_FILE).map(toml::from_str::<PackToml>))
+            .and_then(Result::ok);
+        if let Some(shipped) = shipped
+            && shipped.version == m.version
+            && shipped != *m
+        {
+            return Err(f.at(
+                &[K("version")],
+                format!(
+                    "“{}”是内置政策包（{}）的版本，而此包的内容与它不同：改过的政策包须换一个新的 version",
+                    m.version, shipped.county.name
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A built-in catalogue's version means that catalogue: an edited copy needs its own version.

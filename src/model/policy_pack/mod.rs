@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::catalogue::Catalogue;
+use super::programme::Programme;
 use super::survey_catalogue::SurveyCatalogue;
 
 pub use changes::changes;
@@ -22,8 +23,10 @@ pub use check::PackProblem;
 
 /// The file every pack has; the catalogues it names sit beside it.
 pub const MAIN_FILE: &str = "pack.toml";
-/// The pack format this build reads.
-pub const FORMAT: u32 = 1;
+/// The pack format this build writes; it reads every format up to it. Format 2 says which
+/// phase the acceptance records give and each step's count, details, local rule, evidence and
+/// evaluations (format 1 kept them in code: its phase coded `acceptance` is that phase).
+pub const FORMAT: u32 = 2;
 
 /// The packs built into the program: a name (`pack new --from NAME`) and its files.
 pub const BUILT_IN: &[(&str, &[(&str, &str)])] = &[(
@@ -75,6 +78,8 @@ pub struct PolicyPack {
     pub survey: Vec<SurveyCatalogue>,
     /// The files it was read from.
     pub files: PackFiles,
+    /// Its phases and steps (四、实施步骤), kept for the run so steps can point into them.
+    pub programme: &'static Programme,
 }
 
 impl PolicyPack {
@@ -92,6 +97,20 @@ impl PolicyPack {
             Some(Err(problem)) => panic!("the built-in pack is broken: {problem}"),
             None => panic!("the built-in pack is missing"),
         })
+    }
+
+    /// A pack as a file or a package keeps it: a built-in version is read as this build ships
+    /// it (files made before format 2 keep the same plan in fewer words), any other is checked.
+    pub fn from_stored(files: PackFiles) -> Result<Self, PackProblem> {
+        let version = files
+            .get(MAIN_FILE)
+            .and_then(|text| toml::from_str::<toml::Table>(text).ok())
+            .and_then(|t| t.get("version").and_then(|v| v.as_str().map(str::to_owned)));
+        let built_in = Self::luoning();
+        if version.as_deref() == Some(built_in.meta.version.as_str()) {
+            return Ok(built_in.clone());
+        }
+        Self::parse(files)
     }
 
     /// Its catalogues are known by their versions from now on (as shipped ones are), so
@@ -363,6 +382,9 @@ pub struct Phase {
     pub code: String,
     pub name: String,
     pub clause: String,
+    /// The phase the acceptance records give (工程验收): exactly one, with no steps.
+    #[serde(default)]
+    pub acceptance: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -373,6 +395,20 @@ pub struct Step {
     pub name: String,
     /// The step that must be done first (by default the one before it).
     pub after: Option<String>,
+    /// What its count means, where it has one (参与户数).
+    pub count: Option<String>,
+    /// The fields of its details (施工单位, 监理单位…).
+    #[serde(default)]
+    pub details: Vec<String>,
+    /// A reading the plan's text does not fix, with where it comes from.
+    pub local_rule: Option<String>,
+    /// What counts as its evidence, where the plan says.
+    pub evidence: Option<String>,
+    /// The property service is evaluated after this step (at most one step).
+    #[serde(default)]
+    pub evaluations: bool,
+    /// The progress date it gives: "started" (开工) or "handed_over" (交付), each at most once.
+    pub marks: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

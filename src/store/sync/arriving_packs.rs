@@ -25,7 +25,7 @@ pub(super) fn arriving_packs(entries: &[crate::model::sync::Entry]) -> Vec<Polic
                 continue;
             };
             if let Ok(files) = serde_json::from_str(files)
-                && let Ok(pack) = PolicyPack::parse(PackFiles(files))
+                && let Ok(pack) = PolicyPack::from_stored(PackFiles(files))
             {
                 packs.push(pack);
             }

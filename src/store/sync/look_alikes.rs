@@ -95,6 +95,7 @@ impl Store {
                 id: id.to_string(),
             })?;
         let name = self.origin()?.name.clone();
+        let programme = self.programme().ok();
         let tx = self.begin()?;
         if merge {
             let owner = match offer.kind {
@@ -117,7 +118,7 @@ impl Store {
                 )));
             }
             match offer.kind {
-                LookAlike::Compound => merge_compounds(&tx, &offer)?,
+                LookAlike::Compound => merge_compounds(&tx, &offer, programme)?,
                 LookAlike::Cluster => merge_clusters(&tx, &offer)?,
             }
         }
@@ -133,7 +134,11 @@ impl Store {
 /// Moves everything of the other compound (its surveys, inspections, programme steps,
 /// evidence, evaluations, funding, route stops, the reports naming it) to the kept one, and
 /// deletes it.
-fn merge_compounds(tx: &Connection, offer: &DuplicateOffer) -> Result<(), StoreError> {
+fn merge_compounds(
+    tx: &Connection,
+    offer: &DuplicateOffer,
+    programme: Option<&'static crate::model::programme::Programme>,
+) -> Result<(), StoreError> {
     let (kept, other) = (&offer.kept, &offer.other);
     // A programme step both recorded would be lost: the user clears one first.
     let clash: Option<String> = tx
@@ -146,7 +151,8 @@ fn merge_compounds(tx: &Connection, offer: &DuplicateOffer) -> Result<(), StoreE
         )
         .optional()?;
     if let Some(step) = clash {
-        let label = crate::model::programme::Step::from_code(&step)
+        let label = programme
+            .and_then(|p| p.step(&step))
             .map_or(step.clone(), |s| s.label().to_owned());
         return Err(StoreError::refused(format!(
             "两条“{}”都登记了改造进程“{label}”：请先在其中一条中清除这一步，再合并。",
