@@ -37,8 +37,9 @@ pub struct App {
     /// The screen on show, with its state.
     page: Page,
     towns: Vec<Town>,
-    /// The file's programme (四、实施步骤), from its pack (none if the pack cannot be read).
-    programme: Option<&'static crate::model::programme::Programme>,
+    /// The file's policy pack (none if it cannot be read): the register's phases and money
+    /// rule come from it.
+    pack: Option<std::sync::Arc<crate::model::policy_pack::PolicyPack>>,
     clusters: Vec<Cluster>,
     /// This file's device and what waits for a user, for the status bar.
     station: ui::status_bar::Station,
@@ -208,7 +209,7 @@ impl App {
             db_path,
             page: Page::NoDatabase(NoDatabase::Missing),
             towns: Vec::new(),
-            programme: None,
+            pack: None,
             clusters: Vec::new(),
             station: ui::status_bar::Station::default(),
             register_query: RegisterQuery::default(),
@@ -334,7 +335,7 @@ impl App {
             let mut shared = Shared {
                 db_path: &self.db_path,
                 towns: &self.towns,
-                programme: self.programme,
+                pack: self.pack.as_deref(),
                 clusters: &self.clusters,
                 register_query: &mut self.register_query,
                 exporting: self.jobs.is_exporting(),

@@ -201,7 +201,7 @@ impl App {
         let loaded = (|| -> Result<Option<Page>, StoreError> {
             self.towns = store.towns()?;
             self.clusters = store.clusters()?;
-            self.programme = store.programme().ok();
+            self.pack = store.policy_pack().ok();
             self.station = crate::ui::status_bar::Station {
                 device: store
                     .identity()?

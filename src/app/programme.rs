@@ -29,14 +29,7 @@ impl App {
 
     pub(super) fn new_funding(&mut self, whose: crate::store::funding::Funded) {
         let year = chrono::Datelike::year(&today());
-        let Some(rule) = self.read_store(|s| {
-            let pack = s.policy_pack()?;
-            let m = &pack.meta;
-            Ok(format!(
-                "中央补助不超过项目总额的 {}%（{} {}）",
-                m.funding.central_cap_percent, m.plan.number, m.funding.clause
-            ))
-        }) else {
+        let Some(rule) = self.read_store(|s| Ok(s.policy_pack()?.funding_cap())) else {
             return;
         };
         let form = crate::ui::funding_form::FundingForm::new(whose, year, rule);

@@ -140,6 +140,8 @@ pub struct QuarterSheet {
     /// Each score's evidence, in the same order.
     pub evidence: Vec<UnitEvidence>,
     pub rules: PolicyRules,
+    /// The county's 附件2: its kinds of unit by name and the scale of a score.
+    pub rhythm: crate::model::policy_pack::Rhythm,
 }
 
 impl QuarterSheet {
@@ -152,6 +154,7 @@ impl QuarterSheet {
             scores,
             evidence,
             rules: store.policy_rules()?,
+            rhythm: store.policy_pack()?.meta.rhythm.clone(),
         })
     }
 
@@ -164,14 +167,21 @@ pub fn render_quarter_workbook(q: &QuarterSheet) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::default();
     let (text, number) = (&styles.text, &styles.number);
     let mut book = Workbook::new();
+    let scale = q.rhythm.score;
+    let (duties, role, results, progress) = (
+        format!("履行职责（{}）", scale.duties),
+        format!("发挥作用（{}）", scale.role),
+        format!("工作成效（{}）", scale.results),
+        format!("工程进度（{}）", scale.progress),
+    );
     let columns = [
         ("名次", 8.0),
         ("单位", 26.0),
         ("类别", 14.0),
-        ("履行职责（40）", 14.0),
-        ("发挥作用（30）", 14.0),
-        ("工作成效（30）", 14.0),
-        ("工程进度（100）", 14.0),
+        (duties.as_str(), 14.0),
+        (role.as_str(), 14.0),
+        (results.as_str(), 14.0),
+        (progress.as_str(), 14.0),
         ("总分", 8.0),
         ("通报", 12.0),
         ("报送日报（天）", 14.0),
@@ -194,7 +204,8 @@ pub fn render_quarter_workbook(q: &QuarterSheet) -> Result<Vec<u8>, XlsxError> {
             None => ws.write_string_with_format(row, 0, "未评完", text)?,
         };
         ws.write_string_with_format(row, 1, &s.unit, text)?;
-        ws.write_string_with_format(row, 2, s.kind.map_or("", |k| k.label()), text)?;
+        let kind = s.kind.map_or("", |k| k.name_in(&q.rhythm));
+        ws.write_string_with_format(row, 2, kind, text)?;
         for (col, v) in [(3, s.duties), (4, s.role), (5, s.results), (6, s.progress)] {
             match v {
                 Some(v) => ws.write_number_with_format(row, col, f64::from(v), number)?,
@@ -235,10 +246,11 @@ pub fn render_quarter_workbook(q: &QuarterSheet) -> Result<Vec<u8>, XlsxError> {
         row,
         1,
         format!(
-            "{} · 总分 {} 分及以上通报表扬、低于 {} 分通报批评（本地规则：附件2 三、（四）未规定分数线）",
+            "{} · 总分 {} 分及以上通报表扬、低于 {} 分通报批评（本地规则：{}未规定分数线）",
             q.quarter.label(),
             thresholds.praise_at,
-            thresholds.criticise_below
+            thresholds.criticise_below,
+            q.rhythm.clause
         ),
     )?;
     book.save_to_buffer()

@@ -40,21 +40,18 @@ impl PolicyRule {
         }
     }
 
-    /// Where the policy speaks of it, and what it leaves open.
-    pub fn source(self) -> &'static str {
+    /// Where the county's plan speaks of it (`plan` its number): the rule's clause in the
+    /// pack, which gives its value until the office changes it here.
+    pub fn source(self, pack: &super::policy_pack::PackToml) -> String {
         match self {
-            Self::Willingness => "宁政办〔2021〕17号 二、（一）只写“居民改造意愿强烈”，未规定比例",
-            Self::PraiseAt | Self::CriticiseBelow => {
-                "附件2 三、（四）写明“通报表扬”“通报批评”，未规定分数线"
-            }
-        }
-    }
-
-    pub fn default_value(self) -> &'static str {
-        match self {
-            Self::Willingness => "2/3",
-            Self::PraiseAt => "90",
-            Self::CriticiseBelow => "60",
+            Self::Willingness => format!(
+                "{} {}“居民改造意愿强烈”",
+                pack.plan.number, pack.eligibility.clause
+            ),
+            Self::PraiseAt | Self::CriticiseBelow => format!(
+                "{}{}“通报表扬”“通报批评”",
+                pack.plan.number, pack.rhythm.clause
+            ),
         }
     }
 
@@ -116,7 +113,26 @@ impl PolicyRules {
     /// The rules from the file's stored values (key, value); a value that does not parse (a
     /// newer program's) leaves the default.
     pub fn from_values<'a>(values: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut rules = Self::default();
+        Self::default().over(values)
+    }
+
+    /// The rules a county's pack gives (its share of households in favour, its quarter's
+    /// thresholds, its build years), before the office changes any.
+    pub fn of_pack(pack: &super::policy_pack::PackToml) -> Self {
+        Self {
+            willingness: Share::parse(&pack.eligibility.willingness_share).unwrap_or_default(),
+            quarter: QuarterThresholds {
+                praise_at: pack.rhythm.praise_at,
+                criticise_below: pack.rhythm.criticise_below,
+            },
+            scope: super::policy_pack::Scope::of(&pack.eligibility),
+        }
+    }
+
+    /// These rules with the file's stored values (key, value) over them; a value that does
+    /// not parse (a newer program's) leaves the rule as it was.
+    pub fn over<'a>(self, values: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut rules = self;
         for (key, value) in values {
             match PolicyRule::from_key(key) {
                 Some(PolicyRule::Willingness) => {

@@ -6,12 +6,8 @@ use super::policy_rule::QuarterThresholds;
 use super::rhythm::UnitKind;
 
 /// The points of each part of a score (三、（四）: 履行职责、发挥作用、工作成效 for a compound's
-/// responsible unit; 工程进度 for contractors and utilities). A local reading of the text,
-/// which names the parts but not their weights.
-pub const DUTIES_MAX: u8 = 40;
-pub const ROLE_MAX: u8 = 30;
-pub const RESULTS_MAX: u8 = 30;
-pub const PROGRESS_MAX: u8 = 100;
+/// responsible unit; 工程进度 for contractors and utilities) are the county's, from its pack.
+pub use super::policy_pack::Score as Scale;
 
 /// One unit's score in one quarter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,31 +33,31 @@ impl QuarterScore {
         }
     }
 
-    /// What is wrong with it before it is saved, if anything.
-    fn problem_words(&self) -> Option<String> {
+    /// What is wrong with it before it is saved, on the county's `scale`, if anything.
+    fn problem_words(&self, scale: &Scale) -> Option<String> {
         if self.unit.trim().is_empty() {
             return Some("请填写被考评单位。".to_owned());
         }
         let Some(kind) = self.kind else {
             return Some("请选择单位类别。".to_owned());
         };
-        let over = |v: Option<u8>, max: u8, what: &str| {
-            v.filter(|v| *v > max)
+        let over = |v: Option<u8>, max: u32, what: &str| {
+            v.filter(|v| u32::from(*v) > max)
                 .map(|v| format!("{what}得分 {v} 超过满分 {max}。"))
         };
         match kind {
-            UnitKind::Responsible => over(self.duties, DUTIES_MAX, "履行职责")
-                .or_else(|| over(self.role, ROLE_MAX, "发挥作用"))
-                .or_else(|| over(self.results, RESULTS_MAX, "工作成效")),
+            UnitKind::Responsible => over(self.duties, scale.duties, "履行职责")
+                .or_else(|| over(self.role, scale.role, "发挥作用"))
+                .or_else(|| over(self.results, scale.results, "工作成效")),
             UnitKind::Contractor | UnitKind::Utility => {
-                over(self.progress, PROGRESS_MAX, "工程进度")
+                over(self.progress, scale.progress, "工程进度")
             }
         }
     }
 
-    /// Why the score is refused, if it is.
-    pub fn problem(&self) -> Option<super::Refusal> {
-        self.problem_words().map(super::Refusal::new)
+    /// Why the score is refused on the county's `scale`, if it is.
+    pub fn problem(&self, scale: &Scale) -> Option<super::Refusal> {
+        self.problem_words(scale).map(super::Refusal::new)
     }
 }
 

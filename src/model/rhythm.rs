@@ -6,10 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::ids::{ActionItemId, CompoundId, DailyReportId, MeetingId, ObservationStopId};
-pub use super::quarter_score::{
-    DUTIES_MAX, Mention, PROGRESS_MAX, QuarterScore, RESULTS_MAX, ROLE_MAX, Ranked, UnitEvidence,
-    ranking,
-};
+pub use super::quarter_score::{Mention, QuarterScore, Ranked, Scale, UnitEvidence, ranking};
 
 /// Who reports (附件2 三、（一）: 各小区主管单位、工程各标段施工单位以及供电、通信、供热、供气、
 /// 供水相关企业), and how the quarter scores them (三、（四）).
@@ -44,6 +41,20 @@ impl UnitKind {
 
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Its name in the county's pack (附件2's name where the pack has none).
+    pub fn name_in(self, rhythm: &super::policy_pack::Rhythm) -> &str {
+        rhythm.kind_name(self.code()).unwrap_or(self.label())
+    }
+
+    /// The kinds the county's pack reports and scores, in its order.
+    pub fn of_pack(rhythm: &super::policy_pack::Rhythm) -> Vec<Self> {
+        rhythm
+            .reporting_units
+            .iter()
+            .filter_map(|u| Self::from_code(&u.code))
+            .collect()
     }
 }
 

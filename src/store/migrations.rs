@@ -210,6 +210,16 @@ const MIGRATIONS: &[Migration] = &[
             ),
         ],
     },
+    Migration {
+        name: "a quarter's scores on the county's own weights",
+        steps: &[
+            Sql(include_str!("migrations/0019_quarter_score_scale.sql")),
+            Code(
+                "the quarter scores' tombstone trigger, made again",
+                super::tombstones::remake_triggers_replacing,
+            ),
+        ],
+    },
 ];
 
 /// The schema version this build writes.
@@ -367,14 +377,15 @@ mod tests {
         // first towns, the seals entered into the log, the county's towns, the towns re-keyed,
         // the tombstone triggers (twice), the photos' bytes moved to be stored once, the
         // tombstone triggers made again to keep the latest deletion, Luoning's pack recorded
-        // (with the pack's tombstone triggers).
+        // (with the pack's tombstone triggers), the quarter scores' tombstone trigger made again
+        // after the table was.
         let with_code: Vec<usize> = MIGRATIONS
             .iter()
             .enumerate()
             .filter(|(_, m)| m.steps.iter().any(|s| matches!(s, Code(..))))
             .map(|(i, _)| i + 1)
             .collect();
-        assert_eq!(with_code, [1, 7, 8, 9, 12, 13, 16, 17, 18]);
+        assert_eq!(with_code, [1, 7, 8, 9, 12, 13, 16, 17, 18, 19]);
         // A migration that lifts a lock trigger for its code puts it back after.
         for m in MIGRATIONS {
             let sql: String = m

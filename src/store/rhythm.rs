@@ -57,11 +57,26 @@ impl Store {
         Ok(out)
     }
 
+    /// A kind of unit the county's pack reports and scores (附件2), or why not.
+    fn kind_in_pack(&self, kind: Option<UnitKind>) -> Result<(), StoreError> {
+        let pack = self.policy_pack()?;
+        let rhythm = &pack.meta.rhythm;
+        match kind {
+            Some(k) if rhythm.kind_name(k.code()).is_none() => Err(StoreError::refused(format!(
+                "本县政策包（{}）的报送单位里没有“{}”这一类：请选其中的一类。",
+                rhythm.clause,
+                k.label()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// Records a unit's report of a day.
     pub fn add_daily_report(&mut self, r: &DailyReport) -> Result<DailyReportId, StoreError> {
         if let Some(problem) = report_problem(r, super::today()) {
             return Err(problem.into());
         }
+        self.kind_in_pack(r.kind)?;
         let compound = match (r.compound, r.compound_name.trim()) {
             (Some(id), _) => Some(id),
             (None, "") => None,
@@ -435,9 +450,11 @@ impl Store {
 
     /// Records (or changes) a unit's score in a quarter.
     pub fn save_quarter_score(&mut self, q: Quarter, s: &QuarterScore) -> Result<(), StoreError> {
-        if let Some(problem) = s.problem() {
+        let pack = self.policy_pack()?;
+        if let Some(problem) = s.problem(&pack.meta.rhythm.score) {
             return Err(problem.into());
         }
+        self.kind_in_pack(s.kind)?;
         if q.first_day() > super::today() {
             return Err(StoreError::refused(format!(
                 "{} 尚未开始，不能考评。",
@@ -545,10 +562,9 @@ impl Store {
         let values: Vec<(String, String)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
-        let mut rules =
-            PolicyRules::from_values(values.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        rules.scope = crate::model::eligibility::Scope::of(&self.policy_pack()?.meta.eligibility);
-        Ok(rules)
+        let pack = self.policy_pack()?;
+        Ok(PolicyRules::of_pack(&pack.meta)
+            .over(values.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
     }
 
     /// Changes a local rule; the refusal says why.

@@ -137,21 +137,26 @@ pub(super) fn write(
         ],
     )?;
     let quarter = Quarter::of(today);
-    let score = |unit: &str, kind, parts: [Option<u8>; 4], note: &str| QuarterScore {
+    // Each part as a share of its full marks on the county's scale (its pack's weights).
+    let pack = store.policy_pack()?;
+    let rhythm = &pack.meta.rhythm;
+    let scale = rhythm.score;
+    let share = |percent: u32, max: u32| u8::try_from((percent * max + 50) / 100).ok();
+    let score = |unit: &str, kind, parts: [Option<u32>; 4], note: &str| QuarterScore {
         id: Default::default(),
         unit: unit.to_owned(),
         kind: Some(kind),
-        duties: parts[0],
-        role: parts[1],
-        results: parts[2],
-        progress: parts[3],
+        duties: parts[0].and_then(|p| share(p, scale.duties)),
+        role: parts[1].and_then(|p| share(p, scale.role)),
+        results: parts[2].and_then(|p| share(p, scale.results)),
+        progress: parts[3].and_then(|p| share(p, scale.progress)),
         note: note.to_owned(),
     };
-    for s in [
+    let scores = [
         score(
             town,
             UnitKind::Responsible,
-            [Some(37), Some(27), Some(28), None],
+            [Some(92), Some(90), Some(93), None],
             "听取汇报、查阅资料、现场检查",
         ),
         score(
@@ -166,8 +171,12 @@ pub(super) fn write(
             [None, None, None, Some(55)],
             "电杆迁移滞后，影响管沟开挖",
         ),
-    ] {
-        store.save_quarter_score(quarter, &s)?;
+    ];
+    for s in scores
+        .iter()
+        .filter(|s| s.kind.is_some_and(|k| rhythm.kind_name(k.code()).is_some()))
+    {
+        store.save_quarter_score(quarter, s)?;
     }
     let tx = store.begin()?;
     for id in &ids {

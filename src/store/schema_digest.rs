@@ -26,6 +26,7 @@ pub(super) const SCHEMAS: [&str; SCHEMA_VERSION as usize + 1] = [
     "fa3e564a5188cffc0368d368fcdce71d153dfbf78c5e28378158d29e8aa2ecca",
     "94ec901105ca809963aafd57adab4c7df5835413582d06a237dd2f0ef7cecefc",
     "86ebe7cc318e5285ae75f50b841bc38151f7536cb52896d9cc1594dd49c70ef1",
+    "95bf3b5a7d632ad43d2b42d038f0355122019fd11a3ef1888954ab3447b07abc",
 ];
 
 /// The digest of the triggers (name and SQL) a file of `SCHEMA_VERSION` has.

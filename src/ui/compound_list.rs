@@ -321,7 +321,7 @@ fn filters(
     ui: &mut egui::Ui,
     query: &mut RegisterQuery,
     (towns, clusters): (&[Town], &[Cluster]),
-    programme: Option<&'static crate::model::programme::Programme>,
+    pack: Option<&crate::model::policy_pack::PolicyPack>,
 ) {
     ui.horizontal_wrapped(|ui| {
         let towns: Vec<_> = towns.iter().map(|t| (t.id, t.name.clone())).collect();
@@ -343,14 +343,16 @@ fn filters(
             .map(|s| (*s, s.label().to_owned()))
             .collect();
         filter_combo(ui, "验收状态", &mut query.filter.stage, &stages);
-        let phases: Vec<_> = programme
+        let phases: Vec<_> = pack
             .into_iter()
-            .flat_map(|p| p.phases())
+            .flat_map(|p| p.programme.phases())
             .map(|p| (p, p.label().to_owned()))
             .collect();
         filter_combo(ui, "改造进程", &mut query.filter.phase, &phases);
-        ui.checkbox(&mut query.filter.funding_flagged, "只看资金核查有问题的")
-            .on_hover_text("中央补助超过配套项目总投资的 90%，或用于与小区不直接相关的主干道路、管网、广场、公园等（五、（一））");
+        let flagged = ui.checkbox(&mut query.filter.funding_flagged, "只看资金核查有问题的");
+        if let Some(pack) = pack {
+            flagged.on_hover_text(format!("违反资金规定：{}", pack.funding_rule()));
+        }
         if query.filter != RegisterFilter::default() && ui.button("清除筛选").clicked() {
             query.filter = RegisterFilter::default();
         }
@@ -362,7 +364,7 @@ pub fn show(
     view: &mut RegisterView,
     query: &mut RegisterQuery,
     (towns, clusters, audit): (&[Town], &[Cluster], Option<&Audit>),
-    programme: Option<&'static crate::model::programme::Programme>,
+    pack: Option<&crate::model::policy_pack::PolicyPack>,
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
@@ -385,7 +387,7 @@ pub fn show(
             None => format!("显示 {shown} / {total} 个小区"),
         });
     });
-    filters(ui, query, (towns, clusters), programme);
+    filters(ui, query, (towns, clusters), pack);
     ui.separator();
 
     if view.rows.is_empty() {

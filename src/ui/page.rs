@@ -50,8 +50,8 @@ pub struct Shared<'a> {
     pub db_path: &'a std::path::Path,
     pub towns: &'a [Town],
     pub clusters: &'a [Cluster],
-    /// The file's programme: its phases filter the register.
-    pub programme: Option<&'static crate::model::programme::Programme>,
+    /// The file's policy pack: its phases and money rule filter the register.
+    pub pack: Option<&'a crate::model::policy_pack::PolicyPack>,
     /// The register's search, sort and filters, kept while other screens are shown.
     pub register_query: &'a mut RegisterQuery,
     /// A background export is running (its buttons wait).
@@ -255,7 +255,7 @@ impl Page {
                 view,
                 shared.register_query,
                 (shared.towns, shared.clusters, shared.audit),
-                shared.programme,
+                shared.pack,
                 commands,
             ),
             Self::Compound(view) => compound_page::show(ui, view, shared.audit, commands),

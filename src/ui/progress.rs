@@ -25,6 +25,8 @@ pub struct ProgressView {
     pub households: bool,
     /// Every funding entry, for the totals by year, source and town.
     pub funding: Vec<crate::store::funding::FundingRow>,
+    /// Where the plan speaks of money: "宁政办〔2021〕17号 五、（一）".
+    pub funding_clause: String,
     /// Every version of every target: (version, recorded at, target).
     pub target_history: Vec<(String, String, Target)>,
     pub target_form: TargetForm,
@@ -118,6 +120,10 @@ impl ProgressView {
             traced: None,
             households: false,
             funding: store.funding_rows()?,
+            funding_clause: {
+                let pack = store.policy_pack()?;
+                format!("{} {}", pack.meta.plan.number, pack.meta.funding.clause)
+            },
             target_history: store.target_history()?,
             target_form: TargetForm::default(),
             grouped,
@@ -188,7 +194,7 @@ pub fn show(ui: &mut egui::Ui, view: &mut ProgressView, commands: &mut Vec<Comma
             ui.add_space(8.0);
             groups(ui, view);
             ui.add_space(8.0);
-            funding(ui, &view.funding);
+            funding(ui, &view.funding, &view.funding_clause);
             ui.add_space(8.0);
             targets(ui, view, commands);
             if let Some((title, ids)) = &view.traced {
@@ -404,9 +410,9 @@ fn groups(ui: &mut egui::Ui, view: &mut ProgressView) {
 }
 
 /// Funding by year and source, and by town, in 元 (from the entries in fen).
-fn funding(ui: &mut egui::Ui, rows: &[crate::store::funding::FundingRow]) {
+fn funding(ui: &mut egui::Ui, rows: &[crate::store::funding::FundingRow], clause: &str) {
     use crate::model::funding::{Source, totals, yuan_text};
-    ui.strong("资金（宁政办〔2021〕17号 五、资金筹措）");
+    ui.strong(format!("资金（{clause}）"));
     if rows.is_empty() {
         ui.label("尚未登记资金。");
         return;

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use yanshou::model::policy_pack::{PackFiles, PolicyPack};
-use yanshou::model::{Subject, funding, inspection, progress, quarter_score, rhythm};
+use yanshou::model::{Subject, funding, inspection, progress, rhythm};
 use yanshou::store::{SCHEMA_VERSION, Store, migrate_to};
 
 use crate::common::{revised_pack_dir, test_pack_dir};
@@ -208,12 +208,8 @@ fn luonings_pack_is_what_the_program_does() {
     let s = &m.rhythm.score;
     assert_eq!(
         (s.duties, s.role, s.results, s.progress),
-        (
-            u32::from(quarter_score::DUTIES_MAX),
-            u32::from(quarter_score::ROLE_MAX),
-            u32::from(quarter_score::RESULTS_MAX),
-            u32::from(quarter_score::PROGRESS_MAX)
-        )
+        (40, 30, 30, 100),
+        "Luoning's weights, as the code had them before they moved into the pack"
     );
     assert_eq!(
         (m.eligibility.built_by, m.eligibility.cluster_only),
@@ -1336,14 +1332,14 @@ fn verdicts_and_excel_exports_follow_the_test_countys_pack() {
     );
 
     // The progress table reads the county's targets; the ledger names its towns.
-    let write = |document: &Document| {
+    let write = |county: &Store, document: &Document| {
         let path = dir.path().join(
             document
-                .suggested_name(&county, &yanshou::model::Clock::local())
+                .suggested_name(county, &yanshou::model::Clock::local())
                 .unwrap(),
         );
         let outcome = document.write(
-            &county,
+            county,
             &path,
             &yanshou::model::Clock::local(),
             &yanshou::job::Progress::unobserved(),
@@ -1351,7 +1347,7 @@ fn verdicts_and_excel_exports_follow_the_test_countys_pack() {
         assert!(outcome.error.is_none(), "{:?}", outcome.error);
         path
     };
-    let path = write(&Document::ProgressTable);
+    let path = write(&county, &Document::ProgressTable);
     let mut book = open_workbook_auto(&path).unwrap();
     let years: Vec<Vec<Data>> = book
         .worksheet_range("按年度")
@@ -1370,7 +1366,7 @@ fn verdicts_and_excel_exports_follow_the_test_countys_pack() {
     let total = years.last().unwrap();
     assert_eq!(total[0], Data::String("2024–2026 年合计".to_owned()));
     assert_eq!(total[1], Data::Float(30.0));
-    let path = write(&Document::Ledger);
+    let path = write(&county, &Document::Ledger);
     let mut book = open_workbook_auto(&path).unwrap();
     let sheet = book.sheet_names()[0].clone();
     let text: String = book
@@ -1387,4 +1383,51 @@ fn verdicts_and_excel_exports_follow_the_test_countys_pack() {
         !text.contains("城关镇") && !text.contains("宁政办"),
         "{text}"
     );
+
+    // The quarter is scored on this county's weights (50 / 25 / 25): 48 for duties passes
+    // here (Luoning's 40 would refuse it), 28 for role does not.
+    use yanshou::model::rhythm::{Quarter, QuarterScore, UnitKind};
+    let quarter = Quarter::of(chrono::NaiveDate::from_ymd_opt(2025, 5, 1).unwrap());
+    let mut score = QuarterScore {
+        unit: "示例一镇人民政府".to_owned(),
+        kind: Some(UnitKind::Responsible),
+        duties: Some(48),
+        role: Some(25),
+        results: Some(20),
+        ..QuarterScore::default()
+    };
+    county.save_quarter_score(quarter, &score).unwrap();
+    let mut luoning_file = Store::open_in_memory().unwrap();
+    let refused = luoning_file
+        .save_quarter_score(quarter, &score)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("履行职责得分 48 超过满分 40"), "{refused}");
+    score.role = Some(28);
+    let refused = county
+        .save_quarter_score(quarter, &score)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("发挥作用得分 28 超过满分 25"), "{refused}");
+    let path = write(&county, &Document::QuarterEvaluation(quarter));
+    let mut book = open_workbook_auto(&path).unwrap();
+    let rows: Vec<Vec<Data>> = book
+        .worksheet_range("考评排名")
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    let header: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
+    assert_eq!(
+        header[3..7],
+        [
+            "履行职责（50）",
+            "发挥作用（25）",
+            "工作成效（25）",
+            "工程进度（100）"
+        ]
+    );
+    assert_eq!(rows[1][1], Data::String("示例一镇人民政府".to_owned()));
+    assert_eq!(rows[1][3], Data::Float(48.0));
+    assert_eq!(rows[1][7], Data::Float(93.0));
 }

@@ -221,6 +221,13 @@ fn records(version: u32) -> Vec<String> {
              VALUES ('willingness_share', '3/4', 'x')"
                 .to_owned(),
         );
+        sql.push(
+            "INSERT INTO quarter_score (id, year, quarter, unit, unit_kind, duties, role, results,
+                 note, created_at, updated_at)
+             VALUES ('q1', 2026, 4, '城关镇人民政府', 'responsible', 38, 27, 29, '现场检查',
+                 'x', 'x')"
+                .to_owned(),
+        );
     }
     // Sealed last: from version 3 on, a sealed round's rows are locked.
     if version >= 7 {
@@ -413,6 +420,32 @@ fn every_older_version_upgrades_with_its_records_intact() {
             assert_eq!(meetings[0].units, ["城关镇", "一标段"]);
             assert_eq!(meetings[0].actions[0].owner, "供电公司");
             assert_eq!(rules.willingness.denominator, 4);
+            // The quarter's score came through the table made again in version 19, and its
+            // deletion still leaves a tombstone.
+            let quarter = yanshou::model::rhythm::Quarter {
+                year: 2026,
+                quarter: 4,
+            };
+            let scores = store.quarter_scores(quarter).unwrap();
+            assert_eq!(
+                scores
+                    .iter()
+                    .map(|s| (s.unit.as_str(), s.duties, s.role, s.results, s.total()))
+                    .collect::<Vec<_>>(),
+                [("城关镇人民政府", Some(38), Some(27), Some(29), Some(94))],
+                "v{version}"
+            );
+            let conn = store.connection();
+            conn.execute("DELETE FROM quarter_score WHERE id = 'q1'", [])
+                .unwrap();
+            let tombstones: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM tombstone WHERE table_name = 'quarter_score'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(tombstones, 1, "v{version}");
         } else {
             assert!(reports.is_empty() && meetings.is_empty(), "v{version}");
             assert_eq!(rules, yanshou::model::policy_rule::PolicyRules::default());

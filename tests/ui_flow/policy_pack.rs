@@ -132,3 +132,29 @@ fn the_compound_page_walks_the_packs_own_steps() {
     h.get_by_label("证据：居民意见表（签名）");
     h.get_by_role_and_label(Role::TextInput, "同意户数");
 }
+
+#[test]
+fn the_rhythm_is_the_packs_own() {
+    use yanshou::app::Screen;
+    use yanshou::model::rhythm::RhythmChoice;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("示例县.db")).unwrap();
+    let pack = yanshou::import::policy_pack::read_pack(&crate::common::test_pack_dir()).unwrap();
+    store.start_with_pack(&pack).unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let mut h = harness(crate::common::ui::app_on(
+        store,
+        Screen::Rhythm(RhythmChoice::at(day)),
+    ));
+    h.run();
+    assert!(
+        h.query_all_by_label_contains("示政办〔2024〕1号附件2")
+            .count()
+            >= 1
+    );
+    assert!(h.query_by_label_contains("宁政办").is_none());
+    h.get_by_label("季考评").click();
+    h.run();
+    // This county's weights: 50 / 25 / 25.
+    h.get_by_label_contains("履行职责（50 分）、发挥作用（25 分）、工作成效（25 分）");
+}

@@ -342,7 +342,7 @@ fn register_benchmarks(frames: usize) -> anyhow::Result<()> {
                         view,
                         &mut query,
                         (&towns, &clusters, None),
-                        Some(crate::model::policy_pack::PolicyPack::luoning().programme),
+                        Some(crate::model::policy_pack::PolicyPack::luoning()),
                         &mut commands,
                     );
                 });

@@ -352,7 +352,29 @@ fn check_meta(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
         |i| vec![K("rhythm"), K("reporting_units"), I(i), K("code")],
         "编码",
     )?;
+    for (i, u) in r.reporting_units.iter().enumerate() {
+        f.filled(
+            &[K("rhythm"), K("reporting_units"), I(i), K("name")],
+            &u.name,
+            "名称",
+        )?;
+        if !["responsible", "contractor", "utility"].contains(&u.code.as_str()) {
+            return Err(f.at(
+                &[K("rhythm"), K("reporting_units"), I(i), K("code")],
+                format!(
+                    "报送单位的 code 只能是 responsible（按履行职责、发挥作用、工作成效考评）、contractor 或 utility（按工程进度考评），不是“{}”",
+                    u.code
+                ),
+            ));
+        }
+    }
     let s = &r.score;
+    if s.progress > 100 {
+        return Err(f.at(
+            &[K("rhythm"), K("score")],
+            format!("满分 {} 超过 100：季度考评按百分制", s.progress),
+        ));
+    }
     let sum = u64::from(s.duties) + u64::from(s.role) + u64::from(s.results);
     if s.progress == 0 || sum != u64::from(s.progress) {
         return Err(f.at(

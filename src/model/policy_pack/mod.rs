@@ -113,6 +113,33 @@ impl PolicyPack {
         Self::parse(files)
     }
 
+    /// The money rule in a line: "中央补助不超过项目总额的 90%（宁政办〔2021〕17号 五、（一））".
+    pub fn funding_cap(&self) -> String {
+        let m = &self.meta;
+        format!(
+            "中央补助不超过项目总额的 {}%（{} {}）",
+            m.funding.central_cap_percent, m.plan.number, m.funding.clause
+        )
+    }
+
+    /// The money rule whole: the cap and what central money may not pay for.
+    pub fn funding_rule(&self) -> String {
+        let m = &self.meta;
+        let trunk: Vec<&str> = m
+            .funding
+            .trunk_works
+            .iter()
+            .map(|w| w.name.as_str())
+            .collect();
+        format!(
+            "中央补助不超过项目总额的 {}%，不得用于与小区不直接相关的{}等（{} {}）",
+            m.funding.central_cap_percent,
+            trunk.join("、"),
+            m.plan.number,
+            m.funding.clause
+        )
+    }
+
     /// Its catalogues are known by their versions from now on (as shipped ones are), so
     /// records filled in with them are read against them.
     pub fn register_catalogues(&self) {
@@ -439,13 +466,29 @@ pub struct Units {
 #[serde(deny_unknown_fields)]
 pub struct Rhythm {
     pub clause: String,
+    /// The title of the rhythm's document (附件2《“日通报、周例会、月观摩、季考评”推进机制实施办法》).
+    #[serde(default)]
+    pub title: String,
+    /// The kinds of unit that report and are scored, each by how 附件2 scores it: `responsible`
+    /// (履行职责、发挥作用、工作成效) or `contractor` / `utility` (工程进度), with the county's name.
     pub reporting_units: Vec<Named>,
     pub score: Score,
     pub praise_at: u32,
     pub criticise_below: u32,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+impl Rhythm {
+    /// The county's name for a kind of unit (its code), if the pack has that kind.
+    pub fn kind_name(&self, code: &str) -> Option<&str> {
+        self.reporting_units
+            .iter()
+            .find(|u| u.code == code)
+            .map(|u| u.name.as_str())
+    }
+}
+
+/// The points of each part of a quarter's score (三、（四）): the county's weights.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Score {
     pub duties: u32,

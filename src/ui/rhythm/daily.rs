@@ -123,7 +123,11 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
                     .small()
                     .show(ui, commands);
                 for text in [
-                    format!("{}（{}）", r.who(), r.kind.map_or("", |k| k.label())),
+                    format!(
+                        "{}（{}）",
+                        r.who(),
+                        r.kind.map_or("", |k| k.name_in(&view.frame.rhythm))
+                    ),
                     or_dash(&r.work_done).to_owned(),
                     or_dash(&r.good_practice).to_owned(),
                     or_dash(&r.matters).to_owned(),
@@ -203,10 +207,18 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
 
 fn report_form(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<Command>) {
     ui.strong("报送日报");
+    let rhythm = &view.frame.rhythm;
+    let kinds: Vec<&str> = rhythm
+        .reporting_units
+        .iter()
+        .map(|u| u.name.as_str())
+        .collect();
     ui.label(
-        egui::RichText::new(
-            "各小区主管单位、各标段施工单位及供电、通信、供热、供气、供水企业，每天报送工作开展情况、好的做法和需要协调解决的事项（附件2 三、（一））。",
-        )
+        egui::RichText::new(format!(
+            "{}每天报送工作开展情况、好的做法和需要协调解决的事项（{}）。",
+            kinds.join("、"),
+            view.frame.basis()
+        ))
         .small(),
     );
     let form = &mut view.report;
@@ -243,7 +255,7 @@ fn report_form(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<Comm
                 });
                 ui.end_row();
             }
-            kind_picker(ui, "report_kind", &mut form.kind);
+            kind_picker(ui, ("report_kind", &view.frame), &mut form.kind);
             labelled_text(
                 ui,
                 "小区名称",

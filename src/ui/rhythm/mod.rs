@@ -70,6 +70,9 @@ pub struct RhythmView {
     pub evidence: Vec<UnitEvidence>,
     pub ranking: Vec<Ranked>,
     pub rules: PolicyRules,
+    /// The county's 附件2 as its pack sets it: its plan, the kinds of unit and their names,
+    /// the scale of a quarter's score.
+    pub frame: RhythmFrame,
     pub units: Vec<(String, UnitKind)>,
     pub is_sample: bool,
     // Forms.
@@ -84,6 +87,36 @@ pub struct RhythmView {
     pub month_text: String,
     /// A refusal of the last write, shown on the tab.
     pub problem: Option<String>,
+}
+
+/// The county's 附件2 (推进机制) as its pack sets it.
+#[derive(Clone, Debug)]
+pub struct RhythmFrame {
+    /// The plan's number (宁政办〔2021〕17号).
+    pub plan: String,
+    pub rhythm: crate::model::policy_pack::Rhythm,
+    /// Each local rule's source in the pack, and its value there (`PolicyRule::ALL` order).
+    pub rule_sources: Vec<(String, String)>,
+}
+
+impl RhythmFrame {
+    pub fn of(store: &Store) -> Result<Self, StoreError> {
+        let pack = store.policy_pack()?;
+        let given = PolicyRules::of_pack(&pack.meta);
+        Ok(Self {
+            plan: pack.meta.plan.number.clone(),
+            rhythm: pack.meta.rhythm.clone(),
+            rule_sources: PolicyRule::ALL
+                .iter()
+                .map(|r| (r.source(&pack.meta), given.value(*r)))
+                .collect(),
+        })
+    }
+
+    /// Its clause with the plan: "宁政办〔2021〕17号附件2".
+    pub fn basis(&self) -> String {
+        format!("{}{}", self.plan, self.rhythm.clause)
+    }
 }
 
 impl RhythmView {
@@ -118,6 +151,7 @@ impl RhythmView {
             evidence,
             rule_texts: PolicyRule::ALL.iter().map(|r| rules.value(*r)).collect(),
             rules,
+            frame: RhythmFrame::of(store)?,
             units: store.known_units()?,
             is_sample: store.has_only_sample()?,
             report: ReportForm::new(choice.day),
@@ -175,7 +209,14 @@ impl RhythmView {
 
 pub fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<Command>) {
     ui.heading("推进机制");
-    ui.label("宁政办〔2021〕17号附件2《“日通报、周例会、月观摩、季考评”推进机制实施办法》：各单位每日报送，县改造办每日通报、每周例会、每月观摩、每季考评。");
+    let title = match view.frame.rhythm.title.as_str() {
+        "" => String::new(),
+        title => format!("《{title}》"),
+    };
+    ui.label(format!(
+        "{}{title}：各单位每日报送，县改造办每日通报、每周例会、每月观摩、每季考评。",
+        view.frame.basis()
+    ));
     if view.is_sample {
         ui.colored_label(
             ui.visuals().warn_fg_color,
@@ -220,14 +261,19 @@ fn labelled_multiline(ui: &mut egui::Ui, label: &str, value: &mut String, hint: 
     ui.end_row();
 }
 
-/// A unit kind picker, labelled.
-fn kind_picker(ui: &mut egui::Ui, salt: &str, kind: &mut Option<UnitKind>) {
+/// A unit kind picker, labelled: the kinds of the county's pack, by its names.
+fn kind_picker(
+    ui: &mut egui::Ui,
+    (salt, frame): (&str, &RhythmFrame),
+    kind: &mut Option<UnitKind>,
+) {
     let label = ui.label("单位类别");
+    let rhythm = &frame.rhythm;
     egui::ComboBox::from_id_salt(salt)
-        .selected_text(kind.map_or("请选择", |k| k.label()))
+        .selected_text(kind.map_or("请选择", |k| k.name_in(rhythm)))
         .show_ui(ui, |ui| {
-            for k in UnitKind::ALL {
-                ui.selectable_value(kind, Some(k), k.label());
+            for k in UnitKind::of_pack(rhythm) {
+                ui.selectable_value(kind, Some(k), k.name_in(rhythm));
             }
         })
         .response

@@ -8,9 +8,7 @@ use super::{RhythmView, choose, kind_picker};
 use crate::command::{Command, RhythmCommand};
 use crate::export::Document;
 use crate::model::policy_rule::PolicyRule;
-use crate::model::rhythm::{
-    DUTIES_MAX, Mention, PROGRESS_MAX, QuarterScore, RESULTS_MAX, ROLE_MAX, RhythmChoice, UnitKind,
-};
+use crate::model::rhythm::{Mention, QuarterScore, RhythmChoice, UnitKind};
 use crate::ui::widgets::{CommandButton, labelled_text};
 
 /// A score as typed.
@@ -75,9 +73,25 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
         CommandButton::new(Command::Export(Document::QuarterEvaluation(q))).show(ui, commands);
     });
     let t = view.rules.quarter;
+    let rhythm = &view.frame.rhythm;
+    let scale = rhythm.score;
+    let name = |k: UnitKind| k.name_in(rhythm);
+    let on_progress: Vec<&str> = UnitKind::of_pack(rhythm)
+        .into_iter()
+        .filter(|k| *k != UnitKind::Responsible)
+        .map(name)
+        .collect();
     ui.label(egui::RichText::new(format!(
-        "考评各小区主管单位履行职责（{DUTIES_MAX} 分）、发挥作用（{ROLE_MAX} 分）、工作成效（{RESULTS_MAX} 分），各施工单位和专营单位工程进度（{PROGRESS_MAX} 分）（附件2 三、（四））。总分 {} 分及以上通报表扬、低于 {} 分通报批评——本地规则，可在“本地规则”中修改。",
-        t.praise_at, t.criticise_below
+        "考评各{}履行职责（{} 分）、发挥作用（{} 分）、工作成效（{} 分），各{}工程进度（{} 分）（{} 三、（四））。总分 {} 分及以上通报表扬、低于 {} 分通报批评——本地规则，可在“本地规则”中修改。",
+        name(UnitKind::Responsible),
+        scale.duties,
+        scale.role,
+        scale.results,
+        on_progress.join("和"),
+        scale.progress,
+        view.frame.basis(),
+        t.praise_at,
+        t.criticise_below
     )).small());
     ui.add_space(6.0);
     if view.scores.is_empty() {
@@ -98,7 +112,7 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
                 ui.label(format!(
                     "{}（{}）",
                     s.unit,
-                    s.kind.map_or("", |k| k.label())
+                    s.kind.map_or("", |k| k.name_in(&view.frame.rhythm))
                 ));
                 ui.label(match s.kind {
                     Some(UnitKind::Responsible) => format!(
@@ -142,28 +156,28 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
                 "同一单位再次保存即修改",
                 None,
             );
-            kind_picker(ui, "score_kind", &mut form.kind);
+            kind_picker(ui, ("score_kind", &view.frame), &mut form.kind);
             match form.kind {
                 Some(UnitKind::Responsible) => {
                     labelled_text(
                         ui,
                         "履行职责",
                         &mut form.duties,
-                        &format!("0–{DUTIES_MAX}"),
+                        &format!("0–{}", scale.duties),
                         None,
                     );
                     labelled_text(
                         ui,
                         "发挥作用",
                         &mut form.role,
-                        &format!("0–{ROLE_MAX}"),
+                        &format!("0–{}", scale.role),
                         None,
                     );
                     labelled_text(
                         ui,
                         "工作成效",
                         &mut form.results,
-                        &format!("0–{RESULTS_MAX}"),
+                        &format!("0–{}", scale.results),
                         None,
                     );
                 }
@@ -172,7 +186,7 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
                         ui,
                         "工程进度",
                         &mut form.progress,
-                        &format!("0–{PROGRESS_MAX}"),
+                        &format!("0–{}", scale.progress),
                         None,
                     );
                 }
@@ -212,7 +226,12 @@ pub(super) fn show_rules(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mu
         .num_columns(4)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            for (rule, text) in PolicyRule::ALL.iter().zip(view.rule_texts.iter_mut()) {
+            let sources = view.frame.rule_sources.iter();
+            for ((rule, text), (source, given)) in PolicyRule::ALL
+                .iter()
+                .zip(view.rule_texts.iter_mut())
+                .zip(sources)
+            {
                 let label = ui.label(rule.label());
                 ui.add(
                     egui::TextEdit::singleline(text)
@@ -220,14 +239,7 @@ pub(super) fn show_rules(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mu
                         .desired_width(90.0),
                 )
                 .labelled_by(label.id);
-                ui.label(
-                    egui::RichText::new(format!(
-                        "{}；默认 {}",
-                        rule.source(),
-                        rule.default_value()
-                    ))
-                    .small(),
-                );
+                ui.label(egui::RichText::new(format!("{source}；政策包取值 {given}")).small());
                 CommandButton::new(Command::Rhythm(RhythmCommand::SetRule {
                     rule: *rule,
                     value: text.clone(),
