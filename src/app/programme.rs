@@ -7,6 +7,7 @@ use super::App;
 use super::command_handling::today;
 use super::jobs::JobKind;
 use crate::model::CompoundId;
+use crate::model::funding::Works;
 use crate::model::programme::Step;
 use crate::store::programme::MAX_EVIDENCE_BYTES;
 use crate::ui::Dialog;
@@ -29,7 +30,10 @@ impl App {
 
     pub(super) fn new_funding(&mut self, whose: crate::store::funding::Funded) {
         let year = chrono::Datelike::year(&today());
-        let Some(rule) = self.read_store(|s| Ok(s.policy_pack()?.funding_cap())) else {
+        let Some(rule) = self.read_store(|s| {
+            let pack = s.policy_pack()?;
+            Ok((pack.funding_cap(), Works::of_pack(&pack.meta.funding)))
+        }) else {
             return;
         };
         let form = crate::ui::funding_form::FundingForm::new(whose, year, rule);

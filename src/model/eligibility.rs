@@ -266,9 +266,12 @@ pub fn assess(f: &EligibilityFacts) -> EligibilityReport {
         },
     });
 
-    checks.push(needs_check(&f.needs));
+    let applies = scope.conditions;
+    if applies.needs {
+        checks.push(needs_check(&f.needs));
+    }
 
-    checks.push(match f.structural_safety {
+    checks.extend(applies.structure_safe.then(|| match f.structural_safety {
         None => ClauseCheck {
             rule: "房屋结构安全",
             finding: Finding::Missing,
@@ -289,27 +292,31 @@ pub fn assess(f: &EligibilityFacts) -> EligibilityReport {
             finding: Finding::NotMet,
             reason: "房屋结构不安全，不属于改造提质范围".to_owned(),
         },
-    });
+    }));
 
-    checks.push(match f.demolition_suitable {
-        None => ClauseCheck {
-            rule: "不宜整体拆除重建",
-            finding: Finding::Missing,
-            reason: "未填写是否适宜整体拆除重建".to_owned(),
-        },
-        Some(false) => ClauseCheck {
-            rule: "不宜整体拆除重建",
-            finding: Finding::Met,
-            reason: "不宜整体拆除重建".to_owned(),
-        },
-        Some(true) => ClauseCheck {
-            rule: "不宜整体拆除重建",
-            finding: Finding::NotMet,
-            reason: "适宜整体拆除重建，应走拆除重建程序".to_owned(),
-        },
-    });
+    checks.extend(
+        applies
+            .not_for_demolition
+            .then(|| match f.demolition_suitable {
+                None => ClauseCheck {
+                    rule: "不宜整体拆除重建",
+                    finding: Finding::Missing,
+                    reason: "未填写是否适宜整体拆除重建".to_owned(),
+                },
+                Some(false) => ClauseCheck {
+                    rule: "不宜整体拆除重建",
+                    finding: Finding::Met,
+                    reason: "不宜整体拆除重建".to_owned(),
+                },
+                Some(true) => ClauseCheck {
+                    rule: "不宜整体拆除重建",
+                    finding: Finding::NotMet,
+                    reason: "适宜整体拆除重建，应走拆除重建程序".to_owned(),
+                },
+            }),
+    );
 
-    checks.push(match (f.households_in_favour, f.households) {
+    checks.extend(applies.willingness.then(|| match (f.households_in_favour, f.households) {
         (None, _) => ClauseCheck {
             rule: "居民改造意愿强烈",
             finding: Finding::Missing,
@@ -342,7 +349,7 @@ pub fn assess(f: &EligibilityFacts) -> EligibilityReport {
                 ),
             }
         }
-    });
+    }));
 
     if !f.owner_unit.is_empty() {
         checks.push(ClauseCheck {

@@ -72,52 +72,63 @@ impl Source {
     }
 }
 
-/// Works that central money may not pay for unless tied to the compound (五、（一）).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Works {
-    /// Works of the compound or its supporting facilities.
-    Ordinary,
-    TrunkRoad,
-    TrunkNetwork,
-    UtilityTunnel,
-    Square,
-    Park,
+/// What an entry's money is spent on: the compound and its supporting facilities, or one of
+/// the trunk works the county's pack lists, which central money may not pay for unless tied to
+/// the compound (Luoning's 五、（一）). Kept by its code; its name is the pack's.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Works {
+    code: String,
+    name: String,
+}
+
+impl Default for Works {
+    fn default() -> Self {
+        Self::ordinary()
+    }
 }
 
 impl Works {
-    pub const ALL: [Self; 6] = [
-        Self::Ordinary,
-        Self::TrunkRoad,
-        Self::TrunkNetwork,
-        Self::UtilityTunnel,
-        Self::Square,
-        Self::Park,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Ordinary => "小区及配套设施",
-            Self::TrunkRoad => "城市主干道路",
-            Self::TrunkNetwork => "主干管网",
-            Self::UtilityTunnel => "综合管廊",
-            Self::Square => "广场",
-            Self::Park => "城市公园",
+    /// Works of the compound or its supporting facilities.
+    pub fn ordinary() -> Self {
+        Self {
+            code: String::new(),
+            name: "小区及配套设施".to_owned(),
         }
     }
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Ordinary => "",
-            Self::TrunkRoad => "trunk_road",
-            Self::TrunkNetwork => "trunk_network",
-            Self::UtilityTunnel => "utility_tunnel",
-            Self::Square => "square",
-            Self::Park => "park",
-        }
+    pub fn is_ordinary(&self) -> bool {
+        self.code.is_empty()
     }
 
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|w| w.code() == code)
+    /// The works a county's pack names: the compound's own first, then its trunk works.
+    pub fn of_pack(rules: &FundingRules) -> Vec<Self> {
+        std::iter::once(Self::ordinary())
+            .chain(rules.trunk_works.iter().map(|w| Self {
+                code: w.code.clone(),
+                name: w.name.clone(),
+            }))
+            .collect()
+    }
+
+    /// The works kept as `code`, named by the pack (a code the pack no longer lists keeps its
+    /// code as its name).
+    pub fn from_stored(code: &str, rules: &FundingRules) -> Self {
+        Self::of_pack(rules)
+            .into_iter()
+            .find(|w| w.code == code)
+            .unwrap_or_else(|| Self {
+                code: code.to_owned(),
+                name: code.to_owned(),
+            })
+    }
+
+    pub fn label(&self) -> &str {
+        &self.name
+    }
+
+    /// How it is kept ("" for the compound's own).
+    pub fn code(&self) -> &str {
+        &self.code
     }
 }
 
@@ -231,7 +242,7 @@ type ProjectMoney = (i128, Option<i64>, bool);
 pub fn flags(entries: &[Funding], rules: &FundingRules) -> Vec<FundingFlag> {
     let clause = rules.clause.as_str();
     let cap = i128::from(rules.central_cap_percent);
-    let trunk = |works: Works| rules.trunk_works.iter().find(|w| w.code == works.code());
+    let trunk = |works: &Works| rules.trunk_works.iter().find(|w| w.code == works.code());
     let not_for = rules
         .trunk_works
         .iter()
@@ -252,7 +263,7 @@ pub fn flags(entries: &[Funding], rules: &FundingRules) -> Vec<FundingFlag> {
         }
         g.0 += i128::from(e.amount_fen);
         g.2 = true;
-        if let Some(works) = trunk(e.works)
+        if let Some(works) = trunk(&e.works)
             && !e.tied
         {
             flags.push(FundingFlag {
@@ -326,7 +337,7 @@ mod tests {
             red_line: Some(RedLine::Inside),
             amount_fen: fen,
             project_total_fen: total,
-            works: Works::Ordinary,
+            works: Works::ordinary(),
             tied: true,
             note: String::new(),
         }
@@ -372,7 +383,7 @@ mod tests {
         let untold = flags(&[entry(Source::Central, 1, None)], money());
         assert!(untold[0].message.contains("未填项目总投资"), "{untold:?}");
         let mut park = entry(Source::Central, 10_000, Some(1_000_000));
-        park.works = Works::Park;
+        park.works = Works::from_stored("park", money());
         park.tied = false;
         assert!(
             flags(&[park.clone()], money())[0]

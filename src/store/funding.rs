@@ -28,7 +28,10 @@ pub struct FundingRow {
 const COLUMNS: &str = "f.id, f.year, f.source, f.project, f.red_line, f.amount_fen, \
      f.project_total_fen, f.works, f.tied, f.note";
 
-fn funding_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Funding> {
+fn funding_from(
+    r: &rusqlite::Row<'_>,
+    rules: &crate::model::policy_pack::FundingRules,
+) -> rusqlite::Result<Funding> {
     let source: String = r.get(2)?;
     let red_line: Option<String> = r.get(4)?;
     let works: String = r.get(7)?;
@@ -40,7 +43,7 @@ fn funding_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Funding> {
         red_line: red_line.as_deref().and_then(RedLine::from_code),
         amount_fen: r.get(5)?,
         project_total_fen: r.get(6)?,
-        works: Works::from_code(&works).unwrap_or(Works::Ordinary),
+        works: Works::from_stored(&works, rules),
         tied: r.get(8)?,
         note: r.get(9)?,
     })
@@ -56,8 +59,9 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM funding f WHERE f.{column} = ?1 ORDER BY f.year, f.created_at"
         );
+        let pack = self.policy_pack()?;
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([id], funding_from)?;
+        let rows = stmt.query_map([id], |r| funding_from(r, &pack.meta.funding))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -138,7 +142,7 @@ impl Store {
         let rows = stmt.query_map([], |r| {
             Ok((
                 FundingRow {
-                    funding: funding_from(r)?,
+                    funding: funding_from(r, rules)?,
                     name: r.get(10)?,
                     town: r.get(11)?,
                     checks: Vec::new(),
@@ -195,7 +199,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut entries: HashMap<CompoundId, Vec<Funding>> = HashMap::new();
         let rows = stmt.query_map(params, |r| {
-            Ok((r.get::<_, CompoundId>(10)?, funding_from(r)?))
+            Ok((r.get::<_, CompoundId>(10)?, funding_from(r, rules)?))
         })?;
         for row in rows {
             let (id, funding) = row?;

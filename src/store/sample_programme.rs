@@ -118,7 +118,7 @@ pub(super) fn write(
         red_line: Some(RedLine::Inside),
         amount_fen: fen,
         project_total_fen: total,
-        works: Works::Ordinary,
+        works: Works::ordinary(),
         tied: true,
         note: "示例数据".to_owned(),
     };

@@ -25,10 +25,12 @@ pub struct FundingForm {
     /// The money rule the entries are checked against, as the pack says it: "中央补助不超过项目
     /// 总额的 90%（宁政办〔2021〕17号 五、（一））".
     pub rule: String,
+    /// What the money may be spent on, as the pack names it (the compound's own first).
+    pub choices: Vec<Works>,
 }
 
 impl FundingForm {
-    pub fn new(whose: Funded, year: i32, rule: String) -> Self {
+    pub fn new(whose: Funded, year: i32, (rule, choices): (String, Vec<Works>)) -> Self {
         Self {
             whose,
             year: year.to_string(),
@@ -37,11 +39,12 @@ impl FundingForm {
             red_line: None,
             amount: String::new(),
             project_total: String::new(),
-            works: Works::Ordinary,
+            works: Works::ordinary(),
             tied: false,
             note: String::new(),
             problem: None,
             rule,
+            choices,
         }
     }
 
@@ -65,9 +68,9 @@ impl FundingForm {
             red_line: self.red_line,
             amount_fen,
             project_total_fen,
-            works: self.works,
+            works: self.works.clone(),
             // Works of the compound itself are its own; other works are tied only if said.
-            tied: self.works == Works::Ordinary || self.tied,
+            tied: self.works.is_ordinary() || self.tied,
             note: self.note.trim().to_owned(),
         })
     }
@@ -122,14 +125,14 @@ pub fn show_form(ui: &mut egui::Ui, form: &mut FundingForm, commands: &mut Vec<C
             egui::ComboBox::from_id_salt("funding_works")
                 .selected_text(form.works.label())
                 .show_ui(ui, |ui| {
-                    for w in Works::ALL {
-                        ui.selectable_value(&mut form.works, w, w.label());
+                    for w in &form.choices {
+                        ui.selectable_value(&mut form.works, w.clone(), w.label());
                     }
                 })
                 .response
                 .labelled_by(label.id);
             ui.end_row();
-            if form.works != Works::Ordinary {
+            if !form.works.is_ordinary() {
                 ui.label("");
                 let whose = match form.whose {
                     Funded::Compound(_) => "本小区",
@@ -199,7 +202,7 @@ pub fn show_section(
                 ui.label(e.red_line.map_or("—", RedLine::label));
                 ui.label(yuan_text(e.amount_fen));
                 ui.label(e.project_total_fen.map_or("—".to_owned(), yuan_text));
-                ui.label(if e.works == Works::Ordinary || e.tied {
+                ui.label(if e.works.is_ordinary() || e.tied {
                     e.works.label().to_owned()
                 } else {
                     format!("{}（不直接相关）", e.works.label())

@@ -20,7 +20,7 @@ fn entry(year: i32, source: Source, fen: i64) -> Funding {
         red_line: Some(RedLine::Inside),
         amount_fen: fen,
         project_total_fen: None,
-        works: Works::Ordinary,
+        works: Works::ordinary(),
         tied: true,
         note: String::new(),
     }
@@ -41,7 +41,12 @@ fn funding_is_kept_in_fen_checked_against_the_policy_and_summed_in_the_ledger() 
         .add_funding(whose, &entry(2022, Source::Residents, 500_050))
         .unwrap();
     let mut park = entry(2023, Source::Central, 100_000);
-    park.works = Works::Park;
+    park.works = Works::from_stored(
+        "park",
+        &yanshou::model::policy_pack::PolicyPack::luoning()
+            .meta
+            .funding,
+    );
     park.tied = false;
     park.project = "沿河公园".to_owned();
     park.project_total_fen = Some(50_000_000);

@@ -80,7 +80,7 @@ fn act(laptop: &mut Machine, act: Act, compound: CompoundId, round: InspectionId
                 red_line: Some(RedLine::Inside),
                 amount_fen: 1_000_000,
                 project_total_fen: None,
-                works: Works::Ordinary,
+                works: Works::ordinary(),
                 tied: true,
                 note: String::new(),
             };

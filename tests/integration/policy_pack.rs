@@ -175,12 +175,20 @@ fn luonings_pack_is_what_the_program_does() {
         .iter()
         .map(|w| (w.code.as_str(), w.name.as_str()))
         .collect();
-    let coded: Vec<(&str, &str)> = funding::Works::ALL
-        .iter()
-        .filter(|w| !w.code().is_empty())
-        .map(|w| (w.code(), w.label()))
-        .collect();
-    assert_eq!(trunk, coded);
+    // The five trunk works the code listed before they moved into the pack.
+    assert_eq!(
+        trunk,
+        [
+            ("trunk_road", "城市主干道路"),
+            ("trunk_network", "主干管网"),
+            ("utility_tunnel", "综合管廊"),
+            ("square", "广场"),
+            ("park", "城市公园"),
+        ]
+    );
+    let works = funding::Works::of_pack(&m.funding);
+    assert_eq!(works[0].label(), "小区及配套设施");
+    assert!(works[0].is_ordinary() && works.len() == 6);
     assert_eq!(m.funding.central_cap_percent, 90);
     let compound = Subject::Compound(yanshou::model::CompoundId::new());
     assert_eq!(
@@ -889,6 +897,42 @@ fn eligibility_follows_the_files_pack() {
         luoning.eligibility_clause().unwrap(),
         "宁政办〔2021〕17号 二、（一）改造提质范围"
     );
+    // The conditions that apply are the pack's: this county does not ask about demolition,
+    // so a compound fit to be pulled down is not refused for it here, as it is in Luoning.
+    use yanshou::model::{EligibilityFacts, assess};
+    let rules_of = |store: &Store| {
+        let mut survey = yanshou::model::CompoundSurvey::new(
+            yanshou::model::CompoundId::new(),
+            1,
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            "张三".to_owned(),
+            store.survey_catalogue_in_force().unwrap(),
+        );
+        survey.demolition_suitable = Some(true);
+        let facts = EligibilityFacts::gather(Some(1990), false, Some(100), Some(&survey))
+            .with_rules(&store.policy_rules().unwrap());
+        assess(&facts)
+            .checks
+            .iter()
+            .map(|c| c.rule)
+            .collect::<Vec<_>>()
+    };
+    assert!(rules_of(&luoning).contains(&"不宜整体拆除重建"));
+    assert_eq!(
+        rules_of(&county),
+        [
+            "建成年代",
+            "失养失修失管、配套设施不完善",
+            "房屋结构安全",
+            "居民改造意愿强烈"
+        ]
+    );
+    // An unknown condition is refused where it is written.
+    let (_, _, field, message) = refused("pack.toml", |t| {
+        t.replacen("\"willingness\"]", "\"willingness\", \"elevator\"]", 1)
+    });
+    assert_eq!(field, "eligibility.conditions[4]");
+    assert!(message.contains("没有“elevator”这一条件"), "{message}");
 }
 
 #[test]
@@ -994,7 +1038,7 @@ fn funding_checks_follow_the_packs_cap() {
         red_line: Some(RedLine::Inside),
         amount_fen,
         project_total_fen: Some(100_000),
-        works: Works::Ordinary,
+        works: Works::ordinary(),
         tied: false,
         note: String::new(),
     };
@@ -1010,6 +1054,32 @@ fn funding_checks_follow_the_packs_cap() {
             .ends_with("占总投资 1,000.00 元 的 85.00%，超过 80%（五、（一））"),
         "{}",
         found[0].message
+    );
+    // What central money may not pay for is the pack's list: 城市快速路 here, not in Luoning.
+    let mut expressway = entry(10_000);
+    expressway.works = Works::from_stored("expressway", &county.meta.funding);
+    assert_eq!(expressway.works.label(), "城市快速路");
+    let found = flags(std::slice::from_ref(&expressway), &county.meta.funding);
+    assert!(
+        found[0]
+            .message
+            .contains("用于与小区不直接相关的城市快速路"),
+        "{found:?}"
+    );
+    assert!(flags(&[expressway], &luoning().meta.funding).is_empty());
+    let choices: Vec<String> = Works::of_pack(&county.meta.funding)
+        .iter()
+        .map(|w| w.label().to_owned())
+        .collect();
+    assert_eq!(
+        choices,
+        [
+            "小区及配套设施",
+            "城市主干道路",
+            "城市快速路",
+            "主干管网",
+            "城市公园"
+        ]
     );
 }
 

@@ -543,7 +543,7 @@ fn the_register_flags_and_filters_compounds_whose_funding_breaks_the_rules() {
                 red_line: Some(RedLine::Inside),
                 amount_fen: 9_500_000,
                 project_total_fen: Some(10_000_000),
-                works: Works::Ordinary,
+                works: Works::ordinary(),
                 tied: true,
                 note: String::new(),
             },

@@ -288,6 +288,18 @@ fn check_meta(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
             ),
         ));
     }
+    for (i, code) in e.conditions.iter().flatten().enumerate() {
+        if !super::Conditions::CODES.iter().any(|(c, _)| c == code) {
+            let known: Vec<String> = super::Conditions::CODES
+                .iter()
+                .map(|(c, name)| format!("{c}（{name}）"))
+                .collect();
+            return Err(f.at(
+                &[K("eligibility"), K("conditions"), I(i)],
+                format!("没有“{code}”这一条件：可用的有 {}", known.join("、")),
+            ));
+        }
+    }
     if let Err(refusal) = crate::model::share::Share::parse(&e.willingness_share) {
         return Err(f.at(
             &[K("eligibility"), K("willingness_share")],

@@ -199,6 +199,28 @@ impl PolicyPack {
                 ),
                 m.eligibility.clause.clone(),
             ),
+            (
+                {
+                    let applies = Scope::of(&m.eligibility).conditions;
+                    let names: Vec<&str> = Conditions::CODES
+                        .iter()
+                        .zip([
+                            applies.needs,
+                            applies.structure_safe,
+                            applies.not_for_demolition,
+                            applies.willingness,
+                        ])
+                        .filter(|(_, on)| *on)
+                        .map(|((_, name), _)| *name)
+                        .collect();
+                    format!(
+                        "改造条件：{}；同意户数达 {} 为意愿强烈",
+                        names.join("、"),
+                        m.eligibility.willingness_share
+                    )
+                },
+                m.eligibility.clause.clone(),
+            ),
         ];
         for t in &m.targets {
             let when = match (t.year, t.span) {
@@ -298,6 +320,54 @@ pub struct Scope {
     pub built_by: i32,
     /// Compounds built in these years (first, last) are in scope only inside a cluster.
     pub cluster_only: (i32, i32),
+    /// Which of the plan's conditions besides the build year apply.
+    pub conditions: Conditions,
+}
+
+/// The conditions of 二、（一） besides the build year, each as a county's plan may or may not
+/// set it (a pack lists those that apply; all of them when it says nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conditions {
+    /// 失养失修失管、市政配套设施不完善、社区服务设施不健全.
+    pub needs: bool,
+    /// 房屋结构安全.
+    pub structure_safe: bool,
+    /// 不宜整体拆除重建.
+    pub not_for_demolition: bool,
+    /// 居民改造意愿强烈.
+    pub willingness: bool,
+}
+
+impl Conditions {
+    /// Each condition's code in a pack (`conditions = [...]`) and its name.
+    pub const CODES: [(&str, &str); 4] = [
+        ("needs", "失养失修失管、配套设施不完善"),
+        ("structure_safe", "房屋结构安全"),
+        ("not_for_demolition", "不宜整体拆除重建"),
+        ("willingness", "居民改造意愿强烈"),
+    ];
+
+    pub const ALL: Self = Self {
+        needs: true,
+        structure_safe: true,
+        not_for_demolition: true,
+        willingness: true,
+    };
+
+    /// The conditions a pack lists (`None`: it lists none, so all apply); unknown codes are
+    /// refused by the pack's check.
+    pub fn of(codes: Option<&[String]>) -> Self {
+        let Some(codes) = codes else {
+            return Self::ALL;
+        };
+        let has = |c: &str| codes.iter().any(|x| x == c);
+        Self {
+            needs: has("needs"),
+            structure_safe: has("structure_safe"),
+            not_for_demolition: has("not_for_demolition"),
+            willingness: has("willingness"),
+        }
+    }
 }
 
 impl Scope {
@@ -306,6 +376,7 @@ impl Scope {
         Self {
             built_by: rules.built_by,
             cluster_only: (first, last),
+            conditions: Conditions::of(rules.conditions.as_deref()),
         }
     }
 
@@ -390,6 +461,9 @@ pub struct EligibilityRules {
     pub cluster_only: [i32; 2],
     /// The share of households in favour that counts as 意愿强烈, e.g. "2/3".
     pub willingness_share: String,
+    /// The conditions besides the build year that apply (codes of `Conditions::CODES`);
+    /// absent: all of them.
+    pub conditions: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
