@@ -195,6 +195,9 @@ pub struct Inspection {
     pub standard_id: String,
     /// The catalogue version it was filled in with.
     pub catalogue_version: String,
+    /// The version of the county's policy pack it was made under ("": made before files
+    /// recorded it, under the pack that holds its catalogue).
+    pub pack_version: String,
     pub inspected_on: NaiveDate,
     /// Names of the inspectors, as typed.
     pub inspectors: String,

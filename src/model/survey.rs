@@ -138,6 +138,9 @@ pub struct CompoundSurvey {
     pub surveyed_on: NaiveDate,
     pub surveyors: String,
     pub catalogue_version: String,
+    /// The version of the county's policy pack it was made under ("": made before files
+    /// recorded it; a new survey takes the pack in force when it is written).
+    pub pack_version: String,
     pub floors: Option<u32>,
     /// Gross floor area in m².
     pub floor_area: Option<f64>,
@@ -221,6 +224,7 @@ impl CompoundSurvey {
             surveyed_on,
             surveyors,
             catalogue_version: catalogue.version.clone(),
+            pack_version: String::new(),
             floors: None,
             floor_area: None,
             management_mode: None,

@@ -185,6 +185,7 @@ impl Store {
                         surveyed_on: chrono::NaiveDate::default(),
                         surveyors: String::new(),
                         catalogue_version: r.get::<_, Option<String>>(26)?.unwrap_or_default(),
+                        pack_version: String::new(),
                         // Each item's condition only: what eligibility reads.
                         items: item_conditions(r.get::<_, Option<String>>(25)?.as_deref()),
                     })

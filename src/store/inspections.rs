@@ -17,6 +17,9 @@ struct NewRound<'a> {
     subject: Subject,
     standard_id: &'a str,
     catalogue_version: &'a str,
+    /// The pack version it is made under: the pack in force for a first round, the chain's
+    /// for a re-inspection or correction.
+    pack_version: &'a str,
     parent: Option<InspectionId>,
     round: u32,
     kind: RoundKind,
@@ -49,10 +52,12 @@ impl Store {
         }
         // Fails with 未找到 rather than a foreign-key error when the subject is gone.
         self.subject_name(subject)?;
+        let pack_version = self.pack_summary()?.version;
         let head = NewRound {
             subject,
             standard_id,
             catalogue_version: &catalogue.version,
+            pack_version: &pack_version,
             parent: None,
             round: 1,
             kind: RoundKind::First,
@@ -88,6 +93,7 @@ impl Store {
             subject: latest.subject,
             standard_id: &latest.standard_id,
             catalogue_version: &latest.catalogue_version,
+            pack_version: &latest.pack_version,
             parent: Some(parent),
             round: latest.round + 1,
             kind: RoundKind::Reinspection,
@@ -122,6 +128,7 @@ impl Store {
             subject: latest.subject,
             standard_id: &latest.standard_id,
             catalogue_version: &latest.catalogue_version,
+            pack_version: &latest.pack_version,
             parent: Some(parent),
             round: latest.round + 1,
             kind: RoundKind::Correction,
@@ -201,8 +208,8 @@ impl Store {
         tx.execute(
             "INSERT INTO inspection (id, compound_id, cluster_id, standard_id, catalogue_version,
                          inspected_on, inspectors, parent_id, round, kind, reason,
-                         created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                         created_at, updated_at, pack_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
             params![
                 id,
                 head.subject.compound(),
@@ -215,7 +222,8 @@ impl Store {
                 head.round,
                 head.kind.code(),
                 head.reason,
-                now
+                now,
+                head.pack_version
             ],
         )?;
         {
@@ -284,7 +292,8 @@ impl Store {
             .query_row(
                 "SELECT compound_id, cluster_id, standard_id, catalogue_version, inspected_on,
                         inspectors, signed_off_at, seal, parent_id, round, kind, reason,
-                        seal_version, sealed_header, sealed_by, seal_key, seal_signature
+                        seal_version, sealed_header, sealed_by, seal_key, seal_signature,
+                        pack_version
                  FROM inspection WHERE id = ?1",
                 [id],
                 |r| {
@@ -323,6 +332,7 @@ impl Store {
                             }
                             _ => None,
                         },
+                        r.get::<_, String>(17)?,
                     ))
                 },
             )
@@ -346,6 +356,7 @@ impl Store {
             seal_version,
             sealed_header,
             signer,
+            pack_version,
         ) = head;
         // A frozen head that no longer reads is kept as text: the seal then shows the change.
         let sealed_header = sealed_header.map(|json| {
@@ -399,6 +410,7 @@ impl Store {
             subject,
             standard_id,
             catalogue_version,
+            pack_version,
             inspected_on,
             inspectors,
             parties,

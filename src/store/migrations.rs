@@ -220,6 +220,10 @@ const MIGRATIONS: &[Migration] = &[
             ),
         ],
     },
+    Migration {
+        name: "the pack version each acceptance round and survey was made under",
+        steps: &[Sql(include_str!("migrations/0020_record_pack_version.sql"))],
+    },
 ];
 
 /// The schema version this build writes.

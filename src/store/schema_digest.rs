@@ -27,6 +27,7 @@ pub(super) const SCHEMAS: [&str; SCHEMA_VERSION as usize + 1] = [
     "94ec901105ca809963aafd57adab4c7df5835413582d06a237dd2f0ef7cecefc",
     "86ebe7cc318e5285ae75f50b841bc38151f7536cb52896d9cc1594dd49c70ef1",
     "95bf3b5a7d632ad43d2b42d038f0355122019fd11a3ef1888954ab3447b07abc",
+    "137b613f94590054507768af42ec92425a0ec451c95264b16378970f626af08b",
 ];
 
 /// The digest of the triggers (name and SQL) a file of `SCHEMA_VERSION` has.

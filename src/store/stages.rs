@@ -108,6 +108,7 @@ fn outline(
         subject: Subject::Compound(compound),
         standard_id: String::new(),
         catalogue_version: String::new(),
+        pack_version: String::new(),
         inspected_on,
         inspectors: String::new(),
         parties: Vec::new(),

@@ -25,7 +25,7 @@ pub enum SurveyText {
 
 const SURVEY_COLUMNS: &str = "id, compound_id, round, surveyed_on, surveyors, catalogue_version, \
      floors, floor_area, management_mode, structural_safety, demolition_suitable, \
-     households_in_favour, willingness_method";
+     households_in_favour, willingness_method, pack_version";
 
 fn survey_head(r: &Row<'_>) -> rusqlite::Result<(CompoundSurvey, String)> {
     let date: String = r.get(3)?;
@@ -37,6 +37,7 @@ fn survey_head(r: &Row<'_>) -> rusqlite::Result<(CompoundSurvey, String)> {
             surveyed_on: NaiveDate::default(),
             surveyors: r.get(4)?,
             catalogue_version: r.get(5)?,
+            pack_version: r.get(13)?,
             floors: r.get(6)?,
             floor_area: r.get(7)?,
             management_mode: r.get(8)?,
@@ -95,12 +96,17 @@ impl Store {
 
     /// Writes a whole survey (a new round, or sample data) in one transaction.
     pub fn insert_survey(&mut self, s: &CompoundSurvey) -> Result<(), StoreError> {
+        // A new survey is made under the pack in force.
+        let pack_version = match s.pack_version.as_str() {
+            "" => self.pack_summary()?.version,
+            v => v.to_owned(),
+        };
         let now = now();
         let tx = self.begin()?;
         tx.execute(
             &format!(
                 "INSERT INTO survey ({SURVEY_COLUMNS}, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)"
             ),
             params![
                 s.id,
@@ -116,6 +122,7 @@ impl Store {
                 s.demolition_suitable,
                 s.households_in_favour,
                 s.willingness_method,
+                pack_version,
                 now
             ],
         )?;

@@ -263,6 +263,15 @@ fn show_form(ui: &mut egui::Ui, view: &mut SurveyView, commands: &mut Vec<Comman
         if !view.editable {
             ui.label(egui::RichText::new("较早轮次 · 只读").color(ui.visuals().warn_fg_color));
         }
+        ui.label(
+            egui::RichText::new(format!(
+                "调查表版本 {}{}",
+                view.survey.catalogue_version,
+                crate::ui::widgets::pack_version_note(&view.survey.pack_version)
+            ))
+            .small()
+            .weak(),
+        );
         ui.add_space(12.0);
         // The page's main document: Ctrl+P exports it too.
         CommandButton::new(Command::Ui(UiCommand::ExportCurrent))

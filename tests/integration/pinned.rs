@@ -48,6 +48,7 @@ fn fixed_compound_record() -> (Inspection, Vec<Signature>) {
         subject: Subject::Compound(id::<CompoundId>("01900000-0000-7000-8000-000000000002")),
         standard_id: "compound".to_owned(),
         catalogue_version: "2021-17/v1".to_owned(),
+        pack_version: String::new(),
         inspected_on: NaiveDate::from_ymd_opt(2023, 10, 16).unwrap(),
         inspectors: "张建国、李秀梅".to_owned(),
         parties: vec!["建设单位".to_owned(), "施工单位".to_owned()],

@@ -1194,6 +1194,7 @@ fn a_revised_pack_reaches_the_laptops_and_old_records_keep_their_version() {
     // The record started under version 1 keeps it; a new one takes version 2.
     let kept = laptop.store.inspection(old).unwrap();
     assert_eq!(kept.catalogue_version, "990001/v1");
+    assert_eq!(kept.pack_version, "990001/2024-1/v1");
     assert_eq!(kept.items.len(), 12);
     assert!(
         kept.items
@@ -1215,6 +1216,7 @@ fn a_revised_pack_reaches_the_laptops_and_old_records_keep_their_version() {
         .unwrap();
     let new = laptop.store.inspection(new).unwrap();
     assert_eq!(new.items.len(), 13);
+    assert_eq!(new.pack_version, "990001/2024-1/v2");
     assert!(
         new.items
             .iter()
@@ -1223,6 +1225,23 @@ fn a_revised_pack_reaches_the_laptops_and_old_records_keep_their_version() {
     // And back at the office, both are read against their own versions.
     office.receive(&laptop.send(Some(&office))).unwrap();
     assert_eq!(office.store.inspection(old).unwrap().items.len(), 12);
+    assert_eq!(
+        (
+            office.store.inspection(old).unwrap().pack_version,
+            office.store.inspection(new.id).unwrap().pack_version
+        ),
+        ("990001/2024-1/v1".to_owned(), "990001/2024-1/v2".to_owned())
+    );
+    // A survey records the version it was made under too.
+    let catalogue = laptop.store.survey_catalogue_in_force().unwrap();
+    let survey = laptop
+        .store
+        .start_survey(second.id, day, "张三", catalogue)
+        .unwrap();
+    assert_eq!(
+        laptop.store.survey(survey.id).unwrap().pack_version,
+        "990001/2024-1/v2"
+    );
 
     // A new laptop set up from the office gets both versions in one snapshot, in whatever
     // order its rows come: the higher revision is in force.

@@ -320,6 +320,9 @@ fn every_older_version_upgrades_with_its_records_intact() {
         assert_eq!(round.items[0].result, Some(ItemResult::Fail));
         assert_eq!(round.items[0].remark, "3 号楼前塌陷");
         assert_eq!(round.parties, vec!["建设单位", "施工单位"]);
+        // Made before files recorded the pack version: it keeps none (its catalogue says
+        // which plan it was made under).
+        assert_eq!(round.pack_version, "", "v{version}");
 
         if version >= 2 {
             let surveys = store.surveys_of(compound).unwrap();
@@ -568,6 +571,7 @@ fn a_code_printed_by_the_previous_release_still_verifies() {
         subject: Subject::Compound(compound),
         standard_id: "compound".into(),
         catalogue_version: Catalogue::current().version.clone(),
+        pack_version: String::new(),
         inspected_on: chrono::NaiveDate::from_ymd_opt(2025, 1, 2).unwrap(),
         inspectors: "王工".into(),
         parties: vec!["建设单位".into()],

@@ -381,6 +381,7 @@ registry![
             ("sealed_by", "签章设备"),
             ("seal_key", "签章公钥"),
             ("seal_signature", "设备签章"),
+            ("pack_version", "政策包版本"),
         ],
     },
     Travelling {
@@ -423,6 +424,7 @@ registry![
             ("willingness_method", "征集方式"),
             CREATED,
             UPDATED,
+            ("pack_version", "政策包版本"),
         ],
     },
     Travelling {

@@ -363,8 +363,9 @@ pub fn show(
         }
         ui.label(
             egui::RichText::new(format!(
-                "键盘：↑/↓ 选择项目　1 合格　2 不合格　3 不适用　0 清除　· 每次勾选即时保存　· 标准版本 {}",
-                view.inspection.catalogue_version
+                "键盘：↑/↓ 选择项目　1 合格　2 不合格　3 不适用　0 清除　· 每次勾选即时保存　· 标准版本 {}{}",
+                view.inspection.catalogue_version,
+                crate::ui::widgets::pack_version_note(&view.inspection.pack_version)
             ))
             .small()
             .weak(),

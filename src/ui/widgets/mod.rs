@@ -137,3 +137,13 @@ pub fn start_or_continue(
         }
     }
 }
+
+/// "　· 政策包 410328/2021-17/v1" for a record that says which pack it was made under; nothing
+/// for one made before files recorded it.
+pub fn pack_version_note(version: &str) -> String {
+    if version.is_empty() {
+        String::new()
+    } else {
+        format!("　· 政策包 {version}")
+    }
+}
