@@ -29,6 +29,11 @@ fn a_new_file_gets_schema_pragmas_and_default_towns() {
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
         .expect("journal_mode");
     assert_eq!(mode, "wal");
+    // Cached statements keep their plans when rebound (no re-prepare per package entry).
+    assert!(
+        conn.db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
+            .expect("db_config")
+    );
     let towns: Vec<String> = store
         .towns()
         .expect("towns")
