@@ -159,8 +159,11 @@ pub enum CliCommand {
     /// check a printed sheet's code, or every signed record and the sign-off log
     Verify {
         /// 验收单上印的校验码，如 3F2A-91C0-7B44
-        #[arg(long, value_name = "CODE")]
+        #[arg(long, value_name = "CODE", conflicts_with = "image")]
         code: Option<String>,
+        /// 纸质验收单的扫描件或照片（JPEG、PNG）：读出二维码，核对它与记录是否一致
+        #[arg(long, value_name = "FILE")]
+        image: Option<PathBuf>,
     },
     /// 导出外业数据包（本机尚未发给对方的变更）/ export a field package
     ExportPackage {
@@ -402,7 +405,10 @@ pub fn run(db: &Path, command: CliCommand) -> anyhow::Result<()> {
             };
             export(&store, &Document::OverallSummary(id), &out)
         }
-        CliCommand::Verify { code } => verify(&open(db)?, code.as_deref()),
+        CliCommand::Verify {
+            image: Some(image), ..
+        } => verify_image(&open(db)?, &image),
+        CliCommand::Verify { code, image: None } => verify(&open(db)?, code.as_deref()),
         CliCommand::Pack { action } => match action {
             PackAction::Check { dir } => policy_pack::check(&dir),
             PackAction::New { from, dir } => policy_pack::new(&from, &dir),
@@ -514,6 +520,22 @@ fn verify(store: &Store, code: Option<&str>) -> anyhow::Result<()> {
     let (intact, words) = describe_code_check(code, &found);
     outln!("{words}");
     if !intact {
+        bail!("核验未通过");
+    }
+    Ok(())
+}
+
+/// Reads the QR on a scanned or photographed sheet and says whether the sheet matches its
+/// record here.
+fn verify_image(store: &Store, image: &Path) -> anyhow::Result<()> {
+    let codes = crate::import::scan::sheet_codes(image)?;
+    let mut all_match = true;
+    for qr in &codes {
+        let (matches, words) = store.check_sheet(qr)?;
+        outln!("纸上的校验码 {}：{words}", qr.code);
+        all_match &= matches;
+    }
+    if !all_match {
         bail!("核验未通过");
     }
     Ok(())

@@ -429,7 +429,7 @@ pub(super) fn signer_boxes(
 /// What every page of `round`'s sheet is marked with: its seal once signed off, else that it
 /// is a draft.
 pub(super) fn page_mark(round: &Inspection, check: &SealCheck) -> PageMark {
-    let qr_text = |code: &str| format!("YANSHOU:{code}:{}", round.id);
+    let qr_text = |code: &str| crate::model::signoff::SheetQr::text(code, &round.id.to_string());
     let fingerprint = round
         .signer
         .as_ref()

@@ -454,11 +454,12 @@ pub fn footers(c: &mut Canvas, left: &str, mark: &PageMark) {
                 Ink::Black
             };
             page.text(x, baseline + 4.5, 8.0, ink, text);
+            // 22 mm: a phone's photo of the whole sheet, or a 150 dpi scan, still reads it.
             qr_code(
                 &mut page,
-                PAGE_WIDTH - MARGIN - 16.0,
+                PAGE_WIDTH - MARGIN - 22.0,
                 2.0,
-                16.0,
+                22.0,
                 &seal.qr_text,
             );
         }

@@ -207,3 +207,32 @@ pub fn sign_off_blockers(inspection: &Inspection, signatures: &[Signature]) -> V
     }
     blockers
 }
+
+/// What a sheet's QR says: "YANSHOU:<校验码>:<record id>" (the code as printed, the id of the
+/// acceptance round it was printed from).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SheetQr {
+    pub code: String,
+    pub record: String,
+}
+
+impl SheetQr {
+    /// The QR's text as the sheet prints it: in capitals, which a QR holds in its
+    /// alphanumeric mode (fewer, larger modules: it reads from a blurred photo).
+    pub fn text(code: &str, record: &str) -> String {
+        format!("YANSHOU:{code}:{record}").to_ascii_uppercase()
+    }
+
+    /// Reads a QR's text; `None` for a QR that is not a sheet's.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let rest = text
+            .strip_prefix("YANSHOU:")
+            .or_else(|| text.strip_prefix("yanshou:"))?;
+        let (code, record) = rest.split_once(':')?;
+        (normalize_code(code).len() >= 8 && !record.trim().is_empty()).then(|| Self {
+            code: code.trim().to_owned(),
+            record: record.trim().to_ascii_lowercase(),
+        })
+    }
+}

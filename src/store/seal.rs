@@ -523,6 +523,66 @@ impl Store {
             .collect()
     }
 
+    /// What a paper sheet's QR (its 校验码 and the record it was printed from) says against
+    /// this file: whether the sheet matches its record as the record is now, and why in words.
+    /// A sheet printed from another file, from a record changed after it was printed, or from
+    /// a draft (no 校验码 at all) does not match.
+    pub fn check_sheet(
+        &self,
+        qr: &crate::model::signoff::SheetQr,
+    ) -> Result<(bool, String), StoreError> {
+        let Ok(record) = qr.record.parse::<InspectionId>() else {
+            return Ok((
+                false,
+                format!(
+                    "二维码中的记录编号“{}”无法识别：这张纸不是本程序印出的验收单。",
+                    qr.record
+                ),
+            ));
+        };
+        let found = self.find_by_code(&qr.code)?;
+        let (mine, others): (Vec<_>, Vec<_>) =
+            found.into_iter().partition(|(l, _)| l.summary.id == record);
+        if mine.is_empty() {
+            let listing = match self.inspection_listing(record) {
+                Ok(listing) => Some(listing),
+                Err(StoreError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            return Ok((
+                false,
+                match listing {
+                    Some(listing) => format!(
+                        "不一致：{}——纸上的校验码 {} 不是这份记录签字时的校验码：这张纸不是从这份记录印出的，或记录已被改动。",
+                        listing.describe(),
+                        qr.code
+                    ),
+                    None if others.is_empty() => format!(
+                        "本数据库中没有这张纸上的记录（校验码 {}）：它可能是从另一个数据库文件印出的。请用印出它的那个文件核验。",
+                        qr.code
+                    ),
+                    None => format!(
+                        "不一致：纸上的校验码 {} 属于本文件中的另一份记录，而二维码指向的记录不在本文件中：这张纸不是从本文件印出的。",
+                        qr.code
+                    ),
+                },
+            ));
+        }
+        let described: Vec<(String, SealCheck)> = mine
+            .into_iter()
+            .map(|(listing, check)| {
+                let what = match self.signer_of(listing.summary.id)? {
+                    Some(signer) => format!("{}（{signer}）", listing.describe()),
+                    None => listing.describe(),
+                };
+                Ok((what, check))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(crate::model::seal::describe_code_check(
+            &qr.code, &described,
+        ))
+    }
+
     /// Which device signed a format-3 record, in words: 签字设备“外业甲”，密钥指纹 1A2B ….
     pub fn signer_of(&self, id: InspectionId) -> Result<Option<String>, StoreError> {
         let signer: Option<(String, String)> = self

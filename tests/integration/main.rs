@@ -19,6 +19,7 @@ mod ledger;
 mod merge_cases;
 mod merge_policy;
 mod model;
+mod paper;
 mod photos;
 mod pinned;
 mod policy_pack;
