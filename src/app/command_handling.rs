@@ -84,6 +84,8 @@ impl App {
             Command::RequestSignOff(id) => self.request_sign_off(id),
             Command::SignOff(id) => self.sign_off(id),
             Command::CheckCode => self.check_code(),
+            Command::ChooseSheetImage => self.choose_path(PathPurpose::SheetImage),
+            Command::ReadSheetImage(path) => self.start_sheet_read(path),
 
             // Surveys (forms.rs), each field written as it is changed.
             Command::StartSurvey(compound) => self.start_survey(compound),

@@ -134,7 +134,7 @@ impl App {
             kind: match &purpose {
                 PathPurpose::OpenDatabase => FileKind::OpenDatabase,
                 PathPurpose::NewDatabase | PathPurpose::SampleDatabase => FileKind::SaveDatabase,
-                PathPurpose::AddPhotos { .. } => FileKind::Photos,
+                PathPurpose::AddPhotos { .. } | PathPurpose::SheetImage => FileKind::Photos,
                 PathPurpose::ImportPackage => FileKind::OpenPackage,
                 PathPurpose::ImportRegister => FileKind::OpenSpreadsheet,
                 PathPurpose::PolicyPack => FileKind::Folder,
@@ -174,7 +174,9 @@ impl App {
             return;
         };
         match purpose {
-            PathPurpose::AddPhotos { .. } | PathPurpose::AddEvidence { .. } => {
+            PathPurpose::AddPhotos { .. }
+            | PathPurpose::AddEvidence { .. }
+            | PathPurpose::SheetImage => {
                 self.last_folders.photos = Some(folder);
             }
             PathPurpose::Export(_)
@@ -199,7 +201,9 @@ impl App {
             PathPurpose::OpenDatabase => (db_dir, db_name),
             PathPurpose::NewDatabase => (db_dir, "新验收数据库.db".to_owned()),
             PathPurpose::SampleDatabase => (db_dir, "示例数据.db".to_owned()),
-            PathPurpose::AddPhotos { .. } | PathPurpose::AddEvidence { .. } => (
+            PathPurpose::AddPhotos { .. }
+            | PathPurpose::AddEvidence { .. }
+            | PathPurpose::SheetImage => (
                 self.last_folders.photos.clone().unwrap_or(db_dir),
                 String::new(),
             ),

@@ -212,6 +212,57 @@ impl App {
         }
     }
 
+    /// Reads the QR on a scan or photo of a paper sheet on the `sheet-read` thread, then checks
+    /// it against its record here: the verify dialog shows the code read and what it found.
+    pub(super) fn start_sheet_read(&mut self, path: std::path::PathBuf) {
+        if self.jobs.has(super::jobs::JobKind::SheetRead) {
+            self.error("上一张图片仍在读取，请稍候。");
+            return;
+        }
+        if !matches!(self.dialog, Some(Dialog::Verify { .. })) {
+            self.open_verify();
+        }
+        self.spawn_job(
+            super::jobs::JobKind::SheetRead,
+            "sheet-read",
+            format!(
+                "正在读取“{}”上的二维码…",
+                crate::import::file_name_of(&path)
+            ),
+            0,
+            false,
+            move |_| crate::import::scan::sheet_codes(&path),
+            move |app, read| {
+                let finding = match read {
+                    Ok(Ok(codes)) => {
+                        let checked: Option<Vec<(bool, String)>> =
+                            app.read_store(|s| codes.iter().map(|qr| s.check_sheet(qr)).collect());
+                        let Some(checked) = checked else {
+                            return;
+                        };
+                        if let (Some(Dialog::Verify { code, .. }), Some(first)) =
+                            (&mut app.dialog, codes.first())
+                        {
+                            code.clone_from(&first.code);
+                        }
+                        let ok = checked.iter().all(|(ok, _)| *ok);
+                        let words: Vec<String> = codes
+                            .iter()
+                            .zip(&checked)
+                            .map(|(qr, (_, w))| format!("纸上的校验码 {}：{w}", qr.code))
+                            .collect();
+                        (ok, words.join("\n"))
+                    }
+                    Ok(Err(e)) => (false, e.to_string()),
+                    Err(lost) => (false, lost.to_string()),
+                };
+                if let Some(Dialog::Verify { finding: slot, .. }) = &mut app.dialog {
+                    *slot = Some(finding);
+                }
+            },
+        );
+    }
+
     /// Looks up the code typed into the verify dialog and says what it finds.
     pub(super) fn check_code(&mut self) {
         let Some(Dialog::Verify { code, .. }) = &self.dialog else {

@@ -35,6 +35,8 @@ pub(super) enum JobKind {
     RegisterRead,
     /// A policy pack's folder being read and checked.
     PackRead,
+    /// A paper sheet's scan or photo being read for its QR.
+    SheetRead,
     /// An evidence file being read.
     EvidenceRead,
     /// The day's automatic backup.
@@ -483,6 +485,7 @@ impl App {
             JobKind::PageLoad,
             JobKind::RegisterRead,
             JobKind::PackRead,
+            JobKind::SheetRead,
             JobKind::Audit,
             JobKind::IntegrityCheck,
         ] {

@@ -254,6 +254,12 @@ pub enum Command {
     /// Register the previewed rows that have no problem.
     ImportRegister,
 
+    // --- a paper sheet brought back (核验验收单)
+    /// Choose a scan or photo of a paper sheet.
+    ChooseSheetImage,
+    /// Read the QR on a scan or photo (in the background) and check it against its record.
+    ReadSheetImage(PathBuf),
+
     // --- the county's policy pack (文件 › 政策包)
     /// Choose the folder of a revised pack.
     ChoosePolicyPack,
@@ -368,6 +374,8 @@ impl Command {
             Self::ResolveDuplicate { merge: true, .. } => "合并为一个",
             Self::ResolveDuplicate { merge: false, .. } => "保留两个",
             Self::ReadRegister(_) => "读取表格",
+            Self::ChooseSheetImage => "从扫描件或照片读取…",
+            Self::ReadSheetImage(_) => "读取验收单图片",
             Self::ChoosePolicyPack => "载入新版本…",
             Self::ReadPolicyPack(_) => "读取政策包",
             Self::AdoptPolicyPack => "采用此版本",
@@ -454,6 +462,8 @@ impl Command {
             | Self::ResolveConflicts(_)
             | Self::ResolveDuplicate { .. }
             | Self::ReadRegister(_)
+            | Self::ChooseSheetImage
+            | Self::ReadSheetImage(_)
             | Self::ChoosePolicyPack
             | Self::ReadPolicyPack(_)
             | Self::AdoptPolicyPack
@@ -549,6 +559,8 @@ impl Command {
             | Self::ResolveConflicts(_)
             | Self::ResolveDuplicate { .. }
             | Self::ReadRegister(_)
+            | Self::ChooseSheetImage
+            | Self::ReadSheetImage(_)
             | Self::ChoosePolicyPack
             | Self::ReadPolicyPack(_)
             | Self::AdoptPolicyPack

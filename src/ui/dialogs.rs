@@ -161,7 +161,7 @@ pub fn show(
             }
             Dialog::Verify { code, finding } => {
                 ui.heading("核验验收单");
-                ui.label("输入纸质验收单页脚的校验码（如 3F2A-91C0-7B44），核对它与本数据库中的记录是否一致。");
+                ui.label("输入纸质验收单页脚的校验码（如 3F2A-91C0-7B44），或读取验收单的扫描件、手机照片（也可把图片拖到窗口里），核对它与本数据库中的记录是否一致。");
                 ui.add_space(6.0);
                 let label = ui.label("校验码");
                 let response = ui
@@ -178,10 +178,18 @@ pub fn show(
                 }
                 ui.horizontal(|ui| {
                     command_button(ui, Command::CheckCode, commands);
+                    command_button(ui, Command::ChooseSheetImage, commands);
                     command_button(ui, Command::CloseDialog, commands);
                 });
                 if entered {
                     commands.push(Command::CheckCode);
+                }
+                // A scan dropped on the window is read as if chosen.
+                let dropped: Vec<std::path::PathBuf> = ui
+                    .ctx()
+                    .input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
+                if let Some(path) = dropped.into_iter().next() {
+                    commands.push(Command::ReadSheetImage(path));
                 }
             }
             Dialog::ConfirmSignOff { id, what } => {

@@ -23,6 +23,8 @@ pub enum PathPurpose {
     ImportRegister,
     /// The folder of a revised policy pack.
     PolicyPack,
+    /// A scan or photo of a paper sheet, to verify.
+    SheetImage,
     /// A file kept as evidence of a programme step.
     AddEvidence {
         compound: crate::model::CompoundId,
@@ -45,6 +47,7 @@ impl PathPurpose {
             Self::ImportPackage => "导入数据包",
             Self::ImportRegister => "导入小区名册",
             Self::PolicyPack => "选择政策包文件夹",
+            Self::SheetImage => "选择纸质验收单的扫描件或照片",
             Self::AddEvidence { .. } => "添加证据",
             Self::AddPhotos { .. } => "添加照片",
         }
@@ -75,6 +78,7 @@ impl PathPurpose {
             Self::ImportPackage => Command::ImportPackage(path),
             Self::ImportRegister => Command::ReadRegister(path),
             Self::PolicyPack => Command::ReadPolicyPack(path),
+            Self::SheetImage => Command::ReadSheetImage(path),
             Self::AddEvidence { compound, step } => Command::ReadEvidence {
                 compound: *compound,
                 step: *step,

@@ -211,3 +211,49 @@ fn a_refusal_is_said_beside_its_field_and_goes_once_put_right() {
         3
     );
 }
+
+/// 核验验收单: a photo of the signed sheet, read in the dialog, says the sheet matches its
+/// record and fills in its code.
+#[test]
+fn a_photo_of_a_signed_sheet_is_verified_in_the_dialog() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id, code) = yanshou::cli::selftest::tamper::signed_record(dir.path()).unwrap();
+    let store = yanshou::store::Store::open(&db).unwrap();
+    let sheet = dir.path().join("sheet.pdf");
+    yanshou::export::Document::AcceptanceSheet(id)
+        .write(
+            &store,
+            &sheet,
+            &yanshou::model::Clock::local(),
+            &yanshou::job::Progress::unobserved(),
+        )
+        .error
+        .map_or(Ok(()), Err)
+        .unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-r", "200", "-png", "-f", "1", "-l", "1"])
+        .arg(&sheet)
+        .arg(dir.path().join("scan"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut h = crate::common::ui::harness(yanshou::app::App::with_store(store, false));
+    crate::common::ui::wait_until(&mut h, |h| !h.state().is_busy());
+    h.state_mut().handle(yanshou::command::Command::Ui(
+        yanshou::command::UiCommand::VerifyCode,
+    ));
+    h.run();
+    h.get_by_label("从扫描件或照片读取…");
+    h.state_mut()
+        .handle(yanshou::command::Command::ReadSheetImage(
+            dir.path().join("scan-1.png"),
+        ));
+    crate::common::ui::wait_until(&mut h, |h| {
+        h.query_by_label_contains("纸上的校验码").is_some()
+    });
+    // The code read from the photo, and that it matches.
+    h.get_by_label_contains(&format!("纸上的校验码 {code}：一致："));
+    let typed = h.get_by_role_and_label(eframe::egui::accesskit::Role::TextInput, "校验码");
+    assert_eq!(typed.value().as_deref(), Some(code.as_str()));
+}
