@@ -348,8 +348,9 @@ pub fn render_rectification_notice(sheet: &AcceptanceSheet) -> Result<Vec<u8>, E
     let notice_title = notice_title.as_str();
     let mut c = Canvas::new(notice_title, &sheet.clock)?;
     let subtitle = format!(
-        "依据：{} 四、（二）4“发现问题及时整改”　验收日期 {}　第 {} 轮",
+        "依据：{} {}“发现问题及时整改”　验收日期 {}　第 {} 轮",
         sheet.issuer.plan_number,
+        sheet.issuer.acceptance_clause,
         date_text(sheet.inspection.inspected_on),
         sheet.inspection.round
     );

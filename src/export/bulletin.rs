@@ -128,10 +128,11 @@ pub fn render_bulletin(sheet: &BulletinSheet) -> Result<Vec<u8>, ExportError> {
         &mut c,
         &title,
         &format!(
-            "{} · {} · 依据{}附件2 三、（一）",
+            "{} · {} · 依据{}{}",
             date_text(b.date),
             sheet.issuer.office,
-            sheet.issuer.plan_number
+            sheet.issuer.plan_number,
+            sheet.issuer.rhythm_clause
         ),
         sheet.is_sample,
     );

@@ -11,6 +11,10 @@ pub struct Issuer {
     pub plan_number: String,
     /// Who runs the programme: 县城镇老旧小区改造提质工作领导小组办公室.
     pub office: String,
+    /// The clause of the plan's acceptance step (四、（二）4).
+    pub acceptance_clause: String,
+    /// Where the plan sets its reporting rhythm (附件2).
+    pub rhythm_clause: String,
 }
 
 impl Issuer {
@@ -21,6 +25,8 @@ impl Issuer {
             county: m.county.name.clone(),
             plan_number: m.plan.number.clone(),
             office: m.county.office.clone(),
+            acceptance_clause: pack.programme.acceptance().clause().to_owned(),
+            rhythm_clause: m.rhythm.clause.clone(),
         })
     }
 

@@ -10,6 +10,9 @@ pub const MARGIN: f32 = 15.0;
 pub const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
 /// Where content must stop, leaving room for the footer.
 pub const CONTENT_BOTTOM: f32 = PAGE_HEIGHT - 20.0;
+/// Where a continued page's content starts: below the sealed sheet's QR (2–24 mm at the top
+/// right of every page), so a table's lines never run through the code.
+pub const PAGE_TOP: f32 = 26.0;
 pub const CELL_PAD: f32 = 1.6;
 pub const BODY_SIZE: f32 = 9.0;
 
@@ -59,7 +62,7 @@ pub fn title_block(c: &mut Canvas, title: &str, subtitle: &str, sample: bool) ->
 pub fn ensure_space(c: &mut Canvas, y: f32, height: f32) -> f32 {
     if y + height > CONTENT_BOTTOM {
         c.new_page();
-        MARGIN
+        PAGE_TOP
     } else {
         y
     }
@@ -142,7 +145,7 @@ impl Header {
     /// How many lines of a row fit on a fresh page under this header.
     fn fresh_page_lines(&self) -> usize {
         let step = line_height(BODY_SIZE);
-        ((CONTENT_BOTTOM - MARGIN - self.height - 2.0 * CELL_PAD) / step).floor() as usize
+        ((CONTENT_BOTTOM - PAGE_TOP - self.height - 2.0 * CELL_PAD) / step).floor() as usize
     }
 
     /// The room a table needs where it starts: this header and its first row (or, for a row
@@ -222,7 +225,7 @@ fn draw_table(
             if fits < left.min(2) || (from == 0 && fits < left && left <= header.fresh_page_lines())
             {
                 c.new_page();
-                y = header.draw(c, MARGIN, columns);
+                y = header.draw(c, PAGE_TOP, columns);
                 continue;
             }
             let count = left.min(fits);
@@ -262,7 +265,7 @@ pub fn text_box(c: &mut Canvas, top: f32, heading: &[(String, Ink)], body: &str)
         let fits = if room < 1.0 { 0 } else { room as usize };
         if fits < left.min(2) {
             c.new_page();
-            y = MARGIN;
+            y = PAGE_TOP;
             continue;
         }
         let count = left.min(fits);

@@ -212,8 +212,8 @@ pub fn render_overall_sheet(sheet: &OverallSheet) -> Result<Vec<u8>, ExportError
     let title = sheet.issuer.title(OVERALL_TITLE);
     let mut c = Canvas::new(&title, &sheet.clock)?;
     let subtitle = format!(
-        "依据：{} 二、（四）改造提质标准；四、（二）4 改造一个、合格一个、交付一个",
-        sheet.issuer.plan_number
+        "依据：{} 二、（四）改造提质标准；{} 改造一个、合格一个、交付一个",
+        sheet.issuer.plan_number, sheet.issuer.acceptance_clause
     );
     let mut y = title_block(&mut c, &title, &subtitle, sheet.is_sample);
     let accepted = sheet

@@ -72,14 +72,22 @@ impl Store {
         for (what, text) in [("责任单位", &record.unit), ("备注", &record.note)] {
             crate::model::validate::free_text(what, text).map_err(StoreError::Refused)?;
         }
+        // The step as the pack in force has it (a form opened before a revised pack was taken
+        // holds the older programme's).
+        let Some(step) = self.programme()?.step(record.step.code()) else {
+            return Err(StoreError::refused(format!(
+                "本县现行政策包的实施步骤里已没有“{}”：请关闭此表单，按现行步骤登记。",
+                record.step.label()
+            )));
+        };
         let accepted = self.accepted_on(compound)?;
         let tx = self.begin()?;
         let others: Vec<StepRecord> = self
             .steps_of(compound)?
             .into_iter()
-            .filter(|s| s.step != record.step)
+            .filter(|s| s.step != step)
             .collect();
-        if let Some(problem) = date_problem(record.step, record.done_on, &others, accepted, today) {
+        if let Some(problem) = date_problem(step, record.done_on, &others, accepted, today) {
             return Err(StoreError::Refused(problem));
         }
         let now = now();

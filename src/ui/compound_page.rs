@@ -122,7 +122,10 @@ fn page(
                     .color(crate::ui::widgets::PASS_GREEN)
                     .strong(),
             )
-            .on_hover_text("验收合格并经各方签字确认（四、（二）4：改造一个、合格一个、交付一个）");
+            .on_hover_text(format!(
+                "验收合格并经各方签字确认（{}：改造一个、合格一个、交付一个）",
+                view.programme.acceptance().clause()
+            ));
         }
         ui.add_space(16.0);
         command_button(ui, Command::EditCompound(c.id), commands);

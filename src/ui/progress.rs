@@ -456,10 +456,10 @@ fn funding(ui: &mut egui::Ui, rows: &[crate::store::funding::FundingRow], clause
     flagged.sort();
     flagged.dedup();
     if flagged.is_empty() {
-        ui.label("资金核查（五、（一））：未发现问题。");
+        ui.label(format!("资金核查（{clause}）：未发现问题。"));
     } else {
         ui.label(
-            egui::RichText::new(format!("资金核查（五、（一））：{} 处问题", flagged.len()))
+            egui::RichText::new(format!("资金核查（{clause}）：{} 处问题", flagged.len()))
                 .color(ui.visuals().error_fg_color)
                 .strong(),
         );

@@ -424,13 +424,30 @@ fn a_built_in_version_means_the_built_in_pack() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    old.0.insert("pack.toml".to_owned(), format1);
-    let read = PolicyPack::from_stored(old).unwrap();
+    old.0.insert("pack.toml".to_owned(), format1.clone());
+    let read = PolicyPack::from_stored(old.clone()).unwrap();
     assert_eq!(read.programme, luoning().programme);
     assert_eq!(
         read.programme.evaluation_step().unwrap().code(),
         "management"
     );
+    // A format-1 copy checks as it is, and a county's own format-1 pack (a version of its
+    // own) keeps what Luoning's step codes meant when they were code.
+    PolicyPack::parse(old.clone()).unwrap();
+    old.0.insert(
+        "pack.toml".to_owned(),
+        format1.replace(
+            "version = \"410328/2021-17/v1\"",
+            "version = \"410328/2021-17/v9\"",
+        ),
+    );
+    let own = PolicyPack::parse(old).unwrap();
+    assert_eq!(own.meta.version, "410328/2021-17/v9");
+    let p = own.programme;
+    assert_eq!(p.evaluation_step().unwrap().code(), "management");
+    let started = p.marking(yanshou::model::programme::Mark::Started);
+    assert_eq!(started.unwrap().code(), "works_start");
+    assert_eq!(p.step("consult").unwrap().count_label(), Some("参与户数"));
 }
 
 #[test]

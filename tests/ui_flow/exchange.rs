@@ -12,6 +12,8 @@ use crate::common::ui::{harness, submit_path, wait_until};
 
 /// Opens a menu of the menu bar and clicks one of its items.
 fn menu(h: &mut egui_kittest::Harness<'_, App>, menu: &str, item: &str) {
+    // A background job's spinner keeps the window repainting: let it end first.
+    wait_until(h, |h| !h.state().is_busy());
     h.run();
     h.get_by_label(menu).click();
     h.run();

@@ -94,9 +94,7 @@ pub(super) fn parse(files: PackFiles) -> Result<PolicyPack, PackProblem> {
     };
     let mut meta: PackToml = toml::from_str(text).map_err(|e| main.toml(&e))?;
     if meta.format == 1 {
-        for p in &mut meta.phases {
-            p.acceptance = p.code == "acceptance";
-        }
+        format_1_as_2(&mut meta);
     }
     check_meta(&main, &meta)?;
     built_in_as_shipped(&main, &meta)?;
@@ -648,6 +646,30 @@ fn check_survey(f: &In<'_>) -> Result<SurveyCatalogue, PackProblem> {
     SurveyCatalogue::parse(f.text).map_err(|e| catalogue_problem(f, e))
 }
 
+/// A format-1 pack kept what its steps meant in code, as Luoning's steps: its phase coded
+/// `acceptance` is the one the acceptance records give, and a step with one of Luoning's step
+/// codes counts, details, evaluates and marks progress as Luoning's does.
+fn format_1_as_2(meta: &mut PackToml) {
+    let luoning = PackFiles::built_in("luoning")
+        .and_then(|files| files.get(MAIN_FILE).map(toml::from_str::<PackToml>))
+        .and_then(Result::ok);
+    for p in &mut meta.phases {
+        p.acceptance = p.code == "acceptance";
+    }
+    let Some(luoning) = luoning else {
+        return;
+    };
+    for step in &mut meta.steps {
+        if let Some(built_in) = luoning.steps.iter().find(|s| s.code == step.code) {
+            step.count.clone_from(&built_in.count);
+            step.details.clone_from(&built_in.details);
+            step.local_rule.clone_from(&built_in.local_rule);
+            step.evaluations = built_in.evaluations;
+            step.marks.clone_from(&built_in.marks);
+        }
+    }
+}
+
 /// A built-in pack's version means that pack: an edited copy needs its own version (a file
 /// reads a built-in version as this build ships it).
 fn built_in_as_shipped(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
@@ -655,7 +677,9 @@ fn built_in_as_shipped(f: &In<'_>, m: &PackToml) -> Result<(), PackProblem> {
         let shipped = PackFiles::built_in(name)
             .and_then(|files| files.get(MAIN_FILE).map(toml::from_str::<PackToml>))
             .and_then(Result::ok);
+        // A format-1 copy says the same plan in fewer words (it is read as the built-in).
         if let Some(shipped) = shipped
+            && m.format > 1
             && shipped.version == m.version
             && shipped != *m
         {

@@ -148,7 +148,7 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
     ui.add_space(12.0);
     ui.separator();
     ui.strong("记录周例会");
-    ui.label(egui::RichText::new("各相关单位及乡镇汇报进展，县住建局通报总结并传达上级要求（附件2 三、（二））；决定事项写明责任单位和完成期限。").small());
+    ui.label(egui::RichText::new(format!("各相关单位及乡镇汇报进展，县住建局通报总结并传达上级要求（{}）；决定事项写明责任单位和完成期限。", view.frame.basis())).small());
     let form = &mut view.meeting;
     egui::Grid::new("meeting_form")
         .num_columns(2)

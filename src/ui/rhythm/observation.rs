@@ -32,7 +32,7 @@ pub(super) fn show(ui: &mut egui::Ui, view: &mut RhythmView, commands: &mut Vec<
             }
         }
     });
-    ui.label(egui::RichText::new("在全县选定改造进展明显、示范效应突出、经验可复制可推广的项目，明确观摩路线（附件2 三、（三））。下列候选按已完成步骤、证据和本月日报排序。").small());
+    ui.label(egui::RichText::new(format!("在全县选定改造进展明显、示范效应突出、经验可复制可推广的项目，明确观摩路线（{}）。下列候选按已完成步骤、证据和本月日报排序。", view.frame.basis())).small());
     ui.add_space(6.0);
     ui.strong(format!("{} 观摩路线", view.choice.month.label()));
     let mut action = None;
