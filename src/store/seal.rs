@@ -511,7 +511,16 @@ impl Store {
         &self,
         typed: &str,
     ) -> Result<Vec<(String, SealCheck)>, StoreError> {
-        self.find_by_code(typed)?
+        self.described(self.find_by_code(typed)?)
+    }
+
+    /// Records found, each described as the verify dialog names it: what it is and, for a
+    /// format-3 seal, which device signed it with which key.
+    fn described(
+        &self,
+        found: Vec<(InspectionListing, SealCheck)>,
+    ) -> Result<Vec<(String, SealCheck)>, StoreError> {
+        found
             .into_iter()
             .map(|(listing, check)| {
                 let what = match self.signer_of(listing.summary.id)? {
@@ -568,16 +577,7 @@ impl Store {
                 },
             ));
         }
-        let described: Vec<(String, SealCheck)> = mine
-            .into_iter()
-            .map(|(listing, check)| {
-                let what = match self.signer_of(listing.summary.id)? {
-                    Some(signer) => format!("{}（{signer}）", listing.describe()),
-                    None => listing.describe(),
-                };
-                Ok((what, check))
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let described = self.described(mine)?;
         Ok(crate::model::seal::describe_code_check(
             &qr.code, &described,
         ))
