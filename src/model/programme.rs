@@ -263,39 +263,48 @@ impl Phase {
     }
 }
 
-impl PartialEq for Phase {
-    fn eq(&self, other: &Self) -> bool {
-        self.index == other.index && self.code() == other.code()
-    }
+/// Equal when the same place holds the same code; ordered by place in the programme (the
+/// order of 四、实施步骤); hashed and shown by code. A step or phase of an older revision of the
+/// pack equals the current one only where it kept its place.
+macro_rules! by_place_in_programme {
+    ($kind:ident) => {
+        impl PartialEq for $kind {
+            fn eq(&self, other: &Self) -> bool {
+                self.index == other.index && self.code() == other.code()
+            }
+        }
+
+        impl Eq for $kind {}
+
+        impl PartialOrd for $kind {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $kind {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.index
+                    .cmp(&other.index)
+                    .then_with(|| self.code().cmp(other.code()))
+            }
+        }
+
+        impl Hash for $kind {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.code().hash(state);
+            }
+        }
+
+        impl fmt::Debug for $kind {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($kind), self.code())
+            }
+        }
+    };
 }
 
-impl Eq for Phase {}
-
-impl PartialOrd for Phase {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Phase {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.index
-            .cmp(&other.index)
-            .then_with(|| self.code().cmp(other.code()))
-    }
-}
-
-impl Hash for Phase {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.code().hash(state);
-    }
-}
-
-impl fmt::Debug for Phase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Phase({})", self.code())
-    }
-}
+by_place_in_programme!(Phase);
 
 /// A step of a county's programme.
 #[derive(Clone, Copy)]
@@ -347,39 +356,7 @@ impl Step {
     }
 }
 
-impl PartialEq for Step {
-    fn eq(&self, other: &Self) -> bool {
-        self.index == other.index && self.code() == other.code()
-    }
-}
-
-impl Eq for Step {}
-
-impl PartialOrd for Step {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Step {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.index
-            .cmp(&other.index)
-            .then_with(|| self.code().cmp(other.code()))
-    }
-}
-
-impl Hash for Step {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.code().hash(state);
-    }
-}
-
-impl fmt::Debug for Step {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Step({})", self.code())
-    }
-}
+by_place_in_programme!(Step);
 
 /// A step as recorded for a compound.
 #[derive(Clone, Debug, PartialEq, Eq)]
